@@ -1,0 +1,23 @@
+"""Test suite: `make test` runs it against a real PostgreSQL and a real Redis."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+SECRET_KEY = "test-only-key"  # noqa: S105 - never used outside the test suite
+DEBUG = False
+DATABASES = {
+    "default": env.db(
+        "TEST_DATABASE_URL",
+        default=env("DATABASE_URL", default="postgres://app:app@127.0.0.1:5432/app"),
+    )
+}
+# Redis database 15 keeps test tasks away from a `make run` worker on database 0.
+CELERY_BROKER_URL = env("TEST_CELERY_BROKER_URL", default="redis://127.0.0.1:6379/15")
+CELERY_RESULT_BACKEND = CELERY_BROKER_URL
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+SITE_URL = "https://ccpor-onboard.test"

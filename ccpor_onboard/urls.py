@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from courts import views as court_views
+
+from . import views
+
+admin.site.site_header = "CCPOR Onboard administration"
+admin.site.site_title = "CCPOR Onboard admin"
+
+urlpatterns = [
+    path("", court_views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("courts/", include("courts.urls")),
+    path("admin/", admin.site.urls),
+]

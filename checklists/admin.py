@@ -1,0 +1,239 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import services
+from .forms import ChecklistItemDetailsForm, OnboardingChangeForm, OnboardingStartForm
+from .models import (
+    ChecklistItem,
+    ChecklistTemplate,
+    GoLiveChange,
+    Onboarding,
+    Phase,
+    TemplateItem,
+)
+
+
+@admin.register(Phase)
+class PhaseAdmin(admin.ModelAdmin):
+    list_display = ("order", "name", "slug")
+    ordering = ("order",)
+
+
+class TemplateItemInline(admin.TabularInline):
+    model = TemplateItem
+    extra = 0
+    fields = (
+        "order",
+        "phase",
+        "title",
+        "actor",
+        "kind",
+        "offset_days",
+        "condition",
+        "is_readiness_gate",
+        "evidence_required",
+        "internal_only",
+    )
+    ordering = ("order",)
+
+
+@admin.register(ChecklistTemplate)
+class ChecklistTemplateAdmin(admin.ModelAdmin):
+    list_display = ("name", "version", "is_active", "item_count", "updated_at")
+    list_filter = ("is_active",)
+    search_fields = ("name",)
+    inlines = [TemplateItemInline]
+
+    @admin.display(description="items")
+    def item_count(self, obj):
+        return obj.items.count()
+
+
+@admin.register(TemplateItem)
+class TemplateItemAdmin(admin.ModelAdmin):
+    list_display = (
+        "order",
+        "title",
+        "template",
+        "phase",
+        "actor",
+        "kind",
+        "offset_days",
+        "condition",
+    )
+    list_filter = (
+        "template",
+        "phase",
+        "actor",
+        "kind",
+        "condition",
+        "is_readiness_gate",
+    )
+    search_fields = ("title", "description")
+    list_select_related = ("template", "phase")
+    filter_horizontal = ("depends_on",)
+    ordering = ("template", "order")
+
+
+class ChecklistItemInline(admin.TabularInline):
+    """Items are read here; a status changes through the portal's rules only."""
+
+    model = ChecklistItem
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = ("order", "title", "phase", "actor", "due_date", "status", "completed_at")
+    readonly_fields = fields
+    ordering = ("order",)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class GoLiveChangeInline(admin.TabularInline):
+    model = GoLiveChange
+    extra = 0
+    can_delete = False
+    fields = ("changed_at", "old_date", "new_date", "reason", "changed_by")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Onboarding)
+class OnboardingAdmin(SimpleHistoryAdmin):
+    """Adding starts an onboarding and moving Go-Live reschedules it, both through the
+    services, so the checklist and the change log are always created."""
+
+    list_display = (
+        "court",
+        "status",
+        "go_live_date",
+        "template",
+        "court_enters_carpos",
+        "so_participates",
+        "created_at",
+    )
+    list_filter = ("status", "court__court_type", "court__district", "template")
+    search_fields = ("court__name", "court__county")
+    date_hierarchy = "go_live_date"
+    list_select_related = ("court", "template")
+    inlines = [GoLiveChangeInline, ChecklistItemInline]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["form"] = (
+            OnboardingChangeForm if obj is not None else OnboardingStartForm
+        )
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        return (
+            "court",
+            "template",
+            "court_enters_carpos",
+            "so_participates",
+            "started_by",
+        )
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if not change:
+            created = services.onboarding_start(
+                court=data["court"],
+                go_live_date=data["go_live_date"],
+                court_enters_carpos=data["court_enters_carpos"],
+                so_participates=data["so_participates"],
+                template=data.get("template"),
+                started_by=request.user,
+            )
+            obj.__dict__.update(created.__dict__)
+            return
+        current = Onboarding.objects.get(pk=obj.pk)
+        if data["go_live_date"] != current.go_live_date:
+            services.onboarding_reschedule(
+                onboarding=current,
+                go_live_date=data["go_live_date"],
+                reason=data["reason"],
+                by=request.user,
+            )
+        if data["status"] != current.status:
+            services.onboarding_set_status(
+                onboarding=current, status=data["status"], by=request.user
+            )
+        obj.refresh_from_db()
+
+
+@admin.register(ChecklistItem)
+class ChecklistItemAdmin(SimpleHistoryAdmin):
+    form = ChecklistItemDetailsForm
+    list_display = (
+        "order",
+        "title",
+        "onboarding",
+        "phase",
+        "actor",
+        "due_date",
+        "status",
+    )
+    list_filter = ("status", "phase", "actor", "kind", "onboarding__court")
+    search_fields = ("title", "onboarding__court__name")
+    list_select_related = ("onboarding__court", "phase")
+    readonly_fields = (
+        "status",
+        "blocked_reason",
+        "na_justification",
+        "note",
+        "completed_at",
+        "completed_by",
+        "updated_by",
+        "version",
+    )
+    filter_horizontal = ("depends_on",)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        return ("onboarding", "order", *self.readonly_fields)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["onboarding", "order", *ChecklistItemDetailsForm.Meta.fields]
+        return super().get_fields(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            services.item_add(item=obj, by=request.user)
+            return
+        fields = [
+            name
+            for name in form.changed_data
+            if name in form.fields and name != "depends_on"
+        ]
+        services.item_update_details(item=obj, by=request.user, fields=fields)
+
+
+@admin.register(GoLiveChange)
+class GoLiveChangeAdmin(admin.ModelAdmin):
+    list_display = (
+        "onboarding",
+        "old_date",
+        "new_date",
+        "reason",
+        "changed_by",
+        "changed_at",
+    )
+    list_filter = ("changed_at",)
+    search_fields = ("onboarding__court__name", "reason")
+    list_select_related = ("onboarding__court", "changed_by")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

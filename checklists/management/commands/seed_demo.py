@@ -1,0 +1,206 @@
+"""Demo data for `make run`: accounts and about a dozen onboardings at different stages.
+
+Idempotent: accounts are created once (their password is reset to the given one), and a
+court that already has an onboarding is left alone, so a second run changes nothing.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from ccpor_onboard.lib.dates import today as local_today
+from checklists import services
+from checklists.models import ChecklistItem, Onboarding
+from courts.models import Court, Membership
+
+DEFAULT_PASSWORD = "ccpor-demo-2026"  # noqa: S105 - documented local-only demo
+
+# username, first, last, superuser, ccpor staff, (court slug, organisation, role)
+ACCOUNTS = [
+    ("admin", "Ada", "Admin", True, True, None),
+    ("ccpor.staff", "Casey", "Staff", False, True, None),
+    (
+        "alameda.lead",
+        "Alex",
+        "Alvarez",
+        False,
+        False,
+        ("alameda", "court", "project_lead"),
+    ),
+    ("alameda.sheriff", "Sam", "Santos", False, False, ("alameda", "so", "liaison")),
+    (
+        "fresno.lead",
+        "Frances",
+        "Flores",
+        False,
+        False,
+        ("fresno", "court", "project_lead"),
+    ),
+    ("fresno.sheriff", "Frank", "Fong", False, False, ("fresno", "so", "liaison")),
+]
+
+# court slug, days from today to Go-Live, CARPOS, SO, finish items due up to N days
+# before today (None = nothing finished), (blocked item order, reason), final status
+ONBOARDINGS = [
+    ("sacramento", 150, True, True, None, None, "active"),  # planning
+    ("los-angeles", 200, True, True, None, None, "active"),  # planning, far out
+    ("san-diego", 100, False, True, 0, None, "active"),  # scope
+    ("butte", 85, True, False, 0, None, "active"),  # implement, on track
+    ("alameda", 55, True, True, 0, None, "active"),  # inside the 60-day window
+    (
+        "napa",
+        45,
+        False,
+        False,
+        5,
+        (17, "Replacement workstations are on back order."),
+        "active",
+    ),  # 60-day window, one blocked
+    (
+        "fresno",
+        25,
+        True,
+        True,
+        12,
+        (26, "Test environment unreachable from the court network."),
+        "active",
+    ),  # inside 30 days, overdue + blocked
+    ("riverside", 12, True, True, 3, None, "active"),  # close to Go-Live, overdue
+    (
+        "santa-clara",
+        70,
+        True,
+        True,
+        20,
+        (11, "Waiting on the county network team for a firewall change."),
+        "active",
+    ),  # behind: overdue and blocked
+    ("orange", 120, False, True, None, None, "cancelled"),
+    ("kern", -20, True, True, 0, None, "live"),  # live for 20 days
+    ("marin", -90, True, True, 0, None, "closed"),  # finished and closed
+]
+
+
+class Command(BaseCommand):
+    help = "Create demo accounts and onboardings (safe to run more than once)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--password",
+            default=DEFAULT_PASSWORD,
+            help="Password for every demo account (local use only).",
+        )
+
+    @transaction.atomic
+    def handle(self, *args, password: str, **options):
+        today = local_today()
+        team = self._ccpor_team()
+        users = {row[0]: self._account(row, password, team) for row in ACCOUNTS}
+        staff = users["ccpor.staff"]
+        created = 0
+        for row in ONBOARDINGS:
+            created += self._onboarding(row, today=today, by=staff)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready: {len(users)} accounts, {created} new onboardings "
+                f"({Onboarding.objects.count()} in all). Password: {password}"
+            )
+        )
+
+    def _ccpor_team(self) -> Group:
+        team, _ = Group.objects.get_or_create(name=settings.CCPOR_TEAM_GROUP)
+        perms = Permission.objects.filter(
+            content_type__app_label__in=["courts", "checklists"],
+            codename__regex=r"^(view|add|change)_",
+        )
+        team.permissions.add(*perms)
+        return team
+
+    def _account(self, row, password: str, team: Group):
+        username, first, last, superuser, ccpor, membership = row
+        User = get_user_model()
+        user, _ = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "email": f"{username}@example.org",
+            },
+        )
+        user.is_superuser = superuser
+        user.is_staff = superuser or ccpor
+        if not user.check_password(password):
+            user.set_password(password)
+        user.save()
+        if ccpor:
+            user.groups.add(team)
+        if membership:
+            slug, organisation, role = membership
+            Membership.objects.get_or_create(
+                user=user,
+                court=Court.objects.get(slug=slug),
+                defaults={"organisation": organisation, "role": role},
+            )
+        return user
+
+    def _onboarding(self, row, *, today: datetime.date, by) -> int:
+        slug, days, carpos, so, finish_before, blocked, status = row
+        court = Court.objects.get(slug=slug)
+        if court.onboardings.exists():
+            return 0
+        go_live = today + datetime.timedelta(days=days)
+        # Onboardings already live or closed were started before their Go-Live date.
+        as_of = min(today, go_live - datetime.timedelta(days=160))
+        onboarding = services.onboarding_start(
+            court=court,
+            go_live_date=go_live,
+            court_enters_carpos=carpos,
+            so_participates=so,
+            started_by=by,
+            today=as_of,
+        )
+        if status in ("live", "closed"):
+            self._finish_up_to(onboarding, cutoff=today, by=by)
+        elif finish_before is not None:
+            self._finish_up_to(
+                onboarding, cutoff=today - datetime.timedelta(days=finish_before), by=by
+            )
+        if blocked:
+            order, reason = blocked
+            item = onboarding.items.get(order=order)
+            services.item_set_status(
+                item=item,
+                status=ChecklistItem.Status.BLOCKED,
+                by=by,
+                expected_version=item.version,
+                reason=reason,
+            )
+        if status == "live":
+            services.onboarding_set_status(onboarding=onboarding, status="live", by=by)
+        elif status == "closed":
+            services.onboarding_set_status(onboarding=onboarding, status="live", by=by)
+            services.onboarding_set_status(
+                onboarding=onboarding, status="closed", by=by
+            )
+        elif status == "cancelled":
+            services.onboarding_set_status(
+                onboarding=onboarding, status="cancelled", by=by
+            )
+        return 1
+
+    def _finish_up_to(
+        self, onboarding: Onboarding, *, cutoff: datetime.date, by
+    ) -> None:
+        """Mark done, in checklist order, every item due before `cutoff`."""
+        for item in onboarding.items.filter(due_date__lt=cutoff).order_by("order"):
+            services.item_set_status(
+                item=item,
+                status=ChecklistItem.Status.DONE,
+                by=by,
+                expected_version=item.version,
+                note="Completed (demo data).",
+            )

@@ -1,0 +1,472 @@
+"""The four phases and the default CCPOR checklist template (36 items, DOMAIN.md).
+
+Offsets are days from Go-Live; only -60 / -30 / 0 come from the Court Planning Guide, the
+rest are defaults that CCPOR staff edit per template (admin) and per court (items).
+"""
+
+from django.db import migrations
+
+PHASES = [
+    (1, "Planning", "planning"),
+    (2, "Scope", "scope"),
+    (3, "Implement", "implement"),
+    (4, "Go-Live", "go-live"),
+]
+
+TEMPLATE_NAME = "CCPOR court onboarding"
+
+# (order, phase slug, title, actor, kind, offset, condition, readiness gate, evidence)
+ITEMS = [
+    (
+        1,
+        "planning",
+        "Awareness presentation at court forums",
+        "ccpor",
+        "meeting",
+        -150,
+        "always",
+        False,
+        False,
+    ),
+    (
+        2,
+        "planning",
+        "Court pointed to CCPOR info page and deployment package",
+        "ccpor",
+        "document",
+        -140,
+        "always",
+        False,
+        False,
+    ),
+    (
+        3,
+        "planning",
+        "Participation letter sent to the court",
+        "ccpor",
+        "document",
+        -135,
+        "always",
+        False,
+        True,
+    ),
+    (
+        4,
+        "planning",
+        "Court confirms participation and names a project lead",
+        "court",
+        "response",
+        -120,
+        "always",
+        False,
+        True,
+    ),
+    (
+        5,
+        "scope",
+        "Court Planning Guide delivered",
+        "ccpor",
+        "document",
+        -120,
+        "always",
+        False,
+        False,
+    ),
+    (
+        6,
+        "scope",
+        "Scope questionnaire returned (departments, who submits to CARPOS, CLETS-authorized staff, scanners)",
+        "court",
+        "response",
+        -110,
+        "always",
+        False,
+        True,
+    ),
+    (
+        7,
+        "scope",
+        "Scoping meeting with the SO; processing model chosen (who scans, who enters data)",
+        "ccpor",
+        "meeting",
+        -105,
+        "always",
+        False,
+        False,
+    ),
+    (8, "scope", "SO confirms its role", "so", "response", -100, "always", False, True),
+    (
+        9,
+        "scope",
+        "Deployment plan and target Go-Live date issued",
+        "ccpor",
+        "document",
+        -95,
+        "always",
+        False,
+        True,
+    ),
+    (
+        10,
+        "scope",
+        "Resource plan: deployment manager, subject-matter experts, testers",
+        "court",
+        "activity",
+        -90,
+        "always",
+        False,
+        False,
+    ),
+    (
+        11,
+        "implement",
+        "CCTC connectivity requested (circuits, firewall, addresses)",
+        "court",
+        "activity",
+        -90,
+        "always",
+        False,
+        False,
+    ),
+    (
+        12,
+        "implement",
+        "DOJ/CLETS/CARPOS registration submitted",
+        "court",
+        "activity",
+        -90,
+        "carpos",
+        False,
+        True,
+    ),
+    (
+        13,
+        "implement",
+        "Infrastructure, security and network capacity assessment",
+        "court",
+        "activity",
+        -80,
+        "always",
+        False,
+        True,
+    ),
+    (
+        14,
+        "implement",
+        "CCTC connectivity verified end to end",
+        "court",
+        "activity",
+        -60,
+        "always",
+        True,
+        False,
+    ),
+    (
+        15,
+        "implement",
+        "Scanners installed and configured",
+        "court",
+        "activity",
+        -60,
+        "always",
+        True,
+        False,
+    ),
+    (
+        16,
+        "implement",
+        "Training questionnaire returned (dates, room, attendees)",
+        "court",
+        "response",
+        -60,
+        "always",
+        False,
+        True,
+    ),
+    (
+        17,
+        "implement",
+        "Workstations and browsers meet the guide's specification",
+        "court",
+        "activity",
+        -50,
+        "always",
+        True,
+        False,
+    ),
+    (
+        18,
+        "implement",
+        "DOJ approval received",
+        "doj",
+        "response",
+        -45,
+        "carpos",
+        True,
+        True,
+    ),
+    (
+        19,
+        "implement",
+        "CLETS certification of court data-entry staff",
+        "so",
+        "activity",
+        -45,
+        "carpos",
+        True,
+        False,
+    ),
+    (
+        20,
+        "implement",
+        "SO secure channel to CCPOR configured",
+        "so",
+        "activity",
+        -45,
+        "so",
+        True,
+        False,
+    ),
+    (
+        21,
+        "implement",
+        "Court profile and user roster (with roles) submitted",
+        "court",
+        "response",
+        -45,
+        "always",
+        False,
+        True,
+    ),
+    (
+        22,
+        "implement",
+        "Training plan and schedule issued",
+        "ccpor",
+        "document",
+        -45,
+        "always",
+        False,
+        False,
+    ),
+    (
+        23,
+        "implement",
+        "Court and user profiles created in staging",
+        "ccpor",
+        "team_task",
+        -40,
+        "always",
+        False,
+        False,
+    ),
+    (
+        24,
+        "implement",
+        "Test Plan issued; acceptance criteria agreed",
+        "ccpor",
+        "document",
+        -40,
+        "always",
+        False,
+        True,
+    ),
+    (
+        25,
+        "implement",
+        "Train-the-trainer sessions held; user guide shared",
+        "ccpor",
+        "meeting",
+        -35,
+        "always",
+        False,
+        False,
+    ),
+    (
+        26,
+        "implement",
+        "Acceptance testing by court and SO, weekly status meetings",
+        "court",
+        "activity",
+        -30,
+        "always",
+        False,
+        False,
+    ),
+    (
+        27,
+        "implement",
+        "Acceptance test sign-off",
+        "court",
+        "response",
+        -21,
+        "always",
+        True,
+        True,
+    ),
+    (
+        28,
+        "go-live",
+        "Go-Live Readiness Checklist issued",
+        "ccpor",
+        "document",
+        -21,
+        "always",
+        False,
+        True,
+    ),
+    (
+        29,
+        "go-live",
+        "End-user training by the court's subject-matter experts",
+        "court",
+        "activity",
+        -10,
+        "always",
+        True,
+        False,
+    ),
+    (
+        30,
+        "go-live",
+        "Readiness checklist completed and returned",
+        "court",
+        "response",
+        -7,
+        "always",
+        True,
+        True,
+    ),
+    (
+        31,
+        "go-live",
+        "Go/no-go meeting; Incident Reporting process briefed",
+        "ccpor",
+        "meeting",
+        -5,
+        "always",
+        False,
+        False,
+    ),
+    (
+        32,
+        "go-live",
+        "Production accounts activated; court is live",
+        "ccpor",
+        "team_task",
+        0,
+        "always",
+        False,
+        False,
+    ),
+    (
+        33,
+        "go-live",
+        "First orders scanned/entered; CARPOS submissions checked",
+        "court",
+        "activity",
+        1,
+        "always",
+        False,
+        False,
+    ),
+    (
+        34,
+        "go-live",
+        "Post Go-Live check-ins; incidents logged and resolved",
+        "ccpor",
+        "meeting",
+        14,
+        "always",
+        False,
+        False,
+    ),
+    (
+        35,
+        "go-live",
+        "Approval close-out document issued",
+        "ccpor",
+        "document",
+        30,
+        "always",
+        False,
+        True,
+    ),
+    (
+        36,
+        "go-live",
+        "Close-out signed by the court executive officer",
+        "court",
+        "response",
+        45,
+        "always",
+        False,
+        True,
+    ),
+]
+
+# item -> the items it needs first. 26 and 32 come from the guide; the rest follow from
+# the items' own wording (an approval needs its registration, a sign-off its testing).
+DEPENDENCIES = {
+    14: [11],
+    18: [12],
+    23: [21],
+    26: [14, 21, 24],
+    27: [26],
+    30: [28],
+    32: [30, 27],
+    36: [35],
+}
+
+# CCPOR-internal tasks are not shown to court and SO members.
+INTERNAL_ONLY = {23}
+
+
+def load(apps, schema_editor):
+    Phase = apps.get_model("checklists", "Phase")
+    Template = apps.get_model("checklists", "ChecklistTemplate")
+    TemplateItem = apps.get_model("checklists", "TemplateItem")
+    phases = {}
+    for order, name, slug in PHASES:
+        phases[slug], _ = Phase.objects.update_or_create(
+            slug=slug, defaults={"name": name, "order": order}
+        )
+    template, created = Template.objects.get_or_create(
+        name=TEMPLATE_NAME,
+        version=1,
+        defaults={
+            "description": "The default checklist from the CCPOR Court Planning Guide.",
+            "is_active": True,
+        },
+    )
+    if not created:
+        return
+    items = {}
+    for order, phase, title, actor, kind, offset, condition, gate, evidence in ITEMS:
+        items[order] = TemplateItem.objects.create(
+            template=template,
+            phase=phases[phase],
+            order=order,
+            title=title,
+            actor=actor,
+            kind=kind,
+            offset_days=offset,
+            condition=condition,
+            is_readiness_gate=gate,
+            evidence_required=evidence,
+            internal_only=order in INTERNAL_ONLY,
+        )
+    for order, needs in DEPENDENCIES.items():
+        items[order].depends_on.set([items[n] for n in needs])
+
+
+def unload(apps, schema_editor):
+    apps.get_model("checklists", "ChecklistTemplate").objects.filter(
+        name=TEMPLATE_NAME, version=1, onboardings__isnull=True
+    ).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [("checklists", "0001_initial")]
+
+    operations = [migrations.RunPython(load, unload)]

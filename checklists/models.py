@@ -1,0 +1,262 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+
+class Actor(models.TextChoices):
+    CCPOR = "ccpor", "CCPOR Team"
+    COURT = "court", "Court"
+    SHERIFF = "so", "Sheriff's Office"
+    DOJ = "doj", "DOJ"
+
+
+class Kind(models.TextChoices):
+    DOCUMENT = "document", "Document from the CCPOR Team"
+    RESPONSE = "response", "Response back from the court"
+    MEETING = "meeting", "Meeting / communication from the CCPOR Team"
+    ACTIVITY = "activity", "Court/SO activity"
+    TEAM_TASK = "team_task", "CCPOR Team internal task"
+
+
+class Condition(models.TextChoices):
+    ALWAYS = "always", "Always"
+    COURT_ENTERS_CARPOS = "carpos", "If the court enters CARPOS"
+    SO_PARTICIPATES = "so", "If the sheriff's office participates"
+
+
+class Phase(models.Model):
+    name = models.CharField(max_length=50, unique=True)
+    slug = models.SlugField(max_length=50, unique=True)
+    order = models.PositiveSmallIntegerField(unique=True)
+
+    class Meta:
+        ordering = ["order"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ChecklistTemplate(models.Model):
+    name = models.CharField(max_length=200)
+    version = models.PositiveIntegerField(default=1)
+    description = models.TextField(blank=True)
+    is_active = models.BooleanField(
+        default=True, help_text="Only active templates can start new onboardings."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "version"], name="unique_template_name_version"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.version}"
+
+
+class ItemFields(models.Model):
+    """What a template item and a checklist item share; copied at onboarding start."""
+
+    phase = models.ForeignKey(Phase, on_delete=models.PROTECT)
+    order = models.PositiveSmallIntegerField(help_text="Position in the checklist.")
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    actor = models.CharField(max_length=10, choices=Actor.choices)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    offset_days = models.IntegerField(
+        help_text="Days from Go-Live to the due date (negative = before Go-Live)."
+    )
+    condition = models.CharField(
+        max_length=10, choices=Condition.choices, default=Condition.ALWAYS
+    )
+    is_readiness_gate = models.BooleanField(
+        default=False, help_text="Must be finished before the go/no-go decision."
+    )
+    evidence_required = models.BooleanField(default=False)
+    internal_only = models.BooleanField(
+        default=False,
+        help_text="Seen by CCPOR staff only, never by court or SO members.",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class TemplateItem(ItemFields):
+    template = models.ForeignKey(
+        ChecklistTemplate, on_delete=models.CASCADE, related_name="items"
+    )
+    depends_on = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="dependents"
+    )
+
+    class Meta:
+        ordering = ["template", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["template", "order"], name="unique_template_item_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.title}"
+
+
+class Onboarding(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        LIVE = "live", "Live"
+        CLOSED = "closed", "Closed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    OPEN_STATUSES = (Status.ACTIVE, Status.LIVE)
+
+    court = models.ForeignKey(
+        "courts.Court", on_delete=models.PROTECT, related_name="onboardings"
+    )
+    template = models.ForeignKey(
+        ChecklistTemplate, on_delete=models.PROTECT, related_name="onboardings"
+    )
+    go_live_date = models.DateField()
+    court_enters_carpos = models.BooleanField(
+        "court enters CARPOS",
+        help_text="The court itself enters order data into CARPOS.",
+    )
+    so_participates = models.BooleanField(
+        "sheriff's office participates",
+        help_text="The sheriff's office scans or enters orders through CCPOR.",
+    )
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.ACTIVE
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["go_live_date", "court__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["court"],
+                condition=Q(status__in=["active", "live"]),
+                name="one_open_onboarding_per_court",
+                violation_error_message="This court already has an open onboarding.",
+            ),
+        ]
+        indexes = [
+            # The reminder sweep looks for active onboardings by Go-Live date.
+            models.Index(
+                fields=["status", "go_live_date"], name="onboarding_status_golive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.court} – Go-Live {self.go_live_date:%Y-%m-%d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+
+class GoLiveChange(models.Model):
+    """A Go-Live date move, kept for the record (who, when, why)."""
+
+    onboarding = models.ForeignKey(
+        Onboarding, on_delete=models.CASCADE, related_name="go_live_changes"
+    )
+    old_date = models.DateField()
+    new_date = models.DateField()
+    reason = models.TextField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.onboarding.court}: {self.old_date} → {self.new_date}"
+
+
+class ChecklistItem(ItemFields):
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        IN_PROGRESS = "in_progress", "In progress"
+        BLOCKED = "blocked", "Blocked"
+        DONE = "done", "Done"
+        NOT_APPLICABLE = "na", "Not applicable"
+
+    OPEN_STATUSES = (Status.NOT_STARTED, Status.IN_PROGRESS, Status.BLOCKED)
+    FINISHED_STATUSES = (Status.DONE, Status.NOT_APPLICABLE)
+
+    onboarding = models.ForeignKey(
+        Onboarding, on_delete=models.CASCADE, related_name="items"
+    )
+    template_item = models.ForeignKey(
+        TemplateItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    depends_on = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="dependents"
+    )
+    due_date = models.DateField()
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.NOT_STARTED
+    )
+    blocked_reason = models.TextField(blank=True)
+    na_justification = models.TextField("justification for N/A", blank=True)
+    note = models.TextField(blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Optimistic locking: every write bumps it; a write naming an older one is refused.
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["onboarding", "phase__order", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["onboarding", "order"], name="unique_checklist_item_order"
+            ),
+        ]
+        indexes = [
+            # Overdue lists and the reminder sweep: open items by due date.
+            models.Index(fields=["status", "due_date"], name="item_status_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.title}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# `make run`: migrate, load demo data, then web + Celery worker + beat (Procfile, honcho).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/services.sh
+
+export PATH="$PWD/.venv/bin:$PATH"
+export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-ccpor_onboard.settings.local}"
+export PORT="${PORT:-8000}"
+
+broker="${CELERY_BROKER_URL:-redis://127.0.0.1:6379/0}"
+if [[ "$broker" =~ ^redis://(127\.0\.0\.1|localhost)(:([0-9]+))? ]]; then
+  ensure_redis 127.0.0.1 "${BASH_REMATCH[3]:-6379}"
+fi
+trap stop_started EXIT
+
+python manage.py migrate --noinput
+python manage.py seed_demo
+python manage.py collectstatic --noinput -v 0
+
+echo
+echo "CCPOR Onboard: http://127.0.0.1:$PORT/  (demo accounts in README.md; Ctrl-C stops)"
+echo
+honcho start -f Procfile -p "$PORT"

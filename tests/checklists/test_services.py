@@ -1,0 +1,413 @@
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from checklists import services
+from checklists.models import ChecklistItem, GoLiveChange, Onboarding
+from tests.conftest import TODAY
+from tests.factories import TemplateFactory, TemplateItemFactory, days
+
+pytestmark = pytest.mark.django_db
+
+DONE = ChecklistItem.Status.DONE
+NA = ChecklistItem.Status.NOT_APPLICABLE
+BLOCKED = ChecklistItem.Status.BLOCKED
+
+
+def orders(onboarding) -> set[int]:
+    return set(onboarding.items.values_list("order", flat=True))
+
+
+# --- onboarding_start -----------------------------------------------------------
+
+
+def test_start_copies_every_item_when_court_enters_carpos_and_so_participates(
+    start, court
+):
+    onboarding = start(court, carpos=True, so=True)
+    assert orders(onboarding) == set(range(1, 37))
+
+
+def test_start_leaves_out_carpos_items_when_court_does_not_enter_carpos(start, court):
+    onboarding = start(court, carpos=False, so=True)
+    assert orders(onboarding) == set(range(1, 37)) - {12, 18, 19}
+
+
+def test_start_leaves_out_so_items_when_so_does_not_participate(start, court):
+    onboarding = start(court, carpos=True, so=False)
+    assert orders(onboarding) == set(range(1, 37)) - {20}
+
+
+def test_start_sets_due_dates_from_go_live_and_offsets(start, court):
+    onboarding = start(court, go_live_in=200)
+    go_live = TODAY + days(200)
+    due = dict(onboarding.items.values_list("order", "due_date"))
+    assert due[1] == go_live - days(150)
+    assert due[14] == go_live - days(60)
+    assert due[26] == go_live - days(30)
+    assert due[32] == go_live
+    assert due[36] == go_live + days(45)
+
+
+def test_start_copies_template_fields_and_dependencies(start, court):
+    onboarding = start(court)
+    item = onboarding.items.get(order=26)
+    assert item.actor == "court" and item.kind == "activity" and item.offset_days == -30
+    assert item.phase.name == "Implement"
+    deps = sorted(item.depends_on.values_list("order", flat=True))
+    assert deps == [14, 21, 24]
+    # Dependencies point inside the same onboarding, never at the template.
+    assert set(item.depends_on.values_list("onboarding_id", flat=True)) == {
+        onboarding.pk
+    }
+    assert onboarding.items.get(order=23).internal_only is True
+
+
+def test_start_skips_dependencies_on_items_that_do_not_apply(start, court):
+    onboarding = start(court, carpos=False)
+    # 18 (DOJ approval) needs 12 (registration); neither applies, nothing dangles.
+    assert not onboarding.items.filter(order__in=[12, 18]).exists()
+    assert onboarding.items.get(order=14).depends_on.count() == 1
+
+
+def test_start_refuses_a_go_live_date_in_the_past(start, court):
+    with pytest.raises(ValidationError) as exc:
+        start(court, go_live_in=-1)
+    assert "in the past" in exc.value.message_dict["go_live_date"][0]
+    assert not Onboarding.objects.exists()
+
+
+def test_start_refuses_an_inactive_template(start, court, default_template):
+    default_template.is_active = False
+    default_template.save()
+    with pytest.raises(ValidationError) as exc:
+        start(court, template=default_template)
+    assert "inactive" in exc.value.message_dict["template"][0]
+
+
+def test_start_refuses_a_court_that_already_has_an_open_onboarding(start, court):
+    start(court)
+    with pytest.raises(ValidationError) as exc:
+        start(court, go_live_in=120)
+    assert "already has an open onboarding" in exc.value.message_dict["court"][0]
+    assert Onboarding.objects.filter(court=court).count() == 1
+
+
+def test_start_is_allowed_again_after_the_previous_onboarding_is_cancelled(
+    start, court, staff_user
+):
+    first = start(court)
+    services.onboarding_set_status(onboarding=first, status="cancelled", by=staff_user)
+    second = start(court, go_live_in=150)
+    assert second.pk != first.pk and second.status == "active"
+
+
+def test_start_writes_nothing_when_copying_fails_half_way(start, court, monkeypatch):
+    def explode(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(
+        services.ChecklistItem.depends_on.through.objects, "bulk_create", explode
+    )
+    with pytest.raises(RuntimeError):
+        start(court)
+    assert not Onboarding.objects.exists()
+    assert not ChecklistItem.objects.exists()
+
+
+def test_start_uses_only_the_template_it_is_given(court, staff_user):
+    template = TemplateFactory()
+    TemplateItemFactory(template=template, order=1, offset_days=-10)
+    TemplateItemFactory(template=template, order=2, offset_days=-5, condition="so")
+    onboarding = services.onboarding_start(
+        court=court,
+        go_live_date=TODAY + days(20),
+        court_enters_carpos=False,
+        so_participates=False,
+        started_by=staff_user,
+        template=template,
+        today=TODAY,
+    )
+    assert orders(onboarding) == {1}
+
+
+# --- the one-open-onboarding constraint -----------------------------------------
+
+
+def test_database_refuses_two_open_onboardings_for_one_court(
+    start, court, default_template
+):
+    start(court)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Onboarding.objects.create(
+            court=court,
+            template=default_template,
+            go_live_date=TODAY + days(10),
+            court_enters_carpos=False,
+            so_participates=False,
+            status="live",
+        )
+
+
+def test_database_allows_closed_onboardings_beside_an_open_one(
+    start, court, default_template
+):
+    start(court)
+    for status in ("closed", "cancelled", "closed"):
+        Onboarding.objects.create(
+            court=court,
+            template=default_template,
+            go_live_date=TODAY,
+            court_enters_carpos=False,
+            so_participates=False,
+            status=status,
+        )
+    assert Onboarding.objects.filter(court=court).count() == 4
+
+
+# --- onboarding_reschedule ------------------------------------------------------
+
+
+def _finish(item, status, by, reason=""):
+    return services.item_set_status(
+        item=item, status=status, by=by, expected_version=item.version, reason=reason
+    )
+
+
+def test_reschedule_moves_open_items_and_keeps_finished_ones(start, court, staff_user):
+    onboarding = start(court, go_live_in=100)
+    done = _finish(onboarding.items.get(order=1), DONE, staff_user)
+    na = _finish(onboarding.items.get(order=2), NA, staff_user, reason="Not needed")
+    blocked = _finish(
+        onboarding.items.get(order=3), BLOCKED, staff_user, reason="Waiting"
+    )
+    before = dict(onboarding.items.values_list("order", "due_date"))
+
+    services.onboarding_reschedule(
+        onboarding=onboarding,
+        go_live_date=TODAY + days(130),
+        reason="County network upgrade slipped",
+        by=staff_user,
+        today=TODAY,
+    )
+
+    after = dict(onboarding.items.values_list("order", "due_date"))
+    assert after[1] == before[1] == done.due_date
+    assert after[2] == before[2] == na.due_date
+    assert after[3] == before[3] + days(30)
+    assert after[32] == TODAY + days(130)
+    assert all(after[o] == before[o] + days(30) for o in range(4, 37))
+    onboarding.refresh_from_db()
+    assert onboarding.go_live_date == TODAY + days(130)
+    assert blocked.pk  # still blocked, only its date moved
+    assert onboarding.items.get(order=3).status == BLOCKED
+
+
+def test_reschedule_records_the_change(start, court, staff_user):
+    onboarding = start(court, go_live_in=100)
+    services.onboarding_reschedule(
+        onboarding=onboarding,
+        go_live_date=TODAY + days(80),
+        reason="Court ready early",
+        by=staff_user,
+        today=TODAY,
+    )
+    change = GoLiveChange.objects.get(onboarding=onboarding)
+    assert change.old_date == TODAY + days(100)
+    assert change.new_date == TODAY + days(80)
+    assert change.reason == "Court ready early"
+    assert change.changed_by == staff_user
+    assert change.changed_at is not None
+
+
+def test_reschedule_bumps_item_versions_so_open_editors_see_a_conflict(
+    start, court, staff_user
+):
+    onboarding = start(court, go_live_in=100)
+    item = onboarding.items.get(order=5)
+    services.onboarding_reschedule(
+        onboarding=onboarding,
+        go_live_date=TODAY + days(110),
+        reason="Moved",
+        by=staff_user,
+        today=TODAY,
+    )
+    with pytest.raises(services.StaleEditError):
+        _finish(item, DONE, staff_user)
+
+
+@pytest.mark.parametrize("reason", ["", "   "])
+def test_reschedule_requires_a_reason(start, court, staff_user, reason):
+    onboarding = start(court, go_live_in=100)
+    with pytest.raises(ValidationError) as exc:
+        services.onboarding_reschedule(
+            onboarding=onboarding,
+            go_live_date=TODAY + days(120),
+            reason=reason,
+            by=staff_user,
+            today=TODAY,
+        )
+    assert "reason" in exc.value.message_dict
+    assert not GoLiveChange.objects.exists()
+    onboarding.refresh_from_db()
+    assert onboarding.go_live_date == TODAY + days(100)
+
+
+def test_reschedule_refuses_a_past_date_and_a_closed_onboarding(
+    start, court, staff_user
+):
+    onboarding = start(court, go_live_in=100)
+    with pytest.raises(ValidationError, match="in the past"):
+        services.onboarding_reschedule(
+            onboarding=onboarding,
+            go_live_date=TODAY - days(1),
+            reason="x",
+            by=staff_user,
+            today=TODAY,
+        )
+    services.onboarding_set_status(
+        onboarding=onboarding, status="cancelled", by=staff_user
+    )
+    with pytest.raises(ValidationError, match="Only an active onboarding"):
+        services.onboarding_reschedule(
+            onboarding=onboarding,
+            go_live_date=TODAY + days(120),
+            reason="x",
+            by=staff_user,
+            today=TODAY,
+        )
+
+
+# --- item_set_status ------------------------------------------------------------
+
+
+def test_blocked_needs_a_reason(start, court, staff_user):
+    item = start(court).items.get(order=4)
+    with pytest.raises(ValidationError) as exc:
+        _finish(item, BLOCKED, staff_user)
+    assert "blocking" in exc.value.message_dict["reason"][0]
+    item.refresh_from_db()
+    assert item.status == "not_started" and item.version == 1
+
+
+def test_blocked_with_a_reason_keeps_the_reason(start, court, staff_user):
+    item = start(court).items.get(order=4)
+    item = _finish(item, BLOCKED, staff_user, reason="Presiding judge away")
+    assert item.status == BLOCKED and item.blocked_reason == "Presiding judge away"
+    assert item.completed_at is None
+
+
+def test_not_applicable_needs_a_justification(start, court, staff_user):
+    item = start(court).items.get(order=15)
+    with pytest.raises(ValidationError) as exc:
+        _finish(item, NA, staff_user)
+    assert "justification" in exc.value.message_dict["reason"][0]
+    item = _finish(item, NA, staff_user, reason="Scanning done by the SO")
+    assert item.na_justification == "Scanning done by the SO"
+    assert item.completed_by == staff_user and item.completed_at is not None
+
+
+def test_done_is_refused_while_a_dependency_is_open_and_names_it(
+    start, court, staff_user
+):
+    onboarding = start(court)
+    item = onboarding.items.get(order=26)
+    with pytest.raises(ValidationError) as exc:
+        _finish(item, DONE, staff_user)
+    message = exc.value.message_dict["status"][0]
+    assert "14. CCTC connectivity verified end to end" in message
+    assert "21. Court profile and user roster" in message
+    assert "24. Test Plan issued" in message
+    item.refresh_from_db()
+    assert item.status == "not_started"
+
+
+def test_done_is_allowed_once_dependencies_are_done_or_not_applicable(
+    start, court, staff_user
+):
+    onboarding = start(court)
+    _finish(onboarding.items.get(order=11), DONE, staff_user)
+    _finish(onboarding.items.get(order=14), DONE, staff_user)
+    _finish(onboarding.items.get(order=21), DONE, staff_user)
+    _finish(onboarding.items.get(order=24), NA, staff_user, reason="Reused plan")
+    item = _finish(onboarding.items.get(order=26), DONE, staff_user)
+    assert item.status == DONE
+
+
+def test_done_sets_completed_at_and_by_and_reopening_clears_them(
+    start, court, staff_user
+):
+    item = start(court).items.get(order=1)
+    item = _finish(item, DONE, staff_user)
+    assert item.completed_by == staff_user and item.completed_at is not None
+    item = _finish(item, "in_progress", staff_user)
+    assert item.completed_by is None and item.completed_at is None
+
+
+def test_stale_version_raises_a_conflict_and_changes_nothing(start, court, staff_user):
+    item = start(court).items.get(order=1)
+    first_read = item.version
+    services.item_set_status(
+        item=item, status="in_progress", by=staff_user, expected_version=first_read
+    )
+    with pytest.raises(services.StaleEditError) as exc:
+        services.item_set_status(
+            item=item,
+            status=BLOCKED,
+            by=staff_user,
+            expected_version=first_read,
+            reason="x",
+        )
+    assert exc.value.current.status == "in_progress"
+    assert "changed by someone else" in str(exc.value)
+    item.refresh_from_db()
+    assert item.status == "in_progress" and item.version == first_read + 1
+
+
+def test_set_status_keeps_a_note_and_records_history(start, court, staff_user):
+    item = start(court).items.get(order=1)
+    item = services.item_set_status(
+        item=item,
+        status="in_progress",
+        by=staff_user,
+        expected_version=item.version,
+        note="Booked for the March forum",
+    )
+    assert item.note == "Booked for the March forum"
+    latest = item.history.first()
+    assert latest.status == "in_progress" and latest.history_user == staff_user
+
+
+def test_unknown_status_is_refused(start, court, staff_user):
+    item = start(court).items.get(order=1)
+    with pytest.raises(ValidationError, match="is not a status"):
+        _finish(item, "finished", staff_user)
+
+
+# --- onboarding_set_status ------------------------------------------------------
+
+
+def test_onboarding_status_follows_its_lifecycle(start, court, staff_user):
+    onboarding = start(court)
+    with pytest.raises(ValidationError):
+        services.onboarding_set_status(
+            onboarding=onboarding, status="closed", by=staff_user
+        )
+    services.onboarding_set_status(onboarding=onboarding, status="live", by=staff_user)
+    services.onboarding_set_status(
+        onboarding=onboarding, status="closed", by=staff_user
+    )
+    onboarding.refresh_from_db()
+    assert onboarding.status == "closed" and onboarding.status_changed_at is not None
+
+
+def test_item_update_details_bumps_the_version(start, court, staff_user):
+    item = start(court).items.get(order=1)
+    item.due_date = TODAY + datetime.timedelta(days=3)
+    services.item_update_details(item=item, by=staff_user, fields=["due_date"])
+    item.refresh_from_db()
+    assert item.due_date == TODAY + days(3) and item.version == 2
+    with pytest.raises(ValidationError):
+        services.item_update_details(item=item, by=staff_user, fields=["status"])

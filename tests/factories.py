@@ -1,0 +1,73 @@
+import datetime
+
+import factory
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from checklists.models import ChecklistTemplate, Phase, TemplateItem
+from courts.models import Court, Membership
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.django.Password("correct-horse-battery")
+
+    @factory.post_generation
+    def ccpor_staff(user, create, extracted, **kwargs):
+        if create and extracted:
+            group, _ = Group.objects.get_or_create(name=settings.CCPOR_TEAM_GROUP)
+            user.groups.add(group)
+
+
+class CourtFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Court
+
+    name = factory.Sequence(lambda n: f"Test Court {n:05d}")
+    slug = factory.Sequence(lambda n: f"test-court-{n:05d}")
+    county = factory.Sequence(lambda n: f"County {n}")
+    court_type = Court.CourtType.SUPERIOR
+    district = 1
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    court = factory.SubFactory(CourtFactory)
+    organisation = Membership.Organisation.COURT
+    role = Membership.Role.PROJECT_LEAD
+
+
+class TemplateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ChecklistTemplate
+
+    name = factory.Sequence(lambda n: f"Template {n}")
+    version = 1
+    is_active = True
+
+
+class TemplateItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TemplateItem
+
+    template = factory.SubFactory(TemplateFactory)
+    phase = factory.LazyFunction(lambda: Phase.objects.get(slug="planning"))
+    order = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Item {n}")
+    actor = "court"
+    kind = "activity"
+    offset_days = -30
+
+
+def days(n: int) -> datetime.timedelta:
+    return datetime.timedelta(days=n)
