@@ -9,11 +9,26 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 
 from .models import ChecklistItem, Onboarding, Phase
 
 MARKS = (("60-day", 60), ("30-day", 30), ("Go-Live", 0))
+
+# Health of an active onboarding, one rule for the court page and the dashboard:
+#   late     - Go-Live has passed while still active, or an open item is overdue by
+#              LATE_AFTER_DAYS days or more;
+#   at risk  - an item is overdue (less than LATE_AFTER_DAYS) or blocked;
+#   on track - nothing overdue, nothing blocked.
+# Onboardings that are live, closed or cancelled have no health ("" ).
+LATE_AFTER_DAYS = 14
+
+
+class Health:
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    LATE = "late"
+    LABELS = {ON_TRACK: "On track", AT_RISK: "At risk", LATE: "Late"}
 
 
 @dataclass(frozen=True)
@@ -48,6 +63,33 @@ class OnboardingStatus:
     blocked_count: int = 0
     next_mark: Mark | None = None
     days_to_go_live: int = 0
+    oldest_overdue: datetime.date | None = None
+    health: str = ""
+
+    @property
+    def health_label(self) -> str:
+        return Health.LABELS.get(self.health, "")
+
+
+def health_for(
+    *,
+    status: str,
+    days_to_go_live: int,
+    overdue_count: int,
+    blocked_count: int,
+    oldest_overdue: datetime.date | None,
+    today: datetime.date,
+) -> str:
+    """The documented health rule (see LATE_AFTER_DAYS above)."""
+    if status != Onboarding.Status.ACTIVE:
+        return ""
+    if days_to_go_live < 0 or (
+        oldest_overdue is not None and (today - oldest_overdue).days >= LATE_AFTER_DAYS
+    ):
+        return Health.LATE
+    if overdue_count or blocked_count:
+        return Health.AT_RISK
+    return Health.ON_TRACK
 
 
 def marks_for(go_live_date: datetime.date) -> list[tuple[str, datetime.date]]:
@@ -91,6 +133,7 @@ def onboardings_with_status(
         finished=Count("id", filter=Q(status__in=ChecklistItem.FINISHED_STATUSES)),
         overdue=Count("id", filter=open_q & Q(due_date__lt=today)),
         blocked=Count("id", filter=Q(status=ChecklistItem.Status.BLOCKED)),
+        oldest_overdue=Min("due_date", filter=open_q & Q(due_date__lt=today)),
     )
     by_onboarding: dict[int, dict[int, dict]] = defaultdict(dict)
     for row in rows.order_by():
@@ -106,18 +149,30 @@ def onboardings_with_status(
             phase_progress.append((phase, progress))
             if current is None and progress.finished < progress.total:
                 current = phase
-        onboarding.state = OnboardingStatus(
+        rows_here = per_phase.values()
+        overdue_dates = [r["oldest_overdue"] for r in rows_here if r["oldest_overdue"]]
+        state = OnboardingStatus(
             progress=Progress(
-                finished=sum(r["finished"] for r in per_phase.values()),
-                total=sum(r["total"] for r in per_phase.values()),
+                finished=sum(r["finished"] for r in rows_here),
+                total=sum(r["total"] for r in rows_here),
             ),
             phases=phase_progress,
             current_phase=current,
-            overdue_count=sum(r["overdue"] for r in per_phase.values()),
-            blocked_count=sum(r["blocked"] for r in per_phase.values()),
+            overdue_count=sum(r["overdue"] for r in rows_here),
+            blocked_count=sum(r["blocked"] for r in rows_here),
             next_mark=next_mark(onboarding.go_live_date, today=today),
             days_to_go_live=(onboarding.go_live_date - today).days,
+            oldest_overdue=min(overdue_dates, default=None),
         )
+        state.health = health_for(
+            status=onboarding.status,
+            days_to_go_live=state.days_to_go_live,
+            overdue_count=state.overdue_count,
+            blocked_count=state.blocked_count,
+            oldest_overdue=state.oldest_overdue,
+            today=today,
+        )
+        onboarding.state = state
     return onboardings
 
 

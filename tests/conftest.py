@@ -67,3 +67,67 @@ def start(default_template, staff_user, today):
         )
 
     return _start
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker):
+    """A real Celery worker (separate process) on the real Redis broker, using the test
+    database, so that tasks sent by a test run exactly as in production.
+
+    Tests that expect the worker to see their rows must commit them: mark them
+    `django_db(transaction=True)`.
+    """
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from django.conf import settings
+    from django.db import connection
+
+    from ccpor_onboard.celery import app
+
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "ccpor_onboard.settings.test",
+        "TEST_DATABASE_URL": (
+            f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+        ),
+        "TEST_CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+    }
+    app.control.purge()
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "ccpor_onboard",
+            "worker",
+            "--pool",
+            "solo",
+            "--loglevel",
+            "WARNING",
+            "--without-gossip",
+            "--without-mingle",
+            "--hostname",
+            f"test-{os.getpid()}@%h",
+        ],
+        env=env,
+        cwd=settings.BASE_DIR,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not app.control.ping(timeout=0.5):
+            if worker.poll() is not None:
+                raise RuntimeError(f"the Celery worker exited with {worker.returncode}")
+            if time.monotonic() > deadline:
+                raise RuntimeError("the Celery worker did not answer within 60 s")
+        yield worker
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
