@@ -29,7 +29,12 @@ class Court(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(court_type="superior", district__gte=1, district__lte=6)
+                    Q(
+                        court_type="superior",
+                        district__isnull=False,
+                        district__gte=1,
+                        district__lte=6,
+                    )
                     | Q(court_type="tribal", district__isnull=True)
                 ),
                 name="court_district_matches_type",

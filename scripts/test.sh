@@ -11,6 +11,7 @@ ensure_redis 127.0.0.1 6379
 export DJANGO_SETTINGS_MODULE=ccpor_onboard.settings.test
 export DATABASE_URL="${TEST_DATABASE_URL:-postgres://app:app@127.0.0.1:5432/app}"
 export PATH="$PWD/.venv/bin:$PATH"
+mkdir -p staticfiles  # whitenoise warns when STATIC_ROOT is missing
 
 set +e
 python -m pytest "$@"

@@ -59,6 +59,7 @@ class Migration(migrations.Migration):
                             models.Q(
                                 ("court_type", "superior"),
                                 ("district__gte", 1),
+                                ("district__isnull", False),
                                 ("district__lte", 6),
                             ),
                             models.Q(

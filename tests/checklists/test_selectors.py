@@ -1,0 +1,177 @@
+import datetime
+
+import pytest
+
+from checklists import services
+from checklists.models import ChecklistItem, Onboarding
+from checklists.selectors import (
+    Health,
+    health_for,
+    marks_for,
+    next_mark,
+    onboardings_with_status,
+)
+from tests.conftest import TODAY
+from tests.factories import CourtFactory, days
+
+pytestmark = pytest.mark.django_db
+
+
+def set_status(onboarding, order, status, by, reason=""):
+    item = onboarding.items.get(order=order)
+    return services.item_set_status(
+        item=item, status=status, by=by, expected_version=item.version, reason=reason
+    )
+
+
+def test_marks_fall_60_and_30_days_before_go_live():
+    go_live = datetime.date(2026, 6, 30)
+    assert marks_for(go_live) == [
+        ("60-day", datetime.date(2026, 5, 1)),
+        ("30-day", datetime.date(2026, 5, 31)),
+        ("Go-Live", go_live),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("days_before_go_live", "expected"),
+    [
+        (100, ("60-day", 40)),
+        (60, ("60-day", 0)),
+        (59, ("30-day", 29)),
+        (30, ("30-day", 0)),
+        (29, ("Go-Live", 29)),
+        (0, ("Go-Live", 0)),
+        (-1, None),
+    ],
+)
+def test_next_mark_on_fixed_dates(days_before_go_live, expected):
+    go_live = TODAY + days(days_before_go_live)
+    mark = next_mark(go_live, today=TODAY)
+    assert (mark and (mark.name, mark.days_to)) == expected
+
+
+def test_a_new_onboarding_is_in_planning_with_no_progress(start, court):
+    onboarding = start(court, go_live_in=200)
+    [o] = onboardings_with_status([onboarding], today=TODAY)
+    assert o.state.current_phase.name == "Planning"
+    assert (o.state.progress.finished, o.state.progress.total) == (0, 36)
+    assert o.state.progress.percent == 0
+    assert o.state.overdue_count == 0
+    assert o.state.health == Health.ON_TRACK
+    assert o.state.days_to_go_live == 200
+    assert [(p.name, pr.total) for p, pr in o.state.phases] == [
+        ("Planning", 4),
+        ("Scope", 6),
+        ("Implement", 17),
+        ("Go-Live", 9),
+    ]
+
+
+def test_phase_moves_on_when_a_phase_is_finished_and_na_counts_as_finished(
+    start, court, staff_user
+):
+    onboarding = start(court, go_live_in=200)
+    for order in (1, 2, 3):
+        set_status(onboarding, order, "done", staff_user)
+    set_status(onboarding, 4, "na", staff_user, reason="Lead named at the forum")
+    [o] = onboardings_with_status([onboarding], today=TODAY)
+    assert o.state.current_phase.name == "Scope"
+    assert o.state.progress.finished == 4
+    assert o.state.progress.percent == round(100 * 4 / 36)
+    planning = o.state.phases[0][1]
+    assert planning.is_complete and planning.percent == 100
+
+
+def test_overdue_counts_open_items_due_before_today_only(start, court, staff_user):
+    # Go-Live in 100 days: items due more than 100 days before Go-Live are overdue
+    # by the time "today" is 10 days later.
+    onboarding = start(court, go_live_in=100)
+    later = TODAY + days(10)
+    expected = onboarding.items.filter(due_date__lt=later).count()
+    set_status(onboarding, 1, "done", staff_user)
+    [o] = onboardings_with_status([onboarding], today=later)
+    assert expected == 9  # items due at -150 … -110 and -105/-100/-95 (< -90)
+    assert o.state.overdue_count == expected - 1
+    # Due today is not overdue.
+    assert not onboarding.items.filter(due_date=later, status="done").exists()
+
+
+def test_health_follows_the_documented_rule(start, court, staff_user):
+    onboarding = start(court, go_live_in=200)
+    [o] = onboardings_with_status([onboarding], today=TODAY)
+    assert o.state.health == Health.ON_TRACK
+    set_status(onboarding, 5, "blocked", staff_user, reason="Waiting")
+    [o] = onboardings_with_status([onboarding], today=TODAY)
+    assert o.state.health == Health.AT_RISK and o.state.blocked_count == 1
+    # Late once the oldest open item is 14 days past its due date.
+    oldest_due = onboarding.items.get(order=1).due_date
+    [o] = onboardings_with_status([onboarding], today=oldest_due + days(13))
+    assert o.state.health == Health.AT_RISK
+    [o] = onboardings_with_status([onboarding], today=oldest_due + days(14))
+    assert o.state.health == Health.LATE
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "expected"),
+    [
+        ({"status": "live"}, ""),
+        ({"status": "active", "days_to_go_live": -1}, Health.LATE),
+        ({"status": "active", "overdue_count": 1, "overdue_days": 3}, Health.AT_RISK),
+        ({"status": "active", "blocked_count": 1}, Health.AT_RISK),
+        ({"status": "active"}, Health.ON_TRACK),
+    ],
+)
+def test_health_rule_table(kwargs, expected):
+    overdue_days = kwargs.pop("overdue_days", None)
+    args = {
+        "days_to_go_live": 10,
+        "overdue_count": 0,
+        "blocked_count": 0,
+        "oldest_overdue": TODAY - days(overdue_days) if overdue_days else None,
+        "today": TODAY,
+        **kwargs,
+    }
+    assert health_for(**args) == expected
+
+
+def test_a_finished_onboarding_has_no_current_phase(start, court, staff_user):
+    onboarding = start(court, go_live_in=10)
+    ChecklistItem.objects.filter(onboarding=onboarding).update(status="done")
+    [o] = onboardings_with_status([onboarding], today=TODAY)
+    assert o.state.current_phase is None and o.state.progress.percent == 100
+
+
+def test_internal_items_can_be_left_out_of_progress(start, court):
+    onboarding = start(court)
+    [o] = onboardings_with_status([onboarding], today=TODAY, include_internal=False)
+    assert o.state.progress.total == 35
+
+
+def _onboardings(n: int, staff_user, default_template) -> list[Onboarding]:
+    courts = CourtFactory.create_batch(n)
+    return [
+        services.onboarding_start(
+            court=c,
+            go_live_date=TODAY + days(40 + i),
+            court_enters_carpos=bool(i % 2),
+            so_participates=True,
+            started_by=staff_user,
+            template=default_template,
+            today=TODAY,
+        )
+        for i, c in enumerate(courts)
+    ]
+
+
+@pytest.mark.parametrize("n", [3, 60])
+def test_selector_query_count_does_not_grow_with_onboardings(
+    n, staff_user, default_template, django_assert_num_queries
+):
+    onboardings = _onboardings(n, staff_user, default_template)
+    fresh = list(Onboarding.objects.filter(pk__in=[o.pk for o in onboardings]))
+    # 1. items aggregated per onboarding and phase; 2. the phases.
+    with django_assert_num_queries(2):
+        result = onboardings_with_status(fresh, today=TODAY)
+    assert len(result) == n
+    assert all(o.state.progress.total in (33, 36) for o in result)

@@ -1,0 +1,125 @@
+"""Every model in the admin: its changelist and add page load; onboardings go through
+the services when added or rescheduled there."""
+
+import datetime
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from ccpor_onboard.lib.dates import today
+from checklists import services
+from checklists.models import GoLiveChange, Onboarding
+
+pytestmark = pytest.mark.django_db
+
+# Logs written only by services: their add page is refused on purpose.
+NO_ADD = {GoLiveChange}
+PROJECT_APPS = {"accounts", "courts", "checklists"}
+MODELS = [m for m in admin.site._registry if m._meta.app_label in PROJECT_APPS]
+
+
+def _url(model, page):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{page}")
+
+
+def test_every_project_model_is_registered():
+    from django.apps import apps
+
+    for app in PROJECT_APPS:
+        for model in apps.get_app_config(app).get_models():
+            if model.__name__.startswith("Historical"):
+                continue
+            assert model in admin.site._registry, model
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+def test_changelist_loads(model, admin_client, start, court):
+    start(court)  # so that lists have rows to show
+    response = admin_client.get(_url(model, "changelist"))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+def test_add_page_loads(model, admin_client):
+    response = admin_client.get(_url(model, "add"))
+    assert response.status_code == (403 if model in NO_ADD else 200)
+
+
+def test_change_pages_load_for_an_onboarding_and_its_item(admin_client, start, court):
+    onboarding = start(court)
+    item = onboarding.items.first()
+    for obj in (onboarding, item, court, onboarding.template):
+        url = reverse(
+            f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk]
+        )
+        assert admin_client.get(url).status_code == 200
+
+
+def test_adding_an_onboarding_in_the_admin_starts_it_through_the_service(
+    admin_client, court, default_template
+):
+    go_live = today() + datetime.timedelta(days=120)
+    response = admin_client.post(
+        _url(Onboarding, "add"),
+        {
+            "court": court.pk,
+            "template": default_template.pk,
+            "go_live_date": go_live.isoformat(),
+            "court_enters_carpos": "on",
+        },
+    )
+    assert response.status_code == 302, response.content
+    onboarding = Onboarding.objects.get(court=court)
+    # SO does not participate: item 20 left out.
+    assert onboarding.items.count() == 35
+    assert onboarding.items.get(order=32).due_date == go_live
+
+
+def test_admin_refuses_a_past_go_live_date_with_the_services_message(
+    admin_client, court
+):
+    response = admin_client.post(
+        _url(Onboarding, "add"),
+        {"court": court.pk, "go_live_date": "2020-01-01"},
+    )
+    assert response.status_code == 200
+    assert "is in the past" in response.content.decode()
+    assert not Onboarding.objects.exists()
+
+
+def test_moving_go_live_in_the_admin_needs_a_reason_and_is_logged(
+    admin_client, court, staff_user
+):
+    onboarding = services.onboarding_start(
+        court=court,
+        go_live_date=today() + datetime.timedelta(days=100),
+        court_enters_carpos=True,
+        so_participates=True,
+        started_by=staff_user,
+    )
+    url = reverse("admin:checklists_onboarding_change", args=[onboarding.pk])
+    new_date = today() + datetime.timedelta(days=130)
+    data = {
+        "go_live_date": new_date.isoformat(),
+        "status": "active",
+        "reason": "",
+        "go_live_changes-TOTAL_FORMS": "0",
+        "go_live_changes-INITIAL_FORMS": "0",
+        "items-TOTAL_FORMS": "0",
+        "items-INITIAL_FORMS": "0",
+    }
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "Say why the Go-Live date is moving" in response.content.decode()
+    assert not GoLiveChange.objects.exists()
+
+    data["reason"] = "Court requested a later date"
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.content
+    change = GoLiveChange.objects.get()
+    assert change.new_date == new_date
+    assert change.reason == "Court requested a later date"
+    onboarding.refresh_from_db()
+    assert onboarding.go_live_date == new_date
+    assert onboarding.items.get(order=32).due_date == new_date
