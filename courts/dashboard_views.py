@@ -1,0 +1,214 @@
+"""The CCPOR Team dashboard: summary, portfolio, statewide tiles, overdue items, CSV.
+
+CCPOR staff and admins only (`courts.access.is_ccpor_staff`); a court or SO member is
+sent to their own court's page, anonymous visitors to sign in.
+"""
+
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+
+from ccpor_onboard.lib.dates import today
+from checklists.models import Actor
+from checklists.selectors import LATE_AFTER_DAYS, Health, phases
+
+from . import exports
+from .access import courts_for_user, is_ccpor_staff
+from .filters import SORT_COLUMNS, PortfolioFilter
+from .selectors import (
+    BLOCKING_ACTORS,
+    DISTRICT_LABELS,
+    GO_LIVE_WINDOWS,
+    OVERDUE_GROUPINGS,
+    SOON,
+    PortfolioStatus,
+    overdue_items_across_courts,
+    portfolio_courts,
+    portfolio_rows,
+    portfolio_summary,
+    statewide_courts,
+)
+
+PAGE_SIZE = 50
+OVERDUE_PAGE_SIZE = 100
+# Columns where the biggest number is the interesting one sort descending first.
+DESCENDING_FIRST = {"overdue", "blocked", *(f"open_{a}" for a in BLOCKING_ACTORS)}
+
+
+def ccpor_staff_required(view):
+    """Let CCPOR staff through; send a member to their court (or to the court list
+    when they belong to several or none); anonymous visitors to sign in."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if is_ccpor_staff(request.user):
+            return view(request, *args, **kwargs)
+        messages.info(request, "The dashboard is for the CCPOR Team.")
+        own = list(courts_for_user(request.user)[:2])
+        return redirect(own[0].get_absolute_url() if len(own) == 1 else "home")
+
+    return wrapped
+
+
+def _page(request, items, size: int):
+    """The requested page (the last for a number past the end, the first for
+    nonsense) and the page numbers to offer, elided around the current one."""
+    page = Paginator(items, size).get_page(request.GET.get("page"))
+    page_range = page.paginator.get_elided_page_range(page.number, on_ends=1)
+    return page, list(page_range)
+
+
+def _portfolio_filter(request, *, on_day):
+    all_phases = phases()
+    filterset = PortfolioFilter(
+        request.GET,
+        queryset=portfolio_courts(today=on_day),
+        today=on_day,
+        phases=all_phases,
+    )
+    return filterset, {phase.order: phase for phase in all_phases}
+
+
+def _sort_columns(sort_params: list[str]) -> dict[str, dict]:
+    """Per column: the sort link to follow and its aria-sort state."""
+    current = sort_params[0]
+    key, descending = current.lstrip("-"), current.startswith("-")
+    columns = {}
+    for column, (label, _) in SORT_COLUMNS.items():
+        if column == key:
+            state = "descending" if descending else "ascending"
+            follow = column if descending else f"-{column}"
+        else:
+            state = None
+            follow = f"-{column}" if column in DESCENDING_FIRST else column
+        columns[column] = {"label": label, "aria_sort": state, "param": follow}
+    return columns
+
+
+@ccpor_staff_required
+def index(request):
+    on_day = today()
+    filterset, phases_by_order = _portfolio_filter(request, on_day=on_day)
+    page, page_range = _page(request, filterset.qs, PAGE_SIZE)
+    summary = portfolio_summary(today=on_day)
+    sort_params = filterset.sort_params
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "dashboard/index.html",
+        {
+            "summary": summary,
+            "overdue_by_actor": [
+                (actor.value, actor.label, summary.overdue_by_actor[actor])
+                for actor in BLOCKING_ACTORS
+            ],
+            "page_range": page_range,
+            "late_after": LATE_AFTER_DAYS,
+            "filter": filterset,
+            "page": page,
+            "rows": portfolio_rows(
+                page.object_list, today=on_day, phases_by_order=phases_by_order
+            ),
+            "columns": _sort_columns(sort_params),
+            "sort_label": _sort_label(sort_params[0]),
+            "filtered": any(
+                v for k, v in request.GET.items() if k not in ("page", "sort")
+            ),
+            "export_query": query.urlencode(),
+            "soon": SOON,
+            "soon_label": GO_LIVE_WINDOWS[SOON][0],
+            "today": on_day,
+        },
+    )
+
+
+def _sort_label(param: str) -> str:
+    label = SORT_COLUMNS[param.lstrip("-")][0]
+    return f"{label}, {'descending' if param.startswith('-') else 'ascending'}"
+
+
+# Tile colours (Bootstrap) by status; every tile also says its status in words.
+TILE_STYLES = {
+    Health.LATE: ("Onboarding, late", "text-bg-danger"),
+    Health.AT_RISK: ("Onboarding, at risk", "text-bg-warning"),
+    Health.ON_TRACK: ("Onboarding, on track", "text-bg-primary"),
+    PortfolioStatus.LIVE: ("Live", "text-bg-success"),
+    PortfolioStatus.NOT_STARTED: ("Not started", "text-bg-light border"),
+}
+
+
+@ccpor_staff_required
+def statewide(request):
+    on_day = today()
+    rows = portfolio_rows(
+        statewide_courts(today=on_day), today=on_day, phases_by_order={}
+    )
+    groups: dict[str, list] = {}
+    counts = dict.fromkeys(TILE_STYLES, 0)
+    for row in rows:
+        label, css = TILE_STYLES[row.tile_status]
+        row_tile = {"row": row, "label": label, "css": css}
+        heading = DISTRICT_LABELS.get(row.court.district, "Tribal courts")
+        groups.setdefault(heading, []).append(row_tile)
+        counts[row.tile_status] += 1
+    legend = [
+        {"label": label, "css": css, "count": counts[key]}
+        for key, (label, css) in TILE_STYLES.items()
+    ]
+    return render(
+        request,
+        "dashboard/statewide.html",
+        {
+            "groups": groups,
+            "legend": legend,
+            "total": len(rows),
+        },
+    )
+
+
+@ccpor_staff_required
+def overdue(request):
+    on_day = today()
+    group = request.GET.get("group")
+    group = group if group in OVERDUE_GROUPINGS else "actor"
+    actor = request.GET.get("actor")
+    actor = actor if actor in Actor.values else ""
+    items = overdue_items_across_courts(today=on_day, group=group, actor=actor or None)
+    page, page_range = _page(request, items, OVERDUE_PAGE_SIZE)
+    for item in page.object_list:
+        item.days_overdue = (on_day - item.due_date).days
+    return render(
+        request,
+        "dashboard/overdue.html",
+        {
+            "page": page,
+            "page_range": page_range,
+            "group": group,
+            "actor": actor,
+            "actors": [(a.value, a.label) for a in BLOCKING_ACTORS],
+            "today": on_day,
+        },
+    )
+
+
+@ccpor_staff_required
+def export_portfolio(request):
+    on_day = today()
+    filterset, phases_by_order = _portfolio_filter(request, on_day=on_day)
+    return exports.portfolio_csv(
+        filterset.qs,
+        today=on_day,
+        phases_by_order=phases_by_order,
+        site_url=settings.SITE_URL,
+    )
+
+
+@ccpor_staff_required
+def export_items(request):
+    return exports.items_csv(today=today())
