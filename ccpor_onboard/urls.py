@@ -11,6 +11,7 @@ admin.site.site_title = "CCPOR Onboard admin"
 urlpatterns = [
     path("", court_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("dashboard/", include("courts.dashboard_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("courts/", include("courts.urls")),
     path("admin/", admin.site.urls),
