@@ -13,6 +13,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("dashboard/", include("courts.dashboard_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("calendar/", include("courts.feed_urls")),
+    path("api/", include("courts.api_urls")),
     path("courts/", include("courts.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -71,3 +71,57 @@ class TemplateItemFactory(factory.django.DjangoModelFactory):
 
 def days(n: int) -> datetime.timedelta:
     return datetime.timedelta(days=n)
+
+
+def bulk_onboardings(
+    count: int,
+    *,
+    template: ChecklistTemplate,
+    go_live_date: datetime.date,
+    prefix: str = "bulk",
+):
+    """`count` superior courts, each with an active onboarding and a full copy of the
+    template's items, made with bulk_create: a few queries, however many courts."""
+    from checklists.models import ChecklistItem, Onboarding
+
+    courts = Court.objects.bulk_create(
+        Court(
+            name=f"{prefix.title()} Court {n:05d}",
+            slug=f"{prefix}-court-{n:05d}",
+            court_type=Court.CourtType.SUPERIOR,
+            district=n % 6 + 1,
+        )
+        for n in range(count)
+    )
+    onboardings = Onboarding.objects.bulk_create(
+        Onboarding(
+            court=court,
+            template=template,
+            go_live_date=go_live_date,
+            court_enters_carpos=True,
+            so_participates=True,
+        )
+        for court in courts
+    )
+    template_items = list(template.items.all())
+    ChecklistItem.objects.bulk_create(
+        (
+            ChecklistItem(
+                onboarding=onboarding,
+                template_item=t,
+                phase_id=t.phase_id,
+                order=t.order,
+                title=t.title,
+                actor=t.actor,
+                kind=t.kind,
+                offset_days=t.offset_days,
+                condition=t.condition,
+                internal_only=t.internal_only,
+                due_date=go_live_date + datetime.timedelta(days=t.offset_days),
+            )
+            for onboarding in onboardings
+            for t in template_items
+        ),
+        batch_size=2000,
+    )
+    return onboardings
