@@ -12,6 +12,7 @@ urlpatterns = [
     path("", court_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("dashboard/", include("courts.dashboard_urls")),
+    path("accounts/", include("accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("calendar/", include("courts.feed_urls")),
     path("api/", include("courts.api_urls")),

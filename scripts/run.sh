@@ -16,6 +16,7 @@ trap stop_started EXIT
 
 python manage.py migrate --noinput
 python manage.py seed_demo
+python manage.py setup_schedules
 python manage.py collectstatic --noinput -v 0
 
 echo

@@ -80,6 +80,7 @@ def celery_worker_process(django_db_setup, django_db_blocker):
     import os
     import subprocess
     import sys
+    import tempfile
     import time
 
     from django.conf import settings
@@ -95,6 +96,8 @@ def celery_worker_process(django_db_setup, django_db_blocker):
             f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
         ),
         "TEST_CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        # The worker's mail goes to files here (see settings/test.py): worker.mail_dir.
+        "TEST_EMAIL_FILE_PATH": tempfile.mkdtemp(prefix="ccpor-worker-mail-"),
     }
     app.control.purge()
     worker = subprocess.Popen(
@@ -124,6 +127,7 @@ def celery_worker_process(django_db_setup, django_db_blocker):
                 raise RuntimeError(f"the Celery worker exited with {worker.returncode}")
             if time.monotonic() > deadline:
                 raise RuntimeError("the Celery worker did not answer within 60 s")
+        worker.mail_dir = env["TEST_EMAIL_FILE_PATH"]
         yield worker
     finally:
         worker.terminate()

@@ -1,0 +1,22 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+
+
+class DigestPreferenceForm(forms.Form):
+    """The person's choice about the weekly digest (the only setting they edit here)."""
+
+    weekly_digest = forms.BooleanField(
+        label="Send me the weekly digest of my organisation's overdue items",
+        required=False,
+        help_text=(
+            "At most one e-mail a week, and only when something is overdue. The 60-day "
+            "and 30-day reminders before Go-Live are sent regardless."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_method = "post"
+        self.helper.add_input(Submit("save", "Save"))

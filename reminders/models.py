@@ -1,0 +1,104 @@
+"""What the reminder sweep and the weekly digest did, one row per mail they owed."""
+
+from django.conf import settings
+from django.db import models
+
+from checklists.selectors import MARKS
+
+# The marks that send a reminder: every mark of the guide before Go-Live itself.
+REMINDER_MARKS = tuple((name, days) for name, days in MARKS if days > 0)
+
+
+class SendStatus(models.TextChoices):
+    # Recorded as owed; any sweep may claim it (a conditional update only one wins).
+    PENDING = "pending", "Pending"
+    # Claimed by a sweep that is sending it now.
+    CLAIMED = "claimed", "Sending"
+    SENT = "sent", "Sent"
+    SKIPPED = "skipped", "Skipped"
+    FAILED = "failed", "Failed"
+
+
+class SendRecord(models.Model):
+    """What a reminder and a digest row share: the claim and the outcome."""
+
+    Status = SendStatus
+
+    status = models.CharField(
+        max_length=10, choices=SendStatus.choices, default=SendStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(
+        default=0, help_text="How many times a sweep claimed it to send."
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    recipients = models.JSONField(default=list, blank=True)
+    error = models.TextField(
+        "reason or error",
+        blank=True,
+        help_text="Why it was skipped or failed, or the last sending error.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class ReminderLog(SendRecord):
+    """One reminder owed for one onboarding at one mark, for one Go-Live date.
+
+    Keyed on the Go-Live date so that moving the date re-arms the marks: a reminder
+    sent for the old date does not count for the new one.
+    """
+
+    onboarding = models.ForeignKey(
+        "checklists.Onboarding", on_delete=models.CASCADE, related_name="reminder_logs"
+    )
+    mark = models.CharField(
+        max_length=10, choices=[(name, f"{name} mark") for name, _ in REMINDER_MARKS]
+    )
+    go_live_date = models.DateField(help_text="The Go-Live date the reminder was for.")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # Exactly once per mark and Go-Live date. Its index (onboarding first) also
+            # serves the reminder sweep's look-up of what was already done for each
+            # onboarding in the window, and the court page's reminder log.
+            models.UniqueConstraint(
+                fields=["onboarding", "mark", "go_live_date"],
+                name="one_reminder_per_onboarding_mark_golive",
+            ),
+        ]
+        indexes = [
+            # The admin's list: filtered by status, newest first.
+            models.Index(
+                fields=["status", "created_at"], name="reminder_status_created"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mark} reminder for {self.onboarding.court} ({self.go_live_date})"
+
+
+class DigestLog(SendRecord):
+    """The weekly digest owed to one person for one week (at most one a week)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_logs"
+    )
+    week_start = models.DateField(help_text="Monday of the week the digest is for.")
+    item_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-week_start", "user__username"]
+        constraints = [
+            # At most one a week. week_start first: the digest sweep reads one week.
+            models.UniqueConstraint(
+                fields=["week_start", "user"], name="one_digest_per_user_and_week"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Digest for {self.user}, week of {self.week_start}"

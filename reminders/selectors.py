@@ -1,0 +1,300 @@
+"""Reads for the reminder sweep, the weekly digest and the court page's reminder log."""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+
+from checklists.models import Actor, ChecklistItem, Onboarding
+from checklists.selectors import marks_for
+from courts.models import Court, Membership
+
+from .models import REMINDER_MARKS, DigestLog, ReminderLog, SendStatus
+
+# Court members who get the 60- and 30-day reminders. Viewers are left out: they follow
+# the onboarding but own none of its work (they still get the weekly digest).
+REMINDER_ROLES = (
+    Membership.Role.PROJECT_LEAD,
+    Membership.Role.IT_CONTACT,
+    Membership.Role.EXECUTIVE_OFFICER,
+    Membership.Role.LIAISON,
+)
+# How items are grouped in a reminder, in this order.
+ACTOR_ORDER = (Actor.COURT, Actor.SHERIFF, Actor.CCPOR, Actor.DOJ)
+# Which items are "their organisation's" in the digest.
+ORGANISATION_ACTOR = {
+    Membership.Organisation.COURT: Actor.COURT,
+    Membership.Organisation.SHERIFF: Actor.SHERIFF,
+}
+_MARK_NAMES = [name for name, _ in REMINDER_MARKS]
+_WIDEST = max(days for _, days in REMINDER_MARKS)
+_LATEST_MARK = min(REMINDER_MARKS, key=lambda mark: mark[1])[0]  # "30-day"
+
+
+class Action:
+    SEND = "send"
+    SKIP = "skip"
+    DONE = "done"  # already sent, skipped, failed or being sent: nothing to do
+
+
+@dataclass
+class DueReminder:
+    """What the sweep should do about one mark of one onboarding on a given day."""
+
+    onboarding: Onboarding
+    mark: str
+    mark_date: datetime.date
+    action: str
+    status: str | None  # the existing log row's status, None if there is none
+    next_mark: str = ""  # the guide's mark after this one ("30-day", "Go-Live")
+    next_mark_date: datetime.date | None = None
+    reason: str = ""
+
+
+def _mark_status_annotations() -> dict[str, Subquery]:
+    annotations = {}
+    for name in _MARK_NAMES:
+        row = ReminderLog.objects.filter(
+            onboarding=OuterRef("pk"), go_live_date=OuterRef("go_live_date"), mark=name
+        )
+        annotations[f"log_{name[:2]}"] = Subquery(row.values("status")[:1])
+        annotations[f"log_{name[:2]}_attempts"] = Subquery(row.values("attempts")[:1])
+    return annotations
+
+
+def is_open(status: str | None, attempts: int | None) -> bool:
+    """Whether a sweep still has work to do on a reminder: none recorded yet, pending,
+    being sent, or failed for want of recipients (no sending attempt: it is tried again
+    at every sweep while its mark is due, so a court given members gets it)."""
+    return status in (None, SendStatus.PENDING, SendStatus.CLAIMED) or (
+        status == SendStatus.FAILED and attempts == 0
+    )
+
+
+def onboardings_in_reminder_window(*, today: datetime.date) -> QuerySet[Onboarding]:
+    """Active onboardings whose Go-Live is after today and at most 60 days away, each
+    annotated with the status and attempts of its log row per mark for its current
+    Go-Live date (`log_60`, `log_60_attempts`, `log_30`...; None when there is none).
+
+    One query; backed by the index on Onboarding (status, go_live_date) and, for the
+    annotations, by the unique index on ReminderLog (onboarding, mark, go_live_date).
+    """
+    return (
+        Onboarding.objects.filter(
+            status=Onboarding.Status.ACTIVE,
+            go_live_date__gt=today,
+            go_live_date__lte=today + datetime.timedelta(days=_WIDEST),
+        )
+        .select_related("court")
+        .annotate(**_mark_status_annotations())
+        .order_by("go_live_date", "court__name")
+    )
+
+
+def reminders_due(*, today: datetime.date) -> list[DueReminder]:
+    """Every mark that has come for an active onboarding, with what to do about it.
+
+    A mark is due when Go-Live − N days ≤ today < Go-Live. When the 30-day mark is due,
+    a 60-day reminder not yet sent is skipped: only the latest mark is sent. A row
+    that is pending (recorded, never claimed) or claimed (a sweep is sending it, or
+    died sending it) is offered again: the claim decides what happens to it.
+    """
+    due: list[DueReminder] = []
+    for onboarding in onboardings_in_reminder_window(today=today):
+        marks = marks_for(onboarding.go_live_date)
+        dates = dict(marks)
+        following = dict(zip([n for n, _ in marks], marks[1:], strict=False))
+        come = [name for name in _MARK_NAMES if dates[name] <= today]
+        latest_come = _LATEST_MARK in come
+        for name in come:
+            status = getattr(onboarding, f"log_{name[:2]}")
+            attempts = getattr(onboarding, f"log_{name[:2]}_attempts")
+            if not is_open(status, attempts):
+                action, reason = Action.DONE, ""
+            elif name != _LATEST_MARK and latest_come:
+                action = Action.SKIP
+                reason = (
+                    f"The {_LATEST_MARK} mark ({dates[_LATEST_MARK]:%b %-d}) has also "
+                    "come: only that reminder is sent."
+                )
+            else:
+                action, reason = Action.SEND, ""
+            due.append(
+                DueReminder(
+                    onboarding=onboarding,
+                    mark=name,
+                    mark_date=dates[name],
+                    action=action,
+                    status=status,
+                    next_mark=following[name][0],
+                    next_mark_date=following[name][1],
+                    reason=reason,
+                )
+            )
+    return due
+
+
+def reminder_logs_open(due: Iterable[DueReminder]) -> dict[tuple, ReminderLog]:
+    """The open log rows (see `is_open`) for these reminders, keyed by
+    (onboarding id, mark, Go-Live date). One query."""
+    due = list(due)
+    if not due:
+        return {}
+    rows = ReminderLog.objects.filter(
+        onboarding_id__in={d.onboarding.pk for d in due},
+    ).filter(
+        Q(status__in=(SendStatus.PENDING, SendStatus.CLAIMED))
+        | Q(status=SendStatus.FAILED, attempts=0)
+    )
+    return {(r.onboarding_id, r.mark, r.go_live_date): r for r in rows}
+
+
+@dataclass(frozen=True)
+class Recipient:
+    name: str
+    email: str
+
+
+def reminder_recipients(court_ids: Iterable[int]) -> dict[int, list[Recipient]]:
+    """Per court, the active members with an e-mail address in a reminder role,
+    ordered by organisation and role. One query."""
+    by_court: dict[int, list[Recipient]] = defaultdict(list)
+    memberships = (
+        Membership.objects.filter(
+            court_id__in=set(court_ids),
+            role__in=REMINDER_ROLES,
+            user__is_active=True,
+        )
+        .exclude(user__email="")
+        .select_related("user")
+        .order_by("court_id", "organisation", "role", "user__username")
+    )
+    for membership in memberships:
+        user = membership.user
+        by_court[membership.court_id].append(
+            Recipient(name=str(user), email=user.email)
+        )
+    return by_court
+
+
+def reminder_items(
+    onboarding_ids: Iterable[int],
+) -> dict[int, list[ChecklistItem]]:
+    """Per onboarding, its open items that court members may see (internal-only items
+    left out), by due date. One query."""
+    by_onboarding: dict[int, list[ChecklistItem]] = defaultdict(list)
+    items = (
+        ChecklistItem.objects.filter(
+            onboarding_id__in=set(onboarding_ids),
+            status__in=ChecklistItem.OPEN_STATUSES,
+            internal_only=False,
+        )
+        .select_related("phase")
+        .order_by("onboarding_id", "due_date", "order")
+    )
+    for item in items:
+        by_onboarding[item.onboarding_id].append(item)
+    return by_onboarding
+
+
+def group_by_actor(items: Iterable[ChecklistItem]) -> list[tuple[str, list]]:
+    """Items grouped by actor (Court, Sheriff's Office, CCPOR Team, DOJ); empty groups
+    left out."""
+    groups: dict[str, list] = {actor: [] for actor in ACTOR_ORDER}
+    for item in items:
+        groups.setdefault(item.actor, []).append(item)
+    return [(Actor(actor).label, its) for actor, its in groups.items() if its]
+
+
+def reminder_log_for_onboarding(onboarding: Onboarding) -> QuerySet[ReminderLog]:
+    """The reminders of one onboarding, newest first (for the court page)."""
+    return ReminderLog.objects.filter(onboarding=onboarding).order_by(
+        "-created_at", "-id"
+    )
+
+
+# --- Weekly digest ---------------------------------------------------------------
+
+
+def week_start(day: datetime.date) -> datetime.date:
+    """The Monday of the week `day` is in."""
+    return day - datetime.timedelta(days=day.weekday())
+
+
+@dataclass
+class DigestCourt:
+    court: Court
+    organisation: str
+    items: list[ChecklistItem] = field(default_factory=list)
+
+
+@dataclass
+class DigestEntry:
+    """Everything one person's weekly digest lists: per court, their organisation's
+    overdue items."""
+
+    user: object
+    courts: list[DigestCourt] = field(default_factory=list)
+    status: str | None = None  # this week's digest row, None if there is none
+
+    @property
+    def item_count(self) -> int:
+        return sum(len(c.items) for c in self.courts)
+
+
+def digest_entries(*, today: datetime.date) -> list[DigestEntry]:
+    """One entry per member who wants the weekly digest (active, with an e-mail
+    address, not opted out) and whose organisation has overdue items in an open
+    onboarding of one of their courts. Internal-only items are never listed. Three
+    queries, whatever the number of people and courts.
+    """
+    memberships = list(
+        Membership.objects.filter(
+            user__is_active=True,
+            user__weekly_digest=True,
+        )
+        .exclude(user__email="")
+        .select_related("user", "court")
+        .order_by("user__username", "court__name")
+    )
+    court_ids = {m.court_id for m in memberships}
+    overdue: dict[tuple[int, str], list[ChecklistItem]] = defaultdict(list)
+    items = (
+        ChecklistItem.objects.filter(
+            onboarding__court_id__in=court_ids,
+            onboarding__status__in=Onboarding.OPEN_STATUSES,
+            status__in=ChecklistItem.OPEN_STATUSES,
+            internal_only=False,
+            actor__in=ORGANISATION_ACTOR.values(),
+            due_date__lt=today,
+        )
+        .select_related("onboarding")
+        .order_by("due_date", "order")
+    )
+    for item in items:
+        overdue[(item.onboarding.court_id, item.actor)].append(item)
+    statuses = dict(
+        DigestLog.objects.filter(week_start=week_start(today)).values_list(
+            "user_id", "status"
+        )
+    )
+    entries: dict[int, DigestEntry] = {}
+    for membership in memberships:
+        actor = ORGANISATION_ACTOR[membership.organisation]
+        its = overdue.get((membership.court_id, actor))
+        if not its:
+            continue
+        entry = entries.setdefault(
+            membership.user_id,
+            DigestEntry(user=membership.user, status=statuses.get(membership.user_id)),
+        )
+        entry.courts.append(
+            DigestCourt(
+                court=membership.court,
+                organisation=membership.get_organisation_display(),
+                items=its,
+            )
+        )
+    return list(entries.values())

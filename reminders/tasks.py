@@ -1,0 +1,69 @@
+"""Celery tasks: thin wrappers that pin "today" and call the services.
+
+Both tasks are acks_late with task_reject_on_worker_lost: a worker that dies mid-sweep
+leaves the message unacknowledged, so the broker hands it to another worker, whose
+sweep sends what is still owed (the claims make that safe). Mail-server errors are
+retried with exponential backoff, MAX_SEND_ATTEMPTS in all, the whole series well
+inside the broker's visibility timeout (see retry_countdown).
+"""
+
+import datetime
+import logging
+
+from celery import Task, shared_task
+
+from ccpor_onboard.lib.dates import today as local_today
+
+from . import services
+
+logger = logging.getLogger(__name__)
+
+# Seconds before the first retry; doubled for each further one (1, 2, 4 minutes).
+RETRY_BACKOFF = 60
+
+
+def retry_countdown(retries: int) -> int:
+    """Seconds to wait before retry number `retries + 1`."""
+    return RETRY_BACKOFF * 2**retries
+
+
+def _day(today: str | None) -> datetime.date:
+    return datetime.date.fromisoformat(today) if today else local_today()
+
+
+def _retry_or_summarise(
+    task: Task, result: services.SweepResult, day: datetime.date
+) -> dict:
+    summary = result.summary()
+    logger.info("%s for %s: %s", task.name, day, summary or "nothing due")
+    if result.retry_later and task.request.retries < task.max_retries:
+        # Same day on retry: a retry that runs after midnight finishes today's work.
+        raise task.retry(
+            kwargs={"today": day.isoformat()},
+            countdown=retry_countdown(task.request.retries),
+        )
+    return summary
+
+
+_OPTIONS = {
+    "bind": True,
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "max_retries": services.MAX_SEND_ATTEMPTS - 1,
+    "ignore_result": False,
+}
+
+
+@shared_task(name="reminders.send_due_reminders", **_OPTIONS)
+def send_due_reminders(self: Task, today: str | None = None) -> dict:
+    """The daily sweep (beat): reminders at the 60-day and 30-day marks.
+    `today` (YYYY-MM-DD) defaults to today in California."""
+    day = _day(today)
+    return _retry_or_summarise(self, services.reminders_send_due(today=day), day)
+
+
+@shared_task(name="reminders.send_weekly_digest", **_OPTIONS)
+def send_weekly_digest(self: Task, today: str | None = None) -> dict:
+    """The weekly digest of each member's organisation's overdue items."""
+    day = _day(today)
+    return _retry_or_summarise(self, services.digest_send_weekly(today=day), day)

@@ -1,0 +1,416 @@
+import datetime
+import smtplib
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+from freezegun import freeze_time
+
+from checklists import services as checklist_services
+from checklists.models import ChecklistItem, Onboarding
+from reminders import services
+from reminders.models import ReminderLog, SendStatus
+from reminders.services import Outcome, reminders_send_due
+from tests.factories import CourtFactory, days
+
+pytestmark = pytest.mark.django_db
+
+
+def logs(onboarding):
+    return {
+        (row.mark, row.go_live_date): row
+        for row in ReminderLog.objects.filter(onboarding=onboarding)
+    }
+
+
+def test_the_60_day_reminder_goes_to_the_court_members_and_the_team(
+    court, start, members, today, settings
+):
+    cast = members(court)
+    onboarding = start(court, go_live_in=55)
+
+    result = reminders_send_due(today=today)
+
+    assert result.count(Outcome.SENT) == 1
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    # Project lead, IT contact, executive officer and SO liaison; not the viewer nor
+    # the member without an address; the CCPOR Team in copy.
+    assert sorted(message.to) == sorted(
+        cast[key].email for key in ("lead", "it", "eo", "so")
+    )
+    assert message.cc == [settings.CCPOR_TEAM_EMAIL]
+    assert "60-day reminder" in message.subject
+    assert "Court A" in message.subject
+    assert "55 days left" in message.subject
+    row = logs(onboarding)[("60-day", onboarding.go_live_date)]
+    assert row.status == SendStatus.SENT
+    assert row.sent_at is not None
+    assert sorted(row.recipients) == sorted(message.to + message.cc)
+    assert row.error == ""
+
+
+def test_the_mail_lists_open_items_by_actor_with_overdue_ones_and_a_link(
+    court, start, members, today
+):
+    members(court)
+    onboarding = start(court, go_live_in=25)
+    # One item due by the mark is finished: it must not be listed.
+    done = onboarding.items.get(order=24)
+    ChecklistItem.objects.filter(pk=done.pk).update(status=ChecklistItem.Status.DONE)
+
+    reminders_send_due(today=today)
+
+    message = mail.outbox[0]
+    text = message.body
+    html = message.alternatives[0][0]
+    assert message.alternatives[0][1] == "text/html"
+    # Court, Go-Live date, days left, mark.
+    assert "Superior" not in text  # the court of the test is "Court A"
+    assert "Court A" in text
+    assert "Go-Live:   Sunday, March 29, 2026 (25 days left)" in text
+    assert "30-day mark: February 27, 2026" in text
+    # Grouped by actor, in the order Court, Sheriff's Office, CCPOR Team, DOJ.
+    positions = [
+        text.index(f"\n{actor}\n")
+        for actor in ("Court", "Sheriff's Office", "CCPOR Team", "DOJ")
+    ]
+    assert positions == sorted(positions)
+    # Due by the mark (Feb 27) and since: overdue, flagged in both parts.
+    assert "[OVERDUE] 22. Training plan and schedule issued" in text
+    assert "[OVERDUE] 26. Acceptance testing by court and SO" in text
+    assert "24. Test Plan issued" not in text  # finished
+    assert html.count("Overdue</strong>") == text.count("[OVERDUE]") > 2
+    # What comes next, up to Go-Live, not overdue.
+    assert "Coming up before Go-Live (Mar 29, 2026)" in text
+    assert "  - 27. Acceptance test sign-off\n    due Mar 8, 2026" in text
+    assert "[OVERDUE] 27." not in text
+    # Absolute links to the court page.
+    assert "https://ccpor-onboard.test/courts/court-a/" in text
+    assert 'href="https://ccpor-onboard.test/courts/court-a/"' in html
+
+
+def test_internal_only_items_are_never_listed(court, start, members, today):
+    members(court)
+    onboarding = start(court, go_live_in=25)
+    internal = onboarding.items.get(order=23)
+    assert internal.internal_only and internal.is_open
+    assert internal.due_date < today + days(1)  # due by the mark: would be listed
+
+    reminders_send_due(today=today)
+
+    message = mail.outbox[0]
+    assert internal.title not in message.body
+    assert internal.title not in message.alternatives[0][0]
+
+
+def test_two_sweeps_on_the_same_day_send_one_mail(court, start, members, today):
+    members(court)
+    start(court, go_live_in=55)
+
+    reminders_send_due(today=today)
+    second = reminders_send_due(today=today)
+
+    assert len(mail.outbox) == 1
+    assert second.count(Outcome.SENT) == 0
+    assert second.count(Outcome.ALREADY) == 1
+    assert ReminderLog.objects.count() == 1
+
+
+def test_both_marks_due_sends_the_30_day_one_and_skips_the_60_day_one(
+    court, start, members, today
+):
+    members(court)
+    onboarding = start(court, go_live_in=25)
+
+    result = reminders_send_due(today=today)
+
+    assert len(mail.outbox) == 1
+    assert "30-day reminder" in mail.outbox[0].subject
+    rows = logs(onboarding)
+    assert rows[("30-day", onboarding.go_live_date)].status == SendStatus.SENT
+    skipped = rows[("60-day", onboarding.go_live_date)]
+    assert skipped.status == SendStatus.SKIPPED
+    assert "30-day" in skipped.error
+    assert skipped.sent_at is None
+    assert result.count(Outcome.SKIPPED) == 1
+
+
+def test_catch_up_after_downtime_sends_what_is_due_once_and_nothing_sent_before(
+    court, start, members, on_day
+):
+    members(court)
+    onboarding = start(court, go_live_in=59)
+    reminders_send_due(today=on_day(1))  # the 60-day mark: sent
+    assert len(mail.outbox) == 1
+
+    # Workers down for 40 days: the first sweep after that sends the 30-day reminder
+    # only, and a second sweep that day nothing.
+    reminders_send_due(today=on_day(41))
+    reminders_send_due(today=on_day(41))
+
+    assert [m.subject.split(":")[0] for m in mail.outbox] == [
+        "CCPOR 60-day reminder",
+        "CCPOR 30-day reminder",
+    ]
+    rows = logs(onboarding)
+    assert rows[("60-day", onboarding.go_live_date)].status == SendStatus.SENT
+    assert rows[("30-day", onboarding.go_live_date)].status == SendStatus.SENT
+
+
+def test_nothing_is_sent_before_the_first_mark(court, start, members, on_day):
+    members(court)
+    start(court, go_live_in=61)
+
+    assert reminders_send_due(today=on_day(0)).lines == []
+    reminders_send_due(today=on_day(1))  # exactly 60 days before Go-Live: due
+
+    assert len(mail.outbox) == 1
+
+
+def test_nothing_is_sent_on_or_after_go_live(court, start, members, on_day):
+    members(court)
+    onboarding = start(court, go_live_in=10)
+
+    reminders_send_due(today=on_day(10))
+    reminders_send_due(today=on_day(11))
+
+    assert mail.outbox == []
+    assert not ReminderLog.objects.filter(onboarding=onboarding).exists()
+
+
+def test_rescheduling_re_arms_the_marks(court, start, members, staff_user, on_day):
+    members(court)
+    onboarding = start(court, go_live_in=55)
+    reminders_send_due(today=on_day(0))
+    old_date = onboarding.go_live_date
+
+    # Go-Live moves 20 days later: 75 days away, outside every window.
+    checklist_services.onboarding_reschedule(
+        onboarding=onboarding,
+        go_live_date=old_date + days(20),
+        reason="Scanners arrive late.",
+        by=staff_user,
+        today=on_day(0),
+    )
+    reminders_send_due(today=on_day(0))
+    assert len(mail.outbox) == 1
+
+    # 15 days later the new 60-day mark comes: sent, although it was sent for the old
+    # date; then the 30-day mark.
+    reminders_send_due(today=on_day(15))
+    reminders_send_due(today=on_day(45))
+
+    assert len(mail.outbox) == 3
+    assert "goes live May 18, 2026" in mail.outbox[1].subject
+    rows = logs(onboarding)
+    assert set(rows) == {
+        ("60-day", old_date),
+        ("60-day", old_date + days(20)),
+        ("30-day", old_date + days(20)),
+    }
+    assert {row.status for row in rows.values()} == {SendStatus.SENT}
+
+
+def test_moving_go_live_into_the_30_day_window_sends_that_mark_at_the_next_sweep(
+    court, start, members, staff_user, on_day
+):
+    members(court)
+    onboarding = start(court, go_live_in=55)
+    reminders_send_due(today=on_day(0))
+
+    checklist_services.onboarding_reschedule(
+        onboarding=onboarding,
+        go_live_date=on_day(20),
+        reason="Ready early.",
+        by=staff_user,
+        today=on_day(0),
+    )
+    reminders_send_due(today=on_day(0))
+
+    assert len(mail.outbox) == 2
+    assert "30-day reminder" in mail.outbox[1].subject
+    rows = logs(onboarding)
+    assert rows[("30-day", on_day(20))].status == SendStatus.SENT
+    assert rows[("60-day", on_day(20))].status == SendStatus.SKIPPED
+
+
+@pytest.mark.parametrize("status", ["live", "closed", "cancelled"])
+def test_onboardings_that_are_not_active_get_nothing(
+    court, start, members, staff_user, today, status
+):
+    members(court)
+    onboarding = start(court, go_live_in=25)
+    for step in {"live": ["live"], "closed": ["live", "closed"]}.get(status, [status]):
+        checklist_services.onboarding_set_status(
+            onboarding=onboarding, status=step, by=staff_user
+        )
+    assert Onboarding.objects.get(pk=onboarding.pk).status == status
+
+    result = reminders_send_due(today=today)
+
+    assert mail.outbox == []
+    assert result.lines == []
+    assert not ReminderLog.objects.exists()
+
+
+def test_no_recipients_is_logged_as_failed_and_the_sweep_goes_on(
+    court, other_court, start, members, today
+):
+    lonely = start(court, go_live_in=55)  # no members at all
+    members(other_court, prefix="b")
+    start(other_court, go_live_in=55)
+
+    result = reminders_send_due(today=today)
+
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to[0].startswith("b-")
+    row = logs(lonely)[("60-day", lonely.go_live_date)]
+    assert row.status == SendStatus.FAILED
+    assert row.error.startswith("No recipients")
+    assert result.count(Outcome.FAILED) == 1
+    assert result.count(Outcome.SENT) == 1
+
+
+def test_a_court_given_members_later_gets_the_reminder_that_failed(
+    court, start, members, on_day
+):
+    onboarding = start(court, go_live_in=55)
+    reminders_send_due(today=on_day(0))
+    assert logs(onboarding)[("60-day", onboarding.go_live_date)].status == "failed"
+
+    members(court)
+    reminders_send_due(today=on_day(1))
+    reminders_send_due(today=on_day(2))
+
+    assert len(mail.outbox) == 1
+    row = logs(onboarding)[("60-day", onboarding.go_live_date)]
+    assert row.status == SendStatus.SENT
+    assert row.error == ""
+
+
+def test_one_broken_reminder_never_stops_the_others(
+    court, other_court, start, members, today, monkeypatch
+):
+    members(court)
+    members(other_court, prefix="b")
+    broken = start(court, go_live_in=55)
+    start(other_court, go_live_in=55)
+    real = services.reminder_message
+
+    def message(due, **kwargs):
+        if due.onboarding.pk == broken.pk:
+            raise ValueError("template exploded")
+        return real(due, **kwargs)
+
+    monkeypatch.setattr(services, "reminder_message", message)
+
+    result = reminders_send_due(today=today)
+
+    assert len(mail.outbox) == 1
+    row = logs(broken)[("60-day", broken.go_live_date)]
+    assert row.status == SendStatus.FAILED
+    assert "template exploded" in row.error
+    assert result.count(Outcome.SENT) == 1
+
+
+def test_an_smtp_error_leaves_the_reminder_pending_for_a_retry(
+    court, start, members, on_day, monkeypatch
+):
+    members(court)
+    onboarding = start(court, go_live_in=55)
+    calls = []
+
+    def refuse(self, messages):
+        calls.append(messages)
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+    monkeypatch.setattr(
+        "django.core.mail.backends.locmem.EmailBackend.send_messages", refuse
+    )
+    result = reminders_send_due(today=on_day(0))
+
+    assert result.retry_later
+    row = logs(onboarding)[("60-day", onboarding.go_live_date)]
+    assert row.status == SendStatus.PENDING
+    assert row.attempts == 1
+    assert "SMTPServerDisconnected" in row.error
+
+    # The mail server is back: the next sweep (a retry, or tomorrow's) sends it.
+    monkeypatch.undo()
+    reminders_send_due(today=on_day(1))
+    assert len(mail.outbox) == 1
+    row.refresh_from_db()
+    assert (row.status, row.attempts, row.error) == (SendStatus.SENT, 2, "")
+
+
+def test_a_claim_held_by_a_live_sweep_is_left_alone(court, start, members, today):
+    members(court)
+    onboarding = start(court, go_live_in=55)
+    row = ReminderLog.objects.create(
+        onboarding=onboarding,
+        mark="60-day",
+        go_live_date=onboarding.go_live_date,
+        status=SendStatus.CLAIMED,
+        claimed_at=timezone.now() - datetime.timedelta(minutes=1),
+        attempts=1,
+    )
+
+    result = reminders_send_due(today=today)
+
+    assert mail.outbox == []
+    assert result.count(Outcome.TAKEN) == 1
+    row.refresh_from_db()
+    assert row.status == SendStatus.CLAIMED
+
+
+def test_a_claim_left_by_a_dead_worker_is_taken_over_after_the_timeout(
+    court, start, members, today
+):
+    members(court)
+    onboarding = start(court, go_live_in=55)
+    row = ReminderLog.objects.create(
+        onboarding=onboarding,
+        mark="60-day",
+        go_live_date=onboarding.go_live_date,
+        status=SendStatus.CLAIMED,
+        claimed_at=timezone.now() - services.CLAIM_TIMEOUT - datetime.timedelta(1),
+        attempts=1,
+    )
+
+    reminders_send_due(today=today)
+
+    assert len(mail.outbox) == 1
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (SendStatus.SENT, 2)
+
+
+def test_a_dry_run_sends_and_records_nothing(court, start, members, today):
+    members(court)
+    start(court, go_live_in=25)
+    CourtFactory(name="Court C", slug="court-c")
+    start(CourtFactory(name="Court D", slug="court-d"), go_live_in=50)
+
+    result = reminders_send_due(today=today, dry_run=True)
+
+    assert mail.outbox == []
+    assert not ReminderLog.objects.exists()
+    outcomes = sorted(
+        (line.outcome, line.target.split(",")[0]) for line in result.lines
+    )
+    assert outcomes == [
+        (Outcome.WOULD_FAIL, "Court D"),
+        (Outcome.WOULD_SEND, "Court A"),
+        (Outcome.WOULD_SKIP, "Court A"),
+    ]
+
+
+@freeze_time("2026-03-04 15:00:00")
+def test_sent_at_is_the_time_of_sending(court, start, members, today):
+    members(court)
+    onboarding = start(court, go_live_in=55)
+
+    reminders_send_due(today=today)
+
+    row = logs(onboarding)[("60-day", onboarding.go_live_date)]
+    assert row.sent_at == datetime.datetime(2026, 3, 4, 15, tzinfo=datetime.UTC)
