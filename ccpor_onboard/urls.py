@@ -17,5 +17,6 @@ urlpatterns = [
     path("calendar/", include("courts.feed_urls")),
     path("api/", include("courts.api_urls")),
     path("courts/", include("courts.urls")),
+    path("courts/<slug:slug>/items/", include("checklists.urls")),
     path("admin/", admin.site.urls),
 ]

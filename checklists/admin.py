@@ -6,6 +6,8 @@ from .forms import ChecklistItemDetailsForm, OnboardingChangeForm, OnboardingSta
 from .models import (
     ChecklistItem,
     ChecklistTemplate,
+    Comment,
+    Evidence,
     GoLiveChange,
     Onboarding,
     Phase,
@@ -237,3 +239,59 @@ class GoLiveChangeAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(admin.ModelAdmin):
+    """Evidence is uploaded through the portal (type checks, safe names); here it is
+    read, and deleted if something was uploaded that must not be kept."""
+
+    list_display = (
+        "original_name",
+        "item",
+        "court",
+        "content_type",
+        "size",
+        "uploaded_by",
+        "uploaded_at",
+    )
+    list_filter = ("content_type", "uploaded_at")
+    search_fields = ("original_name", "item__title", "item__onboarding__court__name")
+    list_select_related = ("item__onboarding__court", "uploaded_by")
+    readonly_fields = (
+        "item",
+        "file",
+        "original_name",
+        "content_type",
+        "size",
+        "uploaded_by",
+        "uploaded_at",
+    )
+
+    @admin.display(description="court")
+    def court(self, obj):
+        return obj.item.onboarding.court
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, obj):
+        obj.file.delete(save=False)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for evidence in queryset:
+            evidence.file.delete(save=False)
+        super().delete_queryset(request, queryset)
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ("item", "author", "created_at", "body")
+    list_filter = ("created_at",)
+    search_fields = ("body", "item__title", "item__onboarding__court__name")
+    list_select_related = ("item", "author")
+    readonly_fields = ("item", "author", "created_at")

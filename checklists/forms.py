@@ -119,3 +119,123 @@ class ChecklistItemDetailsForm(forms.ModelForm):
             self.fields["depends_on"].queryset = ChecklistItem.objects.filter(
                 onboarding_id=self.instance.onboarding_id
             ).exclude(pk=self.instance.pk)
+
+
+# --- The portal ---------------------------------------------------------------------
+
+
+class ItemStatusForm(forms.Form):
+    """Change an item's status and note; the rules are `services.item_set_status`'s."""
+
+    status = forms.ChoiceField(choices=ChecklistItem.Status.choices)
+    reason = forms.CharField(
+        label="Reason (required when blocked) or justification (required for N/A)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    note = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Replaces the item's note; leave empty to keep the current one.",
+    )
+    expected_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    @classmethod
+    def for_item(cls, item: ChecklistItem, **kwargs) -> "ItemStatusForm":
+        """A form holding the item's current values, to edit from."""
+        reason = item.blocked_reason or item.na_justification
+        return cls(
+            initial={
+                "status": item.status,
+                "reason": reason,
+                "expected_version": item.version,
+            },
+            # Rows of the court page each hold one: keep their ids apart.
+            auto_id=f"id_item{item.pk}_%s" if kwargs.pop("inline", False) else "id_%s",
+            **kwargs,
+        )
+
+
+class ItemVersionForm(forms.Form):
+    """Verify an item: only the version the person was looking at."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ItemReopenForm(forms.Form):
+    reason = forms.CharField(
+        label="Why reopen it?", widget=forms.Textarea(attrs={"rows": 2})
+    )
+    expected_version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class EvidenceUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Document",
+        help_text="PDF, Word (DOCX), Excel (XLSX), PNG or JPEG; at most 10 MB.",
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".pdf,.docx,.xlsx,.png,.jpg,.jpeg"}
+        ),
+    )
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class BulkStatusForm(forms.Form):
+    """Set one status on the items ticked on the court page."""
+
+    items = forms.TypedMultipleChoiceField(coerce=int, choices=(), required=True)
+    status = forms.ChoiceField(
+        label="New status for the selected items",
+        choices=[("", "Choose a status…"), *ChecklistItem.Status.choices],
+    )
+    reason = forms.CharField(
+        label="Reason or justification (blocked / N/A)", required=False
+    )
+
+    def __init__(self, *args, item_pks=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["items"].choices = [(pk, pk) for pk in item_pks]
+        self.fields["items"].error_messages["required"] = (
+            "Tick at least one item to update."
+        )
+
+    def expected_versions(self) -> dict[int, int]:
+        """The version of each ticked item as the page showed it (hidden `v<pk>`)."""
+        versions = {}
+        for pk in self.cleaned_data["items"]:
+            try:
+                versions[pk] = int(self.data.get(f"v{pk}", ""))
+            except ValueError:
+                continue
+        return versions
+
+
+class CourtItemFilterForm(forms.Form):
+    mine = forms.BooleanField(label="My organisation's items", required=False)
+    open = forms.BooleanField(label="Open only", required=False)
+    overdue = forms.BooleanField(label="Overdue only", required=False)
+
+
+class RescheduleForm(forms.Form):
+    go_live_date = forms.DateField(label="New Go-Live date", widget=DateInput)
+    reason = forms.CharField(
+        label="Reason for the move",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept in the change log and shown to the court.",
+    )
+
+
+class ProcessingModelForm(forms.Form):
+    court_enters_carpos = forms.BooleanField(
+        label="The court enters order data into CARPOS",
+        required=False,
+        help_text="Adds the DOJ registration, approval and CLETS certification items.",
+    )
+    so_participates = forms.BooleanField(
+        label="The sheriff's office participates",
+        required=False,
+        help_text="Adds the SO secure-channel item.",
+    )

@@ -1,3 +1,5 @@
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -235,6 +237,15 @@ class ChecklistItem(ItemFields):
         blank=True,
         related_name="+",
     )
+    # A CCPOR staff member checked a done item; cleared when it is reopened.
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     # Optimistic locking: every write bumps it; a write naming an older one is refused.
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -260,3 +271,73 @@ class ChecklistItem(ItemFields):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED_STATUSES
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
+
+
+def evidence_upload_to(instance: "Evidence", filename: str) -> str:
+    """A path nobody can guess: two random tokens; the extension comes from the
+    detected content type (see services.evidence_upload), never from the user."""
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"evidence/{secrets.token_hex(8)}/{secrets.token_urlsafe(24)}.{ext}"
+
+
+class Evidence(models.Model):
+    """A document attached to an item as proof (letters, questionnaires, sign-offs).
+
+    Never protective-order data; the upload form says so.
+    """
+
+    item = models.ForeignKey(
+        ChecklistItem, on_delete=models.CASCADE, related_name="evidence"
+    )
+    file = models.FileField(upload_to=evidence_upload_to, max_length=255)
+    original_name = models.CharField(
+        max_length=200, help_text="The uploaded file's name, sanitised."
+    )
+    content_type = models.CharField(
+        max_length=120, help_text="Detected from the file's content."
+    )
+    size = models.PositiveIntegerField(help_text="Bytes.")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        verbose_name_plural = "evidence"
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Comment(models.Model):
+    """One message in an item's discussion thread."""
+
+    item = models.ForeignKey(
+        ChecklistItem, on_delete=models.CASCADE, related_name="comments"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.author} on {self.item}: {self.body[:40]}"

@@ -9,9 +9,24 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, Lag
 
-from .models import ChecklistItem, Onboarding, Phase
+from courts import access
+
+from .models import ChecklistItem, Comment, Evidence, Onboarding, Phase
 
 MARKS = (("60-day", 60), ("30-day", 30), ("Go-Live", 0))
 
@@ -187,3 +202,275 @@ def overdue_items(
         .select_related("phase")
         .order_by("due_date", "order")
     )
+
+
+# --- The court page and the item page --------------------------------------------
+
+
+def court_current_onboarding(court) -> Onboarding | None:
+    """The court's open onboarding, else its latest one, else None (one query)."""
+    return (
+        court.onboardings.annotate(
+            is_open_rank=Case(
+                When(status__in=Onboarding.OPEN_STATUSES, then=Value(0)),
+                default=Value(1),
+            )
+        )
+        .order_by("is_open_rank", "-created_at", "-id")
+        .first()
+    )
+
+
+def _count_of(model) -> Coalesce:
+    """A correlated COUNT of `model` rows per item, without multiplying join rows."""
+    return Coalesce(
+        Subquery(
+            model.objects.filter(item=OuterRef("pk"))
+            .order_by()
+            .values("item")
+            .annotate(n=Count("id"))
+            .values("n")[:1]
+        ),
+        0,
+    )
+
+
+def court_page_items(
+    user,
+    onboarding: Onboarding,
+    *,
+    today: datetime.date,
+    mine: bool = False,
+    open_only: bool = False,
+    overdue_only: bool = False,
+) -> list[ChecklistItem]:
+    """The items of the court page, in one query, each with `evidence_count`,
+    `comment_count`, `is_overdue` and `can_update` (the user may change it).
+
+    Ordered by phase, then due date, so that the guide's marks fall in place.
+    """
+    items = access.items_for_user(user, onboarding)
+    if mine:
+        items = items.filter(actor=access.actor_for_user(user, onboarding.court_id))
+    if open_only or overdue_only:
+        items = items.filter(status__in=ChecklistItem.OPEN_STATUSES)
+    if overdue_only:
+        items = items.filter(due_date__lt=today)
+    items = list(
+        items.select_related("phase", "updated_by", "verified_by")
+        .annotate(evidence_count=_count_of(Evidence), comment_count=_count_of(Comment))
+        .order_by("phase__order", "due_date", "order")
+    )
+    for item in items:
+        item.onboarding = onboarding
+        item.is_overdue = item.is_open and item.due_date < today
+        item.can_update = access.can_update_item(user, item)
+    return items
+
+
+def court_item_row(user, item: ChecklistItem, *, today: datetime.date):
+    """One item as the court page shows it (for an inline htmx update)."""
+    row = court_page_items(user, item.onboarding, today=today)
+    return next(i for i in row if i.pk == item.pk)
+
+
+@dataclass
+class PhaseSection:
+    phase: Phase
+    progress: Progress
+    rows: list[tuple[str, object]]  # ("item", ChecklistItem) or ("mark", Mark)
+
+
+def checklist_sections(
+    onboarding: Onboarding, items: list[ChecklistItem], *, today: datetime.date
+) -> list[PhaseSection]:
+    """Items grouped by phase (with the phase's progress from `onboarding.state`),
+    and the 60-day, 30-day and Go-Live marks placed after the last item due on or
+    before each mark. Marks after every listed item close the last phase."""
+    marks = [
+        Mark(name=name, date=date, days_to=(date - today).days)
+        for name, date in marks_for(onboarding.go_live_date)
+    ]
+    by_phase: dict[int, list[ChecklistItem]] = defaultdict(list)
+    for item in items:
+        by_phase[item.phase_id].append(item)
+    sections = []
+    for phase, progress in onboarding.state.phases:
+        rows: list[tuple[str, object]] = []
+        for item in by_phase.get(phase.pk, []):
+            while marks and item.due_date > marks[0].date:
+                rows.append(("mark", marks.pop(0)))
+            rows.append(("item", item))
+        sections.append(PhaseSection(phase=phase, progress=progress, rows=rows))
+    if sections and marks:
+        # Hang the remaining marks on the last phase that lists something.
+        target = next((s for s in reversed(sections) if s.rows), sections[-1])
+        target.rows.extend(("mark", m) for m in marks)
+    return sections
+
+
+# What the activity feed and the item history describe, in this order.
+_TRACKED = (
+    "status",
+    "blocked_reason",
+    "na_justification",
+    "note",
+    "due_date",
+    "verified_at",
+    "title",
+)
+
+
+@dataclass
+class Activity:
+    when: datetime.datetime
+    who: object  # a user or None
+    what: str
+    item_order: int
+    item_title: str
+    item_pk: int
+
+
+def _label(status: str) -> str:
+    return ChecklistItem.Status(status).label if status else "—"
+
+
+def describe_change(record, prev: dict | None) -> str:
+    """What a history record changed, in words, given the previous values."""
+    if record.history_type == "+" or prev is None:
+        return "added to the checklist"
+    if record.history_type == "-":
+        return "removed from the checklist"
+    parts = []
+    if record.status != prev["status"]:
+        parts.append(f"status {_label(prev['status'])} → {_label(record.status)}")
+    if record.blocked_reason and record.blocked_reason != prev["blocked_reason"]:
+        parts.append(f"blocked: {record.blocked_reason}")
+    if record.na_justification and record.na_justification != prev["na_justification"]:
+        parts.append(f"N/A because: {record.na_justification}")
+    if record.note != prev["note"]:
+        parts.append(f"note: {record.note}" if record.note else "note cleared")
+    if record.due_date != prev["due_date"]:
+        parts.append(f"due {prev['due_date']:%b %-d} → {record.due_date:%b %-d, %Y}")
+    if record.verified_at and not prev["verified_at"]:
+        parts.append("verified by the CCPOR Team")
+    if record.title != prev["title"]:
+        parts.append(f"renamed to “{record.title}”")
+    if record.history_change_reason and not parts:
+        parts.append(record.history_change_reason)
+    elif record.history_change_reason and "reopened" in record.history_change_reason:
+        parts.append(record.history_change_reason)
+    return "; ".join(parts) or "details edited"
+
+
+def activity_feed(user, onboarding: Onboarding, *, limit: int = 15) -> list[Activity]:
+    """The latest changes across an onboarding's items that the user may see: status
+    and detail changes (from the item history), evidence uploads and comments, newest
+    first. Three queries whatever the number of items."""
+    visible = access.item_visibility_q(user)
+    lagged = {
+        f"prev_{name}": Window(
+            Lag(name),
+            partition_by=[F("id")],
+            order_by=[F("history_date").asc(), F("history_id").asc()],
+        )
+        for name in _TRACKED
+    }
+    # Query 1: the latest history records, each with its predecessor's values.
+    records = list(
+        ChecklistItem.history.filter(visible, onboarding_id=onboarding.pk)
+        .annotate(**lagged)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[:limit]
+    )
+    feed = [
+        Activity(
+            when=r.history_date,
+            who=r.history_user,
+            what=describe_change(
+                r,
+                # The first record of an item has no predecessor (Lag is NULL).
+                None
+                if r.prev_status is None
+                else {name: getattr(r, f"prev_{name}") for name in _TRACKED},
+            ),
+            item_order=r.order,
+            item_title=r.title,
+            item_pk=r.id,
+        )
+        for r in records
+    ]
+    item_visible = access.item_visibility_q(user, prefix="item__")
+    # Query 2: the latest evidence uploads.
+    for e in (
+        Evidence.objects.filter(item_visible, item__onboarding_id=onboarding.pk)
+        .select_related("item", "uploaded_by")
+        .order_by("-uploaded_at", "-id")[:limit]
+    ):
+        feed.append(
+            Activity(
+                when=e.uploaded_at,
+                who=e.uploaded_by,
+                what=f"uploaded evidence “{e.original_name}”",
+                item_order=e.item.order,
+                item_title=e.item.title,
+                item_pk=e.item_id,
+            )
+        )
+    # Query 3: the latest comments.
+    for c in (
+        Comment.objects.filter(item_visible, item__onboarding_id=onboarding.pk)
+        .select_related("item", "author")
+        .order_by("-created_at", "-id")[:limit]
+    ):
+        feed.append(
+            Activity(
+                when=c.created_at,
+                who=c.author,
+                what=f"commented: {c.body}",
+                item_order=c.item.order,
+                item_title=c.item.title,
+                item_pk=c.item_id,
+            )
+        )
+    feed.sort(key=lambda a: a.when, reverse=True)
+    return feed[:limit]
+
+
+@dataclass
+class HistoryEntry:
+    when: datetime.datetime
+    who: object
+    what: str
+
+
+def item_history(item: ChecklistItem) -> list[HistoryEntry]:
+    """Every recorded change of an item, newest first (one query)."""
+    records = list(
+        item.history.select_related("history_user").order_by(
+            "history_date", "history_id"
+        )
+    )
+    entries, prev = [], None
+    for r in records:
+        entries.append(
+            HistoryEntry(
+                when=r.history_date, who=r.history_user, what=describe_change(r, prev)
+            )
+        )
+        prev = {name: getattr(r, name) for name in _TRACKED}
+    entries.reverse()
+    return entries
+
+
+def item_evidence(item: ChecklistItem) -> QuerySet[Evidence]:
+    return item.evidence.select_related("uploaded_by").order_by("-uploaded_at", "-id")
+
+
+def item_comments(item: ChecklistItem) -> QuerySet[Comment]:
+    return item.comments.select_related("author").order_by("created_at", "id")
+
+
+def item_dependencies(user, item: ChecklistItem) -> QuerySet[ChecklistItem]:
+    """What the item waits for, as far as the user may see."""
+    return item.depends_on.filter(access.item_visibility_q(user)).order_by("order")

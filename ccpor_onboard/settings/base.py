@@ -90,7 +90,8 @@ else:
 # --- Authentication -------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+# Sign-in lands on the one court of a member, a chooser for several, home for staff.
+LOGIN_REDIRECT_URL = "courts:landing"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
     {

@@ -1,0 +1,22 @@
+"""Item URLs; mounted under courts/<slug>/items/ so every one names its court."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "checklists"
+
+urlpatterns = [
+    path("bulk-status/", views.bulk_status, name="bulk_status"),
+    path("<int:pk>/", views.item_detail, name="item_detail"),
+    path("<int:pk>/status/", views.item_status, name="item_status"),
+    path("<int:pk>/evidence/", views.evidence_upload, name="evidence_upload"),
+    path(
+        "<int:pk>/evidence/<int:evidence_pk>/",
+        views.evidence_download,
+        name="evidence_download",
+    ),
+    path("<int:pk>/comments/", views.comment_add, name="comment_add"),
+    path("<int:pk>/verify/", views.item_verify, name="item_verify"),
+    path("<int:pk>/reopen/", views.item_reopen, name="item_reopen"),
+]

@@ -1,0 +1,320 @@
+"""One checklist item: its page, status changes (inline with htmx or as a plain form),
+evidence, comments, verification, and bulk status changes from the court page.
+
+Every lookup goes through courts.access (404 for what the user may not see, 403 for
+what they see but may not change); every write through checklists.services.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from ccpor_onboard.lib.dates import today
+from courts import access
+
+from . import selectors, services
+from .forms import (
+    BulkStatusForm,
+    CommentForm,
+    EvidenceUploadForm,
+    ItemReopenForm,
+    ItemStatusForm,
+    ItemVersionForm,
+)
+
+
+def _item_url(item) -> str:
+    return reverse(
+        "checklists:item_detail",
+        kwargs={"slug": item.onboarding.court.slug, "pk": item.pk},
+    )
+
+
+def _next_or(request, default: str) -> str:
+    """The page to return to after a plain (no-JavaScript) form post."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def _render_item(request, item, *, status: int = 200, **forms):
+    """The item page, with any bound forms (and their errors) passed in."""
+    user = request.user
+    refusal = access.update_refusal(user, item)
+    can_update = not refusal
+    context = {
+        "court": item.onboarding.court,
+        "onboarding": item.onboarding,
+        "item": item,
+        "is_overdue": item.is_open and item.due_date < today(),
+        "can_update": can_update,
+        "update_refusal": refusal,
+        "can_comment": access.can_comment(user, item),
+        "can_verify": access.can_verify_item(user, item),
+        "can_reopen": access.can_reopen_item(user, item),
+        "status_form": forms.get("status_form")
+        or (ItemStatusForm.for_item(item) if can_update else None),
+        "evidence_form": forms.get("evidence_form") or EvidenceUploadForm(),
+        "comment_form": forms.get("comment_form") or CommentForm(),
+        "reopen_form": forms.get("reopen_form")
+        or ItemReopenForm(initial={"expected_version": item.version}),
+        "conflict": forms.get("conflict"),
+        "dependencies": selectors.item_dependencies(user, item),
+        "evidence": selectors.item_evidence(item),
+        "comments": selectors.item_comments(item),
+        "history": selectors.item_history(item),
+    }
+    return render(request, "checklists/item_detail.html", context, status=status)
+
+
+@access.court_view("GET")
+def item_detail(request, court, pk: int):
+    item = access.item_for_user(request.user, court, pk)
+    return _render_item(request, item)
+
+
+def _htmx_return_url(request, court) -> str:
+    """The page the inline form sits on (htmx says), for its no-JS `next` field."""
+    current = request.htmx.current_url_abs_path or ""
+    if current.startswith(court.get_absolute_url()):
+        return current
+    return court.get_absolute_url()
+
+
+def _render_row(request, item, *, form=None, saved=False, conflict=None):
+    """The item's row of the court page and (out of band) the page's summary, for
+    htmx: the status changes in place, the progress bars follow."""
+    day, user = today(), request.user
+    row = selectors.court_item_row(user, item, today=day)
+    onboarding = row.onboarding
+    selectors.onboardings_with_status(
+        [onboarding], today=day, include_internal=access.is_ccpor_staff(user)
+    )
+    return render(
+        request,
+        "checklists/_item_row_response.html",
+        {
+            "court": onboarding.court,
+            "onboarding": onboarding,
+            "item": row,
+            "row_form": form,
+            "saved": saved,
+            "conflict": conflict,
+            "today": day,
+            "late_after_days": selectors.LATE_AFTER_DAYS,
+            "can_manage": access.can_manage_onboarding(user, onboarding),
+            "next_url": _htmx_return_url(request, onboarding.court),
+        },
+    )
+
+
+@access.court_view("POST")
+def item_status(request, court, pk: int):
+    """Change status (and note). With htmx the row comes back; without, the person
+    returns to where they were, or sees the item page with the errors."""
+    user = request.user
+    item = access.item_for_user(user, court, pk)
+    access.require(
+        access.can_update_item(user, item), access.update_refusal(user, item)
+    )
+    inline = bool(request.htmx)
+    form = ItemStatusForm(
+        request.POST, auto_id=f"id_item{item.pk}_%s" if inline else "id_%s"
+    )
+    conflict = None
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            updated = services.item_set_status(
+                item=item,
+                status=data["status"],
+                by=user,
+                expected_version=data["expected_version"],
+                note=data["note"],
+                reason=data["reason"],
+            )
+        except services.StaleEditError as exc:
+            conflict = exc.current
+            form.add_error(None, str(exc))
+            # Show the current item; a second, deliberate save applies the change.
+            form.data = form.data.copy()
+            form.data["expected_version"] = str(conflict.version)
+            conflict.onboarding.court = item.onboarding.court
+            item = conflict
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            updated.onboarding.court = item.onboarding.court
+            if inline:
+                return _render_row(request, updated, saved=True)
+            messages.success(
+                request,
+                f"“{updated.title}” is now {updated.get_status_display().lower()}.",
+            )
+            return redirect(_next_or(request, _item_url(updated)))
+    if inline:
+        return _render_row(request, item, form=form, conflict=conflict)
+    return _render_item(request, item, status_form=form, conflict=conflict)
+
+
+@access.court_view("POST")
+def evidence_upload(request, court, pk: int):
+    user = request.user
+    item = access.item_for_user(user, court, pk)
+    access.require(
+        access.can_update_item(user, item), access.update_refusal(user, item)
+    )
+    form = EvidenceUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            evidence = services.evidence_upload(
+                item=item, file=form.cleaned_data["file"], by=user
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Uploaded “{evidence.original_name}”.")
+            return redirect(_item_url(item) + "#evidence")
+    return _render_item(request, item, evidence_form=form)
+
+
+@access.court_view("GET")
+def evidence_download(request, court, pk: int, evidence_pk: int):
+    """The file, as an attachment, to those who may see its item."""
+    evidence = access.evidence_for_user(request.user, court, pk, evidence_pk)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("The file is missing from storage.") from exc
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@access.court_view("POST")
+def comment_add(request, court, pk: int):
+    user = request.user
+    item = access.item_for_user(user, court, pk)
+    access.require(
+        access.can_comment(user, item), "Only this court's members can comment."
+    )
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.comment_add(item=item, body=form.cleaned_data["body"], by=user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Comment posted.")
+            return redirect(_item_url(item) + "#comments")
+    return _render_item(request, item, comment_form=form)
+
+
+@access.court_view("POST")
+def item_verify(request, court, pk: int):
+    user = request.user
+    item = access.item_for_user(user, court, pk)
+    access.require(access.is_ccpor_staff(user), "Only the CCPOR Team verifies items.")
+    form = ItemVersionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The form was incomplete; reload the page.")
+        return redirect(_item_url(item))
+    try:
+        services.item_verify(
+            item=item, by=user, expected_version=form.cleaned_data["expected_version"]
+        )
+    except services.StaleEditError as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"“{item.title}” is verified.")
+    return redirect(_next_or(request, _item_url(item)))
+
+
+@access.court_view("POST")
+def item_reopen(request, court, pk: int):
+    user = request.user
+    item = access.item_for_user(user, court, pk)
+    access.require(access.is_ccpor_staff(user), "Only the CCPOR Team reopens items.")
+    form = ItemReopenForm(request.POST)
+    conflict = None
+    if form.is_valid():
+        try:
+            services.item_reopen(
+                item=item,
+                by=user,
+                expected_version=form.cleaned_data["expected_version"],
+                reason=form.cleaned_data["reason"],
+            )
+        except services.StaleEditError as exc:
+            conflict = exc.current
+            form.add_error(None, str(exc))
+            form.data = form.data.copy()
+            form.data["expected_version"] = str(conflict.version)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"“{item.title}” is reopened.")
+            return redirect(_item_url(item))
+    if conflict is not None:
+        conflict.onboarding.court = item.onboarding.court
+        item = conflict
+    return _render_item(request, item, reopen_form=form, conflict=conflict)
+
+
+@access.court_view("POST")
+def bulk_status(request, court):
+    """Set one status on the ticked items; each one follows the usual rules and the
+    page says which were refused and why."""
+    user = request.user
+    onboarding = selectors.court_current_onboarding(court)
+    if onboarding is None:
+        raise Http404("This court has no onboarding.")
+    onboarding.court = court
+    visible = list(access.items_for_user(user, onboarding))
+    for item in visible:
+        item.onboarding = onboarding
+    back = _next_or(request, court.get_absolute_url())
+    form = BulkStatusForm(request.POST, item_pks=[i.pk for i in visible])
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back)
+    chosen = set(form.cleaned_data["items"])
+    selected = [i for i in visible if i.pk in chosen]
+    refusals = {
+        i.pk: reason for i in selected if (reason := access.update_refusal(user, i))
+    }
+    changed, refused = services.items_bulk_set_status(
+        items=selected,
+        status=form.cleaned_data["status"],
+        by=user,
+        expected_versions=form.expected_versions(),
+        reason=form.cleaned_data["reason"],
+        refusals=refusals,
+    )
+    label = dict(form.fields["status"].choices)[form.cleaned_data["status"]]
+    if changed:
+        messages.success(
+            request,
+            f"{len(changed)} item{'s' if len(changed) != 1 else ''} set to "
+            f"{label.lower()}: " + ", ".join(f"{i.order}. {i.title}" for i in changed),
+        )
+    for item, reason in refused:
+        messages.error(request, f"Not changed – {item.order}. {item.title}: {reason}")
+    return redirect(back)
