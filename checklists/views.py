@@ -73,9 +73,8 @@ def _render_item(request, item, *, status: int = 200, **forms):
     return render(request, "checklists/item_detail.html", context, status=status)
 
 
-@access.court_view("GET")
-def item_detail(request, court, pk: int):
-    item = access.item_for_user(request.user, court, pk)
+@access.court_view("GET", item=True)
+def item_detail(request, item):
     return _render_item(request, item)
 
 
@@ -114,12 +113,11 @@ def _render_row(request, item, *, form=None, saved=False, conflict=None):
     )
 
 
-@access.court_view("POST")
-def item_status(request, court, pk: int):
+@access.court_view("POST", item=True)
+def item_status(request, item):
     """Change status (and note). With htmx the row comes back; without, the person
     returns to where they were, or sees the item page with the errors."""
     user = request.user
-    item = access.item_for_user(user, court, pk)
     access.require(
         access.can_update_item(user, item), access.update_refusal(user, item)
     )
@@ -163,10 +161,9 @@ def item_status(request, court, pk: int):
     return _render_item(request, item, status_form=form, conflict=conflict)
 
 
-@access.court_view("POST")
-def evidence_upload(request, court, pk: int):
+@access.court_view("POST", item=True)
+def evidence_upload(request, item):
     user = request.user
-    item = access.item_for_user(user, court, pk)
     access.require(
         access.can_update_item(user, item), access.update_refusal(user, item)
     )
@@ -184,10 +181,12 @@ def evidence_upload(request, court, pk: int):
     return _render_item(request, item, evidence_form=form)
 
 
-@access.court_view("GET")
-def evidence_download(request, court, pk: int, evidence_pk: int):
+@access.court_view("GET", item=True)
+def evidence_download(request, item, evidence_pk: int):
     """The file, as an attachment, to those who may see its item."""
-    evidence = access.evidence_for_user(request.user, court, pk, evidence_pk)
+    evidence = access.evidence_for_user(
+        request.user, item.onboarding.court, item.pk, evidence_pk
+    )
     try:
         handle = evidence.file.open("rb")
     except FileNotFoundError as exc:
@@ -204,10 +203,9 @@ def evidence_download(request, court, pk: int, evidence_pk: int):
     return response
 
 
-@access.court_view("POST")
-def comment_add(request, court, pk: int):
+@access.court_view("POST", item=True)
+def comment_add(request, item):
     user = request.user
-    item = access.item_for_user(user, court, pk)
     access.require(
         access.can_comment(user, item), "Only this court's members can comment."
     )
@@ -223,10 +221,9 @@ def comment_add(request, court, pk: int):
     return _render_item(request, item, comment_form=form)
 
 
-@access.court_view("POST")
-def item_verify(request, court, pk: int):
+@access.court_view("POST", item=True)
+def item_verify(request, item):
     user = request.user
-    item = access.item_for_user(user, court, pk)
     access.require(access.is_ccpor_staff(user), "Only the CCPOR Team verifies items.")
     form = ItemVersionForm(request.POST)
     if not form.is_valid():
@@ -245,10 +242,9 @@ def item_verify(request, court, pk: int):
     return redirect(_next_or(request, _item_url(item)))
 
 
-@access.court_view("POST")
-def item_reopen(request, court, pk: int):
+@access.court_view("POST", item=True)
+def item_reopen(request, item):
     user = request.user
-    item = access.item_for_user(user, court, pk)
     access.require(access.is_ccpor_staff(user), "Only the CCPOR Team reopens items.")
     form = ItemReopenForm(request.POST)
     conflict = None

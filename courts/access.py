@@ -69,12 +69,13 @@ def court_for_user(user, slug: str) -> Court:
     return get_object_or_404(courts_for_user(user), slug=slug)
 
 
-def court_view(*methods: str):
-    """Decorate a view of one court's pages (URL keyword `slug`).
+def court_view(*methods: str, item: bool = False):
+    """Decorate a view of one court's pages (URL keywords `slug`, and `pk` for an item).
 
-    Anonymous visitors are sent to sign in; a court the user may not see is a 404
-    whatever the HTTP method (so a stranger learns nothing, not even from a 405); only
-    then is the method checked. The view receives the `Court` instead of the slug.
+    Anonymous visitors are sent to sign in; a court, or with `item=True` an item, the
+    user may not see is a 404 whatever the HTTP method (a stranger learns nothing, not
+    even from a 405); only then is the method checked. The view receives the `Court`
+    (or the `ChecklistItem`) instead of the slug (and pk).
     """
     allowed = [*methods, "HEAD"] if "GET" in methods else list(methods)
 
@@ -82,10 +83,12 @@ def court_view(*methods: str):
         @login_required
         @wraps(view)
         def wrapped(request, slug: str, *args, **kwargs):
-            court = court_for_user(request.user, slug)
+            target = court_for_user(request.user, slug)
+            if item:
+                target = item_for_user(request.user, target, kwargs.pop("pk"))
             if request.method not in allowed:
                 return HttpResponseNotAllowed(allowed)
-            return view(request, court, *args, **kwargs)
+            return view(request, target, *args, **kwargs)
 
         return wrapped
 

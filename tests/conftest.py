@@ -135,3 +135,31 @@ def celery_worker_process(django_db_setup, django_db_blocker):
             worker.wait(timeout=20)
         except subprocess.TimeoutExpired:
             worker.kill()
+
+
+# --- The court portal (issue 3) ------------------------------------------------------
+
+
+@pytest.fixture
+def frozen_today(today):
+    """Views ask ccpor_onboard.lib.dates.today() themselves: freeze the clock at noon in
+    California on TODAY (ticking, so history records keep their order)."""
+    from freezegun import freeze_time
+
+    with freeze_time("2026-03-04 20:00:00", tick=True):
+        yield today
+
+
+@pytest.fixture
+def court_liaison(court):
+    """The sheriff's office liaison of `court`."""
+    return MembershipFactory(
+        court=court, user__username="so-a", organisation="so", role="liaison"
+    ).user
+
+
+@pytest.fixture
+def evidence_storage(settings, tmp_path):
+    """Uploaded evidence goes to a throwaway MEDIA_ROOT."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT

@@ -125,3 +125,40 @@ def bulk_onboardings(
         batch_size=2000,
     )
     return onboardings
+
+
+def evidence_bytes(kind: str, *, size: int = 0) -> bytes:
+    """A small file whose *content* is of the given kind ("pdf", "docx", "xlsx", "png",
+    "jpg", "docm", "zip"), padded to at least `size` bytes where the format allows."""
+    import io
+    import zipfile
+
+    heads = {
+        "pdf": b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n",
+        "png": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 17,
+        "jpg": b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 16,
+    }
+    if kind in heads:
+        data = heads[kind]
+        return data + b"\x00" * max(0, size - len(data))
+    ooxml = {
+        "docx": ("word/document.xml", "wordprocessingml.document.main+xml"),
+        "docm": ("word/document.xml", "ms-word.document.macroEnabled.main+xml"),
+        "xlsx": ("xl/workbook.xml", "spreadsheetml.sheet.main+xml"),
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        if kind in ooxml:
+            part, content_type = ooxml[kind]
+            archive.writestr(
+                "[Content_Types].xml",
+                f'<Types><Override PartName="/{part}" '
+                f'ContentType="application/vnd.openxmlformats-officedocument.'
+                f'{content_type}"/></Types>',
+            )
+            archive.writestr(part, "<document/>")
+        else:
+            archive.writestr("readme.txt", "just a zip")
+        if size:
+            archive.writestr("padding.bin", b"\x00" * size)
+    return buffer.getvalue()
