@@ -52,8 +52,12 @@ class ReminderLog(SendRecord):
     sent for the old date does not count for the new one.
     """
 
+    # No index of its own: the unique constraint below starts with it.
     onboarding = models.ForeignKey(
-        "checklists.Onboarding", on_delete=models.CASCADE, related_name="reminder_logs"
+        "checklists.Onboarding",
+        on_delete=models.CASCADE,
+        related_name="reminder_logs",
+        db_index=False,
     )
     mark = models.CharField(
         max_length=10, choices=[(name, f"{name} mark") for name, _ in REMINDER_MARKS]

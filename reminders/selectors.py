@@ -58,7 +58,7 @@ def _mark_status_annotations() -> dict[str, Subquery]:
     for name in _MARK_NAMES:
         row = ReminderLog.objects.filter(
             onboarding=OuterRef("pk"), go_live_date=OuterRef("go_live_date"), mark=name
-        )
+        ).order_by()  # unique: nothing to sort
         annotations[f"log_{name[:2]}"] = Subquery(row.values("status")[:1])
         annotations[f"log_{name[:2]}_attempts"] = Subquery(row.values("attempts")[:1])
     return annotations

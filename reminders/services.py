@@ -305,6 +305,8 @@ def reminders_send_due(*, today: datetime.date, dry_run: bool = False) -> SweepR
     recipients = selectors.reminder_recipients({d.onboarding.court_id for d in to_send})
     items = selectors.reminder_items({d.onboarding.pk for d in to_send})
 
+    if not (to_send or to_skip):
+        return result
     if dry_run:
         for d in to_skip:
             result.add(Outcome.WOULD_SKIP, _target(d), SKIP_REASON)

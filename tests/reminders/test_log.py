@@ -1,0 +1,91 @@
+import pytest
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from reminders.models import ReminderLog, SendStatus
+from reminders.selectors import reminder_log_for_onboarding
+from reminders.services import reminders_send_due
+from tests.factories import CourtFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def logged(court, start, members, today):
+    """Court A with a sent 30-day and a skipped 60-day reminder; Court B (no
+    members) with a failed 60-day one."""
+    members(court)
+    onboarding = start(court, go_live_in=25)
+    lonely = start(CourtFactory(name="Court B", slug="court-b"), go_live_in=50)
+    reminders_send_due(today=today)
+    return onboarding, lonely
+
+
+def test_the_log_for_an_onboarding_is_its_own_rows_newest_first(
+    logged, django_assert_num_queries
+):
+    onboarding, lonely = logged
+    with django_assert_num_queries(1):  # the onboarding's log rows
+        rows = list(reminder_log_for_onboarding(onboarding))
+    assert {(r.mark, r.status) for r in rows} == {
+        ("30-day", SendStatus.SENT),
+        ("60-day", SendStatus.SKIPPED),
+    }
+    assert [r.created_at for r in rows] == sorted(
+        (r.created_at for r in rows), reverse=True
+    )
+    assert list(reminder_log_for_onboarding(lonely))[0].status == SendStatus.FAILED
+
+
+def test_the_log_include_renders_status_time_and_reason(logged):
+    onboarding, lonely = logged
+
+    html = render_to_string(
+        "reminders/_log.html",
+        {"reminder_log": reminder_log_for_onboarding(onboarding)},
+    )
+    assert "<caption" in html and 'scope="col"' in html
+    assert "30-day mark" in html and "Sent" in html and "5 recipients" in html
+    assert "Skipped" in html and "The 30-day mark had also come" in html
+
+    failed = render_to_string(
+        "reminders/_log.html", {"reminder_log": reminder_log_for_onboarding(lonely)}
+    )
+    assert "Failed" in failed and "No recipients" in failed
+
+    empty = render_to_string("reminders/_log.html", {"reminder_log": []})
+    assert "No reminder has been due yet" in empty
+
+
+def test_the_admin_lists_the_log(client, superuser, logged):
+    client.force_login(superuser)
+
+    response = client.get(reverse("admin:reminders_reminderlog_changelist"))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Court A" in html and "Court B" in html
+    assert "No recipients" in html
+    assert (
+        client.get(reverse("admin:reminders_digestlog_changelist")).status_code == 200
+    )
+
+
+def test_the_admin_can_re_arm_a_failed_reminder(client, superuser, logged, today):
+    _, lonely = logged
+    row = ReminderLog.objects.get(onboarding=lonely)
+    client.force_login(superuser)
+
+    client.post(
+        reverse("admin:reminders_reminderlog_changelist"),
+        {"action": "rearm", "_selected_action": [row.pk]},
+    )
+
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (SendStatus.PENDING, 0)
+
+
+def test_the_admin_cannot_add_log_rows_by_hand(client, superuser):
+    client.force_login(superuser)
+    response = client.get(reverse("admin:reminders_reminderlog_add"))
+    assert response.status_code == 403
