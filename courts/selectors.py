@@ -9,7 +9,6 @@ from django.db.models import (
     Count,
     DateField,
     Exists,
-    ExpressionWrapper,
     F,
     FilteredRelation,
     FloatField,
@@ -205,10 +204,7 @@ def _next_mark_date(*, today: datetime.date):
         When(
             Q(ob_status=Onboarding.Status.ACTIVE)
             & Q(go_live__gte=today + datetime.timedelta(days=offset)),
-            then=ExpressionWrapper(
-                F("go_live") - datetime.timedelta(days=offset),
-                output_field=DateField(),
-            ),
+            then=Cast(F("go_live") - datetime.timedelta(days=offset), DateField()),
         )
         for _, offset in MARKS
     ]
