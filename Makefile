@@ -2,7 +2,7 @@
 VENV ?= .venv
 PYTHON ?= python3
 
-.PHONY: run test lint format venv clean
+.PHONY: run test lint format venv clean bench
 
 venv: $(VENV)/.installed
 
@@ -16,6 +16,11 @@ run: venv
 
 test: venv
 	scripts/test.sh
+
+# Not part of `make test`: seeds a throwaway database (app_bench) with 58 then 5,000
+# courts, serves the app with gunicorn and writes bench-results/bench-<timestamp>.md.
+bench: venv
+	bench/run.sh
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -16,6 +16,8 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("calendar/", include("courts.feed_urls")),
     path("api/", include("courts.api_urls")),
+    # Before "courts/": the printable report lives under each court's URL.
+    path("courts/", include("courts.report_urls")),
     path("courts/", include("courts.urls")),
     path("courts/<slug:slug>/items/", include("checklists.urls")),
     path("admin/", admin.site.urls),
