@@ -28,7 +28,7 @@ from .selectors import (
 # in both directions; ties are broken by court name.
 SORT_COLUMNS = {
     "court": ("Court", ["name"]),
-    "type": ("Type and district", ["court_type", "district"]),
+    "type": ("District", ["court_type", "district"]),
     "status": ("Status", ["status_rank"]),
     "phase": ("Phase", ["phase_order"]),
     "progress": ("Progress", ["progress_ratio"]),
@@ -96,7 +96,7 @@ class PortfolioFilter(django_filters.FilterSet):
         label="Type", choices=Court.CourtType.choices, empty_label="Any type"
     )
     window = django_filters.ChoiceFilter(
-        label="Go-Live",
+        label="Go-Live window",
         choices=[(key, label) for key, (label, _, _) in GO_LIVE_WINDOWS.items()],
         method="filter_window",
         empty_label="Any time",

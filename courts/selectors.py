@@ -281,9 +281,17 @@ class PortfolioRow:
 
     @property
     def type_label(self) -> str:
+        """A superior court's district ("3rd District"), else its type."""
         if self.court.district:
-            return f"Superior, {DISTRICT_LABELS[self.court.district]}"
+            return DISTRICT_LABELS[self.court.district]
         return self.court.get_court_type_display()
+
+    @property
+    def short_name(self) -> str:
+        """The county for a superior court ("Alameda"), else the court's name."""
+        if self.court.court_type == Court.CourtType.SUPERIOR and self.court.county:
+            return self.court.county
+        return self.court.name
 
     @property
     def phase_label(self) -> str:
