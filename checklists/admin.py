@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
@@ -241,11 +243,29 @@ class GoLiveChangeAdmin(admin.ModelAdmin):
         return False
 
 
+class EvidenceAdminForm(forms.ModelForm):
+    """Attach evidence from the admin: the portal's checks apply (type from content,
+    10 MB), and the file is stored by the upload service."""
+
+    class Meta:
+        model = Evidence
+        fields = ["item", "file"]
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        try:
+            services.evidence_validate(file=file)
+        except ValidationError as exc:
+            raise ValidationError(exc.messages) from exc  # keyed "file" already
+        return file
+
+
 @admin.register(Evidence)
 class EvidenceAdmin(admin.ModelAdmin):
-    """Evidence is uploaded through the portal (type checks, safe names); here it is
-    read, and deleted if something was uploaded that must not be kept."""
+    """Evidence is read here, deleted if something was uploaded that must not be kept,
+    and added only through the upload service (same checks as the portal)."""
 
+    form = EvidenceAdminForm
     list_display = (
         "original_name",
         "item",
@@ -258,25 +278,37 @@ class EvidenceAdmin(admin.ModelAdmin):
     list_filter = ("content_type", "uploaded_at")
     search_fields = ("original_name", "item__title", "item__onboarding__court__name")
     list_select_related = ("item__onboarding__court", "uploaded_by")
-    readonly_fields = (
-        "item",
-        "file",
-        "original_name",
-        "content_type",
-        "size",
-        "uploaded_by",
-        "uploaded_at",
-    )
+    raw_id_fields = ("item",)
 
     @admin.display(description="court")
     def court(self, obj):
         return obj.item.onboarding.court
 
-    def has_add_permission(self, request):
-        return False
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["item", "file"]
+        return [
+            "item",
+            "file",
+            "original_name",
+            "content_type",
+            "size",
+            "uploaded_by",
+            "uploaded_at",
+        ]
 
-    def has_change_permission(self, request, obj=None):
-        return False
+    def get_readonly_fields(self, request, obj=None):
+        return () if obj is None else self.get_fields(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        created = services.evidence_upload(
+            item=form.cleaned_data["item"],
+            file=form.cleaned_data["file"],
+            by=request.user,
+        )
+        obj.__dict__.update(created.__dict__)
 
     def delete_model(self, request, obj):
         obj.file.delete(save=False)

@@ -544,13 +544,9 @@ def evidence_clean_name(name: str, *, kind: str) -> str:
     return f"{stem}.{kind}"
 
 
-def evidence_upload(*, item: ChecklistItem, file, by) -> Evidence:
-    """Attach a document to an item as evidence.
-
-    Accepts PDF, DOCX, XLSX, PNG and JPEG up to 10 MB, recognised from the content
-    (the name's extension is ignored); keeps a sanitised copy of the original name and
-    stores the file under a random path. ValidationError keyed "file" otherwise.
-    """
+def evidence_validate(*, file) -> str:
+    """The evidence type of an upload ("pdf", "docx", ...), recognised from its content;
+    ValidationError keyed "file" if it is empty, over 10 MB or of another type."""
     if file is None or not file.size:
         raise ValidationError({"file": "Choose a file to upload; this one is empty."})
     if file.size > EVIDENCE_MAX_BYTES:
@@ -569,6 +565,17 @@ def evidence_upload(*, item: ChecklistItem, file, by) -> Evidence:
                 f"({allowed}), whatever its name says."
             }
         )
+    return kind
+
+
+def evidence_upload(*, item: ChecklistItem, file, by) -> Evidence:
+    """Attach a document to an item as evidence.
+
+    Accepts PDF, DOCX, XLSX, PNG and JPEG up to 10 MB, recognised from the content
+    (the name's extension is ignored); keeps a sanitised copy of the original name and
+    stores the file under a random path. ValidationError keyed "file" otherwise.
+    """
+    kind = evidence_validate(file=file)
     content_type, _ = EVIDENCE_TYPES[kind]
     name = evidence_clean_name(getattr(file, "name", ""), kind=kind)
     with transaction.atomic():

@@ -106,13 +106,14 @@ def test_stored_paths_are_random_and_under_media_root(
     client, item, court_lead, evidence_storage
 ):
     client.force_login(court_lead)
-    upload(client, item, "a.pdf", evidence_bytes("pdf"))
-    upload(client, item, "a.pdf", evidence_bytes("pdf"))
+    upload(client, item, "Quarterly-sign-off.pdf", evidence_bytes("pdf"))
+    upload(client, item, "Quarterly-sign-off.pdf", evidence_bytes("pdf"))
     first, second = Evidence.objects.order_by("id")
     assert first.file.name != second.file.name
     for e in (first, second):
         assert e.file.name.startswith("evidence/") and e.file.name.endswith(".pdf")
-        assert "a.pdf" not in e.file.name and str(item.pk) not in e.file.name
+        assert "Quarterly" not in e.file.name
+        assert f"/{item.pk}/" not in e.file.name
         assert len(e.file.name) > 40
         assert (evidence_storage / e.file.name).is_file()
 
@@ -190,3 +191,23 @@ def test_evidence_of_another_item_cannot_be_fetched_through_this_one(
         kwargs={"slug": court.slug, "pk": b.pk, "evidence_pk": evidence.pk},
     )
     assert client.get(path).status_code == 404
+
+
+def test_admin_adds_evidence_through_the_same_checks(
+    admin_client, item, evidence_storage
+):
+    url = reverse("admin:checklists_evidence_add")
+    refused = admin_client.post(
+        url,
+        {"item": item.pk, "file": SimpleUploadedFile("x.pdf", b"not a pdf")},
+    )
+    assert refused.status_code == 200
+    assert "is not one of the accepted types" in refused.content.decode()
+    assert not Evidence.objects.exists()
+    accepted = admin_client.post(
+        url,
+        {"item": item.pk, "file": SimpleUploadedFile("x.txt", evidence_bytes("png"))},
+    )
+    assert accepted.status_code == 302
+    evidence = Evidence.objects.get()
+    assert evidence.original_name == "x.png" and evidence.content_type == "image/png"
