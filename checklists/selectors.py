@@ -243,6 +243,7 @@ def court_page_items(
     mine: bool = False,
     open_only: bool = False,
     overdue_only: bool = False,
+    pk: int | None = None,
 ) -> list[ChecklistItem]:
     """The items of the court page, in one query, each with `evidence_count`,
     `comment_count`, `is_overdue` and `can_update` (the user may change it).
@@ -250,6 +251,8 @@ def court_page_items(
     Ordered by phase, then due date, so that the guide's marks fall in place.
     """
     items = access.items_for_user(user, onboarding)
+    if pk is not None:
+        items = items.filter(pk=pk)
     if mine:
         items = items.filter(actor=access.actor_for_user(user, onboarding.court_id))
     if open_only or overdue_only:
@@ -270,8 +273,7 @@ def court_page_items(
 
 def court_item_row(user, item: ChecklistItem, *, today: datetime.date):
     """One item as the court page shows it (for an inline htmx update)."""
-    row = court_page_items(user, item.onboarding, today=today)
-    return next(i for i in row if i.pk == item.pk)
+    return court_page_items(user, item.onboarding, today=today, pk=item.pk)[0]
 
 
 @dataclass
