@@ -117,7 +117,7 @@ def _portfolio_lines(
     for chunk in _chunks(courts):
         for row in portfolio_rows(chunk, today=today, phases_by_order=phases_by_order):
             court = row.court
-            started = row.ob_status is not None
+            started = row.is_open
             yield [
                 court.name,
                 court.slug,

@@ -6,13 +6,14 @@ from dataclasses import dataclass
 
 from django.db.models import (
     Case,
+    CharField,
     Count,
     DateField,
-    Exists,
     F,
     FilteredRelation,
     FloatField,
     IntegerField,
+    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -125,43 +126,63 @@ HEALTH_RANK = {Health.LATE: 1, Health.AT_RISK: 2, Health.ON_TRACK: 3}
 HEALTH_BY_RANK = {rank: health for health, rank in HEALTH_RANK.items()}
 
 
-def _current_onboarding_id():
-    return Subquery(
-        Onboarding.objects.filter(court=OuterRef("pk"))
-        .order_by(
-            Case(When(status__in=Onboarding.OPEN_STATUSES, then=0), default=1),
-            "-created_at",
-            "-id",
-        )
-        .values("id")[:1]
-    )
-
-
 def _items(**filters) -> QuerySet[ChecklistItem]:
     """Items of the row's current onboarding (the `cur` join), narrowed by filters."""
     return ChecklistItem.objects.filter(onboarding_id=OuterRef("cur__id"), **filters)
 
 
-def _count(items: QuerySet[ChecklistItem]):
-    counted = (
-        items.order_by().values("onboarding_id").annotate(n=Count("id")).values("n")
+def _per_onboarding(aggregate):
+    """One aggregate over the items of the row's current onboarding. The items are
+    found by the onboarding index alone; conditions belong in the aggregate's
+    FILTER, so the planner cannot pick the status/due-date index and read every
+    court's items once per court."""
+    return Subquery(
+        _items().order_by().values("onboarding_id").annotate(v=aggregate).values("v")
     )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def _count(condition: Q | None = None):
+    return Coalesce(
+        _per_onboarding(Count("id", filter=condition or None)),
+        0,
+        output_field=IntegerField(),
+    )
 
 
 def portfolio_base() -> QuerySet[Court]:
-    """Active courts joined to their current onboarding as `cur`, with `ob_status`
-    and `go_live` (both None for a court that has never started)."""
+    """Active courts joined to their open onboarding as `cur` (at most one, by the
+    `one_open_onboarding_per_court` constraint), with `ob_status` and `go_live`.
+
+    A court without an open onboarding has `ob_status` "closed" if one of its
+    onboardings was closed out (it went live), else "cancelled" if one was
+    cancelled, else None (never started); its `go_live` is None. The closed and
+    cancelled court lists are read once per query (hashed), not once per court.
+    """
+    closed = Onboarding.objects.filter(status=Onboarding.Status.CLOSED)
+    cancelled = Onboarding.objects.filter(status=Onboarding.Status.CANCELLED)
     return (
         Court.objects.filter(is_active=True)
         .annotate(
             cur=FilteredRelation(
-                "onboardings", condition=Q(onboardings__id=_current_onboarding_id())
+                "onboardings",
+                condition=Q(onboardings__status__in=Onboarding.OPEN_STATUSES),
             )
         )
         .annotate(
             ob_id=F("cur__id"),
-            ob_status=F("cur__status"),
+            ob_status=Case(
+                When(cur__id__isnull=False, then=F("cur__status")),
+                When(
+                    pk__in=closed.values("court_id"),
+                    then=Value(Onboarding.Status.CLOSED),
+                ),
+                When(
+                    pk__in=cancelled.values("court_id"),
+                    then=Value(Onboarding.Status.CANCELLED),
+                ),
+                default=None,
+                output_field=CharField(),
+            ),
             go_live=F("cur__go_live_date"),
         )
     )
@@ -170,22 +191,54 @@ def portfolio_base() -> QuerySet[Court]:
 def with_health(qs: QuerySet[Court], *, today: datetime.date) -> QuerySet[Court]:
     """Annotate `health_rank`: the documented rule of
     `checklists.selectors.health_for` in SQL, as a rank (see HEALTH_RANK; None for an
-    onboarding that is not active or a court that has not started)."""
-    open_items = _items(status__in=ChecklistItem.OPEN_STATUSES)
+    onboarding that is not active or a court that has not started).
+
+    One subquery per court aggregates its items (found by the onboarding index; the
+    conditions sit in FILTER clauses so the planner cannot wander off to the
+    status/due-date index and scan every court's items for each court).
+    """
+    open_q = Q(status__in=ChecklistItem.OPEN_STATUSES)
     late_since = today - datetime.timedelta(days=LATE_AFTER_DAYS)
-    active = Q(ob_status=Onboarding.Status.ACTIVE)
-    late = Q(go_live__lt=today) | Exists(open_items.filter(due_date__lte=late_since))
-    # Blocked is an open status: an open item overdue, or any blocked item.
-    at_risk = Exists(
-        open_items.filter(
-            Q(due_date__lt=today) | Q(status=ChecklistItem.Status.BLOCKED)
+    item_rank = (
+        _items()
+        .order_by()
+        .values("onboarding_id")
+        .annotate(
+            oldest_overdue=Min("due_date", filter=open_q & Q(due_date__lt=today)),
+            # Blocked is an open status: an open item overdue, or one blocked.
+            risky=Count(
+                "id",
+                filter=open_q
+                & (Q(due_date__lt=today) | Q(status=ChecklistItem.Status.BLOCKED)),
+            ),
         )
+        .annotate(
+            rank=Case(
+                When(
+                    oldest_overdue__lte=late_since,
+                    then=Value(HEALTH_RANK[Health.LATE]),
+                ),
+                When(risky__gt=0, then=Value(HEALTH_RANK[Health.AT_RISK])),
+                default=Value(HEALTH_RANK[Health.ON_TRACK]),
+                output_field=IntegerField(),
+            )
+        )
+        .values("rank")
     )
+    active = Q(ob_status=Onboarding.Status.ACTIVE)
     return qs.annotate(
         health_rank=Case(
-            When(active & late, then=Value(HEALTH_RANK[Health.LATE])),
-            When(active & at_risk, then=Value(HEALTH_RANK[Health.AT_RISK])),
-            When(active, then=Value(HEALTH_RANK[Health.ON_TRACK])),
+            When(
+                active & Q(go_live__lt=today),
+                then=Value(HEALTH_RANK[Health.LATE]),
+            ),
+            When(
+                active,
+                then=Coalesce(
+                    Subquery(item_rank, output_field=IntegerField()),
+                    Value(HEALTH_RANK[Health.ON_TRACK]),
+                ),
+            ),
             default=None,
             output_field=IntegerField(),
         )
@@ -220,16 +273,14 @@ def portfolio_courts(*, today: datetime.date) -> QuerySet[Court]:
 
     Counts include CCPOR-internal items: the portfolio is for CCPOR staff.
     """
-    open_items = _items(status__in=ChecklistItem.OPEN_STATUSES)
+    open_q = Q(status__in=ChecklistItem.OPEN_STATUSES)
     qs = with_health(portfolio_base(), today=today).annotate(
-        overdue=_count(open_items.filter(due_date__lt=today)),
-        blocked=_count(_items(status=ChecklistItem.Status.BLOCKED)),
-        total=_count(_items()),
-        finished=_count(_items(status__in=ChecklistItem.FINISHED_STATUSES)),
+        overdue=_count(open_q & Q(due_date__lt=today)),
+        blocked=_count(Q(status=ChecklistItem.Status.BLOCKED)),
+        total=_count(),
+        finished=_count(Q(status__in=ChecklistItem.FINISHED_STATUSES)),
         # The current phase is the first phase (in phase order) with an open item.
-        phase_order=Subquery(
-            open_items.order_by("phase__order").values("phase__order")[:1]
-        ),
+        phase_order=_per_onboarding(Min("phase__order", filter=open_q)),
         next_mark_date=_next_mark_date(today=today),
         status_rank=Case(
             *[When(ob_status=s, then=Value(r)) for s, r in STATUS_RANK.items()],
@@ -237,7 +288,7 @@ def portfolio_courts(*, today: datetime.date) -> QuerySet[Court]:
             output_field=IntegerField(),
         ),
         **{
-            f"open_{actor}": _count(open_items.filter(actor=actor))
+            f"open_{actor}": _count(open_q & Q(actor=actor))
             for actor in BLOCKING_ACTORS
         },
     )
@@ -294,8 +345,13 @@ class PortfolioRow:
         return self.court.name
 
     @property
+    def is_open(self) -> bool:
+        """An open (active or live) onboarding: the only kind with figures."""
+        return self.go_live is not None
+
+    @property
     def phase_label(self) -> str:
-        if self.ob_status is None or self.ob_status == Onboarding.Status.CANCELLED:
+        if not self.is_open:
             return ""
         return self.phase.name if self.phase else "All items finished"
 
@@ -312,14 +368,14 @@ def portfolio_rows(
     """Turn annotated courts (from `portfolio_courts`) into rows; no queries."""
     rows = []
     for court in courts:
-        started = court.ob_status is not None
+        is_open = court.go_live is not None  # only an open onboarding is measured
         rows.append(
             PortfolioRow(
                 court=court,
                 status=PortfolioStatus.of(court.ob_status),
                 ob_status=court.ob_status,
                 go_live=court.go_live,
-                days_to_go_live=(court.go_live - today).days if started else None,
+                days_to_go_live=(court.go_live - today).days if is_open else None,
                 next_mark=(
                     next_mark(court.go_live, today=today)
                     if court.ob_status == Onboarding.Status.ACTIVE

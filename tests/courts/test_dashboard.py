@@ -498,6 +498,12 @@ def test_sql_values_agree_with_onboardings_with_status(staff_user, start):
         state = expected[court.pk].state
         label = court.name
         assert HEALTH_BY_RANK.get(court.health_rank, "") == state.health, label
+        assert court.ob_status == expected[court.pk].status, label
+        if court.go_live is None:
+            # Closed out: the portfolio shows its status, and figures only for
+            # open onboardings.
+            assert court.ob_status == "closed" and court.total == 0, label
+            continue
         assert court.overdue == state.overdue_count, label
         assert court.blocked == state.blocked_count, label
         assert (court.finished, court.total) == (
