@@ -25,6 +25,7 @@ from checklists.selectors import (
     court_page_items,
     onboardings_with_status,
 )
+from reminders.selectors import reminder_log_for_onboarding
 
 from . import access
 from .selectors import court_list_for_user
@@ -40,10 +41,10 @@ def home(request):
 @login_required
 @require_GET
 def landing(request):
-    """Where sign-in leads: CCPOR staff to the home page, a member of one court to
+    """Where sign-in leads: CCPOR staff to their dashboard, a member of one court to
     that court's page, a member of several (or none) to a list to pick from."""
     if access.is_ccpor_staff(request.user):
-        return redirect("home")
+        return redirect("dashboard:index")
     courts = list(access.courts_for_user(request.user).order_by("name"))
     if len(courts) == 1:
         return redirect(courts[0])
@@ -70,10 +71,16 @@ def court_detail(request, court):
             open_only=chosen.get("open", False),
             overdue_only=chosen.get("overdue", False),
         )
+        filtered = any(chosen.values())
         context.update(
             filters=filters,
-            filtered=any(chosen.values()),
+            filtered=filtered,
             items=items,
+            # The timeline always shows every item the person may see.
+            timeline_items=(
+                court_page_items(user, onboarding, today=day) if filtered else items
+            ),
+            reminder_log=list(reminder_log_for_onboarding(onboarding)),
             sections=checklist_sections(onboarding, items, today=day),
             feed=activity_feed(user, onboarding),
             bulk_form=BulkStatusForm(),

@@ -282,8 +282,8 @@ def test_court_page_query_count_does_not_grow_with_items(
     # 5 current onboarding, 6 phases, 7 per-phase counts (onboardings_with_status),
     # 8 the user's memberships (organisation, for "may update"), 9 items with phase,
     # last editor, evidence and comment counts, 10 history records for the feed,
-    # 11 latest evidence, 12 latest comments.
-    with django_assert_num_queries(12):
+    # 11 latest evidence, 12 latest comments, 13 the reminder log.
+    with django_assert_num_queries(13):
         response = client.get(url)
     assert len(response.context["items"]) == n_items
 
@@ -298,3 +298,33 @@ def test_more_than_one_court_member_sees_the_same_page(
     assert response.status_code == 200
     assert len(response.context["items"]) == 35
     assert ChecklistItem.objects.filter(onboarding__court=court).count() == 36
+
+
+def test_court_page_shows_the_timeline_of_every_item_even_when_filtered(
+    client, start, court, court_lead, frozen_today
+):
+    start(court)
+    response = page(client, court_lead, court, overdue="on")
+    html = response.content.decode()
+    assert len(response.context["items"]) == 9  # due 95 or more days before Go-Live
+    assert len(response.context["timeline_items"]) == 35
+    assert "<svg" in html and 'role="img"' in html and "60-day" in html
+
+
+def test_court_page_shows_the_reminder_log_and_links_to_report_and_calendar(
+    client, start, court, court_lead, frozen_today
+):
+    from reminders.models import ReminderLog
+
+    onboarding = start(court, go_live_in=45)
+    ReminderLog.objects.create(
+        onboarding=onboarding,
+        mark="60-day",
+        go_live_date=onboarding.go_live_date,
+        status="sent",
+        recipients=["lead-a@example.org", "ccpor-team@example.org"],
+    )
+    html = page(client, court_lead, court).content.decode()
+    assert "Reminders" in html and "60-day mark" in html and "2 recipients" in html
+    assert reverse("courts_report:report", args=[court.slug]) in html
+    assert f"{reverse('feeds:index')}?court={court.slug}" in html

@@ -654,3 +654,10 @@ def test_statewide_and_overdue_queries_do_not_grow_with_the_courts(
         with django_assert_num_queries(5):
             response = client.get(reverse("dashboard:overdue") + f"?group={group}")
         assert len(response.context["page"].object_list) > 0
+
+
+def test_dashboard_links_to_the_calendar_feed_and_the_api(client, staff_user):
+    client.force_login(staff_user)
+    html = client.get(reverse("dashboard:index")).content.decode()
+    assert reverse("feeds:index") in html
+    assert reverse("api:onboarding_list") in html

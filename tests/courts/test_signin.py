@@ -38,9 +38,9 @@ def test_member_of_several_courts_picks_one(client, court, other_court):
     assert CourtFactory().get_absolute_url() not in html
 
 
-def test_ccpor_staff_land_on_the_home_page(client, staff_user):
+def test_ccpor_staff_land_on_their_dashboard(client, staff_user):
     response = sign_in(client, "staff")
-    assert response.redirect_chain[-1][0] == reverse("home")
+    assert response.redirect_chain[-1][0] == reverse("dashboard:index")
 
 
 def test_a_person_without_a_court_is_told_to_ask_the_team(client):
