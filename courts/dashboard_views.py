@@ -11,8 +11,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from ccpor_onboard.lib.dates import today
+from ccpor_onboard.lib.portfolio_cache import cached_portfolio_page
 from checklists.models import Actor
 from checklists.selectors import LATE_AFTER_DAYS, Health, phases
 
@@ -93,39 +96,45 @@ def _sort_columns(sort_params: list[str]) -> dict[str, dict]:
 @ccpor_staff_required
 def index(request):
     on_day = today()
+    body = cached_portfolio_page(
+        "dashboard",
+        on_day,
+        request.GET.urlencode(),
+        render=lambda: render_to_string(
+            "dashboard/_index_body.html", _index_context(request, on_day), request
+        ),
+    )
+    return render(request, "dashboard/index.html", {"body": mark_safe(body)})  # noqa: S308 - our own rendered template
+
+
+def _index_context(request, on_day) -> dict:
     filterset, phases_by_order = _portfolio_filter(request, on_day=on_day)
     page, page_range = _page(request, filterset.qs, PAGE_SIZE)
     summary = portfolio_summary(today=on_day)
     sort_params = filterset.sort_params
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "dashboard/index.html",
-        {
-            "summary": summary,
-            "overdue_by_actor": [
-                (actor.value, actor.label, summary.overdue_by_actor[actor])
-                for actor in BLOCKING_ACTORS
-            ],
-            "page_range": page_range,
-            "late_after": LATE_AFTER_DAYS,
-            "filter": filterset,
-            "page": page,
-            "rows": portfolio_rows(
-                page.object_list, today=on_day, phases_by_order=phases_by_order
-            ),
-            "columns": _sort_columns(sort_params),
-            "sort_label": _sort_label(sort_params[0]),
-            "filtered": any(
-                v for k, v in request.GET.items() if k not in ("page", "sort")
-            ),
-            "export_query": query.urlencode(),
-            "soon": SOON,
-            "soon_label": GO_LIVE_WINDOWS[SOON][0],
-            "today": on_day,
-        },
-    )
+    return {
+        "summary": summary,
+        "overdue_by_actor": [
+            (actor.value, actor.label, summary.overdue_by_actor[actor])
+            for actor in BLOCKING_ACTORS
+        ],
+        "page_range": page_range,
+        "late_after": LATE_AFTER_DAYS,
+        "filter": filterset,
+        "page": page,
+        "rows": portfolio_rows(
+            page.object_list, today=on_day, phases_by_order=phases_by_order
+        ),
+        "columns": _sort_columns(sort_params),
+        "sort_label": _sort_label(sort_params[0]),
+        "filtered": any(v for k, v in request.GET.items() if k not in ("page", "sort")),
+        "export_query": query.urlencode(),
+        "soon": SOON,
+        "soon_label": GO_LIVE_WINDOWS[SOON][0],
+        "today": on_day,
+    }
 
 
 def _sort_label(param: str) -> str:
@@ -146,6 +155,17 @@ TILE_STYLES = {
 @ccpor_staff_required
 def statewide(request):
     on_day = today()
+    body = cached_portfolio_page(
+        "statewide",
+        on_day,
+        render=lambda: render_to_string(
+            "dashboard/_statewide_body.html", _statewide_context(on_day), request
+        ),
+    )
+    return render(request, "dashboard/statewide.html", {"body": mark_safe(body)})  # noqa: S308 - our own rendered template
+
+
+def _statewide_context(on_day) -> dict:
     rows = portfolio_rows(
         statewide_courts(today=on_day), today=on_day, phases_by_order={}
     )
@@ -161,15 +181,7 @@ def statewide(request):
         {"label": label, "css": css, "count": counts[key]}
         for key, (label, css) in TILE_STYLES.items()
     ]
-    return render(
-        request,
-        "dashboard/statewide.html",
-        {
-            "groups": groups,
-            "legend": legend,
-            "total": len(rows),
-        },
-    )
+    return {"groups": groups, "legend": legend, "total": len(rows)}
 
 
 @ccpor_staff_required

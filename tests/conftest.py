@@ -163,3 +163,13 @@ def evidence_storage(settings, tmp_path):
     """Uploaded evidence goes to a throwaway MEDIA_ROOT."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Cached portfolio pages never leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

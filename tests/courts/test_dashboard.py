@@ -7,6 +7,7 @@ import pytest
 from django.http import QueryDict
 from django.urls import reverse
 
+from checklists import services
 from checklists.models import Actor, ChecklistItem, Onboarding, Phase
 from checklists.selectors import Health, next_mark, onboardings_with_status
 from courts.models import Court
@@ -661,3 +662,70 @@ def test_dashboard_links_to_the_calendar_feed_and_the_api(client, staff_user):
     html = client.get(reverse("dashboard:index")).content.decode()
     assert reverse("feeds:index") in html
     assert reverse("api:onboarding_list") in html
+
+
+# --- The portfolio cache ----------------------------------------------------------
+
+
+def _row(html: str, court_name: str) -> str:
+    """The row of one court in the portfolio table, from its name to the row's end."""
+    row = html[html.index(f'title="{court_name}"') :]
+    return row[: row.index("</tr>")]
+
+
+def test_a_repeated_dashboard_request_is_served_from_the_cache(
+    client, staff_user, portfolio, django_assert_num_queries
+):
+    client.force_login(staff_user)
+    url = reverse("dashboard:index") + "?sort=court"
+    first = client.get(url).content.decode()
+    # 1 session, 2 user, 3 CCPOR Team group check: the portfolio comes from the cache.
+    with django_assert_num_queries(3):
+        second = client.get(url).content.decode()
+    assert _row(second, "Calm") == _row(first, "Calm")
+    # Another filter or sort is another page, computed afresh.
+    with django_assert_num_queries(8):
+        client.get(reverse("dashboard:index") + "?sort=-court")
+
+
+def test_a_change_through_a_service_shows_on_the_next_dashboard_request(
+    client, staff_user, portfolio, django_capture_on_commit_callbacks
+):
+    client.force_login(staff_user)
+    url = reverse("dashboard:index") + "?sort=court"
+    before = _row(client.get(url).content.decode(), "Calm")
+    assert "On track" in before
+    item = portfolio["calm"].items.get(order=1)
+    # The cache moves on when the change commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.item_set_status(
+            item=item,
+            status="blocked",
+            by=staff_user,
+            expected_version=item.version,
+            reason="Forum postponed",
+        )
+    after = _row(client.get(url).content.decode(), "Calm")
+    assert "At risk" in after and "On track" not in after
+
+
+def test_renaming_a_court_shows_on_the_statewide_view(
+    admin_client, portfolio, django_capture_on_commit_callbacks
+):
+    court = portfolio["calm"].court
+    assert "Calm" in admin_client.get(reverse("dashboard:statewide")).content.decode()
+    court.name = "Tranquil"
+    with django_capture_on_commit_callbacks(execute=True):
+        court.save()
+    html = admin_client.get(reverse("dashboard:statewide")).content.decode()
+    assert "Tranquil" in html
+
+
+def test_the_cached_dashboard_follows_the_day(
+    client, staff_user, portfolio, monkeypatch
+):
+    client.force_login(staff_user)
+    url = reverse("dashboard:index") + "?sort=court"
+    assert "200" in _row(client.get(url).content.decode(), "Calm")
+    monkeypatch.setattr("courts.dashboard_views.today", lambda: TODAY + days(1))
+    assert "199" in _row(client.get(url).content.decode(), "Calm")
