@@ -31,7 +31,7 @@ MATRIX = {
         "lead": ("/courts/court-a/", 405),
         "liaison": ("/courts/court-a/", 405),
         "other_lead": ("/courts/court-b/", 405),
-        "staff": ("/", 405),
+        "staff": ("/dashboard/", 405),
     },
     "court_page": {
         "lead": (200, 405),
