@@ -37,7 +37,10 @@ from django.db import connection, transaction  # noqa: E402
 
 from ccpor_onboard.lib.dates import today as local_today  # noqa: E402
 from checklists.models import ChecklistItem, Onboarding  # noqa: E402
-from checklists.services import default_template  # noqa: E402
+from checklists.services import (  # noqa: E402
+    checklist_item_from_template,
+    default_template,
+)
 from courts.models import Court, Membership  # noqa: E402
 
 BENCH_USER = "bench.staff"
@@ -115,21 +118,10 @@ def seed(total: int, *, rng_seed: int = 42) -> None:
                 status = ChecklistItem.Status.NOT_STARTED
             blocked = status != ChecklistItem.Status.DONE and rng.random() < 0.02
             items.append(
-                ChecklistItem(
+                checklist_item_from_template(
+                    t,
                     onboarding=onboarding,
-                    template_item=t,
-                    phase_id=t.phase_id,
-                    order=t.order,
-                    title=t.title,
-                    description=t.description,
-                    actor=t.actor,
-                    kind=t.kind,
-                    offset_days=t.offset_days,
-                    condition=t.condition,
-                    is_readiness_gate=t.is_readiness_gate,
-                    evidence_required=t.evidence_required,
-                    internal_only=t.internal_only,
-                    due_date=due,
+                    go_live_date=onboarding.go_live_date,
                     status=ChecklistItem.Status.BLOCKED if blocked else status,
                     blocked_reason="Waiting on the county network team."
                     if blocked

@@ -86,6 +86,34 @@ def _applies(
     return True
 
 
+def checklist_item_from_template(
+    template_item: TemplateItem,
+    *,
+    onboarding: Onboarding,
+    go_live_date: datetime.date,
+    **fields,
+) -> ChecklistItem:
+    """An unsaved checklist item copying a template item, due at Go-Live + offset."""
+    t = template_item
+    return ChecklistItem(
+        onboarding=onboarding,
+        template_item=t,
+        phase_id=t.phase_id,
+        order=t.order,
+        title=t.title,
+        description=t.description,
+        actor=t.actor,
+        kind=t.kind,
+        offset_days=t.offset_days,
+        condition=t.condition,
+        is_readiness_gate=t.is_readiness_gate,
+        evidence_required=t.evidence_required,
+        internal_only=t.internal_only,
+        due_date=go_live_date + datetime.timedelta(days=t.offset_days),
+        **fields,
+    )
+
+
 def onboarding_start(
     *,
     court: Court,
@@ -129,21 +157,10 @@ def onboarding_start(
                     so_participates=so_participates,
                 ):
                     continue
-                copies[t.pk] = ChecklistItem(
+                copies[t.pk] = checklist_item_from_template(
+                    t,
                     onboarding=onboarding,
-                    template_item=t,
-                    phase=t.phase,
-                    order=t.order,
-                    title=t.title,
-                    description=t.description,
-                    actor=t.actor,
-                    kind=t.kind,
-                    offset_days=t.offset_days,
-                    condition=t.condition,
-                    is_readiness_gate=t.is_readiness_gate,
-                    evidence_required=t.evidence_required,
-                    internal_only=t.internal_only,
-                    due_date=go_live_date + datetime.timedelta(days=t.offset_days),
+                    go_live_date=go_live_date,
                     updated_by=started_by,
                 )
             bulk_create_with_history(
@@ -676,22 +693,8 @@ def onboarding_set_processing_model(
             if t.order in taken:
                 continue
             copy = item_add(
-                item=ChecklistItem(
-                    onboarding=locked,
-                    template_item=t,
-                    phase_id=t.phase_id,
-                    order=t.order,
-                    title=t.title,
-                    description=t.description,
-                    actor=t.actor,
-                    kind=t.kind,
-                    offset_days=t.offset_days,
-                    condition=t.condition,
-                    is_readiness_gate=t.is_readiness_gate,
-                    evidence_required=t.evidence_required,
-                    internal_only=t.internal_only,
-                    due_date=locked.go_live_date
-                    + datetime.timedelta(days=t.offset_days),
+                item=checklist_item_from_template(
+                    t, onboarding=locked, go_live_date=locked.go_live_date
                 ),
                 by=by,
             )
