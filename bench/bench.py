@@ -36,6 +36,7 @@ from django.contrib.auth.models import Group  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
 from ccpor_onboard.lib.dates import today as local_today  # noqa: E402
+from ccpor_onboard.lib.portfolio_cache import portfolio_changed  # noqa: E402
 from checklists.models import ChecklistItem, Onboarding  # noqa: E402
 from checklists.services import (  # noqa: E402
     checklist_item_from_template,
@@ -150,6 +151,9 @@ def seed(total: int, *, rng_seed: int = 42) -> None:
     ).update(status=Onboarding.Status.LIVE)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+    # Bulk writes send no signals: tell the portfolio cache the data changed, or the
+    # next measurement would be served pages computed from the previous data.
+    portfolio_changed()
     print(
         f"seeded {len(onboardings)} onboardings and {len(items)} items in "
         f"{time.perf_counter() - t0:.1f} s: {Court.objects.count()} courts, "

@@ -20,6 +20,9 @@ export DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost"
 export DJANGO_SECURE_SSL_REDIRECT=false
 export DATABASE_URL="postgres://app:app@127.0.0.1:5432/$BENCH_DB"
 export CELERY_BROKER_URL="${BENCH_BROKER_URL:-redis://127.0.0.1:6379/12}"
+# Its own cache database, so that no other instance on this machine shares its pages.
+export CACHE_URL="${BENCH_CACHE_URL:-redis://127.0.0.1:6379/11}"
+redis-cli -n "${CACHE_URL##*/}" flushdb >/dev/null 2>&1 || true
 export LOG_LEVEL=WARNING
 export PGPASSWORD=app
 WORK="$(mktemp -d /tmp/ccpor-bench.XXXXXX)"
