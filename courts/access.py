@@ -14,17 +14,19 @@ The rules:
   members update items whose actor is the Court, SO members items whose actor is the
   Sheriff's Office, while the onboarding is open and the item is not yet verified (a
   verified item is reopened by CCPOR staff). Viewers only read and comment.
+- CCPOR-only pages (the dashboard, its exports) are wrapped in `ccpor_staff_required`.
 - Everyone else sees nothing.
 """
 
 from functools import wraps
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import HttpResponseNotAllowed
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 
 from checklists.models import Actor, ChecklistItem, Evidence, Onboarding
 
@@ -220,3 +222,19 @@ def require(allowed: bool, message: str = "You may not do that.") -> None:
     """Turn a "no" from a `can_*` question into a 403."""
     if not allowed:
         raise PermissionDenied(message)
+
+
+def ccpor_staff_required(view):
+    """Let CCPOR staff through; send a member to their court (or to the court list
+    when they belong to several or none); anonymous visitors to sign in."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if is_ccpor_staff(request.user):
+            return view(request, *args, **kwargs)
+        messages.info(request, "The dashboard is for the CCPOR Team.")
+        own = list(courts_for_user(request.user)[:2])
+        return redirect(own[0].get_absolute_url() if len(own) == 1 else "home")
+
+    return wrapped

@@ -25,7 +25,11 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from ccpor_onboard.lib.dates import today as local_today
 from checklists.models import Actor, ChecklistItem, Onboarding
-from checklists.selectors import marks_for, onboardings_with_status
+from checklists.selectors import (
+    court_current_onboarding,
+    marks_for,
+    onboardings_with_status,
+)
 
 from .access import court_for_user, courts_for_user, is_ccpor_staff
 
@@ -277,12 +281,7 @@ def onboarding_detail(request, user, slug: str):
     items, soonest due first."""
     today = local_today()
     court = court_for_user(user, slug)
-    onboarding = (
-        court.onboardings.filter(status__in=Onboarding.OPEN_STATUSES)
-        .order_by("-created_at", "-pk")
-        .first()
-        or court.onboardings.order_by("-created_at", "-pk").first()
-    )
+    onboarding = court_current_onboarding(court)
     if onboarding is None:
         raise Http404(f"{court} has no onboarding.")
     onboardings_with_status([onboarding], today=today)

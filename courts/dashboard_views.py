@@ -4,13 +4,9 @@ CCPOR staff and admins only (`courts.access.is_ccpor_staff`); a court or SO memb
 sent to their own court's page, anonymous visitors to sign in.
 """
 
-from functools import wraps
-
 from django.conf import settings
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
@@ -20,7 +16,7 @@ from checklists.models import Actor
 from checklists.selectors import LATE_AFTER_DAYS, Health, phases
 
 from . import exports
-from .access import courts_for_user, is_ccpor_staff
+from .access import ccpor_staff_required
 from .filters import SORT_COLUMNS, PortfolioFilter
 from .selectors import (
     BLOCKING_ACTORS,
@@ -40,22 +36,6 @@ PAGE_SIZE = 50
 OVERDUE_PAGE_SIZE = 100
 # Columns where the biggest number is the interesting one sort descending first.
 DESCENDING_FIRST = {"overdue", "blocked", *(f"open_{a}" for a in BLOCKING_ACTORS)}
-
-
-def ccpor_staff_required(view):
-    """Let CCPOR staff through; send a member to their court (or to the court list
-    when they belong to several or none); anonymous visitors to sign in."""
-
-    @wraps(view)
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if is_ccpor_staff(request.user):
-            return view(request, *args, **kwargs)
-        messages.info(request, "The dashboard is for the CCPOR Team.")
-        own = list(courts_for_user(request.user)[:2])
-        return redirect(own[0].get_absolute_url() if len(own) == 1 else "home")
-
-    return wrapped
 
 
 def _page(request, items, size: int):

@@ -8,22 +8,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from ccpor_onboard.lib.dates import today as local_today
-from checklists.models import Actor, ChecklistItem, Onboarding
-from checklists.selectors import marks_for, onboardings_with_status
+from checklists.models import Actor, ChecklistItem
+from checklists.selectors import (
+    court_current_onboarding,
+    marks_for,
+    onboardings_with_status,
+)
 
 from .access import court_for_user, is_ccpor_staff, items_for_user
 
 RECENT_CHANGES = 10
-
-
-def _current_onboarding(court) -> Onboarding | None:
-    """The open onboarding, else the latest one, else None."""
-    return (
-        court.onboardings.filter(status__in=Onboarding.OPEN_STATUSES)
-        .order_by("-created_at", "-pk")
-        .first()
-        or court.onboardings.order_by("-created_at", "-pk").first()
-    )
 
 
 def _by_actor(items: list[ChecklistItem], *, today: datetime.date) -> list[dict]:
@@ -55,7 +49,7 @@ def _by_actor(items: list[ChecklistItem], *, today: datetime.date) -> list[dict]
 def court_report(request, slug: str):
     court = court_for_user(request.user, slug)
     today = local_today()
-    onboarding = _current_onboarding(court)
+    onboarding = court_current_onboarding(court)
     context = {
         "court": court,
         "onboarding": onboarding,

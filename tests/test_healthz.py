@@ -24,15 +24,16 @@ def test_healthz_is_503_naming_the_broker_when_redis_does_not_answer(client, set
 
 
 def test_healthz_is_503_naming_the_database_when_it_fails(client, monkeypatch):
+    from django.db import OperationalError
+
     from ccpor_onboard import views
 
     def broken_cursor():
-        raise views.connection.OperationalError("server closed the connection")
+        raise OperationalError("server closed the connection unexpectedly")
 
     monkeypatch.setattr(views.connection, "cursor", broken_cursor)
-    monkeypatch.setattr(
-        views.connection, "OperationalError", RuntimeError, raising=False
-    )
     response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.json()["failed"] == ["database"]
+    body = response.json()
+    assert body["failed"] == ["database"]
+    assert body["checks"] == {"database": "OperationalError", "broker": "ok"}

@@ -252,3 +252,18 @@ def test_member_cannot_reach_api_token_reset(client, court_lead):
 def test_every_user_has_a_distinct_secret(db):
     a, b = UserFactory(), UserFactory()
     assert a.calendar_token != b.calendar_token
+
+
+@pytest.mark.parametrize("n", [3, 40])
+def test_all_courts_feed_query_count_does_not_grow_with_onboardings(
+    client, start, staff_user, n, django_assert_num_queries
+):
+    from tests.factories import CourtFactory
+
+    for court in CourtFactory.create_batch(n):
+        start(court)
+    # 1 the token's owner, 2 CCPOR Team group check, 3 onboardings with their court
+    # and reschedule count.
+    with django_assert_num_queries(3):
+        response = client.get(all_url(staff_user))
+    assert len(events(response)) == 3 * n
