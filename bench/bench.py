@@ -17,7 +17,8 @@ DIR/<label>.json:
   `nocache` is a server started with CACHE_URL=dummycache:// (every figure a target
   is judged on), `cached` one with the Redis page cache (the cache-hit row). Beside
   each CSV, `COPY (<the same SELECT>) TO STDOUT` through psycopg2's copy_expert;
-  around each CSV's first request, the gunicorn workers' peak memory;
+  then, for each CSV, the peak memory of its first request in fresh workers (the
+  bench's own gunicorn master is sent SIGHUP);
 - sweep (in-process): the reminder sweep, real and dry run, each run from the same
   state (reminder log emptied first; mail stays in memory), then one instrumented
   run of each (statements, time in SQL, in rendering and in sending mail) and a
@@ -25,9 +26,11 @@ DIR/<label>.json:
 - report: one table, p50/p95 and ratios to the trivial page of the same run, and
   PASS/FAIL against the targets of issue 11. Exit status 1 if a target fails.
 
-Sampling: BENCH_N requests per URL after up to 3 warm-ups, but a URL stops after
-BENCH_URL_SECONDS once it has BENCH_MIN_N samples, so slow exports do not make the
-run long (the n column says how many were taken).
+Sampling: pages are measured in rounds, every page once per round (BENCH_N rounds, or
+fewer after BENCH_ROUNDS_SECONDS once BENCH_MIN_N are done), so that a load that comes
+and goes on a shared machine weighs on a page and on the trivial page it is divided
+by alike; each export likewise in turn with its COPY (BENCH_URL_SECONDS × 2). The n
+column says how many samples were taken.
 """
 
 import argparse
@@ -40,6 +43,7 @@ import math
 import os
 import platform
 import re
+import signal
 import statistics
 import sys
 import time
@@ -68,9 +72,9 @@ BENCH_USER = "bench.staff"
 N = int(os.environ.get("BENCH_N", 40))
 MIN_N = int(os.environ.get("BENCH_MIN_N", 5))
 URL_SECONDS = float(os.environ.get("BENCH_URL_SECONDS", 15))
+# The pages are measured in rounds (each page once per round), for this long at most.
+ROUNDS_SECONDS = float(os.environ.get("BENCH_ROUNDS_SECONDS", 90))
 SWEEP_N = int(os.environ.get("BENCH_SWEEP_N", 5))
-WARMUP = 3
-WARMUP_SECONDS = 5
 
 # Dashboard filters and sorts: every one is measured, the worst is reported.
 FILTERS = {
@@ -129,29 +133,6 @@ def _percentiles(samples: list[float]) -> dict:
     ordered = sorted(samples)
     p95 = ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
     return {"p50": statistics.median(ordered), "p95": p95, "n": len(ordered)}
-
-
-def _timed(run, *, n: int = N, warmup: int = WARMUP) -> dict:
-    """Call `run(i)` (returns a dict or None) for up to `warmup` warm-ups (at most
-    WARMUP_SECONDS of them) and then up to n timed samples (stopping after
-    URL_SECONDS once MIN_N are taken). ms figures; the last call's dict is kept."""
-    started, extra = time.perf_counter(), {}
-    for i in range(warmup):
-        extra = run(i) or {}
-        if extra.get("error") or time.perf_counter() - started > WARMUP_SECONDS:
-            break
-    if extra.get("error"):
-        return extra
-    samples, started = [], time.perf_counter()
-    for i in range(n):
-        t0 = time.perf_counter()
-        extra = run(warmup + i) or {}
-        samples.append((time.perf_counter() - t0) * 1000)
-        if extra.get("error"):
-            return extra
-        if len(samples) >= MIN_N and time.perf_counter() - started > URL_SECONDS:
-            break
-    return {**extra, **_percentiles(samples), "samples": samples}
 
 
 def _bench_user():
@@ -338,50 +319,106 @@ def _copy_rows(selects: list[str]) -> int:
     return rows
 
 
+def _rounds(runners: dict, *, budget: float) -> dict:
+    """Call every runner once per round, in turn, for up to N rounds (stopping
+    after `budget` seconds once MIN_N rounds are done): the figures being compared
+    are taken side by side, so a load that comes and goes on this shared machine
+    weighs on all of them alike. Returns per key its percentiles (ms) and the last
+    call's dict; a runner that returns {"error": ...} is dropped."""
+    samples = {key: [] for key in runners}
+    extra = {key: {} for key in runners}
+    started = time.perf_counter()
+    for _ in range(N):
+        for key, run in runners.items():
+            if extra[key].get("error"):
+                continue
+            t0 = time.perf_counter()
+            extra[key] = run() or {}
+            samples[key].append((time.perf_counter() - t0) * 1000)
+        done = min(len(v) for v in samples.values())
+        if done >= MIN_N and time.perf_counter() - started > budget:
+            break
+    return {
+        key: extra[key]
+        if extra[key].get("error")
+        else {**extra[key], **_percentiles(samples[key]), "samples": samples[key]}
+        for key in runners
+    }
+
+
+def _fresh_workers(master: int, port: int, cookie: str) -> None:
+    """New gunicorn workers (SIGHUP to the bench's own master), answering."""
+    workers = int(os.environ.get("BENCH_WORKERS", 2))
+    old = set(_workers(master))
+    os.kill(master, signal.SIGHUP)
+    deadline = time.monotonic() + 120
+    while set(_workers(master)) & old or len(_workers(master)) != workers:
+        if time.monotonic() > deadline:
+            raise RuntimeError("gunicorn did not replace its workers within 120 s")
+        time.sleep(0.2)
+    for _ in range(2 * workers):
+        _get(port, "/bench/trivial/", cookie)
+
+
 def measure(*, label: str, work: Path, port: int, server: str, master: int | None):
     data = _load(work, label)
     cookie = _session_cookie()
-    results = {}
 
-    def show(key, name, row):
-        shown = f"{row['p50']:.1f} ms (n={row['n']})" if "p50" in row else row["error"]
-        print(f"  {label:>6} courts  {name:<52} {shown}", flush=True)
+    def show(results: dict, names: dict) -> None:
+        for key, row in results.items():
+            shown = (
+                f"{row['p50']:.1f} ms (n={row['n']})" if "p50" in row else row["error"]
+            )
+            print(f"  {label:>6} courts  {names[key]:<52} {shown}", flush=True)
+
+    def getter(path):
+        return lambda: _get(port, path, cookie)
 
     if server == "cached":
         for _, path in CACHED_PAGES.values():
             _warm(port, path, cookie)
-        for key, (name, path) in CACHED_PAGES.items():
-            results[key] = _timed(lambda i, path=path: _get(port, path, cookie))
-            show(key, name, results[key])
+        results = _rounds(
+            {key: getter(path) for key, (_, path) in CACHED_PAGES.items()},
+            budget=URL_SECONDS,
+        )
+        show(results, {key: name for key, (name, _) in CACHED_PAGES.items()})
         _save(work, label, results=results)
         return
 
     paths = _paths(data)
-    for key, path in paths.items():
-        if key not in EXPORTS:  # an export's first request is its memory probe
-            _warm(port, path, cookie)
-    order = ["trivial", *EXPORTS, *[k for k in PAGES if k not in ("trivial", *EXPORTS)]]
-    for key in order:
-        memory = {}
-        if key in EXPORTS:
-            # The first request of a fresh server's workers: the memory it needs.
-            with _peak_growth(master, memory):
+    names = {key: name for key, (name, _) in PAGES.items()}
+    pages = {key: getter(path) for key, path in paths.items() if key not in EXPORTS}
+    for path in [paths[key] for key in pages]:
+        _warm(port, path, cookie)
+    results = _rounds(pages, budget=ROUNDS_SECONDS)
+    show(results, names)
+
+    # Each export, taken in turn with PostgreSQL's COPY of the same SELECTs.
+    for key in EXPORTS:
+        copy_key = key.replace("_csv", "_copy")
+        selects = data["prepared"]["exports"][key]["selects"]
+        pair = _rounds(
+            {
+                key: getter(paths[key]),
+                copy_key: lambda selects=selects: _copy(selects, _Sink()),
+            },
+            budget=2 * URL_SECONDS,
+        )
+        pair[copy_key]["rows"] = _copy_rows(selects)
+        show(pair, {**names, copy_key: "  PostgreSQL COPY of the same rows"})
+        results.update(pair)
+
+    # Memory: each export's first request in fresh workers.
+    if master is not None:
+        for key in EXPORTS:
+            _fresh_workers(master, port, cookie)
+            with _peak_growth(master, results[key]):
                 _get(port, paths[key], cookie)
-        results[key] = _timed(lambda i, key=key: _get(port, paths[key], cookie))
-        results[key].update(memory)
-        show(key, PAGES[key][0], results[key])
-        if key in EXPORTS:
-            selects = data["prepared"]["exports"][key]["selects"]
-            copy_key = key.replace("_csv", "_copy")
-            results[copy_key] = _timed(lambda i, s=selects: _copy(s, _Sink()))
-            results[copy_key]["rows"] = _copy_rows(selects)
-            show(copy_key, "  PostgreSQL COPY of the same rows", results[copy_key])
-    # The baseline again at the end, pooled with the first: every ratio divides by
-    # a trivial page measured across the whole pass, not only at its start.
-    again = _timed(lambda i: _get(port, paths["trivial"], cookie))
-    pooled = results["trivial"]["samples"] + again["samples"]
-    results["trivial"].update(_percentiles(pooled), samples=pooled)
-    show("trivial", PAGES["trivial"][0] + ", pooled", results["trivial"])
+            print(
+                f"  {label:>6} courts  {names[key] + ', peak memory growth':<52} "
+                f"{results[key]['peak_growth_mib']} MiB",
+                flush=True,
+            )
     _save(work, label, results=results)
 
 
@@ -693,8 +730,11 @@ def report(*, work: Path, labels: list[str], out_dir: Path, elapsed: float | Non
         f"PostgreSQL {_pg_version()}, gunicorn "
         f"{os.environ.get('BENCH_WORKERS', '?')} sync workers, "
         f"DJANGO_SETTINGS_MODULE={os.environ.get('DJANGO_SETTINGS_MODULE')}; up to "
-        f"{N} requests per URL after up to {WARMUP} warm-ups (at least {MIN_N}, "
-        f"{URL_SECONDS:g} s per URL), sweep runs: up to {SWEEP_N}"
+        f"{N} rounds at most of every page (each page warmed "
+        f"{2 * int(os.environ.get('BENCH_WORKERS', 2))} times first; at least {MIN_N} "
+        f"rounds, {ROUNDS_SECONDS:g} s), each export in turn with its COPY "
+        f"(up to {N} times, at least {MIN_N}, {2 * URL_SECONDS:g} s), "
+        f"sweep runs: up to {SWEEP_N} after one warm-up"
     )
     data_line = "; ".join(
         f"{d['sizes']['courts']} courts / {d['sizes']['onboardings']} onboardings / "
@@ -949,11 +989,15 @@ def profile(*, path: str, n: int, out: Path | None) -> None:
 
         return factory
 
+    statements: dict[str, list[float]] = {}
+
     def sql_wrapper(execute, sql, params, many, context):
         enter("SQL (execute, in PostgreSQL and the driver)")
+        t0 = time.perf_counter()
         try:
             return execute(sql, params, many, context)
         finally:
+            statements.setdefault(sql, []).append(time.perf_counter() - t0)
             leave()
 
     def class_category(name):
@@ -994,6 +1038,16 @@ def profile(*, path: str, n: int, out: Path | None) -> None:
         *[
             f"| {name} | {t * 1000 / n:.1f} | {t / total:.0%} |"
             for name, t in sorted(totals.items(), key=lambda kv: -kv[1])
+        ],
+        "",
+        "Statements, slowest first (ms per request; the SQL's start and its size):",
+        "",
+        "| ms | calls per request | SQL |",
+        "|---:|---:|---|",
+        *[
+            f"| {sum(times) * 1000 / n:.1f} | {len(times) / n:g} | "
+            f"`{' '.join(sql.split())[:110]}…` ({len(sql)} chars) |"
+            for sql, times in sorted(statements.items(), key=lambda kv: -sum(kv[1]))
         ],
         "",
     ]
