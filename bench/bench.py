@@ -176,16 +176,16 @@ DECLARE = re.compile(
 
 
 def _targets() -> dict:
-    """The court page's court: the first court by name whose onboarding is active,
-    with all 36 items; its item page: item 26 (three dependencies, due in the
-    thick of it). seed_scale leaves them alone as it grows, so both sizes measure
-    the same pages."""
+    """The court page's court: the oldest court whose onboarding is active, with all
+    36 items; its item page: item 26 (three dependencies, due in the thick of it).
+    seed_scale adds courts after it and leaves it alone, so both sizes measure the
+    same pages."""
     onboarding = (
         Onboarding.objects.filter(status=Onboarding.Status.ACTIVE)
         .annotate(n=Count("items"))
         .filter(n=36)
         .select_related("court")
-        .order_by("court__name")
+        .order_by("court_id")
         .first()
     )
     item = onboarding.items.get(order=26)
