@@ -33,7 +33,9 @@ REDIS_CACHE_URL="${BENCH_CACHE_URL:-redis://127.0.0.1:6379/11}"
 export CACHE_URL="dummycache://"
 export LOG_LEVEL=WARNING
 export PGPASSWORD=app
-WORK="$(mktemp -d /tmp/ccpor-bench.XXXXXX)"
+# The figures of each step (JSON); BENCH_WORK=DIR keeps them, to re-run the report.
+WORK="${BENCH_WORK:-$(mktemp -d /tmp/ccpor-bench.XXXXXX)}"
+mkdir -p "$WORK"
 GUNICORN_PID=""
 
 flush_page_cache() {
@@ -53,7 +55,7 @@ cleanup() {
   if [ -z "${BENCH_KEEP_DB:-}" ]; then
     dropdb -h 127.0.0.1 -U app --if-exists "$BENCH_DB" 2>/dev/null || true
   fi
-  rm -rf "$WORK"
+  [ -n "${BENCH_WORK:-}" ] || rm -rf "$WORK"
   stop_started
 }
 trap cleanup EXIT
