@@ -1,7 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from ccpor_onboard.lib.dates import today
+from ccpor_onboard.lib.dates import today_in_california
 
 from . import services
 from .models import ChecklistItem, Onboarding
@@ -43,7 +43,7 @@ class OnboardingStartForm(forms.ModelForm):
             court=data["court"],
             go_live_date=data["go_live_date"],
             template=data.get("template") or services.default_template(),
-            today=today(),
+            today=today_in_california(),
         )
         return data
 
@@ -79,7 +79,7 @@ class OnboardingChangeForm(forms.ModelForm):
                     onboarding=current,
                     go_live_date=data["go_live_date"],
                     reason=data.get("reason", ""),
-                    today=today(),
+                    today=today_in_california(),
                 )
             if data["status"] != current.status:
                 services.onboarding_set_status_validate(
@@ -211,31 +211,3 @@ class BulkStatusForm(forms.Form):
             except ValueError:
                 continue
         return versions
-
-
-class CourtItemFilterForm(forms.Form):
-    mine = forms.BooleanField(label="My organisation's items", required=False)
-    open = forms.BooleanField(label="Open only", required=False)
-    overdue = forms.BooleanField(label="Overdue only", required=False)
-
-
-class RescheduleForm(forms.Form):
-    go_live_date = forms.DateField(label="New Go-Live date", widget=DateInput)
-    reason = forms.CharField(
-        label="Reason for the move",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Kept in the change log and shown to the court.",
-    )
-
-
-class ProcessingModelForm(forms.Form):
-    court_enters_carpos = forms.BooleanField(
-        label="The court enters order data into CARPOS",
-        required=False,
-        help_text="Adds the DOJ registration, approval and CLETS certification items.",
-    )
-    so_participates = forms.BooleanField(
-        label="The sheriff's office participates",
-        required=False,
-        help_text="Adds the SO secure-channel item.",
-    )

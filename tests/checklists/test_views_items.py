@@ -477,7 +477,7 @@ def test_bulk_update_cannot_reach_another_courts_items(
 def test_staff_reschedule_go_live_with_a_reason(client, onboarding, staff_user):
     client.force_login(staff_user)
     new_date = TODAY + days(120)
-    path = reverse("courts:reschedule", kwargs={"slug": onboarding.court.slug})
+    path = reverse("portal:reschedule", kwargs={"slug": onboarding.court.slug})
     response = client.post(path, {"go_live_date": new_date.isoformat(), "reason": ""})
     assert response.status_code == 200
     assert "This field is required." in response.content.decode()
@@ -494,7 +494,7 @@ def test_reschedule_refuses_a_past_date_with_the_services_message(
     client, onboarding, staff_user
 ):
     client.force_login(staff_user)
-    path = reverse("courts:reschedule", kwargs={"slug": onboarding.court.slug})
+    path = reverse("portal:reschedule", kwargs={"slug": onboarding.court.slug})
     response = client.post(
         path, {"go_live_date": (TODAY - days(1)).isoformat(), "reason": "Oops"}
     )
@@ -503,7 +503,7 @@ def test_reschedule_refuses_a_past_date_with_the_services_message(
 
 def test_staff_change_the_processing_model(client, onboarding, staff_user):
     client.force_login(staff_user)
-    path = reverse("courts:processing_model", kwargs={"slug": onboarding.court.slug})
+    path = reverse("portal:processing_model", kwargs={"slug": onboarding.court.slug})
     response = client.post(path, {"court_enters_carpos": "on"})  # SO stops
     assert response.status_code == 302
     onboarding.refresh_from_db()
