@@ -1,3 +1,6 @@
+from crispy_forms.bootstrap import StrictButton
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Column, Fieldset, Hidden, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -201,6 +204,41 @@ class BulkStatusForm(forms.Form):
         self.fields["items"].error_messages["required"] = (
             "Tick at least one item to update."
         )
+
+    @classmethod
+    def for_page(cls, *, action: str, next_url: str) -> "BulkStatusForm":
+        """The unbound form of the court page, rendered by crispy-forms; the item
+        boxes sit in the checklist's rows (form="bulk-form")."""
+        form = cls()
+        form.helper = FormHelper()
+        form.helper.form_id = "bulk-form"
+        form.helper.form_action = action
+        form.helper.form_class = "bulk-form card card-body bg-body-tertiary mb-3"
+        form.helper.layout = Layout(
+            Hidden("next", next_url),
+            Fieldset(
+                "Update several items at once",
+                HTML(
+                    '<p class="small text-body-secondary mb-2">Tick items in the '
+                    "list (only those you may update have a box), choose a status "
+                    "and apply. Each item follows the usual rules; the page then "
+                    "says which were refused and why.</p>"
+                ),
+                Row(
+                    Column("status", css_class="col-sm-4"),
+                    Column("reason", css_class="col-sm-5"),
+                    Column(
+                        StrictButton(
+                            "Apply to selected items",
+                            type="submit",
+                            css_class="btn-sm btn-primary w-100 mb-3",
+                        ),
+                        css_class="col-sm-3 align-self-end",
+                    ),
+                ),
+            ),
+        )
+        return form
 
     def expected_versions(self) -> dict[int, int]:
         """The version of each ticked item as the page showed it (hidden `v<pk>`)."""

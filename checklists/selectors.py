@@ -319,46 +319,47 @@ _TRACKED = (
 )
 
 
+@dataclass(frozen=True)
+class Change:
+    """What one history record of an item changed, as data (its wording is
+    `checklists.presenters.describe_change`)."""
+
+    kind: str  # "added", "removed" or "edited"
+    # Tracked field -> (before, after), for the fields that changed.
+    fields: dict = field(default_factory=dict)
+    reason: str = ""  # the history record's change reason, if any
+
+
+def change_of(record, prev: dict | None) -> Change:
+    """The Change a history record made, given the previous record's values."""
+    if record.history_type == "+" or prev is None:
+        return Change(kind="added")
+    if record.history_type == "-":
+        return Change(kind="removed")
+    return Change(
+        kind="edited",
+        fields={
+            name: (prev[name], getattr(record, name))
+            for name in _TRACKED
+            if getattr(record, name) != prev[name]
+        },
+        reason=record.history_change_reason or "",
+    )
+
+
 @dataclass
 class Activity:
+    """One line of an onboarding's activity: an item's change, an evidence upload or
+    a comment (worded by `checklists.presenters.describe_activity`)."""
+
     when: datetime.datetime
     who: object  # a user or None
-    what: str
     item_order: int
     item_title: str
     item_pk: int
-
-
-def _label(status: str) -> str:
-    return ChecklistItem.Status(status).label if status else "—"
-
-
-def describe_change(record, prev: dict | None) -> str:
-    """What a history record changed, in words, given the previous values."""
-    if record.history_type == "+" or prev is None:
-        return "added to the checklist"
-    if record.history_type == "-":
-        return "removed from the checklist"
-    parts = []
-    if record.status != prev["status"]:
-        parts.append(f"status {_label(prev['status'])} → {_label(record.status)}")
-    if record.blocked_reason and record.blocked_reason != prev["blocked_reason"]:
-        parts.append(f"blocked: {record.blocked_reason}")
-    if record.na_justification and record.na_justification != prev["na_justification"]:
-        parts.append(f"N/A because: {record.na_justification}")
-    if record.note != prev["note"]:
-        parts.append(f"note: {record.note}" if record.note else "note cleared")
-    if record.due_date != prev["due_date"]:
-        parts.append(f"due {prev['due_date']:%b %-d} → {record.due_date:%b %-d, %Y}")
-    if record.verified_at and not prev["verified_at"]:
-        parts.append("verified by the CCPOR Team")
-    if record.title != prev["title"]:
-        parts.append(f"renamed to “{record.title}”")
-    if record.history_change_reason and not parts:
-        parts.append(record.history_change_reason)
-    elif record.history_change_reason and "reopened" in record.history_change_reason:
-        parts.append(record.history_change_reason)
-    return "; ".join(parts) or "details edited"
+    change: Change | None = None
+    evidence_name: str = ""
+    comment: str = ""
 
 
 def activity_feed(user, onboarding: Onboarding, *, limit: int = 15) -> list[Activity]:
@@ -385,7 +386,7 @@ def activity_feed(user, onboarding: Onboarding, *, limit: int = 15) -> list[Acti
         Activity(
             when=r.history_date,
             who=r.history_user,
-            what=describe_change(
+            change=change_of(
                 r,
                 # The first record of an item has no predecessor (Lag is NULL).
                 None
@@ -409,7 +410,7 @@ def activity_feed(user, onboarding: Onboarding, *, limit: int = 15) -> list[Acti
             Activity(
                 when=e.uploaded_at,
                 who=e.uploaded_by,
-                what=f"uploaded evidence “{e.original_name}”",
+                evidence_name=e.original_name,
                 item_order=e.item.order,
                 item_title=e.item.title,
                 item_pk=e.item_id,
@@ -425,7 +426,7 @@ def activity_feed(user, onboarding: Onboarding, *, limit: int = 15) -> list[Acti
             Activity(
                 when=c.created_at,
                 who=c.author,
-                what=f"commented: {c.body}",
+                comment=c.body,
                 item_order=c.item.order,
                 item_title=c.item.title,
                 item_pk=c.item_id,
@@ -439,7 +440,7 @@ def activity_feed(user, onboarding: Onboarding, *, limit: int = 15) -> list[Acti
 class HistoryEntry:
     when: datetime.datetime
     who: object
-    what: str
+    change: Change
 
 
 def item_history(item: ChecklistItem) -> list[HistoryEntry]:
@@ -453,7 +454,7 @@ def item_history(item: ChecklistItem) -> list[HistoryEntry]:
     for r in records:
         entries.append(
             HistoryEntry(
-                when=r.history_date, who=r.history_user, what=describe_change(r, prev)
+                when=r.history_date, who=r.history_user, change=change_of(r, prev)
             )
         )
         prev = {name: getattr(r, name) for name in _TRACKED}

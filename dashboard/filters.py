@@ -7,6 +7,8 @@ in the database before pagination.
 import datetime
 
 import django_filters
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Field, Layout, Row
 from django import forms
 from django.db.models import F, Q, QuerySet
 from django_filters.constants import EMPTY_VALUES
@@ -71,6 +73,39 @@ class SortFilter(django_filters.OrderingFilter):
         return qs.order_by(*ordering, "name", "pk")
 
 
+class PortfolioFilterForm(forms.Form):
+    """The filters as one compact row, rendered by crispy-forms (the template says
+    `{% crispy filter.form %}` inside its own <form>, which carries the buttons)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.input_type = "search"
+        self.fields["q"].widget.attrs["placeholder"] = "Name or county"
+        dates = self.fields["go_live"].widget.widgets
+        dates[0].attrs["aria-label"] = "Go-Live on or after"
+        dates[1].attrs["aria-label"] = "Go-Live on or before"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        # Errors are listed above the form, in words that name the filter.
+        self.helper.form_show_errors = False
+        narrow = "col-6 col-md-3 col-xl-2"
+        self.helper.layout = Layout(
+            Row(
+                *[
+                    Column(Field(name), css_class=narrow)
+                    for name in self.fields
+                    if name not in ("go_live", "sort")
+                ],
+                Column(
+                    Field("go_live", wrapper_class="date-range"),
+                    css_class="col-12 col-md-6 col-xl-4",
+                ),
+                css_class="g-2 align-items-end",
+            )
+        )
+
+
 class PortfolioFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Court name", method="filter_name")
     status = django_filters.ChoiceFilter(
@@ -105,15 +140,14 @@ class PortfolioFilter(django_filters.FilterSet):
     go_live = django_filters.DateFromToRangeFilter(
         label="Go-Live between",
         field_name="go_live",
-        widget=django_filters.widgets.DateRangeWidget(
-            attrs={"type": "date", "class": "form-control form-control-sm"}
-        ),
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
     )
     sort = SortFilter(label="Sort by")
 
     class Meta:
         model = Court
         fields: list[str] = []
+        form = PortfolioFilterForm
 
     def __init__(
         self,
@@ -128,20 +162,6 @@ class PortfolioFilter(django_filters.FilterSet):
         self.today = today
         self.phases = {phase.slug: phase for phase in phases}
         self.filters["phase"].extra["choices"] = [(p.slug, p.name) for p in phases]
-        for name, field in self.form.fields.items():
-            if name == "go_live":
-                field.widget.widgets[0].attrs["aria-label"] = "Go-Live on or after"
-                field.widget.widgets[1].attrs["aria-label"] = "Go-Live on or before"
-                continue
-            css = (
-                "form-select"
-                if isinstance(field.widget, forms.Select)
-                else ("form-control")
-            )
-            field.widget.attrs.setdefault("class", f"{css} form-control-sm")
-        self.form.fields["q"].widget.attrs.update(
-            type="search", placeholder="Name or county"
-        )
 
     def filter_name(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()

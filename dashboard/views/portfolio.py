@@ -11,17 +11,16 @@ from django.utils.safestring import mark_safe
 
 from ccpor_onboard.lib.dates import today_in_california
 from checklists.health import LATE_AFTER_DAYS, Health
-from checklists.models import Actor
 from courts.access import ccpor_staff_required
 from courts.models import DISTRICT_LABELS
 
 from ..cache import cached_portfolio_page
 from ..filters import SORT_COLUMNS, portfolio_filterset
+from ..forms import OverdueFilterForm
 from ..presenters import portfolio_rows
 from ..selectors import (
     BLOCKING_ACTORS,
     GO_LIVE_WINDOWS,
-    OVERDUE_GROUPINGS,
     SOON,
     PortfolioStatus,
     overdue_items_across_courts,
@@ -153,11 +152,9 @@ def _statewide_context(on_day) -> dict:
 @ccpor_staff_required
 def overdue(request):
     on_day = today_in_california()
-    group = request.GET.get("group")
-    group = group if group in OVERDUE_GROUPINGS else "actor"
-    actor = request.GET.get("actor")
-    actor = actor if actor in Actor.values else ""
-    items = overdue_items_across_courts(today=on_day, group=group, actor=actor or None)
+    form = OverdueFilterForm(request.GET)
+    group, actor = form.choice()
+    items = overdue_items_across_courts(today=on_day, group=group, actor=actor)
     page, page_range = _page(request, items, OVERDUE_PAGE_SIZE)
     for item in page.object_list:
         item.days_overdue = (on_day - item.due_date).days
@@ -169,7 +166,7 @@ def overdue(request):
             "page_range": page_range,
             "group": group,
             "actor": actor,
-            "actors": [(a.value, a.label) for a in BLOCKING_ACTORS],
+            "form": form,
             "today": on_day,
         },
     )

@@ -2,6 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from ccpor_onboard.lib.dates import today_in_california
@@ -52,7 +53,8 @@ def court_detail(request, court):
         onboardings_with_status(
             [onboarding], today=day, include_internal=is_ccpor_staff(user)
         )
-        filters = CourtItemFilterForm(request.GET)
+        my_actor = item_access.actor_for_user(user, court.pk)
+        filters = CourtItemFilterForm(request.GET, my_actor=my_actor)
         chosen = filters.cleaned_data if filters.is_valid() else {}
         items = court_page_items(
             user,
@@ -74,10 +76,12 @@ def court_detail(request, court):
             reminder_log=list(reminder_log_for_onboarding(onboarding)),
             sections=checklist_sections(onboarding, items, today=day),
             feed=activity_feed(user, onboarding),
-            bulk_form=BulkStatusForm(),
+            bulk_form=BulkStatusForm.for_page(
+                action=reverse("checklists:bulk_status", kwargs={"slug": court.slug}),
+                next_url=request.get_full_path(),
+            ),
             can_bulk=any(item.can_update for item in items),
             can_manage=item_access.can_manage_onboarding(user, onboarding),
-            my_actor=item_access.actor_for_user(user, court.pk),
             late_after_days=LATE_AFTER_DAYS,
         )
     return render(request, "portal/court_detail.html", context)

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from checklists import services
 from checklists.models import ChecklistItem, Comment
+from checklists.presenters import describe_change
 from tests.conftest import TODAY
 from tests.factories import days
 
@@ -377,11 +378,11 @@ def test_item_history_says_who_changed_what_and_when(
     response = client.get(url("checklists:item_detail", item))
     history = response.context["history"]
     assert [h.who for h in history] == [staff_user, court_lead, staff_user]
-    assert history[0].what == "status Blocked → In progress"
-    assert history[1].what == (
+    assert describe_change(history[0].change) == "status Blocked → In progress"
+    assert describe_change(history[1].change) == (
         "status Not started → Blocked; blocked: Circuit on back order."
     )
-    assert history[2].what == "added to the checklist"
+    assert describe_change(history[2].change) == "added to the checklist"
     assert "status Blocked → In progress" in response.content.decode()
 
 

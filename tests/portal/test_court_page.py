@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from checklists import services
 from checklists.models import ChecklistItem
+from checklists.presenters import describe_activity
 from tests.conftest import TODAY
 from tests.factories import (
     MembershipFactory,
@@ -213,11 +214,11 @@ def test_activity_feed_lists_latest_changes_who_what_when(
     )
     services.comment_add(item=item, body="Chasing it today.", by=court_lead)
     feed = page(client, court_lead, court).context["feed"]
-    assert feed[0].what == "commented: Chasing it today."
+    assert describe_activity(feed[0]) == "commented: Chasing it today."
     assert feed[0].who == court_lead
     assert feed[1].who == court_liaison
-    assert feed[1].what.startswith("status Not started → Blocked")
-    assert "Waiting for the sheriff's sign-off." in feed[1].what
+    assert describe_activity(feed[1]).startswith("status Not started → Blocked")
+    assert "Waiting for the sheriff's sign-off." in describe_activity(feed[1])
     assert feed[1].item_pk == item.pk
     assert feed[0].when >= feed[1].when
 
