@@ -201,7 +201,7 @@ def week_start(day: datetime.date) -> datetime.date:
 @dataclass
 class DigestCourt:
     court: Court
-    organisation: str
+    organisation: Membership.Organisation  # templates show `.label`
     items: list[ChecklistItem] = field(default_factory=list)
 
 
@@ -267,7 +267,7 @@ def digest_entries(*, today: datetime.date) -> list[DigestEntry]:
         entry.courts.append(
             DigestCourt(
                 court=membership.court,
-                organisation=membership.get_organisation_display(),
+                organisation=Membership.Organisation(membership.organisation),
                 items=its,
             )
         )
