@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
-from checklists.marks import REMINDER_MARKS, marks_for
+from checklists.marks import REMINDER_MARKS, Mark, marks_for
 from checklists.models import ACTOR_FOR_ORGANISATION, ChecklistItem, Onboarding
 from courts.models import Court, Membership
 
@@ -181,6 +181,25 @@ def reminder_items(
     for item in items:
         by_onboarding[item.onboarding_id].append(item)
     return by_onboarding
+
+
+def reminders_awaiting_sweep(
+    onboarding: Onboarding, logs: Iterable[ReminderLog], *, today: datetime.date
+) -> list[Mark]:
+    """The marks that have come for the onboarding's Go-Live date but that no sweep
+    has recorded yet (`logs`: its reminder log): the next daily sweep sends the latest
+    of them and records any earlier one as skipped. No query."""
+    if (
+        onboarding.status != Onboarding.Status.ACTIVE
+        or onboarding.go_live_date <= today
+    ):
+        return []
+    logged = {log.mark for log in logs if log.go_live_date == onboarding.go_live_date}
+    return [
+        mark
+        for mark in marks_for(onboarding.go_live_date, today=today)
+        if mark.name in _MARK_NAMES and mark.date <= today and mark.name not in logged
+    ]
 
 
 def reminder_log_for_onboarding(onboarding: Onboarding) -> QuerySet[ReminderLog]:
