@@ -5,9 +5,6 @@ from courts import views as court_views
 
 from . import views
 
-admin.site.site_header = "CCPOR Onboard administration"
-admin.site.site_title = "CCPOR Onboard admin"
-
 urlpatterns = [
     path("", court_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
