@@ -51,6 +51,15 @@ def session_start(request) -> None:
     )
 
 
+def _duration(seconds: int) -> str:
+    """12 hours, 30 minutes, 90 seconds: the unit the setting was written in."""
+    for unit, size in (("hour", 3600), ("minute", 60), ("second", 1)):
+        if seconds % size == 0:
+            count = seconds // size
+            return f"{count} {unit}{'' if count == 1 else 's'}"
+    return f"{seconds} seconds"
+
+
 def two_factor_set_up(request) -> bool:
     """Whether the signed-in person has an authenticator app (as of sign-in or
     set-up)."""
@@ -87,18 +96,18 @@ class SessionPolicyMiddleware:
             session_start(request)
             return None
         if now - started >= settings.SESSION_ABSOLUTE_TIMEOUT:
-            hours = settings.SESSION_ABSOLUTE_TIMEOUT / 3600
             return self._end(
                 request,
-                f"You were signed out: a session lasts {hours:g} hours at most. "
+                "You were signed out: a session lasts "
+                f"{_duration(settings.SESSION_ABSOLUTE_TIMEOUT)} at most. "
                 "Sign in again to continue.",
                 detail="absolute limit reached",
             )
         if now - last_seen >= settings.SESSION_IDLE_TIMEOUT:
-            minutes = settings.SESSION_IDLE_TIMEOUT / 60
             return self._end(
                 request,
-                f"You were signed out after {minutes:g} minutes without activity. "
+                "You were signed out after "
+                f"{_duration(settings.SESSION_IDLE_TIMEOUT)} without activity. "
                 "Sign in again to continue.",
                 detail="idle limit reached",
             )

@@ -279,6 +279,8 @@ LOGGING = {
     },
     "loggers": {
         "django.request": {"filters": ["redact_secrets"]},
+        # django-axes tells of every sign-in at INFO; failures (WARNING) are enough.
+        "axes": {"level": "WARNING"},
         "django.server": {
             "handlers": ["console"],
             "filters": ["redact_secrets"],
