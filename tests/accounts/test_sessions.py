@@ -123,8 +123,8 @@ def test_limits_are_read_from_the_environment():
     code = (
         "import django, os; os.environ['DJANGO_SETTINGS_MODULE']="
         "'ccpor_onboard.settings.local'; django.setup(); "
-        "from django.conf import settings as s; "
-        "print(s.SESSION_IDLE_TIMEOUT, s.SESSION_ABSOLUTE_TIMEOUT, s.SESSION_COOKIE_AGE)"
+        "from django.conf import settings as s; print(s.SESSION_IDLE_TIMEOUT, "
+        "s.SESSION_ABSOLUTE_TIMEOUT, s.SESSION_COOKIE_AGE)"
     )
     env = {
         **os.environ,
