@@ -162,6 +162,8 @@ AXES_VERBOSE = False
 # When true, the admin site needs a verified authenticator code (production: on).
 OTP_ADMIN_REQUIRED = env.bool("OTP_ADMIN_REQUIRED", default=False)
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="CCPOR Onboard")
+# The admin lists and removes people's authenticator devices, never shows their keys.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- Sessions and cookies -------------------------------------------------------
 # Sessions live in accounts.Session (the database, with the user's id), so that a
