@@ -125,6 +125,14 @@ class SessionPolicyMiddleware:
         return _redirect(request, _with_next(resolve_url(settings.LOGIN_URL), request))
 
 
+def _paths_allowed_before_code() -> tuple[str, ...]:
+    return (
+        reverse("accounts:otp_verify"),
+        reverse("logout"),
+        reverse("admin:logout"),
+    )
+
+
 class SecondFactorMiddleware:
     """Until they give a code, a person with an authenticator app reaches only the
     code page and sign-out."""
@@ -138,7 +146,7 @@ class SecondFactorMiddleware:
             user.is_authenticated
             and request.session.get(OTP_PENDING_KEY)
             and not user.is_verified()
-            and request.path not in (reverse("accounts:otp_verify"), reverse("logout"))
+            and request.path not in _paths_allowed_before_code()
         ):
             return _redirect(
                 request, _with_next(reverse("accounts:otp_verify"), request)

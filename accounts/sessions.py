@@ -11,6 +11,12 @@ from django.contrib.sessions.backends.db import SessionStore as DBStore
 
 
 class SessionStore(DBStore):
+    def get_expire_at_browser_close(self) -> bool:
+        # The cookie ends when the browser closes (a shared court workstation), while
+        # the row keeps the expiry fixed at sign-in (the 12-hour limit, see
+        # accounts.middleware.session_start): Django ties the two together otherwise.
+        return True
+
     @classmethod
     def get_model_class(cls):
         from .models import Session

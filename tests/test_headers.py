@@ -200,3 +200,15 @@ def test_the_sign_in_page_carries_no_session_to_store(client):
     response = client.get(reverse("login"))
     assert response.status_code == 200
     assert "Content-Security-Policy" in response
+
+
+def test_the_csrf_failure_page_has_no_inline_style(court_lead):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(court_lead)
+    response = client.post(reverse("logout"))
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "This form could not be sent" in html
+    assert inline_content(html) == []

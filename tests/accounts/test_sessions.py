@@ -272,3 +272,19 @@ def test_an_admin_signs_a_person_out_everywhere(admin_client, court_lead):
         admin_client.get(reverse("admin:accounts_session_changelist")).status_code
         == 200
     )
+
+
+def test_the_cookie_ends_with_the_browser_and_the_row_at_twelve_hours(
+    client, court_lead
+):
+    with at(0):
+        response = post_sign_in(client, "lead-a")
+    cookie = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert cookie["max-age"] == "" and cookie["expires"] == ""
+    row = Session.objects.get(user=court_lead)
+    assert row.expire_date == START + datetime.timedelta(hours=12)
+    # Activity does not move the row's expiry.
+    with at(20):
+        client.get(reverse("accounts:profile"))
+    row.refresh_from_db()
+    assert row.expire_date == START + datetime.timedelta(hours=12)

@@ -262,3 +262,10 @@ def test_production_requires_two_factor_for_the_admin_and_local_does_not():
         )
         == "True"
     )
+
+
+def test_sign_out_is_possible_before_the_code(client, staff_user, totp_device):
+    post_sign_in(client, "staff")
+    response = client.post(reverse("logout"))
+    assert response["Location"] == reverse("login")
+    assert "_auth_user_id" not in client.session
