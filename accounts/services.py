@@ -11,29 +11,36 @@ from .models import Session, User, new_secret
 
 
 @transaction.atomic
-def user_reset_calendar_token(*, user: User, by: User | None = None) -> str:
+def user_reset_calendar_token(
+    *, user: User, by: User | None = None, reason: str = ""
+) -> str:
     """Give the user a new calendar secret; every feed URL with the old one stops
-    working at once (it answers 404). Returns the new secret."""
+    working at once (it answers 404). Returns the new secret. `by` is who asked
+    (the user themself unless given)."""
     user.calendar_token = new_secret()
     user.save(update_fields=["calendar_token"])
     audit_record(
         action=AuditEvent.Action.CALENDAR_TOKEN_RESET,
         user=by or user,
         target=f"user {user.get_username()}",
+        detail=reason,
     )
     return user.calendar_token
 
 
 @transaction.atomic
-def user_reset_api_token(*, user: User, by: User | None = None) -> str:
+def user_reset_api_token(
+    *, user: User, by: User | None = None, reason: str = ""
+) -> str:
     """Give the user a new API token; the old one is refused (401) from now on.
-    Returns the new token."""
+    Returns the new token. `by` is who asked (the user themself unless given)."""
     user.api_token = new_secret()
     user.save(update_fields=["api_token"])
     audit_record(
         action=AuditEvent.Action.API_TOKEN_RESET,
         user=by or user,
         target=f"user {user.get_username()}",
+        detail=reason,
     )
     return user.api_token
 
@@ -61,8 +68,9 @@ def user_password_changed(
     token and calendar secret are replaced (a stolen copy stops working), and the
     audit log records who did it. `by` is None for a reset link or a command."""
     ended = user_end_sessions(user=user, keep_session_key=keep_session_key)
-    user_reset_api_token(user=user, by=by)
-    user_reset_calendar_token(user=user, by=by)
+    reason = "replaced with the new password"
+    user_reset_api_token(user=user, by=by, reason=reason)
+    user_reset_calendar_token(user=user, by=by, reason=reason)
     audit_record(
         action=(
             AuditEvent.Action.PASSWORD_RESET
