@@ -1,8 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 
-from courts.admin import MembershipInline
-
 from . import services
 from .models import Session, User
 
@@ -18,7 +16,6 @@ class ProductUserAdmin(UserAdmin):
         "is_active",
     )
     list_filter = ("is_staff", "is_superuser", "is_active", "groups")
-    inlines = [MembershipInline]
     actions = ["unlock_sign_in", "end_sessions"]
 
     @admin.action(

@@ -158,3 +158,10 @@ def user_verify_totp(*, user: User, token: str) -> TOTPDevice | None:
         user=user,
     )
     return verified
+
+
+@transaction.atomic
+def user_set_weekly_digest(*, user: User, weekly_digest: bool) -> None:
+    """Opt the person in to (or out of) the weekly digest, from the next one on."""
+    user.weekly_digest = weekly_digest
+    user.save(update_fields=["weekly_digest"])

@@ -10,8 +10,6 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 
-from reminders.services import user_set_weekly_digest
-
 from . import services
 from .forms import DigestPreferenceForm, OTPTokenForm
 from .middleware import OTP_ENROLLED_KEY, OTP_PENDING_KEY
@@ -26,7 +24,7 @@ def profile(request):
         form = DigestPreferenceForm(request.POST)
         if form.is_valid():
             wanted = form.cleaned_data["weekly_digest"]
-            user_set_weekly_digest(user=user, weekly_digest=wanted)
+            services.user_set_weekly_digest(user=user, weekly_digest=wanted)
             messages.success(
                 request,
                 "Saved: you will get the weekly digest."

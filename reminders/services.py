@@ -33,8 +33,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from checklists.selectors import group_by_actor
+
 from . import selectors
-from .models import DigestLog, ReminderLog, SendStatus
+from .models import SKIP_REASON, DigestLog, ReminderLog, SendStatus
 from .selectors import Action, DueReminder, Recipient
 
 logger = logging.getLogger(__name__)
@@ -47,7 +49,6 @@ CLAIM_TIMEOUT = datetime.timedelta(minutes=15)
 # Errors worth trying again later: the mail server refused or could not be reached.
 TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)
 
-SKIP_REASON = "The 30-day mark had also come: only the 30-day reminder is sent."
 NO_RECIPIENTS = (
     "No recipients: the court has no active member with an e-mail address as "
     "project lead, IT contact, executive officer or liaison."
@@ -262,10 +263,10 @@ def reminder_context(due: DueReminder, *, items: list, today: datetime.date) -> 
         "go_live_date": onboarding.go_live_date,
         "days_left": (onboarding.go_live_date - today).days,
         "today": today,
-        "groups": selectors.group_by_actor(by_mark),
+        "groups": group_by_actor(by_mark),
         "item_count": len(by_mark),
-        "overdue_count": sum(1 for item in by_mark if item.due_date < today),
-        "upcoming_groups": selectors.group_by_actor(upcoming),
+        "overdue_count": sum(1 for item in by_mark if item.is_overdue_on(today)),
+        "upcoming_groups": group_by_actor(upcoming),
         "upcoming_count": len(upcoming),
         "court_url": settings.SITE_URL + court.get_absolute_url(),
     }
@@ -463,13 +464,3 @@ def digest_send_weekly(*, today: datetime.date, dry_run: bool = False) -> SweepR
 
 def _digest_target(entry: selectors.DigestEntry) -> str:
     return f"digest for {entry.user} <{entry.user.email}>"
-
-
-# --- Preferences -----------------------------------------------------------------
-
-
-@transaction.atomic
-def user_set_weekly_digest(*, user, weekly_digest: bool) -> None:
-    """Opt the person in to (or out of) the weekly digest, from the next one on."""
-    user.weekly_digest = weekly_digest
-    user.save(update_fields=["weekly_digest"])

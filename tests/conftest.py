@@ -151,7 +151,7 @@ def celery_worker_process(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def frozen_today(today):
-    """Views ask ccpor_onboard.lib.dates.today() themselves: freeze the clock at noon in
+    """Views ask `today_in_california()` themselves: freeze the clock at noon in
     California on TODAY (ticking, so history records keep their order)."""
     from freezegun import freeze_time
 

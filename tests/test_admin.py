@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from accounts.models import Session
 from audit.models import AuditEvent
-from ccpor_onboard.lib.dates import today
+from ccpor_onboard.lib.dates import today_in_california as today
 from checklists import services
 from checklists.models import GoLiveChange, Onboarding
 

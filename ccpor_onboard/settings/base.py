@@ -43,11 +43,15 @@ THIRD_PARTY_APPS = [
     "django_otp.plugins.otp_totp",
     "csp",
 ]
+# In the order of the layers: each imports only from the ones above it in this list
+# (enforced by import-linter, see pyproject.toml).
 LOCAL_APPS = [
     "audit",
     "courts",
     "checklists",
     "reminders",
+    "portal",
+    "dashboard",
 ]
 # accounts comes first so that its createsuperuser (no way around the password
 # validators) replaces Django's: the first app to define a command wins.
@@ -119,7 +123,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 LOGIN_URL = "login"
 # Sign-in lands on the one court of a member, a chooser for several, home for staff.
-LOGIN_REDIRECT_URL = "courts:landing"
+LOGIN_REDIRECT_URL = "portal:landing"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
     {
@@ -239,7 +243,7 @@ CACHES = {
         "KEY_PREFIX": "ccpor",
     }
 }
-# Backstop expiry of cached portfolio pages (see ccpor_onboard/lib/portfolio_cache.py).
+# Backstop expiry of cached portfolio pages (see dashboard/cache.py).
 PORTFOLIO_CACHE_SECONDS = env.int("PORTFOLIO_CACHE_SECONDS", default=300)
 
 # --- Celery ---------------------------------------------------------------------
