@@ -64,11 +64,13 @@ from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from ccpor_onboard.lib.dates import today as local_today  # noqa: E402
+from ccpor_onboard.lib.dates import today_in_california  # noqa: E402
 from checklists.models import ChecklistItem, Onboarding  # noqa: E402
 from courts.models import Court  # noqa: E402
 
 BENCH_USER = "bench.staff"
+# Sessions name the backend that loads their user (not the lockout backend).
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 N = int(os.environ.get("BENCH_N", 40))
 MIN_N = int(os.environ.get("BENCH_MIN_N", 5))
 URL_SECONDS = float(os.environ.get("BENCH_URL_SECONDS", 15))
@@ -153,14 +155,14 @@ def _session_cookie() -> str:
     user = _bench_user()
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    store[BACKEND_SESSION_KEY] = MODEL_BACKEND
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.create()
     return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
 
 
 def _paths(data: dict) -> dict[str, str]:
-    today = local_today()
+    today = today_in_california()
     values = {
         **data["targets"],
         "today": today.isoformat(),
@@ -199,7 +201,7 @@ def prepare(*, label: str, work: Path) -> None:
     _save(work, label, targets=targets)
     data = _load(work, label)
     client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(_bench_user())
+    client.force_login(_bench_user(), backend=MODEL_BACKEND)
     pages, exports = {}, {}
     for key, path in _paths(data).items():
         with CaptureQueriesContext(connection) as queries:
@@ -520,7 +522,7 @@ def sweep(*, label: str, work: Path) -> None:
     from reminders.models import ReminderLog
     from reminders.services import reminders_send_due
 
-    today = local_today()
+    today = today_in_california()
 
     def fresh():
         ReminderLog.objects.all().delete()
@@ -954,7 +956,7 @@ def profile(*, path: str, n: int, out: Path | None) -> None:
     from django.test import Client
 
     client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(_bench_user())
+    client.force_login(_bench_user(), backend=MODEL_BACKEND)
 
     def get():
         response = client.get(path)

@@ -82,6 +82,8 @@ PAGES = {
     "/dashboard/export/portfolio.csv": 200,
     "/dashboard/export/items.csv": 200,
     "/accounts/profile/": 200,
+    "/accounts/two-factor/": 200,
+    "/accounts/two-factor/verify/": 302,  # no device to verify: on to the site
     "/accounts/login/": 200,
     "/accounts/logout/": 405,
     "/accounts/password_change/": 200,

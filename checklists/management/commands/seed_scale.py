@@ -36,9 +36,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from ccpor_onboard.lib.dates import today as local_today
+from ccpor_onboard.lib.dates import today_in_california
+from checklists.health import LATE_AFTER_DAYS
 from checklists.models import ChecklistItem, Onboarding
-from checklists.selectors import LATE_AFTER_DAYS
 from checklists.services import (
     checklist_dependencies,
     checklist_items_from_template,
@@ -140,7 +140,7 @@ class Command(BaseCommand):
         template = default_template()
         if template is None:
             raise CommandError("There is no active checklist template to copy.")
-        today = today or local_today()
+        today = today or today_in_california()
         t0 = time.perf_counter()
         with transaction.atomic():
             added = self._add_courts(courts)
