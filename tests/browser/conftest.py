@@ -68,6 +68,13 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """Reduced motion: Bootstrap then drops its transitions and app.css its flash, so
+    axe never measures a colour halfway through a fade."""
+    return {**browser_context_args, "reduced_motion": "reduce"}
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _allow_async_unsafe():
     """The test's own ORM calls (factories, assertions) run while Playwright's event

@@ -8,6 +8,7 @@ from .checks import (
     assert_focus_visible,
     assert_no_horizontal_scroll,
     save_screenshot,
+    tab,
     vnu_errors,
 )
 
@@ -135,3 +136,30 @@ def test_html_recorder_keeps_documents_and_skips_fragments_and_other_types():
     assert len(recorder.checked) == 1
     with pytest.raises(AssertionError, match="No HTML document was served"):
         recorder.mark("http://localhost:1234/fragment/", source="here")
+
+
+def test_the_site_css_shows_focus_on_bootstrap_buttons_fields_and_date_fields(page):
+    """app.css overrides Bootstrap, which removes the outline of buttons and fields."""
+    from .checks import HERE
+
+    static = HERE.parent.parent / "static"
+    page.set_content(
+        '<!doctype html><html lang="en"><body><main>'
+        '<a href="#x">A link</a> <button class="btn btn-primary">A button</button>'
+        '<label for="t">Text</label><input id="t" class="form-control">'
+        '<label for="d">Date</label><input id="d" type="date" class="form-control">'
+        '<label for="s">Pick</label><select id="s" class="form-select">'
+        "<option>1</option></select></main></body></html>"
+    )
+    page.add_style_tag(path=static / "vendor" / "bootstrap" / "bootstrap.min.css")
+    page.add_style_tag(path=static / "css" / "app.css")
+
+    stops = [tab(page) for _ in range(8)]
+
+    assert stops == [
+        'a "A link"',
+        'button "A button"',
+        'input "Text"',
+        *['input "Date"'] * 4,  # month, day, year, then the calendar button
+        'select "Pick"',
+    ]
