@@ -2,7 +2,9 @@
 
 - `assert_accessible(page)`: axe-core (vendored from the npm registry in ./vendor, for
   the tests only) finds no serious or critical violation.
-- `assert_no_horizontal_scroll(page)`: the page is no wider than the window.
+- `assert_no_horizontal_scroll(page)`: the page is no wider than the window, and
+  `assert_no_scroll_boxes(page)`: no part of it scrolls sideways in its own box.
+- `assert_focus_visible(page)`, `tab(page)`: keyboard focus is on screen and ringed.
 - `HtmlRecorder`: keeps the HTML the live server sends for each URL, so that the pages a
   journey checks can be validated by the Nu HTML Checker (`vnu_errors`) in one Java call
   at the end of the session (tests/browser/test_markup.py).
@@ -110,6 +112,40 @@ def assert_no_horizontal_scroll(page) -> None:
     assert m["scrollWidth"] <= m["innerWidth"], (
         f"{page.url} scrolls sideways at {m['innerWidth']} px: the page is "
         f"{m['scrollWidth']} px wide. Widest elements: " + "; ".join(m["culprits"])
+    )
+
+
+_SCROLL_BOXES_JS = """() => {
+  const out = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    // Fields scroll their own text; a 1 px box is a visually hidden label.
+    if (['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName)) continue;
+    if (el.clientWidth <= 1) continue;
+    const style = getComputedStyle(el);
+    if (!['auto', 'scroll'].includes(style.overflowX)) continue;
+    if (el.scrollWidth > el.clientWidth + 1) {
+      const name = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+        + [...el.classList].slice(0, 3).map(c => '.' + c).join('');
+      out.push(`${name} (content ${el.scrollWidth} px in a ${el.clientWidth} px box)`);
+    }
+  }
+  return out;
+}"""
+
+
+def scroll_boxes(page) -> list[str]:
+    """Boxes inside the page that scroll sideways (a table in .table-responsive wider
+    than its box): the page fits, but the last columns hide behind a scroll bar."""
+    return page.evaluate(_SCROLL_BOXES_JS)
+
+
+def assert_no_scroll_boxes(page) -> None:
+    """Fail when a part of the page scrolls sideways inside its own box."""
+    boxes = scroll_boxes(page)
+    width = page.viewport_size["width"]
+    assert not boxes, (
+        f"{page.url} at {width} px: content hides behind a sideways scroll bar in "
+        + "; ".join(boxes)
     )
 
 

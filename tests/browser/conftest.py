@@ -10,9 +10,10 @@ Write a journey like this:
         page.goto(live_server.url + "/accounts/profile/")
         check_page(page, screenshots={1280: "profile"})
 
-`check_page` asserts, at 1280 and at 375 px, that the page does not scroll sideways and
-that axe-core finds no serious or critical violation, and queues the HTML the server
-sent for the Nu HTML Checker, which test_markup.py runs once over every checked page.
+`check_page` asserts, at 1280 and at 375 px, that neither the page nor a box in it
+scrolls sideways and that axe-core finds no serious or critical violation, that nothing
+the page loads fails, and queues the HTML the server sent for the Nu HTML Checker, which
+test_markup.py runs once over every checked page.
 """
 
 import os
@@ -26,6 +27,7 @@ from .checks import (
     HtmlRecorder,
     assert_accessible,
     assert_no_horizontal_scroll,
+    assert_no_scroll_boxes,
     save_screenshot,
 )
 
@@ -140,7 +142,8 @@ def failed_requests(page):
 @pytest.fixture
 def check_page(request, html_recorder, failed_requests):
     """check_page(page, screenshots={1280: "name", 375: "name-phone"}): the page fits
-    1280 and 375 px without sideways scrolling, axe-core finds no serious or critical
+    1280 and 375 px without sideways scrolling (of the page or of a box in it, such as
+    a table in .table-responsive), axe-core finds no serious or critical
     violation at either width, nothing it loads fails, and its HTML is queued for the
     Nu HTML Checker. The viewport is left at 1280 px."""
 
@@ -149,6 +152,7 @@ def check_page(request, html_recorder, failed_requests):
         for width, height in WIDTHS.items():
             page.set_viewport_size({"width": width, "height": height})
             assert_no_horizontal_scroll(page)
+            assert_no_scroll_boxes(page)
             assert_accessible(page)
             if screenshots and width in screenshots:
                 save_screenshot(page, screenshots[width])

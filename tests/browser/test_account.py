@@ -87,7 +87,7 @@ def test_the_profile_shows_the_persons_courts_and_saves_the_digest_choice(
         "aria-current", "page"
     )
     expect(page.get_by_role("link", name="Court A")).to_be_visible()
-    check_page(page, screenshots={1280: "profile"})
+    check_page(page)
 
     digest = page.get_by_label("Send me the weekly digest")
     expect(digest).to_be_checked()

@@ -7,6 +7,7 @@ from .checks import (
     assert_accessible,
     assert_focus_visible,
     assert_no_horizontal_scroll,
+    assert_no_scroll_boxes,
     save_screenshot,
     tab,
     vnu_errors,
@@ -50,6 +51,29 @@ def test_assert_no_horizontal_scroll_fails_on_a_wide_element(page):
 
     page.set_viewport_size({"width": 1280, "height": 800})
     assert_no_horizontal_scroll(page)
+
+
+def test_assert_no_scroll_boxes_fails_on_a_table_wider_than_its_scroll_box(page):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.set_content(
+        '<!doctype html><html lang="en"><body style="margin:0">'
+        '<p style="width:200px;overflow:hidden;text-overflow:ellipsis;'
+        'white-space:nowrap">'
+        "A long title that is cut with an ellipsis, which is fine</p>"
+        '<label for="q">Search</label><input id="q" value="'
+        + "a long value "
+        * 20
+        + '"><div id="box" style="overflow-x:auto;width:400px">'
+        '<table style="width:500px"><tr><td>wide</td></tr></table></div></body></html>'
+    )
+    with pytest.raises(
+        AssertionError, match=r"div#box \(content 500 px in a 400 px box\)"
+    ):
+        assert_no_scroll_boxes(page)
+    assert_no_horizontal_scroll(page)  # the page itself fits
+
+    page.evaluate("document.querySelector('table').style.width = '100%'")
+    assert_no_scroll_boxes(page)
 
 
 def test_assert_focus_visible_fails_when_a_control_hides_its_focus(page):
