@@ -83,9 +83,23 @@ def assert_accessible(page) -> None:
 _OVERFLOW_JS = """() => {
   const width = window.innerWidth;
   const wide = [];
+  // Inside a box that scrolls or clips, an element does not widen the page, unless it
+  // is positioned absolutely against something outside that box (a visually hidden
+  // label in a .table-responsive escapes it) or fixed.
+  const clipped = (el) => {
+    const position = getComputedStyle(el).position;
+    if (position === 'fixed') return false;
+    let contained = position !== 'absolute';
+    for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+      const style = getComputedStyle(p);
+      if (style.position !== 'static') contained = true;
+      if (contained && style.overflowX !== 'visible') return true;
+    }
+    return false;
+  };
   for (const el of document.body.querySelectorAll('*')) {
     const box = el.getBoundingClientRect();
-    if (box.width && box.right > width + 1) {
+    if (box.width && box.right > width + 1 && !clipped(el)) {
       // Report the outermost culprits only, not every descendant of one.
       if (!wide.some(w => w.el.contains(el))) {
         wide.push({el, right: Math.round(box.right)});

@@ -49,6 +49,20 @@ def test_assert_no_horizontal_scroll_fails_on_a_wide_element(page):
     with pytest.raises(AssertionError, match=r"600 px wide.*table#wide"):
         assert_no_horizontal_scroll(page)
 
+    # A wide table in a scroll box does not widen the page, but an absolutely
+    # positioned (visually hidden) label in it escapes the box and does.
+    page.set_content(
+        '<!doctype html><html lang="en"><body style="margin:0">'
+        '<div style="overflow-x:auto"><table style="width:600px"><tr><td>wide</td>'
+        '<td style="text-align:right"><span id="hidden" style="position:absolute;'
+        'width:1px;height:1px;overflow:hidden;clip:rect(0,0,0,0)">Label</span>'
+        "</td></tr></table></div></body></html>"
+    )
+    with pytest.raises(AssertionError, match=r"Widest elements: span#hidden"):
+        assert_no_horizontal_scroll(page)
+    page.evaluate("document.querySelector('div').style.position = 'relative'")
+    assert_no_horizontal_scroll(page)
+
     page.set_viewport_size({"width": 1280, "height": 800})
     assert_no_horizontal_scroll(page)
 
@@ -187,3 +201,24 @@ def test_the_site_css_shows_focus_on_bootstrap_buttons_fields_and_date_fields(pa
         *['input "Date"'] * 4,  # month, day, year, then the calendar button
         'select "Pick"',
     ]
+
+
+def test_the_site_css_keeps_hidden_labels_in_a_wide_table_inside_its_box(page):
+    from .checks import HERE
+
+    static = HERE.parent.parent / "static"
+    page.set_viewport_size({"width": 375, "height": 812})
+    page.set_content(
+        '<!doctype html><html lang="en"><body><main class="container">'
+        '<div class="table-responsive"><table class="table" style="width:900px"><tr>'
+        '<td style="width:800px">Item</td><td><label class="visually-hidden" for="s">'
+        "Status</label>"
+        '<select id="s"><option>Done</option></select></td></tr></table></div>'
+        "</main></body></html>"
+    )
+    page.add_style_tag(path=static / "vendor" / "bootstrap" / "bootstrap.min.css")
+    with pytest.raises(AssertionError, match="label.visually-hidden"):
+        assert_no_horizontal_scroll(page)
+
+    page.add_style_tag(path=static / "css" / "app.css")
+    assert_no_horizontal_scroll(page)
