@@ -1,8 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from courts.admin import MembershipInline
-
 from .models import User
 
 
@@ -17,4 +15,3 @@ class ProductUserAdmin(UserAdmin):
         "is_active",
     )
     list_filter = ("is_staff", "is_superuser", "is_active", "groups")
-    inlines = [MembershipInline]

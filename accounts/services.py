@@ -21,3 +21,10 @@ def user_reset_api_token(*, user: User) -> str:
     user.api_token = new_secret()
     user.save(update_fields=["api_token"])
     return user.api_token
+
+
+@transaction.atomic
+def user_set_weekly_digest(*, user: User, weekly_digest: bool) -> None:
+    """Opt the person in to (or out of) the weekly digest, from the next one on."""
+    user.weekly_digest = weekly_digest
+    user.save(update_fields=["weekly_digest"])

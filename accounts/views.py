@@ -2,9 +2,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
-from reminders.services import user_set_weekly_digest
-
 from .forms import DigestPreferenceForm
+from .services import user_set_weekly_digest
 
 
 @login_required

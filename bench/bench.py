@@ -35,14 +35,14 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
-from ccpor_onboard.lib.dates import today as local_today  # noqa: E402
-from ccpor_onboard.lib.portfolio_cache import portfolio_changed  # noqa: E402
+from ccpor_onboard.lib.dates import today_in_california  # noqa: E402
 from checklists.models import ChecklistItem, Onboarding  # noqa: E402
 from checklists.services import (  # noqa: E402
     checklist_item_from_template,
     default_template,
 )
 from courts.models import Court, Membership  # noqa: E402
+from dashboard.cache import portfolio_changed  # noqa: E402
 
 BENCH_USER = "bench.staff"
 COURT_PAGE_SLUG = "alameda"
@@ -80,7 +80,7 @@ def seed(total: int, *, rng_seed: int = 42) -> None:
     """Bring the database to `total` courts, each with an onboarding and a full
     checklist at a realistic mix of stages. Courts that have one are left alone."""
     rng = random.Random(rng_seed + total)  # noqa: S311 - repeatable data, no secret
-    today = local_today()
+    today = today_in_california()
     template = default_template()
     template_items = list(template.items.prefetch_related("depends_on"))
     _bench_user()
@@ -241,7 +241,7 @@ def _time_sweep(n: int) -> dict:
         from reminders.services import reminders_send_due
     except ImportError as exc:
         return {"status": "missing", "detail": str(exc)}
-    today = local_today()
+    today = today_in_california()
     samples, sent = [], None
     for i in range(1 + n):
         t0 = time.perf_counter()

@@ -1,7 +1,10 @@
+from crispy_forms.bootstrap import StrictButton
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Column, Fieldset, Hidden, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
 
-from ccpor_onboard.lib.dates import today
+from ccpor_onboard.lib.dates import today_in_california
 
 from . import services
 from .models import ChecklistItem, Onboarding
@@ -43,7 +46,7 @@ class OnboardingStartForm(forms.ModelForm):
             court=data["court"],
             go_live_date=data["go_live_date"],
             template=data.get("template") or services.default_template(),
-            today=today(),
+            today=today_in_california(),
         )
         return data
 
@@ -79,7 +82,7 @@ class OnboardingChangeForm(forms.ModelForm):
                     onboarding=current,
                     go_live_date=data["go_live_date"],
                     reason=data.get("reason", ""),
-                    today=today(),
+                    today=today_in_california(),
                 )
             if data["status"] != current.status:
                 services.onboarding_set_status_validate(
@@ -202,6 +205,41 @@ class BulkStatusForm(forms.Form):
             "Tick at least one item to update."
         )
 
+    @classmethod
+    def for_page(cls, *, action: str, next_url: str) -> "BulkStatusForm":
+        """The unbound form of the court page, rendered by crispy-forms; the item
+        boxes sit in the checklist's rows (form="bulk-form")."""
+        form = cls()
+        form.helper = FormHelper()
+        form.helper.form_id = "bulk-form"
+        form.helper.form_action = action
+        form.helper.form_class = "bulk-form card card-body bg-body-tertiary mb-3"
+        form.helper.layout = Layout(
+            Hidden("next", next_url),
+            Fieldset(
+                "Update several items at once",
+                HTML(
+                    '<p class="small text-body-secondary mb-2">Tick items in the '
+                    "list (only those you may update have a box), choose a status "
+                    "and apply. Each item follows the usual rules; the page then "
+                    "says which were refused and why.</p>"
+                ),
+                Row(
+                    Column("status", css_class="col-sm-4"),
+                    Column("reason", css_class="col-sm-5"),
+                    Column(
+                        StrictButton(
+                            "Apply to selected items",
+                            type="submit",
+                            css_class="btn-sm btn-primary w-100 mb-3",
+                        ),
+                        css_class="col-sm-3 align-self-end",
+                    ),
+                ),
+            ),
+        )
+        return form
+
     def expected_versions(self) -> dict[int, int]:
         """The version of each ticked item as the page showed it (hidden `v<pk>`)."""
         versions = {}
@@ -211,31 +249,3 @@ class BulkStatusForm(forms.Form):
             except ValueError:
                 continue
         return versions
-
-
-class CourtItemFilterForm(forms.Form):
-    mine = forms.BooleanField(label="My organisation's items", required=False)
-    open = forms.BooleanField(label="Open only", required=False)
-    overdue = forms.BooleanField(label="Overdue only", required=False)
-
-
-class RescheduleForm(forms.Form):
-    go_live_date = forms.DateField(label="New Go-Live date", widget=DateInput)
-    reason = forms.CharField(
-        label="Reason for the move",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Kept in the change log and shown to the court.",
-    )
-
-
-class ProcessingModelForm(forms.Form):
-    court_enters_carpos = forms.BooleanField(
-        label="The court enters order data into CARPOS",
-        required=False,
-        help_text="Adds the DOJ registration, approval and CLETS certification items.",
-    )
-    so_participates = forms.BooleanField(
-        label="The sheriff's office participates",
-        required=False,
-        help_text="Adds the SO secure-channel item.",
-    )

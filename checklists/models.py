@@ -1,9 +1,13 @@
+import datetime
 import secrets
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
+
+from courts.access import is_ccpor_staff, signed_in
+from courts.models import Membership
 
 
 class Actor(models.TextChoices):
@@ -13,12 +17,37 @@ class Actor(models.TextChoices):
     DOJ = "doj", "DOJ"
 
 
+# The order in which items are grouped by who must act: reminders, the report, the
+# dashboard's "who is blocking" columns.
+ACTOR_ORDER = (Actor.COURT, Actor.SHERIFF, Actor.CCPOR, Actor.DOJ)
+
+# The item actor that each member organisation answers for ("my items").
+ACTOR_FOR_ORGANISATION = {
+    Membership.Organisation.COURT: Actor.COURT,
+    Membership.Organisation.SHERIFF: Actor.SHERIFF,
+}
+
+
 class Kind(models.TextChoices):
     DOCUMENT = "document", "Document from the CCPOR Team"
     RESPONSE = "response", "Response back from the court"
     MEETING = "meeting", "Meeting / communication from the CCPOR Team"
     ACTIVITY = "activity", "Court/SO activity"
     TEAM_TASK = "team_task", "CCPOR Team internal task"
+
+
+# A kind's wording depends on who acts: the guide's legend says "response back from
+# the court" and "court/SO activity", which must not label a DOJ or SO item wrongly.
+KIND_WORDING = {
+    (Kind.RESPONSE, Actor.COURT): "Response back from the court",
+    (Kind.RESPONSE, Actor.SHERIFF): "Response back from the sheriff's office",
+    (Kind.RESPONSE, Actor.DOJ): "Response (approval) from DOJ",
+    (Kind.RESPONSE, Actor.CCPOR): "Response from the CCPOR Team",
+    (Kind.ACTIVITY, Actor.COURT): "Court activity",
+    (Kind.ACTIVITY, Actor.SHERIFF): "Sheriff's Office activity",
+    (Kind.ACTIVITY, Actor.DOJ): "DOJ activity",
+    (Kind.ACTIVITY, Actor.CCPOR): "CCPOR Team activity",
+}
 
 
 class Condition(models.TextChoices):
@@ -88,6 +117,11 @@ class ItemFields(models.Model):
     class Meta:
         abstract = True
 
+    @property
+    def kind_label(self) -> str:
+        """The kind in words that fit the item's actor (see KIND_WORDING)."""
+        return KIND_WORDING.get((self.kind, self.actor)) or self.get_kind_display()
+
 
 class TemplateItem(ItemFields):
     template = models.ForeignKey(
@@ -107,6 +141,12 @@ class TemplateItem(ItemFields):
 
     def __str__(self) -> str:
         return f"{self.order}. {self.title}"
+
+
+class OnboardingQuerySet(models.QuerySet):
+    def open(self) -> "OnboardingQuerySet":
+        """Active or live: the onboardings still being worked on."""
+        return self.filter(status__in=Onboarding.OPEN_STATUSES)
 
 
 class Onboarding(models.Model):
@@ -147,6 +187,7 @@ class Onboarding(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = OnboardingQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -193,6 +234,47 @@ class GoLiveChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.onboarding.court}: {self.old_date} → {self.new_date}"
+
+
+def open_q(prefix: str = "") -> Q:
+    """Items still to do (not started, in progress or blocked)."""
+    return Q(**{f"{prefix}status__in": ChecklistItem.OPEN_STATUSES})
+
+
+def overdue_q(today: datetime.date, prefix: str = "") -> Q:
+    """Overdue: still open and due before today (an item due today is not overdue)."""
+    return open_q(prefix) & Q(**{f"{prefix}due_date__lt": today})
+
+
+def visible_items_q(user, prefix: str = "") -> Q:
+    """Which items the user may see, as a filter usable from any model that reaches an
+    item through `prefix` (e.g. "item__" from Evidence): every item for CCPOR staff;
+    for a member, the items of their courts' onboardings that are not CCPOR-internal;
+    nothing for anyone else."""
+    if is_ccpor_staff(user):
+        return Q()
+    if not signed_in(user):
+        return Q(pk__in=[])
+    return Q(
+        **{
+            f"{prefix}internal_only": False,
+            f"{prefix}onboarding__court__memberships__user": user,
+        }
+    )
+
+
+class ChecklistItemQuerySet(models.QuerySet):
+    def open(self) -> "ChecklistItemQuerySet":
+        return self.filter(open_q())
+
+    def finished(self) -> "ChecklistItemQuerySet":
+        return self.filter(status__in=ChecklistItem.FINISHED_STATUSES)
+
+    def overdue(self, today: datetime.date) -> "ChecklistItemQuerySet":
+        return self.filter(overdue_q(today))
+
+    def visible_to(self, user) -> "ChecklistItemQuerySet":
+        return self.filter(visible_items_q(user))
 
 
 class ChecklistItem(ItemFields):
@@ -251,6 +333,7 @@ class ChecklistItem(ItemFields):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ChecklistItemQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -279,6 +362,10 @@ class ChecklistItem(ItemFields):
     @property
     def is_verified(self) -> bool:
         return self.verified_at is not None
+
+    def is_overdue_on(self, today: datetime.date) -> bool:
+        """The Python twin of `overdue_q`."""
+        return self.is_open and self.due_date < today
 
 
 def evidence_upload_to(instance: "Evidence", filename: str) -> str:

@@ -15,6 +15,7 @@ from django.db.models import (
     F,
     Min,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -24,26 +25,23 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Lag
 
-from courts import access
+from courts.access import courts_for_user, is_ccpor_staff
+from courts.models import Court
 
-from .models import ChecklistItem, Comment, Evidence, Onboarding, Phase
-
-MARKS = (("60-day", 60), ("30-day", 30), ("Go-Live", 0))
-
-# Health of an active onboarding, one rule for the court page and the dashboard:
-#   late     - Go-Live has passed while still active, or an open item is overdue by
-#              LATE_AFTER_DAYS days or more;
-#   at risk  - an item is overdue (less than LATE_AFTER_DAYS) or blocked;
-#   on track - nothing overdue, nothing blocked.
-# Onboardings that are live, closed or cancelled have no health ("" ).
-LATE_AFTER_DAYS = 14
-
-
-class Health:
-    ON_TRACK = "on_track"
-    AT_RISK = "at_risk"
-    LATE = "late"
-    LABELS = {ON_TRACK: "On track", AT_RISK: "At risk", LATE: "Late"}
+from . import access
+from .health import health_for
+from .marks import Mark, marks_for, next_mark
+from .models import (
+    ACTOR_ORDER,
+    Actor,
+    ChecklistItem,
+    Comment,
+    Evidence,
+    Onboarding,
+    Phase,
+    overdue_q,
+    visible_items_q,
+)
 
 
 @dataclass(frozen=True)
@@ -60,13 +58,6 @@ class Progress:
         return self.total > 0 and self.finished == self.total
 
 
-@dataclass(frozen=True)
-class Mark:
-    name: str
-    date: datetime.date
-    days_to: int
-
-
 @dataclass
 class OnboardingStatus:
     """What is derived for one onboarding on a given day."""
@@ -80,44 +71,6 @@ class OnboardingStatus:
     days_to_go_live: int = 0
     oldest_overdue: datetime.date | None = None
     health: str = ""
-
-    @property
-    def health_label(self) -> str:
-        return Health.LABELS.get(self.health, "")
-
-
-def health_for(
-    *,
-    status: str,
-    days_to_go_live: int,
-    overdue_count: int,
-    blocked_count: int,
-    oldest_overdue: datetime.date | None,
-    today: datetime.date,
-) -> str:
-    """The documented health rule (see LATE_AFTER_DAYS above)."""
-    if status != Onboarding.Status.ACTIVE:
-        return ""
-    if days_to_go_live < 0 or (
-        oldest_overdue is not None and (today - oldest_overdue).days >= LATE_AFTER_DAYS
-    ):
-        return Health.LATE
-    if overdue_count or blocked_count:
-        return Health.AT_RISK
-    return Health.ON_TRACK
-
-
-def marks_for(go_live_date: datetime.date) -> list[tuple[str, datetime.date]]:
-    """The guide's marks for a Go-Live date: 60 days before, 30 days before, Go-Live."""
-    return [(name, go_live_date - datetime.timedelta(days=d)) for name, d in MARKS]
-
-
-def next_mark(go_live_date: datetime.date, *, today: datetime.date) -> Mark | None:
-    """The first mark on or after today, or None once Go-Live has passed."""
-    for name, date in marks_for(go_live_date):
-        if date >= today:
-            return Mark(name=name, date=date, days_to=(date - today).days)
-    return None
 
 
 def phases() -> list[Phase]:
@@ -142,13 +95,12 @@ def onboardings_with_status(
     items = ChecklistItem.objects.filter(onboarding__in=[o.pk for o in onboardings])
     if not include_internal:
         items = items.filter(internal_only=False)
-    open_q = Q(status__in=ChecklistItem.OPEN_STATUSES)
     rows = items.values("onboarding_id", "phase_id").annotate(
         total=Count("id"),
         finished=Count("id", filter=Q(status__in=ChecklistItem.FINISHED_STATUSES)),
-        overdue=Count("id", filter=open_q & Q(due_date__lt=today)),
+        overdue=Count("id", filter=overdue_q(today)),
         blocked=Count("id", filter=Q(status=ChecklistItem.Status.BLOCKED)),
-        oldest_overdue=Min("due_date", filter=open_q & Q(due_date__lt=today)),
+        oldest_overdue=Min("due_date", filter=overdue_q(today)),
     )
     by_onboarding: dict[int, dict[int, dict]] = defaultdict(dict)
     for row in rows.order_by():
@@ -196,11 +148,58 @@ def overdue_items(
 ) -> QuerySet[ChecklistItem]:
     """Open items of an onboarding that were due before today, earliest first."""
     return (
-        onboarding.items.filter(
-            status__in=ChecklistItem.OPEN_STATUSES, due_date__lt=today
-        )
+        onboarding.items.overdue(today)
         .select_related("phase")
         .order_by("due_date", "order")
+    )
+
+
+def group_by_actor(items: Iterable[ChecklistItem]) -> list[tuple[str, list]]:
+    """Items grouped by who must act, in ACTOR_ORDER (Court, Sheriff's Office, CCPOR
+    Team, DOJ), keeping the items' order; empty groups left out. Returns
+    (Actor, items) pairs; templates show `actor.label`."""
+    groups: dict[str, list] = {actor: [] for actor in ACTOR_ORDER}
+    for item in items:
+        groups.setdefault(item.actor, []).append(item)
+    return [(Actor(actor), its) for actor, its in groups.items() if its]
+
+
+def courts_with_current_onboarding(user, *, today: datetime.date) -> list[Court]:
+    """The courts a user may see, each with `.onboarding` (the open one, else the
+    latest, else None) carrying its derived `.state`. A fixed number of queries,
+    whatever the number of courts.
+    """
+    courts = list(
+        courts_for_user(user)
+        .order_by("name")
+        .prefetch_related(
+            Prefetch(
+                "onboardings",
+                queryset=Onboarding.objects.order_by("-created_at", "-id"),
+                to_attr="onboarding_history",
+            )
+        )
+    )
+    current = []
+    for court in courts:
+        history = court.onboarding_history
+        open_ones = [o for o in history if o.is_open]
+        court.onboarding = (open_ones or history or [None])[0]
+        if court.onboarding is not None:
+            current.append(court.onboarding)
+    onboardings_with_status(current, today=today, include_internal=is_ccpor_staff(user))
+    return courts
+
+
+def calendar_onboardings(courts: QuerySet[Court]) -> QuerySet[Onboarding]:
+    """Onboardings of these courts that belong in a calendar (all but cancelled),
+    with their court and how many times Go-Live has moved (the events' SEQUENCE)."""
+    return (
+        Onboarding.objects.filter(court__in=courts)
+        .exclude(status=Onboarding.Status.CANCELLED)
+        .select_related("court")
+        .annotate(reschedules=Count("go_live_changes"))
+        .order_by("go_live_date", "court__name", "pk")
     )
 
 
@@ -255,10 +254,10 @@ def court_page_items(
         items = items.filter(pk=pk)
     if mine:
         items = items.filter(actor=access.actor_for_user(user, onboarding.court_id))
-    if open_only or overdue_only:
-        items = items.filter(status__in=ChecklistItem.OPEN_STATUSES)
     if overdue_only:
-        items = items.filter(due_date__lt=today)
+        items = items.overdue(today)
+    elif open_only:
+        items = items.open()
     items = list(
         items.select_related("phase", "updated_by", "verified_by")
         .annotate(evidence_count=_count_of(Evidence), comment_count=_count_of(Comment))
@@ -266,7 +265,7 @@ def court_page_items(
     )
     for item in items:
         item.onboarding = onboarding
-        item.is_overdue = item.is_open and item.due_date < today
+        item.is_overdue = item.is_overdue_on(today)
         item.can_update = access.can_update_item(user, item)
     return items
 
@@ -289,10 +288,7 @@ def checklist_sections(
     """Items grouped by phase (with the phase's progress from `onboarding.state`),
     and the 60-day, 30-day and Go-Live marks placed after the last item due on or
     before each mark. Marks after every listed item close the last phase."""
-    marks = [
-        Mark(name=name, date=date, days_to=(date - today).days)
-        for name, date in marks_for(onboarding.go_live_date)
-    ]
+    marks = marks_for(onboarding.go_live_date, today=today)
     by_phase: dict[int, list[ChecklistItem]] = defaultdict(list)
     for item in items:
         by_phase[item.phase_id].append(item)
@@ -323,53 +319,54 @@ _TRACKED = (
 )
 
 
+@dataclass(frozen=True)
+class Change:
+    """What one history record of an item changed, as data (its wording is
+    `checklists.presenters.describe_change`)."""
+
+    kind: str  # "added", "removed" or "edited"
+    # Tracked field -> (before, after), for the fields that changed.
+    fields: dict = field(default_factory=dict)
+    reason: str = ""  # the history record's change reason, if any
+
+
+def change_of(record, prev: dict | None) -> Change:
+    """The Change a history record made, given the previous record's values."""
+    if record.history_type == "+" or prev is None:
+        return Change(kind="added")
+    if record.history_type == "-":
+        return Change(kind="removed")
+    return Change(
+        kind="edited",
+        fields={
+            name: (prev[name], getattr(record, name))
+            for name in _TRACKED
+            if getattr(record, name) != prev[name]
+        },
+        reason=record.history_change_reason or "",
+    )
+
+
 @dataclass
 class Activity:
+    """One line of an onboarding's activity: an item's change, an evidence upload or
+    a comment (worded by `checklists.presenters.describe_activity`)."""
+
     when: datetime.datetime
     who: object  # a user or None
-    what: str
     item_order: int
     item_title: str
     item_pk: int
-
-
-def _label(status: str) -> str:
-    return ChecklistItem.Status(status).label if status else "—"
-
-
-def describe_change(record, prev: dict | None) -> str:
-    """What a history record changed, in words, given the previous values."""
-    if record.history_type == "+" or prev is None:
-        return "added to the checklist"
-    if record.history_type == "-":
-        return "removed from the checklist"
-    parts = []
-    if record.status != prev["status"]:
-        parts.append(f"status {_label(prev['status'])} → {_label(record.status)}")
-    if record.blocked_reason and record.blocked_reason != prev["blocked_reason"]:
-        parts.append(f"blocked: {record.blocked_reason}")
-    if record.na_justification and record.na_justification != prev["na_justification"]:
-        parts.append(f"N/A because: {record.na_justification}")
-    if record.note != prev["note"]:
-        parts.append(f"note: {record.note}" if record.note else "note cleared")
-    if record.due_date != prev["due_date"]:
-        parts.append(f"due {prev['due_date']:%b %-d} → {record.due_date:%b %-d, %Y}")
-    if record.verified_at and not prev["verified_at"]:
-        parts.append("verified by the CCPOR Team")
-    if record.title != prev["title"]:
-        parts.append(f"renamed to “{record.title}”")
-    if record.history_change_reason and not parts:
-        parts.append(record.history_change_reason)
-    elif record.history_change_reason and "reopened" in record.history_change_reason:
-        parts.append(record.history_change_reason)
-    return "; ".join(parts) or "details edited"
+    change: Change | None = None
+    evidence_name: str = ""
+    comment: str = ""
 
 
 def activity_feed(user, onboarding: Onboarding, *, limit: int = 15) -> list[Activity]:
     """The latest changes across an onboarding's items that the user may see: status
     and detail changes (from the item history), evidence uploads and comments, newest
     first. Three queries whatever the number of items."""
-    visible = access.item_visibility_q(user)
+    visible = visible_items_q(user)
     lagged = {
         f"prev_{name}": Window(
             Lag(name),
@@ -389,7 +386,7 @@ def activity_feed(user, onboarding: Onboarding, *, limit: int = 15) -> list[Acti
         Activity(
             when=r.history_date,
             who=r.history_user,
-            what=describe_change(
+            change=change_of(
                 r,
                 # The first record of an item has no predecessor (Lag is NULL).
                 None
@@ -402,7 +399,7 @@ def activity_feed(user, onboarding: Onboarding, *, limit: int = 15) -> list[Acti
         )
         for r in records
     ]
-    item_visible = access.item_visibility_q(user, prefix="item__")
+    item_visible = visible_items_q(user, prefix="item__")
     # Query 2: the latest evidence uploads.
     for e in (
         Evidence.objects.filter(item_visible, item__onboarding_id=onboarding.pk)
@@ -413,7 +410,7 @@ def activity_feed(user, onboarding: Onboarding, *, limit: int = 15) -> list[Acti
             Activity(
                 when=e.uploaded_at,
                 who=e.uploaded_by,
-                what=f"uploaded evidence “{e.original_name}”",
+                evidence_name=e.original_name,
                 item_order=e.item.order,
                 item_title=e.item.title,
                 item_pk=e.item_id,
@@ -429,7 +426,7 @@ def activity_feed(user, onboarding: Onboarding, *, limit: int = 15) -> list[Acti
             Activity(
                 when=c.created_at,
                 who=c.author,
-                what=f"commented: {c.body}",
+                comment=c.body,
                 item_order=c.item.order,
                 item_title=c.item.title,
                 item_pk=c.item_id,
@@ -443,7 +440,7 @@ def activity_feed(user, onboarding: Onboarding, *, limit: int = 15) -> list[Acti
 class HistoryEntry:
     when: datetime.datetime
     who: object
-    what: str
+    change: Change
 
 
 def item_history(item: ChecklistItem) -> list[HistoryEntry]:
@@ -457,7 +454,7 @@ def item_history(item: ChecklistItem) -> list[HistoryEntry]:
     for r in records:
         entries.append(
             HistoryEntry(
-                when=r.history_date, who=r.history_user, what=describe_change(r, prev)
+                when=r.history_date, who=r.history_user, change=change_of(r, prev)
             )
         )
         prev = {name: getattr(r, name) for name in _TRACKED}
@@ -475,4 +472,4 @@ def item_comments(item: ChecklistItem) -> QuerySet[Comment]:
 
 def item_dependencies(user, item: ChecklistItem) -> QuerySet[ChecklistItem]:
     """What the item waits for, as far as the user may see."""
-    return item.depends_on.filter(access.item_visibility_q(user)).order_by("order")
+    return item.depends_on.visible_to(user).order_by("order")

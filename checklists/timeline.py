@@ -14,8 +14,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from .marks import marks_for
 from .models import ChecklistItem, Onboarding
-from .selectors import marks_for
 
 WIDTH = 960
 LABEL_WIDTH = 112  # the phase names, left of the plot
@@ -212,8 +212,8 @@ def build_timeline(
 ) -> Timeline:
     """Lay out the timeline of an onboarding; `items` must have `.phase` loaded."""
     items = sorted(items, key=lambda i: (i.phase.order, i.due_date, i.order))
-    marks = marks_for(onboarding.go_live_date)
-    dates = [i.due_date for i in items] + [d for _, d in marks] + [today]
+    marks = marks_for(onboarding.go_live_date, today=today)
+    dates = [i.due_date for i in items] + [mark.date for mark in marks] + [today]
     start, end = min(dates) - MARGIN, max(dates) + MARGIN
     left, right = float(LABEL_WIDTH), float(width - RIGHT_MARGIN)
 
@@ -255,7 +255,7 @@ def build_timeline(
         for date, group in same_day.items():
             top = centre - (len(group) - 1) * POINT_STEP / 2
             for k, item in enumerate(group):
-                overdue = item.is_open and item.due_date < today
+                overdue = item.is_overdue_on(today)
                 blocked = item.status == ChecklistItem.Status.BLOCKED
                 fill, stroke, label = STYLES[item.status]
                 if overdue:
@@ -296,8 +296,8 @@ def build_timeline(
         lanes_bottom=lanes_bottom,
         bands=bands,
         marks=[
-            Line(name=name, date=date, x=to_x(date), days_to=(date - today).days)
-            for name, date in marks
+            Line(name=m.name, date=m.date, x=to_x(m.date), days_to=m.days_to)
+            for m in marks
         ],
         today=Line(name="Today", date=today, x=to_x(today), days_to=0),
         points=points,

@@ -1,8 +1,8 @@
 """One checklist item: its page, status changes (inline with htmx or as a plain form),
 evidence, comments, verification, and bulk status changes from the court page.
 
-Every lookup goes through courts.access (404 for what the user may not see, 403 for
-what they see but may not change); every write through checklists.services.
+Every lookup goes through checklists.access (404 for what the user may not see, 403
+for what they see but may not change); every write through checklists.services.
 """
 
 from django.contrib import messages
@@ -12,10 +12,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from ccpor_onboard.lib.dates import today
-from courts import access
+from ccpor_onboard.lib.dates import today_in_california
+from courts.access import court_view, is_ccpor_staff, require
 
-from . import selectors, services
+from . import access, selectors, services
 from .forms import (
     BulkStatusForm,
     CommentForm,
@@ -24,6 +24,7 @@ from .forms import (
     ItemStatusForm,
     ItemVersionForm,
 )
+from .health import LATE_AFTER_DAYS
 
 
 def _item_url(item) -> str:
@@ -52,7 +53,7 @@ def _render_item(request, item, *, status: int = 200, **forms):
         "court": item.onboarding.court,
         "onboarding": item.onboarding,
         "item": item,
-        "is_overdue": item.is_open and item.due_date < today(),
+        "is_overdue": item.is_overdue_on(today_in_california()),
         "can_update": can_update,
         "update_refusal": refusal,
         "can_comment": access.can_comment(user, item),
@@ -73,7 +74,7 @@ def _render_item(request, item, *, status: int = 200, **forms):
     return render(request, "checklists/item_detail.html", context, status=status)
 
 
-@access.court_view("GET", item=True)
+@access.item_view("GET")
 def item_detail(request, item):
     return _render_item(request, item)
 
@@ -89,11 +90,11 @@ def _htmx_return_url(request, court) -> str:
 def _render_row(request, item, *, form=None, saved=False, conflict=None):
     """The item's row of the court page and (out of band) the page's summary, for
     htmx: the status changes in place, the progress bars follow."""
-    day, user = today(), request.user
+    day, user = today_in_california(), request.user
     row = selectors.court_item_row(user, item, today=day)
     onboarding = row.onboarding
     selectors.onboardings_with_status(
-        [onboarding], today=day, include_internal=access.is_ccpor_staff(user)
+        [onboarding], today=day, include_internal=is_ccpor_staff(user)
     )
     return render(
         request,
@@ -106,21 +107,19 @@ def _render_row(request, item, *, form=None, saved=False, conflict=None):
             "saved": saved,
             "conflict": conflict,
             "today": day,
-            "late_after_days": selectors.LATE_AFTER_DAYS,
+            "late_after_days": LATE_AFTER_DAYS,
             "can_manage": access.can_manage_onboarding(user, onboarding),
             "next_url": _htmx_return_url(request, onboarding.court),
         },
     )
 
 
-@access.court_view("POST", item=True)
+@access.item_view("POST")
 def item_status(request, item):
     """Change status (and note). With htmx the row comes back; without, the person
     returns to where they were, or sees the item page with the errors."""
     user = request.user
-    access.require(
-        access.can_update_item(user, item), access.update_refusal(user, item)
-    )
+    require(access.can_update_item(user, item), access.update_refusal(user, item))
     inline = bool(request.htmx)
     form = ItemStatusForm(
         request.POST, auto_id=f"id_item{item.pk}_%s" if inline else "id_%s"
@@ -161,12 +160,10 @@ def item_status(request, item):
     return _render_item(request, item, status_form=form, conflict=conflict)
 
 
-@access.court_view("POST", item=True)
+@access.item_view("POST")
 def evidence_upload(request, item):
     user = request.user
-    access.require(
-        access.can_update_item(user, item), access.update_refusal(user, item)
-    )
+    require(access.can_update_item(user, item), access.update_refusal(user, item))
     form = EvidenceUploadForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -181,7 +178,7 @@ def evidence_upload(request, item):
     return _render_item(request, item, evidence_form=form)
 
 
-@access.court_view("GET", item=True)
+@access.item_view("GET")
 def evidence_download(request, item, evidence_pk: int):
     """The file, as an attachment, to those who may see its item."""
     evidence = access.evidence_for_user(
@@ -203,12 +200,10 @@ def evidence_download(request, item, evidence_pk: int):
     return response
 
 
-@access.court_view("POST", item=True)
+@access.item_view("POST")
 def comment_add(request, item):
     user = request.user
-    access.require(
-        access.can_comment(user, item), "Only this court's members can comment."
-    )
+    require(access.can_comment(user, item), "Only this court's members can comment.")
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
@@ -221,10 +216,10 @@ def comment_add(request, item):
     return _render_item(request, item, comment_form=form)
 
 
-@access.court_view("POST", item=True)
+@access.item_view("POST")
 def item_verify(request, item):
     user = request.user
-    access.require(access.is_ccpor_staff(user), "Only the CCPOR Team verifies items.")
+    require(is_ccpor_staff(user), "Only the CCPOR Team verifies items.")
     form = ItemVersionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "The form was incomplete; reload the page.")
@@ -242,10 +237,10 @@ def item_verify(request, item):
     return redirect(_next_or(request, _item_url(item)))
 
 
-@access.court_view("POST", item=True)
+@access.item_view("POST")
 def item_reopen(request, item):
     user = request.user
-    access.require(access.is_ccpor_staff(user), "Only the CCPOR Team reopens items.")
+    require(is_ccpor_staff(user), "Only the CCPOR Team reopens items.")
     form = ItemReopenForm(request.POST)
     conflict = None
     if form.is_valid():
@@ -272,7 +267,7 @@ def item_reopen(request, item):
     return _render_item(request, item, reopen_form=form, conflict=conflict)
 
 
-@access.court_view("POST")
+@court_view("POST")
 def bulk_status(request, court):
     """Set one status on the ticked items; each one follows the usual rules and the
     page says which were refused and why."""

@@ -1,5 +1,8 @@
 from django.contrib import admin
 
+from accounts.admin import ProductUserAdmin
+from accounts.models import User
+
 from .models import Court, Membership
 
 
@@ -25,3 +28,13 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ("user__username", "user__email", "court__name")
     list_select_related = ("user", "court")
     autocomplete_fields = ("user", "court")
+
+
+# A person's memberships are edited on their user page too. Courts sits above accounts,
+# so it extends the user admin rather than accounts knowing about courts.
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserWithMembershipsAdmin(ProductUserAdmin):
+    inlines = [*ProductUserAdmin.inlines, MembershipInline]

@@ -3,6 +3,12 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+# The six Court of Appeal districts, as people name them.
+DISTRICT_LABELS = {
+    n: f"{ordinal} District"
+    for n, ordinal in enumerate(("1st", "2nd", "3rd", "4th", "5th", "6th"), start=1)
+}
+
 
 class Court(models.Model):
     class CourtType(models.TextChoices):
@@ -49,7 +55,30 @@ class Court(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("courts:detail", kwargs={"slug": self.slug})
+        return reverse("portal:court", kwargs={"slug": self.slug})
+
+    @property
+    def _named_by_county(self) -> bool:
+        # People call a superior court by its county ("Alameda").
+        return self.court_type == self.CourtType.SUPERIOR and bool(self.county)
+
+    @property
+    def short_name(self) -> str:
+        """The court in a list: its county for a superior court ("Alameda"), else its
+        name."""
+        return self.county if self._named_by_county else self.name
+
+    @property
+    def everyday_name(self) -> str:
+        """The court in a sentence: "Alameda Superior Court", else its name."""
+        return f"{self.county} Superior Court" if self._named_by_county else self.name
+
+    @property
+    def district_label(self) -> str:
+        """A superior court's district ("3rd District"), else its type."""
+        if self.district:
+            return DISTRICT_LABELS[self.district]
+        return self.get_court_type_display()
 
 
 class Membership(models.Model):

@@ -3,10 +3,10 @@
 from django.conf import settings
 from django.db import models
 
-from checklists.selectors import MARKS
+from checklists.marks import REMINDER_MARKS
 
-# The marks that send a reminder: every mark of the guide before Go-Live itself.
-REMINDER_MARKS = tuple((name, days) for name, days in MARKS if days > 0)
+# Why a 60-day reminder is recorded as skipped (kept in the log row's `error`).
+SKIP_REASON = "The 30-day mark had also come: only the 30-day reminder is sent."
 
 
 class SendStatus(models.TextChoices):

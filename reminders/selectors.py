@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
-from checklists.models import Actor, ChecklistItem, Onboarding
-from checklists.selectors import marks_for
+from checklists.marks import REMINDER_MARKS, Mark, marks_for
+from checklists.models import ACTOR_FOR_ORGANISATION, ChecklistItem, Onboarding
 from courts.models import Court, Membership
 
-from .models import REMINDER_MARKS, DigestLog, ReminderLog, SendStatus
+from .models import DigestLog, ReminderLog, SendStatus
 
 # Court members who get the 60- and 30-day reminders. Viewers are left out: they follow
 # the onboarding but own none of its work (they still get the weekly digest).
@@ -21,13 +21,6 @@ REMINDER_ROLES = (
     Membership.Role.EXECUTIVE_OFFICER,
     Membership.Role.LIAISON,
 )
-# How items are grouped in a reminder, in this order.
-ACTOR_ORDER = (Actor.COURT, Actor.SHERIFF, Actor.CCPOR, Actor.DOJ)
-# Which items are "their organisation's" in the digest.
-ORGANISATION_ACTOR = {
-    Membership.Organisation.COURT: Actor.COURT,
-    Membership.Organisation.SHERIFF: Actor.SHERIFF,
-}
 _MARK_NAMES = [name for name, _ in REMINDER_MARKS]
 _WIDEST = max(days for _, days in REMINDER_MARKS)
 _LATEST_MARK = min(REMINDER_MARKS, key=lambda mark: mark[1])[0]  # "30-day"
@@ -50,7 +43,6 @@ class DueReminder:
     status: str | None  # the existing log row's status, None if there is none
     next_mark: str = ""  # the guide's mark after this one ("30-day", "Go-Live")
     next_mark_date: datetime.date | None = None
-    reason: str = ""
 
 
 def _mark_status_annotations() -> dict[str, Subquery]:
@@ -103,24 +95,20 @@ def reminders_due(*, today: datetime.date) -> list[DueReminder]:
     """
     due: list[DueReminder] = []
     for onboarding in onboardings_in_reminder_window(today=today):
-        marks = marks_for(onboarding.go_live_date)
-        dates = dict(marks)
-        following = dict(zip([n for n, _ in marks], marks[1:], strict=False))
+        marks = marks_for(onboarding.go_live_date, today=today)
+        dates = {mark.name: mark.date for mark in marks}
+        following = {m.name: after for m, after in zip(marks, marks[1:], strict=False)}
         come = [name for name in _MARK_NAMES if dates[name] <= today]
         latest_come = _LATEST_MARK in come
         for name in come:
             status = getattr(onboarding, f"log_{name[:2]}")
             attempts = getattr(onboarding, f"log_{name[:2]}_attempts")
             if not is_open(status, attempts):
-                action, reason = Action.DONE, ""
+                action = Action.DONE
             elif name != _LATEST_MARK and latest_come:
-                action = Action.SKIP
-                reason = (
-                    f"The {_LATEST_MARK} mark ({dates[_LATEST_MARK]:%b %-d}) has also "
-                    "come: only that reminder is sent."
-                )
+                action = Action.SKIP  # only the latest mark's reminder is sent
             else:
-                action, reason = Action.SEND, ""
+                action = Action.SEND
             due.append(
                 DueReminder(
                     onboarding=onboarding,
@@ -128,9 +116,8 @@ def reminders_due(*, today: datetime.date) -> list[DueReminder]:
                     mark_date=dates[name],
                     action=action,
                     status=status,
-                    next_mark=following[name][0],
-                    next_mark_date=following[name][1],
-                    reason=reason,
+                    next_mark=following[name].name,
+                    next_mark_date=following[name].date,
                 )
             )
     return due
@@ -186,11 +173,8 @@ def reminder_items(
     left out), by due date. One query."""
     by_onboarding: dict[int, list[ChecklistItem]] = defaultdict(list)
     items = (
-        ChecklistItem.objects.filter(
-            onboarding_id__in=set(onboarding_ids),
-            status__in=ChecklistItem.OPEN_STATUSES,
-            internal_only=False,
-        )
+        ChecklistItem.objects.open()
+        .filter(onboarding_id__in=set(onboarding_ids), internal_only=False)
         .select_related("phase")
         .order_by("onboarding_id", "due_date", "order")
     )
@@ -199,13 +183,23 @@ def reminder_items(
     return by_onboarding
 
 
-def group_by_actor(items: Iterable[ChecklistItem]) -> list[tuple[str, list]]:
-    """Items grouped by actor (Court, Sheriff's Office, CCPOR Team, DOJ); empty groups
-    left out."""
-    groups: dict[str, list] = {actor: [] for actor in ACTOR_ORDER}
-    for item in items:
-        groups.setdefault(item.actor, []).append(item)
-    return [(Actor(actor).label, its) for actor, its in groups.items() if its]
+def reminders_awaiting_sweep(
+    onboarding: Onboarding, logs: Iterable[ReminderLog], *, today: datetime.date
+) -> list[Mark]:
+    """The marks that have come for the onboarding's Go-Live date but that no sweep
+    has recorded yet (`logs`: its reminder log): the next daily sweep sends the latest
+    of them and records any earlier one as skipped. No query."""
+    if (
+        onboarding.status != Onboarding.Status.ACTIVE
+        or onboarding.go_live_date <= today
+    ):
+        return []
+    logged = {log.mark for log in logs if log.go_live_date == onboarding.go_live_date}
+    return [
+        mark
+        for mark in marks_for(onboarding.go_live_date, today=today)
+        if mark.name in _MARK_NAMES and mark.date <= today and mark.name not in logged
+    ]
 
 
 def reminder_log_for_onboarding(onboarding: Onboarding) -> QuerySet[ReminderLog]:
@@ -226,7 +220,7 @@ def week_start(day: datetime.date) -> datetime.date:
 @dataclass
 class DigestCourt:
     court: Court
-    organisation: str
+    organisation: Membership.Organisation  # templates show `.label`
     items: list[ChecklistItem] = field(default_factory=list)
 
 
@@ -262,13 +256,12 @@ def digest_entries(*, today: datetime.date) -> list[DigestEntry]:
     court_ids = {m.court_id for m in memberships}
     overdue: dict[tuple[int, str], list[ChecklistItem]] = defaultdict(list)
     items = (
-        ChecklistItem.objects.filter(
+        ChecklistItem.objects.overdue(today)
+        .filter(
             onboarding__court_id__in=court_ids,
             onboarding__status__in=Onboarding.OPEN_STATUSES,
-            status__in=ChecklistItem.OPEN_STATUSES,
             internal_only=False,
-            actor__in=ORGANISATION_ACTOR.values(),
-            due_date__lt=today,
+            actor__in=ACTOR_FOR_ORGANISATION.values(),
         )
         .select_related("onboarding")
         .order_by("due_date", "order")
@@ -282,7 +275,7 @@ def digest_entries(*, today: datetime.date) -> list[DigestEntry]:
     )
     entries: dict[int, DigestEntry] = {}
     for membership in memberships:
-        actor = ORGANISATION_ACTOR[membership.organisation]
+        actor = ACTOR_FOR_ORGANISATION[membership.organisation]
         its = overdue.get((membership.court_id, actor))
         if not its:
             continue
@@ -293,7 +286,7 @@ def digest_entries(*, today: datetime.date) -> list[DigestEntry]:
         entry.courts.append(
             DigestCourt(
                 court=membership.court,
-                organisation=membership.get_organisation_display(),
+                organisation=Membership.Organisation(membership.organisation),
                 items=its,
             )
         )

@@ -29,12 +29,14 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Model, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from ccpor_onboard.lib.emails import team_addresses, templated_message
+from checklists.selectors import group_by_actor
+
 from . import selectors
-from .models import DigestLog, ReminderLog, SendStatus
+from .models import SKIP_REASON, DigestLog, ReminderLog, SendStatus
 from .selectors import Action, DueReminder, Recipient
 
 logger = logging.getLogger(__name__)
@@ -47,7 +49,6 @@ CLAIM_TIMEOUT = datetime.timedelta(minutes=15)
 # Errors worth trying again later: the mail server refused or could not be reached.
 TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)
 
-SKIP_REASON = "The 30-day mark had also come: only the 30-day reminder is sent."
 NO_RECIPIENTS = (
     "No recipients: the court has no active member with an e-mail address as "
     "project lead, IT contact, executive officer or liaison."
@@ -194,33 +195,8 @@ def _deliver(
         result.add(Outcome.SENT, target, "to " + ", ".join(recipients))
 
 
-def _message(
-    template: str, context: dict, *, to: list[str], cc: list[str]
-) -> EmailMultiAlternatives:
-    """A text + HTML message from templates/emails/<template>_{subject,body}.*"""
-    subject = " ".join(
-        render_to_string(f"emails/{template}_subject.txt", context).split()
-    )
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string(f"emails/{template}_body.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=to,
-        cc=cc,
-        reply_to=[settings.CCPOR_TEAM_EMAIL] if settings.CCPOR_TEAM_EMAIL else None,
-    )
-    message.attach_alternative(
-        render_to_string(f"emails/{template}_body.html", context), "text/html"
-    )
-    return message
-
-
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
-def _team_copy() -> list[str]:
-    return [settings.CCPOR_TEAM_EMAIL] if settings.CCPOR_TEAM_EMAIL else []
 
 
 # --- Reminders at the 60-day and 30-day marks ------------------------------------
@@ -262,10 +238,10 @@ def reminder_context(due: DueReminder, *, items: list, today: datetime.date) -> 
         "go_live_date": onboarding.go_live_date,
         "days_left": (onboarding.go_live_date - today).days,
         "today": today,
-        "groups": selectors.group_by_actor(by_mark),
+        "groups": group_by_actor(by_mark),
         "item_count": len(by_mark),
-        "overdue_count": sum(1 for item in by_mark if item.due_date < today),
-        "upcoming_groups": selectors.group_by_actor(upcoming),
+        "overdue_count": sum(1 for item in by_mark if item.is_overdue_on(today)),
+        "upcoming_groups": group_by_actor(upcoming),
         "upcoming_count": len(upcoming),
         "court_url": settings.SITE_URL + court.get_absolute_url(),
     }
@@ -275,11 +251,11 @@ def reminder_message(
     due: DueReminder, *, items: list, recipients: list[Recipient], today: datetime.date
 ) -> EmailMultiAlternatives:
     """One mail for all of the court's recipients, the CCPOR Team in copy."""
-    return _message(
+    return templated_message(
         "reminder",
         reminder_context(due, items=items, today=today),
         to=[r.email for r in recipients],
-        cc=_team_copy(),
+        cc=team_addresses(),
     )
 
 
@@ -318,7 +294,7 @@ def reminders_send_due(*, today: datetime.date, dry_run: bool = False) -> SweepR
             context = reminder_context(
                 d, items=items.get(d.onboarding.pk, []), today=today
             )
-            to = ", ".join([r.email for r in people] + _team_copy())
+            to = ", ".join([r.email for r in people] + team_addresses())
             result.add(
                 Outcome.WOULD_SEND,
                 _target(d),
@@ -368,7 +344,7 @@ def reminders_send_due(*, today: datetime.date, dry_run: bool = False) -> SweepR
             ReminderLog,
             row,
             target=_target(d),
-            recipients=emails + _team_copy() if emails else [],
+            recipients=emails + team_addresses() if emails else [],
             build=lambda d=d, people=people: reminder_message(
                 d, items=items.get(d.onboarding.pk, []), recipients=people, today=today
             ),
@@ -450,7 +426,7 @@ def digest_send_weekly(*, today: datetime.date, dry_run: bool = False) -> SweepR
             row,
             target=_digest_target(entry),
             recipients=[entry.user.email],
-            build=lambda entry=entry: _message(
+            build=lambda entry=entry: templated_message(
                 "digest",
                 digest_context(entry, today=today),
                 to=[entry.user.email],
@@ -463,13 +439,3 @@ def digest_send_weekly(*, today: datetime.date, dry_run: bool = False) -> SweepR
 
 def _digest_target(entry: selectors.DigestEntry) -> str:
     return f"digest for {entry.user} <{entry.user.email}>"
-
-
-# --- Preferences -----------------------------------------------------------------
-
-
-@transaction.atomic
-def user_set_weekly_digest(*, user, weekly_digest: bool) -> None:
-    """Opt the person in to (or out of) the weekly digest, from the next one on."""
-    user.weekly_digest = weekly_digest
-    user.save(update_fields=["weekly_digest"])

@@ -12,7 +12,7 @@ import logging
 
 from celery import Task, shared_task
 
-from ccpor_onboard.lib.dates import today as local_today
+from ccpor_onboard.lib.dates import today_in_california
 
 from . import services
 
@@ -28,7 +28,7 @@ def retry_countdown(retries: int) -> int:
 
 
 def _day(today: str | None) -> datetime.date:
-    return datetime.date.fromisoformat(today) if today else local_today()
+    return datetime.date.fromisoformat(today) if today else today_in_california()
 
 
 def _retry_or_summarise(

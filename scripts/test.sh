@@ -18,6 +18,12 @@ export DATABASE_URL="${TEST_DATABASE_URL:-postgres://app:app@127.0.0.1:5432/app}
 export PATH="$PWD/.venv/bin:$PATH"
 mkdir -p staticfiles  # whitenoise warns when STATIC_ROOT is missing
 
+# The house's floors and the code style are part of the proof: a wrong-way import
+# (pyproject.toml, [tool.importlinter]) or a lint error fails the run.
+lint-imports --no-cache
+ruff check --quiet .
+ruff format --check --quiet .
+
 set +e
 python -m pytest "$@"
 rc=$?

@@ -8,6 +8,49 @@ from tests.factories import CourtFactory, MembershipFactory, UserFactory
 
 # A fixed "today" for date-driven tests: a Wednesday.
 TODAY = datetime.date(2026, 3, 4)
+# Apps whose data migrations load reference data (courts, phases, the template...).
+PROJECT_APPS = ("accounts", "courts", "checklists", "reminders")
+
+
+def _reload_data_migrations() -> None:
+    """Run the project's data migrations (RunPython) again, each with the models as
+    they were at that migration, as `migrate` does on a new database."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+    from django.db.migrations.operations import RunPython
+
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes(), clean_start=True)
+    for migration, _backwards in plan:
+        operations = [op for op in migration.operations if isinstance(op, RunPython)]
+        if migration.app_label not in PROJECT_APPS or not operations:
+            continue
+        state = executor.loader.project_state(
+            (migration.app_label, migration.name), at_end=False
+        )
+        with connection.schema_editor() as schema_editor:
+            for operation in operations:
+                operation.code(state.apps, schema_editor)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """With --reuse-db the database of the previous run is kept, but its transactional
+    tests flushed every table at the end, data migrations' rows included: load the
+    reference data again when it is missing, so that --reuse-db works run after run."""
+    from django.db import connection
+
+    from checklists.models import Phase
+
+    with django_db_blocker.unblock():
+        if not Phase.objects.exists():
+            _reload_data_migrations()
+            # Tests with serialized_rollback restore this snapshot, taken at set-up
+            # (before the reload): take it again.
+            if getattr(connection, "_test_serialized_contents", None) is not None:
+                connection._test_serialized_contents = (
+                    connection.creation.serialize_db_to_string()
+                )
 
 
 @pytest.fixture
@@ -142,7 +185,7 @@ def celery_worker_process(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def frozen_today(today):
-    """Views ask ccpor_onboard.lib.dates.today() themselves: freeze the clock at noon in
+    """Views ask `today_in_california()` themselves: freeze the clock at noon in
     California on TODAY (ticking, so history records keep their order)."""
     from freezegun import freeze_time
 

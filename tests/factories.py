@@ -83,6 +83,7 @@ def bulk_onboardings(
     """`count` superior courts, each with an active onboarding and a full copy of the
     template's items, made with bulk_create: a few queries, however many courts."""
     from checklists.models import ChecklistItem, Onboarding
+    from checklists.services import checklist_item_from_template
 
     courts = Court.objects.bulk_create(
         Court(
@@ -104,20 +105,11 @@ def bulk_onboardings(
         for court in courts
     )
     template_items = list(template.items.all())
+    # The same copy of a template item as onboarding_start makes.
     ChecklistItem.objects.bulk_create(
         (
-            ChecklistItem(
-                onboarding=onboarding,
-                template_item=t,
-                phase_id=t.phase_id,
-                order=t.order,
-                title=t.title,
-                actor=t.actor,
-                kind=t.kind,
-                offset_days=t.offset_days,
-                condition=t.condition,
-                internal_only=t.internal_only,
-                due_date=go_live_date + datetime.timedelta(days=t.offset_days),
+            checklist_item_from_template(
+                t, onboarding=onboarding, go_live_date=go_live_date
             )
             for onboarding in onboardings
             for t in template_items

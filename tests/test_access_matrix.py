@@ -1,132 +1,176 @@
-"""Every portal URL x every kind of visitor x GET/POST, with the outcome each gets.
+"""Every route of the site x every kind of visitor x GET/POST, with the outcome each
+gets. The routes come from the URL resolver: a new route without a row here fails
+`test_every_route_has_a_row`.
 
-One table, read row by row: for a URL, what an anonymous visitor, the court's own
-project lead, the court's own SO liaison, another court's lead and CCPOR staff get.
-"login" means a redirect to the sign-in page; a number is the status code. POSTs send
-valid data, so a 302 here is the action succeeding (or, for bulk, reporting refusals).
+One table, read row by row: for a route, what an anonymous visitor, the court's own
+project lead, the court's own SO liaison, another court's lead, a person with Django's
+`is_staff` flag who is not in the CCPOR Team (and has no membership), and CCPOR staff
+get. "login" is a redirect to the sign-in page, a path is a redirect there, a number is
+the status code. POSTs send valid data, so a 302 is the action succeeding (or, for bulk,
+reporting refusals). Calendar feeds are asked with the visitor's own calendar secret
+(a made-up one for the anonymous visitor): the secret says who is asking.
 """
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from checklists import services
 from checklists.models import ChecklistItem
 from tests.conftest import TODAY
-from tests.factories import days, evidence_bytes
+from tests.factories import UserFactory, days, evidence_bytes
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ("anonymous", "lead", "liaison", "other_lead", "staff")
+ROLES = ("anonymous", "lead", "liaison", "other_lead", "django_staff", "staff")
+LOGIN = "login"
+# Routes left out on purpose, with the reason.
+NOT_IN_MATRIX = {
+    # The Django admin has its own permission system (tests/test_admin.py).
+    "admin",
+}
 
-# url key: {role: (GET outcome, POST outcome)}
+
+def row(**outcomes):
+    """(GET, POST) per role; roles not named answer like the anonymous visitor would
+    not: they are given explicitly or default to `default`."""
+    return outcomes
+
+
+def same(get, post, *, anonymous=(LOGIN, LOGIN), **overrides):
+    """A row where every signed-in role gets (get, post), unless overridden."""
+    outcomes = {role: (get, post) for role in ROLES}
+    outcomes["anonymous"] = anonymous
+    outcomes.update(overrides)
+    return outcomes
+
+
+MEMBERS_ONLY = {"other_lead": (404, 404), "django_staff": (404, 404)}
+
+# key: (route name, {role: (GET outcome, POST outcome)})
 MATRIX = {
-    "home": {
-        "lead": (200, 405),
-        "liaison": (200, 405),
-        "other_lead": (200, 405),
-        "staff": (200, 405),
+    # --- Site ------------------------------------------------------------------
+    "healthz": ("healthz", same(200, 405, anonymous=(200, 405))),
+    # --- Sign-in and the person's own pages ---------------------------------------
+    "login": ("login", same(200, 302, anonymous=(200, 302))),
+    "logout": ("logout", same(405, 302, anonymous=(405, 302))),
+    "password_change": ("password_change", same(200, 302)),
+    "password_change_done": ("password_change_done", same(200, 405)),
+    "password_reset": ("password_reset", same(200, 302, anonymous=(200, 302))),
+    "password_reset_done": (
+        "password_reset_done",
+        same(200, 405, anonymous=(200, 405)),
+    ),
+    "password_reset_confirm": (
+        "password_reset_confirm",
+        same(200, 200, anonymous=(200, 200)),
+    ),
+    "password_reset_complete": (
+        "password_reset_complete",
+        same(200, 405, anonymous=(200, 405)),
+    ),
+    "profile": ("accounts:profile", same(200, 302)),
+    # --- The portal -------------------------------------------------------------
+    "home": ("portal:home", same(200, 405)),
+    "landing": (
+        "portal:landing",
+        same(
+            200,
+            405,
+            lead=("/courts/court-a/", 405),
+            liaison=("/courts/court-a/", 405),
+            other_lead=("/courts/court-b/", 405),
+            staff=("/dashboard/", 405),
+        ),
+    ),
+    "court_page": ("portal:court", same(200, 405, **MEMBERS_ONLY)),
+    "report": ("portal:report", same(200, 405, **MEMBERS_ONLY)),
+    "reschedule": (
+        "portal:reschedule",
+        same(403, 403, staff=(200, 302), **MEMBERS_ONLY),
+    ),
+    "processing_model": (
+        "portal:processing_model",
+        same(403, 403, staff=(200, 302), **MEMBERS_ONLY),
+    ),
+    "feeds": ("portal:feeds", same(200, 405)),
+    "feed_reset": ("portal:feed_reset", same(405, 302)),
+    "api_token_reset": (
+        "portal:api_token_reset",
+        same(405, 404, staff=(405, 302)),
+    ),
+    "feed_all": ("portal:feed_all", same(200, 405, anonymous=(404, 404))),
+    "feed_court": (
+        "portal:feed_court",
+        same(200, 405, anonymous=(404, 404), **MEMBERS_ONLY),
+    ),
+    # --- Items (checklists' own pages) ---------------------------------------------
+    "item_page": ("checklists:item_detail", same(200, 405, **MEMBERS_ONLY)),
+    "internal_item_page": (
+        "checklists:item_detail",
+        same(404, 404, staff=(200, 405)),
+    ),
+    "foreign_item_under_own_slug": ("checklists:item_detail", same(404, 404)),
+    "item_status": (
+        "checklists:item_status",
+        same(405, 302, liaison=(405, 403), **MEMBERS_ONLY),
+    ),
+    "so_item_status": (
+        "checklists:item_status",
+        same(405, 302, lead=(405, 403), **MEMBERS_ONLY),
+    ),
+    "evidence_upload": (
+        "checklists:evidence_upload",
+        same(405, 302, liaison=(405, 403), **MEMBERS_ONLY),
+    ),
+    "evidence_download": (
+        "checklists:evidence_download",
+        same(200, 405, **MEMBERS_ONLY),
+    ),
+    "comment": ("checklists:comment_add", same(405, 302, **MEMBERS_ONLY)),
+    "verify": (
+        "checklists:item_verify",
+        same(405, 403, staff=(405, 302), **MEMBERS_ONLY),
+    ),
+    "reopen": (
+        "checklists:item_reopen",
+        same(405, 403, staff=(405, 302), **MEMBERS_ONLY),
+    ),
+    "bulk_status": ("checklists:bulk_status", same(405, 302, **MEMBERS_ONLY)),
+    # --- The CCPOR Team dashboard: members are sent to their court, others home ----
+    **{
+        key: (
+            f"dashboard:{key}",
+            same(
+                "/",
+                "/",
+                lead=("/courts/court-a/", "/courts/court-a/"),
+                liaison=("/courts/court-a/", "/courts/court-a/"),
+                other_lead=("/courts/court-b/", "/courts/court-b/"),
+                staff=(200, 200),
+            ),
+        )
+        for key in (
+            "index",
+            "statewide",
+            "overdue",
+            "export_portfolio",
+            "export_items",
+        )
     },
-    "landing": {
-        "lead": ("/courts/court-a/", 405),
-        "liaison": ("/courts/court-a/", 405),
-        "other_lead": ("/courts/court-b/", 405),
-        "staff": ("/dashboard/", 405),
-    },
-    "court_page": {
-        "lead": (200, 405),
-        "liaison": (200, 405),
-        "other_lead": (404, 404),
-        "staff": (200, 405),
-    },
-    "item_page": {
-        "lead": (200, 405),
-        "liaison": (200, 405),
-        "other_lead": (404, 404),
-        "staff": (200, 405),
-    },
-    "internal_item_page": {
-        "lead": (404, 404),
-        "liaison": (404, 404),
-        "other_lead": (404, 404),
-        "staff": (200, 405),
-    },
-    "foreign_item_under_own_slug": {
-        "lead": (404, 404),
-        "liaison": (404, 404),
-        "other_lead": (404, 404),
-        "staff": (404, 404),
-    },
-    "item_status": {
-        "lead": (405, 302),
-        "liaison": (405, 403),
-        "other_lead": (404, 404),
-        "staff": (405, 302),
-    },
-    "so_item_status": {
-        "lead": (405, 403),
-        "liaison": (405, 302),
-        "other_lead": (404, 404),
-        "staff": (405, 302),
-    },
-    "evidence_upload": {
-        "lead": (405, 302),
-        "liaison": (405, 403),
-        "other_lead": (404, 404),
-        "staff": (405, 302),
-    },
-    "evidence_download": {
-        "lead": (200, 405),
-        "liaison": (200, 405),
-        "other_lead": (404, 404),
-        "staff": (200, 405),
-    },
-    "comment": {
-        "lead": (405, 302),
-        "liaison": (405, 302),
-        "other_lead": (404, 404),
-        "staff": (405, 302),
-    },
-    "verify": {
-        "lead": (405, 403),
-        "liaison": (405, 403),
-        "other_lead": (404, 404),
-        "staff": (405, 302),
-    },
-    "reopen": {
-        "lead": (405, 403),
-        "liaison": (405, 403),
-        "other_lead": (404, 404),
-        "staff": (405, 302),
-    },
-    "bulk_status": {
-        "lead": (405, 302),
-        "liaison": (405, 302),
-        "other_lead": (404, 404),
-        "staff": (405, 302),
-    },
-    "reschedule": {
-        "lead": (403, 403),
-        "liaison": (403, 403),
-        "other_lead": (404, 404),
-        "staff": (200, 302),
-    },
-    "processing_model": {
-        "lead": (403, 403),
-        "liaison": (403, 403),
-        "other_lead": (404, 404),
-        "staff": (200, 302),
-    },
-    "password_change": {
-        "lead": (200, 302),
-        "liaison": (200, 302),
-        "other_lead": (200, 302),
-        "staff": (200, 302),
-    },
+    # --- The JSON API: 401 without credentials, 403 for all but CCPOR staff -------
+    "api_list": (
+        "dashboard:api_onboarding_list",
+        same(403, 405, anonymous=(401, 405), staff=(200, 405)),
+    ),
+    "api_detail": (
+        "dashboard:api_onboarding_detail",
+        same(403, 405, anonymous=(401, 405), staff=(200, 405)),
+    ),
 }
 CASES = [
-    (url, role, method)
-    for url in MATRIX
+    (key, role, method)
+    for key in MATRIX
     for role in ROLES
     for method in ("GET", "POST")
 ]
@@ -162,6 +206,7 @@ def world(
             "lead": court_lead,
             "liaison": court_liaison,
             "other_lead": other_lead,
+            "django_staff": UserFactory(username="django-staff", is_staff=True),
             "staff": staff_user,
         },
         "court_item": court_item,
@@ -176,18 +221,61 @@ def _item(name, item, slug="court-a"):
     return reverse(name, kwargs={"slug": slug, "pk": item.pk})
 
 
-def request_for(key: str, world) -> tuple[str, dict]:
+def request_for(key: str, world, user) -> tuple[str, dict]:
     """The URL and a valid POST body for each row of the matrix."""
     ci, so = world["court_item"], world["so_item"]
     new_date = (TODAY + days(120)).isoformat()
+    court_a = {"slug": "court-a"}
+    token = user.calendar_token if user is not None else "no-such-secret"
+    password = {
+        "old_password": "correct-horse-battery",
+        "new_password1": "a much longer new passphrase",
+        "new_password2": "a much longer new passphrase",
+    }
     return {
-        "home": (reverse("home"), {}),
-        "landing": (reverse("courts:landing"), {}),
-        "court_page": (reverse("courts:detail", kwargs={"slug": "court-a"}), {}),
+        "healthz": (reverse("healthz"), {}),
+        "login": (
+            reverse("login"),
+            {"username": "lead-a", "password": "correct-horse-battery"},
+        ),
+        "logout": (reverse("logout"), {}),
+        "password_change": (reverse("password_change"), password),
+        "password_change_done": (reverse("password_change_done"), {}),
+        "password_reset": (reverse("password_reset"), {"email": "x@example.org"}),
+        "password_reset_done": (reverse("password_reset_done"), {}),
+        "password_reset_confirm": (
+            reverse(
+                "password_reset_confirm",
+                kwargs={"uidb64": "MQ", "token": "set-password"},
+            ),
+            {},
+        ),
+        "password_reset_complete": (reverse("password_reset_complete"), {}),
+        "profile": (reverse("accounts:profile"), {"weekly_digest": "on"}),
+        "home": (reverse("portal:home"), {}),
+        "landing": (reverse("portal:landing"), {}),
+        "court_page": (reverse("portal:court", kwargs=court_a), {}),
+        "report": (reverse("portal:report", kwargs=court_a), {}),
+        "reschedule": (
+            reverse("portal:reschedule", kwargs=court_a),
+            {"go_live_date": new_date, "reason": "Circuit delayed."},
+        ),
+        "processing_model": (
+            reverse("portal:processing_model", kwargs=court_a),
+            {"court_enters_carpos": "", "so_participates": "on"},
+        ),
+        "feeds": (reverse("portal:feeds"), {}),
+        "feed_reset": (reverse("portal:feed_reset"), {}),
+        "api_token_reset": (reverse("portal:api_token_reset"), {}),
+        "feed_all": (reverse("portal:feed_all", kwargs={"token": token}), {}),
+        "feed_court": (
+            reverse("portal:feed_court", kwargs={"token": token, **court_a}),
+            {},
+        ),
         "item_page": (_item("checklists:item_detail", ci), {}),
         "internal_item_page": (_item("checklists:item_detail", world["internal"]), {}),
         "foreign_item_under_own_slug": (
-            _item("checklists:item_detail", ci, slug="court-b"),
+            _item("checklists:item_detail", world["foreign"]),
             {},
         ),
         "item_status": (
@@ -205,11 +293,7 @@ def request_for(key: str, world) -> tuple[str, dict]:
         "evidence_download": (
             reverse(
                 "checklists:evidence_download",
-                kwargs={
-                    "slug": "court-a",
-                    "pk": ci.pk,
-                    "evidence_pk": world["evidence"].pk,
-                },
+                kwargs={**court_a, "pk": ci.pk, "evidence_pk": world["evidence"].pk},
             ),
             {},
         ),
@@ -223,28 +307,18 @@ def request_for(key: str, world) -> tuple[str, dict]:
             {"expected_version": ci.version, "reason": "Letter unsigned."},
         ),
         "bulk_status": (
-            reverse("checklists:bulk_status", kwargs={"slug": "court-a"}),
-            {
-                "items": [ci.pk],
-                f"v{ci.pk}": ci.version,
-                "status": "in_progress",
-            },
+            reverse("checklists:bulk_status", kwargs=court_a),
+            {"items": [ci.pk], f"v{ci.pk}": ci.version, "status": "in_progress"},
         ),
-        "reschedule": (
-            reverse("courts:reschedule", kwargs={"slug": "court-a"}),
-            {"go_live_date": new_date, "reason": "Circuit delayed."},
-        ),
-        "processing_model": (
-            reverse("courts:processing_model", kwargs={"slug": "court-a"}),
-            {"court_enters_carpos": "", "so_participates": "on"},
-        ),
-        "password_change": (
-            reverse("password_change"),
-            {
-                "old_password": "correct-horse-battery",
-                "new_password1": "a much longer new passphrase",
-                "new_password2": "a much longer new passphrase",
-            },
+        "index": (reverse("dashboard:index"), {}),
+        "statewide": (reverse("dashboard:statewide"), {}),
+        "overdue": (reverse("dashboard:overdue"), {}),
+        "export_portfolio": (reverse("dashboard:export_portfolio"), {}),
+        "export_items": (reverse("dashboard:export_items"), {}),
+        "api_list": (reverse("dashboard:api_onboarding_list"), {}),
+        "api_detail": (
+            reverse("dashboard:api_onboarding_detail", kwargs=court_a),
+            {},
         ),
     }[key]
 
@@ -254,51 +328,47 @@ def test_access_matrix(client, world, frozen_today, key, role, method):
     user = world["users"][role]
     if user is not None:
         client.force_login(user)
-    url, data = request_for(key, world)
-    if method == "GET":
-        response = client.get(url)
-    else:
-        response = client.post(url, data)
-
-    if role == "anonymous":
-        assert response.status_code == 302
+    url, data = request_for(key, world, user)
+    response = client.get(url) if method == "GET" else client.post(url, data)
+    expected = MATRIX[key][1][role][0 if method == "GET" else 1]
+    if expected == LOGIN:
+        assert response.status_code == 302, (key, role, method)
         assert response["Location"].startswith(reverse("login") + "?next=")
-        return
-    expected = MATRIX[key][role][0 if method == "GET" else 1]
-    if isinstance(expected, str):
-        assert response.status_code == 302
-        assert response["Location"] == expected
+    elif isinstance(expected, str):
+        assert response.status_code == 302, (key, role, method)
+        assert response["Location"] == expected, (key, role, method)
     else:
         assert response.status_code == expected, (key, role, method)
 
 
-def test_the_matrix_covers_every_portal_url():
-    """A new URL in the portal must get a row here."""
-    from checklists import urls as item_urls
-    from courts import urls as court_urls
+def _route_names(patterns, namespace: str = "") -> set[str]:
+    names = set()
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace or ""
+            prefix = (
+                f"{namespace}:{inner}" if namespace and inner else namespace or inner
+            )
+            if (pattern.namespace or "") in NOT_IN_MATRIX:
+                continue
+            names |= _route_names(pattern.url_patterns, prefix)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+    return names
 
-    names = {p.name for p in court_urls.urlpatterns + item_urls.urlpatterns}
-    covered = {
-        "landing",
-        "detail",
-        "reschedule",
-        "processing_model",
-        "bulk_status",
-        "item_detail",
-        "item_status",
-        "evidence_upload",
-        "evidence_download",
-        "comment_add",
-        "item_verify",
-        "item_reopen",
-    }
-    assert names == covered
+
+def test_every_route_has_a_row():
+    """A new route must get a row in the matrix (or a reason in NOT_IN_MATRIX)."""
+    routes = _route_names(get_resolver().url_patterns)
+    covered = {name for name, _ in MATRIX.values()}
+    assert routes - covered == set(), "routes without a row in the access matrix"
+    assert covered - routes == set(), "rows naming a route that does not exist"
 
 
 def test_a_refused_bulk_change_leaves_the_item_alone(client, world, frozen_today):
     """The liaison's bulk POST above is a 302, but the Court item is not theirs."""
     client.force_login(world["users"]["liaison"])
-    url, data = request_for("bulk_status", world)
+    url, data = request_for("bulk_status", world, world["users"]["liaison"])
     client.post(url, data)
     world["court_item"].refresh_from_db()
     assert world["court_item"].status == ChecklistItem.Status.DONE

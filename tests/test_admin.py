@@ -7,7 +7,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from ccpor_onboard.lib.dates import today
+from ccpor_onboard.lib.dates import today_in_california as today
 from checklists import services
 from checklists.models import GoLiveChange, Onboarding
 

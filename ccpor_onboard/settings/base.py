@@ -37,11 +37,15 @@ THIRD_PARTY_APPS = [
     "simple_history",
     "django_celery_beat",
 ]
+# In the order of the layers: each imports only from the ones above it in this list
+# (enforced by import-linter, see pyproject.toml).
 LOCAL_APPS = [
     "accounts",
     "courts",
     "checklists",
     "reminders",
+    "portal",
+    "dashboard",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -95,7 +99,7 @@ else:
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 # Sign-in lands on the one court of a member, a chooser for several, home for staff.
-LOGIN_REDIRECT_URL = "courts:landing"
+LOGIN_REDIRECT_URL = "portal:landing"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
     {
@@ -165,7 +169,7 @@ CACHES = {
         "KEY_PREFIX": "ccpor",
     }
 }
-# Backstop expiry of cached portfolio pages (see ccpor_onboard/lib/portfolio_cache.py).
+# Backstop expiry of cached portfolio pages (see dashboard/cache.py).
 PORTFOLIO_CACHE_SECONDS = env.int("PORTFOLIO_CACHE_SECONDS", default=300)
 
 # --- Celery ---------------------------------------------------------------------

@@ -4,7 +4,7 @@ import datetime
 
 from django import template
 
-from ccpor_onboard.lib.dates import today as local_today
+from ccpor_onboard.lib.dates import today_in_california
 from checklists.timeline import Timeline, build_timeline
 
 register = template.Library()
@@ -19,5 +19,5 @@ def timeline_for(
     if onboarding is None or not items:
         return None
     return build_timeline(
-        onboarding=onboarding, items=items, today=today or local_today()
+        onboarding=onboarding, items=items, today=today or today_in_california()
     )

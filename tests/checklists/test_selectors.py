@@ -1,16 +1,9 @@
-import datetime
-
 import pytest
 
 from checklists import services
+from checklists.health import Health
 from checklists.models import ChecklistItem, Onboarding
-from checklists.selectors import (
-    Health,
-    health_for,
-    marks_for,
-    next_mark,
-    onboardings_with_status,
-)
+from checklists.selectors import onboardings_with_status
 from tests.conftest import TODAY
 from tests.factories import CourtFactory, days
 
@@ -22,33 +15,6 @@ def set_status(onboarding, order, status, by, reason=""):
     return services.item_set_status(
         item=item, status=status, by=by, expected_version=item.version, reason=reason
     )
-
-
-def test_marks_fall_60_and_30_days_before_go_live():
-    go_live = datetime.date(2026, 6, 30)
-    assert marks_for(go_live) == [
-        ("60-day", datetime.date(2026, 5, 1)),
-        ("30-day", datetime.date(2026, 5, 31)),
-        ("Go-Live", go_live),
-    ]
-
-
-@pytest.mark.parametrize(
-    ("days_before_go_live", "expected"),
-    [
-        (100, ("60-day", 40)),
-        (60, ("60-day", 0)),
-        (59, ("30-day", 29)),
-        (30, ("30-day", 0)),
-        (29, ("Go-Live", 29)),
-        (0, ("Go-Live", 0)),
-        (-1, None),
-    ],
-)
-def test_next_mark_on_fixed_dates(days_before_go_live, expected):
-    go_live = TODAY + days(days_before_go_live)
-    mark = next_mark(go_live, today=TODAY)
-    assert (mark and (mark.name, mark.days_to)) == expected
 
 
 def test_a_new_onboarding_is_in_planning_with_no_progress(start, court):
@@ -97,44 +63,6 @@ def test_overdue_counts_open_items_due_before_today_only(start, court, staff_use
     assert onboarding.items.filter(due_date=later).count() == 3
 
 
-def test_health_follows_the_documented_rule(start, court, staff_user):
-    onboarding = start(court, go_live_in=200)
-    [o] = onboardings_with_status([onboarding], today=TODAY)
-    assert o.state.health == Health.ON_TRACK
-    set_status(onboarding, 5, "blocked", staff_user, reason="Waiting")
-    [o] = onboardings_with_status([onboarding], today=TODAY)
-    assert o.state.health == Health.AT_RISK and o.state.blocked_count == 1
-    # Late once the oldest open item is 14 days past its due date.
-    oldest_due = onboarding.items.get(order=1).due_date
-    [o] = onboardings_with_status([onboarding], today=oldest_due + days(13))
-    assert o.state.health == Health.AT_RISK
-    [o] = onboardings_with_status([onboarding], today=oldest_due + days(14))
-    assert o.state.health == Health.LATE
-
-
-@pytest.mark.parametrize(
-    ("kwargs", "expected"),
-    [
-        ({"status": "live"}, ""),
-        ({"status": "active", "days_to_go_live": -1}, Health.LATE),
-        ({"status": "active", "overdue_count": 1, "overdue_days": 3}, Health.AT_RISK),
-        ({"status": "active", "blocked_count": 1}, Health.AT_RISK),
-        ({"status": "active"}, Health.ON_TRACK),
-    ],
-)
-def test_health_rule_table(kwargs, expected):
-    overdue_days = kwargs.pop("overdue_days", None)
-    args = {
-        "days_to_go_live": 10,
-        "overdue_count": 0,
-        "blocked_count": 0,
-        "oldest_overdue": TODAY - days(overdue_days) if overdue_days else None,
-        "today": TODAY,
-        **kwargs,
-    }
-    assert health_for(**args) == expected
-
-
 def test_a_finished_onboarding_has_no_current_phase(start, court, staff_user):
     onboarding = start(court, go_live_in=10)
     ChecklistItem.objects.filter(onboarding=onboarding).update(status="done")
@@ -175,3 +103,20 @@ def test_selector_query_count_does_not_grow_with_onboardings(
         result = onboardings_with_status(fresh, today=TODAY)
     assert len(result) == n
     assert all(o.state.progress.total in (33, 36) for o in result)
+
+
+def test_a_kinds_wording_fits_the_actor(start, court):
+    """No DOJ or Sheriff's Office item reads "Response back from the court"."""
+    onboarding = start(court)
+    labels = {i.order: i.kind_label for i in onboarding.items.all()}
+    assert labels[4] == "Response back from the court"  # Court confirms participation
+    assert labels[8] == "Response back from the sheriff's office"  # SO confirms role
+    assert labels[18] == "Response (approval) from DOJ"  # DOJ approval received
+    assert labels[19] == "Sheriff's Office activity"  # CLETS certification
+    assert labels[1] == "Meeting / communication from the CCPOR Team"
+    wrong = [
+        i.order
+        for i in onboarding.items.exclude(actor="court")
+        if "the court" in i.kind_label or i.kind_label.startswith("Court")
+    ]
+    assert wrong == []

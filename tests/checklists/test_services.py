@@ -109,7 +109,7 @@ def test_start_writes_nothing_when_copying_fails_half_way(start, court, monkeypa
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(
-        services.ChecklistItem.depends_on.through.objects, "bulk_create", explode
+        ChecklistItem.depends_on.through.objects, "bulk_create", explode
     )
     with pytest.raises(RuntimeError):
         start(court)

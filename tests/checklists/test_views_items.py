@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from checklists import services
 from checklists.models import ChecklistItem, Comment
+from checklists.presenters import describe_change
 from tests.conftest import TODAY
 from tests.factories import days
 
@@ -377,11 +378,11 @@ def test_item_history_says_who_changed_what_and_when(
     response = client.get(url("checklists:item_detail", item))
     history = response.context["history"]
     assert [h.who for h in history] == [staff_user, court_lead, staff_user]
-    assert history[0].what == "status Blocked → In progress"
-    assert history[1].what == (
+    assert describe_change(history[0].change) == "status Blocked → In progress"
+    assert describe_change(history[1].change) == (
         "status Not started → Blocked; blocked: Circuit on back order."
     )
-    assert history[2].what == "added to the checklist"
+    assert describe_change(history[2].change) == "added to the checklist"
     assert "status Blocked → In progress" in response.content.decode()
 
 
@@ -477,7 +478,7 @@ def test_bulk_update_cannot_reach_another_courts_items(
 def test_staff_reschedule_go_live_with_a_reason(client, onboarding, staff_user):
     client.force_login(staff_user)
     new_date = TODAY + days(120)
-    path = reverse("courts:reschedule", kwargs={"slug": onboarding.court.slug})
+    path = reverse("portal:reschedule", kwargs={"slug": onboarding.court.slug})
     response = client.post(path, {"go_live_date": new_date.isoformat(), "reason": ""})
     assert response.status_code == 200
     assert "This field is required." in response.content.decode()
@@ -494,7 +495,7 @@ def test_reschedule_refuses_a_past_date_with_the_services_message(
     client, onboarding, staff_user
 ):
     client.force_login(staff_user)
-    path = reverse("courts:reschedule", kwargs={"slug": onboarding.court.slug})
+    path = reverse("portal:reschedule", kwargs={"slug": onboarding.court.slug})
     response = client.post(
         path, {"go_live_date": (TODAY - days(1)).isoformat(), "reason": "Oops"}
     )
@@ -503,7 +504,7 @@ def test_reschedule_refuses_a_past_date_with_the_services_message(
 
 def test_staff_change_the_processing_model(client, onboarding, staff_user):
     client.force_login(staff_user)
-    path = reverse("courts:processing_model", kwargs={"slug": onboarding.court.slug})
+    path = reverse("portal:processing_model", kwargs={"slug": onboarding.court.slug})
     response = client.post(path, {"court_enters_carpos": "on"})  # SO stops
     assert response.status_code == 302
     onboarding.refresh_from_db()

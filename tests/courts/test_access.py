@@ -1,85 +1,66 @@
-"""The access helper's item rules, asked directly (the matrix asks them over HTTP)."""
+"""Membership access (courts/access.py): who may see which court."""
 
 import pytest
 from django.http import Http404
+from django.test import RequestFactory
 
-from checklists import services
 from courts import access
-from tests.factories import MembershipFactory
+from courts.models import Court
+from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def onboarding(start, court):
-    return start(court)
+def test_ccpor_staff_are_superusers_and_the_team_group_only(staff_user, superuser):
+    django_staff = UserFactory(is_staff=True)
+    member = MembershipFactory().user
+    assert access.is_ccpor_staff(staff_user)
+    assert access.is_ccpor_staff(superuser)
+    assert not access.is_ccpor_staff(django_staff)
+    assert not access.is_ccpor_staff(member)
 
 
-def test_item_for_user_is_404_for_strangers_and_internal_items(
-    onboarding, court_lead, other_lead, staff_user
+def test_an_inactive_team_member_is_nobody(staff_user):
+    staff_user.is_active = False
+    assert not access.is_ccpor_staff(staff_user)
+    assert not access.courts_for_user(staff_user).exists()
+
+
+def test_members_see_their_own_courts_and_staff_see_all(
+    court, other_court, court_lead, staff_user
 ):
-    item = onboarding.items.get(order=11)
-    internal = onboarding.items.get(order=23)
-    assert access.item_for_user(court_lead, "court-a", item.pk) == item
-    assert access.item_for_user(staff_user, "court-a", internal.pk) == internal
-    for user, pk in [(other_lead, item.pk), (court_lead, internal.pk)]:
+    assert list(access.courts_for_user(court_lead)) == [court]
+    assert access.courts_for_user(staff_user).count() == Court.objects.count()
+    assert {court, other_court} <= set(access.courts_for_user(staff_user))
+    assert not access.courts_for_user(UserFactory(is_staff=True)).exists()
+
+
+def test_another_courts_slug_is_404_like_a_missing_one(court, other_court, court_lead):
+    assert access.court_for_user(court_lead, court.slug) == court
+    for slug in (other_court.slug, "no-such-court"):
         with pytest.raises(Http404):
-            access.item_for_user(user, "court-a", pk)
-    with pytest.raises(Http404):
-        access.item_for_user(court_lead, "court-a", 10**9)
+            access.court_for_user(court_lead, slug)
 
 
-def test_can_update_item_by_organisation_and_actor(
-    onboarding, court_lead, court_liaison, staff_user
+def test_membership_for_is_read_once_per_request(
+    court, other_court, court_lead, django_assert_num_queries
 ):
-    by_order = {i.order: i for i in onboarding.items.select_related("onboarding")}
-    court_item, so_item, ccpor_item, doj_item = (by_order[n] for n in (11, 8, 1, 18))
-    assert access.can_update_item(court_lead, court_item)
-    assert not access.can_update_item(court_lead, so_item)
-    assert access.can_update_item(court_liaison, so_item)
-    assert not access.can_update_item(court_liaison, court_item)
-    for user in (court_lead, court_liaison):
-        assert not access.can_update_item(user, ccpor_item)
-        assert not access.can_update_item(user, doj_item)
-    for item in (court_item, so_item, ccpor_item, doj_item):
-        assert access.can_update_item(staff_user, item)
+    with django_assert_num_queries(1):
+        assert access.membership_for(court_lead, court.pk).court_id == court.pk
+        assert access.membership_for(court_lead, other_court.pk) is None
 
 
-def test_members_cannot_update_once_the_onboarding_is_closed(
-    onboarding, court_lead, staff_user
-):
-    services.onboarding_set_status(onboarding=onboarding, status="cancelled", by=None)
-    item = onboarding.items.select_related("onboarding").get(order=11)
-    assert "cancelled" in access.update_refusal(court_lead, item)
-    assert access.can_update_item(staff_user, item)
+def test_staff_gate_sends_a_member_of_one_court_to_it(court, court_lead, staff_user):
+    view = access.ccpor_staff_required(lambda request: "the page")
+    request = RequestFactory().get("/dashboard/")
+    request.user = staff_user
+    assert view(request) == "the page"
+    request.user = court_lead
+    request._messages = _Messages()
+    response = view(request)
+    assert (response.status_code, response["Location"]) == (302, "/courts/court-a/")
 
 
-def test_member_of_another_court_has_no_rights_on_a_seen_item(onboarding, other_lead):
-    item = onboarding.items.select_related("onboarding").get(order=11)
-    assert not access.can_update_item(other_lead, item)
-    assert not access.can_comment(other_lead, item)
-
-
-def test_verify_and_reopen_are_for_staff_only(onboarding, court_lead, staff_user):
-    item = services.item_set_status(
-        item=onboarding.items.get(order=11),
-        status="done",
-        by=court_lead,
-        expected_version=1,
-    )
-    assert access.can_verify_item(staff_user, item)
-    assert access.can_reopen_item(staff_user, item)
-    assert not access.can_verify_item(court_lead, item)
-    assert not access.can_reopen_item(court_lead, item)
-    assert access.can_manage_onboarding(staff_user, onboarding)
-    assert not access.can_manage_onboarding(court_lead, onboarding)
-
-
-def test_my_items_actor(onboarding, court_lead, court_liaison, staff_user, court):
-    assert access.actor_for_user(court_lead, court.pk) == "court"
-    assert access.actor_for_user(court_liaison, court.pk) == "so"
-    assert access.actor_for_user(staff_user, court.pk) == "ccpor"
-    viewer = MembershipFactory(court=court, organisation="so", role="viewer").user
-    item = onboarding.items.select_related("onboarding").get(order=8)
-    assert "Viewers" in access.update_refusal(viewer, item)
-    assert access.can_comment(viewer, item)
+class _Messages(list):
+    def add(self, level, message, extra_tags=""):
+        self.append(message)

@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from ccpor_onboard.lib.dates import today as local_today
+from ccpor_onboard.lib.dates import today_in_california
 from checklists import services
 from checklists.models import ChecklistItem, Onboarding
 from courts.models import Court, Membership
@@ -97,7 +97,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, password: str, **options):
-        today = local_today()
+        today = today_in_california()
         team = self._ccpor_team()
         users = {row[0]: self._account(row, password, team) for row in ACCOUNTS}
         staff = users["ccpor.staff"]

@@ -5,7 +5,7 @@ import datetime
 
 from django.core.management.base import BaseCommand
 
-from ccpor_onboard.lib.dates import today as local_today
+from ccpor_onboard.lib.dates import today_in_california
 from reminders.services import SweepResult
 
 
@@ -39,7 +39,7 @@ class SweepCommand(BaseCommand):
         raise NotImplementedError
 
     def handle(self, *args, today=None, dry_run=False, **options):
-        today = today or local_today()
+        today = today or today_in_california()
         result = self.sweep(today=today, dry_run=dry_run)
         mode = " (dry run: nothing sent, nothing recorded)" if dry_run else ""
         self.stdout.write(f"{self.what} for {today:%Y-%m-%d}{mode}")

@@ -1,0 +1,121 @@
+"""The health of an onboarding: one rule, in Python and its SQL twin side by side.
+
+Health of an active onboarding, for the court page, the dashboard and the exports:
+  late     - Go-Live has passed while still active, or an open item is overdue by
+             LATE_AFTER_DAYS days or more;
+  at risk  - an item is overdue (by less than LATE_AFTER_DAYS) or blocked;
+  on track - nothing overdue, nothing blocked.
+Onboardings that are live, closed or cancelled have no health ("").
+
+`health_for` decides it for one onboarding from its counts; `health_rank_sql` is the
+same rule as a SQL expression, so that the dashboard can filter and sort on it in the
+database. tests/checklists/test_health.py checks that both agree.
+"""
+
+import datetime
+
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from .models import ChecklistItem, Onboarding, overdue_q
+
+LATE_AFTER_DAYS = 14
+
+
+class Health:
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    LATE = "late"
+    CHOICES = ((ON_TRACK, "On track"), (AT_RISK, "At risk"), (LATE, "Late"))
+    LABELS = dict(CHOICES)
+
+
+# Worst first when a column of health is sorted ascending.
+HEALTH_RANK = {Health.LATE: 1, Health.AT_RISK: 2, Health.ON_TRACK: 3}
+HEALTH_BY_RANK = {rank: health for health, rank in HEALTH_RANK.items()}
+
+
+def health_for(
+    *,
+    status: str,
+    days_to_go_live: int,
+    overdue_count: int,
+    blocked_count: int,
+    oldest_overdue: datetime.date | None,
+    today: datetime.date,
+) -> str:
+    """The documented health rule (see the module's docstring)."""
+    if status != Onboarding.Status.ACTIVE:
+        return ""
+    if days_to_go_live < 0 or (
+        oldest_overdue is not None and (today - oldest_overdue).days >= LATE_AFTER_DAYS
+    ):
+        return Health.LATE
+    if overdue_count or blocked_count:
+        return Health.AT_RISK
+    return Health.ON_TRACK
+
+
+def health_rank_sql(
+    *, today: datetime.date, onboarding_id: str, status: str, go_live: str
+) -> Case:
+    """`health_for` in SQL, as a rank (see HEALTH_RANK; NULL when there is no health),
+    for a query whose rows name an onboarding: `onboarding_id`, `status` and
+    `go_live` are the names of that query's fields or annotations.
+
+    One subquery per row aggregates the onboarding's items, found by the onboarding
+    index; the conditions sit in FILTER clauses so that the planner cannot wander off
+    to the status/due-date index and read every court's items for each row.
+    """
+    late_since = today - datetime.timedelta(days=LATE_AFTER_DAYS)
+    item_rank = (
+        ChecklistItem.objects.filter(onboarding_id=OuterRef(onboarding_id))
+        .order_by()
+        .values("onboarding_id")
+        .annotate(
+            oldest_overdue=Min("due_date", filter=overdue_q(today)),
+            # Blocked is an open status: an open item overdue, or one blocked.
+            risky=Count(
+                "id",
+                filter=overdue_q(today) | Q(status=ChecklistItem.Status.BLOCKED),
+            ),
+        )
+        .annotate(
+            rank=Case(
+                When(
+                    oldest_overdue__lte=late_since,
+                    then=Value(HEALTH_RANK[Health.LATE]),
+                ),
+                When(risky__gt=0, then=Value(HEALTH_RANK[Health.AT_RISK])),
+                default=Value(HEALTH_RANK[Health.ON_TRACK]),
+                output_field=IntegerField(),
+            )
+        )
+        .values("rank")
+    )
+    active = Q(**{status: Onboarding.Status.ACTIVE})
+    return Case(
+        When(
+            active & Q(**{f"{go_live}__lt": today}),
+            then=Value(HEALTH_RANK[Health.LATE]),
+        ),
+        When(
+            active,
+            then=Coalesce(
+                Subquery(item_rank, output_field=IntegerField()),
+                Value(HEALTH_RANK[Health.ON_TRACK]),
+            ),
+        ),
+        default=None,
+        output_field=IntegerField(),
+    )

@@ -1,0 +1,53 @@
+"""The wording of what happened to an item: the activity feed of the court page and
+an item's change history. Selectors return `Change`s and `Activity`s as data; this
+module turns them into the sentences people read (templates use the `describe`
+filter of checklist_labels)."""
+
+from .models import ChecklistItem
+from .selectors import Activity, Change
+
+
+def _status(status: str) -> str:
+    return ChecklistItem.Status(status).label if status else "—"
+
+
+def describe_change(change: Change) -> str:
+    """What a history record changed, in words."""
+    if change.kind == "added":
+        return "added to the checklist"
+    if change.kind == "removed":
+        return "removed from the checklist"
+    fields, parts = change.fields, []
+    if "status" in fields:
+        before, after = fields["status"]
+        parts.append(f"status {_status(before)} → {_status(after)}")
+    if fields.get("blocked_reason", ("", ""))[1]:
+        parts.append(f"blocked: {fields['blocked_reason'][1]}")
+    if fields.get("na_justification", ("", ""))[1]:
+        parts.append(f"N/A because: {fields['na_justification'][1]}")
+    if "note" in fields:
+        note = fields["note"][1]
+        parts.append(f"note: {note}" if note else "note cleared")
+    if "due_date" in fields:
+        before, after = fields["due_date"]
+        parts.append(f"due {before:%b %-d} → {after:%b %-d, %Y}")
+    if (
+        "verified_at" in fields
+        and fields["verified_at"][1]
+        and not fields["verified_at"][0]
+    ):
+        parts.append("verified by the CCPOR Team")
+    if "title" in fields:
+        parts.append(f"renamed to “{fields['title'][1]}”")
+    if change.reason and (not parts or "reopened" in change.reason):
+        parts.append(change.reason)
+    return "; ".join(parts) or "details edited"
+
+
+def describe_activity(activity: Activity) -> str:
+    """One line of the activity feed, in words."""
+    if activity.change is not None:
+        return describe_change(activity.change)
+    if activity.evidence_name:
+        return f"uploaded evidence “{activity.evidence_name}”"
+    return f"commented: {activity.comment}"

@@ -1,0 +1,67 @@
+"""Writes to onboardings and their checklists. Every write goes through here.
+
+One module per concern; everything is importable from `checklists.services`:
+- `onboardings`: start, reschedule (move Go-Live), status of the onboarding;
+- `items`: an item's status and details, verification, reopening, bulk changes;
+- `evidence`: checking and storing uploaded documents;
+- `comments`: an item's discussion thread;
+- `processing_model`: who enters CARPOS / whether the SO participates, and the
+  checklist that follows from it.
+"""
+
+from .comments import comment_add
+from .evidence import (
+    EVIDENCE_MAX_BYTES,
+    EVIDENCE_TYPES,
+    evidence_clean_name,
+    evidence_detect_type,
+    evidence_upload,
+    evidence_validate,
+)
+from .items import (
+    StaleEditError,
+    item_add,
+    item_reopen,
+    item_set_status,
+    item_update_details,
+    item_verify,
+    items_bulk_set_status,
+)
+from .onboardings import (
+    checklist_item_from_template,
+    default_template,
+    onboarding_reschedule,
+    onboarding_reschedule_validate,
+    onboarding_set_status,
+    onboarding_set_status_validate,
+    onboarding_start,
+    onboarding_start_validate,
+)
+from .processing_model import PROCESSING_MODEL_NA, onboarding_set_processing_model
+
+__all__ = [
+    "EVIDENCE_MAX_BYTES",
+    "EVIDENCE_TYPES",
+    "PROCESSING_MODEL_NA",
+    "StaleEditError",
+    "checklist_item_from_template",
+    "comment_add",
+    "default_template",
+    "evidence_clean_name",
+    "evidence_detect_type",
+    "evidence_upload",
+    "evidence_validate",
+    "item_add",
+    "item_reopen",
+    "item_set_status",
+    "item_update_details",
+    "item_verify",
+    "items_bulk_set_status",
+    "onboarding_reschedule",
+    "onboarding_reschedule_validate",
+    "onboarding_set_processing_model",
+    "onboarding_set_status",
+    "onboarding_set_status_validate",
+    "onboarding_start",
+    "onboarding_start_validate",
+]

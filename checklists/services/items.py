@@ -1,0 +1,217 @@
+"""One item's status and details: the checklist's rules, optimistic locking,
+verification, reopening and bulk changes."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import ChecklistItem
+from .comments import comment_add
+
+
+class StaleEditError(Exception):
+    """Someone saved the item after this edit began; nothing was changed."""
+
+    def __init__(self, item: ChecklistItem):
+        self.current = item
+        super().__init__(
+            f"“{item.title}” was changed by someone else while you were editing "
+            f"(it is now {item.get_status_display()}). Your change was not saved; "
+            "review the current value and try again."
+        )
+
+
+def item_set_status(
+    *,
+    item: ChecklistItem,
+    status: str,
+    by,
+    expected_version: int,
+    note: str = "",
+    reason: str = "",
+    change_reason: str = "",
+) -> ChecklistItem:
+    """Change an item's status, enforcing the checklist's rules.
+
+    Blocked needs a reason and N/A a justification (both passed as `reason`); done is
+    refused while any item it depends on is still open, naming them. Done and N/A record
+    who finished the item and when; reopening clears that. If the item changed since
+    the caller read it (`expected_version`), StaleEditError is raised and nothing
+    changes. A non-empty `note` replaces the item's note. Leaving Done clears the CCPOR
+    Team's verification. `change_reason` is kept in the item's history.
+    """
+    if status not in ChecklistItem.Status.values:
+        raise ValidationError({"status": f"“{status}” is not a status."})
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        locked = (
+            ChecklistItem.objects.select_for_update()
+            .select_related("onboarding")
+            .get(pk=item.pk)
+        )
+        if locked.version != expected_version:
+            raise StaleEditError(locked)
+        if status == ChecklistItem.Status.BLOCKED and not reason:
+            raise ValidationError({"reason": "Say what is blocking this item."})
+        if status == ChecklistItem.Status.NOT_APPLICABLE and not reason:
+            raise ValidationError(
+                {"reason": "Give a justification for marking this item not applicable."}
+            )
+        if status == ChecklistItem.Status.DONE:
+            open_deps = list(locked.depends_on.open().order_by("order"))
+            if open_deps:
+                names = "; ".join(f"{d.order}. {d.title}" for d in open_deps)
+                raise ValidationError(
+                    {
+                        "status": f"This item cannot be done while these are open: {names}."  # noqa: E501
+                    }
+                )
+
+        finished_before = locked.status in ChecklistItem.FINISHED_STATUSES
+        locked.status = status
+        locked.blocked_reason = reason if status == ChecklistItem.Status.BLOCKED else ""
+        locked.na_justification = (
+            reason if status == ChecklistItem.Status.NOT_APPLICABLE else ""
+        )
+        if status in ChecklistItem.FINISHED_STATUSES:
+            if not finished_before or locked.completed_at is None:
+                locked.completed_at = timezone.now()
+                locked.completed_by = by
+        else:
+            locked.completed_at = None
+            locked.completed_by = None
+        if status != ChecklistItem.Status.DONE:
+            locked.verified_at = None
+            locked.verified_by = None
+        if change_reason:
+            locked._change_reason = change_reason
+        if note.strip():
+            locked.note = note.strip()
+        locked.updated_by = by
+        locked.version += 1
+        locked._history_user = by
+        locked.save()
+    return locked
+
+
+def item_update_details(*, item: ChecklistItem, by, fields: list[str]) -> ChecklistItem:
+    """Save an administrator's edit of an item's details (title, due date, flags...).
+
+    Status changes never come through here (see `item_set_status`); the version is
+    bumped so that anyone editing the item at the same time is told of the change.
+    """
+    forbidden = {"status", "completed_at", "completed_by", "version"} & set(fields)
+    if forbidden:
+        raise ValidationError(
+            f"Use item_set_status to change {', '.join(sorted(forbidden))}."
+        )
+    with transaction.atomic():
+        item.version += 1
+        item.updated_by = by
+        item._history_user = by
+        item.save(update_fields=[*fields, "version", "updated_by", "updated_at"])
+    return item
+
+
+def item_add(*, item: ChecklistItem, by) -> ChecklistItem:
+    """Add an item that the template did not have to one court's checklist."""
+    with transaction.atomic():
+        item.offset_days = (item.due_date - item.onboarding.go_live_date).days
+        item.updated_by = by
+        item._history_user = by
+        item.save()
+    return item
+
+
+def item_verify(*, item: ChecklistItem, by, expected_version: int) -> ChecklistItem:
+    """Record that the CCPOR Team checked a done item (who, when).
+
+    Only a done, not yet verified item can be verified; StaleEditError if the item
+    changed since the caller read it.
+    """
+    with transaction.atomic():
+        locked = ChecklistItem.objects.select_for_update().get(pk=item.pk)
+        if locked.version != expected_version:
+            raise StaleEditError(locked)
+        if locked.status != ChecklistItem.Status.DONE:
+            raise ValidationError(
+                {
+                    "status": "Only a done item can be verified; this one is "
+                    f"{locked.get_status_display().lower()}."
+                }
+            )
+        if locked.verified_at is not None:
+            raise ValidationError({"status": "This item is already verified."})
+        locked.verified_at = timezone.now()
+        locked.verified_by = by
+        locked.updated_by = by
+        locked.version += 1
+        locked._history_user = by
+        locked._change_reason = "verified by the CCPOR Team"
+        locked.save()
+    return locked
+
+
+def item_reopen(
+    *, item: ChecklistItem, by, expected_version: int, reason: str
+) -> ChecklistItem:
+    """Take a finished (done or N/A) item back to In progress, saying why.
+
+    Clears who finished it and any verification; the reason is kept in the item's
+    history and added to its comments so the court sees it.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the item is being reopened."})
+    if item.status not in ChecklistItem.FINISHED_STATUSES:
+        raise ValidationError({"status": "Only a done or N/A item can be reopened."})
+    with transaction.atomic():
+        reopened = item_set_status(
+            item=item,
+            status=ChecklistItem.Status.IN_PROGRESS,
+            by=by,
+            expected_version=expected_version,
+            change_reason=f"reopened: {reason}",
+        )
+        comment_add(item=reopened, body=f"Reopened: {reason}", by=by)
+    return reopened
+
+
+def items_bulk_set_status(
+    *,
+    items: list[ChecklistItem],
+    status: str,
+    by,
+    expected_versions: dict[int, int],
+    reason: str = "",
+    refusals: dict[int, str] | None = None,
+) -> tuple[list[ChecklistItem], list[tuple[ChecklistItem, str]]]:
+    """Set one status on several items; each follows every rule of `item_set_status`.
+
+    Items are changed one by one, each in its own transaction, so one refusal does
+    not undo the others. `refusals` names items refused before the call (e.g. not
+    the caller's to update); they are reported and left alone. Returns the changed
+    items and the refused ones with the reason for each.
+    """
+    refusals = refusals or {}
+    changed: list[ChecklistItem] = []
+    refused: list[tuple[ChecklistItem, str]] = []
+    for item in sorted(items, key=lambda i: i.order):
+        if item.pk in refusals:
+            refused.append((item, refusals[item.pk]))
+            continue
+        try:
+            changed.append(
+                item_set_status(
+                    item=item,
+                    status=status,
+                    by=by,
+                    expected_version=expected_versions.get(item.pk, item.version),
+                    reason=reason,
+                )
+            )
+        except StaleEditError as exc:
+            refused.append((item, str(exc)))
+        except ValidationError as exc:
+            refused.append((item, " ".join(exc.messages)))
+    return changed, refused

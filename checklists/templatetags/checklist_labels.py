@@ -1,0 +1,24 @@
+"""Wording of derived values, for templates: `{{ state.health|health_label }}`,
+`{{ entry|describe }}`."""
+
+from django import template
+
+from checklists.health import Health
+from checklists.presenters import describe_activity, describe_change
+from checklists.selectors import Activity
+
+register = template.Library()
+
+
+@register.filter
+def health_label(health: str) -> str:
+    """ "On track", "At risk", "Late", or "" for an onboarding without health."""
+    return Health.LABELS.get(health, "")
+
+
+@register.filter
+def describe(entry) -> str:
+    """An activity (court page) or a history entry (item page), in words."""
+    if isinstance(entry, Activity):
+        return describe_activity(entry)
+    return describe_change(entry.change)

@@ -1,0 +1,28 @@
+from django.apps import AppConfig
+
+
+class DashboardConfig(AppConfig):
+    """The CCPOR Team's cross-court pages: the dashboard, statewide view, overdue
+    items, CSV exports and the JSON API."""
+
+    name = "dashboard"
+    verbose_name = "CCPOR Team dashboard"
+
+    def ready(self) -> None:
+        # Any change to what the portfolio pages show invalidates their cache
+        # (dashboard/cache.py). A signal, not a service call, so that admin edits
+        # and every service are covered without each remembering to.
+        from django.db.models.signals import post_delete, post_save
+
+        from checklists.models import ChecklistItem, Onboarding
+        from courts.models import Court
+
+        from .cache import portfolio_changed
+
+        for model in (Court, Onboarding, ChecklistItem):
+            post_save.connect(
+                portfolio_changed, sender=model, dispatch_uid=f"pc-{model}"
+            )
+            post_delete.connect(
+                portfolio_changed, sender=model, dispatch_uid=f"pcd-{model}"
+            )

@@ -1,0 +1,206 @@
+"""The portfolio's filters and sort, all carried in the URL so a view can be shared.
+
+Filters work on the annotations of `dashboard.selectors.portfolio_courts`, so they run
+in the database before pagination.
+"""
+
+import datetime
+
+import django_filters
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Field, Layout, Row
+from django import forms
+from django.db.models import F, Q, QuerySet
+from django_filters.constants import EMPTY_VALUES
+
+from checklists.health import Health
+from checklists.models import Phase
+from checklists.selectors import phases
+from courts.models import DISTRICT_LABELS, Court
+
+from .selectors import (
+    BLOCKING_ACTORS,
+    GO_LIVE_WINDOWS,
+    PortfolioStatus,
+    go_live_window_q,
+    health_q,
+    portfolio_courts,
+)
+
+# Sort parameter -> (column heading, annotations it sorts by). Empty values sort last
+# in both directions; ties are broken by court name.
+SORT_COLUMNS = {
+    "court": ("Court", ["name"]),
+    # District 1-6 first, tribal courts (no district) last; `type` groups by type.
+    "district": ("District", ["district", "court_type"]),
+    "type": ("Type", ["court_type", "district"]),
+    "status": ("Status", ["status_rank"]),
+    "phase": ("Phase", ["phase_order"]),
+    "progress": ("Progress", ["progress_ratio"]),
+    "go_live": ("Go-Live", ["go_live"]),
+    "days": ("Days to go", ["go_live"]),
+    "next_mark": ("Next mark", ["next_mark_date"]),
+    "overdue": ("Overdue", ["overdue"]),
+    "blocked": ("Blocked", ["blocked"]),
+    "health": ("Health", ["health_rank"]),
+    **{
+        f"open_{a.value}": (f"Open: {a.label}", [f"open_{a.value}"])
+        for a in BLOCKING_ACTORS
+    },
+}
+DEFAULT_SORT = "court"
+
+
+class SortFilter(django_filters.OrderingFilter):
+    """Sort by any column of the table: `?sort=-overdue` (comma-separated for more
+    than one key). Without a valid sort, by court name."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["fields"] = {key: key for key in SORT_COLUMNS}
+        kwargs["field_labels"] = {k: label for k, (label, _) in SORT_COLUMNS.items()}
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs: QuerySet, value) -> QuerySet:
+        params = [p for p in (value or []) if p not in EMPTY_VALUES] or [DEFAULT_SORT]
+        ordering = []
+        for param in params:
+            descending = param.startswith("-")
+            for field in SORT_COLUMNS[param.lstrip("-")][1]:
+                expression = F(field)
+                ordering.append(
+                    expression.desc(nulls_last=True)
+                    if descending
+                    else expression.asc(nulls_last=True)
+                )
+        return qs.order_by(*ordering, "name", "pk")
+
+
+class PortfolioFilterForm(forms.Form):
+    """The filters as one compact row, rendered by crispy-forms (the template says
+    `{% crispy filter.form %}` inside its own <form>, which carries the buttons)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.input_type = "search"
+        self.fields["q"].widget.attrs["placeholder"] = "Name or county"
+        dates = self.fields["go_live"].widget.widgets
+        dates[0].attrs["aria-label"] = "Go-Live on or after"
+        dates[1].attrs["aria-label"] = "Go-Live on or before"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        # Errors are listed above the form, in words that name the filter.
+        self.helper.form_show_errors = False
+        narrow = "col-6 col-md-3 col-xl-2"
+        self.helper.layout = Layout(
+            Row(
+                *[
+                    Column(Field(name), css_class=narrow)
+                    for name in self.fields
+                    if name not in ("go_live", "sort")
+                ],
+                Column(
+                    Field("go_live", wrapper_class="date-range"),
+                    css_class="col-12 col-md-6 col-xl-4",
+                ),
+                css_class="g-2 align-items-end",
+            )
+        )
+
+
+class PortfolioFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Court name", method="filter_name")
+    status = django_filters.ChoiceFilter(
+        label="Status",
+        choices=list(PortfolioStatus.LABELS.items()),
+        method="filter_status",
+        empty_label="Any status",
+    )
+    phase = django_filters.ChoiceFilter(
+        label="Phase", method="filter_phase", empty_label="Any phase"
+    )
+    health = django_filters.ChoiceFilter(
+        label="Health",
+        choices=list(Health.LABELS.items()),
+        method="filter_health",
+        empty_label="Any health",
+    )
+    district = django_filters.ChoiceFilter(
+        label="District",
+        choices=[(str(n), label) for n, label in DISTRICT_LABELS.items()],
+        empty_label="Any district",
+    )
+    court_type = django_filters.ChoiceFilter(
+        label="Type", choices=Court.CourtType.choices, empty_label="Any type"
+    )
+    window = django_filters.ChoiceFilter(
+        label="Go-Live window",
+        choices=[(key, label) for key, (label, _, _) in GO_LIVE_WINDOWS.items()],
+        method="filter_window",
+        empty_label="Any time",
+    )
+    go_live = django_filters.DateFromToRangeFilter(
+        label="Go-Live between",
+        field_name="go_live",
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+    )
+    sort = SortFilter(label="Sort by")
+
+    class Meta:
+        model = Court
+        fields: list[str] = []
+        form = PortfolioFilterForm
+
+    def __init__(
+        self,
+        data=None,
+        queryset=None,
+        *,
+        today: datetime.date,
+        phases: list[Phase],
+        **kwargs,
+    ):
+        super().__init__(data, queryset, **kwargs)
+        self.today = today
+        self.phases = {phase.slug: phase for phase in phases}
+        self.filters["phase"].extra["choices"] = [(p.slug, p.name) for p in phases]
+
+    def filter_name(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        return qs.filter(Q(name__icontains=value) | Q(county__icontains=value))
+
+    def filter_status(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return qs.filter(PortfolioStatus.q(value))
+
+    def filter_phase(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return qs.filter(phase_order=self.phases[value].order)
+
+    def filter_health(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return qs.filter(health_q(value))
+
+    def filter_window(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return qs.filter(go_live_window_q(value, today=self.today))
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        queryset = super().filter_queryset(queryset)
+        if "sort" not in self.form.cleaned_data:
+            # An unknown sort is reported on the form; the rows keep the default.
+            queryset = self.filters["sort"].filter(queryset, None)
+        return queryset
+
+    @property
+    def sort_params(self) -> list[str]:
+        """The sort in force, as URL parameters (`["-overdue"]`)."""
+        return list(self.form.cleaned_data.get("sort") or [DEFAULT_SORT])
+
+
+def portfolio_filterset(
+    data, *, today: datetime.date
+) -> tuple[PortfolioFilter, dict[int, Phase]]:
+    """The portfolio filtered and sorted as `data` (the query string) says, and the
+    phases by order (for the rows' phase column)."""
+    all_phases = phases()
+    filterset = PortfolioFilter(
+        data, queryset=portfolio_courts(today=today), today=today, phases=all_phases
+    )
+    return filterset, {phase.order: phase for phase in all_phases}

@@ -1,0 +1,44 @@
+"""Forms of the dashboard's pages (the portfolio's filters are in filters.py)."""
+
+from crispy_forms.bootstrap import StrictButton
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Field, Layout
+from django import forms
+
+from checklists.models import Actor
+
+from .selectors import BLOCKING_ACTORS, OVERDUE_GROUPINGS
+
+
+class OverdueFilterForm(forms.Form):
+    """How the overdue list is grouped (links) and whose items it shows (a select)."""
+
+    group = forms.ChoiceField(
+        choices=[(g, g) for g in OVERDUE_GROUPINGS],
+        required=False,
+        widget=forms.HiddenInput,
+    )
+    actor = forms.ChoiceField(
+        label="Actor",
+        choices=[("", "Every actor"), *[(a.value, a.label) for a in BLOCKING_ACTORS]],
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.form_class = "d-flex gap-2 align-items-end"
+        self.helper.layout = Layout(
+            "group",
+            Field("actor", wrapper_class="mb-0"),
+            StrictButton("Show", type="submit", css_class="btn-primary btn-sm"),
+        )
+
+    def choice(self) -> tuple[str, Actor | None]:
+        """The grouping ("actor" by default) and the actor, ignoring nonsense."""
+        self.is_valid()  # cleaned_data keeps the fields that were understood
+        data = self.cleaned_data
+        group = data.get("group") or "actor"
+        actor = data.get("actor") or None
+        return group, Actor(actor) if actor else None

@@ -1,0 +1,329 @@
+"""Reads for the CCPOR Team's portfolio: the dashboard, the statewide view, the
+overdue list and the exports."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    FilteredRelation,
+    FloatField,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce
+
+from checklists.health import HEALTH_RANK, health_rank_sql
+from checklists.marks import next_mark_date_sql
+from checklists.models import (
+    ACTOR_ORDER,
+    Actor,
+    ChecklistItem,
+    Onboarding,
+    open_q,
+    overdue_q,
+)
+from courts.models import Court
+
+# --- The CCPOR Team portfolio (dashboard, statewide view, exports) -----------------
+#
+# Everything the dashboard filters or sorts on is computed in SQL, per court, from the
+# court's *current* onboarding (the open one, else the latest; as
+# `checklists.selectors.courts_with_current_onboarding` picks it), so that filtering,
+# sorting and pagination happen in the database and a page costs the same few queries
+# at 58 courts or at 5,000. The derived values repeat
+# `checklists.selectors.onboardings_with_status` in SQL (health and the next mark:
+# their SQL twins in checklists/health.py and checklists/marks.py); the tests check
+# both give the same answers on the same data.
+
+
+class PortfolioStatus:
+    """Where a court stands in the programme, for the summary, filters and tiles."""
+
+    NOT_STARTED = "not_started"  # no onboarding yet, or only a cancelled one
+    ONBOARDING = "onboarding"  # an active onboarding
+    LIVE = "live"  # live, or live and closed out
+    LABELS = {NOT_STARTED: "Not started", ONBOARDING: "Onboarding", LIVE: "Live"}
+    ONBOARDING_STATUSES = {
+        NOT_STARTED: (None, Onboarding.Status.CANCELLED),
+        ONBOARDING: (Onboarding.Status.ACTIVE,),
+        LIVE: (Onboarding.Status.LIVE, Onboarding.Status.CLOSED),
+    }
+
+    @classmethod
+    def q(cls, status: str) -> Q:
+        """Courts in this programme status (on a queryset with `ob_status`)."""
+        statuses = cls.ONBOARDING_STATUSES[status]
+        q = Q(ob_status__in=[s for s in statuses if s is not None])
+        if None in statuses:
+            q |= Q(ob_status__isnull=True)
+        return q
+
+    @classmethod
+    def of(cls, ob_status: str | None) -> str:
+        for status, statuses in cls.ONBOARDING_STATUSES.items():
+            if ob_status in statuses:
+                return status
+        return cls.NOT_STARTED
+
+
+# "Who is blocking": the dashboard shows open items by actor, in the usual order.
+BLOCKING_ACTORS = ACTOR_ORDER
+
+# Sorting by status: onboarding first, then live, closed out, cancelled, not started.
+STATUS_RANK = {
+    Onboarding.Status.ACTIVE: 1,
+    Onboarding.Status.LIVE: 2,
+    Onboarding.Status.CLOSED: 3,
+    Onboarding.Status.CANCELLED: 4,
+}
+
+
+def _items(**filters) -> QuerySet[ChecklistItem]:
+    """Items of the row's current onboarding (the `cur` join), narrowed by filters."""
+    return ChecklistItem.objects.filter(onboarding_id=OuterRef("cur__id"), **filters)
+
+
+def _per_onboarding(aggregate):
+    """One aggregate over the items of the row's current onboarding. The items are
+    found by the onboarding index alone; conditions belong in the aggregate's
+    FILTER, so the planner cannot pick the status/due-date index and read every
+    court's items once per court."""
+    return Subquery(
+        _items().order_by().values("onboarding_id").annotate(v=aggregate).values("v")
+    )
+
+
+def _count(condition: Q | None = None):
+    return Coalesce(
+        _per_onboarding(Count("id", filter=condition or None)),
+        0,
+        output_field=IntegerField(),
+    )
+
+
+def portfolio_base() -> QuerySet[Court]:
+    """Active courts joined to their open onboarding as `cur` (at most one, by the
+    `one_open_onboarding_per_court` constraint), with `ob_status` and `go_live`.
+
+    A court without an open onboarding has `ob_status` "closed" if one of its
+    onboardings was closed out (it went live), else "cancelled" if one was
+    cancelled, else None (never started); its `go_live` is None. The closed and
+    cancelled court lists are read once per query (hashed), not once per court.
+    """
+    closed = Onboarding.objects.filter(status=Onboarding.Status.CLOSED)
+    cancelled = Onboarding.objects.filter(status=Onboarding.Status.CANCELLED)
+    return (
+        Court.objects.filter(is_active=True)
+        .annotate(
+            cur=FilteredRelation(
+                "onboardings",
+                condition=Q(onboardings__status__in=Onboarding.OPEN_STATUSES),
+            )
+        )
+        .annotate(
+            ob_id=F("cur__id"),
+            ob_status=Case(
+                When(cur__id__isnull=False, then=F("cur__status")),
+                When(
+                    pk__in=closed.values("court_id"),
+                    then=Value(Onboarding.Status.CLOSED),
+                ),
+                When(
+                    pk__in=cancelled.values("court_id"),
+                    then=Value(Onboarding.Status.CANCELLED),
+                ),
+                default=None,
+                output_field=CharField(),
+            ),
+            go_live=F("cur__go_live_date"),
+        )
+    )
+
+
+def with_health(qs: QuerySet[Court], *, today: datetime.date) -> QuerySet[Court]:
+    """Annotate `health_rank` (see `checklists.health.health_rank_sql`) of each
+    court's open onboarding; None for one that is not active or not started."""
+    return qs.annotate(
+        health_rank=health_rank_sql(
+            today=today, onboarding_id="cur__id", status="ob_status", go_live="go_live"
+        )
+    )
+
+
+def health_q(health: str) -> Q:
+    """Courts of this health, on a queryset annotated by `with_health`."""
+    return Q(health_rank=HEALTH_RANK[health])
+
+
+def portfolio_courts(*, today: datetime.date) -> QuerySet[Court]:
+    """Every active court with what the portfolio table shows, filters and sorts on:
+    `ob_status`, `status_rank`, `go_live`, `total`, `finished`, `progress_ratio`,
+    `phase_order`, `overdue`, `blocked`, `health_rank`,
+    `next_mark_date` and open items by actor (`open_court`, `open_so`,
+    `open_ccpor`, `open_doj`). One query, however many courts.
+
+    Counts include CCPOR-internal items: the portfolio is for CCPOR staff.
+    """
+    qs = with_health(portfolio_base(), today=today).annotate(
+        overdue=_count(overdue_q(today)),
+        blocked=_count(Q(status=ChecklistItem.Status.BLOCKED)),
+        total=_count(),
+        finished=_count(Q(status__in=ChecklistItem.FINISHED_STATUSES)),
+        # The current phase is the first phase (in phase order) with an open item.
+        phase_order=_per_onboarding(Min("phase__order", filter=open_q())),
+        next_mark_date=next_mark_date_sql(
+            today=today, go_live="go_live", when=Q(ob_status=Onboarding.Status.ACTIVE)
+        ),
+        status_rank=Case(
+            *[When(ob_status=s, then=Value(r)) for s, r in STATUS_RANK.items()],
+            default=Value(len(STATUS_RANK) + 1),
+            output_field=IntegerField(),
+        ),
+        **{
+            f"open_{actor}": _count(open_q() & Q(actor=actor))
+            for actor in BLOCKING_ACTORS
+        },
+    )
+    return qs.annotate(
+        progress_ratio=Case(
+            When(total=0, then=Value(0.0)),
+            default=Cast(F("finished"), FloatField()) / Cast(F("total"), FloatField()),
+            output_field=FloatField(),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class PortfolioSummary:
+    total: int
+    live: int
+    onboarding: int
+    not_started: int
+    go_lives_soon: int
+    overdue_by_actor: dict[str, int]
+
+    @property
+    def overdue_total(self) -> int:
+        return sum(self.overdue_by_actor.values())
+
+
+def _open_overdue_items(*, today: datetime.date) -> QuerySet[ChecklistItem]:
+    """Open items, due before today, of the open onboardings of active courts."""
+    return ChecklistItem.objects.overdue(today).filter(
+        onboarding__status__in=Onboarding.OPEN_STATUSES,
+        onboarding__court__is_active=True,
+    )
+
+
+def portfolio_summary(*, today: datetime.date) -> PortfolioSummary:
+    """The programme in numbers: courts live / onboarding / not started out of all
+    active courts, Go-Lives in the next 90 days (today included),
+    and overdue items by actor. Two queries."""
+    counts = portfolio_base().aggregate(
+        total=Count("id"),
+        **{
+            status: Count("id", filter=PortfolioStatus.q(status))
+            for status in PortfolioStatus.LABELS
+        },
+        go_lives_soon=Count("id", filter=go_live_window_q(SOON, today=today)),
+    )
+    overdue = dict(
+        _open_overdue_items(today=today)
+        .order_by()
+        .values_list("actor")
+        .annotate(n=Count("id"))
+    )
+    return PortfolioSummary(
+        total=counts["total"],
+        live=counts[PortfolioStatus.LIVE],
+        onboarding=counts[PortfolioStatus.ONBOARDING],
+        not_started=counts[PortfolioStatus.NOT_STARTED],
+        go_lives_soon=counts["go_lives_soon"],
+        overdue_by_actor={actor: overdue.get(actor, 0) for actor in BLOCKING_ACTORS},
+    )
+
+
+# Go-Live windows of the dashboard filter: (label, days from, days to), both
+# inclusive, None = open-ended. Only open onboardings (active or live) have an
+# upcoming or past Go-Live to speak of.
+GO_LIVE_WINDOWS = {
+    "passed": ("Go-Live passed", None, -1),
+    "next_30": ("In the next 30 days", 0, 30),
+    "next_60": ("In the next 60 days", 0, 60),
+    "next_90": ("In the next 90 days", 0, 90),
+    "later": ("More than 90 days away", 91, None),
+}
+SOON = "next_90"  # the summary's "Go-Lives in the next 90 days"
+
+
+def go_live_window_q(window: str, *, today: datetime.date) -> Q:
+    """Courts whose open onboarding goes live in this window (see GO_LIVE_WINDOWS)."""
+    _, start, end = GO_LIVE_WINDOWS[window]
+    q = Q(ob_status__in=Onboarding.OPEN_STATUSES)
+    if start is not None:
+        q &= Q(go_live__gte=today + datetime.timedelta(days=start))
+    if end is not None:
+        q &= Q(go_live__lte=today + datetime.timedelta(days=end))
+    return q
+
+
+def statewide_courts(*, today: datetime.date) -> QuerySet[Court]:
+    """Every active court with `ob_status`, `go_live` and `health_rank`, by district
+    (tribal courts, which have none, last) then name. One query."""
+    return with_health(portfolio_base(), today=today).order_by(
+        F("district").asc(nulls_last=True), "court_type", "name"
+    )
+
+
+OVERDUE_GROUPINGS = {
+    "actor": ("actor", "due_date", "onboarding__court__name", "order"),
+    "court": ("onboarding__court__name", "due_date", "order"),
+}
+
+
+def overdue_items_across_courts(
+    *, today: datetime.date, group: str = "actor", actor: str | None = None
+) -> QuerySet[ChecklistItem]:
+    """Every overdue item of every open onboarding, with its court and phase, in
+    the order of the chosen grouping ("actor" or "court"); optionally one actor's."""
+    items = _open_overdue_items(today=today).select_related(
+        "onboarding__court", "phase"
+    )
+    if actor:
+        items = items.filter(actor=actor)
+    return items.order_by(*OVERDUE_GROUPINGS[group])
+
+
+def open_items_by_actor(
+    onboarding_ids: list[int], *, today: datetime.date
+) -> dict[int, dict[str, dict[str, int]]]:
+    """{onboarding id: {"open": {actor: n}, "overdue": {actor: n}}}; one query."""
+    rows = (
+        ChecklistItem.objects.open()
+        .filter(onboarding__in=onboarding_ids)
+        .values("onboarding_id", "actor")
+        .annotate(open=Count("id"), overdue=Count("id", filter=overdue_q(today)))
+        .order_by()
+    )
+    result: dict[int, dict[str, dict[str, int]]] = defaultdict(
+        lambda: {
+            "open": dict.fromkeys(Actor.values, 0),
+            "overdue": dict.fromkeys(Actor.values, 0),
+        }
+    )
+    for row in rows:
+        counts = result[row["onboarding_id"]]
+        counts["open"][row["actor"]] = row["open"]
+        counts["overdue"][row["actor"]] = row["overdue"]
+    return result

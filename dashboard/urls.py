@@ -1,0 +1,25 @@
+"""The CCPOR Team's cross-court pages and the read-only JSON API."""
+
+from django.urls import path
+
+from .views import api, exports, portfolio
+
+app_name = "dashboard"
+
+urlpatterns = [
+    path("dashboard/", portfolio.index, name="index"),
+    path("dashboard/statewide/", portfolio.statewide, name="statewide"),
+    path("dashboard/overdue/", portfolio.overdue, name="overdue"),
+    path(
+        "dashboard/export/portfolio.csv",
+        exports.export_portfolio,
+        name="export_portfolio",
+    ),
+    path("dashboard/export/items.csv", exports.export_items, name="export_items"),
+    path("api/onboardings/", api.onboarding_list, name="api_onboarding_list"),
+    path(
+        "api/onboardings/<slug:slug>/",
+        api.onboarding_detail,
+        name="api_onboarding_detail",
+    ),
+]

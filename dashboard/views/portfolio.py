@@ -1,0 +1,172 @@
+"""The CCPOR Team dashboard: summary, portfolio, statewide tiles, overdue items.
+
+CCPOR staff and admins only (`courts.access.ccpor_staff_required`); a court or SO
+member is sent to their own court's page, anonymous visitors to sign in.
+"""
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+from ccpor_onboard.lib.dates import today_in_california
+from checklists.health import LATE_AFTER_DAYS, Health
+from courts.access import ccpor_staff_required
+from courts.models import DISTRICT_LABELS
+
+from ..cache import cached_portfolio_page
+from ..filters import SORT_COLUMNS, portfolio_filterset
+from ..forms import OverdueFilterForm
+from ..presenters import portfolio_rows
+from ..selectors import (
+    BLOCKING_ACTORS,
+    GO_LIVE_WINDOWS,
+    SOON,
+    PortfolioStatus,
+    overdue_items_across_courts,
+    portfolio_summary,
+    statewide_courts,
+)
+
+PAGE_SIZE = 50
+OVERDUE_PAGE_SIZE = 100
+# Columns where the biggest number is the interesting one sort descending first.
+DESCENDING_FIRST = {"overdue", "blocked", *(f"open_{a}" for a in BLOCKING_ACTORS)}
+
+
+def _page(request, items, size: int):
+    """The requested page (the last for a number past the end, the first for
+    nonsense) and the page numbers to offer, elided around the current one."""
+    page = Paginator(items, size).get_page(request.GET.get("page"))
+    page_range = page.paginator.get_elided_page_range(page.number, on_ends=1)
+    return page, list(page_range)
+
+
+def _sort_columns(sort_params: list[str]) -> dict[str, dict]:
+    """Per column: the sort link to follow and its aria-sort state."""
+    current = sort_params[0]
+    key, descending = current.lstrip("-"), current.startswith("-")
+    columns = {}
+    for column, (label, _) in SORT_COLUMNS.items():
+        if column == key:
+            state = "descending" if descending else "ascending"
+            follow = column if descending else f"-{column}"
+        else:
+            state = None
+            follow = f"-{column}" if column in DESCENDING_FIRST else column
+        columns[column] = {"label": label, "aria_sort": state, "param": follow}
+    return columns
+
+
+@ccpor_staff_required
+def index(request):
+    on_day = today_in_california()
+    body = cached_portfolio_page(
+        "dashboard",
+        on_day,
+        request.GET.urlencode(),
+        render=lambda: render_to_string(
+            "dashboard/_index_body.html", _index_context(request, on_day), request
+        ),
+    )
+    return render(request, "dashboard/index.html", {"body": mark_safe(body)})  # noqa: S308 - our own rendered template
+
+
+def _index_context(request, on_day) -> dict:
+    filterset, phases_by_order = portfolio_filterset(request.GET, today=on_day)
+    page, page_range = _page(request, filterset.qs, PAGE_SIZE)
+    summary = portfolio_summary(today=on_day)
+    sort_params = filterset.sort_params
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "summary": summary,
+        "overdue_by_actor": [
+            (actor.value, actor.label, summary.overdue_by_actor[actor])
+            for actor in BLOCKING_ACTORS
+        ],
+        "page_range": page_range,
+        "late_after": LATE_AFTER_DAYS,
+        "filter": filterset,
+        "page": page,
+        "rows": portfolio_rows(
+            page.object_list, today=on_day, phases_by_order=phases_by_order
+        ),
+        "columns": _sort_columns(sort_params),
+        "sort_label": _sort_label(sort_params[0]),
+        "filtered": any(v for k, v in request.GET.items() if k not in ("page", "sort")),
+        "export_query": query.urlencode(),
+        "soon": SOON,
+        "soon_label": GO_LIVE_WINDOWS[SOON][0],
+        "today": on_day,
+    }
+
+
+def _sort_label(param: str) -> str:
+    label = SORT_COLUMNS[param.lstrip("-")][0]
+    return f"{label}, {'descending' if param.startswith('-') else 'ascending'}"
+
+
+# Tile colours (Bootstrap) by status; every tile also says its status in words.
+TILE_STYLES = {
+    Health.LATE: ("Onboarding, late", "text-bg-danger"),
+    Health.AT_RISK: ("Onboarding, at risk", "text-bg-warning"),
+    Health.ON_TRACK: ("Onboarding, on track", "text-bg-primary"),
+    PortfolioStatus.LIVE: ("Live", "text-bg-success"),
+    PortfolioStatus.NOT_STARTED: ("Not started", "text-bg-light border"),
+}
+
+
+@ccpor_staff_required
+def statewide(request):
+    on_day = today_in_california()
+    body = cached_portfolio_page(
+        "statewide",
+        on_day,
+        render=lambda: render_to_string(
+            "dashboard/_statewide_body.html", _statewide_context(on_day), request
+        ),
+    )
+    return render(request, "dashboard/statewide.html", {"body": mark_safe(body)})  # noqa: S308 - our own rendered template
+
+
+def _statewide_context(on_day) -> dict:
+    rows = portfolio_rows(
+        statewide_courts(today=on_day), today=on_day, phases_by_order={}
+    )
+    groups: dict[str, list] = {}
+    counts = dict.fromkeys(TILE_STYLES, 0)
+    for row in rows:
+        label, css = TILE_STYLES[row.tile_status]
+        row_tile = {"row": row, "label": label, "css": css}
+        heading = DISTRICT_LABELS.get(row.court.district, "Tribal courts")
+        groups.setdefault(heading, []).append(row_tile)
+        counts[row.tile_status] += 1
+    legend = [
+        {"label": label, "css": css, "count": counts[key]}
+        for key, (label, css) in TILE_STYLES.items()
+    ]
+    return {"groups": groups, "legend": legend, "total": len(rows)}
+
+
+@ccpor_staff_required
+def overdue(request):
+    on_day = today_in_california()
+    form = OverdueFilterForm(request.GET)
+    group, actor = form.choice()
+    items = overdue_items_across_courts(today=on_day, group=group, actor=actor)
+    page, page_range = _page(request, items, OVERDUE_PAGE_SIZE)
+    for item in page.object_list:
+        item.days_overdue = (on_day - item.due_date).days
+    return render(
+        request,
+        "dashboard/overdue.html",
+        {
+            "page": page,
+            "page_range": page_range,
+            "group": group,
+            "actor": actor,
+            "form": form,
+            "today": on_day,
+        },
+    )

@@ -1,0 +1,103 @@
+"""iCalendar feeds of Go-Live dates and the 60/30-day marks, at a per-user secret URL.
+
+Calendar programs (Outlook, Google Calendar, Apple Calendar) poll a feed without a
+session, so the URL carries the person's `calendar_token`: the token says who is asking,
+and courts.access still decides what that person may see. An unknown token, a revoked
+(reset) one or an inactive account answers 404, as does a court the person may not see.
+
+Every mark is an all-day event whose UID depends only on the onboarding and the mark,
+so when a Go-Live date moves, subscribed calendars move the event instead of adding one.
+Cancelled onboardings are left out: their dates will not happen.
+"""
+
+import datetime
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.urls import reverse
+from icalendar import Calendar, Event
+
+from checklists.marks import marks_for
+from checklists.models import Onboarding
+from courts.models import Court
+
+PRODID = "-//Judicial Council of California//CCPOR Onboard//EN"
+# How often calendar programs should fetch the feed again (RFC 7986 REFRESH-INTERVAL).
+REFRESH = datetime.timedelta(hours=1)
+
+
+# --- URLs -----------------------------------------------------------------------
+def feed_url(user, court: Court | None = None) -> str:
+    """The absolute secret URL of a user's feed: all their courts, or one court."""
+    if court is None:
+        path = reverse("portal:feed_all", kwargs={"token": user.calendar_token})
+    else:
+        path = reverse(
+            "portal:feed_court",
+            kwargs={"token": user.calendar_token, "slug": court.slug},
+        )
+    return settings.SITE_URL + path
+
+
+def webcal_url(url: str) -> str:
+    """The same URL with the webcal scheme, which opens a calendar program."""
+    return "webcal://" + url.split("://", 1)[1]
+
+
+# --- The calendar ---------------------------------------------------------------
+def _uid(onboarding: Onboarding, mark: str) -> str:
+    host = urlsplit(settings.SITE_URL).hostname or "ccpor-onboard"
+    return f"ccpor-onboarding-{onboarding.pk}-{mark.lower()}@{host}"
+
+
+def _event(
+    onboarding: Onboarding, mark: str, date: datetime.date, days_before: int
+) -> Event:
+    court = onboarding.court
+    name = court.everyday_name
+    go_live = f"{onboarding.go_live_date:%B} {onboarding.go_live_date.day}, "
+    go_live += f"{onboarding.go_live_date:%Y}"
+    court_url = settings.SITE_URL + court.get_absolute_url()
+    if mark == "Go-Live":
+        summary = f"{name}: CCPOR Go-Live"
+        about = f"{court.name} goes live on CCPOR."
+    else:
+        summary = f"{name}: {mark} mark before CCPOR Go-Live"
+        about = f"{days_before} days before {court.name}'s CCPOR Go-Live on {go_live}."
+    if onboarding.status != Onboarding.Status.ACTIVE:
+        about += f" The onboarding is {onboarding.get_status_display().lower()}."
+    event = Event()
+    event.add("uid", _uid(onboarding, mark))
+    event.add("summary", summary)
+    event.add("description", f"{about}\n{court_url}")
+    event.add("url", court_url)
+    event.add("dtstart", date)
+    event.add("dtend", date + datetime.timedelta(days=1))
+    # The time the event's data last changed, so the output is the same on every
+    # fetch until something changes (calendar programs compare it).
+    event.add("dtstamp", onboarding.updated_at)
+    event.add("last-modified", onboarding.updated_at)
+    event.add("sequence", onboarding.reschedules)
+    event.add("transp", "TRANSPARENT")
+    event.add("categories", ["CCPOR", mark])
+    return event
+
+
+def build_calendar(onboardings, *, name: str) -> Calendar:
+    """A VCALENDAR of three all-day events (60-day, 30-day, Go-Live) per onboarding."""
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", name)
+    cal.add("name", name)
+    cal.add("x-wr-caldesc", "CCPOR Go-Live dates and the 60- and 30-day marks.")
+    cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", "PT1H")
+    for onboarding in onboardings:
+        for mark in marks_for(onboarding.go_live_date):
+            cal.add_component(
+                _event(onboarding, mark.name, mark.date, mark.days_before)
+            )
+    return cal

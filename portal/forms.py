@@ -1,0 +1,61 @@
+"""Forms of the court portal's pages."""
+
+from crispy_forms.bootstrap import StrictButton
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Field, Layout
+from django import forms
+
+from checklists.forms import DateInput
+
+
+class CourtItemFilterForm(forms.Form):
+    """The court page's checklist filters, in one line (crispy-forms renders it)."""
+
+    mine = forms.BooleanField(label="My organisation's items", required=False)
+    open = forms.BooleanField(label="Open only", required=False)
+    overdue = forms.BooleanField(label="Overdue only", required=False)
+
+    def __init__(self, *args, my_actor=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if my_actor:
+            self.fields["mine"].label += f" ({my_actor.label})"
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.form_class = (
+            "filters d-flex flex-wrap align-items-center gap-3 mb-3"
+        )
+        self.helper.attrs = {"aria-label": "Filter the checklist"}
+        self.helper.layout = Layout(
+            *[Field(name, wrapper_class="mb-0") for name in self.fields],
+            StrictButton(
+                "Apply filters", type="submit", css_class="btn-sm btn-secondary"
+            ),
+            HTML(
+                '{% if filtered %}<a href="{{ court.get_absolute_url }}" '
+                'class="btn btn-sm btn-link">Show all items</a>{% endif %}'
+                '<span class="text-body-secondary small" role="status">'
+                "{{ items|length }} item{{ items|length|pluralize }} shown</span>"
+            ),
+        )
+
+
+class RescheduleForm(forms.Form):
+    go_live_date = forms.DateField(label="New Go-Live date", widget=DateInput)
+    reason = forms.CharField(
+        label="Reason for the move",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept in the change log and shown to the court.",
+    )
+
+
+class ProcessingModelForm(forms.Form):
+    court_enters_carpos = forms.BooleanField(
+        label="The court enters order data into CARPOS",
+        required=False,
+        help_text="Adds the DOJ registration, approval and CLETS certification items.",
+    )
+    so_participates = forms.BooleanField(
+        label="The sheriff's office participates",
+        required=False,
+        help_text="Adds the SO secure-channel item.",
+    )

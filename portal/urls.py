@@ -1,0 +1,30 @@
+"""The court portal's pages. Item pages are checklists' own (checklists/urls.py),
+mounted under each court's URL."""
+
+from django.urls import path
+
+from .views import courts, feeds, onboarding, report
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", courts.home, name="home"),
+    path("courts/", courts.landing, name="landing"),
+    path("courts/<slug:slug>/", courts.court_detail, name="court"),
+    path("courts/<slug:slug>/report/", report.court_report, name="report"),
+    path("courts/<slug:slug>/reschedule/", onboarding.reschedule, name="reschedule"),
+    path(
+        "courts/<slug:slug>/processing-model/",
+        onboarding.processing_model,
+        name="processing_model",
+    ),
+    path("calendar/", feeds.subscriptions, name="feeds"),
+    path("calendar/reset/", feeds.reset_calendar_token, name="feed_reset"),
+    path("calendar/reset-api-token/", feeds.reset_api_token, name="api_token_reset"),
+    path("calendar/<str:token>/all.ics", feeds.all_courts_feed, name="feed_all"),
+    path(
+        "calendar/<str:token>/courts/<slug:slug>.ics",
+        feeds.court_feed,
+        name="feed_court",
+    ),
+]

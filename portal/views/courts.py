@@ -1,0 +1,91 @@
+"""Where a member lands after signing in, the list of courts, and the court page."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from ccpor_onboard.lib.dates import today_in_california
+from checklists import access as item_access
+from checklists.forms import BulkStatusForm
+from checklists.health import LATE_AFTER_DAYS
+from checklists.selectors import (
+    activity_feed,
+    checklist_sections,
+    court_current_onboarding,
+    court_page_items,
+    courts_with_current_onboarding,
+    onboardings_with_status,
+)
+from courts.access import court_view, courts_for_user, is_ccpor_staff
+from reminders.selectors import (
+    reminder_log_for_onboarding,
+    reminders_awaiting_sweep,
+)
+
+from ..forms import CourtItemFilterForm
+
+
+@login_required
+@require_GET
+def home(request):
+    courts = courts_with_current_onboarding(request.user, today=today_in_california())
+    return render(request, "portal/home.html", {"courts": courts})
+
+
+@login_required
+@require_GET
+def landing(request):
+    """Where sign-in leads: CCPOR staff to their dashboard, a member of one court to
+    that court's page, a member of several (or none) to a list to pick from."""
+    if is_ccpor_staff(request.user):
+        return redirect("dashboard:index")
+    courts = list(courts_for_user(request.user).order_by("name"))
+    if len(courts) == 1:
+        return redirect(courts[0])
+    return render(request, "portal/landing.html", {"courts": courts})
+
+
+@court_view("GET")
+def court_detail(request, court):
+    user, day = request.user, today_in_california()
+    onboarding = court_current_onboarding(court)
+    context = {"court": court, "onboarding": onboarding, "today": day}
+    if onboarding is not None:
+        onboarding.court = court
+        onboardings_with_status(
+            [onboarding], today=day, include_internal=is_ccpor_staff(user)
+        )
+        my_actor = item_access.actor_for_user(user, court.pk)
+        filters = CourtItemFilterForm(request.GET, my_actor=my_actor)
+        chosen = filters.cleaned_data if filters.is_valid() else {}
+        items = court_page_items(
+            user,
+            onboarding,
+            today=day,
+            mine=chosen.get("mine", False),
+            open_only=chosen.get("open", False),
+            overdue_only=chosen.get("overdue", False),
+        )
+        filtered = any(chosen.values())
+        context.update(
+            filters=filters,
+            filtered=filtered,
+            items=items,
+            # The timeline always shows every item the person may see.
+            timeline_items=(
+                court_page_items(user, onboarding, today=day) if filtered else items
+            ),
+            reminder_log=(log := list(reminder_log_for_onboarding(onboarding))),
+            reminders_pending=reminders_awaiting_sweep(onboarding, log, today=day),
+            sections=checklist_sections(onboarding, items, today=day),
+            feed=activity_feed(user, onboarding),
+            bulk_form=BulkStatusForm.for_page(
+                action=reverse("checklists:bulk_status", kwargs={"slug": court.slug}),
+                next_url=request.get_full_path(),
+            ),
+            can_bulk=any(item.can_update for item in items),
+            can_manage=item_access.can_manage_onboarding(user, onboarding),
+            late_after_days=LATE_AFTER_DAYS,
+        )
+    return render(request, "portal/court_detail.html", context)

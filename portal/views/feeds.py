@@ -1,0 +1,113 @@
+"""The calendar feeds' views: the .ics files at secret URLs, the page that lists a
+person's feed URLs (and API token for CCPOR staff), and the resets."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+from icalendar import Calendar
+
+from accounts.selectors import user_for_calendar_token
+from accounts.services import user_reset_api_token, user_reset_calendar_token
+from checklists.selectors import calendar_onboardings
+from courts.access import court_for_user, courts_for_user, is_ccpor_staff
+from courts.models import Court
+
+from ..calendar import build_calendar, feed_url, webcal_url
+
+
+def _ics_response(cal: Calendar, filename: str) -> HttpResponse:
+    response = HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    # The URL is a secret: keep it out of shared caches and search engines.
+    response["Cache-Control"] = "private, max-age=0, must-revalidate"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def all_courts_feed(request, token: str):
+    """Every court the token's owner may see: all courts for CCPOR staff."""
+    user = user_for_calendar_token(token)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    name = "CCPOR Go-Live: all courts" if is_ccpor_staff(user) else "CCPOR Go-Live"
+    cal = build_calendar(calendar_onboardings(courts_for_user(user)), name=name)
+    return _ics_response(cal, "ccpor-go-live.ics")
+
+
+def court_feed(request, token: str, slug: str):
+    """One court, if the token's owner may see it; 404 otherwise (before the method
+    is checked, so that nothing is learnt of a court one may not see)."""
+    user = user_for_calendar_token(token)
+    court = court_for_user(user, slug)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    onboardings = calendar_onboardings(Court.objects.filter(pk=court.pk))
+    cal = build_calendar(onboardings, name=f"CCPOR Go-Live: {court.everyday_name}")
+    return _ics_response(cal, f"ccpor-go-live-{court.slug}.ics")
+
+
+@login_required
+@require_GET
+def subscriptions(request):
+    """The signed-in user's feed URLs (and API token for CCPOR staff).
+
+    `?court=<slug>` puts that court's feed first (the court page links here so).
+    """
+    user = request.user
+    staff = is_ccpor_staff(user)
+    chosen = None
+    slug = request.GET.get("court")
+    if slug:
+        court = court_for_user(user, slug)
+        chosen = {"court": court, "url": feed_url(user, court)}
+    # CCPOR staff see every court: one URL per court would be thousands of lines, so
+    # they get the all-courts feed and reach a court's feed from its court page.
+    own_courts = [] if staff else list(courts_for_user(user).order_by("name"))
+    all_url = feed_url(user)
+    context = {
+        "staff": staff,
+        "chosen": chosen,
+        "all_url": all_url,
+        "all_webcal": webcal_url(all_url),
+        "court_feeds": [
+            {
+                "court": c,
+                "url": feed_url(user, c),
+                "webcal": webcal_url(feed_url(user, c)),
+            }
+            for c in own_courts
+        ],
+        "api_list_url": settings.SITE_URL + reverse("dashboard:api_onboarding_list"),
+    }
+    if chosen:
+        chosen["webcal"] = webcal_url(chosen["url"])
+    return render(request, "portal/feeds/subscriptions.html", context)
+
+
+@login_required
+@require_POST
+def reset_calendar_token(request):
+    user_reset_calendar_token(user=request.user)
+    messages.success(
+        request,
+        "Your calendar address has been reset. The old address no longer works: "
+        "subscribe again with the new one below.",
+    )
+    return redirect("portal:feeds")
+
+
+@login_required
+@require_POST
+def reset_api_token(request):
+    if not is_ccpor_staff(request.user):
+        raise Http404
+    user_reset_api_token(user=request.user)
+    messages.success(
+        request,
+        "Your API token has been reset. Programs using the old token are now refused.",
+    )
+    return redirect(reverse("portal:feeds") + "#api")

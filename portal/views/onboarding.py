@@ -1,0 +1,88 @@
+"""The CCPOR-only changes to a court's onboarding: Go-Live date, processing model."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from ccpor_onboard.lib.dates import today_in_california
+from checklists import services
+from checklists.access import can_manage_onboarding
+from checklists.selectors import court_current_onboarding
+from courts.access import court_view, require
+
+from ..forms import ProcessingModelForm, RescheduleForm
+
+
+def _managed_onboarding(request, court):
+    """The court's onboarding, for CCPOR staff only (403 for the court's members)."""
+    onboarding = court_current_onboarding(court)
+    if onboarding is None:
+        raise Http404("This court has no onboarding.")
+    onboarding.court = court
+    require(
+        can_manage_onboarding(request.user, onboarding),
+        "Only the CCPOR Team changes the Go-Live date or the processing model.",
+    )
+    return onboarding
+
+
+@court_view("GET", "POST")
+def reschedule(request, court):
+    onboarding = _managed_onboarding(request, court)
+    form = RescheduleForm(
+        request.POST or None, initial={"go_live_date": onboarding.go_live_date}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            change = services.onboarding_reschedule(
+                onboarding=onboarding,
+                go_live_date=form.cleaned_data["go_live_date"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+                today=today_in_california(),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                f"Go-Live moved from {change.old_date:%B %-d, %Y} to "
+                f"{change.new_date:%B %-d, %Y}; open items moved with it.",
+            )
+            return redirect(court)
+    changes = onboarding.go_live_changes.select_related("changed_by")
+    return render(
+        request,
+        "portal/reschedule.html",
+        {"court": court, "onboarding": onboarding, "form": form, "changes": changes},
+    )
+
+
+@court_view("GET", "POST")
+def processing_model(request, court):
+    onboarding = _managed_onboarding(request, court)
+    form = ProcessingModelForm(
+        request.POST or None,
+        initial={
+            "court_enters_carpos": onboarding.court_enters_carpos,
+            "so_participates": onboarding.so_participates,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.onboarding_set_processing_model(
+                onboarding=onboarding, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request, "Processing model changed; the checklist now matches it."
+            )
+            return redirect(court)
+    return render(
+        request,
+        "portal/processing_model.html",
+        {"court": court, "onboarding": onboarding, "form": form},
+    )

@@ -1,0 +1,84 @@
+"""The access helper's item rules, asked directly (the matrix asks them over HTTP)."""
+
+import pytest
+from django.http import Http404
+
+from checklists import access, services
+from tests.factories import MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def onboarding(start, court):
+    return start(court)
+
+
+def test_item_for_user_is_404_for_strangers_and_internal_items(
+    onboarding, court_lead, other_lead, staff_user
+):
+    item = onboarding.items.get(order=11)
+    internal = onboarding.items.get(order=23)
+    assert access.item_for_user(court_lead, "court-a", item.pk) == item
+    assert access.item_for_user(staff_user, "court-a", internal.pk) == internal
+    for user, pk in [(other_lead, item.pk), (court_lead, internal.pk)]:
+        with pytest.raises(Http404):
+            access.item_for_user(user, "court-a", pk)
+    with pytest.raises(Http404):
+        access.item_for_user(court_lead, "court-a", 10**9)
+
+
+def test_can_update_item_by_organisation_and_actor(
+    onboarding, court_lead, court_liaison, staff_user
+):
+    by_order = {i.order: i for i in onboarding.items.select_related("onboarding")}
+    court_item, so_item, ccpor_item, doj_item = (by_order[n] for n in (11, 8, 1, 18))
+    assert access.can_update_item(court_lead, court_item)
+    assert not access.can_update_item(court_lead, so_item)
+    assert access.can_update_item(court_liaison, so_item)
+    assert not access.can_update_item(court_liaison, court_item)
+    for user in (court_lead, court_liaison):
+        assert not access.can_update_item(user, ccpor_item)
+        assert not access.can_update_item(user, doj_item)
+    for item in (court_item, so_item, ccpor_item, doj_item):
+        assert access.can_update_item(staff_user, item)
+
+
+def test_members_cannot_update_once_the_onboarding_is_closed(
+    onboarding, court_lead, staff_user
+):
+    services.onboarding_set_status(onboarding=onboarding, status="cancelled", by=None)
+    item = onboarding.items.select_related("onboarding").get(order=11)
+    assert "cancelled" in access.update_refusal(court_lead, item)
+    assert access.can_update_item(staff_user, item)
+
+
+def test_member_of_another_court_has_no_rights_on_a_seen_item(onboarding, other_lead):
+    item = onboarding.items.select_related("onboarding").get(order=11)
+    assert not access.can_update_item(other_lead, item)
+    assert not access.can_comment(other_lead, item)
+
+
+def test_verify_and_reopen_are_for_staff_only(onboarding, court_lead, staff_user):
+    item = services.item_set_status(
+        item=onboarding.items.get(order=11),
+        status="done",
+        by=court_lead,
+        expected_version=1,
+    )
+    assert access.can_verify_item(staff_user, item)
+    assert access.can_reopen_item(staff_user, item)
+    assert not access.can_verify_item(court_lead, item)
+    assert not access.can_reopen_item(court_lead, item)
+    assert access.can_manage_onboarding(staff_user, onboarding)
+    assert not access.can_manage_onboarding(court_lead, onboarding)
+
+
+def test_my_items_actor(onboarding, court_lead, court_liaison, staff_user, court):
+    assert access.actor_for_user(court_lead, court.pk) == "court"
+    assert access.actor_for_user(court_liaison, court.pk) == "so"
+    assert access.actor_for_user(staff_user, court.pk) == "ccpor"
+    viewer = MembershipFactory(court=court, organisation="so", role="viewer").user
+    item = onboarding.items.select_related("onboarding").get(order=8)
+    assert "Viewers" in access.update_refusal(viewer, item)
+    assert access.can_comment(viewer, item)

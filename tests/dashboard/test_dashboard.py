@@ -1,0 +1,742 @@
+"""The CCPOR Team dashboard: summary, portfolio (filters, sort, pages), statewide
+tiles, overdue items, access, and query counts that do not grow with the courts."""
+
+import re
+
+import pytest
+from django.http import QueryDict
+from django.urls import reverse
+
+from checklists import services
+from checklists.health import HEALTH_BY_RANK, Health
+from checklists.marks import next_mark
+from checklists.models import Actor, ChecklistItem, Onboarding, Phase
+from checklists.selectors import onboardings_with_status
+from courts.models import Court
+from dashboard.selectors import portfolio_courts
+from tests.conftest import TODAY
+from tests.factories import CourtFactory, MembershipFactory, UserFactory, days
+
+pytestmark = pytest.mark.django_db
+
+DASHBOARD_URLS = [
+    reverse("dashboard:index"),
+    reverse("dashboard:index") + "?health=late&sort=-overdue",
+    reverse("dashboard:statewide"),
+    reverse("dashboard:overdue"),
+    reverse("dashboard:overdue") + "?group=court",
+    reverse("dashboard:export_portfolio"),
+    reverse("dashboard:export_items"),
+]
+
+
+@pytest.fixture(autouse=True)
+def pinned_today(monkeypatch):
+    """The dashboard's "today" is TODAY, whatever the clock says."""
+    pin_today(monkeypatch, TODAY)
+
+
+def pin_today(monkeypatch, day) -> None:
+    """The dashboard's views (pages and exports) see `day` as today."""
+    for module in ("dashboard.views.portfolio", "dashboard.views.exports"):
+        monkeypatch.setattr(f"{module}.today_in_california", lambda: day)
+
+
+# --- Data -------------------------------------------------------------------------
+
+
+def build_portfolio(total_courts: int, *, template, today=TODAY) -> None:
+    """Bring the active courts up to `total_courts` (the 58 superior courts of the
+    data migration plus bulk ones, one in ten tribal) and give five in six an
+    onboarding (active, live or cancelled, Go-Live dates spread over ten months) with
+    six items across the actors and statuses. A handful of bulk inserts."""
+    existing = Court.objects.count()
+    Court.objects.bulk_create(
+        Court(
+            name=f"Bulk Court {i:05d}",
+            slug=f"bulk-court-{i:05d}",
+            court_type="tribal" if i % 10 == 0 else "superior",
+            district=None if i % 10 == 0 else i % 6 + 1,
+        )
+        for i in range(total_courts - existing)
+    )
+    courts = list(Court.objects.order_by("pk"))
+    statuses = ["active", "active", "active", "live", "cancelled", None]
+    onboardings = Onboarding.objects.bulk_create(
+        Onboarding(
+            court=court,
+            template=template,
+            go_live_date=today + days(20 + i * 37 % 300),
+            court_enters_carpos=True,
+            so_participates=True,
+            status=statuses[i % len(statuses)],
+        )
+        for i, court in enumerate(courts)
+        if statuses[i % len(statuses)]
+    )
+    phases = list(Phase.objects.order_by("order"))
+    # (actor, status, due in days from today), then varied per onboarding below so
+    # that the courts spread over every health and phase.
+    plan = [
+        ("court", "done", -60),
+        ("court", "not_started", -20),
+        ("so", "in_progress", 5),
+        ("ccpor", "in_progress", 10),
+        ("doj", "not_started", 40),
+        ("ccpor", "na", -1),
+    ]
+
+    def item(i, n, actor, status, due):
+        if n == 1:
+            due += i % 25  # from 20 days overdue to not yet due
+        if n == 2 and i % 4 == 0:
+            status = "blocked"
+        return ChecklistItem(
+            onboarding=onboardings[i],
+            phase=phases[(n + i) % len(phases)],
+            order=n + 1,
+            title=f"Item {n + 1}",
+            actor=actor,
+            kind="activity",
+            offset_days=-30,
+            due_date=today + days(due),
+            status=status,
+        )
+
+    ChecklistItem.objects.bulk_create(
+        item(i, n, *row) for i in range(len(onboardings)) for n, row in enumerate(plan)
+    )
+
+
+def set_items(onboarding, orders, **fields):
+    onboarding.items.filter(order__in=orders).update(**fields)
+
+
+@pytest.fixture
+def portfolio(start, default_template):
+    """A few courts in known states on TODAY, besides the 58 not-started ones."""
+    made = {}
+    # Planning, nothing due yet: on track, 200 days to go.
+    made["calm"] = start(
+        CourtFactory(name="Calm", slug="calm", district=2), go_live_in=200
+    )
+    # First item 10 days overdue: at risk.
+    made["slipping"] = start(
+        CourtFactory(name="Slipping", slug="slipping", district=3), go_live_in=140
+    )
+    # First items 30, 20 and 15 days overdue: late.
+    made["behind"] = start(
+        CourtFactory(name="Behind", slug="behind", district=3), go_live_in=120
+    )
+    # Planning finished, nothing overdue, a Scope item blocked: at risk, in Scope.
+    blocked = start(
+        CourtFactory(name="Stuck", slug="stuck", district=4), go_live_in=135
+    )
+    set_items(blocked, [1, 2, 3, 4], status="done")
+    set_items(blocked, [5], status="blocked", blocked_reason="Waiting on the county")
+    made["stuck"] = blocked
+    # Tribal court, Go-Live in 25 days, all done up to the Go-Live phase: on track.
+    soon = start(
+        CourtFactory(
+            name="River Tribal Court", slug="river", court_type="tribal", district=None
+        ),
+        go_live_in=25,
+    )
+    soon.items.filter(due_date__lte=TODAY + days(5)).update(status="done")
+    made["river"] = soon
+    live = start(CourtFactory(name="Golden", slug="golden", district=1), go_live_in=60)
+    live.items.update(status="done")
+    Onboarding.objects.filter(pk=live.pk).update(status="live")
+    made["golden"] = live
+    cancelled = start(
+        CourtFactory(name="Dropped", slug="dropped", district=5), go_live_in=90
+    )
+    Onboarding.objects.filter(pk=cancelled.pk).update(status="cancelled")
+    made["dropped"] = cancelled
+    return made
+
+
+def table_slugs(response) -> list[str]:
+    """Court slugs of the portfolio table's rows, in order."""
+    return [row.court.slug for row in response.context["rows"]]
+
+
+# --- Access -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", DASHBOARD_URLS)
+@pytest.mark.parametrize(
+    "who", ["anonymous", "court_member", "so_member", "two_courts", "no_court"]
+)
+def test_only_ccpor_staff_reach_the_dashboard(client, url, who, court, other_court):
+    next_query = QueryDict(mutable=True)
+    next_query["next"] = url
+    expected = {
+        "anonymous": f"{reverse('login')}?{next_query.urlencode(safe='/')}",
+        "court_member": court.get_absolute_url(),
+        "so_member": court.get_absolute_url(),
+        "two_courts": reverse("portal:home"),
+        "no_court": reverse("portal:home"),
+    }[who]
+    if who != "anonymous":
+        user = UserFactory()
+        if who in ("court_member", "two_courts"):
+            MembershipFactory(user=user, court=court, organisation="court")
+        if who == "so_member":
+            MembershipFactory(user=user, court=court, organisation="so")
+        if who == "two_courts":
+            MembershipFactory(user=user, court=other_court)
+        client.force_login(user)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == expected
+
+
+@pytest.mark.parametrize("url", DASHBOARD_URLS)
+def test_ccpor_staff_and_superusers_reach_every_dashboard_url(
+    client, url, staff_user, superuser
+):
+    for user in (staff_user, superuser):
+        client.force_login(user)
+        assert client.get(url).status_code == 200
+
+
+def test_a_member_is_told_why_they_were_sent_to_their_court(client, court_lead, court):
+    client.force_login(court_lead)
+    response = client.get(reverse("dashboard:index"), follow=True)
+    assert response.redirect_chain[-1][0] == court.get_absolute_url()
+    assert "The dashboard is for the CCPOR Team." in [
+        str(m) for m in response.context["messages"]
+    ]
+
+
+def test_dashboard_link_in_the_nav_for_ccpor_staff_only(client, staff_user, court_lead):
+    link = f'href="{reverse("dashboard:index")}"'
+    client.force_login(staff_user)
+    assert link in client.get(reverse("portal:home")).content.decode()
+    client.force_login(court_lead)
+    assert link not in client.get(reverse("portal:home")).content.decode()
+
+
+# --- Summary ------------------------------------------------------------------------
+
+
+def test_summary_counts_courts_go_lives_and_overdue_items_by_actor(
+    client, staff_user, portfolio
+):
+    client.force_login(staff_user)
+    summary = client.get(reverse("dashboard:index")).context["summary"]
+    active_courts = Court.objects.filter(is_active=True).count()
+    assert summary.total == active_courts == 58 + 7
+    assert summary.live == 1  # golden
+    assert summary.onboarding == 5  # calm, slipping, behind, stuck, river
+    assert summary.not_started == 58 + 1  # the untouched 58 and dropped (cancelled)
+    # Go-Live within 90 days of today: river (25 days); golden's is 60 days out but
+    # it is live already, which still counts as an open onboarding going live.
+    assert summary.go_lives_soon == 2
+    expected = {actor: 0 for actor in ("court", "so", "ccpor", "doj")}
+    for item in ChecklistItem.objects.filter(
+        onboarding__status__in=["active", "live"],
+        status__in=ChecklistItem.OPEN_STATUSES,
+        due_date__lt=TODAY,
+    ):
+        expected[item.actor] += 1
+    assert summary.overdue_by_actor == expected
+    assert summary.overdue_total == sum(expected.values()) > 0
+
+
+def test_inactive_courts_are_left_out(client, staff_user, portfolio):
+    Court.objects.filter(slug="calm").update(is_active=False)
+    client.force_login(staff_user)
+    response = client.get(reverse("dashboard:index") + "?status=onboarding")
+    assert response.context["summary"].total == 58 + 6
+    assert "calm" not in table_slugs(response)
+
+
+# --- Filters ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("health=on_track", {"calm", "river"}),
+        ("health=at_risk", {"slipping", "stuck"}),
+        ("health=late", {"behind"}),
+        ("status=live", {"golden"}),
+        ("status=onboarding&phase=scope", {"stuck"}),
+        ("status=onboarding&phase=planning", {"calm", "slipping", "behind"}),
+        ("phase=go-live", {"river"}),
+        ("status=onboarding&district=3", {"slipping", "behind"}),
+        ("court_type=tribal", {"river"}),
+        ("window=next_30", {"river"}),
+        ("window=next_90", {"river", "golden"}),
+        ("window=later", {"calm", "slipping", "behind", "stuck"}),
+        ("q=sLiP", {"slipping"}),
+        ("go_live_after=2026-09-01&go_live_before=2026-09-30", {"calm"}),
+        ("health=at_risk&district=4", {"stuck"}),
+    ],
+)
+def test_filters_select_the_right_courts(
+    client, staff_user, portfolio, query, expected
+):
+    client.force_login(staff_user)
+    response = client.get(f"{reverse('dashboard:index')}?{query}")
+    assert set(table_slugs(response)) == expected
+    assert response.context["page"].paginator.count == len(expected)
+
+
+def test_status_not_started_counts_cancelled_and_never_started(
+    client, staff_user, portfolio
+):
+    client.force_login(staff_user)
+    response = client.get(reverse("dashboard:index") + "?status=not_started&q=drop")
+    assert table_slugs(response) == ["dropped"]
+    response = client.get(reverse("dashboard:index") + "?status=not_started")
+    assert response.context["page"].paginator.count == 58 + 1
+
+
+def test_a_filter_it_cannot_read_is_reported_and_ignored(client, staff_user, portfolio):
+    client.force_login(staff_user)
+    response = client.get(reverse("dashboard:index") + "?health=bad&sort=nonsense")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Some filters were not understood" in page
+    assert "Select a valid choice. bad is not one of the available choices." in page
+    # Nothing is filtered out, and the rows keep the default order (court name).
+    assert response.context["page"].paginator.count == 58 + 7
+    names = [row.court.name for row in response.context["rows"]]
+    assert names == sorted(names)
+
+
+# --- Sort ---------------------------------------------------------------------------
+
+
+def test_sort_by_overdue_descending_puts_the_most_overdue_first(
+    client, staff_user, portfolio
+):
+    client.force_login(staff_user)
+    response = client.get(
+        reverse("dashboard:index") + "?status=onboarding&sort=-overdue"
+    )
+    rows = response.context["rows"]
+    assert [r.court.slug for r in rows][:2] == ["behind", "slipping"]
+    assert [r.overdue for r in rows] == sorted((r.overdue for r in rows), reverse=True)
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("court", ["behind", "calm", "river", "slipping", "stuck"]),
+        ("-court", ["stuck", "slipping", "river", "calm", "behind"]),
+        ("go_live", ["river", "behind", "stuck", "slipping", "calm"]),
+        ("-days", ["calm", "slipping", "stuck", "behind", "river"]),
+        # Worst first, ties by name.
+        ("health", ["behind", "slipping", "stuck", "calm", "river"]),
+        ("-health", ["calm", "river", "slipping", "stuck", "behind"]),
+        ("phase", ["behind", "calm", "slipping", "stuck", "river"]),
+        ("-progress", ["river", "stuck", "behind", "calm", "slipping"]),
+        # Superior before tribal, then by district, ties by name.
+        ("type", ["calm", "behind", "slipping", "stuck", "river"]),
+        # By district (the column's heading), tribal courts (none) last both ways.
+        ("district", ["calm", "behind", "slipping", "stuck", "river"]),
+        ("-district", ["stuck", "behind", "slipping", "calm", "river"]),
+        # Next mark: river's Go-Live in 25 days, then the others' 60-day marks.
+        ("next_mark", ["river", "behind", "stuck", "slipping", "calm"]),
+        ("-blocked", ["stuck", "behind", "calm", "river", "slipping"]),
+    ],
+)
+def test_sort_orders_the_rows(client, staff_user, portfolio, sort, expected):
+    client.force_login(staff_user)
+    response = client.get(f"{reverse('dashboard:index')}?status=onboarding&sort={sort}")
+    assert table_slugs(response) == expected
+
+
+def test_sort_keys_match_the_values_shown(client, staff_user, portfolio):
+    """Every sortable column, both ways: the rows come out ordered by what they show,
+    empty values last."""
+    client.force_login(staff_user)
+    shown = {
+        "go_live": lambda r: r.go_live,
+        "progress": lambda r: r.progress.finished / (r.progress.total or 1),
+        "overdue": lambda r: r.overdue,
+        "blocked": lambda r: r.blocked,
+        "next_mark": lambda r: r.next_mark and r.next_mark.date,
+        **{
+            f"open_{a}": (lambda r, a=a: r.open_by_actor[a])
+            for a in ("court", "so", "ccpor", "doj")
+        },
+    }
+    for key, value in shown.items():
+        for descending in (False, True):
+            sort = f"-{key}" if descending else key
+            response = client.get(
+                f"{reverse('dashboard:index')}?sort={sort}&q=&status=onboarding"
+            )
+            values = [value(r) for r in response.context["rows"]]
+            present = [v for v in values if v is not None]
+            assert present == sorted(present, reverse=descending), sort
+            assert values[len(present) :] == [None] * (len(values) - len(present))
+
+
+def test_sort_headers_are_links_with_aria_sort_that_keep_the_filters(
+    client, staff_user, portfolio
+):
+    client.force_login(staff_user)
+    page = client.get(
+        reverse("dashboard:index") + "?health=late&sort=-overdue&page=1"
+    ).content.decode()
+    # The sorted column says so; a second click sorts it the other way.
+    sorted_th = re.search(
+        r'<th scope="col"[^>]*aria-sort="descending"[^>]*>(.*?)</th>', page, re.S
+    )
+    assert "Overdue" in sorted_th.group(1)
+    assert 'href="?health=late&amp;sort=overdue"' in sorted_th.group(1)
+    # Other columns sort ascending first (keeping the filter, dropping the page)...
+    assert 'href="?health=late&amp;sort=go_live"' in page
+    # ...except counts, where the biggest is the news.
+    assert 'href="?health=late&amp;sort=-blocked"' in page
+    assert page.count("aria-sort=") == 1
+    assert "<caption" in page and 'scope="row"' in page
+
+
+def test_fifty_rows_a_page_and_links_that_keep_the_filters(client, staff_user):
+    client.force_login(staff_user)
+    response = client.get(reverse("dashboard:index") + "?court_type=superior&page=2")
+    assert response.context["page"].paginator.count == 58
+    assert len(response.context["rows"]) == 8
+    assert 'href="?court_type=superior&amp;page=1"' in response.content.decode()
+    # A page past the end shows the last page rather than an error.
+    response = client.get(reverse("dashboard:index") + "?page=99")
+    assert response.context["page"].number == 2
+
+
+def test_a_row_shows_what_the_court_page_computes(client, staff_user, portfolio):
+    client.force_login(staff_user)
+    response = client.get(reverse("dashboard:index") + "?q=stuck")
+    [row] = response.context["rows"]
+    [ob] = onboardings_with_status([portfolio["stuck"]], today=TODAY)
+    assert row.phase == ob.state.current_phase
+    assert row.progress == ob.state.progress
+    assert row.next_mark == ob.state.next_mark
+    assert row.days_to_go_live == 135
+    assert row.blocked == 1 and row.health == Health.AT_RISK
+    assert sum(row.open_by_actor.values()) == (
+        ob.state.progress.total - ob.state.progress.finished
+    )
+    page = response.content.decode()
+    assert "At risk" in page and "Scope" in page and "Stuck" in page
+    assert 'href="/courts/stuck/"' in page
+
+
+# --- SQL versus the Python rule -----------------------------------------------------
+
+
+def test_sql_values_agree_with_onboardings_with_status(staff_user, start):
+    """The portfolio's SQL twin of the health rule (and of phase, progress, overdue,
+    blocked, next mark) gives the answers of `onboardings_with_status`/`health_for`
+    on a spread of cases, boundaries included."""
+    cases = {}
+
+    def case(name, go_live_in, setup=None):
+        court = CourtFactory(name=f"Case {name}", slug=f"case-{name}")
+        onboarding = start(court, go_live_in=go_live_in)
+        if setup:
+            setup(onboarding)
+        cases[court.pk] = onboarding
+
+    def overdue_by(n):
+        # The first item (due 150 days before Go-Live) is n days overdue.
+        return 150 - n
+
+    case("fresh", 200)
+    case("overdue-1", overdue_by(1))
+    case("overdue-13", overdue_by(13))
+    case("overdue-14", overdue_by(14))
+    case("overdue-15", overdue_by(15))
+    case("overdue-13-done", overdue_by(13), lambda o: set_items(o, [1], status="done"))
+    case(
+        "overdue-20-na", overdue_by(20), lambda o: set_items(o, [1, 2, 3], status="na")
+    )
+    case("blocked-only", 200, lambda o: set_items(o, [30], status="blocked"))
+    case(
+        "blocked-and-finished",
+        200,
+        lambda o: (
+            set_items(o, [30], status="blocked")
+            or set_items(o, list(range(1, 30)), status="done")
+        ),
+    )
+    case("go-live-today", 0, lambda o: o.items.update(status="done"))
+    case(
+        "go-live-passed",
+        5,
+        lambda o: (
+            Onboarding.objects.filter(pk=o.pk).update(go_live_date=TODAY - days(1))
+            or o.items.update(status="done")
+        ),
+    )
+    case(
+        "live-with-overdue",
+        overdue_by(30),
+        lambda o: Onboarding.objects.filter(pk=o.pk).update(status="live"),
+    )
+    case(
+        "closed",
+        100,
+        lambda o: Onboarding.objects.filter(pk=o.pk).update(status="closed"),
+    )
+    case("all-finished", 100, lambda o: o.items.update(status="done"))
+    case("no-items", 100, lambda o: o.items.all().delete())
+    case("in-60-days", 60)
+    case("in-59-days", 59)
+    case("in-30-days", 30)
+    case("in-29-days", 29)
+    case(
+        "internal-overdue",
+        200,
+        lambda o: set_items(o, [23], internal_only=True, due_date=TODAY - days(20)),
+    )
+
+    expected = {
+        o.court_id: o
+        for o in onboardings_with_status(
+            Onboarding.objects.filter(pk__in=[o.pk for o in cases.values()]),
+            today=TODAY,
+        )
+    }
+    courts = portfolio_courts(today=TODAY).filter(pk__in=cases)
+    assert courts.count() == len(cases)
+    for court in courts:
+        state = expected[court.pk].state
+        label = court.name
+        assert HEALTH_BY_RANK.get(court.health_rank, "") == state.health, label
+        assert court.ob_status == expected[court.pk].status, label
+        if court.go_live is None:
+            # Closed out: the portfolio shows its status, and figures only for
+            # open onboardings.
+            assert court.ob_status == "closed" and court.total == 0, label
+            continue
+        assert court.overdue == state.overdue_count, label
+        assert court.blocked == state.blocked_count, label
+        assert (court.finished, court.total) == (
+            state.progress.finished,
+            state.progress.total,
+        ), label
+        assert court.phase_order == (
+            state.current_phase.order if state.current_phase else None
+        ), label
+        mark = next_mark(court.go_live, today=TODAY)
+        if court.ob_status == "active":
+            assert court.next_mark_date == (mark.date if mark else None), label
+    healths = {c.name: HEALTH_BY_RANK.get(c.health_rank, "") for c in courts}
+    # The cases do cover every outcome of the rule.
+    assert healths["Case overdue-13"] == Health.AT_RISK
+    assert healths["Case overdue-14"] == Health.LATE
+    assert healths["Case blocked-only"] == Health.AT_RISK
+    assert healths["Case go-live-passed"] == Health.LATE
+    assert healths["Case fresh"] == Health.ON_TRACK
+    assert healths["Case live-with-overdue"] == ""
+
+
+def test_open_items_by_actor_count_each_actors_open_items(staff_user, start):
+    onboarding = start(CourtFactory(name="Counted", slug="counted"), go_live_in=200)
+    set_items(onboarding, [1, 4], status="done")
+    set_items(onboarding, [8], status="blocked")
+    court = portfolio_courts(today=TODAY).get(slug="counted")
+    for actor in Actor.values:
+        expected = onboarding.items.filter(
+            actor=actor, status__in=ChecklistItem.OPEN_STATUSES
+        ).count()
+        assert getattr(court, f"open_{actor}") == expected
+
+
+# --- Statewide view -----------------------------------------------------------------
+
+
+def test_statewide_tiles_grouped_by_district_with_tribal_courts_apart(
+    client, staff_user, portfolio
+):
+    client.force_login(staff_user)
+    response = client.get(reverse("dashboard:statewide"))
+    groups = response.context["groups"]
+    assert list(groups) == [
+        "1st District",
+        "2nd District",
+        "3rd District",
+        "4th District",
+        "5th District",
+        "6th District",
+        "Tribal courts",
+    ]
+    assert sum(len(tiles) for tiles in groups.values()) == 58 + 7
+    assert [t["row"].court.slug for t in groups["Tribal courts"]] == ["river"]
+    by_slug = {t["row"].court.slug: t for tiles in groups.values() for t in tiles}
+    assert by_slug["behind"]["label"] == "Onboarding, late"
+    assert "text-bg-danger" in by_slug["behind"]["css"]
+    assert by_slug["slipping"]["label"] == "Onboarding, at risk"
+    assert by_slug["calm"]["label"] == "Onboarding, on track"
+    assert by_slug["golden"]["label"] == "Live"
+    assert by_slug["dropped"]["label"] == "Not started"
+    assert by_slug["alameda"]["label"] == "Not started"
+    page = response.content.decode()
+    # Each tile links to the court page and says its status in words.
+    tile = re.search(
+        r'<a class="card[^"]*" href="/courts/behind/">(.*?)</a>', page, re.S
+    )
+    assert "Onboarding, late" in tile.group(1)
+    assert page.count('<a class="card') == 58 + 7
+
+
+# --- Overdue items ------------------------------------------------------------------
+
+
+def test_overdue_items_grouped_by_actor_then_by_court(client, staff_user, portfolio):
+    client.force_login(staff_user)
+    overdue = ChecklistItem.objects.filter(
+        onboarding__status__in=["active", "live"],
+        status__in=ChecklistItem.OPEN_STATUSES,
+        due_date__lt=TODAY,
+    )
+    response = client.get(reverse("dashboard:overdue"))
+    items = list(response.context["page"].object_list)
+    assert {i.pk for i in items} == set(overdue.values_list("pk", flat=True))
+    assert [i.actor for i in items] == sorted(i.actor for i in items)
+    page = response.content.decode()
+    assert "CCPOR Team" in page and "Court" in page
+    first = min(items, key=lambda i: i.due_date)
+    assert first.days_overdue == (TODAY - first.due_date).days
+
+    response = client.get(reverse("dashboard:overdue") + "?group=court")
+    items = list(response.context["page"].object_list)
+    assert [i.onboarding.court.name for i in items] == sorted(
+        i.onboarding.court.name for i in items
+    )
+    page = response.content.decode()
+    assert '<a href="/courts/behind/">Behind</a>' in page
+    assert 'aria-current="true">Group by court' in page
+
+
+def test_overdue_items_of_one_actor(client, staff_user, portfolio):
+    set_items(portfolio["behind"], [1], status="blocked")
+    client.force_login(staff_user)
+    response = client.get(reverse("dashboard:overdue") + "?actor=ccpor&group=court")
+    items = list(response.context["page"].object_list)
+    assert items and {i.actor for i in items} == {"ccpor"}
+    response = client.get(reverse("dashboard:overdue") + "?actor=doj")
+    assert response.context["page"].paginator.count == 0
+    assert "Nothing is overdue for this actor." in response.content.decode()
+
+
+# --- Query counts -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("total_courts", [58, 1000])
+def test_dashboard_queries_do_not_grow_with_the_courts(
+    client, staff_user, default_template, django_assert_num_queries, total_courts
+):
+    build_portfolio(total_courts, template=default_template)
+    client.force_login(staff_user)
+    for url in (
+        reverse("dashboard:index"),
+        reverse("dashboard:index") + "?health=at_risk&status=onboarding&sort=-overdue",
+        reverse("dashboard:index") + "?district=3&window=later&sort=health",
+        reverse("dashboard:index") + "?q=court&sort=-next_mark&page=2",
+    ):
+        # 1 session, 2 user, 3 CCPOR Team group check, 4 phases, 5 summary counts,
+        # 6 overdue items by actor, 7 count of the filtered courts, 8 the page.
+        with django_assert_num_queries(8):
+            response = client.get(url)
+        assert response.status_code == 200
+        assert len(response.context["rows"]) > 0
+    assert response.context["summary"].total == total_courts
+
+
+@pytest.mark.parametrize("total_courts", [58, 1000])
+def test_statewide_and_overdue_queries_do_not_grow_with_the_courts(
+    client, staff_user, default_template, django_assert_num_queries, total_courts
+):
+    build_portfolio(total_courts, template=default_template)
+    client.force_login(staff_user)
+    # 1 session, 2 user, 3 CCPOR Team group check, 4 every court with its status.
+    with django_assert_num_queries(4):
+        response = client.get(reverse("dashboard:statewide"))
+    assert response.context["total"] == total_courts
+    for group in ("actor", "court"):
+        # 1 session, 2 user, 3 group check, 4 count of overdue items, 5 the page.
+        with django_assert_num_queries(5):
+            response = client.get(reverse("dashboard:overdue") + f"?group={group}")
+        assert len(response.context["page"].object_list) > 0
+
+
+def test_dashboard_links_to_the_calendar_feed_and_the_api(client, staff_user):
+    client.force_login(staff_user)
+    html = client.get(reverse("dashboard:index")).content.decode()
+    assert reverse("portal:feeds") in html
+    assert reverse("dashboard:api_onboarding_list") in html
+
+
+# --- The portfolio cache ----------------------------------------------------------
+
+
+def _row(html: str, court_name: str) -> str:
+    """The row of one court in the portfolio table, from its name to the row's end."""
+    row = html[html.index(f'title="{court_name}"') :]
+    return row[: row.index("</tr>")]
+
+
+def test_a_repeated_dashboard_request_is_served_from_the_cache(
+    client, staff_user, portfolio, django_assert_num_queries
+):
+    client.force_login(staff_user)
+    url = reverse("dashboard:index") + "?sort=court"
+    first = client.get(url).content.decode()
+    # 1 session, 2 user, 3 CCPOR Team group check: the portfolio comes from the cache.
+    with django_assert_num_queries(3):
+        second = client.get(url).content.decode()
+    assert _row(second, "Calm") == _row(first, "Calm")
+    # Another filter or sort is another page, computed afresh.
+    with django_assert_num_queries(8):
+        client.get(reverse("dashboard:index") + "?sort=-court")
+
+
+def test_a_change_through_a_service_shows_on_the_next_dashboard_request(
+    client, staff_user, portfolio, django_capture_on_commit_callbacks
+):
+    client.force_login(staff_user)
+    url = reverse("dashboard:index") + "?sort=court"
+    before = _row(client.get(url).content.decode(), "Calm")
+    assert "On track" in before
+    item = portfolio["calm"].items.get(order=1)
+    # The cache moves on when the change commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.item_set_status(
+            item=item,
+            status="blocked",
+            by=staff_user,
+            expected_version=item.version,
+            reason="Forum postponed",
+        )
+    after = _row(client.get(url).content.decode(), "Calm")
+    assert "At risk" in after and "On track" not in after
+
+
+def test_renaming_a_court_shows_on_the_statewide_view(
+    admin_client, portfolio, django_capture_on_commit_callbacks
+):
+    court = portfolio["calm"].court
+    assert "Calm" in admin_client.get(reverse("dashboard:statewide")).content.decode()
+    court.name = "Tranquil"
+    with django_capture_on_commit_callbacks(execute=True):
+        court.save()
+    html = admin_client.get(reverse("dashboard:statewide")).content.decode()
+    assert "Tranquil" in html
+
+
+def test_the_cached_dashboard_follows_the_day(
+    client, staff_user, portfolio, monkeypatch
+):
+    client.force_login(staff_user)
+    url = reverse("dashboard:index") + "?sort=court"
+    assert "200" in _row(client.get(url).content.decode(), "Calm")
+    pin_today(monkeypatch, TODAY + days(1))
+    assert "199" in _row(client.get(url).content.decode(), "Calm")

@@ -1,0 +1,181 @@
+"""CSV exports of the portfolio (as filtered and sorted) and of every item."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from checklists.models import ChecklistItem
+from tests.conftest import TODAY
+from tests.dashboard import test_dashboard
+from tests.dashboard.test_dashboard import build_portfolio, pin_today, set_items
+from tests.factories import CourtFactory
+
+pytestmark = pytest.mark.django_db
+
+PORTFOLIO_URL = reverse("dashboard:export_portfolio")
+ITEMS_URL = reverse("dashboard:export_items")
+
+# The courts in known states that the dashboard tests use.
+portfolio = test_dashboard.portfolio
+
+
+@pytest.fixture(autouse=True)
+def pinned_today(monkeypatch):
+    pin_today(monkeypatch, TODAY)
+
+
+def read_csv(response) -> list[dict]:
+    assert response.streaming
+    text = b"".join(response.streaming_content).decode("utf-8")
+    assert text.startswith("\ufeff")
+    return list(csv.DictReader(io.StringIO(text[1:])))
+
+
+def test_portfolio_csv_has_a_line_per_court_with_the_tables_values(
+    client, staff_user, portfolio
+):
+    client.force_login(staff_user)
+    response = client.get(PORTFOLIO_URL)
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == (
+        'attachment; filename="ccpor-portfolio-2026-03-04.csv"'
+    )
+    rows = read_csv(response)
+    assert len(rows) == 58 + 7
+    assert [r["Court"] for r in rows] == sorted(r["Court"] for r in rows)
+    stuck = next(r for r in rows if r["Slug"] == "stuck")
+    assert stuck == {
+        "Court": "Stuck",
+        "Slug": "stuck",
+        "Type": "Superior court",
+        "District": "4",
+        "County": stuck["County"],
+        "Status": "Onboarding",
+        "Phase": "Scope",
+        "Progress %": "11",
+        "Items finished": "4",
+        "Items applicable": "36",
+        "Go-Live": "2026-07-17",
+        "Days to go": "135",
+        "Next mark": "60-day",
+        "Next mark date": "2026-05-18",
+        "Overdue": "0",
+        "Blocked": "1",
+        "Health": "At risk",
+        "Open: Court": "16",
+        "Open: Sheriff's Office": "3",
+        "Open: CCPOR Team": "12",
+        "Open: DOJ": "1",
+        "Court page": "https://ccpor-onboard.test/courts/stuck/",
+    }
+    alameda = next(r for r in rows if r["Slug"] == "alameda")
+    assert alameda["Status"] == "Not started"
+    assert alameda["Progress %"] == alameda["Health"] == alameda["Go-Live"] == ""
+    golden = next(r for r in rows if r["Slug"] == "golden")
+    assert (golden["Status"], golden["Phase"], golden["Progress %"]) == (
+        "Live",
+        "All items finished",
+        "100",
+    )
+
+
+def test_portfolio_csv_honours_the_filters_and_the_sort(client, staff_user, portfolio):
+    client.force_login(staff_user)
+    rows = read_csv(client.get(PORTFOLIO_URL + "?status=onboarding&sort=-overdue"))
+    assert [r["Slug"] for r in rows][:2] == ["behind", "slipping"]
+    assert {r["Slug"] for r in rows} == {"calm", "slipping", "behind", "stuck", "river"}
+    overdue = [int(r["Overdue"]) for r in rows]
+    assert overdue == sorted(overdue, reverse=True)
+    rows = read_csv(client.get(PORTFOLIO_URL + "?health=late"))
+    assert [(r["Slug"], r["Health"]) for r in rows] == [("behind", "Late")]
+    # The dashboard's download link carries the filters in force.
+    page = client.get(reverse("dashboard:index") + "?health=late&sort=-overdue&page=1")
+    assert f'href="{PORTFOLIO_URL}?health=late&amp;sort=-overdue"' in (
+        page.content.decode()
+    )
+
+
+def test_items_csv_has_every_item_of_every_onboarding(client, staff_user, portfolio):
+    client.force_login(staff_user)
+    response = client.get(ITEMS_URL)
+    assert response["Content-Disposition"] == (
+        'attachment; filename="ccpor-items-2026-03-04.csv"'
+    )
+    rows = read_csv(response)
+    assert len(rows) == ChecklistItem.objects.count() > 0
+    behind = [r for r in rows if r["Slug"] == "behind"]
+    assert [int(r["#"]) for r in behind] == sorted(int(r["#"]) for r in behind)
+    first = behind[0]
+    assert first["Item"] == "Awareness presentation at court forums"
+    assert (first["Actor"], first["Status"], first["Due"]) == (
+        "CCPOR Team",
+        "Not started",
+        "2026-02-02",
+    )
+    assert first["Days overdue"] == "30"
+    assert first["Onboarding status"] == "Active"
+    dropped = [r for r in rows if r["Slug"] == "dropped"]
+    assert dropped and {r["Onboarding status"] for r in dropped} == {"Cancelled"}
+    done = next(r for r in rows if r["Slug"] == "golden")
+    assert done["Status"] == "Done" and done["Days overdue"] == ""
+
+
+def test_exports_neutralise_text_a_spreadsheet_would_run(client, staff_user, start):
+    court = CourtFactory(name="=HYPERLINK(1)", slug="formula")
+    onboarding = start(court, go_live_in=100)
+    set_items(onboarding, [1], note="@SUM(A1:A9)", status="in_progress")
+    client.force_login(staff_user)
+    [row] = read_csv(client.get(PORTFOLIO_URL + "?q=hyperlink"))
+    assert row["Court"] == "'=HYPERLINK(1)"
+    assert row["Days to go"] == "100"
+    rows = read_csv(client.get(ITEMS_URL))
+    assert next(r for r in rows if r["Slug"] == "formula")["Note"] == "'@SUM(A1:A9)"
+
+
+@pytest.mark.parametrize("total_courts", [58, 1000])
+def test_export_queries_do_not_grow_with_the_courts(
+    client, staff_user, default_template, django_assert_num_queries, total_courts
+):
+    build_portfolio(total_courts, template=default_template)
+    client.force_login(staff_user)
+    # The response streams: the rows are read while its content is consumed.
+    # 1 session, 2 user, 3 CCPOR Team group check, 4 phases, 5 the courts (one
+    # server-side cursor, read in chunks).
+    with django_assert_num_queries(5):
+        rows = read_csv(client.get(PORTFOLIO_URL + "?sort=-overdue"))
+    assert len(rows) == total_courts
+    # 1 session, 2 user, 3 group check, 4 the items with their courts and phases.
+    with django_assert_num_queries(4):
+        rows = read_csv(client.get(ITEMS_URL))
+    assert len(rows) == ChecklistItem.objects.count()
+
+
+@pytest.mark.parametrize("url", [PORTFOLIO_URL, ITEMS_URL])
+def test_members_and_strangers_get_no_export(client, url, court_lead, court):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+    client.force_login(court_lead)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == court.get_absolute_url()
+
+
+def test_items_csv_writes_pacific_times_to_the_minute(client, staff_user, start):
+    """Spreadsheets sort "2026-03-04 09:15"; not UTC with microseconds."""
+    import datetime
+
+    from django.utils import timezone
+
+    onboarding = start(CourtFactory(name="Timed", slug="timed"))
+    item = onboarding.items.get(order=1)
+    # 17:15:42.123456 UTC on March 4th is 09:15 in California (PST, UTC-8).
+    moment = datetime.datetime(2026, 3, 4, 17, 15, 42, 123456, tzinfo=datetime.UTC)
+    ChecklistItem.objects.filter(pk=item.pk).update(status="done", completed_at=moment)
+    client.force_login(staff_user)
+    rows = read_csv(client.get(ITEMS_URL))
+    row = next(r for r in rows if r["Court"] == "Timed" and r["#"] == "1")
+    assert row["Completed at (Pacific)"] == "2026-03-04 09:15"
+    assert timezone.get_current_timezone_name() == "America/Los_Angeles"

@@ -1,0 +1,331 @@
+"""The court page: header, checklist by phase with the guide's marks, filters,
+internal-only items, activity feed, and a query count that does not grow."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from checklists import services
+from checklists.models import ChecklistItem
+from checklists.presenters import describe_activity
+from tests.conftest import TODAY
+from tests.factories import (
+    MembershipFactory,
+    TemplateFactory,
+    TemplateItemFactory,
+    days,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client, user, court, **params):
+    client.force_login(user)
+    return client.get(reverse("portal:court", kwargs={"slug": court.slug}), params)
+
+
+def shown_orders(response) -> list[int]:
+    return [i.order for i in response.context["items"]]
+
+
+def test_header_shows_go_live_days_to_go_next_mark_progress_and_health(
+    client, start, court, court_lead, frozen_today
+):
+    onboarding = start(court, go_live_in=45)
+    html = page(client, court_lead, court).content.decode()
+    go_live = TODAY + days(45)
+    assert go_live.strftime("%a, %b %-d, %Y") in html
+    assert "45 days" in html
+    # 60 days before Go-Live has passed; the next mark is 30 days before Go-Live.
+    assert "30-day on " + (go_live - days(30)).strftime("%b %-d") in html
+    assert 'aria-label="Overall progress"' in html
+    # Items due 105 days and more before Go-Live are 60+ days overdue: late.
+    assert onboarding.items.filter(due_date__lt=TODAY - days(14)).exists()
+    assert "health-late" in html and ">Late<" in html
+    assert "How health is decided" in html
+
+
+def test_health_badge_follows_the_selectors_rule(
+    client, start, court, court_lead, frozen_today
+):
+    start(court, go_live_in=200)  # nothing due yet
+    response = page(client, court_lead, court)
+    assert response.context["onboarding"].state.health == "on_track"
+    assert "health-on_track" in response.content.decode()
+    assert ">On track<" in response.content.decode()
+
+
+def test_overdue_items_stand_out(client, start, court, court_lead, frozen_today):
+    start(court, go_live_in=100)  # item 1 (due -150) and others are overdue
+    response = page(client, court_lead, court)
+    html = response.content.decode()
+    first = next(i for i in response.context["items"] if i.order == 1)
+    assert first.is_overdue
+    row = re.search(rf'<tr id="item-row-{first.pk}" class="([^"]*)"', html)
+    assert "item-overdue" in row.group(1)
+    assert "Overdue</span>" in html
+
+
+def test_checklist_is_grouped_by_phase_each_with_progress(
+    client, start, court, court_lead, frozen_today
+):
+    onboarding = start(court)
+    first = onboarding.items.get(order=4)
+    services.item_set_status(
+        item=first, status="done", by=court_lead, expected_version=1
+    )
+    response = page(client, court_lead, court)
+    sections = response.context["sections"]
+    assert [s.phase.name for s in sections] == [
+        "Planning",
+        "Scope",
+        "Implement",
+        "Go-Live",
+    ]
+    planning = sections[0]
+    assert (planning.progress.finished, planning.progress.total) == (1, 4)
+    planning_orders = [row.order for kind, row in planning.rows if kind == "item"]
+    assert sorted(planning_orders) == [1, 2, 3, 4]
+    html = response.content.decode()
+    assert 'aria-label="Progress of Planning"' in html
+    assert "1 of 4 finished" in html
+
+
+def test_marks_fall_where_their_dates_do(
+    client, start, court, court_lead, frozen_today
+):
+    onboarding = start(court, go_live_in=90)
+    go_live = onboarding.go_live_date
+    response = page(client, court_lead, court)
+    flat = [
+        (kind, row)
+        for section in response.context["sections"]
+        for kind, row in section.rows
+    ]
+    marks = [(i, row) for i, (kind, row) in enumerate(flat) if kind == "mark"]
+    assert [m.name for _, m in marks] == ["60-day", "30-day", "Go-Live"]
+    for index, mark in marks:
+        before = [row for kind, row in flat[:index] if kind == "item"]
+        after = [row for kind, row in flat[index + 1 :] if kind == "item"]
+        assert all(i.due_date <= mark.date for i in before)
+        assert all(i.due_date > mark.date for i in after)
+    assert marks[2][1].date == go_live
+    # The 60-day mark comes right after the items due 60 days before Go-Live.
+    i60 = marks[0][0]
+    assert flat[i60 - 1][1].due_date == go_live - days(60)
+    assert "60-day mark</strong>" in response.content.decode()
+
+
+def test_each_item_shows_title_actor_kind_due_status_last_change_and_evidence_count(
+    client, start, court, court_lead, frozen_today, evidence_storage
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.factories import evidence_bytes
+
+    onboarding = start(court)
+    item = onboarding.items.get(order=11)
+    services.item_set_status(
+        item=item, status="in_progress", by=court_lead, expected_version=1
+    )
+    for n in range(2):
+        services.evidence_upload(
+            item=item,
+            file=SimpleUploadedFile(f"f{n}.pdf", evidence_bytes("pdf")),
+            by=court_lead,
+        )
+    response = page(client, court_lead, court)
+    row = next(i for i in response.context["items"] if i.pk == item.pk)
+    assert row.evidence_count == 2
+    assert row.updated_by == court_lead
+    html = response.content.decode()
+    chunk = html[html.index(f'id="item-row-{item.pk}"') :]
+    chunk = chunk[: chunk.index("</tr>")]
+    assert item.title in chunk
+    assert "Court" in chunk and "Court/SO activity" in chunk
+    assert item.due_date.strftime("%b %-d, %Y") in chunk
+    assert 'value="in_progress" selected' in chunk
+    assert "lead-a" in chunk
+    assert ">2</a>" in chunk
+
+
+def test_internal_only_items_are_never_shown_to_members(
+    client, start, court, court_lead, court_liaison, staff_user, frozen_today
+):
+    onboarding = start(court)
+    internal = onboarding.items.get(order=23)
+    assert internal.internal_only
+    services.item_set_status(
+        item=internal, status="in_progress", by=staff_user, expected_version=1
+    )
+    for member in (court_lead, court_liaison):
+        response = page(client, member, court)
+        assert 23 not in shown_orders(response)
+        assert internal.title not in response.content.decode()
+        assert all(a.item_pk != internal.pk for a in response.context["feed"])
+        # Progress counts only what the member sees.
+        assert response.context["onboarding"].state.progress.total == 35
+    response = page(client, staff_user, court)
+    assert 23 in shown_orders(response)
+    assert response.context["onboarding"].state.progress.total == 36
+
+
+def test_filter_my_organisations_items(
+    client, start, court, court_lead, court_liaison, staff_user, frozen_today
+):
+    start(court)
+    court_items = page(client, court_lead, court, mine="on").context["items"]
+    assert court_items and {i.actor for i in court_items} == {"court"}
+    so_items = page(client, court_liaison, court, mine="on").context["items"]
+    assert sorted(i.order for i in so_items) == [8, 19, 20]
+    staff_items = page(client, staff_user, court, mine="on").context["items"]
+    assert {i.actor for i in staff_items} == {"ccpor"}
+
+
+def test_filter_open_only_and_overdue_only(
+    client, start, court, court_lead, frozen_today
+):
+    onboarding = start(court, go_live_in=100)
+    item4 = onboarding.items.get(order=4)
+    services.item_set_status(
+        item=item4, status="done", by=court_lead, expected_version=1
+    )
+    open_orders = shown_orders(page(client, court_lead, court, open="on"))
+    assert 4 not in open_orders and 1 in open_orders
+    overdue = page(client, court_lead, court, overdue="on").context["items"]
+    assert overdue and all(i.is_open and i.due_date < TODAY for i in overdue)
+    assert 4 not in [i.order for i in overdue]
+    # Due 100 - 90 = 10 days from now: not overdue.
+    assert 11 not in [i.order for i in overdue]
+
+
+def test_activity_feed_lists_latest_changes_who_what_when(
+    client, start, court, court_lead, court_liaison, frozen_today
+):
+    onboarding = start(court)
+    item = onboarding.items.get(order=8)
+    services.item_set_status(
+        item=item,
+        status="blocked",
+        by=court_liaison,
+        expected_version=1,
+        reason="Waiting for the sheriff's sign-off.",
+    )
+    services.comment_add(item=item, body="Chasing it today.", by=court_lead)
+    feed = page(client, court_lead, court).context["feed"]
+    assert describe_activity(feed[0]) == "commented: Chasing it today."
+    assert feed[0].who == court_lead
+    assert feed[1].who == court_liaison
+    assert describe_activity(feed[1]).startswith("status Not started → Blocked")
+    assert "Waiting for the sheriff's sign-off." in describe_activity(feed[1])
+    assert feed[1].item_pk == item.pk
+    assert feed[0].when >= feed[1].when
+
+
+def test_a_court_without_an_onboarding_says_so(client, court, court_lead):
+    response = page(client, court_lead, court)
+    assert response.status_code == 200
+    assert "has not started yet" in response.content.decode()
+
+
+def test_members_see_no_staff_links_and_staff_do(
+    client, start, court, court_lead, staff_user, frozen_today
+):
+    start(court)
+    reschedule = reverse("portal:reschedule", kwargs={"slug": court.slug})
+    assert reschedule not in page(client, court_lead, court).content.decode()
+    assert reschedule in page(client, staff_user, court).content.decode()
+
+
+def test_only_updatable_items_have_a_bulk_checkbox_and_a_status_form(
+    client, start, court, court_liaison, frozen_today
+):
+    onboarding = start(court)
+    html = page(client, court_liaison, court).content.decode()
+    for item in onboarding.items.filter(internal_only=False):
+        has_box = f'id="select-{item.pk}"' in html
+        has_form = f'id="id_item{item.pk}_status"' in html
+        assert has_box == has_form == (item.actor == "so"), item.order
+
+
+def _onboarding_with(n_items: int, court, staff_user):
+    template = TemplateFactory()
+    for n in range(n_items):
+        TemplateItemFactory(template=template, order=n + 1, offset_days=-n * 3)
+    return services.onboarding_start(
+        court=court,
+        go_live_date=TODAY + days(90),
+        court_enters_carpos=True,
+        so_participates=True,
+        started_by=staff_user,
+        template=template,
+        today=TODAY,
+    )
+
+
+@pytest.mark.parametrize("n_items", [3, 40])
+def test_court_page_query_count_does_not_grow_with_items(
+    client,
+    django_assert_num_queries,
+    court,
+    court_lead,
+    staff_user,
+    frozen_today,
+    n_items,
+):
+    onboarding = _onboarding_with(n_items, court, staff_user)
+    for item in onboarding.items.all():
+        services.comment_add(item=item, body="note", by=court_lead)
+    client.force_login(court_lead)
+    url = reverse("portal:court", kwargs={"slug": court.slug})
+    # 1 session, 2 user, 3 is the user CCPOR staff (groups), 4 court (access),
+    # 5 current onboarding, 6 phases, 7 per-phase counts (onboardings_with_status),
+    # 8 the user's memberships (organisation, for "may update"), 9 items with phase,
+    # last editor, evidence and comment counts, 10 history records for the feed,
+    # 11 latest evidence, 12 latest comments, 13 the reminder log.
+    with django_assert_num_queries(13):
+        response = client.get(url)
+    assert len(response.context["items"]) == n_items
+
+
+def test_more_than_one_court_member_sees_the_same_page(
+    client, start, court, frozen_today
+):
+    """Another project lead of the same court sees the same items."""
+    start(court)
+    colleague = MembershipFactory(court=court, user__username="it-a", role="it_contact")
+    response = page(client, colleague.user, court)
+    assert response.status_code == 200
+    assert len(response.context["items"]) == 35
+    assert ChecklistItem.objects.filter(onboarding__court=court).count() == 36
+
+
+def test_court_page_shows_the_timeline_of_every_item_even_when_filtered(
+    client, start, court, court_lead, frozen_today
+):
+    start(court)
+    response = page(client, court_lead, court, overdue="on")
+    html = response.content.decode()
+    assert len(response.context["items"]) == 9  # due 95 or more days before Go-Live
+    assert len(response.context["timeline_items"]) == 35
+    assert "<svg" in html and 'role="img"' in html and "60-day" in html
+
+
+def test_court_page_shows_the_reminder_log_and_links_to_report_and_calendar(
+    client, start, court, court_lead, frozen_today
+):
+    from reminders.models import ReminderLog
+
+    onboarding = start(court, go_live_in=45)
+    ReminderLog.objects.create(
+        onboarding=onboarding,
+        mark="60-day",
+        go_live_date=onboarding.go_live_date,
+        status="sent",
+        recipients=["lead-a@example.org", "ccpor-team@example.org"],
+    )
+    html = page(client, court_lead, court).content.decode()
+    assert "Reminders" in html and "60-day mark" in html and "2 recipients" in html
+    assert reverse("portal:report", args=[court.slug]) in html
+    assert f"{reverse('portal:feeds')}?court={court.slug}" in html

@@ -1,0 +1,273 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from icalendar import Calendar
+
+from checklists import services
+from checklists.models import Onboarding
+from tests.conftest import TODAY
+from tests.factories import UserFactory, days
+
+pytestmark = pytest.mark.django_db
+
+HOST = "ccpor-onboard.test"  # settings/test.py: SITE_URL = "https://ccpor-onboard.test"
+
+
+def all_url(user) -> str:
+    return reverse("portal:feed_all", kwargs={"token": user.calendar_token})
+
+
+def court_url(user, court) -> str:
+    return reverse(
+        "portal:feed_court", kwargs={"token": user.calendar_token, "slug": court.slug}
+    )
+
+
+def events(response) -> dict[str, dict]:
+    """The feed parsed back with icalendar: {UID: {summary, start, end, sequence}}."""
+    cal = Calendar.from_ical(response.content)
+    found = {}
+    for event in cal.walk("VEVENT"):
+        found[str(event["UID"])] = {
+            "summary": str(event["SUMMARY"]),
+            "start": event.decoded("DTSTART"),
+            "end": event.decoded("DTEND"),
+            "sequence": int(event.get("SEQUENCE", 0)),
+            "url": str(event["URL"]),
+        }
+    return found
+
+
+def uids(onboarding) -> set[str]:
+    return {
+        f"ccpor-onboarding-{onboarding.pk}-{mark}@{HOST}"
+        for mark in ("60-day", "30-day", "go-live")
+    }
+
+
+def test_staff_feed_has_the_three_marks_of_every_court_as_all_day_events(
+    client, start, court, other_court, staff_user
+):
+    a = start(court, go_live_in=90)
+    b = start(other_court, go_live_in=120)
+
+    response = client.get(all_url(staff_user))  # no session: the token is enough
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    found = events(response)
+    assert set(found) == uids(a) | uids(b)
+    go_live = TODAY + days(90)
+    mine = {uid: e for uid, e in found.items() if uid in uids(a)}
+    by_start = {e["start"]: e for e in mine.values()}
+    assert sorted(by_start) == [go_live - days(60), go_live - days(30), go_live]
+    for e in mine.values():
+        # All-day: a date, not a datetime, ending the next day.
+        assert type(e["start"]) is datetime.date
+        assert e["end"] == e["start"] + days(1)
+        assert e["url"] == f"https://{HOST}/courts/court-a/"
+    # CourtFactory gives superior courts a county: "County 0", "County 1"...
+    name = f"{court.county} Superior Court"
+    assert by_start[go_live]["summary"] == f"{name}: CCPOR Go-Live"
+    assert by_start[go_live - days(60)]["summary"] == (
+        f"{name}: 60-day mark before CCPOR Go-Live"
+    )
+
+
+def test_calendar_has_a_name_and_refresh_interval(client, start, court, staff_user):
+    start(court)
+    cal = Calendar.from_ical(client.get(all_url(staff_user)).content)
+    assert str(cal["X-WR-CALNAME"]) == "CCPOR Go-Live: all courts"
+    assert cal.decoded("REFRESH-INTERVAL") == datetime.timedelta(hours=1)
+    assert str(cal["VERSION"]) == "2.0"
+
+
+def test_uids_stay_the_same_when_go_live_moves(client, start, court, staff_user):
+    onboarding = start(court, go_live_in=90)
+    before = events(client.get(all_url(staff_user)))
+
+    services.onboarding_reschedule(
+        onboarding=onboarding,
+        go_live_date=TODAY + days(100),
+        reason="Court asked for more testing time.",
+        by=staff_user,
+        today=TODAY,
+    )
+    after = events(client.get(all_url(staff_user)))
+
+    assert set(after) == set(before) == uids(onboarding)
+    for uid in after:
+        assert after[uid]["start"] == before[uid]["start"] + days(10)
+        assert (before[uid]["sequence"], after[uid]["sequence"]) == (0, 1)
+
+
+def test_the_same_request_gives_the_same_bytes(client, start, court, staff_user):
+    start(court)
+    first = client.get(all_url(staff_user)).content
+    assert client.get(all_url(staff_user)).content == first
+
+
+def test_cancelled_onboardings_are_left_out(
+    client, start, court, other_court, staff_user
+):
+    kept = start(court)
+    cancelled = start(other_court)
+    services.onboarding_set_status(
+        onboarding=cancelled, status=Onboarding.Status.CANCELLED, by=staff_user
+    )
+    assert set(events(client.get(all_url(staff_user)))) == uids(kept)
+
+
+def test_member_gets_own_court_feed(client, start, court, other_court, court_lead):
+    mine = start(court)
+    start(other_court)
+
+    response = client.get(court_url(court_lead, court))
+
+    assert response.status_code == 200
+    assert set(events(response)) == uids(mine)
+    assert "ccpor-go-live-court-a.ics" in response["Content-Disposition"]
+
+
+def test_member_gets_404_for_another_courts_feed(
+    client, start, court, other_court, court_lead
+):
+    start(other_court)
+    assert client.get(court_url(court_lead, other_court)).status_code == 404
+
+
+def test_members_all_feed_holds_only_their_courts(
+    client, start, court, other_court, court_lead
+):
+    mine = start(court)
+    start(other_court)
+    assert set(events(client.get(all_url(court_lead)))) == uids(mine)
+
+
+def test_staff_gets_any_courts_feed(client, start, other_court, staff_user):
+    theirs = start(other_court)
+    assert set(events(client.get(court_url(staff_user, other_court)))) == uids(theirs)
+
+
+def test_unknown_court_feed_is_404(client, staff_user):
+    url = reverse(
+        "portal:feed_court",
+        kwargs={"token": staff_user.calendar_token, "slug": "nowhere"},
+    )
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("token", ["not-a-token", "x" * 43])
+def test_unknown_token_is_404(client, start, court, token):
+    start(court)
+    assert (
+        client.get(reverse("portal:feed_all", kwargs={"token": token})).status_code
+        == 404
+    )
+
+
+def test_inactive_users_token_is_404(client, start, court, court_lead):
+    start(court)
+    court_lead.is_active = False
+    court_lead.save()
+    assert client.get(court_url(court_lead, court)).status_code == 404
+    assert client.get(all_url(court_lead)).status_code == 404
+
+
+def test_reset_revokes_the_old_url_and_the_new_one_works(
+    client, start, court, court_lead
+):
+    onboarding = start(court)
+    old_all, old_court = all_url(court_lead), court_url(court_lead, court)
+    client.force_login(court_lead)
+
+    response = client.post(reverse("portal:feed_reset"))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("portal:feeds")
+    court_lead.refresh_from_db()
+    client.logout()
+    assert client.get(old_all).status_code == 404
+    assert client.get(old_court).status_code == 404
+    assert set(events(client.get(court_url(court_lead, court)))) == uids(onboarding)
+
+
+def test_reset_needs_post_and_a_session(client, court_lead):
+    token = court_lead.calendar_token
+    assert client.post(reverse("portal:feed_reset")).status_code == 302  # to sign in
+    client.force_login(court_lead)
+    assert client.get(reverse("portal:feed_reset")).status_code == 405
+    court_lead.refresh_from_db()
+    assert court_lead.calendar_token == token
+
+
+def test_subscription_page_shows_absolute_urls_of_own_courts(client, court, court_lead):
+    client.force_login(court_lead)
+    response = client.get(reverse("portal:feeds"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert f"https://{HOST}{court_url(court_lead, court)}" in body
+    assert f"https://{HOST}{all_url(court_lead)}" in body
+    assert f"webcal://{HOST}{court_url(court_lead, court)}" in body
+    assert reverse("portal:feed_reset") in body
+    assert "API token" not in body  # the API is for CCPOR staff
+
+
+def test_subscription_page_names_a_chosen_court(client, court, staff_user):
+    client.force_login(staff_user)
+    response = client.get(reverse("portal:feeds"), {"court": court.slug})
+    body = response.content.decode()
+    assert f"https://{HOST}{court_url(staff_user, court)}" in body
+    assert f"https://{HOST}{all_url(staff_user)}" in body
+    assert staff_user.api_token in body
+
+
+def test_subscription_page_404s_for_a_court_not_yours(client, other_court, court_lead):
+    client.force_login(court_lead)
+    response = client.get(reverse("portal:feeds"), {"court": other_court.slug})
+    assert response.status_code == 404
+
+
+def test_subscription_page_needs_sign_in(client):
+    response = client.get(reverse("portal:feeds"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_staff_can_reset_api_token(client, staff_user):
+    old = staff_user.api_token
+    client.force_login(staff_user)
+    response = client.post(reverse("portal:api_token_reset"))
+    assert response.status_code == 302
+    staff_user.refresh_from_db()
+    assert staff_user.api_token != old
+    assert len(staff_user.api_token) >= 40
+
+
+def test_member_cannot_reach_api_token_reset(client, court_lead):
+    old = court_lead.api_token
+    client.force_login(court_lead)
+    assert client.post(reverse("portal:api_token_reset")).status_code == 404
+    court_lead.refresh_from_db()
+    assert court_lead.api_token == old
+
+
+def test_every_user_has_a_distinct_secret(db):
+    a, b = UserFactory(), UserFactory()
+    assert a.calendar_token != b.calendar_token
+
+
+@pytest.mark.parametrize("n", [3, 40])
+def test_all_courts_feed_query_count_does_not_grow_with_onboardings(
+    client, start, staff_user, n, django_assert_num_queries
+):
+    from tests.factories import CourtFactory
+
+    for court in CourtFactory.create_batch(n):
+        start(court)
+    # 1 the token's owner, 2 CCPOR Team group check, 3 onboardings with their court
+    # and reschedule count.
+    with django_assert_num_queries(3):
+        response = client.get(all_url(staff_user))
+    assert len(events(response)) == 3 * n
