@@ -12,7 +12,8 @@ Write a journey like this:
 
 `check_page` asserts, at 1280 and at 375 px, that neither the page nor a box in it
 scrolls sideways and that axe-core finds no serious or critical violation, that nothing
-the page loads fails, and queues the HTML the server sent for the Nu HTML Checker, which
+the page loads fails and the console shows no error (a Content-Security-Policy refusal,
+a script error), and queues the HTML the server sent for the Nu HTML Checker, which
 test_markup.py runs once over every checked page.
 """
 
@@ -126,26 +127,38 @@ def html_recorder(live_server) -> HtmlRecorder:
 
 
 @pytest.fixture
-def failed_requests(page):
-    """Images, styles, scripts (and the favicon) the page asked for and did not get."""
-    failed = []
+def page_errors(page):
+    """What went wrong in the browser while the test ran: images, styles, scripts (and
+    the favicon) the page asked for and did not get, script errors, and console errors
+    such as a refusal by the Content-Security-Policy."""
+    errors = []
 
     def on_response(response):
         if response.request.resource_type != "document" and response.status >= 400:
-            failed.append(f"{response.status} {response.url}")
+            errors.append(f"{response.status} {response.url}")
+
+    def on_console(message):
+        # A page answered with 404 or 403 logs its own status: that is the test's.
+        if message.type == "error" and not message.text.startswith(
+            "Failed to load resource"
+        ):
+            errors.append(f"console: {message.text}")
 
     page.on("response", on_response)
-    page.on("requestfailed", lambda request: failed.append(f"failed {request.url}"))
-    return failed
+    page.on("requestfailed", lambda request: errors.append(f"failed {request.url}"))
+    page.on("pageerror", lambda error: errors.append(f"script error: {error}"))
+    page.on("console", on_console)
+    return errors
 
 
 @pytest.fixture
-def check_page(request, html_recorder, failed_requests):
+def check_page(request, html_recorder, page_errors):
     """check_page(page, screenshots={1280: "name", 375: "name-phone"}): the page fits
     1280 and 375 px without sideways scrolling (of the page or of a box in it, such as
     a table in .table-responsive), axe-core finds no serious or critical
-    violation at either width, nothing it loads fails, and its HTML is queued for the
-    Nu HTML Checker. The viewport is left at 1280 px."""
+    violation at either width, nothing it loads fails and no script or policy error
+    shows in the console, and its HTML is queued for the Nu HTML Checker. The viewport
+    is left at 1280 px."""
 
     def _check(page, *, screenshots: dict[int, str] | None = None):
         page.wait_for_load_state("load")
@@ -157,7 +170,7 @@ def check_page(request, html_recorder, failed_requests):
             if screenshots and width in screenshots:
                 save_screenshot(page, screenshots[width])
         page.set_viewport_size({"width": 1280, "height": WIDTHS[1280]})
-        assert not failed_requests, f"{page.url}: requests failed: {failed_requests}"
+        assert not page_errors, f"{page.url}: {page_errors}"
         html_recorder.mark(page.url, source=request.node.nodeid)
 
     return _check
