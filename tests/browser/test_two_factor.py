@@ -71,3 +71,18 @@ def test_repeated_wrong_passwords_pause_signing_in(
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign-in paused")
     expect(page.get_by_role("alert")).to_contain_text("Too many failed sign-ins")
     check_page(page)
+
+
+def test_staff_without_two_factor_are_asked_to_set_it_up(
+    page, live_server, check_page, sign_in, staff_user
+):
+    sign_in(page, staff_user)
+    page.goto(live_server.url + "/accounts/profile/")
+
+    prompt = page.get_by_role("status").filter(has_text="need two-factor")
+    expect(prompt).to_be_visible()
+    check_page(page)
+    prompt.get_by_role("link", name="Set up your authenticator app").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Two-factor authentication"
+    )
