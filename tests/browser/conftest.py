@@ -92,12 +92,20 @@ def _allow_async_unsafe():
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _carry_test_database_state_into_playwright(request, django_db_setup):
-    """Once Playwright's sync API runs, an asyncio loop counts as running in the main
-    thread, and Django (asgiref's Local) hands out *new* database connection objects.
-    Those lack the snapshot that `serialized_rollback=True` restores the data
-    migrations from (the default checklist template, the phases). Take the snapshot
-    from the connections made before Playwright starts and give it to the new ones."""
+def _browser_test_database(request, django_db_setup, django_db_blocker):
+    """Two things before the first browser test, which all use a transactional
+    database restored from the snapshot that `serialized_rollback=True` keeps (the data
+    migrations' rows: phases, the default template, the courts):
+
+    - Once Playwright's sync API runs, an asyncio loop counts as running in the main
+      thread, and Django (asgiref's Local) hands out *new* connection objects, which
+      lack that snapshot: take it from the connections made before Playwright starts.
+    - A transactional test without `serialized_rollback` that ran earlier flushed the
+      tables and let post_migrate create content types and permissions again under new
+      ids; the snapshot would collide with them. Start from empty tables, as after a
+      serialized test (Django's own teardown flush, without post_migrate).
+    """
+    from django.core.management import call_command
     from django.db import connections
 
     snapshots = {
@@ -106,8 +114,17 @@ def _carry_test_database_state_into_playwright(request, django_db_setup):
         if hasattr(connections[alias], "_test_serialized_contents")
     }
     request.getfixturevalue("playwright")
-    for alias, contents in snapshots.items():
-        connections[alias]._test_serialized_contents = contents
+    with django_db_blocker.unblock():
+        for alias, contents in snapshots.items():
+            connections[alias]._test_serialized_contents = contents
+            call_command(
+                "flush",
+                database=alias,
+                interactive=False,
+                verbosity=0,
+                reset_sequences=False,
+                inhibit_post_migrate=True,
+            )
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,13 @@ page in ONE Java call, so the JVM starts once per session.
 
 import re
 
+import pytest
+
 from .checks import vnu_errors
+
+# No data of its own, but the live server (html_recorder) needs a transactional
+# database: restore the reference data after it, like every browser test.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def _file_name(n: int, url: str) -> str:
