@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
@@ -21,6 +22,14 @@ from .models import (
 class PhaseAdmin(admin.ModelAdmin):
     list_display = ("order", "name", "slug")
     ordering = ("order",)
+
+    def save_model(self, request, obj, form, change):
+        # Each onboarding's current phase is the first (by order) with open items.
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            services.onboarding_summaries_refresh(
+                onboarding_ids=Onboarding.objects.values_list("pk", flat=True)
+            )
 
 
 class TemplateItemInline(admin.TabularInline):
@@ -220,6 +229,12 @@ class ChecklistItemAdmin(SimpleHistoryAdmin):
             if name in form.fields and name != "depends_on"
         ]
         services.item_update_details(item=obj, by=request.user, fields=fields)
+
+    def delete_model(self, request, obj):
+        services.items_delete(items=[obj], by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        services.items_delete(items=list(queryset), by=request.user)
 
 
 @admin.register(GoLiveChange)

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from ccpor_onboard.lib.sorted_dates import SortedDateListField
 from courts.access import is_ccpor_staff, signed_in
 from courts.models import Membership
 
@@ -366,6 +367,48 @@ class ChecklistItem(ItemFields):
     def is_overdue_on(self, today: datetime.date) -> bool:
         """The Python twin of `overdue_q`."""
         return self.is_open and self.due_date < today
+
+
+class OnboardingSummary(models.Model):
+    """What the portfolio needs of one onboarding's items, in one row: counts, open
+    items by actor, the current phase and the due dates of the open items.
+
+    Derived, and stored only so that the CCPOR Team's pages can filter, sort and
+    count 5,000 courts without reading 180,000 items: every write to an onboarding's
+    items goes through `checklists.services`, which refreshes this row in the same
+    transaction (`onboarding_summaries_refresh`). What depends on the day (overdue,
+    health) is computed from it when read: see `checklists.health.health_rank_sql`
+    and `ccpor_onboard.lib.sorted_dates.CountBefore`. Includes CCPOR-internal items
+    (the portfolio is for CCPOR staff).
+    """
+
+    onboarding = models.OneToOneField(
+        Onboarding, on_delete=models.CASCADE, primary_key=True, related_name="summary"
+    )
+    total = models.PositiveIntegerField(default=0)
+    finished = models.PositiveIntegerField(default=0)
+    blocked = models.PositiveIntegerField(default=0)
+    # Open items by actor ("who is blocking"), one column per Actor.
+    open_court = models.PositiveIntegerField(default=0)
+    open_so = models.PositiveIntegerField(default=0)
+    open_ccpor = models.PositiveIntegerField(default=0)
+    open_doj = models.PositiveIntegerField(default=0)
+    # The current phase: the first phase (by order) with an open item.
+    phase_order = models.PositiveSmallIntegerField(null=True, blank=True)
+    oldest_open_due = models.DateField(null=True, blank=True)
+    # Due dates of the open items, earliest first: overdue on any day is a count.
+    open_due = SortedDateListField()
+    refreshed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "onboarding summaries"
+
+    def __str__(self) -> str:
+        return f"Summary of onboarding {self.onboarding_id}"
+
+    @property
+    def open_by_actor(self) -> dict[str, int]:
+        return {actor: getattr(self, f"open_{actor}") for actor in ACTOR_ORDER}
 
 
 def evidence_upload_to(instance: "Evidence", filename: str) -> str:

@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -57,6 +59,15 @@ class Court(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("portal:court", kwargs={"slug": self.slug})
 
+    @staticmethod
+    def url_builder() -> Callable[[str], str]:
+        """slug -> the court page's URL, by string joining around one reverse(): for
+        pages that link thousands of courts (a reverse() per court is what they
+        would spend most of their time on)."""
+        marker = "court-slug-marker"
+        head, tail = reverse("portal:court", kwargs={"slug": marker}).split(marker)
+        return lambda slug: f"{head}{slug}{tail}"
+
     @property
     def _named_by_county(self) -> bool:
         # People call a superior court by its county ("Alameda").
@@ -66,7 +77,17 @@ class Court(models.Model):
     def short_name(self) -> str:
         """The court in a list: its county for a superior court ("Alameda"), else its
         name."""
-        return self.county if self._named_by_county else self.name
+        return Court.short_name_of(
+            court_type=self.court_type, county=self.county, name=self.name
+        )
+
+    @staticmethod
+    def short_name_of(*, court_type: str, county: str, name: str) -> str:
+        """`short_name` from a court's values, for lists read without model objects
+        (the statewide view's thousands of tiles)."""
+        if court_type == Court.CourtType.SUPERIOR and county:
+            return county
+        return name
 
     @property
     def everyday_name(self) -> str:

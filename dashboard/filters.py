@@ -5,10 +5,12 @@ in the database before pagination.
 """
 
 import datetime
+from functools import lru_cache
 
 import django_filters
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Layout, Row
+from crispy_forms.utils import render_crispy_form
 from django import forms
 from django.db.models import F, Q, QuerySet
 from django_filters.constants import EMPTY_VALUES
@@ -192,6 +194,36 @@ class PortfolioFilter(django_filters.FilterSet):
     def sort_params(self) -> list[str]:
         """The sort in force, as URL parameters (`["-overdue"]`)."""
         return list(self.form.cleaned_data.get("sort") or [DEFAULT_SORT])
+
+
+def filter_form_html(filterset: PortfolioFilter, data) -> str:
+    """The filter form as crispy-forms renders it, for this query string. The
+    rendering depends only on the submitted values and the phases offered, and costs
+    as much as the rest of the page together, so each variant is rendered once per
+    process and kept (the most recent FORM_CACHE_SIZE of them)."""
+    key = (
+        tuple(
+            sorted((k, tuple(v)) for k, v in data.lists() if k not in ("page", "sort"))
+        ),
+        tuple(filterset.filters["phase"].extra["choices"]),
+    )
+    return _rendered_form(key, filterset.form)
+
+
+FORM_CACHE_SIZE = 256
+
+
+@lru_cache(maxsize=FORM_CACHE_SIZE)
+def _rendered_form_for(key: tuple) -> list:
+    # A one-element list filled on the first call: lru_cache keys on `key` alone.
+    return []
+
+
+def _rendered_form(key: tuple, form) -> str:
+    slot = _rendered_form_for(key)
+    if not slot:
+        slot.append(render_crispy_form(form))
+    return slot[0]
 
 
 def portfolio_filterset(

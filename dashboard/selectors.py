@@ -13,16 +13,14 @@ from django.db.models import (
     FilteredRelation,
     FloatField,
     IntegerField,
-    Min,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast, Coalesce, NullIf
 
+from ccpor_onboard.lib.sorted_dates import CountBefore
 from checklists.health import HEALTH_RANK, health_rank_sql
 from checklists.marks import next_mark_date_sql
 from checklists.models import (
@@ -30,7 +28,6 @@ from checklists.models import (
     Actor,
     ChecklistItem,
     Onboarding,
-    open_q,
     overdue_q,
 )
 from courts.models import Court
@@ -38,13 +35,12 @@ from courts.models import Court
 # --- The CCPOR Team portfolio (dashboard, statewide view, exports) -----------------
 #
 # Everything the dashboard filters or sorts on is computed in SQL, per court, from the
-# court's *current* onboarding (the open one, else the latest; as
-# `checklists.selectors.courts_with_current_onboarding` picks it), so that filtering,
-# sorting and pagination happen in the database and a page costs the same few queries
-# at 58 courts or at 5,000. The derived values repeat
-# `checklists.selectors.onboardings_with_status` in SQL (health and the next mark:
-# their SQL twins in checklists/health.py and checklists/marks.py); the tests check
-# both give the same answers on the same data.
+# court's open onboarding and its stored `OnboardingSummary` (one row, kept current
+# by every write to the items), so that filtering, sorting and pagination happen in
+# the database, read no item, and a page costs the same few queries at 58 courts or
+# at 5,000. The derived values repeat `checklists.selectors.onboardings_with_status`
+# in SQL (health and the next mark: their SQL twins in checklists/health.py and
+# checklists/marks.py); the tests check both give the same answers on the same data.
 
 
 class PortfolioStatus:
@@ -89,32 +85,17 @@ STATUS_RANK = {
 }
 
 
-def _items(**filters) -> QuerySet[ChecklistItem]:
-    """Items of the row's current onboarding (the `cur` join), narrowed by filters."""
-    return ChecklistItem.objects.filter(onboarding_id=OuterRef("cur__id"), **filters)
-
-
-def _per_onboarding(aggregate):
-    """One aggregate over the items of the row's current onboarding. The items are
-    found by the onboarding index alone; conditions belong in the aggregate's
-    FILTER, so the planner cannot pick the status/due-date index and read every
-    court's items once per court."""
-    return Subquery(
-        _items().order_by().values("onboarding_id").annotate(v=aggregate).values("v")
-    )
-
-
-def _count(condition: Q | None = None):
-    return Coalesce(
-        _per_onboarding(Count("id", filter=condition or None)),
-        0,
-        output_field=IntegerField(),
-    )
+# The stored summary of each row's current onboarding (the `cur` join).
+SUMMARY = "cur__summary__"
+# What a row holds of the court itself.
+COURT_FIELDS = ("pk", "name", "slug", "county", "court_type", "district")
+COUNTS = ("total", "finished", "blocked", *(f"open_{a}" for a in BLOCKING_ACTORS))
 
 
 def portfolio_base() -> QuerySet[Court]:
     """Active courts joined to their open onboarding as `cur` (at most one, by the
-    `one_open_onboarding_per_court` constraint), with `ob_status` and `go_live`.
+    `one_open_onboarding_per_court` constraint, whose index finds it), with
+    `ob_status` and `go_live`.
 
     A court without an open onboarding has `ob_status` "closed" if one of its
     onboardings was closed out (it went live), else "cancelled" if one was
@@ -151,57 +132,72 @@ def portfolio_base() -> QuerySet[Court]:
     )
 
 
-def with_health(qs: QuerySet[Court], *, today: datetime.date) -> QuerySet[Court]:
-    """Annotate `health_rank` (see `checklists.health.health_rank_sql`) of each
-    court's open onboarding; None for one that is not active or not started."""
-    return qs.annotate(
-        health_rank=health_rank_sql(
-            today=today, onboarding_id="cur__id", status="ob_status", go_live="go_live"
-        )
+def health_rank(*, today: datetime.date):
+    """`checklists.health.health_rank_sql` of each row's open onboarding, from its
+    stored summary; None for one that is not active or not started."""
+    return health_rank_sql(
+        today=today,
+        status="ob_status",
+        go_live="go_live",
+        oldest_open_due=SUMMARY + "oldest_open_due",
+        blocked=SUMMARY + "blocked",
     )
 
 
-def health_q(health: str) -> Q:
-    """Courts of this health, on a queryset annotated by `with_health`."""
-    return Q(health_rank=HEALTH_RANK[health])
+def portfolio_values(*, today: datetime.date) -> dict:
+    """What a portfolio row holds besides the court's own fields (COURT_FIELDS),
+    `ob_status` and `go_live`: the one place that defines the row's values, as SQL
+    over `portfolio_base()`, for the table, its filters and sorts, the statewide
+    view and the CSV export. Each is read from the stored `OnboardingSummary` of the
+    court's open onboarding; what depends on the day is computed here from it.
 
-
-def portfolio_courts(*, today: datetime.date) -> QuerySet[Court]:
-    """Every active court with what the portfolio table shows, filters and sorts on:
-    `ob_status`, `status_rank`, `go_live`, `total`, `finished`, `progress_ratio`,
-    `phase_order`, `overdue`, `blocked`, `health_rank`,
-    `next_mark_date` and open items by actor (`open_court`, `open_so`,
-    `open_ccpor`, `open_doj`). One query, however many courts.
-
-    Counts include CCPOR-internal items: the portfolio is for CCPOR staff.
+    Counts are 0 (not NULL) for a court with no open onboarding, so that they sort
+    among the zeros. They include CCPOR-internal items: the portfolio is for CCPOR
+    staff.
     """
-    qs = with_health(portfolio_base(), today=today).annotate(
-        overdue=_count(overdue_q(today)),
-        blocked=_count(Q(status=ChecklistItem.Status.BLOCKED)),
-        total=_count(),
-        finished=_count(Q(status__in=ChecklistItem.FINISHED_STATUSES)),
+    counts = {
+        name: Coalesce(F(SUMMARY + name), 0, output_field=IntegerField())
+        for name in COUNTS
+    }
+    return {
+        **counts,
+        # Open items due before today, counted in the stored list of due dates.
+        "overdue": CountBefore(F(SUMMARY + "open_due"), day=today),
         # The current phase is the first phase (in phase order) with an open item.
-        phase_order=_per_onboarding(Min("phase__order", filter=open_q())),
-        next_mark_date=next_mark_date_sql(
+        "phase_order": F(SUMMARY + "phase_order"),
+        "health_rank": health_rank(today=today),
+        "next_mark_date": next_mark_date_sql(
             today=today, go_live="go_live", when=Q(ob_status=Onboarding.Status.ACTIVE)
         ),
-        status_rank=Case(
+        "status_rank": Case(
             *[When(ob_status=s, then=Value(r)) for s, r in STATUS_RANK.items()],
             default=Value(len(STATUS_RANK) + 1),
             output_field=IntegerField(),
         ),
-        **{
-            f"open_{actor}": _count(open_q() & Q(actor=actor))
-            for actor in BLOCKING_ACTORS
-        },
-    )
-    return qs.annotate(
-        progress_ratio=Case(
-            When(total=0, then=Value(0.0)),
-            default=Cast(F("finished"), FloatField()) / Cast(F("total"), FloatField()),
+        "progress_ratio": Coalesce(
+            Cast(F(SUMMARY + "finished"), FloatField())
+            / NullIf(Cast(F(SUMMARY + "total"), FloatField()), 0.0),
+            0.0,
             output_field=FloatField(),
-        )
-    )
+        ),
+    }
+
+
+def portfolio_fields(*, today: datetime.date) -> tuple[str, ...]:
+    """The names a row is read with (`QuerySet.values`)."""
+    return (*COURT_FIELDS, "ob_status", "go_live", *portfolio_values(today=today))
+
+
+def health_q(health: str) -> Q:
+    """Courts of this health, on a queryset annotated with `health_rank`."""
+    return Q(health_rank=HEALTH_RANK[health])
+
+
+def portfolio_courts(*, today: datetime.date) -> QuerySet[Court]:
+    """Every active court with what the portfolio table shows, filters and sorts on
+    (see `portfolio_values`). One query, however many courts; filtering and sorting
+    read stored values, so neither reads a single item."""
+    return portfolio_base().annotate(**portfolio_values(today=today))
 
 
 @dataclass(frozen=True)
@@ -278,11 +274,24 @@ def go_live_window_q(window: str, *, today: datetime.date) -> Q:
     return q
 
 
-def statewide_courts(*, today: datetime.date) -> QuerySet[Court]:
-    """Every active court with `ob_status`, `go_live` and `health_rank`, by district
-    (tribal courts, which have none, last) then name. One query."""
-    return with_health(portfolio_base(), today=today).order_by(
-        F("district").asc(nulls_last=True), "court_type", "name"
+def statewide_courts(*, today: datetime.date) -> QuerySet:
+    """Every active court as (district, name, slug, county, court_type, ob_status,
+    go_live, health_rank) tuples, by district (tribal courts, which have none, last)
+    then name. One query."""
+    return (
+        portfolio_base()
+        .annotate(health_rank=health_rank(today=today))
+        .order_by(F("district").asc(nulls_last=True), "court_type", "name")
+        .values_list(
+            "district",
+            "name",
+            "slug",
+            "county",
+            "court_type",
+            "ob_status",
+            "go_live",
+            "health_rank",
+        )
     )
 
 

@@ -83,7 +83,10 @@ def bulk_onboardings(
     """`count` superior courts, each with an active onboarding and a full copy of the
     template's items, made with bulk_create: a few queries, however many courts."""
     from checklists.models import ChecklistItem, Onboarding
-    from checklists.services import checklist_item_from_template
+    from checklists.services import (
+        checklist_item_from_template,
+        onboarding_summaries_refresh,
+    )
 
     courts = Court.objects.bulk_create(
         Court(
@@ -116,6 +119,7 @@ def bulk_onboardings(
         ),
         batch_size=2000,
     )
+    onboarding_summaries_refresh(onboarding_ids=[o.pk for o in onboardings])
     return onboardings
 
 

@@ -6,7 +6,9 @@ One module per concern; everything is importable from `checklists.services`:
 - `evidence`: checking and storing uploaded documents;
 - `comments`: an item's discussion thread;
 - `processing_model`: who enters CARPOS / whether the SO participates, and the
-  checklist that follows from it.
+  checklist that follows from it;
+- `summaries`: the stored per-onboarding summary of the items, refreshed by every
+  write above in its own transaction.
 """
 
 from .comments import comment_add
@@ -26,6 +28,7 @@ from .items import (
     item_update_details,
     item_verify,
     items_bulk_set_status,
+    items_delete,
 )
 from .onboardings import (
     checklist_dependencies,
@@ -40,6 +43,7 @@ from .onboardings import (
     onboarding_start_validate,
 )
 from .processing_model import PROCESSING_MODEL_NA, onboarding_set_processing_model
+from .summaries import onboarding_summaries_refresh
 
 __all__ = [
     "EVIDENCE_MAX_BYTES",
@@ -61,6 +65,7 @@ __all__ = [
     "item_update_details",
     "item_verify",
     "items_bulk_set_status",
+    "items_delete",
     "onboarding_reschedule",
     "onboarding_reschedule_validate",
     "onboarding_set_processing_model",
@@ -68,4 +73,5 @@ __all__ = [
     "onboarding_set_status_validate",
     "onboarding_start",
     "onboarding_start_validate",
+    "onboarding_summaries_refresh",
 ]

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from ..models import ChecklistItem
 from .comments import comment_add
+from .summaries import onboarding_summaries_refresh
 
 
 class StaleEditError(Exception):
@@ -91,6 +92,7 @@ def item_set_status(
         locked.version += 1
         locked._history_user = by
         locked.save()
+        onboarding_summaries_refresh(onboarding_ids=[locked.onboarding_id])
     return locked
 
 
@@ -110,6 +112,7 @@ def item_update_details(*, item: ChecklistItem, by, fields: list[str]) -> Checkl
         item.updated_by = by
         item._history_user = by
         item.save(update_fields=[*fields, "version", "updated_by", "updated_at"])
+        onboarding_summaries_refresh(onboarding_ids=[item.onboarding_id])
     return item
 
 
@@ -120,7 +123,19 @@ def item_add(*, item: ChecklistItem, by) -> ChecklistItem:
         item.updated_by = by
         item._history_user = by
         item.save()
+        onboarding_summaries_refresh(onboarding_ids=[item.onboarding_id])
     return item
+
+
+def items_delete(*, items: list[ChecklistItem], by) -> None:
+    """Remove items from their checklists (the admin's delete): their history keeps
+    who removed them."""
+    with transaction.atomic():
+        onboarding_ids = {item.onboarding_id for item in items}
+        for item in items:
+            item._history_user = by
+            item.delete()
+        onboarding_summaries_refresh(onboarding_ids=onboarding_ids)
 
 
 def item_verify(*, item: ChecklistItem, by, expected_version: int) -> ChecklistItem:

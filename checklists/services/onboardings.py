@@ -19,6 +19,7 @@ from ..models import (
     Onboarding,
     TemplateItem,
 )
+from .summaries import onboarding_summaries_refresh
 
 
 def default_template() -> ChecklistTemplate | None:
@@ -186,6 +187,7 @@ def onboarding_start(
             ChecklistItem.depends_on.through.objects.bulk_create(
                 checklist_dependencies(template_items, copies)
             )
+            onboarding_summaries_refresh(onboarding_ids=[onboarding.pk])
     except IntegrityError as exc:
         # Two starts raced past the check above; the database constraint caught it.
         raise ValidationError(
@@ -260,6 +262,7 @@ def onboarding_reschedule(
         )
         locked.go_live_date = go_live_date
         locked.save(update_fields=["go_live_date", "updated_at"])
+        onboarding_summaries_refresh(onboarding_ids=[locked.pk])
         change = GoLiveChange.objects.create(
             onboarding=locked,
             old_date=old_date,

@@ -12,18 +12,18 @@ from django.utils.safestring import mark_safe
 from ccpor_onboard.lib.dates import today_in_california
 from checklists.health import LATE_AFTER_DAYS, Health
 from courts.access import ccpor_staff_required
-from courts.models import DISTRICT_LABELS
 
 from ..cache import cached_portfolio_page
-from ..filters import SORT_COLUMNS, portfolio_filterset
+from ..filters import SORT_COLUMNS, filter_form_html, portfolio_filterset
 from ..forms import OverdueFilterForm
-from ..presenters import portfolio_rows
+from ..presenters import portfolio_rows, statewide_tiles
 from ..selectors import (
     BLOCKING_ACTORS,
     GO_LIVE_WINDOWS,
     SOON,
     PortfolioStatus,
     overdue_items_across_courts,
+    portfolio_fields,
     portfolio_summary,
     statewide_courts,
 )
@@ -74,7 +74,8 @@ def index(request):
 
 def _index_context(request, on_day) -> dict:
     filterset, phases_by_order = portfolio_filterset(request.GET, today=on_day)
-    page, page_range = _page(request, filterset.qs, PAGE_SIZE)
+    rows = filterset.qs.values(*portfolio_fields(today=on_day))
+    page, page_range = _page(request, rows, PAGE_SIZE)
     summary = portfolio_summary(today=on_day)
     sort_params = filterset.sort_params
     query = request.GET.copy()
@@ -88,6 +89,7 @@ def _index_context(request, on_day) -> dict:
         "page_range": page_range,
         "late_after": LATE_AFTER_DAYS,
         "filter": filterset,
+        "filter_form": mark_safe(filter_form_html(filterset, request.GET)),  # noqa: S308 - crispy-forms' own output
         "page": page,
         "rows": portfolio_rows(
             page.object_list, today=on_day, phases_by_order=phases_by_order
@@ -131,22 +133,7 @@ def statewide(request):
 
 
 def _statewide_context(on_day) -> dict:
-    rows = portfolio_rows(
-        statewide_courts(today=on_day), today=on_day, phases_by_order={}
-    )
-    groups: dict[str, list] = {}
-    counts = dict.fromkeys(TILE_STYLES, 0)
-    for row in rows:
-        label, css = TILE_STYLES[row.tile_status]
-        row_tile = {"row": row, "label": label, "css": css}
-        heading = DISTRICT_LABELS.get(row.court.district, "Tribal courts")
-        groups.setdefault(heading, []).append(row_tile)
-        counts[row.tile_status] += 1
-    legend = [
-        {"label": label, "css": css, "count": counts[key]}
-        for key, (label, css) in TILE_STYLES.items()
-    ]
-    return {"groups": groups, "legend": legend, "total": len(rows)}
+    return statewide_tiles(statewide_courts(today=on_day), styles=TILE_STYLES)
 
 
 @ccpor_staff_required

@@ -106,10 +106,14 @@ def build_portfolio(total_courts: int, *, template, today=TODAY) -> None:
     ChecklistItem.objects.bulk_create(
         item(i, n, *row) for i in range(len(onboardings)) for n, row in enumerate(plan)
     )
+    services.onboarding_summaries_refresh(onboarding_ids=[o.pk for o in onboardings])
 
 
 def set_items(onboarding, orders, **fields):
+    """Put items in a state directly (bypassing the services' rules), and refresh
+    the onboarding's stored summary as the services do."""
     onboarding.items.filter(order__in=orders).update(**fields)
+    services.onboarding_summaries_refresh(onboarding_ids=[onboarding.pk])
 
 
 @pytest.fixture
@@ -153,6 +157,7 @@ def portfolio(start, default_template):
     )
     Onboarding.objects.filter(pk=cancelled.pk).update(status="cancelled")
     made["dropped"] = cancelled
+    services.onboarding_summaries_refresh(onboarding_ids=[o.pk for o in made.values()])
     return made
 
 
@@ -442,6 +447,7 @@ def test_sql_values_agree_with_onboardings_with_status(staff_user, start):
         onboarding = start(court, go_live_in=go_live_in)
         if setup:
             setup(onboarding)
+            services.onboarding_summaries_refresh(onboarding_ids=[onboarding.pk])
         cases[court.pk] = onboarding
 
     def overdue_by(n):
@@ -568,16 +574,16 @@ def test_statewide_tiles_grouped_by_district_with_tribal_courts_apart(
         "6th District",
         "Tribal courts",
     ]
-    assert sum(len(tiles) for tiles in groups.values()) == 58 + 7
-    assert [t["row"].court.slug for t in groups["Tribal courts"]] == ["river"]
-    by_slug = {t["row"].court.slug: t for tiles in groups.values() for t in tiles}
-    assert by_slug["behind"]["label"] == "Onboarding, late"
-    assert "text-bg-danger" in by_slug["behind"]["css"]
-    assert by_slug["slipping"]["label"] == "Onboarding, at risk"
-    assert by_slug["calm"]["label"] == "Onboarding, on track"
-    assert by_slug["golden"]["label"] == "Live"
-    assert by_slug["dropped"]["label"] == "Not started"
-    assert by_slug["alameda"]["label"] == "Not started"
+    assert sum(len(group.tiles) for group in groups.values()) == 58 + 7
+    assert [t.slug for t in groups["Tribal courts"].tiles] == ["river"]
+    by_slug = {t.slug: t for group in groups.values() for t in group.tiles}
+    assert by_slug["behind"].label == "Onboarding, late"
+    assert "text-bg-danger" in by_slug["behind"].css
+    assert by_slug["slipping"].label == "Onboarding, at risk"
+    assert by_slug["calm"].label == "Onboarding, on track"
+    assert by_slug["golden"].label == "Live"
+    assert by_slug["dropped"].label == "Not started"
+    assert by_slug["alameda"].label == "Not started"
     page = response.content.decode()
     # Each tile links to the court page and says its status in words.
     tile = re.search(

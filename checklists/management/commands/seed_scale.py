@@ -43,6 +43,7 @@ from checklists.services import (
     checklist_dependencies,
     checklist_items_from_template,
     default_template,
+    onboarding_summaries_refresh,
 )
 from courts.models import Court, Membership
 
@@ -218,6 +219,7 @@ class Command(BaseCommand):
             ],
             batch_size=BATCH_SIZE,
         )
+        onboarding_summaries_refresh(onboarding_ids=[o.pk for o in onboardings])
         return {
             "onboardings": len(onboardings),
             "items": len(items),
