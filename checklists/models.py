@@ -396,8 +396,12 @@ class OnboardingSummary(models.Model):
     # The current phase: the first phase (by order) with an open item.
     phase_order = models.PositiveSmallIntegerField(null=True, blank=True)
     oldest_open_due = models.DateField(null=True, blank=True)
-    # Due dates of the open items, earliest first: overdue on any day is a count.
-    open_due = SortedDateListField()
+    # Due dates of the open items by actor, earliest first: how many are overdue on
+    # any day is a count in these lists.
+    open_due_court = SortedDateListField()
+    open_due_so = SortedDateListField()
+    open_due_ccpor = SortedDateListField()
+    open_due_doj = SortedDateListField()
     refreshed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -5,7 +5,7 @@ in the database before pagination.
 """
 
 import datetime
-from functools import lru_cache
+from dataclasses import dataclass
 
 import django_filters
 from crispy_forms.helper import FormHelper
@@ -15,6 +15,7 @@ from django import forms
 from django.db.models import F, Q, QuerySet
 from django_filters.constants import EMPTY_VALUES
 
+from ccpor_onboard.lib.prepared import Memo, PreparedCount, PreparedQuery
 from checklists.health import Health
 from checklists.models import Phase
 from checklists.selectors import phases
@@ -27,6 +28,7 @@ from .selectors import (
     go_live_window_q,
     health_q,
     portfolio_courts,
+    portfolio_fields,
 )
 
 # Sort parameter -> (column heading, annotations it sorts by). Empty values sort last
@@ -196,34 +198,58 @@ class PortfolioFilter(django_filters.FilterSet):
         return list(self.form.cleaned_data.get("sort") or [DEFAULT_SORT])
 
 
-def filter_form_html(filterset: PortfolioFilter, data) -> str:
-    """The filter form as crispy-forms renders it, for this query string. The
-    rendering depends only on the submitted values and the phases offered, and costs
-    as much as the rest of the page together, so each variant is rendered once per
-    process and kept (the most recent FORM_CACHE_SIZE of them)."""
+@dataclass(frozen=True)
+class PortfolioQuery:
+    """What one query string asks of the portfolio, worked out once per process (and
+    day, and set of phases) and kept: the filters understood and those not, the
+    filter form as crispy-forms renders it, and the filtered, sorted queryset,
+    compiled. Each request runs the compiled SQL, so the rows are always read
+    afresh; only the work of parsing, building and compiling is kept."""
+
+    queryset: QuerySet
+    rows: PreparedQuery
+    count: PreparedCount
+    sort_params: list[str]
+    errors: list[tuple[str, str]]  # (the filter's label, what is wrong)
+    form_html: str
+    phases_by_order: dict[int, Phase]
+
+
+QUERY_CACHE_SIZE = 256
+_queries = Memo(QUERY_CACHE_SIZE)
+
+
+def portfolio_query(data, *, today: datetime.date) -> PortfolioQuery:
+    """The PortfolioQuery of a query string (`request.GET`); the page number is not
+    part of it. One query (the phases) when it is kept already."""
+    all_phases = phases()
     key = (
-        tuple(
-            sorted((k, tuple(v)) for k, v in data.lists() if k not in ("page", "sort"))
-        ),
-        tuple(filterset.filters["phase"].extra["choices"]),
+        today,
+        tuple((p.pk, p.slug, p.name, p.order) for p in all_phases),
+        tuple(sorted((k, tuple(v)) for k, v in data.lists() if k != "page")),
     )
-    return _rendered_form(key, filterset.form)
+    return _queries.get(key, lambda: _prepare(data, today=today, phases=all_phases))
 
 
-FORM_CACHE_SIZE = 256
-
-
-@lru_cache(maxsize=FORM_CACHE_SIZE)
-def _rendered_form_for(key: tuple) -> list:
-    # A one-element list filled on the first call: lru_cache keys on `key` alone.
-    return []
-
-
-def _rendered_form(key: tuple, form) -> str:
-    slot = _rendered_form_for(key)
-    if not slot:
-        slot.append(render_crispy_form(form))
-    return slot[0]
+def _prepare(data, *, today: datetime.date, phases: list[Phase]) -> PortfolioQuery:
+    filterset = PortfolioFilter(
+        data, queryset=portfolio_courts(today=today), today=today, phases=phases
+    )
+    queryset = filterset.qs
+    labels = {name: field.label for name, field in filterset.form.fields.items()}
+    return PortfolioQuery(
+        queryset=queryset,
+        rows=PreparedQuery(queryset.values(*portfolio_fields(today=today))),
+        count=PreparedCount(queryset),
+        sort_params=filterset.sort_params,
+        errors=[
+            (labels.get(name, name), error)
+            for name, errors in filterset.form.errors.items()
+            for error in errors
+        ],
+        form_html=render_crispy_form(filterset.form),
+        phases_by_order={phase.order: phase for phase in phases},
+    )
 
 
 def portfolio_filterset(

@@ -118,6 +118,64 @@ def portfolio_rows(
     return rows
 
 
+# The table's head: (column, numeric, short label) of the first row, then of the
+# "Open items by actor" group below it.
+HEAD_COLUMNS = [
+    ("court", False, None),
+    ("district", False, None),
+    ("status", False, None),
+    ("phase", False, None),
+    ("progress", False, None),
+    ("go_live", False, None),
+    ("days", True, None),
+    ("next_mark", False, None),
+    ("overdue", True, None),
+    ("blocked", True, None),
+    ("health", False, None),
+]
+ACTOR_HEADINGS = {"court": "Court", "so": "SO", "ccpor": "CCPOR", "doj": "DOJ"}
+
+
+def portfolio_head_html(columns: dict[str, dict], data) -> SafeString:
+    """The table's two heading rows: each heading a link that sorts by it (keeping
+    the other parameters of the query string `data`, going back to page 1), with
+    its aria-sort state. `columns` as `dashboard.views.portfolio._sort_columns`."""
+
+    def th(key: str, *, numeric: bool, label=None, rowspan=None, prefix="") -> str:
+        col = columns[key]
+        params = data.copy()
+        params["sort"] = col["param"]
+        params.pop("page", None)
+        state = col["aria_sort"]
+        arrow = {"ascending": " ▲", "descending": " ▼"}.get(state)
+        return (
+            '<th scope="col"'
+            + (f' rowspan="{rowspan}"' if rowspan else "")
+            + (f' aria-sort="{state}"' if state else "")
+            + (' class="text-end"' if numeric else "")
+            + '><a class="link-body-emphasis text-nowrap" '
+            + f'href="{escape("?" + params.urlencode())}">'
+            + (f'<span class="visually-hidden">{prefix}</span>' if prefix else "")
+            + escape(label or col["label"])
+            + (f' <span aria-hidden="true">{arrow[1:]}</span>' if arrow else "")
+            + "</a></th>"
+        )
+
+    first = [th(key, numeric=n, rowspan=2) for key, n, _ in HEAD_COLUMNS]
+    second = [
+        th(f"open_{actor}", numeric=True, label=label, prefix="Open items: ")
+        for actor, label in ACTOR_HEADINGS.items()
+    ]
+    return mark_safe(  # noqa: S308 - every value escaped above
+        "<tr>\n        "
+        + "\n        ".join(first)
+        + '\n        <th scope="colgroup" colspan="4" class="text-center border-start">'
+        "Open items by actor</th>\n      </tr>\n      <tr>\n        "
+        + "\n        ".join(second)
+        + "\n      </tr>"
+    )
+
+
 def day_month_year(day: datetime.date) -> str:
     """A date as the templates' `date:"M j, Y"` writes it: "Mar 4, 2026"."""
     return f"{day:%b} {day.day}, {day.year}"

@@ -15,11 +15,13 @@ from django.db.models import (
     IntegerField,
     Q,
     QuerySet,
+    Sum,
     Value,
     When,
 )
 from django.db.models.functions import Cast, Coalesce, NullIf
 
+from ccpor_onboard.lib.prepared import Memo, PreparedQuery
 from ccpor_onboard.lib.sorted_dates import CountBefore
 from checklists.health import HEALTH_RANK, health_rank_sql
 from checklists.marks import next_mark_date_sql
@@ -58,12 +60,21 @@ class PortfolioStatus:
 
     @classmethod
     def q(cls, status: str) -> Q:
-        """Courts in this programme status (on a queryset with `ob_status`)."""
-        statuses = cls.ONBOARDING_STATUSES[status]
-        q = Q(ob_status__in=[s for s in statuses if s is not None])
-        if None in statuses:
-            q |= Q(ob_status__isnull=True)
-        return q
+        """Courts in this programme status, on `portfolio_base()`: from the open
+        onboarding (`cur`) and, without one, whether an onboarding was closed out
+        (the statuses of ONBOARDING_STATUSES, without repeating `ob_status`'s
+        CASE in every filter that uses it)."""
+        closed_out = Q(
+            cur__id__isnull=True,
+            pk__in=Onboarding.objects.filter(status=Onboarding.Status.CLOSED).values(
+                "court_id"
+            ),
+        )
+        if status == cls.ONBOARDING:
+            return Q(cur__status=Onboarding.Status.ACTIVE)
+        if status == cls.LIVE:
+            return Q(cur__status=Onboarding.Status.LIVE) | closed_out
+        return Q(cur__id__isnull=True) & ~closed_out
 
     @classmethod
     def of(cls, ob_status: str | None) -> str:
@@ -137,11 +148,17 @@ def health_rank(*, today: datetime.date):
     stored summary; None for one that is not active or not started."""
     return health_rank_sql(
         today=today,
-        status="ob_status",
+        status="cur__status",
         go_live="go_live",
         oldest_open_due=SUMMARY + "oldest_open_due",
         blocked=SUMMARY + "blocked",
     )
+
+
+def overdue_of(actor: str, *, today: datetime.date) -> CountBefore:
+    """How many open items of this actor are overdue on `today`, for the row's open
+    onboarding (0 without one)."""
+    return CountBefore(F(f"{SUMMARY}open_due_{actor}"), day=today)
 
 
 def portfolio_values(*, today: datetime.date) -> dict:
@@ -161,13 +178,16 @@ def portfolio_values(*, today: datetime.date) -> dict:
     }
     return {
         **counts,
-        # Open items due before today, counted in the stored list of due dates.
-        "overdue": CountBefore(F(SUMMARY + "open_due"), day=today),
+        # Open items due before today, counted in the stored lists of due dates.
+        "overdue": sum(
+            (overdue_of(actor, today=today) for actor in BLOCKING_ACTORS[1:]),
+            overdue_of(BLOCKING_ACTORS[0], today=today),
+        ),
         # The current phase is the first phase (in phase order) with an open item.
         "phase_order": F(SUMMARY + "phase_order"),
         "health_rank": health_rank(today=today),
         "next_mark_date": next_mark_date_sql(
-            today=today, go_live="go_live", when=Q(ob_status=Onboarding.Status.ACTIVE)
+            today=today, go_live="go_live", when=Q(cur__status=Onboarding.Status.ACTIVE)
         ),
         "status_rank": Case(
             *[When(ob_status=s, then=Value(r)) for s, r in STATUS_RANK.items()],
@@ -225,28 +245,47 @@ def _open_overdue_items(*, today: datetime.date) -> QuerySet[ChecklistItem]:
 def portfolio_summary(*, today: datetime.date) -> PortfolioSummary:
     """The programme in numbers: courts live / onboarding / not started out of all
     active courts, Go-Lives in the next 90 days (today included),
-    and overdue items by actor. Two queries."""
-    counts = portfolio_base().aggregate(
-        total=Count("id"),
-        **{
-            status: Count("id", filter=PortfolioStatus.q(status))
-            for status in PortfolioStatus.LABELS
-        },
-        go_lives_soon=Count("id", filter=go_live_window_q(SOON, today=today)),
-    )
-    overdue = dict(
-        _open_overdue_items(today=today)
-        .order_by()
-        .values_list("actor")
-        .annotate(n=Count("id"))
-    )
+    and overdue items by actor (from the stored summaries). One query, compiled
+    once a day."""
+    [counts] = _summary_queries.get(
+        today, lambda: PreparedQuery(_summary_queryset(today=today))
+    ).dicts()
     return PortfolioSummary(
         total=counts["total"],
         live=counts[PortfolioStatus.LIVE],
         onboarding=counts[PortfolioStatus.ONBOARDING],
         not_started=counts[PortfolioStatus.NOT_STARTED],
         go_lives_soon=counts["go_lives_soon"],
-        overdue_by_actor={actor: overdue.get(actor, 0) for actor in BLOCKING_ACTORS},
+        overdue_by_actor={
+            actor: counts[f"overdue_{actor}"] for actor in BLOCKING_ACTORS
+        },
+    )
+
+
+_summary_queries = Memo(4)
+
+
+def _summary_queryset(*, today: datetime.date) -> QuerySet:
+    # One row whatever the data: aggregates grouped by a constant.
+    return (
+        portfolio_base()
+        .annotate(everything=Value(1))
+        .values("everything")
+        .annotate(
+            total=Count("id"),
+            **{
+                status: Count("id", filter=PortfolioStatus.q(status))
+                for status in PortfolioStatus.LABELS
+            },
+            go_lives_soon=Count("id", filter=go_live_window_q(SOON, today=today)),
+            **{
+                f"overdue_{actor}": Coalesce(
+                    Sum(overdue_of(actor, today=today)), 0, output_field=IntegerField()
+                )
+                for actor in BLOCKING_ACTORS
+            },
+        )
+        .order_by()
     )
 
 
@@ -266,7 +305,7 @@ SOON = "next_90"  # the summary's "Go-Lives in the next 90 days"
 def go_live_window_q(window: str, *, today: datetime.date) -> Q:
     """Courts whose open onboarding goes live in this window (see GO_LIVE_WINDOWS)."""
     _, start, end = GO_LIVE_WINDOWS[window]
-    q = Q(ob_status__in=Onboarding.OPEN_STATUSES)
+    q = Q(cur__id__isnull=False)  # the join finds open onboardings only
     if start is not None:
         q &= Q(go_live__gte=today + datetime.timedelta(days=start))
     if end is not None:

@@ -22,7 +22,7 @@ SUMMARY_FIELDS = [
     *(f"open_{actor}" for actor in ACTOR_ORDER),
     "phase_order",
     "oldest_open_due",
-    "open_due",
+    *(f"open_due_{actor}" for actor in ACTOR_ORDER),
     "refreshed_at",
 ]
 
@@ -34,8 +34,7 @@ def summarise(
     date, phase order) tuples. The same rules as
     `checklists.selectors.onboardings_with_status` (tests compare the two)."""
     total = finished = blocked = 0
-    open_by_actor = dict.fromkeys(ACTOR_ORDER, 0)
-    open_due: list[datetime.date] = []
+    open_due: dict[str, list[datetime.date]] = {actor: [] for actor in ACTOR_ORDER}
     phase_order = None
     for status, actor, due_date, order in items:
         total += 1
@@ -44,18 +43,20 @@ def summarise(
             continue
         if status == ChecklistItem.Status.BLOCKED:
             blocked += 1
-        open_by_actor[actor] = open_by_actor.get(actor, 0) + 1
-        open_due.append(due_date)
+        open_due[actor].append(due_date)
         phase_order = order if phase_order is None else min(phase_order, order)
-    open_due.sort()
+    for dates in open_due.values():
+        dates.sort()
     return {
         "total": total,
         "finished": finished,
         "blocked": blocked,
-        **{f"open_{actor}": n for actor, n in open_by_actor.items()},
+        **{f"open_{actor}": len(dates) for actor, dates in open_due.items()},
         "phase_order": phase_order,
-        "oldest_open_due": open_due[0] if open_due else None,
-        "open_due": open_due,
+        "oldest_open_due": min(
+            (dates[0] for dates in open_due.values() if dates), default=None
+        ),
+        **{f"open_due_{actor}": dates for actor, dates in open_due.items()},
     }
 
 

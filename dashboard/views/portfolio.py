@@ -10,20 +10,20 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from ccpor_onboard.lib.dates import today_in_california
+from ccpor_onboard.lib.prepared import PreparedPage
 from checklists.health import LATE_AFTER_DAYS, Health
 from courts.access import ccpor_staff_required
 
 from ..cache import cached_portfolio_page
-from ..filters import SORT_COLUMNS, filter_form_html, portfolio_filterset
+from ..filters import SORT_COLUMNS, portfolio_query
 from ..forms import OverdueFilterForm
-from ..presenters import portfolio_rows, statewide_tiles
+from ..presenters import portfolio_head_html, portfolio_rows, statewide_tiles
 from ..selectors import (
     BLOCKING_ACTORS,
     GO_LIVE_WINDOWS,
     SOON,
     PortfolioStatus,
     overdue_items_across_courts,
-    portfolio_fields,
     portfolio_summary,
     statewide_courts,
 )
@@ -73,13 +73,12 @@ def index(request):
 
 
 def _index_context(request, on_day) -> dict:
-    filterset, phases_by_order = portfolio_filterset(request.GET, today=on_day)
-    rows = filterset.qs.values(*portfolio_fields(today=on_day))
-    page, page_range = _page(request, rows, PAGE_SIZE)
+    query = portfolio_query(request.GET, today=on_day)
+    page, page_range = _page(request, PreparedPage(query.rows, query.count), PAGE_SIZE)
     summary = portfolio_summary(today=on_day)
-    sort_params = filterset.sort_params
-    query = request.GET.copy()
-    query.pop("page", None)
+    sort_params = query.sort_params
+    export_query = request.GET.copy()
+    export_query.pop("page", None)
     return {
         "summary": summary,
         "overdue_by_actor": [
@@ -88,16 +87,17 @@ def _index_context(request, on_day) -> dict:
         ],
         "page_range": page_range,
         "late_after": LATE_AFTER_DAYS,
-        "filter": filterset,
-        "filter_form": mark_safe(filter_form_html(filterset, request.GET)),  # noqa: S308 - crispy-forms' own output
+        "filter_errors": query.errors,
+        "filter_form": mark_safe(query.form_html),  # noqa: S308 - crispy-forms' own output
+        "sort_value": ",".join(sort_params),
         "page": page,
         "rows": portfolio_rows(
-            page.object_list, today=on_day, phases_by_order=phases_by_order
+            page.object_list, today=on_day, phases_by_order=query.phases_by_order
         ),
-        "columns": _sort_columns(sort_params),
+        "head": portfolio_head_html(_sort_columns(sort_params), request.GET),
         "sort_label": _sort_label(sort_params[0]),
         "filtered": any(v for k, v in request.GET.items() if k not in ("page", "sort")),
-        "export_query": query.urlencode(),
+        "export_query": export_query.urlencode(),
         "soon": SOON,
         "soon_label": GO_LIVE_WINDOWS[SOON][0],
         "today": on_day,
