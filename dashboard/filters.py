@@ -12,7 +12,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Layout, Row
 from crispy_forms.utils import render_crispy_form
 from django import forms
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Window
 from django_filters.constants import EMPTY_VALUES
 
 from ccpor_onboard.lib.prepared import Memo, PreparedCount, PreparedQuery
@@ -239,7 +239,11 @@ def _prepare(data, *, today: datetime.date, phases: list[Phase]) -> PortfolioQue
     labels = {name: field.label for name, field in filterset.form.fields.items()}
     return PortfolioQuery(
         queryset=queryset,
-        rows=PreparedQuery(queryset.values(*portfolio_fields(today=today))),
+        rows=PreparedQuery(
+            queryset.annotate(found=Window(Count("pk"))).values(
+                *portfolio_fields(today=today), "found"
+            )
+        ),
         count=PreparedCount(queryset),
         sort_params=filterset.sort_params,
         errors=[

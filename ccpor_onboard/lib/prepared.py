@@ -68,14 +68,46 @@ class PreparedCount:
 
 
 class PreparedPage(Sequence):
-    """Rows of a prepared query for `django.core.paginator.Paginator`: `count()` runs
-    the prepared COUNT, a slice runs the query with LIMIT/OFFSET."""
+    """Rows of a prepared query for `django.core.paginator.Paginator`.
 
-    def __init__(self, rows: PreparedQuery, count: PreparedCount):
-        self._rows, self._count = rows, count
+    The query counts its own rows with a window (`COUNT(*) OVER ()`, a column named
+    `counted_column`), so that the page it is asked for first (`offset`, `limit`:
+    the page the request names) comes with the total, in one statement: a filter
+    or sort that has to look at every court then looks once, not once for the
+    count and again for the page. `count` runs only when that page is empty and
+    is not the first (a page number past the end).
+    """
+
+    def __init__(
+        self,
+        rows: PreparedQuery,
+        count: PreparedCount,
+        *,
+        offset: int,
+        limit: int,
+        counted_column: str,
+    ):
+        self._rows, self._count_query = rows, count
+        self._first, self._limit, self._column = offset, limit, counted_column
+        self._fetched: dict[int, list[dict]] = {}
+        self._count: int | None = None
+
+    def _fetch(self, offset: int, limit: int) -> list[dict]:
+        kept = self._fetched.get(offset)
+        if kept is not None and (len(kept) >= limit or self._count is not None):
+            return kept[:limit]
+        rows = self._rows.dicts(suffix=" LIMIT %s OFFSET %s", params=(limit, offset))
+        self._fetched[offset] = rows
+        if rows and self._count is None:
+            self._count = rows[0][self._column]
+        return rows
 
     def count(self) -> int:
-        return self._count()
+        if self._count is None:
+            rows = self._fetch(self._first, self._limit)
+            if not rows:
+                self._count = 0 if self._first == 0 else self._count_query()
+        return self._count
 
     def __len__(self) -> int:
         return self.count()
@@ -84,11 +116,8 @@ class PreparedPage(Sequence):
         if not isinstance(index, slice) or index.step not in (None, 1):
             raise TypeError("PreparedPage supports slices only")
         start = index.start or 0
-        if index.stop is None:
-            return self._rows.dicts(suffix=" OFFSET %s", params=(start,))
-        return self._rows.dicts(
-            suffix=" LIMIT %s OFFSET %s", params=(max(index.stop - start, 0), start)
-        )
+        stop = self.count() if index.stop is None else index.stop
+        return self._fetch(start, max(stop - start, 0))
 
 
 class Memo:

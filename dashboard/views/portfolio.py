@@ -34,6 +34,13 @@ OVERDUE_PAGE_SIZE = 100
 DESCENDING_FIRST = {"overdue", "blocked", *(f"open_{a}" for a in BLOCKING_ACTORS)}
 
 
+def _page_number(request) -> int:
+    try:
+        return max(int(request.GET.get("page", 1)), 1)
+    except (TypeError, ValueError):
+        return 1
+
+
 def _page(request, items, size: int):
     """The requested page (the last for a number past the end, the first for
     nonsense) and the page numbers to offer, elided around the current one."""
@@ -74,7 +81,11 @@ def index(request):
 
 def _index_context(request, on_day) -> dict:
     query = portfolio_query(request.GET, today=on_day)
-    page, page_range = _page(request, PreparedPage(query.rows, query.count), PAGE_SIZE)
+    first = (_page_number(request) - 1) * PAGE_SIZE
+    rows = PreparedPage(
+        query.rows, query.count, offset=first, limit=PAGE_SIZE, counted_column="found"
+    )
+    page, page_range = _page(request, rows, PAGE_SIZE)
     summary = portfolio_summary(today=on_day)
     sort_params = query.sort_params
     export_query = request.GET.copy()
