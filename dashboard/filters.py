@@ -207,8 +207,12 @@ class PortfolioQuery:
     afresh; only the work of parsing, building and compiling is kept."""
 
     queryset: QuerySet
-    rows: PreparedQuery
+    # The courts' keys, filtered and sorted, with how many were found (a window)...
+    keys: PreparedQuery
+    # ... or without that, when nothing is filtered out (the summary counts them).
+    every_key: PreparedQuery
     count: PreparedCount
+    filtered: bool
     sort_params: list[str]
     errors: list[tuple[str, str]]  # (the filter's label, what is wrong)
     form_html: str
@@ -237,14 +241,19 @@ def _prepare(data, *, today: datetime.date, phases: list[Phase]) -> PortfolioQue
     )
     queryset = filterset.qs
     labels = {name: field.label for name, field in filterset.form.fields.items()}
+    understood = filterset.form.cleaned_data
     return PortfolioQuery(
         queryset=queryset,
-        rows=PreparedQuery(
-            queryset.annotate(found=Window(Count("pk"))).values(
-                *portfolio_fields(today=today), "found"
-            )
+        keys=PreparedQuery(
+            queryset.annotate(found=Window(Count("pk"))).values("pk", "found")
         ),
+        every_key=PreparedQuery(queryset.values("pk")),
         count=PreparedCount(queryset),
+        filtered=any(
+            value not in EMPTY_VALUES
+            for name, value in understood.items()
+            if name != "sort"
+        ),
         sort_params=filterset.sort_params,
         errors=[
             (labels.get(name, name), error)
@@ -254,6 +263,22 @@ def _prepare(data, *, today: datetime.date, phases: list[Phase]) -> PortfolioQue
         form_html=render_crispy_form(filterset.form),
         phases_by_order={phase.order: phase for phase in phases},
     )
+
+
+_rows_queries = Memo(4)
+
+
+def portfolio_rows_by_pk(pks: list[int], *, today: datetime.date) -> list[dict]:
+    """The portfolio rows (`portfolio_fields`) of these courts, in no order."""
+    query = _rows_queries.get(
+        today,
+        lambda: PreparedQuery(
+            portfolio_courts(today=today)
+            .order_by()
+            .values(*portfolio_fields(today=today))
+        ),
+    )
+    return query.dicts_where_in('"courts_court"."id"', pks)
 
 
 def portfolio_filterset(

@@ -51,6 +51,17 @@ class PreparedQuery:
             for row in self.tuples(suffix=suffix, params=params)
         ]
 
+    def dicts_where_in(self, column: str, values: Sequence) -> list[dict]:
+        """The rows whose `column` (a table-qualified, quoted SQL column) is one of
+        `values`. The query must end with its WHERE clause (no ORDER BY, GROUP BY
+        or LIMIT), which this narrows."""
+        if not values:
+            return []
+        if connections[self.using].vendor == "postgresql":
+            return self.dicts(suffix=f" AND {column} = ANY(%s)", params=(list(values),))
+        marks = ", ".join(["%s"] * len(values))
+        return self.dicts(suffix=f" AND {column} IN ({marks})", params=values)
+
 
 class PreparedCount:
     """How many rows a queryset has, as one prepared `SELECT COUNT(*)`."""
@@ -68,38 +79,44 @@ class PreparedCount:
 
 
 class PreparedPage(Sequence):
-    """Rows of a prepared query for `django.core.paginator.Paginator`.
+    """Rows of a prepared query for `django.core.paginator.Paginator`, read in two
+    steps: `keys` (filtered and sorted, only the key of each row and, by a window,
+    `COUNT(*) OVER ()` as `found`) picks the page, then `rows(keys)` reads those
+    rows in full. Sorting thousands of narrow rows is quick; carrying every column
+    of every row through the joins and the sort only to keep fifty is not.
 
-    The query counts its own rows with a window (`COUNT(*) OVER ()`, a column named
-    `counted_column`), so that the page it is asked for first (`offset`, `limit`:
-    the page the request names) comes with the total, in one statement: a filter
-    or sort that has to look at every court then looks once, not once for the
-    count and again for the page. `count` runs only when that page is empty and
-    is not the first (a page number past the end).
+    The page asked for first (`offset`, `limit`: the page the request names) comes
+    with the total, so a filter that has to look at every row looks once, not once
+    for the count and again for the page. `count` runs only when that page is
+    empty and is not the first (a page number past the end). A caller that knows
+    the count already says so (`known_count`); `keys` may then leave `found` out.
     """
 
     def __init__(
         self,
-        rows: PreparedQuery,
+        keys: PreparedQuery,
+        rows: Callable[[list], list[dict]],
         count: PreparedCount,
         *,
         offset: int,
         limit: int,
-        counted_column: str,
+        known_count: int | None = None,
     ):
-        self._rows, self._count_query = rows, count
-        self._first, self._limit, self._column = offset, limit, counted_column
+        self._keys, self._rows, self._count_query = keys, rows, count
+        self._first, self._limit = offset, limit
         self._fetched: dict[int, list[dict]] = {}
-        self._count: int | None = None
+        self._count: int | None = known_count
 
     def _fetch(self, offset: int, limit: int) -> list[dict]:
         kept = self._fetched.get(offset)
         if kept is not None and (len(kept) >= limit or self._count is not None):
             return kept[:limit]
-        rows = self._rows.dicts(suffix=" LIMIT %s OFFSET %s", params=(limit, offset))
+        keys = self._keys.tuples(suffix=" LIMIT %s OFFSET %s", params=(limit, offset))
+        if keys and self._count is None:
+            self._count = keys[0][1]
+        by_key = {row["pk"]: row for row in self._rows([key[0] for key in keys])}
+        rows = [by_key[key[0]] for key in keys]
         self._fetched[offset] = rows
-        if rows and self._count is None:
-            self._count = rows[0][self._column]
         return rows
 
     def count(self) -> int:

@@ -15,7 +15,7 @@ from checklists.health import LATE_AFTER_DAYS, Health
 from courts.access import ccpor_staff_required
 
 from ..cache import cached_portfolio_page
-from ..filters import SORT_COLUMNS, portfolio_query
+from ..filters import SORT_COLUMNS, portfolio_query, portfolio_rows_by_pk
 from ..forms import OverdueFilterForm
 from ..presenters import portfolio_head_html, portfolio_rows, statewide_tiles
 from ..selectors import (
@@ -81,12 +81,17 @@ def index(request):
 
 def _index_context(request, on_day) -> dict:
     query = portfolio_query(request.GET, today=on_day)
-    first = (_page_number(request) - 1) * PAGE_SIZE
+    summary = portfolio_summary(today=on_day)
+    # Nothing filtered out: the summary has counted the courts already.
     rows = PreparedPage(
-        query.rows, query.count, offset=first, limit=PAGE_SIZE, counted_column="found"
+        query.keys if query.filtered else query.every_key,
+        lambda pks: portfolio_rows_by_pk(pks, today=on_day),
+        query.count,
+        offset=(_page_number(request) - 1) * PAGE_SIZE,
+        limit=PAGE_SIZE,
+        known_count=None if query.filtered else summary.total,
     )
     page, page_range = _page(request, rows, PAGE_SIZE)
-    summary = portfolio_summary(today=on_day)
     sort_params = query.sort_params
     export_query = request.GET.copy()
     export_query.pop("page", None)
