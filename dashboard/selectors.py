@@ -155,10 +155,18 @@ def health_rank(*, today: datetime.date):
     )
 
 
-def overdue_of(actor: str, *, today: datetime.date) -> CountBefore:
+def overdue_of(actor: str, *, today: datetime.date) -> Case:
     """How many open items of this actor are overdue on `today`, for the row's open
-    onboarding (0 without one)."""
-    return CountBefore(F(f"{SUMMARY}open_due_{actor}"), day=today)
+    onboarding (0 without one). Counted only where the oldest open item is overdue:
+    most onboardings have none, and need no search of their lists."""
+    return Case(
+        When(
+            **{f"{SUMMARY}oldest_open_due__lt": today},
+            then=CountBefore(F(f"{SUMMARY}open_due_{actor}"), day=today),
+        ),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
 
 
 def portfolio_values(*, today: datetime.date) -> dict:
