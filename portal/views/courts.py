@@ -1,11 +1,14 @@
 """Where a member lands after signing in, the list of courts, and the court page."""
 
+from crispy_forms.utils import render_crispy_form
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from ccpor_onboard.lib.dates import today_in_california
+from ccpor_onboard.lib.fragments import cached_fragment
 from checklists import access as item_access
 from checklists.forms import BulkStatusForm
 from checklists.health import LATE_AFTER_DAYS
@@ -68,8 +71,34 @@ def court_detail(request, court):
             overdue_only=chosen.get("overdue", False),
         )
         filtered = any(chosen.values())
+        next_url = request.get_full_path()
+        can_bulk = any(item.can_update for item in items)
+        bulk_action = reverse("checklists:bulk_status", kwargs={"slug": court.slug})
+        for item in items:
+            item.row_html = item_row_html(
+                request, item, court=court, can_bulk=can_bulk, next_url=next_url
+            )
         context.update(
-            filters=filters,
+            filters_html=cached_fragment(
+                request,
+                (
+                    "court-filters",
+                    tuple(sorted((k, tuple(v)) for k, v in request.GET.lists())),
+                    my_actor,
+                    filtered,
+                    court.slug,
+                    len(items),
+                ),
+                lambda ctx: render_crispy_form(
+                    filters,
+                    context={
+                        **ctx,
+                        "filtered": filtered,
+                        "court": court,
+                        "items": items,
+                    },
+                ),
+            ),
             filtered=filtered,
             items=items,
             # The timeline always shows every item the person may see.
@@ -80,12 +109,54 @@ def court_detail(request, court):
             reminders_pending=reminders_awaiting_sweep(onboarding, log, today=day),
             sections=checklist_sections(onboarding, items, today=day),
             feed=activity_feed(user, onboarding),
-            bulk_form=BulkStatusForm.for_page(
-                action=reverse("checklists:bulk_status", kwargs={"slug": court.slug}),
-                next_url=request.get_full_path(),
-            ),
-            can_bulk=any(item.can_update for item in items),
+            bulk_form_html=cached_fragment(
+                request,
+                ("court-bulk-form", bulk_action, next_url),
+                lambda ctx: render_crispy_form(
+                    BulkStatusForm.for_page(action=bulk_action, next_url=next_url),
+                    context=ctx,
+                ),
+            )
+            if can_bulk
+            else "",
+            can_bulk=can_bulk,
             can_manage=item_access.can_manage_onboarding(user, onboarding),
             late_after_days=LATE_AFTER_DAYS,
         )
     return render(request, "portal/court_detail.html", context)
+
+
+def item_row_html(request, item, *, court, can_bulk: bool, next_url: str):
+    """One item's row of the court page (checklists/_item_row.html), kept by
+    everything it shows: the item's version and last change (every write moves
+    one or the other), its evidence count, whether it is overdue today, whether
+    this person may change it, and the page it sits on."""
+    key = (
+        "court-item-row",
+        item.pk,
+        item.version,
+        item.updated_at,
+        item.evidence_count,
+        item.is_overdue,
+        item.can_update,
+        can_bulk,
+        court.slug,
+        next_url,
+        str(item.updated_by or ""),
+        str(item.verified_by or ""),
+    )
+    return cached_fragment(
+        request,
+        key,
+        lambda ctx: render_to_string(
+            "checklists/_item_row.html",
+            {
+                **ctx,
+                "request": request,
+                "item": item,
+                "court": court,
+                "can_bulk": can_bulk,
+                "next_url": next_url,
+            },
+        ),
+    )
