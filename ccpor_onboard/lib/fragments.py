@@ -30,5 +30,13 @@ def cached_fragment(
     context holds the CSRF placeholder as `csrf_token`."""
     html = _fragments.get(key, lambda: render({"csrf_token": CSRF_PLACEHOLDER}))
     if CSRF_PLACEHOLDER in html:
-        html = html.replace(CSRF_PLACEHOLDER, get_token(request))
+        html = html.replace(CSRF_PLACEHOLDER, _token(request))
     return mark_safe(html)  # noqa: S308 - rendered by our templates
+
+
+def _token(request) -> str:
+    # One masked token per request (each call of get_token masks anew).
+    token = getattr(request, "_fragment_csrf_token", None)
+    if token is None:
+        token = request._fragment_csrf_token = get_token(request)
+    return token

@@ -71,6 +71,10 @@ def court_detail(request, court):
             overdue_only=chosen.get("overdue", False),
         )
         filtered = any(chosen.values())
+        # The timeline always shows every item the person may see.
+        timeline_items = (
+            court_page_items(user, onboarding, today=day) if filtered else items
+        )
         next_url = request.get_full_path()
         can_bulk = any(item.can_update for item in items)
         bulk_action = reverse("checklists:bulk_status", kwargs={"slug": court.slug})
@@ -101,10 +105,8 @@ def court_detail(request, court):
             ),
             filtered=filtered,
             items=items,
-            # The timeline always shows every item the person may see.
-            timeline_items=(
-                court_page_items(user, onboarding, today=day) if filtered else items
-            ),
+            timeline_items=timeline_items,
+            timeline_html=timeline_html(request, onboarding, timeline_items, today=day),
             reminder_log=(log := list(reminder_log_for_onboarding(onboarding))),
             reminders_pending=reminders_awaiting_sweep(onboarding, log, today=day),
             sections=checklist_sections(onboarding, items, today=day),
@@ -158,5 +160,25 @@ def item_row_html(request, item, *, court, can_bulk: bool, next_url: str):
                 "can_bulk": can_bulk,
                 "next_url": next_url,
             },
+        ),
+    )
+
+
+def timeline_html(request, onboarding, items, *, today):
+    """The onboarding's timeline (checklists/_timeline.html), kept by what it
+    draws: the Go-Live date, the day, and each item's version and last change."""
+    key = (
+        "court-timeline",
+        onboarding.pk,
+        onboarding.go_live_date,
+        today,
+        tuple((i.pk, i.version, i.updated_at, i.phase.name) for i in items),
+    )
+    return cached_fragment(
+        request,
+        key,
+        lambda ctx: render_to_string(
+            "checklists/_timeline.html",
+            {**ctx, "onboarding": onboarding, "items": items, "today": today},
         ),
     )
