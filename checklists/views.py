@@ -5,6 +5,7 @@ Every lookup goes through checklists.access (404 for what the user may not see, 
 for what they see but may not change); every write through checklists.services.
 """
 
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
@@ -13,6 +14,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from ccpor_onboard.lib.dates import today_in_california
+from ccpor_onboard.lib.fragments import cached_fragment
 from courts.access import court_view, is_ccpor_staff, require
 
 from . import access, selectors, services
@@ -44,11 +46,37 @@ def _next_or(request, default: str) -> str:
     return default
 
 
+def _form_html(request, form):
+    """A form as `{{ form|crispy }}` renders it. An unbound form shows only its
+    initial values, so its rendering is kept by them; a bound one (with its
+    errors) is rendered afresh."""
+    if form is None:
+        return None
+    if form.is_bound:
+        return as_crispy_form(form)
+    key = (
+        "crispy-form",
+        type(form).__qualname__,
+        form.auto_id,
+        form.prefix,
+        tuple(sorted((k, str(v)) for k, v in form.initial.items())),
+    )
+    return cached_fragment(request, key, lambda ctx: as_crispy_form(form))
+
+
 def _render_item(request, item, *, status: int = 200, **forms):
     """The item page, with any bound forms (and their errors) passed in."""
     user = request.user
     refusal = access.update_refusal(user, item)
     can_update = not refusal
+    status_form = forms.get("status_form") or (
+        ItemStatusForm.for_item(item) if can_update else None
+    )
+    evidence_form = forms.get("evidence_form") or EvidenceUploadForm()
+    comment_form = forms.get("comment_form") or CommentForm()
+    reopen_form = forms.get("reopen_form") or ItemReopenForm(
+        initial={"expected_version": item.version}
+    )
     context = {
         "court": item.onboarding.court,
         "onboarding": item.onboarding,
@@ -59,12 +87,14 @@ def _render_item(request, item, *, status: int = 200, **forms):
         "can_comment": access.can_comment(user, item),
         "can_verify": access.can_verify_item(user, item),
         "can_reopen": access.can_reopen_item(user, item),
-        "status_form": forms.get("status_form")
-        or (ItemStatusForm.for_item(item) if can_update else None),
-        "evidence_form": forms.get("evidence_form") or EvidenceUploadForm(),
-        "comment_form": forms.get("comment_form") or CommentForm(),
-        "reopen_form": forms.get("reopen_form")
-        or ItemReopenForm(initial={"expected_version": item.version}),
+        "status_form": status_form,
+        "evidence_form": evidence_form,
+        "comment_form": comment_form,
+        "reopen_form": reopen_form,
+        "status_form_html": _form_html(request, status_form),
+        "evidence_form_html": _form_html(request, evidence_form),
+        "comment_form_html": _form_html(request, comment_form),
+        "reopen_form_html": _form_html(request, reopen_form),
         "conflict": forms.get("conflict"),
         "dependencies": selectors.item_dependencies(user, item),
         "evidence": selectors.item_evidence(item),
