@@ -13,6 +13,8 @@ from django.db.models import (
     Case,
     Count,
     F,
+    Func,
+    IntegerField,
     Min,
     OuterRef,
     Prefetch,
@@ -56,6 +58,33 @@ class Progress:
     @property
     def is_complete(self) -> bool:
         return self.total > 0 and self.finished == self.total
+
+
+class PercentSQL(Func):
+    """`Progress.percent` in SQL, for `finished` and `total` expressions: rounded
+    as Python's round() does (halves to even), in integer arithmetic so that every
+    database gives the same answer."""
+
+    output_field = IntegerField()
+
+    def as_sql(self, compiler, connection, **extra):
+        (f, f_params), (t, t_params) = (
+            compiler.compile(e) for e in self.source_expressions
+        )
+        scaled = f"(100 * {f})"
+        # quotient q = scaled / t, remainder r = scaled %% t: up when 2r > t, to
+        # even when 2r = t.
+        twice_r = f"(2 * ({scaled} %% {t}))"
+        q = f"({scaled} / {t})"
+        sql = (
+            f"(CASE WHEN {t} = 0 THEN 0 "
+            f"WHEN {twice_r} > {t} THEN {q} + 1 "
+            f"WHEN {twice_r} = {t} THEN {q} + ({q} %% 2) "
+            f"ELSE {q} END)"
+        )
+        if f_params or t_params:
+            raise ValueError("PercentSQL takes columns, not expressions with values")
+        return sql, []
 
 
 @dataclass

@@ -1,25 +1,37 @@
 """CSV exports for the CCPOR Team: the portfolio (as filtered) and every item.
 
-Both stream: rows are written as the database cursor yields them (a server-side
-cursor on PostgreSQL), so 5,000 courts or 180,000 items never sit in memory at once,
-and each export is a single query, however many rows it has.
+Both stream: each is a single query, however many rows it has, that selects every
+row as a finished line of CSV (ccpor_onboard/lib/csv_sql.py: labels from the same
+dicts the pages use, URLs by string joining, spreadsheet formulas neutralised), read
+from a server-side cursor in chunks, so 5,000 courts or 180,000 items never sit in
+memory at once and no row becomes a Python object.
 """
 
-import csv
 import datetime
-from collections.abc import Iterable, Iterator
+import zoneinfo
+from collections.abc import Iterator
 
-from django.db.models import QuerySet
+from django.conf import settings
+from django.db.models import Case, CharField, F, Q, QuerySet, TextField, Value, When
+from django.db.models.functions import Cast, Concat, Left, TruncMinute
 from django.http import StreamingHttpResponse
-from django.utils import timezone
 
-from checklists.models import ChecklistItem, Phase
+from ccpor_onboard.lib.csv_sql import csv_header, csv_line, csv_text, csv_value
+from ccpor_onboard.lib.sorted_dates import DaysBetween
+from checklists.health import HEALTH_RANK, Health
+from checklists.marks import MARKS
+from checklists.models import (
+    KIND_WORDING,
+    Actor,
+    ChecklistItem,
+    Kind,
+    Onboarding,
+    Phase,
+)
+from checklists.selectors import PercentSQL
 from courts.models import Court
 
-from .presenters import portfolio_rows
-from .selectors import BLOCKING_ACTORS
-
-CHUNK_SIZE = 500
+from .selectors import BLOCKING_ACTORS, SUMMARY, PortfolioStatus
 
 PORTFOLIO_HEADER = [
     "Court",
@@ -64,30 +76,23 @@ ITEMS_HEADER = [
     "Evidence required",
 ]
 
-# A spreadsheet runs a cell that starts with one of these as a formula.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+LINES_PER_CHUNK = 2000
 
 
-class _Echo:
-    """A file-like object whose write() hands the line back to csv.writer's caller."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def _safe(value):
-    """Text people typed is neutralised so a spreadsheet never runs it."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return "" if value is None else value
-
-
-def _stream(header: list[str], rows: Iterable[list]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield "\ufeff"  # so that Excel reads the file as UTF-8
-    yield writer.writerow(header)
-    for row in rows:
-        yield writer.writerow([_safe(v) for v in row])
+def _lines(queryset: QuerySet, header: list[str]) -> Iterator[str]:
+    """The file: a byte-order mark (so that Excel reads it as UTF-8), the header,
+    then the lines the database wrote, read from a server-side cursor in chunks."""
+    yield "\ufeff" + csv_header(header)
+    chunk: list[str] = []
+    for line in queryset.values_list("line", flat=True).iterator(
+        chunk_size=LINES_PER_CHUNK
+    ):
+        chunk.append(line)
+        if len(chunk) == LINES_PER_CHUNK:
+            yield "\r\n".join(chunk) + "\r\n"
+            chunk = []
+    if chunk:
+        yield "\r\n".join(chunk) + "\r\n"
 
 
 def _response(lines: Iterator[str], *, name: str, today: datetime.date):
@@ -98,106 +103,149 @@ def _response(lines: Iterator[str], *, name: str, today: datetime.date):
     return response
 
 
-def _chunks(courts: QuerySet[Court]) -> Iterator[list[Court]]:
-    chunk: list[Court] = []
-    for court in courts.iterator(chunk_size=CHUNK_SIZE):
-        chunk.append(court)
-        if len(chunk) == CHUNK_SIZE:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+def _labels(field: str, labels: dict, *, default="") -> Case:
+    """A stored value in words, from a dict of labels."""
+    return Case(
+        *[When(**{field: value}, then=Value(label)) for value, label in labels.items()],
+        default=Value(default),
+        output_field=TextField(),
+    )
 
 
-def _portfolio_lines(
-    courts: QuerySet[Court],
-    *,
-    today: datetime.date,
-    phases_by_order: dict[int, Phase],
-    site_url: str,
-) -> Iterator[list]:
-    for chunk in _chunks(courts):
-        for row in portfolio_rows(chunk, today=today, phases_by_order=phases_by_order):
-            court = row.court
-            started = row.is_open
-            yield [
-                court.name,
-                court.slug,
-                court.get_court_type_display(),
-                court.district,
-                court.county,
-                row.status_label,
-                row.phase_label,
-                row.progress.percent if started else None,
-                row.progress.finished if started else None,
-                row.progress.total if started else None,
-                row.go_live,
-                row.days_to_go_live,
-                row.next_mark.name if row.next_mark else None,
-                row.next_mark.date if row.next_mark else None,
-                row.overdue if started else None,
-                row.blocked if started else None,
-                row.health_label,
-                *(
-                    row.open_by_actor[actor] if started else None
-                    for actor in BLOCKING_ACTORS
-                ),
-                site_url + court.get_absolute_url(),
-            ]
+def _if_open(cell) -> Case:
+    """A figure shown only for an open (active or live) onboarding."""
+    return Case(
+        When(go_live__isnull=False, then=cell),
+        default=Value(""),
+        output_field=TextField(),
+    )
+
+
+def portfolio_line(*, today: datetime.date, phases: list[Phase], site_url: str):
+    """One court of `portfolio_courts` as a line of the portfolio CSV (columns of
+    PORTFOLIO_HEADER), with the labels the dashboard shows."""
+    court_url = Court.url_builder()
+    head, tail = court_url("\x00").split("\x00")
+    overdue = F("overdue")
+    next_marks = Case(
+        *[
+            When(
+                cur__status=Onboarding.Status.ACTIVE,
+                go_live__gte=today + datetime.timedelta(days=days),
+                then=Value(name),
+            )
+            for name, days in MARKS
+        ],
+        default=Value(""),
+        output_field=TextField(),
+    )
+    return csv_line(
+        csv_text(F("name")),
+        csv_text(F("slug")),
+        _labels("court_type", dict(Court.CourtType.choices)),
+        csv_value(F("district")),
+        csv_text(F("county")),
+        Case(
+            When(ob_status=Onboarding.Status.CANCELLED, then=Value("Cancelled")),
+            When(ob_status=Onboarding.Status.CLOSED, then=Value("Live (closed out)")),
+            When(ob_status=Onboarding.Status.ACTIVE, then=Value("Onboarding")),
+            When(ob_status=Onboarding.Status.LIVE, then=Value("Live")),
+            default=Value(PortfolioStatus.LABELS[PortfolioStatus.NOT_STARTED]),
+            output_field=TextField(),
+        ),
+        _if_open(
+            csv_text(
+                _labels(
+                    "phase_order",
+                    {p.order: p.name for p in phases},
+                    default="All items finished",
+                )
+            )
+        ),
+        _if_open(csv_value(PercentSQL(F(SUMMARY + "finished"), F(SUMMARY + "total")))),
+        _if_open(csv_value(F("finished"))),
+        _if_open(csv_value(F("total"))),
+        csv_value(F("go_live")),
+        csv_value(DaysBetween(F("go_live"), day=today)),
+        next_marks,
+        csv_value(F("next_mark_date")),
+        _if_open(csv_value(overdue)),
+        _if_open(csv_value(F("blocked"))),
+        _labels("health_rank", {HEALTH_RANK[h]: label for h, label in Health.CHOICES}),
+        *(_if_open(csv_value(F(f"open_{actor}"))) for actor in BLOCKING_ACTORS),
+        Concat(
+            Value(site_url + head), F("slug"), Value(tail), output_field=TextField()
+        ),
+    )
 
 
 def portfolio_csv(
     courts: QuerySet[Court],
     *,
     today: datetime.date,
-    phases_by_order: dict[int, Phase],
+    phases: list[Phase],
     site_url: str,
 ) -> StreamingHttpResponse:
     """The portfolio rows of `courts` (from `portfolio_courts`, already filtered and
-    sorted), one line per court."""
-    lines = _portfolio_lines(
-        courts, today=today, phases_by_order=phases_by_order, site_url=site_url
+    sorted), one line per court, written by the database."""
+    lines = courts.annotate(
+        line=portfolio_line(today=today, phases=phases, site_url=site_url)
     )
-    return _response(_stream(PORTFOLIO_HEADER, lines), name="portfolio", today=today)
+    return _response(_lines(lines, PORTFOLIO_HEADER), name="portfolio", today=today)
 
 
-def _local_minute(moment: datetime.datetime | None) -> str | None:
-    """A time as spreadsheets sort it: Pacific (settings.TIME_ZONE), to the minute."""
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else None
-
-
-def _item_lines(items: QuerySet[ChecklistItem], *, today: datetime.date):
-    for item in items.iterator(chunk_size=CHUNK_SIZE):
-        onboarding, court = item.onboarding, item.onboarding.court
-        overdue = item.is_overdue_on(today)
-        yield [
-            court.name,
-            court.slug,
-            onboarding.get_status_display(),
-            onboarding.go_live_date,
-            item.order,
-            item.phase.name,
-            item.title,
-            item.get_actor_display(),
-            item.kind_label,
-            item.get_status_display(),
-            item.due_date,
-            (today - item.due_date).days if overdue else None,
-            item.blocked_reason,
-            item.na_justification,
-            item.note,
-            _local_minute(item.completed_at),
-            "yes" if item.internal_only else "no",
-            "yes" if item.evidence_required else "no",
-        ]
+def items_line(*, today: datetime.date):
+    """One checklist item as a line of the items CSV (columns of ITEMS_HEADER)."""
+    kinds = Case(
+        *[
+            When(kind=kind, actor=actor, then=Value(wording))
+            for (kind, actor), wording in KIND_WORDING.items()
+        ],
+        *[When(kind=value, then=Value(label)) for value, label in Kind.choices],
+        default=F("kind"),
+        output_field=TextField(),
+    )
+    completed = Left(
+        Cast(
+            TruncMinute("completed_at", tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE)),
+            CharField(),
+        ),
+        16,
+    )
+    overdue = Q(status__in=ChecklistItem.OPEN_STATUSES, due_date__lt=today)
+    return csv_line(
+        csv_text(F("onboarding__court__name")),
+        csv_text(F("onboarding__court__slug")),
+        _labels("onboarding__status", dict(Onboarding.Status.choices)),
+        csv_value(F("onboarding__go_live_date")),
+        csv_value(F("order")),
+        csv_text(F("phase__name")),
+        csv_text(F("title")),
+        _labels("actor", dict(Actor.choices)),
+        csv_text(kinds),
+        _labels("status", dict(ChecklistItem.Status.choices)),
+        csv_value(F("due_date")),
+        Case(
+            When(overdue, then=csv_value(DaysBetween(Value(today), day=F("due_date")))),
+            default=Value(""),
+            output_field=TextField(),
+        ),
+        csv_text(F("blocked_reason")),
+        csv_text(F("na_justification")),
+        csv_text(F("note")),
+        csv_value(completed),
+        _labels("internal_only", {True: "yes"}, default="no"),
+        _labels("evidence_required", {True: "yes"}, default="no"),
+    )
 
 
 def items_csv(*, today: datetime.date) -> StreamingHttpResponse:
     """Every checklist item of every onboarding of every active court, by court,
-    onboarding (oldest first) and checklist order."""
+    onboarding (oldest first) and checklist order: one query, written by the
+    database."""
     items = (
         ChecklistItem.objects.filter(onboarding__court__is_active=True)
-        .select_related("onboarding__court", "phase")
+        .annotate(line=items_line(today=today))
         .order_by(
             "onboarding__court__name",
             "onboarding__created_at",
@@ -205,5 +253,4 @@ def items_csv(*, today: datetime.date) -> StreamingHttpResponse:
             "order",
         )
     )
-    lines = _item_lines(items, today=today)
-    return _response(_stream(ITEMS_HEADER, lines), name="items", today=today)
+    return _response(_lines(items, ITEMS_HEADER), name="items", today=today)

@@ -74,3 +74,30 @@ class CountBefore(Func):
             f"(SELECT COUNT(*) FROM json_each({sql}) AS d WHERE d.value < %s)",  # noqa: S608 - compiled SQL, the day is a parameter
             (*params, self.day.isoformat()),
         )
+
+
+class DaysBetween(Func):
+    """Days from `day` to the date `expression` (positive when it is later)."""
+
+    output_field = IntegerField()
+
+    def __init__(self, expression, *, day, **extra):
+        from django.db.models import Value
+
+        day = day if hasattr(day, "resolve_expression") else Value(day)
+        super().__init__(expression, day, **extra)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        (a, a_params), (b, b_params) = (
+            compiler.compile(e) for e in self.source_expressions
+        )
+        return f"(({a})::date - ({b})::date)", (*a_params, *b_params)
+
+    def as_sql(self, compiler, connection, **extra):
+        (a, a_params), (b, b_params) = (
+            compiler.compile(e) for e in self.source_expressions
+        )
+        return (
+            f"CAST(julianday({a}) - julianday({b}) AS INTEGER)",
+            (*a_params, *b_params),
+        )
