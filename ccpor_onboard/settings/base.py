@@ -243,6 +243,14 @@ CACHES = {
         "KEY_PREFIX": "ccpor",
     }
 }
+# The cache is an optimisation (dashboard/cache.py): a Redis that is down or hangs
+# must cost a page a fraction of a second, not minutes. Short socket timeouts for
+# Django's Redis backend, whatever CACHE_URL says (no retries: redis-py's default).
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    _cache_timeout = env.float("CACHE_SOCKET_TIMEOUT", default=0.5)
+    CACHES["default"].setdefault("OPTIONS", {})
+    CACHES["default"]["OPTIONS"].setdefault("socket_connect_timeout", _cache_timeout)
+    CACHES["default"]["OPTIONS"].setdefault("socket_timeout", _cache_timeout)
 # Backstop expiry of cached portfolio pages (see dashboard/cache.py).
 PORTFOLIO_CACHE_SECONDS = env.int("PORTFOLIO_CACHE_SECONDS", default=300)
 
