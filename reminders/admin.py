@@ -25,6 +25,7 @@ class SendRecordAdmin(admin.ModelAdmin):
         "status",
         "attempts",
         "claimed_at",
+        "claim_token",
         "sent_at",
         "recipients",
         "error",
@@ -44,11 +45,12 @@ class ReminderLogAdmin(SendRecordAdmin):
         "go_live_date",
         "status",
         "sent_at",
+        "team_only",
         "attempts",
         "error",
         "created_at",
     )
-    list_filter = ("status", "mark")
+    list_filter = ("status", "mark", "team_only")
     list_select_related = ("onboarding__court",)
     search_fields = ("onboarding__court__name",)
     date_hierarchy = "created_at"
@@ -56,6 +58,7 @@ class ReminderLogAdmin(SendRecordAdmin):
         "onboarding",
         "mark",
         "go_live_date",
+        "team_only",
         *SendRecordAdmin.readonly_fields,
     )
 

@@ -265,8 +265,23 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_TIME_LIMIT = 10 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 8 * 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# Unacknowledged (acks_late) tasks return to the queue after this long.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+# Tasks are acknowledged when they finish (acks_late) and requeued when the worker
+# process running them dies (reject_on_worker_lost; reminders/tasks.py). A warm
+# shutdown (SIGTERM) finishes running tasks and requeues prefetched ones at once. A
+# message whose whole worker vanished returns to the queue after the visibility
+# timeout: longer than a task may run (CELERY_TASK_TIME_LIMIT) plus the longest retry
+# countdown (4 minutes), so that a live task is never run twice, and far shorter than
+# kombu's default hour. Workers look for such messages every 10 s.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=20 * 60),
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
+    # A broker that hangs fails a publish instead of holding a web request forever.
+    "socket_timeout": 10,
+    "socket_connect_timeout": 5,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
