@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.utils import timezone
 
-from .models import DigestLog, ReminderLog, SendStatus
+from .models import DigestLog, ReminderLog, SendStatus, SweepRun
 
 
 @admin.action(description="Send again at the next sweep (failed or skipped rows)")
@@ -75,3 +75,18 @@ class DigestLogAdmin(SendRecordAdmin):
         "item_count",
         *SendRecordAdmin.readonly_fields,
     )
+
+
+@admin.register(SweepRun)
+class SweepRunAdmin(admin.ModelAdmin):
+    """The sweeps' heartbeats (what /healthz reads): read-only."""
+
+    list_display = ("kind", "today", "finished_at", "summary")
+    list_filter = ("kind",)
+    date_hierarchy = "finished_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -285,6 +285,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# /healthz answers 503 when no reminder sweep has finished for this long (the sweep
+# runs daily: a day and a margin). A dead-man's switch for beat and the workers.
+REMINDER_SWEEP_MAX_AGE_HOURS = env.int("REMINDER_SWEEP_MAX_AGE_HOURS", default=26)
 
 # --- Logging --------------------------------------------------------------------
 # Secrets in URLs and headers (calendar feed secrets, password-reset links, API
