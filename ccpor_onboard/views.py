@@ -1,5 +1,7 @@
 """Site-wide views that belong to no app."""
 
+import os
+import socket
 import uuid
 
 from django.conf import settings
@@ -48,8 +50,10 @@ def _cache() -> CheckResult:
         return CheckResult(True, "disabled")
     cache = caches.create_connection("default")
     try:
-        key, value = f"healthz:{uuid.uuid4().hex}", uuid.uuid4().hex
-        cache.set(key, value, 10)
+        # One key per process (a process runs one cache check at a time), kept
+        # without expiry so that no clock can make it vanish between set and get.
+        key, value = f"healthz:{socket.gethostname()}:{os.getpid()}", uuid.uuid4().hex
+        cache.set(key, value, None)
         if cache.get(key) != value:
             return CheckResult(False, "the value read back was not the one written")
         cache.delete(key)
