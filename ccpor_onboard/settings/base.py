@@ -112,6 +112,10 @@ else:
     # per-court subqueries are estimated far above what they cost, and compiling
     # took seconds for a query that runs in milliseconds. Web queries do not need it.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # A database that does not answer fails a connection in seconds, not minutes.
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+    )
 
 # --- Authentication -------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

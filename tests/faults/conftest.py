@@ -95,3 +95,65 @@ def workers():
     finally:
         started.stop_all()
         shutil.rmtree(mail_dir, ignore_errors=True)
+
+
+class RedisProcess:
+    """A redis-server of the test's own, on `port`, snapshotting to its own dir."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.dir = pathlib.Path(tempfile.mkdtemp(prefix=f"ccpor-redis-{port}-"))
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                shutil.which("redis-server") or "redis-server",
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.dir),
+                "--dbfilename",
+                "dump.rdb",
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+        wait_for(self.ping, timeout=20, what=f"redis on port {self.port}")
+
+    def client(self):
+        import redis
+
+        return redis.Redis.from_url(self.url, socket_timeout=1)
+
+    def ping(self) -> bool:
+        try:
+            return self.client().ping()
+        except Exception:  # noqa: BLE001 - not up yet
+            return False
+
+    def kill(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGCONT)  # in case it was stopped
+            self.process.kill()
+            self.process.wait()
+
+
+@pytest.fixture
+def own_redis():
+    server = RedisProcess(6392)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.kill()
+        shutil.rmtree(server.dir, ignore_errors=True)
