@@ -3,10 +3,11 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Fieldset, Hidden, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 
 from ccpor_onboard.lib.dates import today_in_california
 
-from . import services
+from . import limits, services
 from .models import ChecklistItem, Onboarding
 
 
@@ -62,6 +63,7 @@ class OnboardingChangeForm(forms.ModelForm):
     reason = forms.CharField(
         label="Reason for moving Go-Live",
         required=False,
+        max_length=limits.REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Required when the Go-Live date changes; kept in the change log.",
     )
@@ -118,10 +120,26 @@ class ChecklistItemDetailsForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["description"].max_length = limits.DESCRIPTION_MAX
+        self.fields["description"].validators.append(
+            MaxLengthValidator(limits.DESCRIPTION_MAX)
+        )
         if self.instance.pk:
             self.fields["depends_on"].queryset = ChecklistItem.objects.filter(
                 onboarding_id=self.instance.onboarding_id
             ).exclude(pk=self.instance.pk)
+
+    def clean(self):
+        data = super().clean()
+        onboarding = getattr(self.instance, "onboarding", None) or data.get(
+            "onboarding"
+        )
+        due = data.get("due_date")
+        if onboarding is not None and due is not None:
+            problem = limits.due_date_out_of_range(due, onboarding.go_live_date)
+            if problem:
+                self.add_error("due_date", problem)
+        return data
 
 
 # --- The portal ---------------------------------------------------------------------
@@ -134,10 +152,12 @@ class ItemStatusForm(forms.Form):
     reason = forms.CharField(
         label="Reason (required when blocked) or justification (required for N/A)",
         required=False,
+        max_length=limits.REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     note = forms.CharField(
         required=False,
+        max_length=limits.NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Replaces the item's note; leave empty to keep the current one.",
     )
@@ -167,7 +187,9 @@ class ItemVersionForm(forms.Form):
 
 class ItemReopenForm(forms.Form):
     reason = forms.CharField(
-        label="Why reopen it?", widget=forms.Textarea(attrs={"rows": 2})
+        label="Why reopen it?",
+        max_length=limits.REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     expected_version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -183,7 +205,11 @@ class EvidenceUploadForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 3}))
+    body = forms.CharField(
+        label="Comment",
+        max_length=limits.COMMENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class BulkStatusForm(forms.Form):
@@ -195,7 +221,9 @@ class BulkStatusForm(forms.Form):
         choices=[("", "Choose a status…"), *ChecklistItem.Status.choices],
     )
     reason = forms.CharField(
-        label="Reason or justification (blocked / N/A)", required=False
+        label="Reason or justification (blocked / N/A)",
+        required=False,
+        max_length=limits.REASON_MAX,
     )
 
     def __init__(self, *args, item_pks=(), **kwargs):

@@ -2,6 +2,7 @@ import datetime
 import secrets
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -100,7 +101,10 @@ class ItemFields(models.Model):
     actor = models.CharField(max_length=10, choices=Actor.choices)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     offset_days = models.IntegerField(
-        help_text="Days from Go-Live to the due date (negative = before Go-Live)."
+        help_text="Days from Go-Live to the due date (negative = before Go-Live).",
+        # checklists.limits.OFFSET_MAX_DAYS: a due date stays within ten years of
+        # Go-Live (and far from the calendar's end).
+        validators=[MinValueValidator(-3650), MaxValueValidator(3650)],
     )
     condition = models.CharField(
         max_length=10, choices=Condition.choices, default=Condition.ALWAYS

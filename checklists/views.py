@@ -10,9 +10,9 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from ccpor_onboard.lib.dates import today_in_california
+from ccpor_onboard.lib.requests import add_service_error, safe_next_url
 from courts.access import court_view, is_ccpor_staff, require
 
 from . import access, selectors, services
@@ -36,12 +36,7 @@ def _item_url(item) -> str:
 
 def _next_or(request, default: str) -> str:
     """The page to return to after a plain (no-JavaScript) form post."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
+    return safe_next_url(request, request.POST.get("next", ""), default)
 
 
 def _render_item(request, item, *, status: int = 200, **forms):
@@ -145,7 +140,7 @@ def item_status(request, item):
             conflict.onboarding.court = item.onboarding.court
             item = conflict
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_error(form, exc)
         else:
             updated.onboarding.court = item.onboarding.court
             if inline:
@@ -171,7 +166,7 @@ def evidence_upload(request, item):
                 item=item, file=form.cleaned_data["file"], by=user
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, f"Uploaded “{evidence.original_name}”.")
             return redirect(_item_url(item) + "#evidence")
@@ -209,7 +204,7 @@ def comment_add(request, item):
         try:
             services.comment_add(item=item, body=form.cleaned_data["body"], by=user)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, "Comment posted.")
             return redirect(_item_url(item) + "#comments")
@@ -257,7 +252,12 @@ def item_reopen(request, item):
             form.data = form.data.copy()
             form.data["expected_version"] = str(conflict.version)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            if "reason" not in getattr(exc, "error_dict", {}):
+                # About the item, not the form (e.g. it is not finished): the
+                # reopen form is not even shown for it.
+                messages.error(request, " ".join(exc.messages))
+                return redirect(_item_url(item))
+            add_service_error(form, exc)
         else:
             messages.success(request, f"“{item.title}” is reopened.")
             return redirect(_item_url(item))

@@ -58,6 +58,9 @@ LOCAL_APPS = [
 INSTALLED_APPS = ["accounts"] + DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
+    # First: a 400 for NUL and other control characters in the URL or a header,
+    # before anything reads them.
+    "ccpor_onboard.lib.requests.BadBytesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -162,6 +165,8 @@ AXES_COOLOFF_TIME = datetime.timedelta(
 AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "ccpor_onboard.lib.client_ip.client_ip"
+# The username as counted: bounded, no control characters (accounts/lockout.py).
+AXES_USERNAME_CALLABLE = "accounts.lockout.axes_username"
 # Sign-ins, sign-outs and lockouts are in the product's audit log (audit/).
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False

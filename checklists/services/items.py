@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from .. import limits
+from ..limits import history_reason
 from ..models import ChecklistItem
 from .comments import comment_add
 
@@ -19,6 +21,16 @@ class StaleEditError(Exception):
             f"(it is now {item.get_status_display()}). Your change was not saved; "
             "review the current value and try again."
         )
+
+
+def _check_length(*, reason: str = "", note: str = "") -> None:
+    errors = {}
+    if len(reason) > limits.REASON_MAX:
+        errors["reason"] = f"At most {limits.REASON_MAX} characters, please."
+    if len(note or "") > limits.NOTE_MAX:
+        errors["note"] = f"A note may be at most {limits.NOTE_MAX} characters."
+    if errors:
+        raise ValidationError(errors)
 
 
 def item_set_status(
@@ -43,6 +55,7 @@ def item_set_status(
     if status not in ChecklistItem.Status.values:
         raise ValidationError({"status": f"“{status}” is not a status."})
     reason = (reason or "").strip()
+    _check_length(reason=reason, note=note)
     with transaction.atomic():
         locked = (
             ChecklistItem.objects.select_for_update()
@@ -84,7 +97,7 @@ def item_set_status(
             locked.verified_at = None
             locked.verified_by = None
         if change_reason:
-            locked._change_reason = change_reason
+            locked._change_reason = history_reason(change_reason)
         if note.strip():
             locked.note = note.strip()
         locked.updated_by = by
@@ -163,6 +176,7 @@ def item_reopen(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Say why the item is being reopened."})
+    _check_length(reason=reason)
     if item.status not in ChecklistItem.FINISHED_STATUSES:
         raise ValidationError({"status": "Only a done or N/A item can be reopened."})
     with transaction.atomic():

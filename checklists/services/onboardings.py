@@ -10,6 +10,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from ccpor_onboard.lib.dates import today_in_california
 from courts.models import Court
 
+from ..limits import REASON_MAX, go_live_too_far, history_reason
 from ..models import (
     ChecklistItem,
     ChecklistTemplate,
@@ -43,6 +44,8 @@ def onboarding_start_validate(
             f"The Go-Live date {go_live_date:%B %-d, %Y} is in the past; "
             "choose today or a later date."
         )
+    elif too_far := go_live_too_far(go_live_date, today):
+        errors["go_live_date"] = too_far
     if template is None:
         errors["template"] = "There is no active checklist template to start from."
     elif not template.is_active:
@@ -179,6 +182,8 @@ def onboarding_reschedule_validate(
         errors["reason"] = (
             "Say why the Go-Live date is moving; the reason is kept on record."
         )
+    elif len(reason.strip()) > REASON_MAX:
+        errors["reason"] = f"The reason may be at most {REASON_MAX} characters."
     if onboarding.status != Onboarding.Status.ACTIVE:
         errors["go_live_date"] = (
             "Only an active onboarding can be rescheduled; this one is "
@@ -190,6 +195,8 @@ def onboarding_reschedule_validate(
         errors["go_live_date"] = (
             f"The new Go-Live date {go_live_date:%B %-d, %Y} is in the past."
         )
+    elif too_far := go_live_too_far(go_live_date, today):
+        errors["go_live_date"] = too_far
     if errors:
         raise ValidationError(errors)
 
@@ -228,7 +235,7 @@ def onboarding_reschedule(
             ChecklistItem,
             ["due_date", "version", "updated_by", "updated_at"],
             default_user=by,
-            default_change_reason=f"Go-Live moved: {reason}",
+            default_change_reason=history_reason(f"Go-Live moved: {reason}"),
         )
         locked.go_live_date = go_live_date
         locked.save(update_fields=["go_live_date", "updated_at"])
