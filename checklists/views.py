@@ -160,7 +160,11 @@ def evidence_upload(request, item):
     user = request.user
     require(access.can_update_item(user, item), access.update_refusal(user, item))
     form = EvidenceUploadForm(request.POST, request.FILES)
-    if form.is_valid():
+    refused = getattr(request, "upload_refused", None)  # the body was too large
+    if refused:
+        form.is_valid()
+        form.errors["file"] = form.error_class([refused])
+    elif form.is_valid():
         try:
             evidence = services.evidence_upload(
                 item=item, file=form.cleaned_data["file"], by=user

@@ -61,6 +61,8 @@ MIDDLEWARE = [
     # First: a 400 for NUL and other control characters in the URL or a header,
     # before anything reads them.
     "ccpor_onboard.lib.requests.BadBytesMiddleware",
+    # A multipart body over UPLOAD_MAX_REQUEST_BYTES: 413, never read.
+    "ccpor_onboard.lib.uploads.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -230,6 +232,22 @@ STORAGES = {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# --- Uploads --------------------------------------------------------------------
+# Evidence files are at most 10 MB (checklists.services.evidence.EVIDENCE_MAX_BYTES).
+# A multipart request may carry that plus its form fields; a larger one is refused
+# before its body is read (ccpor_onboard/lib/uploads.py). Uploads over
+# FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file, not memory; other form data
+# is at most DATA_UPLOAD_MAX_MEMORY_SIZE.
+UPLOAD_MAX_REQUEST_BYTES = 11 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+FILE_UPLOAD_HANDLERS = [
+    "ccpor_onboard.lib.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- Forms ----------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
