@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -159,17 +159,27 @@ class OnboardingAdmin(SimpleHistoryAdmin):
             obj.__dict__.update(created.__dict__)
             return
         current = Onboarding.objects.get(pk=obj.pk)
-        if data["go_live_date"] != current.go_live_date:
-            services.onboarding_reschedule(
-                onboarding=current,
-                go_live_date=data["go_live_date"],
-                reason=data["reason"],
-                by=request.user,
-            )
-        if data["status"] != current.status:
-            services.onboarding_set_status(
-                onboarding=current, status=data["status"], by=request.user
-            )
+        version = data["expected_version"]
+        try:
+            if data["go_live_date"] != current.go_live_date:
+                services.onboarding_reschedule(
+                    onboarding=current,
+                    go_live_date=data["go_live_date"],
+                    reason=data["reason"],
+                    by=request.user,
+                    expected_version=version,
+                )
+                version = current.version
+            if data["status"] != current.status:
+                services.onboarding_set_status(
+                    onboarding=current,
+                    status=data["status"],
+                    by=request.user,
+                    expected_version=version,
+                )
+        except services.StaleEditError as exc:
+            # Changed between the form's check and this save: nothing overwritten.
+            messages.error(request, str(exc))
         obj.refresh_from_db()
 
 
@@ -217,9 +227,23 @@ class ChecklistItemAdmin(SimpleHistoryAdmin):
         fields = [
             name
             for name in form.changed_data
-            if name in form.fields and name != "depends_on"
+            if name in form.fields and name not in ("depends_on", "expected_version")
         ]
-        services.item_update_details(item=obj, by=request.user, fields=fields)
+        try:
+            services.item_update_details(
+                item=obj,
+                by=request.user,
+                fields=fields,
+                expected_version=form.cleaned_data.get("expected_version"),
+            )
+        except services.StaleEditError as exc:
+            # Changed between the form's check and this save: nothing overwritten.
+            request.stale_edit = True
+            messages.error(request, str(exc))
+
+    def save_related(self, request, form, formsets, change):
+        if not getattr(request, "stale_edit", False):
+            super().save_related(request, form, formsets, change)
 
 
 @admin.register(GoLiveChange)

@@ -68,16 +68,29 @@ class OnboardingChangeForm(forms.ModelForm):
         help_text="Required when the Go-Live date changes; kept in the change log.",
     )
 
+    # Optimistic locking: the version the form was opened on (as on the pages).
+    expected_version = forms.IntegerField(widget=forms.HiddenInput)
+
     class Meta:
         model = Onboarding
-        fields = ["go_live_date", "reason", "status"]
+        fields = ["go_live_date", "reason", "status", "expected_version"]
         widgets = {"go_live_date": DateInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expected_version"].initial = self.instance.version
 
     def clean(self):
         data = super().clean()
         if self.errors:
             return data
         current = Onboarding.objects.get(pk=self.instance.pk)
+        try:
+            services.onboarding_check_version(
+                onboarding=current, expected_version=data["expected_version"]
+            )
+        except services.StaleEditError as exc:
+            raise ValidationError(str(exc)) from exc
         try:
             if data["go_live_date"] != current.go_live_date:
                 services.onboarding_reschedule_validate(
@@ -100,7 +113,11 @@ class OnboardingChangeForm(forms.ModelForm):
 
 
 class ChecklistItemDetailsForm(forms.ModelForm):
-    """Administrators correct an item's details; its status has its own service."""
+    """Administrators correct an item's details; its status has its own service.
+    A form opened on an older version of the item is refused (optimistic locking,
+    as on the pages)."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = ChecklistItem
@@ -125,12 +142,21 @@ class ChecklistItemDetailsForm(forms.ModelForm):
             MaxLengthValidator(limits.DESCRIPTION_MAX)
         )
         if self.instance.pk:
+            self.fields["expected_version"].initial = self.instance.version
+            self.fields["expected_version"].required = True
             self.fields["depends_on"].queryset = ChecklistItem.objects.filter(
                 onboarding_id=self.instance.onboarding_id
             ).exclude(pk=self.instance.pk)
 
     def clean(self):
         data = super().clean()
+        if self.instance.pk and data.get("expected_version") is not None:
+            try:
+                services.item_check_version(
+                    item=self.instance, expected_version=data["expected_version"]
+                )
+            except services.StaleEditError as exc:
+                raise ValidationError(str(exc)) from exc
         onboarding = getattr(self.instance, "onboarding", None) or data.get(
             "onboarding"
         )

@@ -188,6 +188,9 @@ class Onboarding(models.Model):
         related_name="+",
     )
     status_changed_at = models.DateTimeField(null=True, blank=True)
+    # Optimistic locking (as on items): every write through the services bumps it;
+    # an admin form opened on an older one is refused.
+    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -245,9 +245,9 @@ def test_the_admin_refuses_a_due_date_far_from_go_live(admin_client, court_item)
     url = reverse("admin:checklists_checklistitem_change", args=[court_item.pk])
     form = admin_client.get(url).context["adminform"].form
     data = {
-        name: form.initial.get(name)
+        name: form[name].value()
         for name in form.fields
-        if form.initial.get(name) is not None
+        if form[name].value() is not None
     }
     data["depends_on"] = [d.pk for d in court_item.depends_on.all()]
     data["due_date"] = "9999-12-31"

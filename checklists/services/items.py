@@ -12,15 +12,29 @@ from .comments import comment_add
 
 
 class StaleEditError(Exception):
-    """Someone saved the item after this edit began; nothing was changed."""
+    """Someone saved the item (or onboarding) after this edit began; nothing was
+    changed."""
 
-    def __init__(self, item: ChecklistItem):
-        self.current = item
+    def __init__(self, obj):
+        self.current = obj
+        if isinstance(obj, ChecklistItem):
+            what = (
+                f"“{obj.title}” was changed by someone else while you were editing "
+                f"(it is now {obj.get_status_display()})."
+            )
+        else:
+            what = f"{obj} was changed by someone else while you were editing."
         super().__init__(
-            f"“{item.title}” was changed by someone else while you were editing "
-            f"(it is now {item.get_status_display()}). Your change was not saved; "
-            "review the current value and try again."
+            f"{what} Your change was not saved; review the current value and try again."
         )
+
+
+def item_check_version(*, item: ChecklistItem, expected_version: int) -> None:
+    """StaleEditError unless the item is still at `expected_version` (for a form's
+    clean; the writing service checks again under a lock)."""
+    current = ChecklistItem.objects.get(pk=item.pk)
+    if current.version != expected_version:
+        raise StaleEditError(current)
 
 
 def _check_length(*, reason: str = "", note: str = "") -> None:
@@ -107,11 +121,19 @@ def item_set_status(
     return locked
 
 
-def item_update_details(*, item: ChecklistItem, by, fields: list[str]) -> ChecklistItem:
+def item_update_details(
+    *,
+    item: ChecklistItem,
+    by,
+    fields: list[str],
+    expected_version: int | None = None,
+) -> ChecklistItem:
     """Save an administrator's edit of an item's details (title, due date, flags...).
 
-    Status changes never come through here (see `item_set_status`); the version is
-    bumped so that anyone editing the item at the same time is told of the change.
+    Status changes never come through here (see `item_set_status`). If the item
+    changed since the administrator opened it (`expected_version`), StaleEditError
+    and nothing is saved; the version is bumped so that anyone editing the item at
+    the same time is told of the change.
     """
     forbidden = {"status", "completed_at", "completed_by", "version"} & set(fields)
     if forbidden:
@@ -119,7 +141,10 @@ def item_update_details(*, item: ChecklistItem, by, fields: list[str]) -> Checkl
             f"Use item_set_status to change {', '.join(sorted(forbidden))}."
         )
     with transaction.atomic():
-        item.version += 1
+        locked = ChecklistItem.objects.select_for_update().get(pk=item.pk)
+        if expected_version is not None and locked.version != expected_version:
+            raise StaleEditError(locked)
+        item.version = locked.version + 1
         item.updated_by = by
         item._history_user = by
         item.save(update_fields=[*fields, "version", "updated_by", "updated_at"])

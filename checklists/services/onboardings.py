@@ -201,6 +201,25 @@ def onboarding_reschedule_validate(
         raise ValidationError(errors)
 
 
+def onboarding_check_version(*, onboarding: Onboarding, expected_version: int) -> None:
+    """StaleEditError unless the onboarding is still at `expected_version` (for a
+    form's clean; the writing services check again under a lock)."""
+    from .items import StaleEditError
+
+    current = Onboarding.objects.get(pk=onboarding.pk)
+    if current.version != expected_version:
+        raise StaleEditError(current)
+
+
+def _lock(onboarding: Onboarding, expected_version: int | None) -> Onboarding:
+    from .items import StaleEditError
+
+    locked = Onboarding.objects.select_for_update().get(pk=onboarding.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleEditError(locked)
+    return locked
+
+
 def onboarding_reschedule(
     *,
     onboarding: Onboarding,
@@ -208,6 +227,7 @@ def onboarding_reschedule(
     reason: str,
     by,
     today: datetime.date | None = None,
+    expected_version: int | None = None,
 ) -> GoLiveChange:
     """Move the Go-Live date of an active onboarding and every unfinished item with it.
 
@@ -220,7 +240,7 @@ def onboarding_reschedule(
         onboarding=onboarding, go_live_date=go_live_date, reason=reason, today=today
     )
     with transaction.atomic():
-        locked = Onboarding.objects.select_for_update().get(pk=onboarding.pk)
+        locked = _lock(onboarding, expected_version)
         old_date = locked.go_live_date
         delta = go_live_date - old_date
         items = list(locked.items.select_for_update().open())
@@ -238,7 +258,8 @@ def onboarding_reschedule(
             default_change_reason=history_reason(f"Go-Live moved: {reason}"),
         )
         locked.go_live_date = go_live_date
-        locked.save(update_fields=["go_live_date", "updated_at"])
+        locked.version += 1
+        locked.save(update_fields=["go_live_date", "version", "updated_at"])
         change = GoLiveChange.objects.create(
             onboarding=locked,
             old_date=old_date,
@@ -247,6 +268,7 @@ def onboarding_reschedule(
             changed_by=by,
         )
     onboarding.go_live_date = go_live_date
+    onboarding.version = locked.version
     return change
 
 
@@ -269,12 +291,20 @@ def onboarding_set_status_validate(*, onboarding: Onboarding, status: str) -> No
         )
 
 
-def onboarding_set_status(*, onboarding: Onboarding, status: str, by) -> Onboarding:
-    """Move an onboarding along active → live → closed (or active → cancelled)."""
+def onboarding_set_status(
+    *, onboarding: Onboarding, status: str, by, expected_version: int | None = None
+) -> Onboarding:
+    """Move an onboarding along active → live → closed (or active → cancelled).
+    StaleEditError if it changed since the caller read it (`expected_version`)."""
     onboarding_set_status_validate(onboarding=onboarding, status=status)
     with transaction.atomic():
+        locked = _lock(onboarding, expected_version)
+        onboarding_set_status_validate(onboarding=locked, status=status)
         onboarding.status = status
         onboarding.status_changed_at = timezone.now()
+        onboarding.version = locked.version + 1
         onboarding._change_reason = f"status set to {status}"
-        onboarding.save(update_fields=["status", "status_changed_at", "updated_at"])
+        onboarding.save(
+            update_fields=["status", "status_changed_at", "version", "updated_at"]
+        )
     return onboarding
