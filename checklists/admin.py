@@ -9,6 +9,7 @@ from .models import (
     ChecklistItem,
     ChecklistTemplate,
     Comment,
+    CommentRevision,
     Evidence,
     GoLiveChange,
     Onboarding,
@@ -344,10 +345,52 @@ class EvidenceAdmin(admin.ModelAdmin):
         super().delete_queryset(request, queryset)
 
 
+class CommentRevisionInline(admin.TabularInline):
+    model = CommentRevision
+    extra = 0
+    can_delete = False
+    fields = ("edited_at", "edited_by", "body")
+    readonly_fields = fields
+    verbose_name = "earlier text"
+    verbose_name_plural = "earlier texts (before each edit)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    list_display = ("item", "author", "created_at", "body")
+    """Comments are read here, never rewritten: only their author edits them, on the
+    item page, and the earlier texts are kept (listed below the comment)."""
+
+    list_display = ("item", "author", "created_at", "edited_at", "body")
     list_filter = ("created_at",)
     search_fields = ("body", "item__title", "item__onboarding__court__name")
     list_select_related = ("item", "author")
-    readonly_fields = ("item", "author", "created_at")
+    readonly_fields = ("item", "author", "created_at", "edited_at", "body")
+    inlines = [CommentRevisionInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CommentRevision)
+class CommentRevisionAdmin(admin.ModelAdmin):
+    """Every earlier text of an edited comment: read-only, kept for the record."""
+
+    list_display = ("comment", "edited_by", "edited_at")
+    list_select_related = ("comment__author", "edited_by")
+    search_fields = ("body", "comment__body")
+    readonly_fields = ("comment", "body", "edited_by", "edited_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -429,9 +429,31 @@ class Comment(models.Model):
     )
     body = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
+    # Comments are append-only: an edit (by the author only) keeps the previous text
+    # as a CommentRevision and marks the comment "edited".
+    edited_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
         return f"{self.author} on {self.item}: {self.body[:40]}"
+
+
+class CommentRevision(models.Model):
+    """The text a comment had before one of its edits (never changed or deleted)."""
+
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="revisions"
+    )
+    body = models.TextField(help_text="The text before this edit.")
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    edited_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["edited_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Earlier text of comment #{self.comment_id}"

@@ -8,7 +8,7 @@ for what they see but may not change); every write through checklists.services.
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from ccpor_onboard.lib.dates import today_in_california
@@ -213,6 +213,37 @@ def comment_add(request, item):
             messages.success(request, "Comment posted.")
             return redirect(_item_url(item) + "#comments")
     return _render_item(request, item, comment_form=form)
+
+
+@access.item_view("GET", "POST")
+def comment_edit(request, item, comment_pk: int):
+    """The author rewrites their comment; the earlier text is kept and shown."""
+    comment = get_object_or_404(selectors.item_comments(item), pk=comment_pk)
+    require(
+        access.can_edit_comment(request.user, comment),
+        "Only the author of a comment may edit it.",
+    )
+    form = CommentForm(request.POST or None, initial={"body": comment.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.comment_edit(
+                comment=comment, body=form.cleaned_data["body"], by=request.user
+            )
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, "Comment edited; the earlier text is kept.")
+            return redirect(_item_url(item) + f"#comment-{comment.pk}")
+    return render(
+        request,
+        "checklists/comment_edit.html",
+        {
+            "court": item.onboarding.court,
+            "item": item,
+            "comment": comment,
+            "form": form,
+        },
+    )
 
 
 @access.item_view("POST")

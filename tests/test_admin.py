@@ -11,12 +11,12 @@ from accounts.models import Session
 from audit.models import AuditEvent
 from ccpor_onboard.lib.dates import today_in_california as today
 from checklists import services
-from checklists.models import GoLiveChange, Onboarding
+from checklists.models import Comment, CommentRevision, GoLiveChange, Onboarding
 
 pytestmark = pytest.mark.django_db
 
 # Logs written only by services, and sessions: their add page is refused on purpose.
-NO_ADD = {GoLiveChange, AuditEvent, Session}
+NO_ADD = {GoLiveChange, AuditEvent, Session, Comment, CommentRevision}
 PROJECT_APPS = {"accounts", "audit", "courts", "checklists"}
 MODELS = [m for m in admin.site._registry if m._meta.app_label in PROJECT_APPS]
 

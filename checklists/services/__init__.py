@@ -9,7 +9,7 @@ One module per concern; everything is importable from `checklists.services`:
   checklist that follows from it.
 """
 
-from .comments import comment_add
+from .comments import comment_add, comment_edit
 from .evidence import (
     EVIDENCE_MAX_BYTES,
     EVIDENCE_TYPES,
@@ -48,6 +48,7 @@ __all__ = [
     "StaleEditError",
     "checklist_item_from_template",
     "comment_add",
+    "comment_edit",
     "default_template",
     "evidence_clean_name",
     "evidence_detect_type",
