@@ -78,8 +78,8 @@ def test_a_pool_process_killed_mid_send_is_replaced_and_sends_once_at_once(
     )
     [entered] = wait_for(lambda: _entered(workers), timeout=60, what="the send")
     child = int(entered.read_text())
-    (workers.mail_dir / "release").touch()
     os.kill(child, signal.SIGKILL)
+    (workers.mail_dir / "release").touch()  # for the next pool process
     row = ReminderLog.objects.get(onboarding=due)
 
     def sent():
