@@ -269,3 +269,21 @@ def test_services_refuse_text_beyond_the_limits(court_item, staff_user):
             expected_version=1,
             reason="r" * 1001,
         )
+
+
+def test_a_malformed_or_oversized_form_body_is_a_400_not_a_500(
+    client, court_lead, court_item
+):
+    client.force_login(court_lead)
+    url = _item_url("checklists:comment_add", court_item)
+    broken = client.generic(
+        "POST",
+        url,
+        b'--x\r\nContent-Disposition: form-data; name="body"\r\n\r\nunterminated',
+        content_type="multipart/form-data; boundary=x",
+    )
+    assert broken.status_code < 500
+    too_many = client.post(url, {f"f{i}": "x" for i in range(2001)})
+    assert too_many.status_code == 400
+    too_big = client.post(url, {"body": "x" * (1024 * 1024 + 1)})
+    assert too_big.status_code == 400
