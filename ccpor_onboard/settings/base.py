@@ -13,6 +13,9 @@ if (BASE_DIR / ".env").exists():
 
 # --- Core -----------------------------------------------------------------------
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
+# True only in settings/production.py (and what imports it): commands that write
+# synthetic data (seed_scale) refuse to run there unless forced.
+IS_PRODUCTION = False
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
@@ -224,6 +227,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files whitenoise serves at the site's root, such as /favicon.ico.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 STORAGES = {
@@ -263,13 +268,16 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Cache ----------------------------------------------------------------------
 # Shared by every web process (Redis), so that invalidation reaches all of them.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": env("CACHE_URL", default="redis://127.0.0.1:6379/1"),
-        "KEY_PREFIX": "ccpor",
-    }
-}
+# CACHE_URL takes any django-environ cache URL: redis://host:port/db (Django's own
+# Redis backend), locmemcache:// (one process only), dummycache:// (no page cache at
+# all: every page renders each time; `make bench` measures the uncached path so).
+CACHES = {"default": env.cache_url("CACHE_URL", default="redis://127.0.0.1:6379/1")}
+# django-environ leaves ?key_prefix=…&timeout=… in lower case for Django's Redis
+# backend, where Django reads only upper-case keys.
+for _option in ("TIMEOUT", "KEY_PREFIX", "VERSION", "KEY_FUNCTION"):
+    if _option.lower() in CACHES["default"]:
+        CACHES["default"][_option] = CACHES["default"].pop(_option.lower())
+CACHES["default"].setdefault("KEY_PREFIX", "ccpor")
 # The cache is an optimisation (dashboard/cache.py): a Redis that is down or hangs
 # must cost a page a fraction of a second, not minutes. Short socket timeouts for
 # Django's Redis backend, whatever CACHE_URL says (no retries: redis-py's default).

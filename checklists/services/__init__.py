@@ -29,7 +29,9 @@ from .items import (
     items_bulk_set_status,
 )
 from .onboardings import (
+    checklist_dependencies,
     checklist_item_from_template,
+    checklist_items_from_template,
     default_template,
     onboarding_check_version,
     onboarding_reschedule,
@@ -46,7 +48,9 @@ __all__ = [
     "EVIDENCE_TYPES",
     "PROCESSING_MODEL_NA",
     "StaleEditError",
+    "checklist_dependencies",
     "checklist_item_from_template",
+    "checklist_items_from_template",
     "comment_add",
     "comment_edit",
     "default_template",
