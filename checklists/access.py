@@ -25,6 +25,7 @@ from courts.access import (
     court_for_user,
     is_ccpor_staff,
     membership_for,
+    signed_in,
 )
 from courts.models import Court, Membership
 
@@ -131,6 +132,15 @@ def can_comment(user, item: ChecklistItem) -> bool:
     """Anyone who sees the item and belongs to the project may discuss it."""
     return is_ccpor_staff(user) or (
         membership_for(user, item.onboarding.court_id) is not None
+    )
+
+
+def can_edit_comment(user, comment) -> bool:
+    """Only a comment's author edits it (the earlier text is kept)."""
+    return (
+        signed_in(user)
+        and comment.author_id is not None
+        and comment.author_id == user.pk
     )
 
 

@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -9,6 +9,7 @@ from .models import (
     ChecklistItem,
     ChecklistTemplate,
     Comment,
+    CommentRevision,
     Evidence,
     GoLiveChange,
     Onboarding,
@@ -159,17 +160,27 @@ class OnboardingAdmin(SimpleHistoryAdmin):
             obj.__dict__.update(created.__dict__)
             return
         current = Onboarding.objects.get(pk=obj.pk)
-        if data["go_live_date"] != current.go_live_date:
-            services.onboarding_reschedule(
-                onboarding=current,
-                go_live_date=data["go_live_date"],
-                reason=data["reason"],
-                by=request.user,
-            )
-        if data["status"] != current.status:
-            services.onboarding_set_status(
-                onboarding=current, status=data["status"], by=request.user
-            )
+        version = data["expected_version"]
+        try:
+            if data["go_live_date"] != current.go_live_date:
+                services.onboarding_reschedule(
+                    onboarding=current,
+                    go_live_date=data["go_live_date"],
+                    reason=data["reason"],
+                    by=request.user,
+                    expected_version=version,
+                )
+                version = current.version
+            if data["status"] != current.status:
+                services.onboarding_set_status(
+                    onboarding=current,
+                    status=data["status"],
+                    by=request.user,
+                    expected_version=version,
+                )
+        except services.StaleEditError as exc:
+            # Changed between the form's check and this save: nothing overwritten.
+            messages.error(request, str(exc))
         obj.refresh_from_db()
 
 
@@ -217,9 +228,23 @@ class ChecklistItemAdmin(SimpleHistoryAdmin):
         fields = [
             name
             for name in form.changed_data
-            if name in form.fields and name != "depends_on"
+            if name in form.fields and name not in ("depends_on", "expected_version")
         ]
-        services.item_update_details(item=obj, by=request.user, fields=fields)
+        try:
+            services.item_update_details(
+                item=obj,
+                by=request.user,
+                fields=fields,
+                expected_version=form.cleaned_data.get("expected_version"),
+            )
+        except services.StaleEditError as exc:
+            # Changed between the form's check and this save: nothing overwritten.
+            request.stale_edit = True
+            messages.error(request, str(exc))
+
+    def save_related(self, request, form, formsets, change):
+        if not getattr(request, "stale_edit", False):
+            super().save_related(request, form, formsets, change)
 
 
 @admin.register(GoLiveChange)
@@ -320,10 +345,52 @@ class EvidenceAdmin(admin.ModelAdmin):
         super().delete_queryset(request, queryset)
 
 
+class CommentRevisionInline(admin.TabularInline):
+    model = CommentRevision
+    extra = 0
+    can_delete = False
+    fields = ("edited_at", "edited_by", "body")
+    readonly_fields = fields
+    verbose_name = "earlier text"
+    verbose_name_plural = "earlier texts (before each edit)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    list_display = ("item", "author", "created_at", "body")
+    """Comments are read here, never rewritten: only their author edits them, on the
+    item page, and the earlier texts are kept (listed below the comment)."""
+
+    list_display = ("item", "author", "created_at", "edited_at", "body")
     list_filter = ("created_at",)
     search_fields = ("body", "item__title", "item__onboarding__court__name")
     list_select_related = ("item", "author")
-    readonly_fields = ("item", "author", "created_at")
+    readonly_fields = ("item", "author", "created_at", "edited_at", "body")
+    inlines = [CommentRevisionInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CommentRevision)
+class CommentRevisionAdmin(admin.ModelAdmin):
+    """Every earlier text of an edited comment: read-only, kept for the record."""
+
+    list_display = ("comment", "edited_by", "edited_at")
+    list_select_related = ("comment__author", "edited_by")
+    search_fields = ("body", "comment__body")
+    readonly_fields = ("comment", "body", "edited_by", "edited_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -36,6 +36,7 @@ from .models import (
     Actor,
     ChecklistItem,
     Comment,
+    CommentRevision,
     Evidence,
     Onboarding,
     Phase,
@@ -467,7 +468,17 @@ def item_evidence(item: ChecklistItem) -> QuerySet[Evidence]:
 
 
 def item_comments(item: ChecklistItem) -> QuerySet[Comment]:
-    return item.comments.select_related("author").order_by("created_at", "id")
+    """The thread, oldest first, each comment with its earlier texts (edits)."""
+    return (
+        item.comments.select_related("author")
+        .prefetch_related(
+            Prefetch(
+                "revisions",
+                queryset=CommentRevision.objects.select_related("edited_by"),
+            )
+        )
+        .order_by("created_at", "id")
+    )
 
 
 def item_dependencies(user, item: ChecklistItem) -> QuerySet[ChecklistItem]:

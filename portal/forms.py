@@ -5,6 +5,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Field, Layout
 from django import forms
 
+from checklists import limits
 from checklists.forms import DateInput
 
 
@@ -43,6 +44,7 @@ class RescheduleForm(forms.Form):
     go_live_date = forms.DateField(label="New Go-Live date", widget=DateInput)
     reason = forms.CharField(
         label="Reason for the move",
+        max_length=limits.REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Kept in the change log and shown to the court.",
     )

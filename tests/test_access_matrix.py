@@ -132,6 +132,11 @@ MATRIX = {
         same(200, 405, **MEMBERS_ONLY),
     ),
     "comment": ("checklists:comment_add", same(405, 302, **MEMBERS_ONLY)),
+    # The lead's own comment: only its author edits it (staff included: 403).
+    "comment_edit": (
+        "checklists:comment_edit",
+        same(403, 403, lead=(200, 302), **MEMBERS_ONLY),
+    ),
     "verify": (
         "checklists:item_verify",
         same(405, 403, staff=(405, 302), **MEMBERS_ONLY),
@@ -218,6 +223,9 @@ def world(
         "internal": internal,
         "foreign": other.items.get(order=11),
         "evidence": evidence,
+        "comment": services.comment_add(
+            item=court_item, body="Sent on Monday.", by=court_lead
+        ),
     }
 
 
@@ -237,7 +245,8 @@ def request_for(key: str, world, user) -> tuple[str, dict]:
         "new_password2": "a much longer new passphrase",
     }
     return {
-        "healthz": (reverse("healthz"), {}),
+        # The dependencies only: the sweep heartbeat has tests of its own.
+        "healthz": (reverse("healthz") + "?checks=database,broker,cache", {}),
         "login": (
             reverse("login"),
             {"username": "lead-a", "password": "correct-horse-battery"},
@@ -304,6 +313,13 @@ def request_for(key: str, world, user) -> tuple[str, dict]:
             {},
         ),
         "comment": (_item("checklists:comment_add", ci), {"body": "Sent on Monday."}),
+        "comment_edit": (
+            reverse(
+                "checklists:comment_edit",
+                kwargs={**court_a, "pk": ci.pk, "comment_pk": world["comment"].pk},
+            ),
+            {"body": "Sent on Tuesday."},
+        ),
         "verify": (
             _item("checklists:item_verify", ci),
             {"expected_version": ci.version},

@@ -9,7 +9,7 @@ One module per concern; everything is importable from `checklists.services`:
   checklist that follows from it.
 """
 
-from .comments import comment_add
+from .comments import comment_add, comment_edit
 from .evidence import (
     EVIDENCE_MAX_BYTES,
     EVIDENCE_TYPES,
@@ -21,6 +21,7 @@ from .evidence import (
 from .items import (
     StaleEditError,
     item_add,
+    item_check_version,
     item_reopen,
     item_set_status,
     item_update_details,
@@ -32,6 +33,7 @@ from .onboardings import (
     checklist_item_from_template,
     checklist_items_from_template,
     default_template,
+    onboarding_check_version,
     onboarding_reschedule,
     onboarding_reschedule_validate,
     onboarding_set_status,
@@ -50,17 +52,20 @@ __all__ = [
     "checklist_item_from_template",
     "checklist_items_from_template",
     "comment_add",
+    "comment_edit",
     "default_template",
     "evidence_clean_name",
     "evidence_detect_type",
     "evidence_upload",
     "evidence_validate",
     "item_add",
+    "item_check_version",
     "item_reopen",
     "item_set_status",
     "item_update_details",
     "item_verify",
     "items_bulk_set_status",
+    "onboarding_check_version",
     "onboarding_reschedule",
     "onboarding_reschedule_validate",
     "onboarding_set_processing_model",

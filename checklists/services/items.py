@@ -5,20 +5,46 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from .. import limits
+from ..limits import history_reason
 from ..models import ChecklistItem
 from .comments import comment_add
 
 
 class StaleEditError(Exception):
-    """Someone saved the item after this edit began; nothing was changed."""
+    """Someone saved the item (or onboarding) after this edit began; nothing was
+    changed."""
 
-    def __init__(self, item: ChecklistItem):
-        self.current = item
+    def __init__(self, obj):
+        self.current = obj
+        if isinstance(obj, ChecklistItem):
+            what = (
+                f"“{obj.title}” was changed by someone else while you were editing "
+                f"(it is now {obj.get_status_display()})."
+            )
+        else:
+            what = f"{obj} was changed by someone else while you were editing."
         super().__init__(
-            f"“{item.title}” was changed by someone else while you were editing "
-            f"(it is now {item.get_status_display()}). Your change was not saved; "
-            "review the current value and try again."
+            f"{what} Your change was not saved; review the current value and try again."
         )
+
+
+def item_check_version(*, item: ChecklistItem, expected_version: int) -> None:
+    """StaleEditError unless the item is still at `expected_version` (for a form's
+    clean; the writing service checks again under a lock)."""
+    current = ChecklistItem.objects.get(pk=item.pk)
+    if current.version != expected_version:
+        raise StaleEditError(current)
+
+
+def _check_length(*, reason: str = "", note: str = "") -> None:
+    errors = {}
+    if len(reason) > limits.REASON_MAX:
+        errors["reason"] = f"At most {limits.REASON_MAX} characters, please."
+    if len(note or "") > limits.NOTE_MAX:
+        errors["note"] = f"A note may be at most {limits.NOTE_MAX} characters."
+    if errors:
+        raise ValidationError(errors)
 
 
 def item_set_status(
@@ -43,6 +69,7 @@ def item_set_status(
     if status not in ChecklistItem.Status.values:
         raise ValidationError({"status": f"“{status}” is not a status."})
     reason = (reason or "").strip()
+    _check_length(reason=reason, note=note)
     with transaction.atomic():
         locked = (
             ChecklistItem.objects.select_for_update()
@@ -84,7 +111,7 @@ def item_set_status(
             locked.verified_at = None
             locked.verified_by = None
         if change_reason:
-            locked._change_reason = change_reason
+            locked._change_reason = history_reason(change_reason)
         if note.strip():
             locked.note = note.strip()
         locked.updated_by = by
@@ -94,11 +121,19 @@ def item_set_status(
     return locked
 
 
-def item_update_details(*, item: ChecklistItem, by, fields: list[str]) -> ChecklistItem:
+def item_update_details(
+    *,
+    item: ChecklistItem,
+    by,
+    fields: list[str],
+    expected_version: int | None = None,
+) -> ChecklistItem:
     """Save an administrator's edit of an item's details (title, due date, flags...).
 
-    Status changes never come through here (see `item_set_status`); the version is
-    bumped so that anyone editing the item at the same time is told of the change.
+    Status changes never come through here (see `item_set_status`). If the item
+    changed since the administrator opened it (`expected_version`), StaleEditError
+    and nothing is saved; the version is bumped so that anyone editing the item at
+    the same time is told of the change.
     """
     forbidden = {"status", "completed_at", "completed_by", "version"} & set(fields)
     if forbidden:
@@ -106,7 +141,10 @@ def item_update_details(*, item: ChecklistItem, by, fields: list[str]) -> Checkl
             f"Use item_set_status to change {', '.join(sorted(forbidden))}."
         )
     with transaction.atomic():
-        item.version += 1
+        locked = ChecklistItem.objects.select_for_update().get(pk=item.pk)
+        if expected_version is not None and locked.version != expected_version:
+            raise StaleEditError(locked)
+        item.version = locked.version + 1
         item.updated_by = by
         item._history_user = by
         item.save(update_fields=[*fields, "version", "updated_by", "updated_at"])
@@ -163,6 +201,7 @@ def item_reopen(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Say why the item is being reopened."})
+    _check_length(reason=reason)
     if item.status not in ChecklistItem.FINISHED_STATUSES:
         raise ValidationError({"status": "Only a done or N/A item can be reopened."})
     with transaction.atomic():

@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from ccpor_onboard.lib.dates import today_in_california
+from ccpor_onboard.lib.requests import add_service_error
 from checklists import services
 from checklists.access import can_manage_onboarding
 from checklists.selectors import court_current_onboarding
@@ -43,7 +44,7 @@ def reschedule(request, court):
                 today=today_in_california(),
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_error(form, exc)
         else:
             messages.success(
                 request,
@@ -75,7 +76,7 @@ def processing_model(request, court):
                 onboarding=onboarding, by=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_error(form, exc)
         else:
             messages.success(
                 request, "Processing model changed; the checklist now matches it."
