@@ -57,7 +57,8 @@ class OnboardingStartForm(forms.ModelForm):
 
 class OnboardingChangeForm(forms.ModelForm):
     """Change an onboarding (admin): a new Go-Live date needs a reason and goes through
-    the reschedule service; a status change goes through the status service."""
+    the reschedule service. The status is not a field: it moves only through the
+    Go-Live services (`golive.services`), so a POST that names it changes nothing."""
 
     reason = forms.CharField(
         label="Reason for moving Go-Live",
@@ -68,7 +69,7 @@ class OnboardingChangeForm(forms.ModelForm):
 
     class Meta:
         model = Onboarding
-        fields = ["go_live_date", "reason", "status"]
+        fields = ["go_live_date", "reason"]
         widgets = {"go_live_date": DateInput}
 
     def clean(self):
@@ -76,21 +77,17 @@ class OnboardingChangeForm(forms.ModelForm):
         if self.errors:
             return data
         current = Onboarding.objects.get(pk=self.instance.pk)
-        try:
-            if data["go_live_date"] != current.go_live_date:
+        if data["go_live_date"] != current.go_live_date:
+            try:
                 services.onboarding_reschedule_validate(
                     onboarding=current,
                     go_live_date=data["go_live_date"],
                     reason=data.get("reason", ""),
                     today=today_in_california(),
                 )
-            if data["status"] != current.status:
-                services.onboarding_set_status_validate(
-                    onboarding=current, status=data["status"]
-                )
-        except ValidationError as exc:
-            # The services name "reason"; so does this form.
-            raise ValidationError(exc.message_dict) from exc
+            except ValidationError as exc:
+                # The services name "reason"; so does this form.
+                raise ValidationError(exc.message_dict) from exc
         return data
 
     def _post_clean(self):
@@ -122,6 +119,18 @@ class ChecklistItemDetailsForm(forms.ModelForm):
             self.fields["depends_on"].queryset = ChecklistItem.objects.filter(
                 onboarding_id=self.instance.onboarding_id
             ).exclude(pk=self.instance.pk)
+
+    def clean(self):
+        data = super().clean()
+        onboarding = data.get("onboarding") or (
+            self.instance.onboarding if self.instance.onboarding_id else None
+        )
+        if onboarding is not None:
+            # The services' rule, checked here too so the admin shows it as an error.
+            services.onboarding_ensure_writable(
+                Onboarding.objects.get(pk=onboarding.pk)
+            )
+        return data
 
 
 # --- The portal ---------------------------------------------------------------------

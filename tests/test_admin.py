@@ -10,12 +10,28 @@ from django.urls import reverse
 from ccpor_onboard.lib.dates import today_in_california as today
 from checklists import services
 from checklists.models import GoLiveChange, Onboarding
+from golive.models import (
+    GoNoGoDecision,
+    Incident,
+    IncidentEvent,
+    SignOff,
+    SignOffRequest,
+    Transition,
+)
 
 pytestmark = pytest.mark.django_db
 
 # Logs written only by services: their add page is refused on purpose.
-NO_ADD = {GoLiveChange}
-PROJECT_APPS = {"accounts", "courts", "checklists"}
+NO_ADD = {
+    GoLiveChange,
+    Transition,
+    GoNoGoDecision,
+    SignOff,
+    SignOffRequest,
+    Incident,
+    IncidentEvent,
+}
+PROJECT_APPS = {"accounts", "courts", "checklists", "golive"}
 MODELS = [m for m in admin.site._registry if m._meta.app_label in PROJECT_APPS]
 
 
@@ -102,8 +118,11 @@ def test_moving_go_live_in_the_admin_needs_a_reason_and_is_logged(
     new_date = today() + datetime.timedelta(days=130)
     data = {
         "go_live_date": new_date.isoformat(),
-        "status": "active",
         "reason": "",
+        "transitions-TOTAL_FORMS": "0",
+        "transitions-INITIAL_FORMS": "0",
+        "sign_offs-TOTAL_FORMS": "0",
+        "sign_offs-INITIAL_FORMS": "0",
         "go_live_changes-TOTAL_FORMS": "0",
         "go_live_changes-INITIAL_FORMS": "0",
         "items-TOTAL_FORMS": "0",

@@ -44,6 +44,7 @@ LOCAL_APPS = [
     "courts",
     "checklists",
     "reminders",
+    "golive",
     "portal",
     "dashboard",
 ]

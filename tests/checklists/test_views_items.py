@@ -404,18 +404,26 @@ def test_bulk_update_changes_allowed_items_and_reports_each_refusal(
     client, onboarding, court_lead
 ):
     # 14 waits for 11: items go in checklist order, so 11 is done before 14 is tried.
-    ok = [item_of(onboarding, n) for n in (11, 13, 14)]
+    ok = [item_of(onboarding, n) for n in (11, 14, 15)]
     so_item = item_of(onboarding, 8)
+    no_document = item_of(onboarding, 13)  # evidence required, none uploaded
     client.force_login(court_lead)
-    response = bulk(client, onboarding.court, [*ok, so_item], status="done")
+    response = bulk(
+        client, onboarding.court, [*ok, so_item, no_document], status="done"
+    )
     messages = [str(m) for m in response.context["messages"]]
     assert any(m.startswith("3 items set to done: 11. ") for m in messages)
     assert any(
         m.startswith("Not changed – 8. ") and "cannot update it" in m for m in messages
     )
+    assert any(
+        m.startswith("Not changed – 13. ")
+        and "needs evidence: upload its document" in m
+        for m in messages
+    )
     statuses = dict(onboarding.items.values_list("order", "status"))
-    assert statuses[11] == statuses[13] == statuses[14] == "done"
-    assert statuses[8] == "not_started"
+    assert statuses[11] == statuses[14] == statuses[15] == "done"
+    assert statuses[8] == statuses[13] == "not_started"
 
 
 def test_bulk_update_applies_the_same_rules_as_one_by_one(
