@@ -14,12 +14,21 @@ decide what to offer, and get a 404 for another court's records through
   live court; CCPOR staff respond to them (status, owner, severity, resolution).
 """
 
-from django.http import Http404
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404
 
 from checklists.models import Onboarding
 from checklists.selectors import court_current_onboarding
-from courts.access import is_ccpor_staff, membership_for, signed_in
+from courts.access import (
+    allowed_methods,
+    court_for_user,
+    is_ccpor_staff,
+    membership_for,
+    signed_in,
+)
 from courts.models import Court, Membership
 
 from .models import MEMBERSHIP_FOR_ROLE, Incident, SignOff, SignOffRole
@@ -105,3 +114,25 @@ def sign_off_for(onboarding: Onboarding, pk: int) -> SignOff:
     return get_object_or_404(
         SignOff.objects.select_related("signed_by"), pk=pk, onboarding=onboarding
     )
+
+
+def incident_view(*methods: str):
+    """Decorate a view of one incident (URL keywords `slug` and `pk`), as
+    `checklists.access.item_view` does an item: sign-in first, then a 404 for a
+    court the user may not see or an incident not of that court, whatever the
+    method; only then the method. The view receives the court and the incident."""
+    allowed = allowed_methods(methods)
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, slug: str, pk: int, *args, **kwargs):
+            court = court_for_user(request.user, slug)
+            incident = incident_for(court, pk)
+            if request.method not in allowed:
+                return HttpResponseNotAllowed(allowed)
+            return view(request, court, incident, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

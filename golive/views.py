@@ -289,6 +289,10 @@ def sign_off_give(request, court):
 def sign_off_revoke(request, court, pk: int):
     onboarding = access.onboarding_of(court)
     sign_off = access.sign_off_for(onboarding, pk)
+    require(
+        access.can_revoke_sign_off(request.user, sign_off),
+        "Only its signer or the CCPOR Team can revoke a sign-off.",
+    )
     form = SignOffRevokeForm(request.POST, prefix=f"revoke-{sign_off.pk}")
     if form.is_valid():
         try:
@@ -307,6 +311,10 @@ def sign_off_revoke(request, court, pk: int):
 @court_view("POST")
 def sign_off_ask(request, court):
     onboarding = access.onboarding_of(court)
+    require(
+        access.can_ask_sign_off(request.user, court.pk),
+        "Only the CCPOR Team and the court's project lead ask for sign-offs.",
+    )
     form, _ = _prefixed_form(SignOffAskForm, request, "ask")
     if form.is_valid():
         data = form.cleaned_data
@@ -409,14 +417,13 @@ def _render_incident(request, court, incident, *, form=None, status=200):
     )
 
 
-@court_view("GET")
-def incident_detail(request, court, pk: int):
-    return _render_incident(request, court, access.incident_for(court, pk))
+@access.incident_view("GET")
+def incident_detail(request, court, incident):
+    return _render_incident(request, court, incident)
 
 
-@court_view("POST")
-def incident_update(request, court, pk: int):
-    incident = access.incident_for(court, pk)
+@access.incident_view("POST")
+def incident_update(request, court, incident):
     require(
         access.can_update_incident(request.user, incident),
         incident.onboarding.read_only_reason

@@ -640,8 +640,12 @@ def test_dashboard_queries_do_not_grow_with_the_courts(
         reverse("dashboard:index") + "?q=court&sort=-next_mark&page=2",
     ):
         # 1 session, 2 user, 3 CCPOR Team group check, 4 phases, 5 summary counts,
-        # 6 overdue items by actor, 7 count of the filtered courts, 8 the page.
-        with django_assert_num_queries(8):
+        # 6 overdue items by actor, 7 count of the filtered courts, 8 the page;
+        # Go-Live readiness inside 30 days (golive.selectors): 9 the onboardings,
+        # 10 their gates and evidence-required items, 11 acceptance sign-offs,
+        # 12 sign-off requests, 13 go/no-go decisions; 14 incidents past their
+        # response target (never cached).
+        with django_assert_num_queries(14):
             response = client.get(url)
         assert response.status_code == 200
         assert len(response.context["rows"]) > 0
@@ -687,12 +691,13 @@ def test_a_repeated_dashboard_request_is_served_from_the_cache(
     client.force_login(staff_user)
     url = reverse("dashboard:index") + "?sort=court"
     first = client.get(url).content.decode()
-    # 1 session, 2 user, 3 CCPOR Team group check: the portfolio comes from the cache.
-    with django_assert_num_queries(3):
+    # 1 session, 2 user, 3 CCPOR Team group check: the portfolio comes from the
+    # cache; 4 incidents past their response target are asked afresh.
+    with django_assert_num_queries(4):
         second = client.get(url).content.decode()
     assert _row(second, "Calm") == _row(first, "Calm")
-    # Another filter or sort is another page, computed afresh.
-    with django_assert_num_queries(8):
+    # Another filter or sort is another page, computed afresh (with the readiness).
+    with django_assert_num_queries(14):
         client.get(reverse("dashboard:index") + "?sort=-court")
 
 
