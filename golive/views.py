@@ -8,7 +8,7 @@ are shown on the page.
 """
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -194,7 +194,13 @@ def decision(request, court):
 
 
 def _render_sign_offs(request, court, onboarding, *, status=200, bound=None):
+    """The sign-off page; a refused POST's form comes back in `bound`, its refusal
+    shown at the top of the page (the person may not see that line's forms)."""
     user = request.user
+    refusals = []
+    for form in (bound or {}).values():
+        refusals += form.non_field_errors()
+        form.errors.pop(NON_FIELD_ERRORS, None)
     sections = selectors.sign_off_sections(onboarding)
     holders = selectors.holders_by_role(court, onboarding)
     can_ask = access.can_ask_sign_off(user, court.pk)
@@ -231,6 +237,7 @@ def _render_sign_offs(request, court, onboarding, *, status=200, bound=None):
             "onboarding": onboarding,
             "sections": sections,
             "open_kind": _open_kind(onboarding),
+            "refusals": refusals,
         },
         status=status,
     )

@@ -4,9 +4,19 @@ and SO liaison, and onboardings brought to each gate through the services."""
 import pytest
 
 from checklists import services as checklists
-from golive import services
+from golive import services, tasks
 from golive.models import GoNoGoDecision, SignOffKind, SignOffRole
 from tests.factories import MembershipFactory, attach_evidence
+
+
+def queued(callbacks) -> list:
+    """The Celery tasks (with their arguments) queued on commit, from the callbacks
+    captured by `django_capture_on_commit_callbacks`."""
+    return [
+        (c.args[0], c.args[1:])
+        for c in callbacks
+        if getattr(c, "func", None) is tasks._enqueue
+    ]
 
 
 @pytest.fixture
