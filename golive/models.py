@@ -108,6 +108,13 @@ class SignOffRole(models.TextChoices):
     CCPOR = "ccpor", "CCPOR Team"
 
 
+def role_in_sentence(role: str) -> str:
+    """A role as it reads inside a sentence: "court executive officer", "sheriff's
+    office liaison", "CCPOR Team"."""
+    label = SignOffRole(role).label
+    return label if role == SignOffRole.CCPOR else label[0].lower() + label[1:]
+
+
 # Which court membership holds each court-side role; the CCPOR Team's role is held
 # by CCPOR staff (`courts.access.is_ccpor_staff`).
 MEMBERSHIP_FOR_ROLE = {

@@ -28,6 +28,7 @@ from .models import (
     SignOffKind,
     SignOffRequest,
     SignOffRole,
+    role_in_sentence,
     sign_off_roles,
 )
 
@@ -54,6 +55,10 @@ class SignOffLine:
     @property
     def role_label(self) -> str:
         return SignOffRole(self.role).label
+
+    @property
+    def role_in_sentence(self) -> str:
+        return role_in_sentence(self.role)
 
     @property
     def is_given(self) -> bool:
@@ -198,7 +203,7 @@ def _sign_off_blockers(
             Blocker(
                 kind="sign_off",
                 message=(
-                    f"The {label} sign-off of the {line.role_label.lower()} is "
+                    f"The {label} sign-off of the {line.role_in_sentence} is "
                     f"missing{f' (asked of {asked})' if asked else ''}."
                 ),
                 url=_court_url(onboarding, "golive:sign_offs"),

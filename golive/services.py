@@ -40,6 +40,7 @@ from .models import (
     SignOffRequest,
     SignOffRole,
     Transition,
+    role_in_sentence,
     sign_off_roles,
 )
 from .readiness import Blocker
@@ -337,7 +338,7 @@ def sign_off_give(
     with transaction.atomic():
         locked = _lock(onboarding)
         _sign_off_rules(locked, kind, role)
-        role_label = SignOffRole(role).label.lower()
+        role_label = role_in_sentence(role)
         if not holds_role(by, locked.court_id, role):
             raise ValidationError(
                 f"Only the {role_label} of {locked.court} can give this sign-off."
@@ -355,7 +356,7 @@ def sign_off_give(
             )
         if role == SignOffRole.CCPOR:
             missing = [
-                SignOffRole(r).label.lower()
+                role_in_sentence(r)
                 for r in sign_off_roles(locked)
                 if r != SignOffRole.CCPOR and r not in standing
             ]
@@ -410,7 +411,7 @@ def sign_off_revoke(*, sign_off: SignOff, by, reason: str) -> SignOff:
                 to_revoke.append(
                     (
                         team,
-                        f"Revoked with the {locked.get_role_display().lower()}'s "
+                        f"Revoked with the {role_in_sentence(locked.role)}'s "
                         f"sign-off: {reason}",
                     )
                 )
@@ -433,7 +434,7 @@ def sign_off_ask(
     with transaction.atomic():
         locked = _lock(onboarding)
         _sign_off_rules(locked, kind, role)
-        role_label = SignOffRole(role).label.lower()
+        role_label = role_in_sentence(role)
         if not holds_role(asked, locked.court_id, role):
             raise ValidationError(
                 {"asked": f"{asked} is not the {role_label} of {locked.court}."}

@@ -53,7 +53,7 @@ def test_mark_live_on_a_fresh_onboarding_lists_every_blocker_and_changes_nothing
         "The acceptance testing sign-off of the sheriff's office liaison is missing."
         in messages
     )
-    assert "The acceptance testing sign-off of the ccpor team is missing." in messages
+    assert "The acceptance testing sign-off of the CCPOR Team is missing." in messages
     assert "No go/no-go decision has been recorded." in messages
     assert len(messages) == gates.count() + 3 + 1
     # Each blocker links to the page that fixes it.

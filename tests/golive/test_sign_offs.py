@@ -84,7 +84,7 @@ def test_the_ccpor_team_signs_last(
     with pytest.raises(ValidationError, match="waiting for the sheriff's office"):
         give(onboarding, TEAM, staff_user)
     give(onboarding, SO, court_liaison)
-    with pytest.raises(ValidationError, match="Only the ccpor team of Court A"):
+    with pytest.raises(ValidationError, match="Only the CCPOR Team of Court A"):
         give(onboarding, TEAM, court_lead)
     give(onboarding, TEAM, staff_user)
     readiness = live_readiness_for([onboarding])[onboarding.pk]
