@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.urls import reverse
+from django.utils import timezone
 
 from checklists.models import ChecklistItem, Onboarding
 
@@ -222,7 +223,7 @@ def _decision_blocker(
             message="No go/no-go decision has been recorded.",
             url=url,
         )
-    when = f"{decision.decided_at:%b %-d, %Y}"
+    when = f"{timezone.localtime(decision.decided_at):%b %-d, %Y}"
     if decision.decision == GoNoGoDecision.Decision.NO_GO:
         return Blocker(
             kind="decision",

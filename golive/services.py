@@ -123,8 +123,10 @@ def _transition(
                 at=now,
             )
     except IntegrityError as exc:
-        # Reopening while the court has another open onboarding (the database's
-        # one-open-onboarding rule).
+        # Only a reopen can break the database's one-open-onboarding rule (two
+        # reopens racing past `_reopen_gate`).
+        if kind != Transition.Kind.REOPEN:
+            raise
         raise ValidationError(
             f"{onboarding.court} already has an open onboarding; it cannot have two."
         ) from exc

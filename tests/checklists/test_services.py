@@ -401,3 +401,36 @@ def test_item_update_details_bumps_the_version(start, court, staff_user):
     assert item.due_date == TODAY + days(3) and item.version == 2
     with pytest.raises(ValidationError):
         services.item_update_details(item=item, by=staff_user, fields=["status"])
+
+
+# --- evidence required --------------------------------------------------------------
+
+
+def test_done_and_verify_need_the_document_of_an_evidence_required_item(
+    start, court, staff_user
+):
+    item = start(court).items.get(order=3)  # "Participation letter sent", evidence
+    assert item.evidence_required
+    with pytest.raises(ValidationError) as info:
+        _finish_without_document(item, staff_user)
+    assert info.value.message_dict == {
+        "status": [
+            "“Participation letter sent to the court” needs evidence: upload its "
+            "document before it can be marked done."
+        ]
+    }
+    item.refresh_from_db()
+    assert item.status == "not_started" and item.completed_at is None
+    attach_evidence(item, by=staff_user)
+    item = _finish_without_document(item, staff_user)
+    item.evidence.all().delete()
+    with pytest.raises(ValidationError, match="before it can be verified"):
+        services.item_verify(item=item, by=staff_user, expected_version=item.version)
+    item.refresh_from_db()
+    assert item.verified_at is None
+
+
+def _finish_without_document(item, by):
+    return services.item_set_status(
+        item=item, status=DONE, by=by, expected_version=item.version
+    )

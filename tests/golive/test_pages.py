@@ -208,8 +208,11 @@ def test_no_readiness_summary_further_out(
 
 
 def test_a_live_court_shows_its_close_out_summary(
-    client, live, court, court_lead, frozen_today
+    client, live, court, court_lead, staff_user, frozen_today
 ):
+    client.force_login(staff_user)
+    html = html_of(client.get(court.get_absolute_url()))
+    assert "Move the Go-Live date" not in html  # only an active onboarding moves
     client.force_login(court_lead)
     panel = section(html_of(client.get(court.get_absolute_url())), "go-live")
     assert "<strong>Close-out sign-offs:</strong> 0 of 3 given" in panel
