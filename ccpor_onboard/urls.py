@@ -3,9 +3,6 @@ from django.urls import include, path
 
 from . import views
 
-admin.site.site_header = "CCPOR Onboard administration"
-admin.site.site_title = "CCPOR Onboard admin"
-
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),

@@ -61,7 +61,7 @@ ITEMS_HEADER = [
     "Blocked reason",
     "N/A justification",
     "Note",
-    "Completed at",
+    "Completed at (Pacific)",
     "CCPOR internal",
     "Evidence required",
 ]
@@ -184,6 +184,11 @@ def portfolio_csv(
     return _response(_stream(PORTFOLIO_HEADER, lines), name="portfolio", today=today)
 
 
+def _local_minute(moment: datetime.datetime | None) -> str | None:
+    """A time as spreadsheets sort it: Pacific (settings.TIME_ZONE), to the minute."""
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else None
+
+
 def _item_lines(items: QuerySet[ChecklistItem], *, today: datetime.date):
     for item in items.iterator(chunk_size=CHUNK_SIZE):
         onboarding, court = item.onboarding, item.onboarding.court
@@ -197,14 +202,14 @@ def _item_lines(items: QuerySet[ChecklistItem], *, today: datetime.date):
             item.phase.name,
             item.title,
             item.get_actor_display(),
-            item.get_kind_display(),
+            item.kind_label,
             item.get_status_display(),
             item.due_date,
             (today - item.due_date).days if overdue else None,
             item.blocked_reason,
             item.na_justification,
             item.note,
-            item.completed_at.isoformat() if item.completed_at else None,
+            _local_minute(item.completed_at),
             "yes" if item.internal_only else "no",
             "yes" if item.evidence_required else "no",
         ]

@@ -7,6 +7,8 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
+from accounts.models import Session
+from audit.models import AuditEvent
 from ccpor_onboard.lib.dates import today_in_california as today
 from checklists import services
 from checklists.models import GoLiveChange, Onboarding
@@ -21,9 +23,11 @@ from golive.models import (
 
 pytestmark = pytest.mark.django_db
 
-# Logs written only by services: their add page is refused on purpose.
+# Logs written only by services, and sessions: their add page is refused on purpose.
 NO_ADD = {
     GoLiveChange,
+    AuditEvent,
+    Session,
     Transition,
     GoNoGoDecision,
     SignOff,
@@ -31,7 +35,7 @@ NO_ADD = {
     Incident,
     IncidentEvent,
 }
-PROJECT_APPS = {"accounts", "courts", "checklists", "golive"}
+PROJECT_APPS = {"accounts", "audit", "courts", "checklists", "golive"}
 MODELS = [m for m in admin.site._registry if m._meta.app_label in PROJECT_APPS]
 
 

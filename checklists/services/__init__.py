@@ -31,7 +31,9 @@ from .items import (
     items_bulk_set_status,
 )
 from .onboardings import (
+    checklist_dependencies,
     checklist_item_from_template,
+    checklist_items_from_template,
     default_template,
     onboarding_reschedule,
     onboarding_reschedule_validate,
@@ -45,7 +47,9 @@ __all__ = [
     "EVIDENCE_TYPES",
     "PROCESSING_MODEL_NA",
     "StaleEditError",
+    "checklist_dependencies",
     "checklist_item_from_template",
+    "checklist_items_from_template",
     "comment_add",
     "default_template",
     "evidence_clean_name",

@@ -4,6 +4,7 @@ Its later lifecycle (live, closed, cancelled, reopened) belongs to the Go-Live a
 (`golive.services`): below it, only the start sets an onboarding's status."""
 
 import datetime
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -98,6 +99,48 @@ def checklist_item_from_template(
     )
 
 
+def checklist_items_from_template(
+    template_items: Iterable[TemplateItem],
+    *,
+    onboarding: Onboarding,
+    court_enters_carpos: bool,
+    so_participates: bool,
+    **fields,
+) -> dict[int, ChecklistItem]:
+    """Unsaved copies of the template items that fit the processing model, due at the
+    onboarding's Go-Live + offset, keyed by template item id (for
+    `checklist_dependencies` once they are saved)."""
+    return {
+        t.pk: checklist_item_from_template(
+            t, onboarding=onboarding, go_live_date=onboarding.go_live_date, **fields
+        )
+        for t in template_items
+        if _applies(
+            t,
+            court_enters_carpos=court_enters_carpos,
+            so_participates=so_participates,
+        )
+    }
+
+
+def checklist_dependencies(
+    template_items: Iterable[TemplateItem], copies: dict[int, ChecklistItem]
+) -> list:
+    """Unsaved dependency rows between saved copies, as the template links their
+    template items; a dependency on an item that was not copied is left out.
+    `template_items` should prefetch `depends_on`."""
+    return [
+        ChecklistItem.depends_on.through(
+            from_checklistitem_id=copies[t.pk].pk,
+            to_checklistitem_id=copies[dep.pk].pk,
+        )
+        for t in template_items
+        if t.pk in copies
+        for dep in t.depends_on.all()
+        if dep.pk in copies
+    ]
+
+
 def onboarding_start(
     *,
     court: Court,
@@ -133,34 +176,19 @@ def onboarding_start(
                 so_participates=so_participates,
                 started_by=started_by,
             )
-            copies: dict[int, ChecklistItem] = {}
-            for t in template_items:
-                if not _applies(
-                    t,
-                    court_enters_carpos=court_enters_carpos,
-                    so_participates=so_participates,
-                ):
-                    continue
-                copies[t.pk] = checklist_item_from_template(
-                    t,
-                    onboarding=onboarding,
-                    go_live_date=go_live_date,
-                    updated_by=started_by,
-                )
+            copies = checklist_items_from_template(
+                template_items,
+                onboarding=onboarding,
+                court_enters_carpos=court_enters_carpos,
+                so_participates=so_participates,
+                updated_by=started_by,
+            )
             bulk_create_with_history(
                 list(copies.values()), ChecklistItem, default_user=started_by
             )
-            links = [
-                ChecklistItem.depends_on.through(
-                    from_checklistitem_id=copies[t.pk].pk,
-                    to_checklistitem_id=copies[dep.pk].pk,
-                )
-                for t in template_items
-                if t.pk in copies
-                for dep in t.depends_on.all()
-                if dep.pk in copies
-            ]
-            ChecklistItem.depends_on.through.objects.bulk_create(links)
+            ChecklistItem.depends_on.through.objects.bulk_create(
+                checklist_dependencies(template_items, copies)
+            )
     except IntegrityError as exc:
         # Two starts raced past the check above; the database constraint caught it.
         raise ValidationError(

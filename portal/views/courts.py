@@ -20,7 +20,10 @@ from checklists.selectors import (
 )
 from courts.access import court_view, courts_for_user, is_ccpor_staff
 from golive.selectors import court_panel
-from reminders.selectors import reminder_log_for_onboarding
+from reminders.selectors import (
+    reminder_log_for_onboarding,
+    reminders_awaiting_sweep,
+)
 
 from ..forms import CourtItemFilterForm
 
@@ -83,7 +86,8 @@ def court_detail(request, court):
             timeline_items=(
                 court_page_items(user, onboarding, today=day) if filtered else items
             ),
-            reminder_log=list(reminder_log_for_onboarding(onboarding)),
+            reminder_log=(log := list(reminder_log_for_onboarding(onboarding))),
+            reminders_pending=reminders_awaiting_sweep(onboarding, log, today=day),
             sections=checklist_sections(onboarding, items, today=day),
             feed=activity_feed(user, onboarding),
             bulk_form=BulkStatusForm.for_page(

@@ -3,20 +3,11 @@ and SO liaison, and onboardings brought to each gate through the services."""
 
 import pytest
 
-from checklists import services as checklists
-from golive import services, tasks
-from golive.models import GoNoGoDecision, SignOffKind, SignOffRole
-from tests.factories import MembershipFactory, attach_evidence
+from golive import services
+from golive.models import GoNoGoDecision, SignOffKind
+from tests.factories import MembershipFactory
 
-
-def queued(callbacks) -> list:
-    """The Celery tasks (with their arguments) queued on commit, from the callbacks
-    captured by `django_capture_on_commit_callbacks`."""
-    return [
-        (c.args[0], c.args[1:])
-        for c in callbacks
-        if getattr(c, "func", None) is tasks._enqueue
-    ]
+from .stages import finish, sign_all
 
 
 @pytest.fixture
@@ -25,40 +16,6 @@ def court_eo(court):
     return MembershipFactory(
         court=court, user__username="eo-a", role="executive_officer"
     ).user
-
-
-def finish(onboarding, *, by, up_to: int | None = None):
-    """Mark done, in checklist order, every open item (up to order `up_to`), each
-    evidence-required one with its document first."""
-    items = onboarding.items.open().order_by("order")
-    if up_to is not None:
-        items = items.filter(order__lte=up_to)
-    for item in items:
-        if item.evidence_required and not item.evidence.exists():
-            attach_evidence(item, by=by)
-        checklists.item_set_status(
-            item=item, status="done", by=by, expected_version=item.version
-        )
-
-
-def sign_all(onboarding, kind, *, eo, liaison, staff):
-    """Every sign-off of `kind` the onboarding needs, the CCPOR Team last."""
-    signers = {SignOffRole.EXECUTIVE_OFFICER: eo, SignOffRole.CCPOR: staff}
-    if onboarding.so_participates:
-        signers[SignOffRole.SO_LIAISON] = liaison
-    for role in (
-        SignOffRole.EXECUTIVE_OFFICER,
-        SignOffRole.SO_LIAISON,
-        SignOffRole.CCPOR,
-    ):
-        if role in signers:
-            services.sign_off_give(
-                onboarding=onboarding,
-                kind=kind,
-                role=role,
-                by=signers[role],
-                statement=f"Signed for {role}.",
-            )
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from golive import services, tasks
 from golive.models import Incident, IncidentEvent, past_target_q
 from tests.factories import MembershipFactory, force_status
 
-from .conftest import queued
+from .stages import queued
 
 pytestmark = pytest.mark.django_db
 

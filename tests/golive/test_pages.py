@@ -59,13 +59,13 @@ def test_mark_live_refused_on_the_page_lists_each_blocker_linked(
     gate = onboarding.items.get(order=14)
     item_url = url("checklists:item_detail", court, pk=gate.pk)
     assert (
-        f'<a href="{item_url}">Readiness gate 14. {gate.title} is not started.</a>'
-        in refused
+        f'<a href="{item_url}" class="alert-link">Readiness gate 14. {gate.title} is '
+        "not started.</a>" in refused
     )
     assert f'href="{url("golive:sign_offs", court)}"' in refused
     assert (
-        f'<a href="{url("golive:decision", court)}">No go/no-go decision has been '
-        "recorded.</a>" in refused
+        f'<a href="{url("golive:decision", court)}" class="alert-link">No go/no-go '
+        "decision has been recorded.</a>" in refused
     )
     onboarding.refresh_from_db()
     assert onboarding.status == "active"

@@ -12,7 +12,7 @@ from golive.models import SignOff, SignOffRequest
 from golive.selectors import live_readiness_for
 from tests.factories import CourtFactory, MembershipFactory, UserFactory
 
-from .conftest import queued
+from .stages import queued
 
 pytestmark = pytest.mark.django_db
 
