@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
-from .forms import ChecklistItemDetailsForm, OnboardingChangeForm, OnboardingStartForm
+from .forms import ChecklistItemDetailsForm
 from .models import (
     ChecklistItem,
     ChecklistTemplate,
@@ -12,7 +12,6 @@ from .models import (
     CommentRevision,
     Evidence,
     GoLiveChange,
-    Onboarding,
     Phase,
     TemplateItem,
 )
@@ -80,6 +79,11 @@ class TemplateItemAdmin(admin.ModelAdmin):
     ordering = ("template", "order")
 
 
+# The onboarding's own admin (start, Go-Live moves, the lifecycle's transitions) is
+# registered by the Go-Live app, golive/admin.py: its transitions are golive's
+# services, which this app may not import. It shows these two inlines.
+
+
 class ChecklistItemInline(admin.TabularInline):
     """Items are read here; a status changes through the portal's rules only."""
 
@@ -104,84 +108,6 @@ class GoLiveChangeInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
-
-
-@admin.register(Onboarding)
-class OnboardingAdmin(SimpleHistoryAdmin):
-    """Adding starts an onboarding and moving Go-Live reschedules it, both through the
-    services, so the checklist and the change log are always created."""
-
-    list_display = (
-        "court",
-        "status",
-        "go_live_date",
-        "template",
-        "court_enters_carpos",
-        "so_participates",
-        "created_at",
-    )
-    list_filter = ("status", "court__court_type", "court__district", "template")
-    search_fields = ("court__name", "court__county")
-    date_hierarchy = "go_live_date"
-    list_select_related = ("court", "template")
-    inlines = [GoLiveChangeInline, ChecklistItemInline]
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        kwargs["form"] = (
-            OnboardingChangeForm if obj is not None else OnboardingStartForm
-        )
-        return super().get_form(request, obj, change=change, **kwargs)
-
-    def get_readonly_fields(self, request, obj=None):
-        if obj is None:
-            return ()
-        return (
-            "court",
-            "template",
-            "court_enters_carpos",
-            "so_participates",
-            "started_by",
-        )
-
-    def get_inlines(self, request, obj):
-        return self.inlines if obj is not None else []
-
-    def save_model(self, request, obj, form, change):
-        data = form.cleaned_data
-        if not change:
-            created = services.onboarding_start(
-                court=data["court"],
-                go_live_date=data["go_live_date"],
-                court_enters_carpos=data["court_enters_carpos"],
-                so_participates=data["so_participates"],
-                template=data.get("template"),
-                started_by=request.user,
-            )
-            obj.__dict__.update(created.__dict__)
-            return
-        current = Onboarding.objects.get(pk=obj.pk)
-        version = data["expected_version"]
-        try:
-            if data["go_live_date"] != current.go_live_date:
-                services.onboarding_reschedule(
-                    onboarding=current,
-                    go_live_date=data["go_live_date"],
-                    reason=data["reason"],
-                    by=request.user,
-                    expected_version=version,
-                )
-                version = current.version
-            if data["status"] != current.status:
-                services.onboarding_set_status(
-                    onboarding=current,
-                    status=data["status"],
-                    by=request.user,
-                    expected_version=version,
-                )
-        except services.StaleEditError as exc:
-            # Changed between the form's check and this save: nothing overwritten.
-            messages.error(request, str(exc))
-        obj.refresh_from_db()
 
 
 @admin.register(ChecklistItem)
@@ -215,6 +141,12 @@ class ChecklistItemAdmin(SimpleHistoryAdmin):
         if obj is None:
             return ()
         return ("onboarding", "order", *self.readonly_fields)
+
+    def has_delete_permission(self, request, obj=None):
+        # A closed or cancelled onboarding's checklist is history.
+        if obj is not None and obj.onboarding.read_only_reason:
+            return False
+        return super().has_delete_permission(request, obj)
 
     def get_fields(self, request, obj=None):
         if obj is None:
@@ -283,6 +215,11 @@ class EvidenceAdminForm(forms.ModelForm):
         except ValidationError as exc:
             raise ValidationError(exc.messages) from exc  # keyed "file" already
         return file
+
+    def clean_item(self):
+        item = self.cleaned_data["item"]
+        services.onboarding_ensure_writable(item.onboarding)
+        return item
 
 
 @admin.register(Evidence)

@@ -58,7 +58,8 @@ class OnboardingStartForm(forms.ModelForm):
 
 class OnboardingChangeForm(forms.ModelForm):
     """Change an onboarding (admin): a new Go-Live date needs a reason and goes through
-    the reschedule service; a status change goes through the status service."""
+    the reschedule service. The status is not a field: it moves only through the
+    Go-Live services (`golive.services`), so a POST that names it changes nothing."""
 
     reason = forms.CharField(
         label="Reason for moving Go-Live",
@@ -73,7 +74,7 @@ class OnboardingChangeForm(forms.ModelForm):
 
     class Meta:
         model = Onboarding
-        fields = ["go_live_date", "reason", "status", "expected_version"]
+        fields = ["go_live_date", "reason", "expected_version"]
         widgets = {"go_live_date": DateInput}
 
     def __init__(self, *args, **kwargs):
@@ -91,21 +92,17 @@ class OnboardingChangeForm(forms.ModelForm):
             )
         except services.StaleEditError as exc:
             raise ValidationError(str(exc)) from exc
-        try:
-            if data["go_live_date"] != current.go_live_date:
+        if data["go_live_date"] != current.go_live_date:
+            try:
                 services.onboarding_reschedule_validate(
                     onboarding=current,
                     go_live_date=data["go_live_date"],
                     reason=data.get("reason", ""),
                     today=today_in_california(),
                 )
-            if data["status"] != current.status:
-                services.onboarding_set_status_validate(
-                    onboarding=current, status=data["status"]
-                )
-        except ValidationError as exc:
-            # The services name "reason"; so does this form.
-            raise ValidationError(exc.message_dict) from exc
+            except ValidationError as exc:
+                # The services name "reason"; so does this form.
+                raise ValidationError(exc.message_dict) from exc
         return data
 
     def _post_clean(self):
@@ -157,9 +154,14 @@ class ChecklistItemDetailsForm(forms.ModelForm):
                 )
             except services.StaleEditError as exc:
                 raise ValidationError(str(exc)) from exc
-        onboarding = getattr(self.instance, "onboarding", None) or data.get(
-            "onboarding"
+        onboarding = data.get("onboarding") or (
+            self.instance.onboarding if self.instance.onboarding_id else None
         )
+        if onboarding is not None:
+            # The services' rule, checked here too so the admin shows it as an error.
+            services.onboarding_ensure_writable(
+                Onboarding.objects.get(pk=onboarding.pk)
+            )
         due = data.get("due_date")
         if onboarding is not None and due is not None:
             problem = limits.due_date_out_of_range(due, onboarding.go_live_date)

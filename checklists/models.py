@@ -221,6 +221,20 @@ class Onboarding(models.Model):
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
 
+    @property
+    def read_only_reason(self) -> str:
+        """Why nothing of this onboarding may change (its items, their evidence and
+        comments), or "" while it is open. A closed or cancelled onboarding is
+        history, read-only for everyone, CCPOR staff included, on every path (pages,
+        bulk changes, admin, commands); CCPOR staff reopen it first, with a reason."""
+        if self.is_open:
+            return ""
+        return (
+            f"The onboarding is {self.get_status_display().lower()}: it is read-only "
+            "history. The CCPOR Team can reopen it, with a reason, if something must "
+            "change."
+        )
+
 
 class GoLiveChange(models.Model):
     """A Go-Live date move, kept for the record (who, when, why)."""

@@ -72,6 +72,9 @@ class OnboardingStatus:
     days_to_go_live: int = 0
     oldest_overdue: datetime.date | None = None
     health: str = ""
+    # Closed or cancelled: the onboarding reads as history, with no next mark, days
+    # to go or overdue count to show.
+    is_history: bool = False
 
 
 def phases() -> list[Phase]:
@@ -131,6 +134,7 @@ def onboardings_with_status(
             next_mark=next_mark(onboarding.go_live_date, today=today),
             days_to_go_live=(onboarding.go_live_date - today).days,
             oldest_overdue=min(overdue_dates, default=None),
+            is_history=not onboarding.is_open,
         )
         state.health = health_for(
             status=onboarding.status,

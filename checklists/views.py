@@ -103,7 +103,7 @@ def _render_row(request, item, *, form=None, saved=False, conflict=None):
             "conflict": conflict,
             "today": day,
             "late_after_days": LATE_AFTER_DAYS,
-            "can_manage": access.can_manage_onboarding(user, onboarding),
+            "can_manage": access.offers_plan_changes(user, onboarding),
             "next_url": _htmx_return_url(request, onboarding.court),
         },
     )

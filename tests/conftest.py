@@ -210,9 +210,10 @@ def court_liaison(court):
     ).user
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def evidence_storage(settings, tmp_path):
-    """Uploaded evidence goes to a throwaway MEDIA_ROOT."""
+    """Uploaded evidence goes to a throwaway MEDIA_ROOT (in every test: evidence-
+    required items are done only with a document)."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
 

@@ -12,12 +12,32 @@ from audit.models import AuditEvent
 from ccpor_onboard.lib.dates import today_in_california as today
 from checklists import services
 from checklists.models import Comment, CommentRevision, GoLiveChange, Onboarding
+from golive.models import (
+    GoNoGoDecision,
+    Incident,
+    IncidentEvent,
+    SignOff,
+    SignOffRequest,
+    Transition,
+)
 
 pytestmark = pytest.mark.django_db
 
 # Logs written only by services, and sessions: their add page is refused on purpose.
-NO_ADD = {GoLiveChange, AuditEvent, Session, Comment, CommentRevision}
-PROJECT_APPS = {"accounts", "audit", "courts", "checklists"}
+NO_ADD = {
+    GoLiveChange,
+    AuditEvent,
+    Session,
+    Comment,
+    CommentRevision,
+    Transition,
+    GoNoGoDecision,
+    SignOff,
+    SignOffRequest,
+    Incident,
+    IncidentEvent,
+}
+PROJECT_APPS = {"accounts", "audit", "courts", "checklists", "golive"}
 MODELS = [m for m in admin.site._registry if m._meta.app_label in PROJECT_APPS]
 
 
@@ -104,9 +124,12 @@ def test_moving_go_live_in_the_admin_needs_a_reason_and_is_logged(
     new_date = today() + datetime.timedelta(days=130)
     data = {
         "go_live_date": new_date.isoformat(),
-        "status": "active",
         "reason": "",
         "expected_version": onboarding.version,
+        "transitions-TOTAL_FORMS": "0",
+        "transitions-INITIAL_FORMS": "0",
+        "sign_offs-TOTAL_FORMS": "0",
+        "sign_offs-INITIAL_FORMS": "0",
         "go_live_changes-TOTAL_FORMS": "0",
         "go_live_changes-INITIAL_FORMS": "0",
         "items-TOTAL_FORMS": "0",
@@ -134,9 +157,12 @@ def test_moving_go_live_in_the_admin_needs_a_reason_and_is_logged(
 def _onboarding_form(onboarding, **changes):
     data = {
         "go_live_date": onboarding.go_live_date.isoformat(),
-        "status": onboarding.status,
         "reason": "",
         "expected_version": onboarding.version,
+        "transitions-TOTAL_FORMS": "0",
+        "transitions-INITIAL_FORMS": "0",
+        "sign_offs-TOTAL_FORMS": "0",
+        "sign_offs-INITIAL_FORMS": "0",
         "go_live_changes-TOTAL_FORMS": "0",
         "go_live_changes-INITIAL_FORMS": "0",
         "items-TOTAL_FORMS": "0",
@@ -243,8 +269,12 @@ def test_the_item_service_refuses_a_stale_version_under_its_lock(court, staff_us
             item=item, by=staff_user, fields=["title"], expected_version=0
         )
     with pytest.raises(services.StaleEditError):
-        services.onboarding_set_status(
-            onboarding=onboarding, status="cancelled", by=staff_user, expected_version=9
+        services.onboarding_reschedule(
+            onboarding=onboarding,
+            go_live_date=today() + datetime.timedelta(days=120),
+            reason="Moved.",
+            by=staff_user,
+            expected_version=9,
         )
     onboarding.refresh_from_db()
-    assert onboarding.status == "active"
+    assert onboarding.go_live_date == today() + datetime.timedelta(days=100)

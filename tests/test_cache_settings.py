@@ -10,7 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import get_resolver, resolve
 
 from checklists import services
-from tests.factories import evidence_bytes
+from golive import services as golive_services
+from tests.factories import MembershipFactory, evidence_bytes, force_status
 
 BASE_SETTINGS = settings.BASE_DIR / "ccpor_onboard" / "settings" / "base.py"
 
@@ -83,6 +84,9 @@ PAGES = {
     "/dashboard/overdue/?group=court": 200,
     "/dashboard/export/portfolio.csv": 200,
     "/dashboard/export/items.csv": 200,
+    "/dashboard/incidents/": 200,
+    "/dashboard/incidents/?status=all&severity=P1&past_target=on": 200,
+    "/dashboard/export/incidents.csv": 200,
     "/accounts/profile/": 200,
     "/accounts/two-factor/": 200,
     "/accounts/two-factor/verify/": 302,  # no device to verify: on to the site
@@ -107,6 +111,22 @@ PAGES = {
     "/courts/court-a/": 200,
     "/courts/court-a/reschedule/": 200,
     "/courts/court-a/processing-model/": 200,
+    "/courts/court-a/start/": 200,
+    "/courts/court-a/go-live/": 200,
+    "/courts/court-a/go-live/mark-live/": 405,
+    "/courts/court-a/go-live/undo-live/": 405,
+    "/courts/court-a/go-live/close/": 405,
+    "/courts/court-a/go-live/cancel/": 405,
+    "/courts/court-a/go-live/reopen/": 405,
+    "/courts/court-a/go-live/decision/": 200,
+    "/courts/court-a/go-live/sign-offs/": 200,
+    "/courts/court-a/go-live/sign-offs/sign/": 405,
+    "/courts/court-a/go-live/sign-offs/ask/": 405,
+    "/courts/court-a/go-live/sign-offs/{sign_off}/revoke/": 405,
+    "/courts/court-a/incidents/": 200,
+    "/courts/court-a/incidents/report/": 200,
+    "/courts/court-a/incidents/{incident}/": 200,
+    "/courts/court-a/incidents/{incident}/update/": 405,
     "/courts/court-a/items/bulk-status/": 405,
     "/courts/court-a/items/{item}/": 200,
     "/courts/court-a/items/{item}/status/": 405,
@@ -135,7 +155,14 @@ def _routes(patterns, prefix=""):
 
 
 def test_the_page_list_covers_every_route():
-    values = {"token": "t", "item": 1, "evidence": 1, "comment": 1}
+    values = {
+        "token": "t",
+        "item": 1,
+        "evidence": 1,
+        "comment": 1,
+        "incident": 1,
+        "sign_off": 1,
+    }
     visited = {resolve(path.format(**values).split("?")[0]).route for path in PAGES}
     assert set(_routes(get_resolver().url_patterns)) <= visited
 
@@ -162,7 +189,31 @@ def onboarding_world(start, court, other_court, court_lead, evidence_storage):
         by=court_lead,
     )
     comment = services.comment_add(item=item, body="Sent.", by=court_lead)
-    return {"item": item, "evidence": evidence, "comment": comment}
+    # Court A live, with an incident and a close-out signature: the Go-Live pages.
+    force_status(onboarding, "live")
+    incident = golive_services.incident_report(
+        onboarding=onboarding,
+        by=court_lead,
+        title="Scanner drops pages",
+        description="The last page is missing.",
+        severity="P2",
+        category="scanning",
+    )
+    eo = MembershipFactory(court=court, role="executive_officer").user
+    sign_off = golive_services.sign_off_give(
+        onboarding=onboarding,
+        kind="close_out",
+        role="executive_officer",
+        by=eo,
+        statement="Closed out.",
+    )
+    return {
+        "item": item,
+        "evidence": evidence,
+        "comment": comment,
+        "incident": incident,
+        "sign_off": sign_off,
+    }
 
 
 @pytest.mark.django_db
@@ -175,6 +226,8 @@ def test_every_page_renders_with_no_page_cache(
         "item": onboarding_world["item"].pk,
         "evidence": onboarding_world["evidence"].pk,
         "comment": onboarding_world["comment"].pk,
+        "incident": onboarding_world["incident"].pk,
+        "sign_off": onboarding_world["sign_off"].pk,
     }
     for path, expected in PAGES.items():
         response = client.get(path.format(**values))

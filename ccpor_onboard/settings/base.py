@@ -53,6 +53,7 @@ LOCAL_APPS = [
     "courts",
     "checklists",
     "reminders",
+    "golive",
     "portal",
     "dashboard",
 ]

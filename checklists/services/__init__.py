@@ -1,7 +1,9 @@
 """Writes to onboardings and their checklists. Every write goes through here.
 
 One module per concern; everything is importable from `checklists.services`:
-- `onboardings`: start, reschedule (move Go-Live), status of the onboarding;
+- `onboardings`: start, reschedule (move Go-Live); the rest of the lifecycle (live,
+  close, cancel, reopen) is `golive.services`;
+- `guards`: the read-only rule of closed and cancelled onboardings, for every write;
 - `items`: an item's status and details, verification, reopening, bulk changes;
 - `evidence`: checking and storing uploaded documents;
 - `comments`: an item's discussion thread;
@@ -18,6 +20,7 @@ from .evidence import (
     evidence_upload,
     evidence_validate,
 )
+from .guards import onboarding_ensure_writable
 from .items import (
     StaleEditError,
     item_add,
@@ -36,8 +39,6 @@ from .onboardings import (
     onboarding_check_version,
     onboarding_reschedule,
     onboarding_reschedule_validate,
-    onboarding_set_status,
-    onboarding_set_status_validate,
     onboarding_start,
     onboarding_start_validate,
 )
@@ -66,11 +67,10 @@ __all__ = [
     "item_verify",
     "items_bulk_set_status",
     "onboarding_check_version",
+    "onboarding_ensure_writable",
     "onboarding_reschedule",
     "onboarding_reschedule_validate",
     "onboarding_set_processing_model",
-    "onboarding_set_status",
-    "onboarding_set_status_validate",
     "onboarding_start",
     "onboarding_start_validate",
 ]

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from .. import limits
 from ..models import ChecklistItem, Comment, CommentRevision
+from .guards import onboarding_ensure_writable
 
 
 def _clean_body(body: str) -> str:
@@ -20,7 +21,9 @@ def _clean_body(body: str) -> str:
 
 
 def comment_add(*, item: ChecklistItem, body: str, by) -> Comment:
-    """Add a comment to an item's thread; an empty comment is refused."""
+    """Add a comment to an item's thread; an empty comment is refused, and so is any
+    comment on a closed or cancelled onboarding (read-only history)."""
+    onboarding_ensure_writable(item.onboarding)
     body = _clean_body(body)
     with transaction.atomic():
         return Comment.objects.create(item=item, author=by, body=body)
@@ -32,6 +35,7 @@ def comment_edit(*, comment: Comment, body: str, by) -> Comment:
     record. The comment is marked edited. PermissionDenied for anyone else."""
     if by is None or comment.author_id is None or comment.author_id != by.pk:
         raise PermissionDenied("Only the author of a comment may edit it.")
+    onboarding_ensure_writable(comment.item.onboarding)
     body = _clean_body(body)
     with transaction.atomic():
         locked = Comment.objects.select_for_update().get(pk=comment.pk)

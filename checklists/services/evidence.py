@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from ..models import ChecklistItem, Evidence
+from .guards import onboarding_ensure_writable
 
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 EVIDENCE_TYPES = {
@@ -250,8 +251,10 @@ def evidence_upload(*, item: ChecklistItem, file, by) -> Evidence:
 
     Accepts PDF, DOCX, XLSX, PNG and JPEG up to 10 MB, recognised from the content
     (the name's extension is ignored); keeps a sanitised copy of the original name and
-    stores the file under a random path. ValidationError keyed "file" otherwise.
+    stores the file under a random path. ValidationError keyed "file" otherwise, and
+    a refusal for a closed or cancelled onboarding.
     """
+    onboarding_ensure_writable(item.onboarding)
     kind = evidence_validate(file=file)
     content_type, _ = EVIDENCE_TYPES[kind]
     name = evidence_clean_name(getattr(file, "name", ""), kind=kind)

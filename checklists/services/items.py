@@ -7,8 +7,9 @@ from django.utils import timezone
 
 from .. import limits
 from ..limits import history_reason
-from ..models import ChecklistItem
+from ..models import ChecklistItem, Onboarding
 from .comments import comment_add
+from .guards import onboarding_ensure_writable
 
 
 class StaleEditError(Exception):
@@ -47,6 +48,13 @@ def _check_length(*, reason: str = "", note: str = "") -> None:
         raise ValidationError(errors)
 
 
+def evidence_missing_message(item: ChecklistItem, *, action: str) -> str:
+    """The refusal for an evidence-required item that has no document yet."""
+    return (
+        f"“{item.title}” needs evidence: upload its document before it can be {action}."
+    )
+
+
 def item_set_status(
     *,
     item: ChecklistItem,
@@ -60,7 +68,9 @@ def item_set_status(
     """Change an item's status, enforcing the checklist's rules.
 
     Blocked needs a reason and N/A a justification (both passed as `reason`); done is
-    refused while any item it depends on is still open, naming them. Done and N/A record
+    refused while any item it depends on is still open, naming them, and for an
+    evidence-required item without a document. Nothing changes on a closed or
+    cancelled onboarding (read-only for everyone). Done and N/A record
     who finished the item and when; reopening clears that. If the item changed since
     the caller read it (`expected_version`), StaleEditError is raised and nothing
     changes. A non-empty `note` replaces the item's note. Leaving Done clears the CCPOR
@@ -76,6 +86,7 @@ def item_set_status(
             .select_related("onboarding")
             .get(pk=item.pk)
         )
+        onboarding_ensure_writable(locked.onboarding)
         if locked.version != expected_version:
             raise StaleEditError(locked)
         if status == ChecklistItem.Status.BLOCKED and not reason:
@@ -92,6 +103,10 @@ def item_set_status(
                     {
                         "status": f"This item cannot be done while these are open: {names}."  # noqa: E501
                     }
+                )
+            if locked.evidence_required and not locked.evidence.exists():
+                raise ValidationError(
+                    {"status": evidence_missing_message(locked, action="marked done")}
                 )
 
         finished_before = locked.status in ChecklistItem.FINISHED_STATUSES
@@ -140,6 +155,7 @@ def item_update_details(
         raise ValidationError(
             f"Use item_set_status to change {', '.join(sorted(forbidden))}."
         )
+    onboarding_ensure_writable(Onboarding.objects.get(pk=item.onboarding_id))
     with transaction.atomic():
         locked = ChecklistItem.objects.select_for_update().get(pk=item.pk)
         if expected_version is not None and locked.version != expected_version:
@@ -153,6 +169,7 @@ def item_update_details(
 
 def item_add(*, item: ChecklistItem, by) -> ChecklistItem:
     """Add an item that the template did not have to one court's checklist."""
+    onboarding_ensure_writable(item.onboarding)
     with transaction.atomic():
         item.offset_days = (item.due_date - item.onboarding.go_live_date).days
         item.updated_by = by
@@ -164,11 +181,17 @@ def item_add(*, item: ChecklistItem, by) -> ChecklistItem:
 def item_verify(*, item: ChecklistItem, by, expected_version: int) -> ChecklistItem:
     """Record that the CCPOR Team checked a done item (who, when).
 
-    Only a done, not yet verified item can be verified; StaleEditError if the item
-    changed since the caller read it.
+    Only a done, not yet verified item can be verified, and an evidence-required one
+    only with its document; StaleEditError if the item changed since the caller read
+    it.
     """
     with transaction.atomic():
-        locked = ChecklistItem.objects.select_for_update().get(pk=item.pk)
+        locked = (
+            ChecklistItem.objects.select_for_update()
+            .select_related("onboarding")
+            .get(pk=item.pk)
+        )
+        onboarding_ensure_writable(locked.onboarding)
         if locked.version != expected_version:
             raise StaleEditError(locked)
         if locked.status != ChecklistItem.Status.DONE:
@@ -180,6 +203,10 @@ def item_verify(*, item: ChecklistItem, by, expected_version: int) -> ChecklistI
             )
         if locked.verified_at is not None:
             raise ValidationError({"status": "This item is already verified."})
+        if locked.evidence_required and not locked.evidence.exists():
+            raise ValidationError(
+                {"status": evidence_missing_message(locked, action="verified")}
+            )
         locked.verified_at = timezone.now()
         locked.verified_by = by
         locked.updated_by = by

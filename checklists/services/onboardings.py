@@ -1,4 +1,7 @@
-"""The onboarding's lifecycle: start from a template, move Go-Live, change status."""
+"""The onboarding's start (from a template) and Go-Live moves.
+
+Its later lifecycle (live, closed, cancelled, reopened) belongs to the Go-Live app
+(`golive.services`): below it, only the start sets an onboarding's status."""
 
 import datetime
 from collections.abc import Iterable
@@ -298,41 +301,3 @@ def onboarding_reschedule(
     onboarding.go_live_date = go_live_date
     onboarding.version = locked.version
     return change
-
-
-_ONBOARDING_TRANSITIONS = {
-    Onboarding.Status.ACTIVE: {Onboarding.Status.LIVE, Onboarding.Status.CANCELLED},
-    Onboarding.Status.LIVE: {Onboarding.Status.CLOSED},
-}
-
-
-def onboarding_set_status_validate(*, onboarding: Onboarding, status: str) -> None:
-    """Raise ValidationError unless the onboarding may move to `status`."""
-    if status not in _ONBOARDING_TRANSITIONS.get(onboarding.status, set()):
-        raise ValidationError(
-            {
-                "status": (
-                    f"An onboarding that is {onboarding.get_status_display().lower()} "
-                    f"cannot become {Onboarding.Status(status).label.lower()}."
-                )
-            }
-        )
-
-
-def onboarding_set_status(
-    *, onboarding: Onboarding, status: str, by, expected_version: int | None = None
-) -> Onboarding:
-    """Move an onboarding along active → live → closed (or active → cancelled).
-    StaleEditError if it changed since the caller read it (`expected_version`)."""
-    onboarding_set_status_validate(onboarding=onboarding, status=status)
-    with transaction.atomic():
-        locked = _lock(onboarding, expected_version)
-        onboarding_set_status_validate(onboarding=locked, status=status)
-        onboarding.status = status
-        onboarding.status_changed_at = timezone.now()
-        onboarding.version = locked.version + 1
-        onboarding._change_reason = f"status set to {status}"
-        onboarding.save(
-            update_fields=["status", "status_changed_at", "version", "updated_at"]
-        )
-    return onboarding

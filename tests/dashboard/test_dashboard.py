@@ -644,8 +644,12 @@ def test_dashboard_queries_do_not_grow_with_the_courts(
     ):
         # 1 session, 2 user, 3 CCPOR Team group check, 4 the portfolio version
         # (dashboard/cache.py), 5 phases, 6 summary counts, 7 overdue items by
-        # actor, 8 count of the filtered courts, 9 the page.
-        with django_assert_num_queries(9):
+        # actor, 8 count of the filtered courts, 9 the page; Go-Live readiness
+        # inside 30 days (golive.selectors): 10 the onboardings, 11 their gates and
+        # evidence-required items, 12 acceptance sign-offs, 13 sign-off requests,
+        # 14 go/no-go decisions; 15 incidents past their response target (never
+        # cached).
+        with django_assert_num_queries(15):
             response = client.get(url)
         assert response.status_code == 200
         assert len(response.context["rows"]) > 0
@@ -693,12 +697,13 @@ def test_a_repeated_dashboard_request_is_served_from_the_cache(
     url = reverse("dashboard:index") + "?sort=court"
     first = client.get(url).content.decode()
     # 1 session, 2 user, 3 CCPOR Team group check, 4 the portfolio version: the
-    # portfolio comes from the cache.
-    with django_assert_num_queries(4):
+    # portfolio comes from the cache; 5 incidents past their response target are
+    # asked afresh.
+    with django_assert_num_queries(5):
         second = client.get(url).content.decode()
     assert _row(second, "Calm") == _row(first, "Calm")
-    # Another filter or sort is another page, computed afresh.
-    with django_assert_num_queries(9):
+    # Another filter or sort is another page, computed afresh (with the readiness).
+    with django_assert_num_queries(15):
         client.get(reverse("dashboard:index") + "?sort=-court")
 
 

@@ -11,7 +11,7 @@ from checklists.models import ChecklistItem, Onboarding
 from reminders import services
 from reminders.models import ReminderLog, SendStatus, SweepRun
 from reminders.services import Outcome, reminders_send_due
-from tests.factories import CourtFactory, days
+from tests.factories import CourtFactory, days, force_status
 
 pytestmark = pytest.mark.django_db
 
@@ -241,10 +241,7 @@ def test_onboardings_that_are_not_active_get_nothing(
 ):
     members(court)
     onboarding = start(court, go_live_in=25)
-    for step in {"live": ["live"], "closed": ["live", "closed"]}.get(status, [status]):
-        checklist_services.onboarding_set_status(
-            onboarding=onboarding, status=step, by=staff_user
-        )
+    force_status(onboarding, status)
     assert Onboarding.objects.get(pk=onboarding.pk).status == status
 
     result = reminders_send_due(today=today)
