@@ -66,10 +66,10 @@ start_gunicorn() {
     --workers "$BENCH_WORKERS" --timeout 600 --log-level warning &
   GUNICORN_PID=$!
   for _ in $(seq 150); do
-    curl -fsS -o /dev/null "http://127.0.0.1:$BENCH_PORT/healthz" 2>/dev/null && return 0
+    curl -fsS -o /dev/null "http://127.0.0.1:$BENCH_PORT/healthz?checks=database" 2>/dev/null && return 0
     sleep 0.2
   done
-  curl -fsS -o /dev/null "http://127.0.0.1:$BENCH_PORT/healthz"
+  curl -fsS -o /dev/null "http://127.0.0.1:$BENCH_PORT/healthz?checks=database"
 }
 
 ensure_postgres

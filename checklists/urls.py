@@ -17,6 +17,11 @@ urlpatterns = [
         name="evidence_download",
     ),
     path("<int:pk>/comments/", views.comment_add, name="comment_add"),
+    path(
+        "<int:pk>/comments/<int:comment_pk>/edit/",
+        views.comment_edit,
+        name="comment_edit",
+    ),
     path("<int:pk>/verify/", views.item_verify, name="item_verify"),
     path("<int:pk>/reopen/", views.item_reopen, name="item_reopen"),
 ]

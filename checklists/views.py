@@ -9,12 +9,12 @@ from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from ccpor_onboard.lib.dates import today_in_california
 from ccpor_onboard.lib.fragments import cached_fragment
+from ccpor_onboard.lib.requests import add_service_error, safe_next_url
 from courts.access import court_view, is_ccpor_staff, require
 
 from . import access, selectors, services
@@ -38,12 +38,7 @@ def _item_url(item) -> str:
 
 def _next_or(request, default: str) -> str:
     """The page to return to after a plain (no-JavaScript) form post."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
+    return safe_next_url(request, request.POST.get("next", ""), default)
 
 
 def _form_html(request, form):
@@ -138,7 +133,7 @@ def _render_row(request, item, *, form=None, saved=False, conflict=None):
             "conflict": conflict,
             "today": day,
             "late_after_days": LATE_AFTER_DAYS,
-            "can_manage": access.can_manage_onboarding(user, onboarding),
+            "can_manage": access.offers_plan_changes(user, onboarding),
             "next_url": _htmx_return_url(request, onboarding.court),
         },
     )
@@ -175,7 +170,7 @@ def item_status(request, item):
             conflict.onboarding.court = item.onboarding.court
             item = conflict
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_error(form, exc)
         else:
             updated.onboarding.court = item.onboarding.court
             if inline:
@@ -195,13 +190,17 @@ def evidence_upload(request, item):
     user = request.user
     require(access.can_update_item(user, item), access.update_refusal(user, item))
     form = EvidenceUploadForm(request.POST, request.FILES)
-    if form.is_valid():
+    refused = getattr(request, "upload_refused", None)  # the body was too large
+    if refused:
+        form.is_valid()
+        form.errors["file"] = form.error_class([refused])
+    elif form.is_valid():
         try:
             evidence = services.evidence_upload(
                 item=item, file=form.cleaned_data["file"], by=user
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, f"Uploaded “{evidence.original_name}”.")
             return redirect(_item_url(item) + "#evidence")
@@ -239,11 +238,42 @@ def comment_add(request, item):
         try:
             services.comment_add(item=item, body=form.cleaned_data["body"], by=user)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, "Comment posted.")
             return redirect(_item_url(item) + "#comments")
     return _render_item(request, item, comment_form=form)
+
+
+@access.item_view("GET", "POST")
+def comment_edit(request, item, comment_pk: int):
+    """The author rewrites their comment; the earlier text is kept and shown."""
+    comment = get_object_or_404(selectors.item_comments(item), pk=comment_pk)
+    require(
+        access.can_edit_comment(request.user, comment),
+        "Only the author of a comment may edit it.",
+    )
+    form = CommentForm(request.POST or None, initial={"body": comment.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.comment_edit(
+                comment=comment, body=form.cleaned_data["body"], by=request.user
+            )
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, "Comment edited; the earlier text is kept.")
+            return redirect(_item_url(item) + f"#comment-{comment.pk}")
+    return render(
+        request,
+        "checklists/comment_edit.html",
+        {
+            "court": item.onboarding.court,
+            "item": item,
+            "comment": comment,
+            "form": form,
+        },
+    )
 
 
 @access.item_view("POST")
@@ -287,7 +317,12 @@ def item_reopen(request, item):
             form.data = form.data.copy()
             form.data["expected_version"] = str(conflict.version)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            if "reason" not in getattr(exc, "error_dict", {}):
+                # About the item, not the form (e.g. it is not finished): the
+                # reopen form is not even shown for it.
+                messages.error(request, " ".join(exc.messages))
+                return redirect(_item_url(item))
+            add_service_error(form, exc)
         else:
             messages.success(request, f"“{item.title}” is reopened.")
             return redirect(_item_url(item))

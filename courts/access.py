@@ -13,9 +13,10 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 
@@ -38,6 +39,16 @@ def is_ccpor_staff(user) -> bool:
         )
         user._is_ccpor_staff = cached
     return cached
+
+
+def ccpor_staff_users() -> QuerySet:
+    """The active CCPOR staff, as a queryset: the twin of `is_ccpor_staff`."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(is_superuser=True) | Q(groups__name=settings.CCPOR_TEAM_GROUP))
+        .distinct()
+    )
 
 
 def courts_for_user(user) -> QuerySet[Court]:

@@ -14,12 +14,22 @@ class DashboardConfig(AppConfig):
         # and every service are covered without each remembering to.
         from django.db.models.signals import post_delete, post_save
 
-        from checklists.models import ChecklistItem, Onboarding
+        from checklists.models import ChecklistItem, Evidence, Onboarding
         from courts.models import Court
+        from golive.models import GoNoGoDecision, SignOff, SignOffRequest
 
         from .cache import portfolio_changed
 
-        for model in (Court, Onboarding, ChecklistItem):
+        # Evidence and the Go-Live records feed the readiness summary.
+        for model in (
+            Court,
+            Onboarding,
+            ChecklistItem,
+            Evidence,
+            GoNoGoDecision,
+            SignOff,
+            SignOffRequest,
+        ):
             post_save.connect(
                 portfolio_changed, sender=model, dispatch_uid=f"pc-{model}"
             )

@@ -1,22 +1,32 @@
-"""CSV exports for the CCPOR Team: the portfolio (as filtered) and every item.
+"""CSV exports for the CCPOR Team: the portfolio (as filtered), every item and every
+incident.
 
-Both stream: each is a single query, however many rows it has, that selects every
-row as a finished line of CSV (ccpor_onboard/lib/csv_sql.py: labels from the same
-dicts the pages use, URLs by string joining, spreadsheet formulas neutralised), read
-from a server-side cursor in chunks, so 5,000 courts or 180,000 items never sit in
-memory at once and no row becomes a Python object.
+All stream, each from a single query however many rows it has. The portfolio and
+the items select every row as a finished line of CSV (ccpor_onboard/lib/csv_sql.py:
+labels from the same dicts the pages use, URLs by string joining, spreadsheet
+formulas neutralised), read from a server-side cursor in chunks, so 5,000 courts or
+180,000 items never sit in memory at once and no row becomes a Python object. The
+incidents, a few per court, are written row by row by csv.writer.
 """
 
+import csv
 import datetime
 import zoneinfo
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from django.conf import settings
 from django.db.models import Case, CharField, F, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Cast, Concat, Left, TruncMinute
 from django.http import StreamingHttpResponse
+from django.utils import timezone
 
-from ccpor_onboard.lib.csv_sql import csv_header, csv_line, csv_text, csv_value
+from ccpor_onboard.lib.csv_sql import (
+    FORMULA_START,
+    csv_header,
+    csv_line,
+    csv_text,
+    csv_value,
+)
 from ccpor_onboard.lib.sorted_dates import DaysBetween
 from checklists.health import HEALTH_RANK, Health
 from checklists.marks import MARKS
@@ -30,6 +40,7 @@ from checklists.models import (
 )
 from checklists.selectors import PercentSQL
 from courts.models import Court
+from golive.models import Incident
 
 from .selectors import BLOCKING_ACTORS, SUMMARY, PortfolioStatus
 
@@ -76,7 +87,52 @@ ITEMS_HEADER = [
     "Evidence required",
 ]
 
+INCIDENTS_HEADER = [
+    "#",
+    "Court",
+    "Slug",
+    "Title",
+    "Severity",
+    "Category",
+    "Status",
+    "Owner",
+    "Reported at",
+    "Reported by",
+    "Response target",
+    "Respond by",
+    "First response at",
+    "Past target",
+    "Responded late",
+    "Resolved at",
+    "Resolution",
+    "Description",
+]
+
 LINES_PER_CHUNK = 2000
+# Incidents are few: they are written by csv.writer, row by row.
+CHUNK_SIZE = 500
+
+
+class _Echo:
+    """A file-like object whose write() hands the line back to csv.writer's caller."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _safe(value):
+    """Text people typed is neutralised so a spreadsheet never runs it."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return "" if value is None else value
+
+
+def _stream(header: list[str], rows: Iterable[list]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield "\ufeff"  # so that Excel reads the file as UTF-8
+    yield writer.writerow(header)
+    for row in rows:
+        yield writer.writerow([_safe(v) for v in row])
 
 
 def _lines(queryset: QuerySet, header: list[str]) -> Iterator[str]:
@@ -254,3 +310,47 @@ def items_csv(*, today: datetime.date) -> StreamingHttpResponse:
         )
     )
     return _response(_lines(items, ITEMS_HEADER), name="items", today=today)
+
+
+def _person(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user else ""
+
+
+def _when(moment: datetime.datetime | None) -> str | None:
+    return timezone.localtime(moment).isoformat() if moment else None
+
+
+def _incident_lines(incidents: QuerySet[Incident], *, now: datetime.datetime):
+    for incident in incidents.iterator(chunk_size=CHUNK_SIZE):
+        court = incident.onboarding.court
+        yield [
+            incident.pk,
+            court.name,
+            court.slug,
+            incident.title,
+            incident.severity,
+            incident.get_category_display(),
+            incident.get_status_display(),
+            _person(incident.owner),
+            _when(incident.reported_at),
+            _person(incident.reported_by),
+            incident.response_target.label,
+            _when(incident.respond_by),
+            _when(incident.responded_at),
+            "yes" if incident.is_past_target(now) else "no",
+            "yes" if incident.responded_late else "no",
+            _when(incident.resolved_at),
+            incident.resolution,
+            incident.description,
+        ]
+
+
+def incidents_csv(
+    *, today: datetime.date, now: datetime.datetime
+) -> StreamingHttpResponse:
+    """Every incident of every court, oldest first; one query."""
+    incidents = Incident.objects.select_related(
+        "onboarding__court", "owner", "reported_by"
+    ).order_by("reported_at", "id")
+    lines = _incident_lines(incidents, now=now)
+    return _response(_stream(INCIDENTS_HEADER, lines), name="incidents", today=today)

@@ -11,7 +11,7 @@ from checklists.marks import REMINDER_MARKS, Mark, marks_for
 from checklists.models import ACTOR_FOR_ORGANISATION, ChecklistItem, Onboarding
 from courts.models import Court, Membership
 
-from .models import DigestLog, ReminderLog, SendStatus
+from .models import DigestLog, ReminderLog, SendStatus, SweepRun
 
 # Court members who get the 60- and 30-day reminders. Viewers are left out: they follow
 # the onboarding but own none of its work (they still get the weekly digest).
@@ -291,3 +291,9 @@ def digest_entries(*, today: datetime.date) -> list[DigestEntry]:
             )
         )
     return list(entries.values())
+
+
+def last_sweep_run(kind: str) -> SweepRun | None:
+    """The latest finished run of the reminder sweep or the digest (the heartbeat
+    that /healthz reads; index sweeprun_kind_finished)."""
+    return SweepRun.objects.filter(kind=kind).order_by("-finished_at").first()

@@ -10,7 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import get_resolver, resolve
 
 from checklists import services
-from tests.factories import evidence_bytes
+from golive import services as golive_services
+from tests.factories import MembershipFactory, evidence_bytes, force_status
 
 BASE_SETTINGS = settings.BASE_DIR / "ccpor_onboard" / "settings" / "base.py"
 
@@ -30,6 +31,8 @@ def test_the_default_stays_django_s_redis_backend_with_the_ccpor_prefix(monkeypa
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": "redis://127.0.0.1:6379/1",
             "KEY_PREFIX": "ccpor",
+            # A cache that hangs costs a page half a second (dashboard/cache.py).
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 
@@ -81,6 +84,9 @@ PAGES = {
     "/dashboard/overdue/?group=court": 200,
     "/dashboard/export/portfolio.csv": 200,
     "/dashboard/export/items.csv": 200,
+    "/dashboard/incidents/": 200,
+    "/dashboard/incidents/?status=all&severity=P1&past_target=on": 200,
+    "/dashboard/export/incidents.csv": 200,
     "/accounts/profile/": 200,
     "/accounts/two-factor/": 200,
     "/accounts/two-factor/verify/": 302,  # no device to verify: on to the site
@@ -105,12 +111,30 @@ PAGES = {
     "/courts/court-a/": 200,
     "/courts/court-a/reschedule/": 200,
     "/courts/court-a/processing-model/": 200,
+    "/courts/court-a/start/": 200,
+    "/courts/court-a/go-live/": 200,
+    "/courts/court-a/go-live/mark-live/": 405,
+    "/courts/court-a/go-live/undo-live/": 405,
+    "/courts/court-a/go-live/close/": 405,
+    "/courts/court-a/go-live/cancel/": 405,
+    "/courts/court-a/go-live/reopen/": 405,
+    "/courts/court-a/go-live/decision/": 200,
+    "/courts/court-a/go-live/sign-offs/": 200,
+    "/courts/court-a/go-live/sign-offs/sign/": 405,
+    "/courts/court-a/go-live/sign-offs/ask/": 405,
+    "/courts/court-a/go-live/sign-offs/{sign_off}/revoke/": 405,
+    "/courts/court-a/incidents/": 200,
+    "/courts/court-a/incidents/report/": 200,
+    "/courts/court-a/incidents/{incident}/": 200,
+    "/courts/court-a/incidents/{incident}/update/": 405,
     "/courts/court-a/items/bulk-status/": 405,
     "/courts/court-a/items/{item}/": 200,
     "/courts/court-a/items/{item}/status/": 405,
     "/courts/court-a/items/{item}/evidence/": 405,
     "/courts/court-a/items/{item}/evidence/{evidence}/": 200,
     "/courts/court-a/items/{item}/comments/": 405,
+    # Only a comment's author edits it; the superuser is not this one's.
+    "/courts/court-a/items/{item}/comments/{comment}/edit/": 403,
     "/courts/court-a/items/{item}/verify/": 405,
     "/courts/court-a/items/{item}/reopen/": 405,
     "/admin/": 200,
@@ -131,7 +155,14 @@ def _routes(patterns, prefix=""):
 
 
 def test_the_page_list_covers_every_route():
-    values = {"token": "t", "item": 1, "evidence": 1}
+    values = {
+        "token": "t",
+        "item": 1,
+        "evidence": 1,
+        "comment": 1,
+        "incident": 1,
+        "sign_off": 1,
+    }
     visited = {resolve(path.format(**values).split("?")[0]).route for path in PAGES}
     assert set(_routes(get_resolver().url_patterns)) <= visited
 
@@ -157,7 +188,32 @@ def onboarding_world(start, court, other_court, court_lead, evidence_storage):
         file=SimpleUploadedFile("letter.pdf", evidence_bytes("pdf")),
         by=court_lead,
     )
-    return {"item": item, "evidence": evidence}
+    comment = services.comment_add(item=item, body="Sent.", by=court_lead)
+    # Court A live, with an incident and a close-out signature: the Go-Live pages.
+    force_status(onboarding, "live")
+    incident = golive_services.incident_report(
+        onboarding=onboarding,
+        by=court_lead,
+        title="Scanner drops pages",
+        description="The last page is missing.",
+        severity="P2",
+        category="scanning",
+    )
+    eo = MembershipFactory(court=court, role="executive_officer").user
+    sign_off = golive_services.sign_off_give(
+        onboarding=onboarding,
+        kind="close_out",
+        role="executive_officer",
+        by=eo,
+        statement="Closed out.",
+    )
+    return {
+        "item": item,
+        "evidence": evidence,
+        "comment": comment,
+        "incident": incident,
+        "sign_off": sign_off,
+    }
 
 
 @pytest.mark.django_db
@@ -169,6 +225,9 @@ def test_every_page_renders_with_no_page_cache(
         "token": superuser.calendar_token,
         "item": onboarding_world["item"].pk,
         "evidence": onboarding_world["evidence"].pk,
+        "comment": onboarding_world["comment"].pk,
+        "incident": onboarding_world["incident"].pk,
+        "sign_off": onboarding_world["sign_off"].pk,
     }
     for path, expected in PAGES.items():
         response = client.get(path.format(**values))

@@ -1,7 +1,9 @@
 """Writes to onboardings and their checklists. Every write goes through here.
 
 One module per concern; everything is importable from `checklists.services`:
-- `onboardings`: start, reschedule (move Go-Live), status of the onboarding;
+- `onboardings`: start, reschedule (move Go-Live); the rest of the lifecycle (live,
+  close, cancel, reopen) is `golive.services`;
+- `guards`: the read-only rule of closed and cancelled onboardings, for every write;
 - `items`: an item's status and details, verification, reopening, bulk changes;
 - `evidence`: checking and storing uploaded documents;
 - `comments`: an item's discussion thread;
@@ -11,7 +13,7 @@ One module per concern; everything is importable from `checklists.services`:
   write above in its own transaction.
 """
 
-from .comments import comment_add
+from .comments import comment_add, comment_edit
 from .evidence import (
     EVIDENCE_MAX_BYTES,
     EVIDENCE_TYPES,
@@ -20,9 +22,11 @@ from .evidence import (
     evidence_upload,
     evidence_validate,
 )
+from .guards import onboarding_ensure_writable
 from .items import (
     StaleEditError,
     item_add,
+    item_check_version,
     item_reopen,
     item_set_status,
     item_update_details,
@@ -35,10 +39,9 @@ from .onboardings import (
     checklist_item_from_template,
     checklist_items_from_template,
     default_template,
+    onboarding_check_version,
     onboarding_reschedule,
     onboarding_reschedule_validate,
-    onboarding_set_status,
-    onboarding_set_status_validate,
     onboarding_start,
     onboarding_start_validate,
 )
@@ -54,23 +57,25 @@ __all__ = [
     "checklist_item_from_template",
     "checklist_items_from_template",
     "comment_add",
+    "comment_edit",
     "default_template",
     "evidence_clean_name",
     "evidence_detect_type",
     "evidence_upload",
     "evidence_validate",
     "item_add",
+    "item_check_version",
     "item_reopen",
     "item_set_status",
     "item_update_details",
     "item_verify",
     "items_bulk_set_status",
     "items_delete",
+    "onboarding_check_version",
+    "onboarding_ensure_writable",
     "onboarding_reschedule",
     "onboarding_reschedule_validate",
     "onboarding_set_processing_model",
-    "onboarding_set_status",
-    "onboarding_set_status_validate",
     "onboarding_start",
     "onboarding_start_validate",
     "onboarding_summaries_refresh",

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from ccpor_onboard.lib.dates import today_in_california
@@ -21,6 +22,7 @@ from checklists.selectors import (
     onboardings_with_status,
 )
 from courts.access import court_view, courts_for_user, is_ccpor_staff
+from golive.selectors import court_panel
 from reminders.selectors import (
     reminder_log_for_onboarding,
     reminders_awaiting_sweep,
@@ -53,7 +55,15 @@ def landing(request):
 def court_detail(request, court):
     user, day = request.user, today_in_california()
     onboarding = court_current_onboarding(court)
-    context = {"court": court, "onboarding": onboarding, "today": day}
+    context = {
+        "court": court,
+        "onboarding": onboarding,
+        "today": day,
+        "golive": court_panel(user, court, onboarding, today=day, now=timezone.now()),
+        # A court with no onboarding, or only a cancelled one, may start one.
+        "can_start": is_ccpor_staff(user)
+        and (onboarding is None or onboarding.status == onboarding.Status.CANCELLED),
+    }
     if onboarding is not None:
         onboarding.court = court
         onboardings_with_status(
@@ -122,7 +132,7 @@ def court_detail(request, court):
             if can_bulk
             else "",
             can_bulk=can_bulk,
-            can_manage=item_access.can_manage_onboarding(user, onboarding),
+            can_manage=item_access.offers_plan_changes(user, onboarding),
             late_after_days=LATE_AFTER_DAYS,
         )
     return render(request, "portal/court_detail.html", context)

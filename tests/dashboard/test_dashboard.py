@@ -648,10 +648,15 @@ def test_dashboard_queries_do_not_grow_with_the_courts(
         reverse("dashboard:index") + "?district=3&window=later&sort=health",
         reverse("dashboard:index") + "?q=court&sort=-next_mark&page=2",
     ):
-        # 1 session, 2 user, 3 CCPOR Team group check, 4 phases, 5 the summary
-        # (counts and overdue by actor), 6 the page's courts, filtered and sorted,
-        # with how many matched (a window), 7 those courts' rows.
-        with django_assert_num_queries(7):
+        # 1 session, 2 user, 3 CCPOR Team group check, 4 the portfolio version
+        # (dashboard/cache.py), 5 phases, 6 the summary (counts and overdue by
+        # actor), 7 the page's courts, filtered and sorted, with how many matched
+        # (a window), 8 those courts' rows; Go-Live readiness inside 30 days
+        # (golive.selectors): 9 the onboardings, 10 their gates and
+        # evidence-required items, 11 acceptance sign-offs, 12 sign-off requests,
+        # 13 go/no-go decisions; 14 incidents past their response target (never
+        # cached).
+        with django_assert_num_queries(14):
             response = client.get(url)
         assert response.status_code == 200
         assert len(response.context["rows"]) > 0
@@ -664,8 +669,9 @@ def test_statewide_and_overdue_queries_do_not_grow_with_the_courts(
 ):
     build_portfolio(total_courts, template=default_template)
     client.force_login(staff_user)
-    # 1 session, 2 user, 3 CCPOR Team group check, 4 every court with its status.
-    with django_assert_num_queries(4):
+    # 1 session, 2 user, 3 CCPOR Team group check, 4 the portfolio version,
+    # 5 every court with its status.
+    with django_assert_num_queries(5):
         response = client.get(reverse("dashboard:statewide"))
     assert response.context["total"] == total_courts
     for group in ("actor", "court"):
@@ -697,12 +703,14 @@ def test_a_repeated_dashboard_request_is_served_from_the_cache(
     client.force_login(staff_user)
     url = reverse("dashboard:index") + "?sort=court"
     first = client.get(url).content.decode()
-    # 1 session, 2 user, 3 CCPOR Team group check: the portfolio comes from the cache.
-    with django_assert_num_queries(3):
+    # 1 session, 2 user, 3 CCPOR Team group check, 4 the portfolio version: the
+    # portfolio comes from the cache; 5 incidents past their response target are
+    # asked afresh.
+    with django_assert_num_queries(5):
         second = client.get(url).content.decode()
     assert _row(second, "Calm") == _row(first, "Calm")
-    # Another filter or sort is another page, computed afresh.
-    with django_assert_num_queries(7):
+    # Another filter or sort is another page, computed afresh (with the readiness).
+    with django_assert_num_queries(14):
         client.get(reverse("dashboard:index") + "?sort=-court")
 
 

@@ -14,6 +14,7 @@ from tests.factories import (
     MembershipFactory,
     TemplateFactory,
     TemplateItemFactory,
+    attach_evidence,
     days,
 )
 
@@ -72,6 +73,7 @@ def test_checklist_is_grouped_by_phase_each_with_progress(
 ):
     onboarding = start(court)
     first = onboarding.items.get(order=4)
+    attach_evidence(first, by=court_lead)  # evidence required
     services.item_set_status(
         item=first, status="done", by=court_lead, expected_version=1
     )
@@ -188,6 +190,7 @@ def test_filter_open_only_and_overdue_only(
 ):
     onboarding = start(court, go_live_in=100)
     item4 = onboarding.items.get(order=4)
+    attach_evidence(item4, by=court_lead)  # evidence required
     services.item_set_status(
         item=item4, status="done", by=court_lead, expected_version=1
     )
@@ -283,8 +286,10 @@ def test_court_page_query_count_does_not_grow_with_items(
     # 5 current onboarding, 6 phases, 7 per-phase counts (onboardings_with_status),
     # 8 the user's memberships (organisation, for "may update"), 9 items with phase,
     # last editor, evidence and comment counts, 10 history records for the feed,
-    # 11 latest evidence, 12 latest comments, 13 the reminder log.
-    with django_assert_num_queries(13):
+    # 11 latest evidence, 12 latest comments, 13 the reminder log; the Go-Live
+    # panel (golive.selectors.court_panel): 14 who started it, 15 its transitions,
+    # 16 its go/no-go decisions, 17 the court's incidents.
+    with django_assert_num_queries(17):
         response = client.get(url)
     assert len(response.context["items"]) == n_items
 
