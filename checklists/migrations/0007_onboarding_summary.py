@@ -29,7 +29,7 @@ def backfill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("checklists", "0003_evidence_comment_verified"),
+        ("checklists", "0006_comment_revisions"),
     ]
 
     operations = [
