@@ -5,9 +5,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 
-from checklists.marks import REMINDER_MARKS, Mark, marks_for
+from ccpor_onboard.lib.sorted_dates import DaysBetween
+from checklists.marks import MARKS, REMINDER_MARKS, Mark, marks_for
 from checklists.models import ACTOR_FOR_ORGANISATION, ChecklistItem, Onboarding
 from courts.models import Court, Membership
 
@@ -22,6 +23,11 @@ REMINDER_ROLES = (
     Membership.Role.LIAISON,
 )
 _MARK_NAMES = [name for name, _ in REMINDER_MARKS]
+MARKS_DAYS = [(name, days) for name, days in MARKS]
+# The mark after each reminder mark ("60-day" -> "30-day", "30-day" -> "Go-Live").
+_FOLLOWING = {
+    name: after for (name, _), (after, _) in zip(MARKS, MARKS[1:], strict=False)
+}
 _WIDEST = max(days for _, days in REMINDER_MARKS)
 _LATEST_MARK = min(REMINDER_MARKS, key=lambda mark: mark[1])[0]  # "30-day"
 
@@ -181,6 +187,63 @@ def reminder_items(
     for item in items:
         by_onboarding[item.onboarding_id].append(item)
     return by_onboarding
+
+
+@dataclass(frozen=True)
+class ItemCounts:
+    """What a reminder would list, counted: open items due by the mark (or by
+    today, when the mail goes out after the mark), of those the overdue ones, and
+    those due after that and by the next mark."""
+
+    by_mark: int = 0
+    overdue: int = 0
+    upcoming: int = 0
+
+
+def reminder_item_counts(
+    due: Iterable[DueReminder], *, today: datetime.date
+) -> dict[tuple, ItemCounts]:
+    """`reminder_context`'s counts for these reminders, keyed by (onboarding id,
+    mark, Go-Live date), counted in the database (the dry run): one query, no item
+    read. Internal-only items left out, as in the mail."""
+    due = list(due)
+    if not due:
+        return {}
+    days = dict(MARKS_DAYS)
+    # lead: days from an item's due date to its onboarding's Go-Live.
+    lead = DaysBetween(F("onboarding__go_live_date"), day=F("due_date"))
+    counts = {"overdue": Count("id", filter=Q(due_date__lt=today))}
+    for name in _MARK_NAMES:
+        this, following = days[name], days[_FOLLOWING[name]]
+        counts[f"by_{this}"] = Count(
+            "id", filter=Q(lead__gte=this) | Q(due_date__lte=today)
+        )
+        counts[f"upcoming_{this}"] = Count(
+            "id", filter=Q(lead__lt=this, lead__gte=following, due_date__gt=today)
+        )
+    rows = {
+        row["onboarding_id"]: row
+        for row in ChecklistItem.objects.open()
+        .filter(onboarding_id__in={d.onboarding.pk for d in due}, internal_only=False)
+        .alias(lead=lead)
+        .values("onboarding_id")
+        .annotate(**counts)
+        .order_by()
+    }
+    result = {}
+    for d in due:
+        row = rows.get(d.onboarding.pk)
+        key = (d.onboarding.pk, d.mark, d.onboarding.go_live_date)
+        if row is None:
+            result[key] = ItemCounts()
+            continue
+        n = days[d.mark]
+        result[key] = ItemCounts(
+            by_mark=row[f"by_{n}"],
+            overdue=row["overdue"],
+            upcoming=row[f"upcoming_{n}"],
+        )
+    return result
 
 
 def reminders_awaiting_sweep(

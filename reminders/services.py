@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F, Model, Q
+from django.db.models import Case, F, Model, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -45,6 +45,10 @@ from .selectors import Action, DueReminder, Recipient
 
 logger = logging.getLogger(__name__)
 
+# Reminders claimed together (one UPDATE), sent, then recorded together (one UPDATE):
+# a worker that dies mid-batch leaves at most this many mails sent but unrecorded,
+# which its redelivered task sends again.
+SEND_BATCH_SIZE = 25
 # Claims per reminder before it is recorded as failed (the first try and 3 retries).
 MAX_SEND_ATTEMPTS = 4
 # A claim older than this belongs to a sweep that died: longer than the hard time
@@ -151,6 +155,113 @@ def _record(model: type[Model], pk: int, *, token: str, **fields) -> None:
     model.objects.filter(pk=pk, status=SendStatus.CLAIMED, claim_token=token).update(
         updated_at=timezone.now(), **fields
     )
+
+
+def _claim_batch(
+    model: type[Model], pks: list[int], *, now: datetime.datetime, token: str
+) -> dict[int, int]:
+    """`_claim` for a batch of rows in one UPDATE: returns {pk: attempts} of the rows
+    this sweep won (a racing sweep wins the others). Each claim is stamped with this
+    call's `now` and the sweep's token, so one more statement reads back exactly the
+    rows this UPDATE took. Runs outside any transaction: the claims are committed
+    before a mail of the batch is sent."""
+    if not pks:
+        return {}
+    model.objects.filter(_claimable(now, token), pk__in=pks).update(
+        status=SendStatus.CLAIMED,
+        claimed_at=now,
+        claim_token=token,
+        attempts=F("attempts") + 1,
+        updated_at=now,
+    )
+    return dict(
+        model.objects.filter(
+            pk__in=pks,
+            status=SendStatus.CLAIMED,
+            claim_token=token,
+            claimed_at=now,
+        ).values_list("pk", "attempts")
+    )
+
+
+def _record_batch(model: type[Model], outcomes: dict[int, dict], *, token: str) -> None:
+    """`_record` for a batch: each row's own outcome fields, in one UPDATE, on the
+    rows this sweep still holds."""
+    if not outcomes:
+        return
+    names = sorted({name for fields in outcomes.values() for name in fields})
+    model.objects.filter(
+        pk__in=list(outcomes), status=SendStatus.CLAIMED, claim_token=token
+    ).update(
+        updated_at=timezone.now(),
+        **{
+            name: Case(
+                *[
+                    When(
+                        pk=pk,
+                        then=Value(
+                            fields[name], output_field=model._meta.get_field(name)
+                        ),
+                    )
+                    for pk, fields in outcomes.items()
+                    if name in fields
+                ],
+                default=F(name),
+                output_field=model._meta.get_field(name),
+            )
+            for name in names
+        },
+    )
+
+
+def _send_claimed(
+    row_pk: int,
+    *,
+    attempts: int,
+    target: str,
+    recipients: list[str],
+    build: Callable[[], EmailMultiAlternatives],
+    result: SweepResult,
+    no_recipients: str = "No recipients.",
+    note: str = "",
+    extra: dict | None = None,
+) -> dict:
+    """Send the mail of a row this sweep has claimed and say what to record for it
+    (the outcome fields of `_deliver`). Never raises for a mail that fails."""
+    if not recipients:
+        result.add(Outcome.FAILED, target, no_recipients)
+        # Not a sending attempt: attempts back to 0.
+        return {"status": SendStatus.FAILED, "error": no_recipients, "attempts": 0}
+    try:
+        build().send()
+    except TRANSIENT_ERRORS as exc:
+        error = (
+            f"Attempt {attempts} of {MAX_SEND_ATTEMPTS}: {type(exc).__name__}: {exc}"
+        )
+        logger.warning("Sending %s failed: %s", target, error)
+        if attempts >= MAX_SEND_ATTEMPTS:
+            result.add(Outcome.FAILED, target, f"gave up. {error}")
+            return {
+                "status": SendStatus.FAILED,
+                "error": f"Gave up. {error}",
+                "recipients": recipients,
+            }
+        result.add(Outcome.RETRY, target, error)
+        return {"status": SendStatus.PENDING, "error": error}
+    except Exception as exc:  # noqa: BLE001 - isolate one broken mail from the others
+        logger.exception("Sending %s failed", target)
+        error = f"{type(exc).__name__}: {exc}"
+        result.add(Outcome.FAILED, target, error)
+        return {"status": SendStatus.FAILED, "error": error}
+    detail = "to " + ", ".join(recipients)
+    result.add(Outcome.SENT, target, f"{detail} ({note})" if note else detail)
+    return {
+        "status": SendStatus.SENT,
+        "sent_at": timezone.now(),
+        "recipients": recipients,
+        "error": note,
+        **(extra or {}),
+    }
 
 
 def _deliver(
@@ -328,9 +439,9 @@ def reminders_send_due(
             label = SendStatus(d.status).label.lower()
             result.add(Outcome.ALREADY, _target(d), f"{label} earlier")
     recipients = selectors.reminder_recipients({d.onboarding.court_id for d in to_send})
-    items = selectors.reminder_items({d.onboarding.pk for d in to_send})
 
     if dry_run:
+        counts = selectors.reminder_item_counts(to_send, today=today)
         for d in to_skip:
             result.add(Outcome.WOULD_SKIP, _target(d), SKIP_REASON)
         for d in to_send:
@@ -338,20 +449,19 @@ def reminders_send_due(
             if not people and not team_addresses():
                 result.add(Outcome.WOULD_FAIL, _target(d), NO_RECIPIENTS)
                 continue
-            context = reminder_context(
-                d, items=items.get(d.onboarding.pk, []), today=today
-            )
+            count = counts[_key(d)]
             to = ", ".join([r.email for r in people] + team_addresses())
             if not people:
                 to += " (the CCPOR Team only: nobody at the court to mail)"
             result.add(
                 Outcome.WOULD_SEND,
                 _target(d),
-                f"{_count(context['item_count'], 'open item')} due by the mark "
-                f"({context['overdue_count']} overdue), "
-                f"{context['upcoming_count']} due next; to {to}",
+                f"{_count(count.by_mark, 'open item')} due by the mark "
+                f"({count.overdue} overdue), "
+                f"{count.upcoming} due next; to {to}",
             )
         return result
+    items = selectors.reminder_items({d.onboarding.pk for d in to_send})
     if not (to_send or to_skip):
         _heartbeat(SweepRun.Kind.REMINDERS, today=today, result=result)
         return result
@@ -385,29 +495,56 @@ def reminders_send_due(
     for d in to_skip:
         result.add(Outcome.SKIPPED, _target(d), SKIP_REASON)
 
+    sendable = []
     for d in to_send:
         row = rows.get(_key(d))
         if row is None:
             result.add(Outcome.TAKEN, _target(d), "another sweep has already sent it")
             continue
         people = recipients.get(d.onboarding.court_id, [])
-        team_only = not people
-        if team_only:
-            logger.warning("%s: %s", _target(d), TEAM_ONLY)
-        _deliver(
+        if not people and not team_addresses() and row.status == SendStatus.FAILED:
+            # Nobody to mail, as at the last sweep: nothing to claim until the court
+            # gains a recipient (its row stays open for that sweep).
+            result.add(Outcome.FAILED, _target(d), NO_RECIPIENTS)
+            continue
+        sendable.append((d, row, people))
+    for start in range(0, len(sendable), SEND_BATCH_SIZE):
+        batch = sendable[start : start + SEND_BATCH_SIZE]
+        claimed = _claim_batch(
             ReminderLog,
-            row,
-            target=_target(d),
-            recipients=[r.email for r in people] + team_addresses(),
-            build=lambda d=d, people=people: reminder_message(
-                d, items=items.get(d.onboarding.pk, []), recipients=people, today=today
-            ),
-            result=result,
+            [row.pk for _, row, _ in batch],
+            now=timezone.now(),
             token=token,
-            no_recipients=NO_RECIPIENTS,
-            note=TEAM_ONLY if team_only else "",
-            extra={"team_only": team_only},
         )
+        outcomes: dict[int, dict] = {}
+        for d, row, people in batch:
+            if row.pk not in claimed:
+                result.add(
+                    Outcome.TAKEN,
+                    _target(d),
+                    "another sweep is sending it or has sent it",
+                )
+                continue
+            team_only = not people
+            if team_only:
+                logger.warning("%s: %s", _target(d), TEAM_ONLY)
+            outcomes[row.pk] = _send_claimed(
+                row.pk,
+                attempts=claimed[row.pk],
+                target=_target(d),
+                recipients=[r.email for r in people] + team_addresses(),
+                build=lambda d=d, people=people: reminder_message(
+                    d,
+                    items=items.get(d.onboarding.pk, []),
+                    recipients=people,
+                    today=today,
+                ),
+                result=result,
+                no_recipients=NO_RECIPIENTS,
+                note=TEAM_ONLY if team_only else "",
+                extra={"team_only": team_only},
+            )
+        _record_batch(ReminderLog, outcomes, token=token)
     _heartbeat(SweepRun.Kind.REMINDERS, today=today, result=result)
     return result
 
