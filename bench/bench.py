@@ -61,7 +61,7 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.db.models import Count  # noqa: E402
+from django.db.models import Count, Q  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from ccpor_onboard.lib.dates import today_in_california  # noqa: E402
@@ -572,8 +572,10 @@ def sweep(*, label: str, work: Path) -> None:
             1 for pk, state in after.items() if before.get(pk) != state
         ),
         "rows": len(after),
+        # Nobody at the court to mail: sent to the CCPOR Team only (`team_only`), or,
+        # without a team mailbox, failed before any sending attempt.
         "no_recipients": ReminderLog.objects.filter(
-            status="failed", attempts=0
+            Q(team_only=True) | Q(status="failed", attempts=0)
         ).count(),
         "outcomes": second.summary(),
     }
