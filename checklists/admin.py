@@ -14,6 +14,7 @@ from .models import (
     Evidence,
     GoLiveChange,
     Onboarding,
+    OnboardingSummary,
     Phase,
     TemplateItem,
 )
@@ -193,6 +194,32 @@ class ChecklistItemAdmin(SimpleHistoryAdmin):
 
     def delete_queryset(self, request, queryset):
         services.items_delete(items=list(queryset), by=request.user)
+
+
+@admin.register(OnboardingSummary)
+class OnboardingSummaryAdmin(admin.ModelAdmin):
+    """Read only: derived from the items, refreshed by every write to them."""
+
+    list_display = (
+        "onboarding",
+        "total",
+        "finished",
+        "blocked",
+        "phase_order",
+        "oldest_open_due",
+        "refreshed_at",
+    )
+    list_select_related = ("onboarding__court",)
+    search_fields = ("onboarding__court__name",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(GoLiveChange)

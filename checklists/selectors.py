@@ -412,6 +412,17 @@ def activity_feed(user, onboarding: Onboarding, *, limit: int = 15) -> list[Acti
     # Query 1: the latest history records, each with its predecessor's values.
     records = list(
         ChecklistItem.history.filter(visible, onboarding_id=onboarding.pk)
+        # Only what the feed shows: a historical item has every column of an item.
+        .only(
+            "history_id",
+            "history_date",
+            "history_type",
+            "history_change_reason",
+            "history_user",
+            "id",
+            "order",
+            *_TRACKED,
+        )
         .annotate(**lagged)
         .select_related("history_user")
         .order_by("-history_date", "-history_id")[:limit]

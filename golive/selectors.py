@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.db.models import (
     Case,
+    Count,
     Exists,
     IntegerField,
     OuterRef,
@@ -17,6 +18,7 @@ from django.db.models import (
     QuerySet,
     Value,
     When,
+    Window,
 )
 
 from checklists.models import ChecklistItem, Evidence, Onboarding
@@ -158,9 +160,13 @@ def in_readiness_window(onboarding: Onboarding, *, today: datetime.date) -> bool
     )
 
 
-def readiness_across_courts(*, today: datetime.date) -> list[Readiness]:
-    """Readiness of every active onboarding of an active court inside the window,
-    soonest Go-Live first: five queries, however many courts."""
+def readiness_soonest(
+    *, today: datetime.date, limit: int
+) -> tuple[list[Readiness], int]:
+    """Readiness of the active onboardings of active courts inside the window, the
+    soonest Go-Lives first, at most `limit` of them, and how many there are in all:
+    five queries, reading `limit` onboardings' readiness, so that a page costs the
+    same at 58 courts and at 5,000."""
     onboardings = list(
         Onboarding.objects.filter(
             status=Onboarding.Status.ACTIVE,
@@ -168,10 +174,12 @@ def readiness_across_courts(*, today: datetime.date) -> list[Readiness]:
             go_live_date__lte=today + datetime.timedelta(days=READINESS_WINDOW_DAYS),
         )
         .select_related("court")
-        .order_by("go_live_date", "court__name")
+        .annotate(in_window=Window(Count("pk")))
+        .order_by("go_live_date", "court__name")[:limit]
     )
     readiness = live_readiness_for(onboardings)
-    return [readiness[o.pk] for o in onboardings]
+    total = onboardings[0].in_window if onboardings else 0
+    return [readiness[o.pk] for o in onboardings], total
 
 
 # --- The lifecycle history ---------------------------------------------------------

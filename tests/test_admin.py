@@ -11,7 +11,13 @@ from accounts.models import Session
 from audit.models import AuditEvent
 from ccpor_onboard.lib.dates import today_in_california as today
 from checklists import services
-from checklists.models import Comment, CommentRevision, GoLiveChange, Onboarding
+from checklists.models import (
+    Comment,
+    CommentRevision,
+    GoLiveChange,
+    Onboarding,
+    OnboardingSummary,
+)
 from golive.models import (
     GoNoGoDecision,
     Incident,
@@ -26,6 +32,7 @@ pytestmark = pytest.mark.django_db
 # Logs written only by services, and sessions: their add page is refused on purpose.
 NO_ADD = {
     GoLiveChange,
+    OnboardingSummary,
     AuditEvent,
     Session,
     Comment,

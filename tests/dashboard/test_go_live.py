@@ -268,13 +268,17 @@ def test_go_live_queries_do_not_grow_with_the_courts(
 ):
     build(n, template=default_template, staff_user=staff_user)
     client.force_login(staff_user)
-    # 1 session, 2 user, 3 group check, 4 the portfolio version, 5 phases, 6 summary
-    # counts, 7 overdue by actor, 8 count of courts, 9 the page; readiness: 10
-    # onboardings inside 30 days, 11 their gates and evidence-required items, 12
-    # sign-offs, 13 sign-off requests, 14 decisions; 15 incidents past target.
-    with django_assert_num_queries(15):
+    # 1 session, 2 user, 3 group check, 4 the portfolio version, 5 phases, 6 the
+    # summary (counts, overdue by actor), 7 the page's courts with their count, 8
+    # their rows; readiness: 9 the soonest onboardings inside 30 days with how many
+    # there are, 10 their gates and evidence-required items, 11 sign-offs, 12
+    # sign-off requests, 13 decisions; 14 incidents past target.
+    with django_assert_num_queries(14):
         response = client.get(reverse("dashboard:index"))
     assert len(response.context["past_target"]) == min(2 * n, 10)
+    # The readiness panel lists the ten soonest and says how many there are.
+    assert len(response.context["readiness"]) == min(n, 10)
+    assert response.context["readiness_total"] == n
     # 1 session, 2 user, 3 group check, 4 count, 5 the page of incidents.
     with django_assert_num_queries(5):
         response = client.get(reverse("dashboard:incidents"))
