@@ -181,7 +181,16 @@ def reminder_items(
     items = (
         ChecklistItem.objects.open()
         .filter(onboarding_id__in=set(onboarding_ids), internal_only=False)
-        .select_related("phase")
+        # What the mails show of an item (templates/emails/reminder_body.*).
+        .only(
+            "onboarding_id",
+            "order",
+            "title",
+            "actor",
+            "status",
+            "due_date",
+            "blocked_reason",
+        )
         .order_by("onboarding_id", "due_date", "order")
     )
     for item in items:
