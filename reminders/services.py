@@ -185,33 +185,40 @@ def _claim_batch(
 
 
 def _record_batch(model: type[Model], outcomes: dict[int, dict], *, token: str) -> None:
-    """`_record` for a batch: each row's own outcome fields, in one UPDATE, on the
-    rows this sweep still holds."""
+    """`_record` for a batch, in one UPDATE on the rows this sweep still holds: a
+    field with the same value for every row of the batch is set as such, one that
+    differs (the recipients, a failed row among sent ones) by a CASE on the row.
+    A sent row's `sent_at` is when its batch is recorded (within the batch's few
+    seconds of its sending)."""
     if not outcomes:
         return
+    now = timezone.now()
+    for fields in outcomes.values():
+        if fields.get("status") == SendStatus.SENT:
+            fields["sent_at"] = now
     names = sorted({name for fields in outcomes.values() for name in fields})
+    updates: dict = {}
+    for name in names:
+        field = model._meta.get_field(name)
+        values = [fields.get(name, _UNCHANGED) for fields in outcomes.values()]
+        if _UNCHANGED not in values and all(v == values[0] for v in values):
+            updates[name] = Value(values[0], output_field=field)
+            continue
+        updates[name] = Case(
+            *[
+                When(pk=pk, then=Value(fields[name], output_field=field))
+                for pk, fields in outcomes.items()
+                if name in fields
+            ],
+            default=F(name),
+            output_field=field,
+        )
     model.objects.filter(
         pk__in=list(outcomes), status=SendStatus.CLAIMED, claim_token=token
-    ).update(
-        updated_at=timezone.now(),
-        **{
-            name: Case(
-                *[
-                    When(
-                        pk=pk,
-                        then=Value(
-                            fields[name], output_field=model._meta.get_field(name)
-                        ),
-                    )
-                    for pk, fields in outcomes.items()
-                    if name in fields
-                ],
-                default=F(name),
-                output_field=model._meta.get_field(name),
-            )
-            for name in names
-        },
-    )
+    ).update(updated_at=now, **updates)
+
+
+_UNCHANGED = object()
 
 
 def _send_claimed(
@@ -257,7 +264,6 @@ def _send_claimed(
     result.add(Outcome.SENT, target, f"{detail} ({note})" if note else detail)
     return {
         "status": SendStatus.SENT,
-        "sent_at": timezone.now(),
         "recipients": recipients,
         "error": note,
         **(extra or {}),
