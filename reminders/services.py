@@ -185,40 +185,38 @@ def _claim_batch(
 
 
 def _record_batch(model: type[Model], outcomes: dict[int, dict], *, token: str) -> None:
-    """`_record` for a batch, in one UPDATE on the rows this sweep still holds: a
-    field with the same value for every row of the batch is set as such, one that
-    differs (the recipients, a failed row among sent ones) by a CASE on the row.
-    A sent row's `sent_at` is when its batch is recorded (within the batch's few
-    seconds of its sending)."""
+    """`_record` for a batch, on the rows this sweep still holds: one UPDATE per kind
+    of outcome in the batch (usually one: all sent), setting what those rows share
+    as such and what differs (the recipients) by a CASE on the row. A sent row's
+    `sent_at` is when its batch is recorded (within the batch's few seconds of its
+    sending)."""
     if not outcomes:
         return
     now = timezone.now()
-    for fields in outcomes.values():
+    groups: dict[tuple, dict[int, dict]] = {}
+    for pk, fields in outcomes.items():
         if fields.get("status") == SendStatus.SENT:
             fields["sent_at"] = now
-    names = sorted({name for fields in outcomes.values() for name in fields})
-    updates: dict = {}
-    for name in names:
-        field = model._meta.get_field(name)
-        values = [fields.get(name, _UNCHANGED) for fields in outcomes.values()]
-        if _UNCHANGED not in values and all(v == values[0] for v in values):
-            updates[name] = Value(values[0], output_field=field)
-            continue
-        updates[name] = Case(
-            *[
-                When(pk=pk, then=Value(fields[name], output_field=field))
-                for pk, fields in outcomes.items()
-                if name in fields
-            ],
-            default=F(name),
-            output_field=field,
+        shape = tuple(
+            sorted((k, repr(v)) for k, v in fields.items() if k != "recipients")
         )
-    model.objects.filter(
-        pk__in=list(outcomes), status=SendStatus.CLAIMED, claim_token=token
-    ).update(updated_at=now, **updates)
-
-
-_UNCHANGED = object()
+        groups.setdefault(shape, {})[pk] = fields
+    for group in groups.values():
+        shared = dict(next(iter(group.values())))
+        updates: dict = {k: v for k, v in shared.items() if k != "recipients"}
+        if "recipients" in shared:
+            field = model._meta.get_field("recipients")
+            updates["recipients"] = Case(
+                *[
+                    When(pk=pk, then=Value(fields["recipients"], output_field=field))
+                    for pk, fields in group.items()
+                ],
+                default=F("recipients"),
+                output_field=field,
+            )
+        model.objects.filter(
+            pk__in=list(group), status=SendStatus.CLAIMED, claim_token=token
+        ).update(updated_at=now, **updates)
 
 
 def _send_claimed(
