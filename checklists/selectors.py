@@ -279,7 +279,7 @@ def court_page_items(
     pk: int | None = None,
 ) -> list[ChecklistItem]:
     """The items of the court page, in one query, each with `evidence_count`,
-    `comment_count`, `is_overdue` and `can_update` (the user may change it).
+    `is_overdue` and `can_update` (the user may change it).
 
     Ordered by phase, then due date, so that the guide's marks fall in place.
     """
@@ -294,7 +294,7 @@ def court_page_items(
         items = items.open()
     items = list(
         items.select_related("phase", "updated_by", "verified_by")
-        .annotate(evidence_count=_count_of(Evidence), comment_count=_count_of(Comment))
+        .annotate(evidence_count=_count_of(Evidence))
         .order_by("phase__order", "due_date", "order")
     )
     for item in items:
