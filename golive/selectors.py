@@ -91,9 +91,22 @@ def live_readiness_for(onboardings: Iterable[Onboarding]) -> dict[int, Readiness
         return {}
     items = _by_onboarding(
         _with_evidence_flag(
-            ChecklistItem.objects.filter(onboarding_id__in=ids).filter(
+            ChecklistItem.objects.filter(onboarding_id__in=ids)
+            .filter(
                 Q(is_readiness_gate=True)
                 | Q(evidence_required=True, status=ChecklistItem.Status.DONE)
+            )
+            # What golive.readiness reads of an item (the dashboard reads ten
+            # onboardings' worth on every request).
+            .only(
+                "onboarding_id",
+                "order",
+                "title",
+                "status",
+                "na_justification",
+                "is_readiness_gate",
+                "evidence_required",
+                "internal_only",
             )
         )
     )
