@@ -97,7 +97,7 @@ def index(request):
 PAST_TARGET_SHOWN = 10
 # The readiness panel lists the soonest Go-Lives inside its window, this many at most
 # (the portfolio lists the rest), so that the dashboard costs the same at 5,000 courts.
-READINESS_SHOWN = 10
+READINESS_SHOWN = 5
 
 
 def _index_context(request, on_day) -> dict:

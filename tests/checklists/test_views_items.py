@@ -605,3 +605,46 @@ def test_a_closed_onboardings_item_page_offers_nothing_to_anyone(
     assert "read-only history" in response.content.decode()
     item.refresh_from_db()
     assert item.status == "done"
+
+
+def test_kept_court_page_rows_carry_each_requests_own_csrf_token(
+    onboarding, court_lead
+):
+    """The court page keeps its rendered rows (ccpor_onboard/lib/fragments.py): each
+    request puts its own CSRF token in, so a kept row's form still posts under CSRF
+    checks, for another session too; and a row changes when its item does."""
+    import re
+
+    from django.test import Client
+
+    from tests.factories import MembershipFactory
+
+    item = item_of(onboarding, 11)
+    action = url("checklists:item_status", item)
+    colleague = MembershipFactory(court=onboarding.court, user__username="lead-b").user
+    tokens = []
+    for user in (court_lead, colleague):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(user)
+        html = client.get(onboarding.court.get_absolute_url()).content.decode()
+        start = html.index(f'action="{action}"')
+        form = html[start : html.index("</form>", start)]
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)[1]
+        assert "csrf-token-of-this-request-goes-here" not in html
+        tokens.append(token)
+        item.refresh_from_db()
+        response = client.post(
+            action,
+            {
+                "csrfmiddlewaretoken": token,
+                "status": "in_progress" if user == court_lead else "not_started",
+                "expected_version": item.version,
+            },
+        )
+        assert response.status_code == 302
+        page = client.get(onboarding.court.get_absolute_url()).content.decode()
+        row = page[page.index(f'id="item-row-{item.pk}"') :]
+        row = row[: row.index("</tr>")]
+        expected = "in_progress" if user == court_lead else "not_started"
+        assert f'<option value="{expected}" selected>' in row
+    assert tokens[0] != tokens[1]

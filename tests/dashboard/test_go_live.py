@@ -12,6 +12,7 @@ from django.utils import timezone
 from freezegun import freeze_time
 
 from checklists.models import Onboarding
+from dashboard.views.portfolio import READINESS_SHOWN
 from golive import services
 from golive.models import GoNoGoDecision, Incident, SignOff
 from tests.conftest import TODAY
@@ -276,8 +277,8 @@ def test_go_live_queries_do_not_grow_with_the_courts(
     with django_assert_num_queries(14):
         response = client.get(reverse("dashboard:index"))
     assert len(response.context["past_target"]) == min(2 * n, 10)
-    # The readiness panel lists the ten soonest and says how many there are.
-    assert len(response.context["readiness"]) == min(n, 10)
+    # The readiness panel lists the soonest few and says how many there are.
+    assert len(response.context["readiness"]) == min(n, READINESS_SHOWN)
     assert response.context["readiness_total"] == n
     # 1 session, 2 user, 3 group check, 4 count, 5 the page of incidents.
     with django_assert_num_queries(5):
