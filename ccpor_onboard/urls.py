@@ -8,7 +8,6 @@ admin.site.site_title = "CCPOR Onboard admin"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
-    path("accounts/", include("accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("courts/<slug:slug>/items/", include("checklists.urls")),
     path("", include("dashboard.urls")),

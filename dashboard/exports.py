@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
+from django.utils import timezone
 
 from checklists.models import ChecklistItem, Phase
 from courts.models import Court
@@ -52,6 +53,8 @@ ITEMS_HEADER = [
     "Item",
     "Actor",
     "Kind",
+    "Owner",
+    "Owner e-mail",
     "Status",
     "Due",
     "Days overdue",
@@ -61,6 +64,8 @@ ITEMS_HEADER = [
     "Completed at",
     "CCPOR internal",
     "Evidence required",
+    "Meeting starts",
+    "Item page",
 ]
 
 # A spreadsheet runs a cell that starts with one of these as a formula.
@@ -160,10 +165,11 @@ def portfolio_csv(
     return _response(_stream(PORTFOLIO_HEADER, lines), name="portfolio", today=today)
 
 
-def _item_lines(items: QuerySet[ChecklistItem], *, today: datetime.date):
+def _item_lines(items: QuerySet[ChecklistItem], *, today: datetime.date, site_url: str):
     for item in items.iterator(chunk_size=CHUNK_SIZE):
         onboarding, court = item.onboarding, item.onboarding.court
         overdue = item.is_overdue_on(today)
+        owner = item.owner
         yield [
             court.name,
             court.slug,
@@ -174,6 +180,8 @@ def _item_lines(items: QuerySet[ChecklistItem], *, today: datetime.date):
             item.title,
             item.get_actor_display(),
             item.get_kind_display(),
+            str(owner) if owner else None,
+            owner.email if owner else None,
             item.get_status_display(),
             item.due_date,
             (today - item.due_date).days if overdue else None,
@@ -183,15 +191,22 @@ def _item_lines(items: QuerySet[ChecklistItem], *, today: datetime.date):
             item.completed_at.isoformat() if item.completed_at else None,
             "yes" if item.internal_only else "no",
             "yes" if item.evidence_required else "no",
+            (
+                timezone.localtime(item.meeting_starts_at).isoformat()
+                if item.meeting_starts_at
+                else None
+            ),
+            site_url + item.get_absolute_url(),
         ]
 
 
-def items_csv(*, today: datetime.date) -> StreamingHttpResponse:
+def items_csv(*, today: datetime.date, site_url: str) -> StreamingHttpResponse:
     """Every checklist item of every onboarding of every active court, by court,
-    onboarding (oldest first) and checklist order."""
+    onboarding (oldest first) and checklist order, with its owner and a link to
+    its page (`site_url`: where the app runs)."""
     items = (
         ChecklistItem.objects.filter(onboarding__court__is_active=True)
-        .select_related("onboarding__court", "phase")
+        .select_related("onboarding__court", "phase", "owner")
         .order_by(
             "onboarding__court__name",
             "onboarding__created_at",
@@ -199,5 +214,5 @@ def items_csv(*, today: datetime.date) -> StreamingHttpResponse:
             "order",
         )
     )
-    lines = _item_lines(items, today=today)
+    lines = _item_lines(items, today=today, site_url=site_url)
     return _response(_stream(ITEMS_HEADER, lines), name="items", today=today)

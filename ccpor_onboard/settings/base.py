@@ -42,6 +42,7 @@ THIRD_PARTY_APPS = [
 LOCAL_APPS = [
     "accounts",
     "courts",
+    "notifications",
     "checklists",
     "reminders",
     "portal",
@@ -117,6 +118,10 @@ AUTH_PASSWORD_VALIDATORS = [
 # Name of the group whose members are CCPOR Team staff (see courts.access).
 CCPOR_TEAM_GROUP = "CCPOR Team"
 CCPOR_TEAM_EMAIL = env("CCPOR_TEAM_EMAIL", default="ccpor-team@example.org")
+# The public CCPOR information page, linked from the items that point courts to it.
+CCPOR_INFO_URL = env(
+    "CCPOR_INFO_URL", default="https://www.courts.ca.gov/partners/ccpor.htm"
+)
 
 # --- Sessions and cookies -------------------------------------------------------
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)
@@ -157,6 +162,10 @@ DEFAULT_FROM_EMAIL = env(
     "DEFAULT_FROM_EMAIL", default="CCPOR Onboard <no-reply@example.org>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Notifications ------------------------------------------------------------
+# Changes to the same person within this many seconds go out in one mail.
+NOTIFICATION_BATCH_SECONDS = env.int("NOTIFICATION_BATCH_SECONDS", default=300)
 
 # --- Cache ----------------------------------------------------------------------
 # Shared by every web process (Redis), so that invalidation reaches all of them.

@@ -5,11 +5,15 @@ One module per concern; everything is importable from `checklists.services`:
 - `items`: an item's status and details, verification, reopening, bulk changes;
 - `evidence`: checking and storing uploaded documents;
 - `comments`: an item's discussion thread;
+- `meetings`: the date, place, attendees and minutes of meetings and trainings;
+- `documents`: the CCPOR Team's documents on template items, with their versions;
+- `notices`: what the changes above tell people (through `notifications`);
 - `processing_model`: who enters CARPOS / whether the SO participates, and the
   checklist that follows from it.
 """
 
-from .comments import comment_add
+from .comments import comment_add, comment_create
+from .documents import team_document_upload, team_document_validate
 from .evidence import (
     EVIDENCE_MAX_BYTES,
     EVIDENCE_TYPES,
@@ -22,11 +26,13 @@ from .items import (
     StaleEditError,
     item_add,
     item_reopen,
+    item_set_owner,
     item_set_status,
     item_update_details,
     item_verify,
     items_bulk_set_status,
 )
+from .meetings import item_set_meeting
 from .onboardings import (
     checklist_item_from_template,
     default_template,
@@ -46,6 +52,7 @@ __all__ = [
     "StaleEditError",
     "checklist_item_from_template",
     "comment_add",
+    "comment_create",
     "default_template",
     "evidence_clean_name",
     "evidence_detect_type",
@@ -53,6 +60,8 @@ __all__ = [
     "evidence_validate",
     "item_add",
     "item_reopen",
+    "item_set_meeting",
+    "item_set_owner",
     "item_set_status",
     "item_update_details",
     "item_verify",
@@ -64,4 +73,6 @@ __all__ = [
     "onboarding_set_status_validate",
     "onboarding_start",
     "onboarding_start_validate",
+    "team_document_upload",
+    "team_document_validate",
 ]

@@ -1,8 +1,12 @@
 """Where a member lands after signing in, the list of courts, and the court page."""
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from ccpor_onboard.lib.dates import today_in_california
@@ -16,11 +20,14 @@ from checklists.selectors import (
     court_page_items,
     courts_with_current_onboarding,
     onboardings_with_status,
+    what_changed,
 )
-from courts.access import court_view, courts_for_user, is_ccpor_staff
+from courts.access import court_view, courts_for_user, is_ccpor_staff, require
+from courts.selectors import court_contacts
+from notifications.services import court_visit_record, person_invite
 from reminders.selectors import reminder_log_for_onboarding
 
-from ..forms import CourtItemFilterForm
+from ..forms import CourtItemFilterForm, InviteForm
 
 
 @login_required
@@ -47,9 +54,15 @@ def landing(request):
 def court_detail(request, court):
     user, day = request.user, today_in_california()
     onboarding = court_current_onboarding(court)
-    context = {"court": court, "onboarding": onboarding, "today": day}
+    context = {
+        "court": court,
+        "onboarding": onboarding,
+        "today": day,
+        "contacts": court_contacts(court),
+    }
     if onboarding is not None:
         onboarding.court = court
+        since = court_visit_record(user=user, court=court, at=timezone.now())
         onboardings_with_status(
             [onboarding], today=day, include_internal=is_ccpor_staff(user)
         )
@@ -61,6 +74,7 @@ def court_detail(request, court):
             onboarding,
             today=day,
             mine=chosen.get("mine", False),
+            owned=chosen.get("owned", False),
             open_only=chosen.get("open", False),
             overdue_only=chosen.get("overdue", False),
         )
@@ -76,6 +90,8 @@ def court_detail(request, court):
             reminder_log=list(reminder_log_for_onboarding(onboarding)),
             sections=checklist_sections(onboarding, items, today=day),
             feed=activity_feed(user, onboarding),
+            changes=(what_changed(user, onboarding, since=since) if since else None),
+            first_visit=since is None,
             bulk_form=BulkStatusForm.for_page(
                 action=reverse("checklists:bulk_status", kwargs={"slug": court.slug}),
                 next_url=request.get_full_path(),
@@ -85,3 +101,39 @@ def court_detail(request, court):
             late_after_days=LATE_AFTER_DAYS,
         )
     return render(request, "portal/court_detail.html", context)
+
+
+@court_view("GET", "POST")
+def invite(request, court):
+    """CCPOR staff invite a person to the court's onboarding: the membership exists
+    at once and the person is e-mailed a one-time link to set their password."""
+    require(is_ccpor_staff(request.user), "Only the CCPOR Team invites people.")
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = person_invite(
+                court=court, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            user = invitation.membership.user
+            messages.success(
+                request,
+                f"{user} ({user.email}) is now a member of {court.everyday_name}"
+                + (
+                    "; they have been e-mailed a link to set their password."
+                    if invitation.created
+                    else "; they already had an account and have been told."
+                ),
+            )
+            return redirect(court.get_absolute_url() + "#contacts")
+    return render(
+        request,
+        "portal/invite.html",
+        {
+            "court": court,
+            "form": form,
+            "timeout_days": settings.PASSWORD_RESET_TIMEOUT // 86400,
+        },
+    )

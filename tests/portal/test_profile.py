@@ -10,7 +10,7 @@ URL = "/accounts/profile/"
 
 
 def test_the_profile_lives_at_accounts_profile():
-    assert reverse("accounts:profile") == URL
+    assert reverse("portal:profile") == URL
     # The sign-in pages still resolve under /accounts/.
     assert reverse("login") == "/accounts/login/"
 
