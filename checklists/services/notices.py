@@ -16,7 +16,7 @@ from ..models import ChecklistItem, Comment, GoLiveChange
 
 
 def _about(item: ChecklistItem) -> str:
-    return f"{item.order}. {item.title}"
+    return f"“{item.order}. {item.title}”"
 
 
 def _item_notice(item: ChecklistItem, **kwargs) -> None:
@@ -109,7 +109,7 @@ def item_assigned(item: ChecklistItem, *, by) -> None:
         recipients=[item.owner],
         by=by,
         subject=f"{item.onboarding.court.short_name}: {by or 'The CCPOR Team'} "
-        f"assigned {_about(item)} to you",
+        f"assigned you {_about(item)}",
         data={"due_date": f"{item.due_date:%B %-d, %Y}"},
     )
 
