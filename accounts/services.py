@@ -1,6 +1,7 @@
 """Writes to users. Every write goes through here."""
 
 import re
+import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -58,8 +59,11 @@ def user_get_or_create_for_invitation(
     *, email: str, first_name: str, last_name: str
 ) -> tuple[User, bool]:
     """The account that an invitation to this address is for: the existing one
-    (addresses compare case-insensitively), else a new active account with no usable
-    password, which its owner sets through the invitation's one-time link. Returns
+    (addresses compare case-insensitively), else a new active account with a random
+    password nobody knows, which its owner replaces through the invitation's
+    one-time link (a random password rather than an unusable one, so that
+    "Forgotten your password?", which ignores accounts without a usable password,
+    still works once that link has expired). Returns
     (user, created). ValidationError if several accounts share the address, since
     the invitation could not know which one is meant."""
     email = (email or "").strip()
@@ -79,6 +83,6 @@ def user_get_or_create_for_invitation(
         first_name=first_name.strip(),
         last_name=last_name.strip(),
     )
-    user.set_unusable_password()
+    user.set_password(secrets.token_urlsafe(32))
     user.save()
     return user, True
