@@ -16,6 +16,11 @@ def row_counts() -> dict[str, int]:
     }
 
 
+@pytest.fixture(autouse=True)
+def _media(evidence_storage):
+    """The demo's team documents are stored in a throwaway MEDIA_ROOT."""
+
+
 def test_seed_demo_twice_leaves_the_same_row_counts():
     call_command("seed_demo", "--password", "pw-for-tests-123")
     first = row_counts()
@@ -49,3 +54,27 @@ def test_seed_demo_creates_the_documented_accounts_and_stages():
     assert Onboarding.objects.filter(items__status="blocked").exists()
     fresno = Onboarding.objects.get(court__slug="fresno")
     assert fresno.items.filter(status__in=["not_started", "in_progress"]).exists()
+
+
+def test_seed_demo_shows_owners_contacts_a_meeting_and_team_documents():
+    from checklists.models import ChecklistItem, TeamDocument
+    from courts.models import Court
+    from courts.selectors import court_contacts
+
+    call_command("seed_demo", "--password", "pw-for-tests-123")
+    User = get_user_model()
+    lead = User.objects.get(username="alameda.lead")
+    alameda = Court.objects.get(slug="alameda")
+    open_court_items = ChecklistItem.objects.filter(
+        onboarding__court=alameda, actor="court", status__in=["not_started", "blocked"]
+    )
+    assert open_court_items.exists()
+    assert set(open_court_items.values_list("owner", flat=True)) == {lead.pk}
+    contacts = {c.email: c for c in court_contacts(alameda)}
+    assert contacts["alameda.lead@example.org"].phone
+    assert "ccpor.staff@example.org" in contacts
+    meetings = ChecklistItem.objects.exclude(meeting_starts_at=None)
+    assert meetings.filter(onboarding__court=alameda, kind="meeting").exists()
+    guide = TeamDocument.objects.filter(title="Court Planning Guide")
+    assert sorted(guide.values_list("version", flat=True)) == ["1.0", "1.1"]
+    assert guide.first().file.read().startswith(b"%PDF-")
