@@ -38,6 +38,20 @@ class Kind(models.TextChoices):
     TEAM_TASK = "team_task", "CCPOR Team internal task"
 
 
+# A kind's wording depends on who acts: the guide's legend says "response back from
+# the court" and "court/SO activity", which must not label a DOJ or SO item wrongly.
+KIND_WORDING = {
+    (Kind.RESPONSE, Actor.COURT): "Response back from the court",
+    (Kind.RESPONSE, Actor.SHERIFF): "Response back from the sheriff's office",
+    (Kind.RESPONSE, Actor.DOJ): "Response (approval) from DOJ",
+    (Kind.RESPONSE, Actor.CCPOR): "Response from the CCPOR Team",
+    (Kind.ACTIVITY, Actor.COURT): "Court activity",
+    (Kind.ACTIVITY, Actor.SHERIFF): "Sheriff's Office activity",
+    (Kind.ACTIVITY, Actor.DOJ): "DOJ activity",
+    (Kind.ACTIVITY, Actor.CCPOR): "CCPOR Team activity",
+}
+
+
 class Condition(models.TextChoices):
     ALWAYS = "always", "Always"
     COURT_ENTERS_CARPOS = "carpos", "If the court enters CARPOS"
@@ -120,6 +134,11 @@ class ItemFields(models.Model):
     def is_schedulable(self) -> bool:
         """Meetings and trainings get a date, times, a place, attendees, minutes."""
         return self.kind == Kind.MEETING or self.is_training
+
+    @property
+    def kind_label(self) -> str:
+        """The kind in words that fit the item's actor (see KIND_WORDING)."""
+        return KIND_WORDING.get((self.kind, self.actor)) or self.get_kind_display()
 
 
 class TemplateItem(ItemFields):

@@ -61,7 +61,7 @@ ITEMS_HEADER = [
     "Blocked reason",
     "N/A justification",
     "Note",
-    "Completed at",
+    "Completed at (Pacific)",
     "CCPOR internal",
     "Evidence required",
     "Meeting starts",
@@ -165,6 +165,11 @@ def portfolio_csv(
     return _response(_stream(PORTFOLIO_HEADER, lines), name="portfolio", today=today)
 
 
+def _local_minute(moment: datetime.datetime | None) -> str | None:
+    """A time as spreadsheets sort it: Pacific (settings.TIME_ZONE), to the minute."""
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else None
+
+
 def _item_lines(items: QuerySet[ChecklistItem], *, today: datetime.date, site_url: str):
     for item in items.iterator(chunk_size=CHUNK_SIZE):
         onboarding, court = item.onboarding, item.onboarding.court
@@ -179,7 +184,7 @@ def _item_lines(items: QuerySet[ChecklistItem], *, today: datetime.date, site_ur
             item.phase.name,
             item.title,
             item.get_actor_display(),
-            item.get_kind_display(),
+            item.kind_label,
             str(owner) if owner else None,
             owner.email if owner else None,
             item.get_status_display(),
@@ -188,14 +193,10 @@ def _item_lines(items: QuerySet[ChecklistItem], *, today: datetime.date, site_ur
             item.blocked_reason,
             item.na_justification,
             item.note,
-            item.completed_at.isoformat() if item.completed_at else None,
+            _local_minute(item.completed_at),
             "yes" if item.internal_only else "no",
             "yes" if item.evidence_required else "no",
-            (
-                timezone.localtime(item.meeting_starts_at).isoformat()
-                if item.meeting_starts_at
-                else None
-            ),
+            _local_minute(item.meeting_starts_at),
             site_url + item.get_absolute_url(),
         ]
 

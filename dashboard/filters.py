@@ -32,7 +32,9 @@ from .selectors import (
 # in both directions; ties are broken by court name.
 SORT_COLUMNS = {
     "court": ("Court", ["name"]),
-    "type": ("District", ["court_type", "district"]),
+    # District 1-6 first, tribal courts (no district) last; `type` groups by type.
+    "district": ("District", ["district", "court_type"]),
+    "type": ("Type", ["court_type", "district"]),
     "status": ("Status", ["status_rank"]),
     "phase": ("Phase", ["phase_order"]),
     "progress": ("Progress", ["progress_ratio"]),

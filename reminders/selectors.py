@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
-from checklists.marks import REMINDER_MARKS, marks_for
+from checklists.marks import REMINDER_MARKS, Mark, marks_for
 from checklists.models import ACTOR_FOR_ORGANISATION, ChecklistItem, Onboarding
 from courts.models import Court, Membership
 from notifications.selectors import pending_digest_notifications
@@ -189,6 +189,25 @@ def reminder_items(
     return by_onboarding
 
 
+def reminders_awaiting_sweep(
+    onboarding: Onboarding, logs: Iterable[ReminderLog], *, today: datetime.date
+) -> list[Mark]:
+    """The marks that have come for the onboarding's Go-Live date but that no sweep
+    has recorded yet (`logs`: its reminder log): the next daily sweep sends the latest
+    of them and records any earlier one as skipped. No query."""
+    if (
+        onboarding.status != Onboarding.Status.ACTIVE
+        or onboarding.go_live_date <= today
+    ):
+        return []
+    logged = {log.mark for log in logs if log.go_live_date == onboarding.go_live_date}
+    return [
+        mark
+        for mark in marks_for(onboarding.go_live_date, today=today)
+        if mark.name in _MARK_NAMES and mark.date <= today and mark.name not in logged
+    ]
+
+
 def reminder_log_for_onboarding(onboarding: Onboarding) -> QuerySet[ReminderLog]:
     """The reminders of one onboarding, newest first (for the court page)."""
     return ReminderLog.objects.filter(onboarding=onboarding).order_by(
@@ -207,7 +226,7 @@ def week_start(day: datetime.date) -> datetime.date:
 @dataclass
 class DigestCourt:
     court: Court
-    organisation: str
+    organisation: Membership.Organisation  # templates show `.label`
     items: list[ChecklistItem] = field(default_factory=list)
 
 
@@ -276,7 +295,7 @@ def digest_entries(*, today: datetime.date) -> list[DigestEntry]:
         entry.courts.append(
             DigestCourt(
                 court=membership.court,
-                organisation=membership.get_organisation_display(),
+                organisation=Membership.Organisation(membership.organisation),
                 items=its,
             )
         )

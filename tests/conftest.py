@@ -75,6 +75,15 @@ def superuser(db):
 
 
 @pytest.fixture
+def admin_user(db):
+    """pytest-django's admin_user (used by admin_client), with a password the
+    validators accept: creating a superuser refuses a weak one (accounts.models)."""
+    return UserFactory(
+        username="admin", email="admin@example.org", is_staff=True, is_superuser=True
+    )
+
+
+@pytest.fixture
 def court(db):
     return CourtFactory(name="Court A", slug="court-a")
 

@@ -70,6 +70,10 @@ MATRIX = {
         same(200, 405, anonymous=(200, 405)),
     ),
     "profile": ("portal:profile", same(200, 302)),
+    # Two-factor: anyone signed in may set up an authenticator app (a wrong code
+    # redisplays the form); the code step, for someone without one, moves on.
+    "otp_setup": ("accounts:otp_setup", same(200, 200)),
+    "otp_verify": ("accounts:otp_verify", same("/courts/", "/courts/")),
     # --- The portal -------------------------------------------------------------
     "home": ("portal:home", same(200, 405)),
     "landing": (
@@ -284,6 +288,8 @@ def request_for(key: str, world, user) -> tuple[str, dict]:
         ),
         "password_reset_complete": (reverse("password_reset_complete"), {}),
         "profile": (reverse("portal:profile"), {"weekly_digest": "on"}),
+        "otp_setup": (reverse("accounts:otp_setup"), {"token": "000000"}),
+        "otp_verify": (reverse("accounts:otp_verify"), {"token": "000000"}),
         "home": (reverse("portal:home"), {}),
         "landing": (reverse("portal:landing"), {}),
         "court_page": (reverse("portal:court", kwargs=court_a), {}),

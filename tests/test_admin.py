@@ -7,15 +7,17 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
+from accounts.models import Session
+from audit.models import AuditEvent
 from ccpor_onboard.lib.dates import today_in_california as today
 from checklists import services
 from checklists.models import GoLiveChange, Onboarding
 
 pytestmark = pytest.mark.django_db
 
-# Logs written only by services: their add page is refused on purpose.
-NO_ADD = {GoLiveChange}
-PROJECT_APPS = {"accounts", "courts", "checklists"}
+# Logs written only by services, and sessions: their add page is refused on purpose.
+NO_ADD = {GoLiveChange, AuditEvent, Session}
+PROJECT_APPS = {"accounts", "audit", "courts", "checklists"}
 MODELS = [m for m in admin.site._registry if m._meta.app_label in PROJECT_APPS]
 
 

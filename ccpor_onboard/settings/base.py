@@ -1,5 +1,6 @@
 """Settings shared by every environment; what varies comes from the environment."""
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -21,7 +22,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Applications ---------------------------------------------------------------
 DJANGO_APPS = [
-    "django.contrib.admin",
+    # The admin, with the product's site (two-factor, audited bulk deletions).
+    "accounts.admin_site.ProductAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -36,11 +38,15 @@ THIRD_PARTY_APPS = [
     "django_filters",
     "simple_history",
     "django_celery_beat",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
 ]
 # In the order of the layers: each imports only from the ones above it in this list
 # (enforced by import-linter, see pyproject.toml).
 LOCAL_APPS = [
-    "accounts",
+    "audit",
     "courts",
     "notifications",
     "checklists",
@@ -48,19 +54,31 @@ LOCAL_APPS = [
     "portal",
     "dashboard",
 ]
-INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
+# accounts comes first so that its createsuperuser (no way around the password
+# validators) replaces Django's: the first app to define a command wins.
+INSTALLED_APPS = ["accounts"] + DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # The request, for the audit log of writes that are not handed one (signals).
+    "ccpor_onboard.lib.current_request.CurrentRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Idle and absolute session limits, the second factor, no-store when signed in.
+    "accounts.middleware.SessionPolicyMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
+    "accounts.middleware.NoStoreWhenSignedInMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 TEMPLATES = [
@@ -98,6 +116,12 @@ else:
 
 # --- Authentication -------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+# django-axes first: it refuses a locked-out username or address before the password
+# is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 # Sign-in lands on the one court of a member, a chooser for several, home for staff.
 LOGIN_REDIRECT_URL = "portal:landing"
@@ -122,15 +146,67 @@ CCPOR_TEAM_EMAIL = env("CCPOR_TEAM_EMAIL", default="ccpor-team@example.org")
 CCPOR_INFO_URL = env(
     "CCPOR_INFO_URL", default="https://www.courts.ca.gov/partners/ccpor.htm"
 )
+# How many proxies in front of the app append to X-Forwarded-For (0: use the peer
+# address). The client's address feeds the lockout per address and the audit log.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# --- Lockout (django-axes) ------------------------------------------------------
+# AXES_FAILURE_LIMIT failed sign-ins lock the username, and the address, for
+# AXES_COOLOFF_TIME, or until an admin unlocks them (Users → "Unlock sign-in", or
+# Axes → Access attempts). A person's own failures are forgotten when they sign in
+# (accounts/receivers.py), never a whole address's.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = datetime.timedelta(
+    minutes=env.int("AXES_COOLOFF_MINUTES", default=30)
+)
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "ccpor_onboard.lib.client_ip.client_ip"
+# Sign-ins, sign-outs and lockouts are in the product's audit log (audit/).
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+
+# --- Two-factor authentication (django-otp, TOTP) -------------------------------
+# When true, the admin site needs a verified authenticator code (production: on).
+OTP_ADMIN_REQUIRED = env.bool("OTP_ADMIN_REQUIRED", default=False)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="CCPOR Onboard")
+# The admin lists and removes people's authenticator devices, never shows their keys.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- Sessions and cookies -------------------------------------------------------
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)
+# Sessions live in accounts.Session (the database, with the user's id), so that a
+# password change can end a person's other sessions.
+SESSION_ENGINE = "accounts.sessions"
+# A signed-in session ends after SESSION_IDLE_TIMEOUT seconds without a request and
+# SESSION_ABSOLUTE_TIMEOUT seconds after sign-in, whatever happens.
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
+SESSION_ABSOLUTE_TIMEOUT = env.int("SESSION_ABSOLUTE_TIMEOUT", default=12 * 60 * 60)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# --- Content-Security-Policy (django-csp) ---------------------------------------
+# Everything comes from this site (Bootstrap and htmx are vendored under static/);
+# no inline script or style anywhere. Bootstrap draws a few icons from data: URIs.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # --- Internationalisation -------------------------------------------------------
 LANGUAGE_CODE = "en-us"
@@ -142,6 +218,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files whitenoise serves at the site's root, such as /favicon.ico.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 STORAGES = {
@@ -197,12 +275,35 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # --- Logging --------------------------------------------------------------------
+# Secrets in URLs and headers (calendar feed secrets, password-reset links, API
+# tokens) are masked before anything is written: see ccpor_onboard/lib/log_redaction.py
+# (gunicorn.conf.py does the same for gunicorn's access log).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "redact_secrets": {"()": "ccpor_onboard.lib.log_redaction.RedactSecretsFilter"}
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_secrets"],
+        }
+    },
+    "loggers": {
+        "django.request": {"filters": ["redact_secrets"]},
+        # django-axes tells of every sign-in at INFO; failures (WARNING) are enough.
+        "axes": {"level": "WARNING"},
+        "django.server": {
+            "handlers": ["console"],
+            "filters": ["redact_secrets"],
+            "level": "INFO",
+            "propagate": False,
+        },
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }

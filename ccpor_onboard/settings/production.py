@@ -20,3 +20,8 @@ CSRF_COOKIE_SECURE = True
 
 # --- E-mail ---------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="smtp://localhost:25"))
+
+# --- Two-factor authentication --------------------------------------------------
+# The admin site needs a verified authenticator code; OTP_ADMIN_REQUIRED=false turns
+# that off (for an emergency only).
+OTP_ADMIN_REQUIRED = env.bool("OTP_ADMIN_REQUIRED", default=True)

@@ -25,7 +25,10 @@ from checklists.selectors import (
 from courts.access import court_view, courts_for_user, is_ccpor_staff, require
 from courts.selectors import court_contacts
 from notifications.services import court_visit_record, person_invite
-from reminders.selectors import reminder_log_for_onboarding
+from reminders.selectors import (
+    reminder_log_for_onboarding,
+    reminders_awaiting_sweep,
+)
 
 from ..forms import CourtItemFilterForm, InviteForm
 
@@ -87,7 +90,8 @@ def court_detail(request, court):
             timeline_items=(
                 court_page_items(user, onboarding, today=day) if filtered else items
             ),
-            reminder_log=list(reminder_log_for_onboarding(onboarding)),
+            reminder_log=(log := list(reminder_log_for_onboarding(onboarding))),
+            reminders_pending=reminders_awaiting_sweep(onboarding, log, today=day),
             sections=checklist_sections(onboarding, items, today=day),
             feed=activity_feed(user, onboarding),
             changes=(what_changed(user, onboarding, since=since) if since else None),

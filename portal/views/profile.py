@@ -1,5 +1,6 @@
 """The signed-in person's profile: who they are, their courts, their phone number,
-and what e-mail they get (the weekly digest and each kind of notification).
+two-factor authentication, and what e-mail they get (the weekly digest and each kind
+of notification).
 
 It lives in the web layer because it composes three apps: the person (accounts),
 their courts (courts) and their notification choices (notifications).
@@ -12,7 +13,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts.forms import ContactDetailsForm, DigestPreferenceForm
-from accounts.services import user_set_phone, user_set_weekly_digest
+from accounts.services import (
+    user_set_phone,
+    user_set_weekly_digest,
+)
 from notifications.forms import NotificationPreferencesForm
 from notifications.selectors import preferences_for
 from notifications.services import notification_preferences_set

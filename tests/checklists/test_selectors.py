@@ -103,3 +103,20 @@ def test_selector_query_count_does_not_grow_with_onboardings(
         result = onboardings_with_status(fresh, today=TODAY)
     assert len(result) == n
     assert all(o.state.progress.total in (33, 36) for o in result)
+
+
+def test_a_kinds_wording_fits_the_actor(start, court):
+    """No DOJ or Sheriff's Office item reads "Response back from the court"."""
+    onboarding = start(court)
+    labels = {i.order: i.kind_label for i in onboarding.items.all()}
+    assert labels[4] == "Response back from the court"  # Court confirms participation
+    assert labels[8] == "Response back from the sheriff's office"  # SO confirms role
+    assert labels[18] == "Response (approval) from DOJ"  # DOJ approval received
+    assert labels[19] == "Sheriff's Office activity"  # CLETS certification
+    assert labels[1] == "Meeting / communication from the CCPOR Team"
+    wrong = [
+        i.order
+        for i in onboarding.items.exclude(actor="court")
+        if "the court" in i.kind_label or i.kind_label.startswith("Court")
+    ]
+    assert wrong == []

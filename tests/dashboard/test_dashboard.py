@@ -337,6 +337,9 @@ def test_sort_by_overdue_descending_puts_the_most_overdue_first(
         ("-progress", ["river", "stuck", "behind", "calm", "slipping"]),
         # Superior before tribal, then by district, ties by name.
         ("type", ["calm", "behind", "slipping", "stuck", "river"]),
+        # By district (the column's heading), tribal courts (none) last both ways.
+        ("district", ["calm", "behind", "slipping", "stuck", "river"]),
+        ("-district", ["stuck", "behind", "slipping", "calm", "river"]),
         # Next mark: river's Go-Live in 25 days, then the others' 60-day marks.
         ("next_mark", ["river", "behind", "stuck", "slipping", "calm"]),
         ("-blocked", ["stuck", "behind", "calm", "river", "slipping"]),

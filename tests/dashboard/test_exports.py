@@ -161,3 +161,21 @@ def test_members_and_strangers_get_no_export(client, url, court_lead, court):
     response = client.get(url)
     assert response.status_code == 302
     assert response["Location"] == court.get_absolute_url()
+
+
+def test_items_csv_writes_pacific_times_to_the_minute(client, staff_user, start):
+    """Spreadsheets sort "2026-03-04 09:15"; not UTC with microseconds."""
+    import datetime
+
+    from django.utils import timezone
+
+    onboarding = start(CourtFactory(name="Timed", slug="timed"))
+    item = onboarding.items.get(order=1)
+    # 17:15:42.123456 UTC on March 4th is 09:15 in California (PST, UTC-8).
+    moment = datetime.datetime(2026, 3, 4, 17, 15, 42, 123456, tzinfo=datetime.UTC)
+    ChecklistItem.objects.filter(pk=item.pk).update(status="done", completed_at=moment)
+    client.force_login(staff_user)
+    rows = read_csv(client.get(ITEMS_URL))
+    row = next(r for r in rows if r["Court"] == "Timed" and r["#"] == "1")
+    assert row["Completed at (Pacific)"] == "2026-03-04 09:15"
+    assert timezone.get_current_timezone_name() == "America/Los_Angeles"

@@ -146,7 +146,7 @@ def test_each_item_shows_title_actor_kind_due_status_last_change_and_evidence_co
     chunk = html[html.index(f'id="item-row-{item.pk}"') :]
     chunk = chunk[: chunk.index("</tr>")]
     assert item.title in chunk
-    assert "Court" in chunk and "Court/SO activity" in chunk
+    assert "Court" in chunk and "Court activity" in chunk
     assert item.due_date.strftime("%b %-d, %Y") in chunk
     assert 'value="in_progress" selected' in chunk
     assert "lead-a" in chunk

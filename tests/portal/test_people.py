@@ -246,7 +246,12 @@ def test_an_invitation_end_to_end_through_the_set_password_link(
         follow=True,
     )
     assert done.redirect_chain[-1][0] == reverse("password_reset_complete")
-    assert client.login(username="pat.lee", password="a long new passphrase")
+    signed_in = client.post(
+        reverse("login"),
+        {"username": "pat.lee", "password": "a long new passphrase"},
+        follow=True,
+    )
+    assert signed_in.redirect_chain[-1][0] == court.get_absolute_url()
 
     # The link works once.
     client.logout()

@@ -5,7 +5,7 @@ from django.urls import reverse
 from reminders.models import ReminderLog, SendStatus
 from reminders.selectors import reminder_log_for_onboarding
 from reminders.services import reminders_send_due
-from tests.factories import CourtFactory
+from tests.factories import CourtFactory, days
 
 pytestmark = pytest.mark.django_db
 
@@ -89,3 +89,39 @@ def test_the_admin_cannot_add_log_rows_by_hand(client, superuser):
     client.force_login(superuser)
     response = client.get(reverse("admin:reminders_reminderlog_add"))
     assert response.status_code == 403
+
+
+def test_a_mark_that_came_before_the_sweep_ran_is_said_to_be_pending(
+    court, start, today
+):
+    """Between a mark and the next sweep the court page says what is pending, not
+    that nothing was due."""
+    from reminders.selectors import reminders_awaiting_sweep
+
+    onboarding = start(court, go_live_in=25)  # both marks have come, nothing logged
+    pending = reminders_awaiting_sweep(onboarding, [], today=today)
+    assert [m.name for m in pending] == ["60-day", "30-day"]
+    html = render_to_string(
+        "reminders/_log.html", {"reminder_log": [], "reminders_pending": pending}
+    )
+    assert "The 30-day mark came on" in html
+    assert "goes out at the next daily sweep" in html
+    assert "only the latest mark" in html
+    assert "No reminder has been due yet" not in html
+    # Once the sweep has recorded them, nothing is pending.
+    reminders_send_due(today=today)
+    logs = list(reminder_log_for_onboarding(onboarding))
+    assert reminders_awaiting_sweep(onboarding, logs, today=today) == []
+
+
+def test_nothing_is_pending_before_the_60_day_mark_or_after_go_live(
+    court, start, today
+):
+    from reminders.selectors import reminders_awaiting_sweep
+
+    early = start(court, go_live_in=61)
+    assert reminders_awaiting_sweep(early, [], today=today) == []
+    assert [
+        m.name for m in reminders_awaiting_sweep(early, [], today=today + days(1))
+    ] == ["60-day"]
+    assert reminders_awaiting_sweep(early, [], today=early.go_live_date) == []

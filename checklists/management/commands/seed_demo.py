@@ -13,8 +13,10 @@ import zlib
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -130,6 +132,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, password: str, **options):
+        self._check_password(password)
         today = today_in_california()
         team = self._ccpor_team()
         users = {row[0]: self._account(row, password, team) for row in ACCOUNTS}
@@ -146,6 +149,23 @@ class Command(BaseCommand):
                 f"({Onboarding.objects.count()} in all). Password: {password}"
             )
         )
+
+    def _check_password(self, password: str) -> None:
+        """The same password rules as everywhere else, for every demo account."""
+        User = get_user_model()
+        for username, first, last, *_ in ACCOUNTS:
+            person = User(
+                username=username,
+                first_name=first,
+                last_name=last,
+                email=f"{username}@example.org",
+            )
+            try:
+                validate_password(password, person)
+            except ValidationError as error:
+                raise CommandError(
+                    f"--password refused for {username}: {' '.join(error.messages)}"
+                ) from None
 
     def _ccpor_team(self) -> Group:
         team, _ = Group.objects.get_or_create(name=settings.CCPOR_TEAM_GROUP)
