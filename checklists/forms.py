@@ -243,6 +243,7 @@ class ItemOwnerForm(forms.Form):
         kwargs.setdefault(
             "initial", {"owner": item.owner_id, "expected_version": item.version}
         )
+        kwargs.setdefault("auto_id", "id_owner_%s")  # unique ids on the item page
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = access.owner_candidates(item)
 
@@ -265,6 +266,10 @@ class MeetingForm(forms.Form):
     )
     minutes = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
     expected_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_meeting_%s")  # unique ids on the item page
+        super().__init__(*args, **kwargs)
 
     @classmethod
     def for_item(cls, item: ChecklistItem) -> "MeetingForm":
@@ -319,6 +324,10 @@ class TeamDocumentForm(forms.Form):
             attrs={"accept": ".pdf,.docx,.xlsx,.png,.jpg,.jpeg"}
         ),
     )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_document_%s")  # unique ids on the item page
+        super().__init__(*args, **kwargs)
 
 
 class TeamDocumentAdminForm(forms.ModelForm):

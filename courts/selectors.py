@@ -1,9 +1,10 @@
 """Reads of courts and their people."""
 
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from .access import ccpor_staff_users
 from .models import Court, Membership
@@ -20,17 +21,30 @@ class Contact:
     phone: str = ""
     user_id: int | None = None
 
+    @property
+    def tel(self) -> str:
+        """The phone number as a tel: link wants it (digits and a leading +)."""
+        return re.sub(r"[^\d+]", "", self.phone)
+
 
 CCPOR_TEAM = "CCPOR Team"
 
 
+# Roles in the order people look for them: the lead first, viewers last.
+_ROLE_RANK = Case(
+    *[When(role=role, then=Value(n)) for n, role in enumerate(Membership.Role)],
+    output_field=IntegerField(),
+)
+
+
 def court_members(court: Court) -> QuerySet[Membership]:
     """The court's memberships of active people, with their user, by organisation
-    (Court, then Sheriff's Office), role and name."""
+    (Court, then Sheriff's Office), role (project lead first, viewers last) and
+    name."""
     return (
         Membership.objects.filter(court=court, user__is_active=True)
         .select_related("user")
-        .order_by("organisation", "role", "user__last_name", "user__username")
+        .order_by("organisation", _ROLE_RANK, "user__last_name", "user__username")
     )
 
 

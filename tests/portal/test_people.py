@@ -28,9 +28,15 @@ def court_page(client, user, slug="court-a"):
 # --- Contacts -----------------------------------------------------------------------
 
 
-def contacts_table(html: str) -> str:
+def contacts_section(html: str) -> str:
     start = html.index('id="contacts"')
     return html[start : html.index("</section>", start)]
+
+
+def contact_cards(html: str) -> list[str]:
+    """Each contact card's text, spaces tidied."""
+    cards = re.findall(r'<li class="col">(.*?)</li>', contacts_section(html), re.S)
+    return [" ".join(re.sub(r"<[^>]+>", " ", c).split()) for c in cards]
 
 
 def test_the_court_page_lists_its_contacts_for_members_and_staff(
@@ -52,24 +58,27 @@ def test_the_court_page_lists_its_contacts_for_members_and_staff(
     staff_user.save()
     MembershipFactory(court=court, user__username="gone", user__is_active=False)
 
-    for viewer in (court_lead, staff_user):
-        table = contacts_table(court_page(client, viewer).content.decode())
-        rows = re.findall(r"<tr>(.*?)</tr>", table, re.S)[1:]
-        cells = [re.sub(r"<[^>]+>", "", r).split() for r in rows]
-        text = [" ".join(c) for c in cells]
-        assert text[0].startswith("Alex Alvarez")
-        assert "Court Project lead lead-a@example.org (510) 555-0142" in text[0]
-        assert "Sam Santos Sheriff's Office Liaison sam@example.org —" in " ".join(
-            text[1].split()
-        ).replace("&#x27;", "'")
-        assert any(settings.CCPOR_TEAM_EMAIL in t and "Team mailbox" in t for t in text)
-        assert any("CCPOR staff staff@example.org (415) 555-0100" in t for t in text)
-        assert "gone@example.org" not in table
-        assert 'href="tel:(510) 555-0142"' in table
+    for viewer, you in ((court_lead, 0), (staff_user, 3)):
+        html = court_page(client, viewer).content.decode()
+        cards = contact_cards(html)
+        assert cards[0].startswith("Alex Alvarez")
+        assert "Court · Project lead lead-a@example.org (510) 555-0142" in cards[0]
+        assert cards[1].replace("&#x27;", "'") == (
+            "Sam Santos Sheriff's Office · Liaison sam@example.org"
+        )
+        assert cards[2] == (
+            f"CCPOR Team (shared mailbox) CCPOR Team · Team mailbox "
+            f"{settings.CCPOR_TEAM_EMAIL}"
+        )
+        assert cards[3].startswith("staff")
+        assert "CCPOR Team · CCPOR staff staff@example.org (415) 555-0100" in cards[3]
+        assert "(you)" in cards[you]
+        assert "gone@example.org" not in contacts_section(html)
+        assert 'href="tel:5105550142">(510) 555-0142</a>' in contacts_section(html)
 
 
 def test_contacts_show_even_before_the_onboarding_starts(client, court, court_lead):
-    assert "lead-a@example.org" in contacts_table(
+    assert "lead-a@example.org" in contacts_section(
         court_page(client, court_lead).content.decode()
     )
 
