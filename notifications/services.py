@@ -64,7 +64,8 @@ TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)
 VISIT_GAP = datetime.timedelta(minutes=30)
 
 
-def _absolute(link: str) -> str:
+def absolute_link(link: str) -> str:
+    """A path on the site as an absolute URL where the app runs (SITE_URL)."""
     return (
         link if link.startswith(("http://", "https://")) else settings.SITE_URL + link
     )
@@ -78,10 +79,10 @@ def _may_see_court(users: dict[int, object], court: Court) -> set[int]:
             "user_id", flat=True
         )
     )
-    return members | set(staff_ids(ids))
+    return members | set(_staff_ids(ids))
 
 
-def staff_ids(user_ids: Iterable[int]) -> list[int]:
+def _staff_ids(user_ids: Iterable[int]) -> list[int]:
     return list(
         ccpor_staff_users().filter(pk__in=list(user_ids)).values_list("pk", flat=True)
     )
@@ -130,7 +131,7 @@ def notify(
         )
     if users:
         allowed = (
-            set(staff_ids(users)) if internal_only else _may_see_court(users, court)
+            set(_staff_ids(users)) if internal_only else _may_see_court(users, court)
         )
         users = {pk: u for pk, u in users.items() if pk in allowed}
     if kind in ALWAYS_IMMEDIATE:
@@ -143,7 +144,7 @@ def notify(
         "by": by,
         "subject": subject[:300],
         "text": text,
-        "url": _absolute(link),
+        "url": absolute_link(link),
         "data": data or {},
     }
     rows = [

@@ -50,8 +50,8 @@ def test_the_apps_links_follow_port():
     calendar feed's address and a CSV's court link all point to port 8100."""
     code = (
         "from django.conf import settings; "
-        "from notifications.services import _absolute; "
-        "print(settings.SITE_URL, _absolute('/courts/alameda/'))"
+        "from notifications.services import absolute_link; "
+        "print(settings.SITE_URL, absolute_link('/courts/alameda/'))"
     )
     out = run_env(f'{sys.executable} manage.py shell -c "{code}"', PORT="8100")
     assert out.splitlines()[-1] == (
