@@ -5,10 +5,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render, resolve_url
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
+
+from ccpor_onboard.lib.requests import safe_next_url
 
 from . import services
 from .forms import OTPTokenForm
@@ -18,13 +19,7 @@ from .middleware import OTP_ENROLLED_KEY, OTP_PENDING_KEY
 def _next_url(request) -> str:
     """Where to go after the second factor: a safe ?next=, else the landing page."""
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate,
-        allowed_hosts={request.get_host()},
-        require_https=request.is_secure(),
-    ):
-        return candidate
-    return resolve_url(settings.LOGIN_REDIRECT_URL)
+    return safe_next_url(request, candidate, resolve_url(settings.LOGIN_REDIRECT_URL))
 
 
 def _second_factor_passed(request, device) -> None:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("courts/<slug:slug>/items/", include("checklists.urls")),
+    path("courts/<slug:slug>/", include("golive.urls")),
     path("", include("dashboard.urls")),
     path("", include("portal.urls")),
     path("admin/", admin.site.urls),

@@ -9,12 +9,16 @@ items the user may already see; a "no" there is a 403 (or a refusal on the page)
   finished one, reschedule Go-Live and change the processing model.
 - A court's members see that court's items, without internal-only ones. Court members
   update items whose actor is the Court, SO members items whose actor is the Sheriff's
-  Office, while the onboarding is open and the item is not yet verified (a verified
-  item is reopened by CCPOR staff). Viewers only read and comment.
+  Office, while the item is not yet verified (a verified item is reopened by CCPOR
+  staff). Viewers only read and comment.
+- A closed or cancelled onboarding is read-only for everyone, CCPOR staff included
+  (`Onboarding.read_only_reason`; the services refuse too): nobody updates, verifies,
+  reopens or comments on its items until CCPOR staff reopen the onboarding.
 - Who may *own* an item (`owner_candidates`, `owner_refusal`): an active member of the
   item's actor's organisation at the item's court who is not a viewer, or a CCPOR
   staff member for a CCPOR Team item; nobody for a DOJ item. Whoever may update an
-  item may name its owner. Meetings and the CCPOR Team's documents: CCPOR staff.
+  item may name its owner. Meetings and the CCPOR Team's documents: CCPOR staff, on
+  an onboarding that is not read-only.
 """
 
 from functools import wraps
@@ -31,6 +35,7 @@ from courts.access import (
     court_for_user,
     is_ccpor_staff,
     membership_for,
+    signed_in,
 )
 from courts.models import Court, Membership
 
@@ -128,16 +133,13 @@ def item_view(*methods: str):
 def update_refusal(user, item: ChecklistItem) -> str:
     """Why the user may not update this item (status, note, evidence), or "" if they
     may. The item must already be one the user can see."""
+    if item.onboarding.read_only_reason:
+        return item.onboarding.read_only_reason
     if is_ccpor_staff(user):
         return ""
     membership = membership_for(user, item.onboarding.court_id)
     if membership is None:
         return "Only members of this court can update its items."
-    if not item.onboarding.is_open:
-        return (
-            f"The onboarding is {item.onboarding.get_status_display().lower()}; "
-            "its items can no longer be changed."
-        )
     if membership.role == Membership.Role.VIEWER:
         return "Viewers can read the checklist but not change it."
     if ACTOR_FOR_ORGANISATION.get(membership.organisation) != item.actor:
@@ -159,9 +161,21 @@ def can_update_item(user, item: ChecklistItem) -> bool:
 
 
 def can_comment(user, item: ChecklistItem) -> bool:
-    """Anyone who sees the item and belongs to the project may discuss it."""
+    """Anyone who sees the item and belongs to the project may discuss it, while the
+    onboarding is open."""
+    if item.onboarding.read_only_reason:
+        return False
     return is_ccpor_staff(user) or (
         membership_for(user, item.onboarding.court_id) is not None
+    )
+
+
+def can_edit_comment(user, comment) -> bool:
+    """Only a comment's author edits it (the earlier text is kept)."""
+    return (
+        signed_in(user)
+        and comment.author_id is not None
+        and comment.author_id == user.pk
     )
 
 
@@ -171,12 +185,17 @@ def can_verify_item(user, item: ChecklistItem) -> bool:
         is_ccpor_staff(user)
         and item.status == ChecklistItem.Status.DONE
         and not item.is_verified
+        and not item.onboarding.read_only_reason
     )
 
 
 def can_reopen_item(user, item: ChecklistItem) -> bool:
-    """CCPOR staff reopen a finished (done or N/A) item."""
-    return is_ccpor_staff(user) and item.is_finished
+    """CCPOR staff reopen a finished (done or N/A) item of an open onboarding."""
+    return (
+        is_ccpor_staff(user)
+        and item.is_finished
+        and not item.onboarding.read_only_reason
+    )
 
 
 def can_manage_onboarding(user, onboarding: Onboarding) -> bool:
@@ -235,10 +254,29 @@ def can_set_owner(user, item: ChecklistItem) -> bool:
 
 
 def can_schedule_meeting(user, item: ChecklistItem) -> bool:
-    """CCPOR staff schedule meetings and trainings and keep their minutes."""
-    return is_ccpor_staff(user) and item.is_schedulable
+    """CCPOR staff schedule meetings and trainings and keep their minutes, while the
+    onboarding is open."""
+    return (
+        is_ccpor_staff(user)
+        and item.is_schedulable
+        and not item.onboarding.read_only_reason
+    )
 
 
 def can_upload_team_document(user, item: ChecklistItem) -> bool:
-    """CCPOR staff attach their documents to the template item behind an item."""
-    return is_ccpor_staff(user) and item.template_item_id is not None
+    """CCPOR staff attach their documents to the template item behind an item (from
+    the page of an onboarding that is not read-only history)."""
+    return (
+        is_ccpor_staff(user)
+        and item.template_item_id is not None
+        and not item.onboarding.read_only_reason
+    )
+
+
+def offers_plan_changes(user, onboarding: Onboarding) -> bool:
+    """Whether to offer moving Go-Live and changing the processing model: to CCPOR
+    staff, for an active onboarding (the services refuse any other)."""
+    return (
+        can_manage_onboarding(user, onboarding)
+        and onboarding.status == Onboarding.Status.ACTIVE
+    )

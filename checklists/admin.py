@@ -1,23 +1,18 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
-from .forms import (
-    ChecklistItemDetailsForm,
-    OnboardingChangeForm,
-    OnboardingStartForm,
-    TeamDocumentAdminForm,
-)
+from .forms import ChecklistItemDetailsForm, TeamDocumentAdminForm
 from .models import (
     ChecklistItem,
     ChecklistTemplate,
     Comment,
+    CommentRevision,
     Evidence,
     GoLiveChange,
-    Onboarding,
     Phase,
     TeamDocument,
     TemplateItem,
@@ -176,6 +171,11 @@ class TeamDocumentAdmin(admin.ModelAdmin):
         super().delete_queryset(request, queryset)
 
 
+# The onboarding's own admin (start, Go-Live moves, the lifecycle's transitions) is
+# registered by the Go-Live app, golive/admin.py: its transitions are golive's
+# services, which this app may not import. It shows these two inlines.
+
+
 class ChecklistItemInline(admin.TabularInline):
     """Items are read here; a status changes through the portal's rules only."""
 
@@ -200,74 +200,6 @@ class GoLiveChangeInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
-
-
-@admin.register(Onboarding)
-class OnboardingAdmin(SimpleHistoryAdmin):
-    """Adding starts an onboarding and moving Go-Live reschedules it, both through the
-    services, so the checklist and the change log are always created."""
-
-    list_display = (
-        "court",
-        "status",
-        "go_live_date",
-        "template",
-        "court_enters_carpos",
-        "so_participates",
-        "created_at",
-    )
-    list_filter = ("status", "court__court_type", "court__district", "template")
-    search_fields = ("court__name", "court__county")
-    date_hierarchy = "go_live_date"
-    list_select_related = ("court", "template")
-    inlines = [GoLiveChangeInline, ChecklistItemInline]
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        kwargs["form"] = (
-            OnboardingChangeForm if obj is not None else OnboardingStartForm
-        )
-        return super().get_form(request, obj, change=change, **kwargs)
-
-    def get_readonly_fields(self, request, obj=None):
-        if obj is None:
-            return ()
-        return (
-            "court",
-            "template",
-            "court_enters_carpos",
-            "so_participates",
-            "started_by",
-        )
-
-    def get_inlines(self, request, obj):
-        return self.inlines if obj is not None else []
-
-    def save_model(self, request, obj, form, change):
-        data = form.cleaned_data
-        if not change:
-            created = services.onboarding_start(
-                court=data["court"],
-                go_live_date=data["go_live_date"],
-                court_enters_carpos=data["court_enters_carpos"],
-                so_participates=data["so_participates"],
-                template=data.get("template"),
-                started_by=request.user,
-            )
-            obj.__dict__.update(created.__dict__)
-            return
-        current = Onboarding.objects.get(pk=obj.pk)
-        if data["go_live_date"] != current.go_live_date:
-            services.onboarding_reschedule(
-                onboarding=current,
-                go_live_date=data["go_live_date"],
-                reason=data["reason"],
-                by=request.user,
-            )
-        if data["status"] != current.status:
-            services.onboarding_set_status(
-                onboarding=current, status=data["status"], by=request.user
-            )
-        obj.refresh_from_db()
 
 
 @admin.register(ChecklistItem)
@@ -308,6 +240,12 @@ class ChecklistItemAdmin(SimpleHistoryAdmin):
             return ()
         return ("onboarding", "order", *self.readonly_fields)
 
+    def has_delete_permission(self, request, obj=None):
+        # A closed or cancelled onboarding's checklist is history.
+        if obj is not None and obj.onboarding.read_only_reason:
+            return False
+        return super().has_delete_permission(request, obj)
+
     def get_fields(self, request, obj=None):
         if obj is None:
             return ["onboarding", "order", *ChecklistItemDetailsForm.Meta.fields]
@@ -320,21 +258,39 @@ class ChecklistItemAdmin(SimpleHistoryAdmin):
         fields = [
             name
             for name in form.changed_data
-            if name in form.fields and name not in ("depends_on", "owner")
+            if name in form.fields
+            and name not in ("depends_on", "expected_version", "owner")
         ]
-        if "owner" in form.changed_data:
+        owner_changed = "owner" in form.changed_data
+        if owner_changed:
             # Saved below by its own service, not with the other details.
             obj.owner_id = form.initial.get("owner")
-        if fields:
-            services.item_update_details(item=obj, by=request.user, fields=fields)
-        if "owner" in form.changed_data:
-            # The owner's own service: the same rule, and the new owner is told.
-            services.item_set_owner(
-                item=obj,
-                owner=form.cleaned_data["owner"],
-                by=request.user,
-                expected_version=obj.version,
-            )
+        expected = form.cleaned_data.get("expected_version")
+        try:
+            if fields or not owner_changed:
+                services.item_update_details(
+                    item=obj,
+                    by=request.user,
+                    fields=fields,
+                    expected_version=expected,
+                )
+                expected = obj.version
+            if owner_changed:
+                # The owner's own service: the same rule, and the new owner is told.
+                services.item_set_owner(
+                    item=obj,
+                    owner=form.cleaned_data["owner"],
+                    by=request.user,
+                    expected_version=obj.version if expected is None else expected,
+                )
+        except services.StaleEditError as exc:
+            # Changed between the form's check and this save: nothing overwritten.
+            request.stale_edit = True
+            messages.error(request, str(exc))
+
+    def save_related(self, request, form, formsets, change):
+        if not getattr(request, "stale_edit", False):
+            super().save_related(request, form, formsets, change)
 
 
 @admin.register(GoLiveChange)
@@ -373,6 +329,11 @@ class EvidenceAdminForm(forms.ModelForm):
         except ValidationError as exc:
             raise ValidationError(exc.messages) from exc  # keyed "file" already
         return file
+
+    def clean_item(self):
+        item = self.cleaned_data["item"]
+        services.onboarding_ensure_writable(item.onboarding)
+        return item
 
 
 @admin.register(Evidence)
@@ -435,10 +396,52 @@ class EvidenceAdmin(admin.ModelAdmin):
         super().delete_queryset(request, queryset)
 
 
+class CommentRevisionInline(admin.TabularInline):
+    model = CommentRevision
+    extra = 0
+    can_delete = False
+    fields = ("edited_at", "edited_by", "body")
+    readonly_fields = fields
+    verbose_name = "earlier text"
+    verbose_name_plural = "earlier texts (before each edit)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    list_display = ("item", "author", "created_at", "body")
+    """Comments are read here, never rewritten: only their author edits them, on the
+    item page, and the earlier texts are kept (listed below the comment)."""
+
+    list_display = ("item", "author", "created_at", "edited_at", "body")
     list_filter = ("created_at",)
     search_fields = ("body", "item__title", "item__onboarding__court__name")
     list_select_related = ("item", "author")
-    readonly_fields = ("item", "author", "created_at")
+    readonly_fields = ("item", "author", "created_at", "edited_at", "body")
+    inlines = [CommentRevisionInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CommentRevision)
+class CommentRevisionAdmin(admin.ModelAdmin):
+    """Every earlier text of an edited comment: read-only, kept for the record."""
+
+    list_display = ("comment", "edited_by", "edited_at")
+    list_select_related = ("comment__author", "edited_by")
+    search_fields = ("body", "comment__body")
+    readonly_fields = ("comment", "body", "edited_by", "edited_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

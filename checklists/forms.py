@@ -5,11 +5,12 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Fieldset, Hidden, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 
 from ccpor_onboard.lib.dates import today_in_california
 
-from . import access, services
+from . import access, limits, services
 from .models import ChecklistItem, Onboarding, TeamDocument
 
 
@@ -64,19 +65,28 @@ class OnboardingStartForm(forms.ModelForm):
 
 class OnboardingChangeForm(forms.ModelForm):
     """Change an onboarding (admin): a new Go-Live date needs a reason and goes through
-    the reschedule service; a status change goes through the status service."""
+    the reschedule service. The status is not a field: it moves only through the
+    Go-Live services (`golive.services`), so a POST that names it changes nothing."""
 
     reason = forms.CharField(
         label="Reason for moving Go-Live",
         required=False,
+        max_length=limits.REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Required when the Go-Live date changes; kept in the change log.",
     )
 
+    # Optimistic locking: the version the form was opened on (as on the pages).
+    expected_version = forms.IntegerField(widget=forms.HiddenInput)
+
     class Meta:
         model = Onboarding
-        fields = ["go_live_date", "reason", "status"]
+        fields = ["go_live_date", "reason", "expected_version"]
         widgets = {"go_live_date": DateInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expected_version"].initial = self.instance.version
 
     def clean(self):
         data = super().clean()
@@ -84,20 +94,22 @@ class OnboardingChangeForm(forms.ModelForm):
             return data
         current = Onboarding.objects.get(pk=self.instance.pk)
         try:
-            if data["go_live_date"] != current.go_live_date:
+            services.onboarding_check_version(
+                onboarding=current, expected_version=data["expected_version"]
+            )
+        except services.StaleEditError as exc:
+            raise ValidationError(str(exc)) from exc
+        if data["go_live_date"] != current.go_live_date:
+            try:
                 services.onboarding_reschedule_validate(
                     onboarding=current,
                     go_live_date=data["go_live_date"],
                     reason=data.get("reason", ""),
                     today=today_in_california(),
                 )
-            if data["status"] != current.status:
-                services.onboarding_set_status_validate(
-                    onboarding=current, status=data["status"]
-                )
-        except ValidationError as exc:
-            # The services name "reason"; so does this form.
-            raise ValidationError(exc.message_dict) from exc
+            except ValidationError as exc:
+                # The services name "reason"; so does this form.
+                raise ValidationError(exc.message_dict) from exc
         return data
 
     def _post_clean(self):
@@ -105,7 +117,11 @@ class OnboardingChangeForm(forms.ModelForm):
 
 
 class ChecklistItemDetailsForm(forms.ModelForm):
-    """Administrators correct an item's details; its status has its own service."""
+    """Administrators correct an item's details; its status has its own service.
+    A form opened on an older version of the item is refused (optimistic locking,
+    as on the pages)."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     info_url = forms.URLField(
         label="Information page",
@@ -136,7 +152,13 @@ class ChecklistItemDetailsForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["description"].max_length = limits.DESCRIPTION_MAX
+        self.fields["description"].validators.append(
+            MaxLengthValidator(limits.DESCRIPTION_MAX)
+        )
         if self.instance.pk:
+            self.fields["expected_version"].initial = self.instance.version
+            self.fields["expected_version"].required = True
             self.fields["depends_on"].queryset = ChecklistItem.objects.filter(
                 onboarding_id=self.instance.onboarding_id
             ).exclude(pk=self.instance.pk)
@@ -147,11 +169,29 @@ class ChecklistItemDetailsForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        owner, actor = data.get("owner"), data.get("actor")
-        onboarding = data.get("onboarding") or getattr(
-            self.instance, "onboarding", None
+        if self.instance.pk and data.get("expected_version") is not None:
+            try:
+                services.item_check_version(
+                    item=self.instance, expected_version=data["expected_version"]
+                )
+            except services.StaleEditError as exc:
+                raise ValidationError(str(exc)) from exc
+        onboarding = data.get("onboarding") or (
+            self.instance.onboarding if self.instance.onboarding_id else None
         )
+        if onboarding is not None:
+            # The services' rule, checked here too so the admin shows it as an error.
+            services.onboarding_ensure_writable(
+                Onboarding.objects.get(pk=onboarding.pk)
+            )
+        due = data.get("due_date")
+        if onboarding is not None and due is not None:
+            problem = limits.due_date_out_of_range(due, onboarding.go_live_date)
+            if problem:
+                self.add_error("due_date", problem)
+        owner, actor = data.get("owner"), data.get("actor")
         if owner is not None and actor and onboarding is not None:
+            # The owner rule (checklists.access), for the actor the form sets.
             item = ChecklistItem(onboarding=onboarding, actor=actor)
             refusal = access.owner_refusal(item, owner, actor=actor)
             if refusal:
@@ -169,10 +209,12 @@ class ItemStatusForm(forms.Form):
     reason = forms.CharField(
         label="Reason (required when blocked) or justification (required for N/A)",
         required=False,
+        max_length=limits.REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     note = forms.CharField(
         required=False,
+        max_length=limits.NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Replaces the item's note; leave empty to keep the current one.",
     )
@@ -202,7 +244,9 @@ class ItemVersionForm(forms.Form):
 
 class ItemReopenForm(forms.Form):
     reason = forms.CharField(
-        label="Why reopen it?", widget=forms.Textarea(attrs={"rows": 2})
+        label="Why reopen it?",
+        max_length=limits.REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     expected_version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -220,6 +264,7 @@ class EvidenceUploadForm(forms.Form):
 class CommentForm(forms.Form):
     body = forms.CharField(
         label="Comment",
+        max_length=limits.COMMENT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Mention someone with @ and their user name (e.g. @alameda.lead) "
         "to e-mail them; @ccpor reaches the CCPOR Team. The item's owner is told "
@@ -262,9 +307,15 @@ class MeetingForm(forms.Form):
         help_text="A room and address, or the video-call link.",
     )
     attendees = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), required=False
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=limits.NOTE_MAX,
     )
-    minutes = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    minutes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=limits.MEETING_MINUTES_MAX,
+    )
     expected_version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
@@ -370,7 +421,9 @@ class BulkStatusForm(forms.Form):
         choices=[("", "Choose a status…"), *ChecklistItem.Status.choices],
     )
     reason = forms.CharField(
-        label="Reason or justification (blocked / N/A)", required=False
+        label="Reason or justification (blocked / N/A)",
+        required=False,
+        max_length=limits.REASON_MAX,
     )
 
     def __init__(self, *args, item_pks=(), **kwargs):

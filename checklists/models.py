@@ -2,6 +2,7 @@ import datetime
 import secrets
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -102,7 +103,10 @@ class ItemFields(models.Model):
     actor = models.CharField(max_length=10, choices=Actor.choices)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     offset_days = models.IntegerField(
-        help_text="Days from Go-Live to the due date (negative = before Go-Live)."
+        help_text="Days from Go-Live to the due date (negative = before Go-Live).",
+        # checklists.limits.OFFSET_MAX_DAYS: a due date stays within ten years of
+        # Go-Live (and far from the calendar's end).
+        validators=[MinValueValidator(-3650), MaxValueValidator(3650)],
     )
     condition = models.CharField(
         max_length=10, choices=Condition.choices, default=Condition.ALWAYS
@@ -202,6 +206,9 @@ class Onboarding(models.Model):
         related_name="+",
     )
     status_changed_at = models.DateTimeField(null=True, blank=True)
+    # Optimistic locking (as on items): every write through the services bumps it;
+    # an admin form opened on an older one is refused.
+    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -231,6 +238,20 @@ class Onboarding(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+    @property
+    def read_only_reason(self) -> str:
+        """Why nothing of this onboarding may change (its items, their evidence and
+        comments), or "" while it is open. A closed or cancelled onboarding is
+        history, read-only for everyone, CCPOR staff included, on every path (pages,
+        bulk changes, admin, commands); CCPOR staff reopen it first, with a reason."""
+        if self.is_open:
+            return ""
+        return (
+            f"The onboarding is {self.get_status_display().lower()}: it is read-only "
+            "history. The CCPOR Team can reopen it, with a reason, if something must "
+            "change."
+        )
 
 
 class GoLiveChange(models.Model):
@@ -465,6 +486,9 @@ class Comment(models.Model):
     )
     body = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
+    # Comments are append-only: an edit (by the author only) keeps the previous text
+    # as a CommentRevision and marks the comment "edited".
+    edited_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -517,3 +541,22 @@ class TeamDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} v{self.version}"
+
+
+class CommentRevision(models.Model):
+    """The text a comment had before one of its edits (never changed or deleted)."""
+
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="revisions"
+    )
+    body = models.TextField(help_text="The text before this edit.")
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    edited_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["edited_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Earlier text of comment #{self.comment_id}"

@@ -36,6 +36,7 @@ from .models import (
     Actor,
     ChecklistItem,
     Comment,
+    CommentRevision,
     Evidence,
     GoLiveChange,
     Onboarding,
@@ -73,6 +74,9 @@ class OnboardingStatus:
     days_to_go_live: int = 0
     oldest_overdue: datetime.date | None = None
     health: str = ""
+    # Closed or cancelled: the onboarding reads as history, with no next mark, days
+    # to go or overdue count to show.
+    is_history: bool = False
 
 
 def phases() -> list[Phase]:
@@ -132,6 +136,7 @@ def onboardings_with_status(
             next_mark=next_mark(onboarding.go_live_date, today=today),
             days_to_go_live=(onboarding.go_live_date - today).days,
             oldest_overdue=min(overdue_dates, default=None),
+            is_history=not onboarding.is_open,
         )
         state.health = health_for(
             status=onboarding.status,
@@ -544,7 +549,17 @@ def item_evidence(item: ChecklistItem) -> QuerySet[Evidence]:
 
 
 def item_comments(item: ChecklistItem) -> QuerySet[Comment]:
-    return item.comments.select_related("author").order_by("created_at", "id")
+    """The thread, oldest first, each comment with its earlier texts (edits)."""
+    return (
+        item.comments.select_related("author")
+        .prefetch_related(
+            Prefetch(
+                "revisions",
+                queryset=CommentRevision.objects.select_related("edited_by"),
+            )
+        )
+        .order_by("created_at", "id")
+    )
 
 
 def item_dependencies(user, item: ChecklistItem) -> QuerySet[ChecklistItem]:

@@ -29,6 +29,11 @@ urlpatterns = [
         views.team_document_download,
         name="team_document_download",
     ),
+    path(
+        "<int:pk>/comments/<int:comment_pk>/edit/",
+        views.comment_edit,
+        name="comment_edit",
+    ),
     path("<int:pk>/verify/", views.item_verify, name="item_verify"),
     path("<int:pk>/reopen/", views.item_reopen, name="item_reopen"),
 ]

@@ -9,10 +9,10 @@ for what they see but may not change); every write through checklists.services.
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.shortcuts import get_object_or_404, redirect, render
 
 from ccpor_onboard.lib.dates import today_in_california
+from ccpor_onboard.lib.requests import add_service_error, safe_next_url
 from courts.access import court_view, is_ccpor_staff, require
 
 from . import access, selectors, services
@@ -36,12 +36,7 @@ def _item_url(item) -> str:
 
 def _next_or(request, default: str) -> str:
     """The page to return to after a plain (no-JavaScript) form post."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
+    return safe_next_url(request, request.POST.get("next", ""), default)
 
 
 def _render_item(request, item, *, status: int = 200, **forms):
@@ -115,7 +110,7 @@ def _render_row(request, item, *, form=None, saved=False, conflict=None):
             "conflict": conflict,
             "today": day,
             "late_after_days": LATE_AFTER_DAYS,
-            "can_manage": access.can_manage_onboarding(user, onboarding),
+            "can_manage": access.offers_plan_changes(user, onboarding),
             "next_url": _htmx_return_url(request, onboarding.court),
         },
     )
@@ -152,7 +147,7 @@ def item_status(request, item):
             conflict.onboarding.court = item.onboarding.court
             item = conflict
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_error(form, exc)
         else:
             updated.onboarding.court = item.onboarding.court
             if inline:
@@ -172,13 +167,17 @@ def evidence_upload(request, item):
     user = request.user
     require(access.can_update_item(user, item), access.update_refusal(user, item))
     form = EvidenceUploadForm(request.POST, request.FILES)
-    if form.is_valid():
+    refused = getattr(request, "upload_refused", None)  # the body was too large
+    if refused:
+        form.is_valid()
+        form.errors["file"] = form.error_class([refused])
+    elif form.is_valid():
         try:
             evidence = services.evidence_upload(
                 item=item, file=form.cleaned_data["file"], by=user
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, f"Uploaded “{evidence.original_name}”.")
             return redirect(_item_url(item) + "#evidence")
@@ -218,7 +217,7 @@ def comment_add(request, item):
         try:
             services.comment_add(item=item, body=form.cleaned_data["body"], by=user)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, "Comment posted.")
             return redirect(_item_url(item) + "#comments")
@@ -252,7 +251,7 @@ def item_owner(request, item):
         except services.StaleEditError as exc:
             conflict = item = _stale(form, exc, item)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_error(form, exc)
         else:
             owner = updated.owner
             messages.success(
@@ -289,7 +288,7 @@ def item_meeting(request, item):
         except services.StaleEditError as exc:
             conflict = item = _stale(form, exc, item)
         except ValidationError as exc:
-            form.add_error(None, exc.messages)  # keyed by the service's own names
+            add_service_error(form, exc)
         else:
             messages.success(request, "Meeting details saved.")
             return redirect(_item_url(item) + "#meeting")
@@ -318,7 +317,7 @@ def team_document_upload(request, item):
                 by=user,
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_error(form, exc)
         else:
             messages.success(
                 request,
@@ -337,6 +336,37 @@ def team_document_download(request, item, document_pk: int):
         request.user, item.onboarding.court, item.pk, document_pk
     )
     return _attachment(document.file, document.original_name, document.content_type)
+
+
+@access.item_view("GET", "POST")
+def comment_edit(request, item, comment_pk: int):
+    """The author rewrites their comment; the earlier text is kept and shown."""
+    comment = get_object_or_404(selectors.item_comments(item), pk=comment_pk)
+    require(
+        access.can_edit_comment(request.user, comment),
+        "Only the author of a comment may edit it.",
+    )
+    form = CommentForm(request.POST or None, initial={"body": comment.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.comment_edit(
+                comment=comment, body=form.cleaned_data["body"], by=request.user
+            )
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, "Comment edited; the earlier text is kept.")
+            return redirect(_item_url(item) + f"#comment-{comment.pk}")
+    return render(
+        request,
+        "checklists/comment_edit.html",
+        {
+            "court": item.onboarding.court,
+            "item": item,
+            "comment": comment,
+            "form": form,
+        },
+    )
 
 
 @access.item_view("POST")
@@ -380,7 +410,12 @@ def item_reopen(request, item):
             form.data = form.data.copy()
             form.data["expected_version"] = str(conflict.version)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            if "reason" not in getattr(exc, "error_dict", {}):
+                # About the item, not the form (e.g. it is not finished): the
+                # reopen form is not even shown for it.
+                messages.error(request, " ".join(exc.messages))
+                return redirect(_item_url(item))
+            add_service_error(form, exc)
         else:
             messages.success(request, f"“{item.title}” is reopened.")
             return redirect(_item_url(item))

@@ -15,12 +15,24 @@ class DashboardConfig(AppConfig):
         from django.contrib.auth import get_user_model
         from django.db.models.signals import post_delete, post_save
 
-        from checklists.models import ChecklistItem, Onboarding
+        from checklists.models import ChecklistItem, Evidence, Onboarding
         from courts.models import Court, Membership
+        from golive.models import GoNoGoDecision, SignOff, SignOffRequest
 
         from .cache import people_changed, portfolio_changed
 
-        for model in (Court, Onboarding, ChecklistItem, Membership):
+        # Evidence and the Go-Live records feed the readiness summary; memberships
+        # (and people's addresses, below) who can be reminded.
+        for model in (
+            Court,
+            Onboarding,
+            ChecklistItem,
+            Evidence,
+            GoNoGoDecision,
+            SignOff,
+            SignOffRequest,
+            Membership,
+        ):
             post_save.connect(
                 portfolio_changed, sender=model, dispatch_uid=f"pc-{model}"
             )

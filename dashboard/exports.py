@@ -1,4 +1,5 @@
-"""CSV exports for the CCPOR Team: the portfolio (as filtered) and every item.
+"""CSV exports for the CCPOR Team: the portfolio (as filtered), every item and every
+incident.
 
 Both stream: rows are written as the database cursor yields them (a server-side
 cursor on PostgreSQL), so 5,000 courts or 180,000 items never sit in memory at once,
@@ -15,6 +16,7 @@ from django.utils import timezone
 
 from checklists.models import ChecklistItem, Phase
 from courts.models import Court
+from golive.models import Incident
 
 from .presenters import portfolio_rows
 from .selectors import BLOCKING_ACTORS
@@ -66,6 +68,27 @@ ITEMS_HEADER = [
     "Evidence required",
     "Meeting starts",
     "Item page",
+]
+
+INCIDENTS_HEADER = [
+    "#",
+    "Court",
+    "Slug",
+    "Title",
+    "Severity",
+    "Category",
+    "Status",
+    "Owner",
+    "Reported at",
+    "Reported by",
+    "Response target",
+    "Respond by",
+    "First response at",
+    "Past target",
+    "Responded late",
+    "Resolved at",
+    "Resolution",
+    "Description",
 ]
 
 # A spreadsheet runs a cell that starts with one of these as a formula.
@@ -217,3 +240,47 @@ def items_csv(*, today: datetime.date, site_url: str) -> StreamingHttpResponse:
     )
     lines = _item_lines(items, today=today, site_url=site_url)
     return _response(_stream(ITEMS_HEADER, lines), name="items", today=today)
+
+
+def _person(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user else ""
+
+
+def _when(moment: datetime.datetime | None) -> str | None:
+    return timezone.localtime(moment).isoformat() if moment else None
+
+
+def _incident_lines(incidents: QuerySet[Incident], *, now: datetime.datetime):
+    for incident in incidents.iterator(chunk_size=CHUNK_SIZE):
+        court = incident.onboarding.court
+        yield [
+            incident.pk,
+            court.name,
+            court.slug,
+            incident.title,
+            incident.severity,
+            incident.get_category_display(),
+            incident.get_status_display(),
+            _person(incident.owner),
+            _when(incident.reported_at),
+            _person(incident.reported_by),
+            incident.response_target.label,
+            _when(incident.respond_by),
+            _when(incident.responded_at),
+            "yes" if incident.is_past_target(now) else "no",
+            "yes" if incident.responded_late else "no",
+            _when(incident.resolved_at),
+            incident.resolution,
+            incident.description,
+        ]
+
+
+def incidents_csv(
+    *, today: datetime.date, now: datetime.datetime
+) -> StreamingHttpResponse:
+    """Every incident of every court, oldest first; one query."""
+    incidents = Incident.objects.select_related(
+        "onboarding__court", "owner", "reported_by"
+    ).order_by("reported_at", "id")
+    lines = _incident_lines(incidents, now=now)
+    return _response(_stream(INCIDENTS_HEADER, lines), name="incidents", today=today)

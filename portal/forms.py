@@ -5,7 +5,9 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Field, Layout
 from django import forms
 
+from checklists import limits
 from checklists.forms import DateInput
+from checklists.models import ChecklistTemplate
 from courts.models import Membership
 
 
@@ -45,6 +47,7 @@ class RescheduleForm(forms.Form):
     go_live_date = forms.DateField(label="New Go-Live date", widget=DateInput)
     reason = forms.CharField(
         label="Reason for the move",
+        max_length=limits.REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Kept in the change log and shown to the court.",
     )
@@ -60,6 +63,29 @@ class ProcessingModelForm(forms.Form):
         label="The sheriff's office participates",
         required=False,
         help_text="Adds the SO secure-channel item.",
+    )
+
+
+class OnboardingStartForm(forms.Form):
+    """Start a court's onboarding from its court page (CCPOR staff); the rules are
+    `checklists.services.onboarding_start`'s."""
+
+    template = forms.ModelChoiceField(
+        label="Checklist template",
+        queryset=ChecklistTemplate.objects.filter(is_active=True),
+        required=False,
+        empty_label="The newest active template",
+    )
+    go_live_date = forms.DateField(label="Go-Live date", widget=DateInput)
+    court_enters_carpos = forms.BooleanField(
+        label="The court enters order data into CARPOS",
+        required=False,
+        help_text="Adds the DOJ registration, approval and CLETS certification items.",
+    )
+    so_participates = forms.BooleanField(
+        label="The sheriff's office participates",
+        required=False,
+        help_text="Adds the SO secure-channel item and the SO liaison's sign-offs.",
     )
 
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("courts/<slug:slug>/", courts.court_detail, name="court"),
     path("courts/<slug:slug>/report/", report.court_report, name="report"),
     path("courts/<slug:slug>/invite/", courts.invite, name="invite"),
+    path("courts/<slug:slug>/start/", onboarding.start, name="onboarding_start"),
     path("courts/<slug:slug>/reschedule/", onboarding.reschedule, name="reschedule"),
     path(
         "courts/<slug:slug>/processing-model/",

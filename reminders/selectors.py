@@ -12,7 +12,7 @@ from checklists.models import ACTOR_FOR_ORGANISATION, ChecklistItem, Onboarding
 from courts.models import Court, Membership
 from notifications.selectors import pending_digest_notifications
 
-from .models import DigestLog, ReminderLog, SendStatus
+from .models import DigestLog, ReminderLog, SendStatus, SweepRun
 
 # Court members who get the 60- and 30-day reminders. Viewers are left out: they follow
 # the onboarding but own none of its work (they still get the weekly digest).
@@ -306,3 +306,9 @@ def digest_entries(*, today: datetime.date) -> list[DigestEntry]:
         )
         entry.notifications = notes
     return sorted(entries.values(), key=lambda e: e.user.get_username())
+
+
+def last_sweep_run(kind: str) -> SweepRun | None:
+    """The latest finished run of the reminder sweep or the digest (the heartbeat
+    that /healthz reads; index sweeprun_kind_finished)."""
+    return SweepRun.objects.filter(kind=kind).order_by("-finished_at").first()

@@ -12,16 +12,20 @@ and a manual command, a redelivered task) still send each mail once:
    retrying cannot fix.
 
 A sweep is deliberately not one transaction: each claim must be committed before its
-mail leaves, or a racing sweep could not see it. A row left `claimed` by a worker that
-died while sending is claimed again after CLAIM_TIMEOUT (longer than the task's hard
-time limit, so a live sender is never overtaken): a reminder is never lost to a crash,
-at the price of a duplicate only if the worker died between the mail server accepting
-the mail and the next statement.
+mail leaves, or a racing sweep could not see it. A claim carries its sweep's token (the
+Celery task id, which a redelivered or retried task keeps; a random one for a command
+run): when a worker dies mid-send and the broker hands the task to another worker, that
+sweep resumes its *own* claims at once. A row left `claimed` by any other sweep that
+died is claimed again after CLAIM_TIMEOUT (longer than the task's hard time limit, so a
+live sender is never overtaken). A reminder is never lost to a crash, at the price of a
+duplicate only if the worker died between the mail server accepting the mail and the
+next statement.
 """
 
 import datetime
 import logging
 import smtplib
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -37,7 +41,7 @@ from checklists.selectors import group_by_actor
 from notifications.services import notifications_claim_digest, notifications_settle
 
 from . import selectors
-from .models import SKIP_REASON, DigestLog, ReminderLog, SendStatus
+from .models import SKIP_REASON, DigestLog, ReminderLog, SendStatus, SweepRun
 from .selectors import Action, DueReminder, Recipient
 
 logger = logging.getLogger(__name__)
@@ -53,6 +57,10 @@ TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)
 NO_RECIPIENTS = (
     "No recipients: the court has no active member with an e-mail address as "
     "project lead, IT contact, executive officer or liaison."
+)
+TEAM_ONLY = (
+    "Nobody at the court to mail (no active project lead, IT contact, executive "
+    "officer or liaison with an e-mail address): sent to the CCPOR Team only."
 )
 
 
@@ -104,34 +112,44 @@ class SweepResult:
 # --- The claim protocol ----------------------------------------------------------
 
 
-def _claimable(now: datetime.datetime) -> Q:
-    """Rows nobody is working on: pending, failed for want of recipients (never
-    attempted), or claimed by a sweep that died."""
-    return (
+def new_claim_token() -> str:
+    """A token for a sweep run that has no task id (a command, a test)."""
+    return uuid.uuid4().hex
+
+
+def _claimable(now: datetime.datetime, token: str = "") -> Q:
+    """Rows nobody else is working on: pending, failed for want of recipients (never
+    attempted), claimed by this very sweep (`token`: a redelivered task resuming
+    what its dead worker had claimed), or claimed by a sweep that died."""
+    q = (
         Q(status=SendStatus.PENDING)
         | Q(status=SendStatus.FAILED, attempts=0)
         | Q(status=SendStatus.CLAIMED, claimed_at__lt=now - CLAIM_TIMEOUT)
     )
+    if token:
+        q |= Q(status=SendStatus.CLAIMED, claim_token=token)
+    return q
 
 
-def _claim(model: type[Model], pk: int, *, now: datetime.datetime) -> bool:
+def _claim(model: type[Model], pk: int, *, now: datetime.datetime, token: str) -> bool:
     """Take the row for sending: True for exactly one caller, however many race.
 
     PostgreSQL re-checks the WHERE clause of a concurrent UPDATE once the row lock is
     released, so the loser sees the row already claimed and updates nothing.
     """
-    updated = model.objects.filter(_claimable(now), pk=pk).update(
+    updated = model.objects.filter(_claimable(now, token), pk=pk).update(
         status=SendStatus.CLAIMED,
         claimed_at=now,
+        claim_token=token,
         attempts=F("attempts") + 1,
         updated_at=now,
     )
     return updated == 1
 
 
-def _record(model: type[Model], pk: int, **fields) -> None:
-    """Record the outcome of a claimed row."""
-    model.objects.filter(pk=pk, status=SendStatus.CLAIMED).update(
+def _record(model: type[Model], pk: int, *, token: str, **fields) -> None:
+    """Record the outcome of a row this sweep claimed (and still holds)."""
+    model.objects.filter(pk=pk, status=SendStatus.CLAIMED, claim_token=token).update(
         updated_at=timezone.now(), **fields
     )
 
@@ -144,20 +162,29 @@ def _deliver(
     recipients: list[str],
     build: Callable[[], EmailMultiAlternatives],
     result: SweepResult,
+    token: str,
     no_recipients: str = "No recipients.",
-) -> None:
-    """Claim `row`, build and send its mail, record what happened. Never raises: one
+    note: str = "",
+    extra: dict | None = None,
+) -> bool:
+    """Claim `row`, build and send its mail, record what happened (`note` and the
+    `extra` fields with a success). True if the mail went out. Never raises: one
     failing mail must not stop the sweep for the others."""
-    if not _claim(model, row.pk, now=timezone.now()):
+    if not _claim(model, row.pk, now=timezone.now(), token=token):
         result.add(Outcome.TAKEN, target, "another sweep is sending it or has sent it")
-        return
+        return False
     if not recipients:
         # Not a sending attempt: attempts back to 0 keeps it open for the next sweep.
         _record(
-            model, row.pk, status=SendStatus.FAILED, error=no_recipients, attempts=0
+            model,
+            row.pk,
+            token=token,
+            status=SendStatus.FAILED,
+            error=no_recipients,
+            attempts=0,
         )
         result.add(Outcome.FAILED, target, no_recipients)
-        return
+        return False
     try:
         build().send()
     except TRANSIENT_ERRORS as exc:
@@ -171,29 +198,35 @@ def _deliver(
             _record(
                 model,
                 row.pk,
+                token=token,
                 status=SendStatus.FAILED,
                 error=f"Gave up. {error}",
                 recipients=recipients,
             )
             result.add(Outcome.FAILED, target, f"gave up. {error}")
         else:
-            _record(model, row.pk, status=SendStatus.PENDING, error=error)
+            _record(model, row.pk, token=token, status=SendStatus.PENDING, error=error)
             result.add(Outcome.RETRY, target, error)
     except Exception as exc:  # noqa: BLE001 - isolate one broken mail from the others
         logger.exception("Sending %s failed", target)
         error = f"{type(exc).__name__}: {exc}"
-        _record(model, row.pk, status=SendStatus.FAILED, error=error)
+        _record(model, row.pk, token=token, status=SendStatus.FAILED, error=error)
         result.add(Outcome.FAILED, target, error)
     else:
         _record(
             model,
             row.pk,
+            token=token,
             status=SendStatus.SENT,
             sent_at=timezone.now(),
             recipients=recipients,
-            error="",
+            error=note,
+            **(extra or {}),
         )
-        result.add(Outcome.SENT, target, "to " + ", ".join(recipients))
+        detail = "to " + ", ".join(recipients)
+        result.add(Outcome.SENT, target, f"{detail} ({note})" if note else detail)
+        return True
+    return False
 
 
 def _count(n: int, noun: str) -> str:
@@ -251,16 +284,27 @@ def reminder_context(due: DueReminder, *, items: list, today: datetime.date) -> 
 def reminder_message(
     due: DueReminder, *, items: list, recipients: list[Recipient], today: datetime.date
 ) -> EmailMultiAlternatives:
-    """One mail for all of the court's recipients, the CCPOR Team in copy."""
+    """One mail for all of the court's recipients, the CCPOR Team in copy; when the
+    court has nobody to mail, to the CCPOR Team, saying so, so that the team acts."""
+    context = reminder_context(due, items=items, today=today)
+    if not recipients:
+        context["team_only_reason"] = TEAM_ONLY
+        return templated_message("reminder", context, to=team_addresses(), cc=[])
     return templated_message(
-        "reminder",
-        reminder_context(due, items=items, today=today),
-        to=[r.email for r in recipients],
-        cc=team_addresses(),
+        "reminder", context, to=[r.email for r in recipients], cc=team_addresses()
     )
 
 
-def reminders_send_due(*, today: datetime.date, dry_run: bool = False) -> SweepResult:
+def _heartbeat(kind: str, *, today: datetime.date, result: SweepResult) -> None:
+    """Record that a sweep ran to the end (what /healthz reads)."""
+    SweepRun.objects.create(
+        kind=kind, today=today, finished_at=timezone.now(), summary=result.summary()
+    )
+
+
+def reminders_send_due(
+    *, today: datetime.date, dry_run: bool = False, claim_token: str = ""
+) -> SweepResult:
     """Send every reminder that is due today and was not sent for this Go-Live date.
 
     Promises: at most one mail per onboarding, mark and Go-Live date, whatever the
@@ -268,9 +312,14 @@ def reminders_send_due(*, today: datetime.date, dry_run: bool = False) -> SweepR
     the 60-day one is recorded as skipped; a mail that fails for lack of recipients or
     any other lasting reason is recorded as failed and the sweep goes on; a mail that
     fails on the mail server is left pending for a retry (see MAX_SEND_ATTEMPTS). A
-    fixed number of queries, plus a claim and an outcome write per mail. `dry_run`
-    writes and sends nothing and says what would be done.
+    court with nobody to mail gets its reminder sent to the CCPOR Team only, and the
+    log row says so (`team_only`). A fixed number of queries, plus a claim and an
+    outcome write per mail. `claim_token` names this sweep's claims (the task id, so
+    that a redelivered task resumes them); a random one by default. A finished run is
+    recorded as the sweep's heartbeat (`SweepRun`). `dry_run` writes and sends
+    nothing and says what would be done.
     """
+    token = claim_token or new_claim_token()
     result = SweepResult(today=today, dry_run=dry_run)
     due = selectors.reminders_due(today=today)
     to_send = [d for d in due if d.action == Action.SEND]
@@ -282,20 +331,20 @@ def reminders_send_due(*, today: datetime.date, dry_run: bool = False) -> SweepR
     recipients = selectors.reminder_recipients({d.onboarding.court_id for d in to_send})
     items = selectors.reminder_items({d.onboarding.pk for d in to_send})
 
-    if not (to_send or to_skip):
-        return result
     if dry_run:
         for d in to_skip:
             result.add(Outcome.WOULD_SKIP, _target(d), SKIP_REASON)
         for d in to_send:
             people = recipients.get(d.onboarding.court_id, [])
-            if not people:
+            if not people and not team_addresses():
                 result.add(Outcome.WOULD_FAIL, _target(d), NO_RECIPIENTS)
                 continue
             context = reminder_context(
                 d, items=items.get(d.onboarding.pk, []), today=today
             )
             to = ", ".join([r.email for r in people] + team_addresses())
+            if not people:
+                to += " (the CCPOR Team only: nobody at the court to mail)"
             result.add(
                 Outcome.WOULD_SEND,
                 _target(d),
@@ -303,6 +352,9 @@ def reminders_send_due(*, today: datetime.date, dry_run: bool = False) -> SweepR
                 f"({context['overdue_count']} overdue), "
                 f"{context['upcoming_count']} due next; to {to}",
             )
+        return result
+    if not (to_send or to_skip):
+        _heartbeat(SweepRun.Kind.REMINDERS, today=today, result=result)
         return result
 
     with transaction.atomic():
@@ -340,18 +392,24 @@ def reminders_send_due(*, today: datetime.date, dry_run: bool = False) -> SweepR
             result.add(Outcome.TAKEN, _target(d), "another sweep has already sent it")
             continue
         people = recipients.get(d.onboarding.court_id, [])
-        emails = [r.email for r in people]
+        team_only = not people
+        if team_only:
+            logger.warning("%s: %s", _target(d), TEAM_ONLY)
         _deliver(
             ReminderLog,
             row,
             target=_target(d),
-            recipients=emails + team_addresses() if emails else [],
+            recipients=[r.email for r in people] + team_addresses(),
             build=lambda d=d, people=people: reminder_message(
                 d, items=items.get(d.onboarding.pk, []), recipients=people, today=today
             ),
             result=result,
+            token=token,
             no_recipients=NO_RECIPIENTS,
+            note=TEAM_ONLY if team_only else "",
+            extra={"team_only": team_only},
         )
+    _heartbeat(SweepRun.Kind.REMINDERS, today=today, result=result)
     return result
 
 
@@ -377,15 +435,24 @@ def digest_context(entry: selectors.DigestEntry, *, today: datetime.date) -> dic
     }
 
 
-def digest_send_weekly(*, today: datetime.date, dry_run: bool = False) -> SweepResult:
+def digest_send_weekly(
+    *, today: datetime.date, dry_run: bool = False, claim_token: str = ""
+) -> SweepResult:
     """Send this week's digest to every member who wants it and whose organisation
     has overdue items, and to everyone with notifications waiting for the digest: one
     mail per person listing all their courts and those notifications, at most one a
     week (a second run in the same week sends nothing new). Same claim protocol and
-    failure handling as the reminders; the notifications are claimed with the
-    digest and marked sent with it (or left waiting if it fails). `dry_run` sends
-    and writes nothing.
+    failure handling as the reminders (`claim_token` as there); the notifications
+    are claimed with the digest and marked sent with it (or left waiting if it
+    fails).
+
+    A digest of an earlier week that was recorded or claimed but never sent (its
+    worker died and nothing resumed it) is not lost: this run's mail, which lists
+    the person's overdue items as of today, is recorded as its late sending too; if
+    nothing is overdue for them any more it is closed as skipped, saying why.
+    `dry_run` sends and writes nothing.
     """
+    token = claim_token or new_claim_token()
     result = SweepResult(today=today, dry_run=dry_run)
     week = selectors.week_start(today)
     entries = selectors.digest_entries(today=today)
@@ -440,19 +507,72 @@ def digest_send_weekly(*, today: datetime.date, dry_run: bool = False) -> SweepR
                 cc=[],
             )
 
-        _deliver(
+        sent = _deliver(
             DigestLog,
             row,
             target=_digest_target(entry),
             recipients=[entry.user.email],
             build=build,
             result=result,
+            token=token,
         )
         for claim in filter(None, claims):
-            notifications_settle(
-                claim=claim, sent=result.lines[-1].outcome == Outcome.SENT
-            )
+            notifications_settle(claim=claim, sent=sent)
+    _digest_catch_up(week=week, entries=entries, token=token, result=result)
+    _heartbeat(SweepRun.Kind.DIGEST, today=today, result=result)
     return result
+
+
+def _digest_catch_up(
+    *,
+    week: datetime.date,
+    entries: list[selectors.DigestEntry],
+    token: str,
+    result: SweepResult,
+) -> None:
+    """Close the digests of earlier weeks that were owed but never sent."""
+    now = timezone.now()
+    stranded = DigestLog.objects.filter(
+        _claimable(now, token),
+        week_start__lt=week,
+        status__in=(SendStatus.PENDING, SendStatus.CLAIMED),
+    ).select_related("user")
+    if not stranded:
+        return
+    wanted = {entry.user.pk for entry in entries}
+    sent_now = {
+        row.user_id: row
+        for row in DigestLog.objects.filter(
+            week_start=week,
+            status=SendStatus.SENT,
+            user_id__in=[row.user_id for row in stranded],
+        )
+    }
+    for row in stranded:
+        target = f"digest for {row.user} of the week of {row.week_start:%Y-%m-%d}"
+        owed = DigestLog.objects.filter(
+            _claimable(now, token),
+            pk=row.pk,
+            status__in=(SendStatus.PENDING, SendStatus.CLAIMED),
+        )
+        current = sent_now.get(row.user_id)
+        if current is not None:
+            note = f"Sent late, with the digest of the week of {week:%Y-%m-%d}."
+            if owed.update(
+                status=SendStatus.SENT,
+                sent_at=current.sent_at,
+                recipients=current.recipients,
+                error=note,
+                updated_at=now,
+            ):
+                result.add(Outcome.SENT, target, note)
+        elif row.user_id not in wanted:
+            note = (
+                "Nothing overdue for this person any more when the run of the "
+                f"week of {week:%Y-%m-%d} came: not sent."
+            )
+            if owed.update(status=SendStatus.SKIPPED, error=note, updated_at=now):
+                result.add(Outcome.SKIPPED, target, note)
 
 
 def _digest_target(entry: selectors.DigestEntry) -> str:

@@ -9,7 +9,7 @@ from tests.factories import CourtFactory, MembershipFactory, UserFactory
 # A fixed "today" for date-driven tests: a Wednesday.
 TODAY = datetime.date(2026, 3, 4)
 # Apps whose data migrations load reference data (courts, phases, the template...).
-PROJECT_APPS = ("accounts", "courts", "checklists", "reminders")
+PROJECT_APPS = ("accounts", "courts", "checklists", "reminders", "dashboard")
 
 
 def _reload_data_migrations() -> None:
@@ -210,9 +210,10 @@ def court_liaison(court):
     ).user
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def evidence_storage(settings, tmp_path):
-    """Uploaded evidence goes to a throwaway MEDIA_ROOT."""
+    """Uploaded evidence goes to a throwaway MEDIA_ROOT (in every test: evidence-
+    required items are done only with a document)."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
 
@@ -222,9 +223,13 @@ def _clear_cache():
     """Cached portfolio pages never leak from one test into the next."""
     from django.core.cache import cache
 
+    from dashboard import cache as page_cache
+
+    page_cache._cache_down_until = 0.0
     cache.clear()
     yield
     cache.clear()
+    page_cache._cache_down_until = 0.0
 
 
 # --- Notifications (issue 12) ---------------------------------------------------------

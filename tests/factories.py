@@ -154,3 +154,31 @@ def evidence_bytes(kind: str, *, size: int = 0) -> bytes:
         if size:
             archive.writestr("padding.bin", b"\x00" * size)
     return buffer.getvalue()
+
+
+def cancel_onboarding(onboarding, *, by, reason: str = "Cancelled in a test."):
+    """Cancel an active onboarding through the Go-Live service."""
+    from golive.services import onboarding_cancel
+
+    return onboarding_cancel(onboarding=onboarding, by=by, reason=reason)
+
+
+def force_status(onboarding, status: str):
+    """Put an onboarding in a status without passing its gates: set-up for tests of
+    other rules only (the product moves a status only through golive.services)."""
+    from checklists.models import Onboarding
+
+    Onboarding.objects.filter(pk=onboarding.pk).update(status=status)
+    onboarding.status = status
+    return onboarding
+
+
+def attach_evidence(item, *, by, name: str = "evidence.pdf"):
+    """A small PDF as an item's evidence, through the upload service (its checks)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from checklists.services import evidence_upload
+
+    return evidence_upload(
+        item=item, file=SimpleUploadedFile(name, evidence_bytes("pdf")), by=by
+    )

@@ -13,6 +13,9 @@ if (BASE_DIR / ".env").exists():
 
 # --- Core -----------------------------------------------------------------------
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
+# True only in settings/production.py (and what imports it): commands that write
+# synthetic data (seed_scale) refuse to run there unless forced.
+IS_PRODUCTION = False
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
@@ -51,6 +54,7 @@ LOCAL_APPS = [
     "notifications",
     "checklists",
     "reminders",
+    "golive",
     "portal",
     "dashboard",
 ]
@@ -59,6 +63,11 @@ LOCAL_APPS = [
 INSTALLED_APPS = ["accounts"] + DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
+    # First: a 400 for NUL and other control characters in the URL or a header,
+    # before anything reads them.
+    "ccpor_onboard.lib.requests.BadBytesMiddleware",
+    # A multipart body over UPLOAD_MAX_REQUEST_BYTES: 413, never read.
+    "ccpor_onboard.lib.uploads.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -113,6 +122,10 @@ else:
     # per-court subqueries are estimated far above what they cost, and compiling
     # took seconds for a query that runs in milliseconds. Web queries do not need it.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # A database that does not answer fails a connection in seconds, not minutes.
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+    )
 
 # --- Authentication -------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -163,6 +176,8 @@ AXES_COOLOFF_TIME = datetime.timedelta(
 AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "ccpor_onboard.lib.client_ip.client_ip"
+# The username as counted: bounded, no control characters (accounts/lockout.py).
+AXES_USERNAME_CALLABLE = "accounts.lockout.axes_username"
 # Sign-ins, sign-outs and lockouts are in the product's audit log (audit/).
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
@@ -229,6 +244,22 @@ STORAGES = {
     },
 }
 
+# --- Uploads --------------------------------------------------------------------
+# Evidence files are at most 10 MB (checklists.services.evidence.EVIDENCE_MAX_BYTES).
+# A multipart request may carry that plus its form fields; a larger one is refused
+# before its body is read (ccpor_onboard/lib/uploads.py). Uploads over
+# FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file, not memory; other form data
+# is at most DATA_UPLOAD_MAX_MEMORY_SIZE.
+UPLOAD_MAX_REQUEST_BYTES = 11 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+FILE_UPLOAD_HANDLERS = [
+    "ccpor_onboard.lib.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
 # --- Forms ----------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -247,13 +278,24 @@ NOTIFICATION_BATCH_SECONDS = env.int("NOTIFICATION_BATCH_SECONDS", default=300)
 
 # --- Cache ----------------------------------------------------------------------
 # Shared by every web process (Redis), so that invalidation reaches all of them.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": env("CACHE_URL", default="redis://127.0.0.1:6379/1"),
-        "KEY_PREFIX": "ccpor",
-    }
-}
+# CACHE_URL takes any django-environ cache URL: redis://host:port/db (Django's own
+# Redis backend), locmemcache:// (one process only), dummycache:// (no page cache at
+# all: every page renders each time; `make bench` measures the uncached path so).
+CACHES = {"default": env.cache_url("CACHE_URL", default="redis://127.0.0.1:6379/1")}
+# django-environ leaves ?key_prefix=…&timeout=… in lower case for Django's Redis
+# backend, where Django reads only upper-case keys.
+for _option in ("TIMEOUT", "KEY_PREFIX", "VERSION", "KEY_FUNCTION"):
+    if _option.lower() in CACHES["default"]:
+        CACHES["default"][_option] = CACHES["default"].pop(_option.lower())
+CACHES["default"].setdefault("KEY_PREFIX", "ccpor")
+# The cache is an optimisation (dashboard/cache.py): a Redis that is down or hangs
+# must cost a page a fraction of a second, not minutes. Short socket timeouts for
+# Django's Redis backend, whatever CACHE_URL says (no retries: redis-py's default).
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    _cache_timeout = env.float("CACHE_SOCKET_TIMEOUT", default=0.5)
+    CACHES["default"].setdefault("OPTIONS", {})
+    CACHES["default"]["OPTIONS"].setdefault("socket_connect_timeout", _cache_timeout)
+    CACHES["default"]["OPTIONS"].setdefault("socket_timeout", _cache_timeout)
 # Backstop expiry of cached portfolio pages (see dashboard/cache.py).
 PORTFOLIO_CACHE_SECONDS = env.int("PORTFOLIO_CACHE_SECONDS", default=300)
 
@@ -268,11 +310,29 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_TIME_LIMIT = 10 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 8 * 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# Unacknowledged (acks_late) tasks return to the queue after this long.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+# Tasks are acknowledged when they finish (acks_late) and requeued when the worker
+# process running them dies (reject_on_worker_lost; reminders/tasks.py). A warm
+# shutdown (SIGTERM) finishes running tasks and requeues prefetched ones at once. A
+# message whose whole worker vanished returns to the queue after the visibility
+# timeout: longer than a task may run (CELERY_TASK_TIME_LIMIT) plus the longest retry
+# countdown (4 minutes), so that a live task is never run twice, and far shorter than
+# kombu's default hour. Workers look for such messages every 10 s.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=20 * 60),
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
+    # A broker that hangs fails a publish instead of holding a web request forever.
+    "socket_timeout": 10,
+    "socket_connect_timeout": 5,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# /healthz answers 503 when no reminder sweep has finished for this long (the sweep
+# runs daily: a day and a margin). A dead-man's switch for beat and the workers.
+REMINDER_SWEEP_MAX_AGE_HOURS = env.int("REMINDER_SWEEP_MAX_AGE_HOURS", default=26)
 
 # --- Logging --------------------------------------------------------------------
 # Secrets in URLs and headers (calendar feed secrets, password-reset links, API

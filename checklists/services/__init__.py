@@ -1,7 +1,9 @@
 """Writes to onboardings and their checklists. Every write goes through here.
 
 One module per concern; everything is importable from `checklists.services`:
-- `onboardings`: start, reschedule (move Go-Live), status of the onboarding;
+- `onboardings`: start, reschedule (move Go-Live); the rest of the lifecycle (live,
+  close, cancel, reopen) is `golive.services`;
+- `guards`: the read-only rule of closed and cancelled onboardings, for every write;
 - `items`: an item's status and details, verification, reopening, bulk changes;
 - `evidence`: checking and storing uploaded documents;
 - `comments`: an item's discussion thread;
@@ -12,7 +14,7 @@ One module per concern; everything is importable from `checklists.services`:
   checklist that follows from it.
 """
 
-from .comments import comment_add, comment_create
+from .comments import comment_add, comment_create, comment_edit
 from .documents import team_document_upload, team_document_validate
 from .evidence import (
     EVIDENCE_MAX_BYTES,
@@ -22,9 +24,11 @@ from .evidence import (
     evidence_upload,
     evidence_validate,
 )
+from .guards import onboarding_ensure_writable
 from .items import (
     StaleEditError,
     item_add,
+    item_check_version,
     item_reopen,
     item_set_owner,
     item_set_status,
@@ -34,12 +38,13 @@ from .items import (
 )
 from .meetings import item_set_meeting
 from .onboardings import (
+    checklist_dependencies,
     checklist_item_from_template,
+    checklist_items_from_template,
     default_template,
+    onboarding_check_version,
     onboarding_reschedule,
     onboarding_reschedule_validate,
-    onboarding_set_status,
-    onboarding_set_status_validate,
     onboarding_start,
     onboarding_start_validate,
 )
@@ -50,15 +55,19 @@ __all__ = [
     "EVIDENCE_TYPES",
     "PROCESSING_MODEL_NA",
     "StaleEditError",
+    "checklist_dependencies",
     "checklist_item_from_template",
+    "checklist_items_from_template",
     "comment_add",
     "comment_create",
+    "comment_edit",
     "default_template",
     "evidence_clean_name",
     "evidence_detect_type",
     "evidence_upload",
     "evidence_validate",
     "item_add",
+    "item_check_version",
     "item_reopen",
     "item_set_meeting",
     "item_set_owner",
@@ -66,11 +75,11 @@ __all__ = [
     "item_update_details",
     "item_verify",
     "items_bulk_set_status",
+    "onboarding_check_version",
+    "onboarding_ensure_writable",
     "onboarding_reschedule",
     "onboarding_reschedule_validate",
     "onboarding_set_processing_model",
-    "onboarding_set_status",
-    "onboarding_set_status_validate",
     "onboarding_start",
     "onboarding_start_validate",
     "team_document_upload",

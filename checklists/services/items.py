@@ -5,22 +5,55 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .. import access
-from ..models import ChecklistItem
+from .. import access, limits
+from ..limits import history_reason
+from ..models import ChecklistItem, Onboarding
 from . import notices
 from .comments import comment_create
+from .guards import onboarding_ensure_writable
 
 
 class StaleEditError(Exception):
-    """Someone saved the item after this edit began; nothing was changed."""
+    """Someone saved the item (or onboarding) after this edit began; nothing was
+    changed."""
 
-    def __init__(self, item: ChecklistItem):
-        self.current = item
+    def __init__(self, obj):
+        self.current = obj
+        if isinstance(obj, ChecklistItem):
+            what = (
+                f"“{obj.title}” was changed by someone else while you were editing "
+                f"(it is now {obj.get_status_display()})."
+            )
+        else:
+            what = f"{obj} was changed by someone else while you were editing."
         super().__init__(
-            f"“{item.title}” was changed by someone else while you were editing "
-            f"(it is now {item.get_status_display()}). Your change was not saved; "
-            "review the current value and try again."
+            f"{what} Your change was not saved; review the current value and try again."
         )
+
+
+def item_check_version(*, item: ChecklistItem, expected_version: int) -> None:
+    """StaleEditError unless the item is still at `expected_version` (for a form's
+    clean; the writing service checks again under a lock)."""
+    current = ChecklistItem.objects.get(pk=item.pk)
+    if current.version != expected_version:
+        raise StaleEditError(current)
+
+
+def _check_length(*, reason: str = "", note: str = "") -> None:
+    errors = {}
+    if len(reason) > limits.REASON_MAX:
+        errors["reason"] = f"At most {limits.REASON_MAX} characters, please."
+    if len(note or "") > limits.NOTE_MAX:
+        errors["note"] = f"A note may be at most {limits.NOTE_MAX} characters."
+    if errors:
+        raise ValidationError(errors)
+
+
+def evidence_missing_message(item: ChecklistItem, *, action: str) -> str:
+    """The refusal for an evidence-required item that has no document yet."""
+    return (
+        f"“{item.title}” needs evidence: upload its document before it can be {action}."
+    )
 
 
 def _apply_status(
@@ -38,6 +71,7 @@ def _apply_status(
     if status not in ChecklistItem.Status.values:
         raise ValidationError({"status": f"“{status}” is not a status."})
     reason = (reason or "").strip()
+    _check_length(reason=reason, note=note)
     locked = (
         # The item and its onboarding are locked; the court and owner are only read
         # (for the notification).
@@ -45,6 +79,7 @@ def _apply_status(
         .select_related("onboarding__court", "owner")
         .get(pk=item.pk)
     )
+    onboarding_ensure_writable(locked.onboarding)
     if locked.version != expected_version:
         raise StaleEditError(locked)
     if status == ChecklistItem.Status.BLOCKED and not reason:
@@ -61,6 +96,10 @@ def _apply_status(
                 {
                     "status": f"This item cannot be done while these are open: {names}."  # noqa: E501
                 }
+            )
+        if locked.evidence_required and not locked.evidence.exists():
+            raise ValidationError(
+                {"status": evidence_missing_message(locked, action="marked done")}
             )
 
     before = locked.status
@@ -81,7 +120,7 @@ def _apply_status(
         locked.verified_at = None
         locked.verified_by = None
     if change_reason:
-        locked._change_reason = change_reason
+        locked._change_reason = history_reason(change_reason)
     if note.strip():
         locked.note = note.strip()
     locked.updated_by = by
@@ -111,7 +150,9 @@ def item_set_status(
     """Change an item's status, enforcing the checklist's rules.
 
     Blocked needs a reason and N/A a justification (both passed as `reason`); done is
-    refused while any item it depends on is still open, naming them. Done and N/A record
+    refused while any item it depends on is still open, naming them, and for an
+    evidence-required item without a document. Nothing changes on a closed or
+    cancelled onboarding (read-only for everyone). Done and N/A record
     who finished the item and when; reopening clears that. If the item changed since
     the caller read it (`expected_version`), StaleEditError is raised and nothing
     changes. A non-empty `note` replaces the item's note. Leaving Done clears the CCPOR
@@ -137,19 +178,31 @@ def item_set_status(
     return locked
 
 
-def item_update_details(*, item: ChecklistItem, by, fields: list[str]) -> ChecklistItem:
+def item_update_details(
+    *,
+    item: ChecklistItem,
+    by,
+    fields: list[str],
+    expected_version: int | None = None,
+) -> ChecklistItem:
     """Save an administrator's edit of an item's details (title, due date, flags...).
 
-    Status changes never come through here (see `item_set_status`); the version is
-    bumped so that anyone editing the item at the same time is told of the change.
+    Status changes never come through here (see `item_set_status`). If the item
+    changed since the administrator opened it (`expected_version`), StaleEditError
+    and nothing is saved; the version is bumped so that anyone editing the item at
+    the same time is told of the change.
     """
     forbidden = {"status", "completed_at", "completed_by", "version"} & set(fields)
     if forbidden:
         raise ValidationError(
             f"Use item_set_status to change {', '.join(sorted(forbidden))}."
         )
+    onboarding_ensure_writable(Onboarding.objects.get(pk=item.onboarding_id))
     with transaction.atomic():
-        item.version += 1
+        locked = ChecklistItem.objects.select_for_update().get(pk=item.pk)
+        if expected_version is not None and locked.version != expected_version:
+            raise StaleEditError(locked)
+        item.version = locked.version + 1
         item.updated_by = by
         item._history_user = by
         item.save(update_fields=[*fields, "version", "updated_by", "updated_at"])
@@ -159,6 +212,7 @@ def item_update_details(*, item: ChecklistItem, by, fields: list[str]) -> Checkl
 def item_add(*, item: ChecklistItem, by) -> ChecklistItem:
     """Add an item that the template did not have to one court's checklist (its
     owner, if it has one, is told)."""
+    onboarding_ensure_writable(item.onboarding)
     with transaction.atomic():
         item.offset_days = (item.due_date - item.onboarding.go_live_date).days
         item.updated_by = by
@@ -172,11 +226,17 @@ def item_add(*, item: ChecklistItem, by) -> ChecklistItem:
 def item_verify(*, item: ChecklistItem, by, expected_version: int) -> ChecklistItem:
     """Record that the CCPOR Team checked a done item (who, when).
 
-    Only a done, not yet verified item can be verified; StaleEditError if the item
-    changed since the caller read it.
+    Only a done, not yet verified item can be verified, and an evidence-required one
+    only with its document; StaleEditError if the item changed since the caller read
+    it.
     """
     with transaction.atomic():
-        locked = ChecklistItem.objects.select_for_update().get(pk=item.pk)
+        locked = (
+            ChecklistItem.objects.select_for_update()
+            .select_related("onboarding")
+            .get(pk=item.pk)
+        )
+        onboarding_ensure_writable(locked.onboarding)
         if locked.version != expected_version:
             raise StaleEditError(locked)
         if locked.status != ChecklistItem.Status.DONE:
@@ -188,6 +248,10 @@ def item_verify(*, item: ChecklistItem, by, expected_version: int) -> ChecklistI
             )
         if locked.verified_at is not None:
             raise ValidationError({"status": "This item is already verified."})
+        if locked.evidence_required and not locked.evidence.exists():
+            raise ValidationError(
+                {"status": evidence_missing_message(locked, action="verified")}
+            )
         locked.verified_at = timezone.now()
         locked.verified_by = by
         locked.updated_by = by
@@ -210,6 +274,7 @@ def item_reopen(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Say why the item is being reopened."})
+    _check_length(reason=reason)
     if item.status not in ChecklistItem.FINISHED_STATUSES:
         raise ValidationError({"status": "Only a done or N/A item can be reopened."})
     with transaction.atomic():
@@ -278,10 +343,11 @@ def item_set_owner(
     """
     with transaction.atomic():
         locked = (
-            ChecklistItem.objects.select_for_update(of=("self",))
+            ChecklistItem.objects.select_for_update(of=("self", "onboarding"))
             .select_related("onboarding__court")
             .get(pk=item.pk)
         )
+        onboarding_ensure_writable(locked.onboarding)
         if locked.version != expected_version:
             raise StaleEditError(locked)
         refusal = access.owner_refusal(locked, owner)

@@ -5,7 +5,9 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from .. import limits
 from ..models import ChecklistItem
+from .guards import onboarding_ensure_writable
 from .items import StaleEditError
 
 
@@ -38,10 +40,23 @@ def item_set_meeting(
         errors["starts_at"] = "Give the start as well as the end."
     elif starts_at is not None and (ends_at is None or ends_at <= starts_at):
         errors["ends_at"] = "The meeting must end after it starts."
+    if len(location or "") > 300:
+        errors["location"] = "Keep the place or link to 300 characters."
+    if len(attendees or "") > limits.NOTE_MAX:
+        errors["attendees"] = f"At most {limits.NOTE_MAX} characters, please."
+    if len(minutes or "") > limits.MEETING_MINUTES_MAX:
+        errors["minutes"] = (
+            f"The minutes may be at most {limits.MEETING_MINUTES_MAX} characters."
+        )
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        locked = ChecklistItem.objects.select_for_update().get(pk=item.pk)
+        locked = (
+            ChecklistItem.objects.select_for_update(of=("self",))
+            .select_related("onboarding")
+            .get(pk=item.pk)
+        )
+        onboarding_ensure_writable(locked.onboarding)
         if locked.version != expected_version:
             raise StaleEditError(locked)
         locked.meeting_starts_at = starts_at

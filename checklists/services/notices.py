@@ -29,24 +29,32 @@ def _item_notice(item: ChecklistItem, **kwargs) -> None:
     )
 
 
-def comment_added(comment: Comment) -> None:
+def comment_added(comment: Comment, *, mentioned_before: str | None = None) -> None:
     """A comment tells the item's owner and everyone it @mentions (`@ccpor`: the
-    CCPOR Team); someone both owner and mentioned is told once, as mentioned."""
+    CCPOR Team); someone both owner and mentioned is told once, as mentioned. For an
+    edited comment (`mentioned_before`: its earlier text), only the people (and the
+    team) it mentions now and did not before are told."""
     item, by = comment.item, comment.author
     court = item.onboarding.court
     mentions = mentions_in(comment.body)
     mentioned = {u.pk for u in mentions.users}
+    new_users, new_team = mentions.users, mentions.team
+    if mentioned_before is not None:
+        before = mentions_in(mentioned_before)
+        known = {u.pk for u in before.users}
+        new_users = [u for u in mentions.users if u.pk not in known]
+        new_team = mentions.team and not before.team
     where = f"{court.short_name}: {by or 'Someone'}"
-    if mentions.users:
+    if new_users:
         _item_notice(
             item,
             kind=Kind.MENTION,
-            recipients=mentions.users,
+            recipients=new_users,
             by=by,
             subject=f"{where} mentioned you on {_about(item)}",
             text=comment.body,
         )
-    if mentions.team:
+    if new_team:
         _item_notice(
             item,
             kind=Kind.MENTION,
@@ -55,7 +63,7 @@ def comment_added(comment: Comment) -> None:
             subject=f"{where} mentioned the CCPOR Team on {_about(item)}",
             text=comment.body,
         )
-    if item.owner_id and item.owner_id not in mentioned:
+    if mentioned_before is None and item.owner_id and item.owner_id not in mentioned:
         _item_notice(
             item,
             kind=Kind.COMMENT,

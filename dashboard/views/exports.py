@@ -1,6 +1,8 @@
-"""The CSV downloads of the dashboard: the portfolio (as filtered) and every item."""
+"""The CSV downloads of the dashboard: the portfolio (as filtered), every item and
+every incident."""
 
 from django.conf import settings
+from django.utils import timezone
 
 from ccpor_onboard.lib.dates import today_in_california
 from courts.access import ccpor_staff_required
@@ -24,3 +26,8 @@ def export_portfolio(request):
 @ccpor_staff_required
 def export_items(request):
     return exports.items_csv(today=today_in_california(), site_url=settings.SITE_URL)
+
+
+@ccpor_staff_required
+def export_incidents(request):
+    return exports.incidents_csv(today=today_in_california(), now=timezone.now())

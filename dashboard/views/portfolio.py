@@ -7,12 +7,18 @@ member is sent to their own court's page, anonymous visitors to sign in.
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from ccpor_onboard.lib.dates import today_in_california
 from checklists.health import LATE_AFTER_DAYS, Health
 from courts.access import ccpor_staff_required
 from courts.models import DISTRICT_LABELS
+from golive.selectors import (
+    READINESS_WINDOW_DAYS,
+    incidents_past_target,
+    readiness_across_courts,
+)
 
 from ..cache import cached_portfolio_page
 from ..filters import SORT_COLUMNS, portfolio_filterset
@@ -69,7 +75,19 @@ def index(request):
             "dashboard/_index_body.html", _index_context(request, on_day), request
         ),
     )
-    return render(request, "dashboard/index.html", {"body": mark_safe(body)})  # noqa: S308 - our own rendered template
+    # Incidents past their response target cross it at any minute: asked afresh on
+    # every request, outside the cached body.
+    past_target = list(incidents_past_target(now=timezone.now())[:PAST_TARGET_SHOWN])
+    return render(
+        request,
+        "dashboard/index.html",
+        {"body": mark_safe(body), "past_target": past_target},  # noqa: S308 - our own rendered template
+    )
+
+
+# At most this many incidents past their target are listed above the dashboard (the
+# Incidents tab lists them all).
+PAST_TARGET_SHOWN = 10
 
 
 def _index_context(request, on_day) -> dict:
@@ -99,6 +117,8 @@ def _index_context(request, on_day) -> dict:
         "soon": SOON,
         "soon_label": GO_LIVE_WINDOWS[SOON][0],
         "today": on_day,
+        "readiness": readiness_across_courts(today=on_day),
+        "readiness_window": READINESS_WINDOW_DAYS,
     }
 
 

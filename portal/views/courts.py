@@ -24,6 +24,7 @@ from checklists.selectors import (
 )
 from courts.access import court_view, courts_for_user, is_ccpor_staff, require
 from courts.selectors import court_contacts
+from golive.selectors import court_panel
 from notifications.services import court_visit_record, person_invite
 from reminders.selectors import (
     reminder_log_for_onboarding,
@@ -62,6 +63,10 @@ def court_detail(request, court):
         "onboarding": onboarding,
         "today": day,
         "contacts": court_contacts(court),
+        "golive": court_panel(user, court, onboarding, today=day, now=timezone.now()),
+        # A court with no onboarding, or only a cancelled one, may start one.
+        "can_start": is_ccpor_staff(user)
+        and (onboarding is None or onboarding.status == onboarding.Status.CANCELLED),
     }
     if onboarding is not None:
         onboarding.court = court
@@ -101,7 +106,7 @@ def court_detail(request, court):
                 next_url=request.get_full_path(),
             ),
             can_bulk=any(item.can_update for item in items),
-            can_manage=item_access.can_manage_onboarding(user, onboarding),
+            can_manage=item_access.offers_plan_changes(user, onboarding),
             late_after_days=LATE_AFTER_DAYS,
         )
     return render(request, "portal/court_detail.html", context)

@@ -75,6 +75,18 @@ def test_a_meeting_ends_after_it_starts(onboarding, staff_user):
             schedule(it, staff_user, starts, ends)
 
 
+def test_a_closed_or_cancelled_onboardings_meetings_cannot_change(
+    onboarding, staff_user
+):
+    from golive.services import onboarding_cancel
+
+    it = onboarding.items.get(order=SCOPING)
+    onboarding_cancel(onboarding=onboarding, by=staff_user, reason="Withdrawn.")
+    with pytest.raises(ValidationError) as refused:
+        schedule(it, staff_user, at(TODAY, 9), at(TODAY, 10))
+    assert "read-only" in refused.value.messages[0]
+
+
 def test_unscheduling_keeps_the_minutes(onboarding, staff_user):
     it = schedule(
         onboarding.items.get(order=SCOPING),
@@ -254,9 +266,9 @@ def test_a_meeting_of_a_cancelled_onboarding_is_left_out(
     schedule(
         onboarding.items.get(order=SCOPING), staff_user, at(TODAY, 9), at(TODAY, 10)
     )
-    services.onboarding_set_status(
-        onboarding=onboarding, status="cancelled", by=staff_user
-    )
+    from golive.services import onboarding_cancel
+
+    onboarding_cancel(onboarding=onboarding, by=staff_user, reason="Withdrawn.")
     cal = feed(client, staff_user, court)
     assert not [e for e in cal.walk("VEVENT")]
 

@@ -355,7 +355,12 @@ def test_the_admin_naming_an_owner_goes_through_the_rule_and_notifies(
         for name, value in form.initial.items()
         if name in form.fields and value is not None
     }
-    data.update(due_date=it.due_date.isoformat(), depends_on=[], owner=cast["so"].pk)
+    data.update(
+        due_date=it.due_date.isoformat(),
+        depends_on=[],
+        owner=cast["so"].pk,
+        expected_version=it.version,
+    )
     refused = client.post(url, data)
     assert refused.status_code == 200  # an SO member cannot own a Court item
     assert "only they may own the item" in refused.content.decode()

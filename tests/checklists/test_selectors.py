@@ -5,13 +5,15 @@ from checklists.health import Health
 from checklists.models import ChecklistItem, Onboarding
 from checklists.selectors import onboardings_with_status
 from tests.conftest import TODAY
-from tests.factories import CourtFactory, days
+from tests.factories import CourtFactory, attach_evidence, days
 
 pytestmark = pytest.mark.django_db
 
 
 def set_status(onboarding, order, status, by, reason=""):
     item = onboarding.items.get(order=order)
+    if status == "done" and item.evidence_required:
+        attach_evidence(item, by=by)
     return services.item_set_status(
         item=item, status=status, by=by, expected_version=item.version, reason=reason
     )

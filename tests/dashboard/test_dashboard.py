@@ -642,9 +642,14 @@ def test_dashboard_queries_do_not_grow_with_the_courts(
         reverse("dashboard:index") + "?district=3&window=later&sort=health",
         reverse("dashboard:index") + "?q=court&sort=-next_mark&page=2",
     ):
-        # 1 session, 2 user, 3 CCPOR Team group check, 4 phases, 5 summary counts,
-        # 6 overdue items by actor, 7 count of the filtered courts, 8 the page.
-        with django_assert_num_queries(8):
+        # 1 session, 2 user, 3 CCPOR Team group check, 4 the portfolio version
+        # (dashboard/cache.py), 5 phases, 6 summary counts, 7 overdue items by
+        # actor, 8 count of the filtered courts, 9 the page; Go-Live readiness
+        # inside 30 days (golive.selectors): 10 the onboardings, 11 their gates and
+        # evidence-required items, 12 acceptance sign-offs, 13 sign-off requests,
+        # 14 go/no-go decisions; 15 incidents past their response target (never
+        # cached).
+        with django_assert_num_queries(15):
             response = client.get(url)
         assert response.status_code == 200
         assert len(response.context["rows"]) > 0
@@ -657,8 +662,9 @@ def test_statewide_and_overdue_queries_do_not_grow_with_the_courts(
 ):
     build_portfolio(total_courts, template=default_template)
     client.force_login(staff_user)
-    # 1 session, 2 user, 3 CCPOR Team group check, 4 every court with its status.
-    with django_assert_num_queries(4):
+    # 1 session, 2 user, 3 CCPOR Team group check, 4 the portfolio version,
+    # 5 every court with its status.
+    with django_assert_num_queries(5):
         response = client.get(reverse("dashboard:statewide"))
     assert response.context["total"] == total_courts
     for group in ("actor", "court"):
@@ -690,12 +696,14 @@ def test_a_repeated_dashboard_request_is_served_from_the_cache(
     client.force_login(staff_user)
     url = reverse("dashboard:index") + "?sort=court"
     first = client.get(url).content.decode()
-    # 1 session, 2 user, 3 CCPOR Team group check: the portfolio comes from the cache.
-    with django_assert_num_queries(3):
+    # 1 session, 2 user, 3 CCPOR Team group check, 4 the portfolio version: the
+    # portfolio comes from the cache; 5 incidents past their response target are
+    # asked afresh.
+    with django_assert_num_queries(5):
         second = client.get(url).content.decode()
     assert _row(second, "Calm") == _row(first, "Calm")
-    # Another filter or sort is another page, computed afresh.
-    with django_assert_num_queries(8):
+    # Another filter or sort is another page, computed afresh (with the readiness).
+    with django_assert_num_queries(15):
         client.get(reverse("dashboard:index") + "?sort=-court")
 
 

@@ -5,9 +5,8 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from checklists import services
-from checklists.models import Onboarding
 from tests.conftest import TODAY
-from tests.factories import UserFactory, days
+from tests.factories import UserFactory, cancel_onboarding, days
 
 pytestmark = pytest.mark.django_db
 
@@ -113,9 +112,7 @@ def test_cancelled_onboardings_are_left_out(
 ):
     kept = start(court)
     cancelled = start(other_court)
-    services.onboarding_set_status(
-        onboarding=cancelled, status=Onboarding.Status.CANCELLED, by=staff_user
-    )
+    cancel_onboarding(cancelled, by=staff_user)
     assert set(events(client.get(all_url(staff_user)))) == uids(kept)
 
 

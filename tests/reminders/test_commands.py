@@ -33,15 +33,18 @@ def test_send_reminders_prints_what_it_sent_and_skipped_and_why(
         "skipped  Court A, 60-day mark (Go-Live 2026-03-29): The 30-day mark had "
         "also come" in out
     )
-    assert "failed   Court N, 60-day mark (Go-Live 2026-04-23): No recipients" in out
-    assert out.splitlines()[-1] == "Summary: 1 skipped, 1 sent, 1 failed."
-    assert len(mail.outbox) == 1
+    assert (
+        "sent     Court N, 60-day mark (Go-Live 2026-04-23): to ccpor-team@example.org "
+        "(Nobody at the court to mail" in out
+    )
+    assert out.splitlines()[-1] == "Summary: 1 skipped, 2 sent."
+    assert len(mail.outbox) == 2
 
     again = run("send_reminders", "--today", today.isoformat())
     assert "already done  Court A, 30-day mark (Go-Live 2026-03-29): sent earlier" in (
         again
     )
-    assert len(mail.outbox) == 1
+    assert len(mail.outbox) == 2  # nothing more
 
 
 def test_send_reminders_dry_run_sends_and_records_nothing(court, start, members, today):

@@ -53,11 +53,11 @@ def test_two_racing_sweeps_send_one_mail_per_mark(start, members, today, monkeyp
     claimed_once = threading.local()
     real_claim = services._claim
 
-    def claim(model, pk, *, now):
+    def claim(model, pk, *, now, token):
         if not getattr(claimed_once, "done", False):
             claimed_once.done = True
             at_first_claim.wait()
-        return real_claim(model, pk, now=now)
+        return real_claim(model, pk, now=now, token=token)
 
     monkeypatch.setattr(services, "_claim", claim)
 

@@ -75,8 +75,9 @@ def test_the_sweep_runs_in_fixed_queries_plus_a_claim_per_mail(portfolio, today)
     assert result.count(Outcome.SKIPPED) == DUE_30
     # Fixed: 1 due onboardings with their log statuses, 2 recipients, 3 open items,
     # 4 insert of the new log rows, 5 the open rows just inserted; plus a SAVEPOINT
-    # and its RELEASE that only exist because the test runs inside a transaction.
-    fixed = 5 + 2
+    # and its RELEASE that only exist because the test runs inside a transaction;
+    # and at the end the run's heartbeat (SweepRun, read by /healthz).
+    fixed = 5 + 2 + 1
     # Per mail: the claim (a conditional UPDATE), then its outcome.
     claims = [
         sql
@@ -86,11 +87,12 @@ def test_the_sweep_runs_in_fixed_queries_plus_a_claim_per_mail(portfolio, today)
     assert len(claims) == sent
     assert len(first) == fixed + 2 * sent
 
-    # The next day's sweep has nothing to send: a single query over all 5,000.
+    # The next day's sweep has nothing to send: a single query over all 5,000, and
+    # its heartbeat.
     with CaptureQueriesContext(connection) as second:
         again = reminders_send_due(today=today + datetime.timedelta(days=1))
     assert again.count(Outcome.SENT) == 0
-    assert len(second) == 1
+    assert len(second) == 2
     assert ReminderLog.objects.filter(status=SendStatus.SENT).count() == sent
 
 

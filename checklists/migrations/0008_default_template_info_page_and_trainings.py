@@ -38,6 +38,6 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("checklists", "0004_item_owner_meeting_info_team_documents")]
+    dependencies = [("checklists", "0007_item_owner_meeting_info_team_documents")]
 
     operations = [migrations.RunPython(forward, backward)]

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("checklists", "0003_evidence_comment_verified"),
+        ("checklists", "0006_comment_revisions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

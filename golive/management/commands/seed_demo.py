@@ -1,10 +1,15 @@
 """Demo data for `make run`: accounts and about a dozen onboardings at different stages,
+through the whole lifecycle (it lives in the Go-Live app, the highest floor it uses),
 with phone numbers (the court pages' contacts), item owners, scheduled meetings and a
 CCPOR Team document in two versions.
 
 Idempotent: accounts are created once (their password is reset to the given one), a
 court that already has an onboarding is left alone, and owners, meetings and documents
 are added only where there are none, so a second run changes nothing.
+
+Every stage is reached through the services, with their rules: evidence is uploaded
+before an evidence-required item is done, sign-offs are given by the people holding
+the roles, and a court goes live and is closed only through its gates.
 """
 
 import datetime
@@ -15,13 +20,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
 from ccpor_onboard.lib.dates import today_in_california
-from checklists import services
+from checklists import services as checklists
 from checklists.models import (
     ACTOR_FOR_ORGANISATION,
     Actor,
@@ -30,6 +36,8 @@ from checklists.models import (
     TeamDocument,
 )
 from courts.models import Court, Membership
+from golive import services
+from golive.models import GoNoGoDecision, Incident, SignOffKind, SignOffRole
 
 DEFAULT_PASSWORD = "ccpor-demo-2026"  # noqa: S105 - documented local-only demo
 
@@ -55,7 +63,35 @@ ACCOUNTS = [
         ("fresno", "court", "project_lead"),
     ),
     ("fresno.sheriff", "Frank", "Fong", False, False, ("fresno", "so", "liaison")),
+    (
+        "fresno.eo",
+        "Felicia",
+        "Ford",
+        False,
+        False,
+        ("fresno", "court", "executive_officer"),
+    ),
+    ("kern.lead", "Kim", "Kaur", False, False, ("kern", "court", "project_lead")),
+    (
+        "kern.eo",
+        "Kenneth",
+        "Kane",
+        False,
+        False,
+        ("kern", "court", "executive_officer"),
+    ),
+    ("kern.sheriff", "Kara", "King", False, False, ("kern", "so", "liaison")),
+    (
+        "marin.eo",
+        "Maya",
+        "Moreno",
+        False,
+        False,
+        ("marin", "court", "executive_officer"),
+    ),
+    ("marin.sheriff", "Miles", "Mendez", False, False, ("marin", "so", "liaison")),
 ]
+
 # Shown with the court pages' contacts (555-01xx numbers are reserved for fiction).
 PHONES = {
     "ccpor.staff": "(415) 555-0100",
@@ -103,7 +139,7 @@ ONBOARDINGS = [
         12,
         (26, "Test environment unreachable from the court network."),
         "active",
-    ),  # inside 30 days, overdue + blocked
+    ),  # inside 30 days, overdue + blocked: readiness with blockers
     ("riverside", 12, True, True, 3, None, "active"),  # close to Go-Live, overdue
     (
         "santa-clara",
@@ -115,9 +151,16 @@ ONBOARDINGS = [
         "active",
     ),  # behind: overdue and blocked
     ("orange", 120, False, True, None, None, "cancelled"),
-    ("kern", -20, True, True, 0, None, "live"),  # live for 20 days
-    ("marin", -90, True, True, 0, None, "closed"),  # finished and closed
+    ("kern", -20, True, True, 0, None, "live"),  # live for 20 days, an open incident
+    ("marin", -90, True, True, 0, None, "closed"),  # closed out, with its sign-offs
 ]
+
+# A one-page PDF, uploaded as the document of each evidence-required item finished.
+DEMO_PDF = (
+    b"%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n"
+    b"2 0 obj <</Type /Pages /Kids [] /Count 0>> endobj\n"
+    b"trailer <</Root 1 0 R>>\n%%EOF\n"
+)
 
 
 class Command(BaseCommand):
@@ -135,18 +178,19 @@ class Command(BaseCommand):
         self._check_password(password)
         today = today_in_california()
         team = self._ccpor_team()
-        users = {row[0]: self._account(row, password, team) for row in ACCOUNTS}
-        staff = users["ccpor.staff"]
+        self.users = {row[0]: self._account(row, password, team) for row in ACCOUNTS}
+        staff = self.users["ccpor.staff"]
         created = 0
         for row in ONBOARDINGS:
             created += self._onboarding(row, today=today, by=staff)
-        self._owners(users, staff)
+        self._owners(staff)
         self._meetings(staff)
         self._documents(staff, today=today)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo data ready: {len(users)} accounts, {created} new onboardings "
-                f"({Onboarding.objects.count()} in all). Password: {password}"
+                f"Demo data ready: {len(self.users)} accounts, {created} new "
+                f"onboardings ({Onboarding.objects.count()} in all). "
+                f"Password: {password}"
             )
         )
 
@@ -170,7 +214,7 @@ class Command(BaseCommand):
     def _ccpor_team(self) -> Group:
         team, _ = Group.objects.get_or_create(name=settings.CCPOR_TEAM_GROUP)
         perms = Permission.objects.filter(
-            content_type__app_label__in=["courts", "checklists"],
+            content_type__app_label__in=["courts", "checklists", "golive"],
             codename__regex=r"^(view|add|change)_",
         )
         team.permissions.add(*perms)
@@ -212,7 +256,7 @@ class Command(BaseCommand):
         go_live = today + datetime.timedelta(days=days)
         # Onboardings already live or closed were started before their Go-Live date.
         as_of = min(today, go_live - datetime.timedelta(days=160))
-        onboarding = services.onboarding_start(
+        onboarding = checklists.onboarding_start(
             court=court,
             go_live_date=go_live,
             court_enters_carpos=carpos,
@@ -229,32 +273,50 @@ class Command(BaseCommand):
         if blocked:
             order, reason = blocked
             item = onboarding.items.get(order=order)
-            services.item_set_status(
+            checklists.item_set_status(
                 item=item,
                 status=ChecklistItem.Status.BLOCKED,
                 by=by,
                 expected_version=item.version,
                 reason=reason,
             )
+        if status in ("live", "closed"):
+            self._go_live(onboarding, slug=slug, by=by)
         if status == "live":
-            services.onboarding_set_status(onboarding=onboarding, status="live", by=by)
-        elif status == "closed":
-            services.onboarding_set_status(onboarding=onboarding, status="live", by=by)
-            services.onboarding_set_status(
-                onboarding=onboarding, status="closed", by=by
+            services.incident_report(
+                onboarding=onboarding,
+                by=self.users["kern.lead"],
+                title="Scanner at the family law counter drops pages",
+                description=(
+                    "Multi-page filings scanned at counter 3 arrive in CCPOR with the "
+                    "last page missing. Counter 2 works; staff use it meanwhile."
+                ),
+                severity=Incident.Severity.P2,
+                category=Incident.Category.SCANNING,
             )
+        elif status == "closed":
+            self._close(onboarding, slug=slug, by=by)
         elif status == "cancelled":
-            services.onboarding_set_status(
-                onboarding=onboarding, status="cancelled", by=by
+            services.onboarding_cancel(
+                onboarding=onboarding,
+                by=by,
+                reason="The court postponed joining CCPOR to next fiscal year.",
             )
         return 1
 
     def _finish_up_to(
         self, onboarding: Onboarding, *, cutoff: datetime.date, by
     ) -> None:
-        """Mark done, in checklist order, every item due before `cutoff`."""
+        """Mark done, in checklist order, every item due before `cutoff`, each
+        evidence-required one with a document."""
         for item in onboarding.items.filter(due_date__lt=cutoff).order_by("order"):
-            services.item_set_status(
+            if item.evidence_required:
+                checklists.evidence_upload(
+                    item=item,
+                    file=ContentFile(DEMO_PDF, name=f"item-{item.order}.pdf"),
+                    by=by,
+                )
+            checklists.item_set_status(
                 item=item,
                 status=ChecklistItem.Status.DONE,
                 by=by,
@@ -262,7 +324,54 @@ class Command(BaseCommand):
                 note="Completed (demo data).",
             )
 
-    def _owners(self, users: dict, staff) -> None:
+    def _sign(self, onboarding: Onboarding, kind: str, *, slug: str, by) -> None:
+        signers = {
+            SignOffRole.EXECUTIVE_OFFICER: self.users[f"{slug}.eo"],
+            SignOffRole.SO_LIAISON: self.users[f"{slug}.sheriff"],
+            SignOffRole.CCPOR: by,
+        }
+        what = (
+            "the acceptance test passed"
+            if kind == SignOffKind.ACCEPTANCE
+            else "the onboarding is complete"
+        )
+        for role, signer in signers.items():
+            services.sign_off_give(
+                onboarding=onboarding,
+                kind=kind,
+                role=role,
+                by=signer,
+                statement=f"I confirm that {what} (demo data).",
+            )
+
+    def _go_live(self, onboarding: Onboarding, *, slug: str, by) -> None:
+        self._sign(onboarding, SignOffKind.ACCEPTANCE, slug=slug, by=by)
+        services.go_no_go_record(
+            onboarding=onboarding, by=by, decision=GoNoGoDecision.Decision.GO
+        )
+        services.onboarding_mark_live(onboarding=onboarding, by=by)
+
+    def _close(self, onboarding: Onboarding, *, slug: str, by) -> None:
+        incident = services.incident_report(
+            onboarding=onboarding,
+            by=by,
+            title="Two clerks could not sign in on day one",
+            description="Their accounts were created without the court role.",
+            severity=Incident.Severity.P3,
+            category=Incident.Category.ACCESS,
+        )
+        services.incident_update(
+            incident=incident,
+            by=by,
+            status=Incident.Status.RESOLVED,
+            owner=by,
+            severity=incident.severity,
+            resolution="Role added to both accounts; they signed in the same day.",
+        )
+        self._sign(onboarding, SignOffKind.CLOSE_OUT, slug=slug, by=by)
+        services.onboarding_close(onboarding=onboarding, by=by)
+
+    def _owners(self, staff) -> None:
         """Each open item of the demo's member courts gets an owner: the court's or
         the sheriff's office's member, or CCPOR staff; DOJ items stay without."""
         for slug in OWNED_COURTS:
@@ -274,7 +383,7 @@ class Command(BaseCommand):
             for item in onboarding.items.open().filter(owner=None).order_by("order"):
                 owner = by_actor.get(item.actor)
                 if owner is not None:
-                    services.item_set_owner(
+                    checklists.item_set_owner(
                         item=item, owner=owner, by=staff, expected_version=item.version
                     )
 
@@ -292,7 +401,7 @@ class Command(BaseCommand):
             starts = timezone.make_aware(
                 datetime.datetime.combine(day, datetime.time(hour))
             )
-            services.item_set_meeting(
+            checklists.item_set_meeting(
                 item=item,
                 by=staff,
                 expected_version=item.version,
@@ -303,7 +412,7 @@ class Command(BaseCommand):
             )
 
     def _documents(self, staff, *, today: datetime.date) -> None:
-        template = services.default_template()
+        template = checklists.default_template()
         if template is None:
             return
         for order, title, versions in DOCUMENTS:
@@ -316,7 +425,7 @@ class Command(BaseCommand):
                 ).exists():
                     continue
                 name = f"{title} v{version}"
-                services.team_document_upload(
+                checklists.team_document_upload(
                     template_item=template_item,
                     title=title,
                     version=version,
