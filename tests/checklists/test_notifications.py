@@ -370,3 +370,21 @@ def test_the_admin_naming_an_owner_goes_through_the_rule_and_notifies(
     it.refresh_from_db()
     assert it.owner == cast["it"]
     assert list(sent_to(send_now)) == ["it-a@example.org"]
+
+
+def test_editing_a_comment_tells_only_the_people_it_newly_mentions(
+    onboarding, cast, send_now
+):
+    it = owned(onboarding, 11, cast["it"], by=cast["lead"])
+    comment = services.comment_add(item=it, body="@so-a please check", by=cast["lead"])
+    sent_to(send_now)
+
+    services.comment_edit(
+        comment=comment, body="@so-a and @viewer-a please check", by=cast["lead"]
+    )
+
+    mails = sent_to(send_now)
+    # The viewer is new; the liaison was told already; the owner was told of the
+    # comment when it was posted.
+    assert list(mails) == ["viewer-a@example.org"]
+    assert "mentioned you on" in mails["viewer-a@example.org"]
