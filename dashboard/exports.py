@@ -55,6 +55,8 @@ ITEMS_HEADER = [
     "Item",
     "Actor",
     "Kind",
+    "Owner",
+    "Owner e-mail",
     "Status",
     "Due",
     "Days overdue",
@@ -64,6 +66,8 @@ ITEMS_HEADER = [
     "Completed at (Pacific)",
     "CCPOR internal",
     "Evidence required",
+    "Meeting starts",
+    "Item page",
 ]
 
 INCIDENTS_HEADER = [
@@ -189,10 +193,11 @@ def _local_minute(moment: datetime.datetime | None) -> str | None:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else None
 
 
-def _item_lines(items: QuerySet[ChecklistItem], *, today: datetime.date):
+def _item_lines(items: QuerySet[ChecklistItem], *, today: datetime.date, site_url: str):
     for item in items.iterator(chunk_size=CHUNK_SIZE):
         onboarding, court = item.onboarding, item.onboarding.court
         overdue = item.is_overdue_on(today)
+        owner = item.owner
         yield [
             court.name,
             court.slug,
@@ -203,6 +208,8 @@ def _item_lines(items: QuerySet[ChecklistItem], *, today: datetime.date):
             item.title,
             item.get_actor_display(),
             item.kind_label,
+            str(owner) if owner else None,
+            owner.email if owner else None,
             item.get_status_display(),
             item.due_date,
             (today - item.due_date).days if overdue else None,
@@ -212,15 +219,18 @@ def _item_lines(items: QuerySet[ChecklistItem], *, today: datetime.date):
             _local_minute(item.completed_at),
             "yes" if item.internal_only else "no",
             "yes" if item.evidence_required else "no",
+            _local_minute(item.meeting_starts_at),
+            site_url + item.get_absolute_url(),
         ]
 
 
-def items_csv(*, today: datetime.date) -> StreamingHttpResponse:
+def items_csv(*, today: datetime.date, site_url: str) -> StreamingHttpResponse:
     """Every checklist item of every onboarding of every active court, by court,
-    onboarding (oldest first) and checklist order."""
+    onboarding (oldest first) and checklist order, with its owner and a link to
+    its page (`site_url`: where the app runs)."""
     items = (
         ChecklistItem.objects.filter(onboarding__court__is_active=True)
-        .select_related("onboarding__court", "phase")
+        .select_related("onboarding__court", "phase", "owner")
         .order_by(
             "onboarding__court__name",
             "onboarding__created_at",
@@ -228,7 +238,7 @@ def items_csv(*, today: datetime.date) -> StreamingHttpResponse:
             "order",
         )
     )
-    lines = _item_lines(items, today=today)
+    lines = _item_lines(items, today=today, site_url=site_url)
     return _response(_stream(ITEMS_HEADER, lines), name="items", today=today)
 
 

@@ -30,6 +30,7 @@ class PortfolioRow:
     blocked: int
     health: str
     open_by_actor: dict[str, int]
+    no_one_to_remind: bool = False
 
     @property
     def status_label(self) -> str:
@@ -92,6 +93,7 @@ def portfolio_rows(
                     actor: getattr(court, f"open_{actor}", 0)
                     for actor in BLOCKING_ACTORS
                 },
+                no_one_to_remind=getattr(court, "no_one_to_remind", False),
             )
         )
     return rows

@@ -6,9 +6,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     Count,
+    Exists,
+    ExpressionWrapper,
     F,
     FilteredRelation,
     FloatField,
@@ -34,6 +37,7 @@ from checklists.models import (
     overdue_q,
 )
 from courts.models import Court
+from reminders.selectors import reminder_recipient_memberships
 
 # --- The CCPOR Team portfolio (dashboard, statewide view, exports) -----------------
 #
@@ -151,6 +155,24 @@ def portfolio_base() -> QuerySet[Court]:
     )
 
 
+def no_one_to_remind_q() -> Q:
+    """Courts (of `portfolio_base`) with an active onboarding but no one the 60- and
+    30-day reminders can go to (`reminders.selectors.reminder_recipient_memberships`),
+    so that their reminders would fail."""
+    return Q(ob_status=Onboarding.Status.ACTIVE) & ~Exists(
+        reminder_recipient_memberships().filter(court_id=OuterRef("pk"))
+    )
+
+
+def with_reach(qs: QuerySet[Court]) -> QuerySet[Court]:
+    """Annotate `no_one_to_remind` (see `no_one_to_remind_q`)."""
+    return qs.annotate(
+        no_one_to_remind=ExpressionWrapper(
+            no_one_to_remind_q(), output_field=BooleanField()
+        )
+    )
+
+
 def with_health(qs: QuerySet[Court], *, today: datetime.date) -> QuerySet[Court]:
     """Annotate `health_rank` (see `checklists.health.health_rank_sql`) of each
     court's open onboarding; None for one that is not active or not started."""
@@ -170,12 +192,13 @@ def portfolio_courts(*, today: datetime.date) -> QuerySet[Court]:
     """Every active court with what the portfolio table shows, filters and sorts on:
     `ob_status`, `status_rank`, `go_live`, `total`, `finished`, `progress_ratio`,
     `phase_order`, `overdue`, `blocked`, `health_rank`,
-    `next_mark_date` and open items by actor (`open_court`, `open_so`,
-    `open_ccpor`, `open_doj`). One query, however many courts.
+    `next_mark_date`, open items by actor (`open_court`, `open_so`,
+    `open_ccpor`, `open_doj`) and `no_one_to_remind`. One query, however many
+    courts.
 
     Counts include CCPOR-internal items: the portfolio is for CCPOR staff.
     """
-    qs = with_health(portfolio_base(), today=today).annotate(
+    qs = with_reach(with_health(portfolio_base(), today=today)).annotate(
         overdue=_count(overdue_q(today)),
         blocked=_count(Q(status=ChecklistItem.Status.BLOCKED)),
         total=_count(),
@@ -212,6 +235,7 @@ class PortfolioSummary:
     not_started: int
     go_lives_soon: int
     overdue_by_actor: dict[str, int]
+    no_one_to_remind: int = 0
 
     @property
     def overdue_total(self) -> int:
@@ -228,10 +252,11 @@ def _open_overdue_items(*, today: datetime.date) -> QuerySet[ChecklistItem]:
 
 def portfolio_summary(*, today: datetime.date) -> PortfolioSummary:
     """The programme in numbers: courts live / onboarding / not started out of all
-    active courts, Go-Lives in the next 90 days (today included),
-    and overdue items by actor. Two queries."""
+    active courts, Go-Lives in the next 90 days (today included), onboarding courts
+    with no one to remind, and overdue items by actor. Two queries."""
     counts = portfolio_base().aggregate(
         total=Count("id"),
+        no_one_to_remind=Count("id", filter=no_one_to_remind_q()),
         **{
             status: Count("id", filter=PortfolioStatus.q(status))
             for status in PortfolioStatus.LABELS
@@ -250,6 +275,7 @@ def portfolio_summary(*, today: datetime.date) -> PortfolioSummary:
         onboarding=counts[PortfolioStatus.ONBOARDING],
         not_started=counts[PortfolioStatus.NOT_STARTED],
         go_lives_soon=counts["go_lives_soon"],
+        no_one_to_remind=counts["no_one_to_remind"],
         overdue_by_actor={actor: overdue.get(actor, 0) for actor in BLOCKING_ACTORS},
     )
 
@@ -295,10 +321,11 @@ OVERDUE_GROUPINGS = {
 def overdue_items_across_courts(
     *, today: datetime.date, group: str = "actor", actor: str | None = None
 ) -> QuerySet[ChecklistItem]:
-    """Every overdue item of every open onboarding, with its court and phase, in
-    the order of the chosen grouping ("actor" or "court"); optionally one actor's."""
+    """Every overdue item of every open onboarding, with its court, phase and owner,
+    in the order of the chosen grouping ("actor" or "court"); optionally one
+    actor's."""
     items = _open_overdue_items(today=today).select_related(
-        "onboarding__court", "phase"
+        "onboarding__court", "phase", "owner"
     )
     if actor:
         items = items.filter(actor=actor)

@@ -7,11 +7,15 @@ One module per concern; everything is importable from `checklists.services`:
 - `items`: an item's status and details, verification, reopening, bulk changes;
 - `evidence`: checking and storing uploaded documents;
 - `comments`: an item's discussion thread;
+- `meetings`: the date, place, attendees and minutes of meetings and trainings;
+- `documents`: the CCPOR Team's documents on template items, with their versions;
+- `notices`: what the changes above tell people (through `notifications`);
 - `processing_model`: who enters CARPOS / whether the SO participates, and the
   checklist that follows from it.
 """
 
-from .comments import comment_add, comment_edit
+from .comments import comment_add, comment_create, comment_edit
+from .documents import team_document_upload, team_document_validate
 from .evidence import (
     EVIDENCE_MAX_BYTES,
     EVIDENCE_TYPES,
@@ -26,11 +30,13 @@ from .items import (
     item_add,
     item_check_version,
     item_reopen,
+    item_set_owner,
     item_set_status,
     item_update_details,
     item_verify,
     items_bulk_set_status,
 )
+from .meetings import item_set_meeting
 from .onboardings import (
     checklist_dependencies,
     checklist_item_from_template,
@@ -53,6 +59,7 @@ __all__ = [
     "checklist_item_from_template",
     "checklist_items_from_template",
     "comment_add",
+    "comment_create",
     "comment_edit",
     "default_template",
     "evidence_clean_name",
@@ -62,6 +69,8 @@ __all__ = [
     "item_add",
     "item_check_version",
     "item_reopen",
+    "item_set_meeting",
+    "item_set_owner",
     "item_set_status",
     "item_update_details",
     "item_verify",
@@ -73,4 +82,6 @@ __all__ = [
     "onboarding_set_processing_model",
     "onboarding_start",
     "onboarding_start_validate",
+    "team_document_upload",
+    "team_document_validate",
 ]

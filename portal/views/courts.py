@@ -1,6 +1,9 @@
 """Where a member lands after signing in, the list of courts, and the court page."""
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,15 +20,18 @@ from checklists.selectors import (
     court_page_items,
     courts_with_current_onboarding,
     onboardings_with_status,
+    what_changed,
 )
-from courts.access import court_view, courts_for_user, is_ccpor_staff
+from courts.access import court_view, courts_for_user, is_ccpor_staff, require
+from courts.selectors import court_contacts
 from golive.selectors import court_panel
+from notifications.services import court_visit_record, person_invite
 from reminders.selectors import (
     reminder_log_for_onboarding,
     reminders_awaiting_sweep,
 )
 
-from ..forms import CourtItemFilterForm
+from ..forms import CourtItemFilterForm, InviteForm
 
 
 @login_required
@@ -56,6 +62,7 @@ def court_detail(request, court):
         "court": court,
         "onboarding": onboarding,
         "today": day,
+        "contacts": court_contacts(court),
         "golive": court_panel(user, court, onboarding, today=day, now=timezone.now()),
         # A court with no onboarding, or only a cancelled one, may start one.
         "can_start": is_ccpor_staff(user)
@@ -63,6 +70,7 @@ def court_detail(request, court):
     }
     if onboarding is not None:
         onboarding.court = court
+        since = court_visit_record(user=user, court=court, at=timezone.now())
         onboardings_with_status(
             [onboarding], today=day, include_internal=is_ccpor_staff(user)
         )
@@ -74,6 +82,7 @@ def court_detail(request, court):
             onboarding,
             today=day,
             mine=chosen.get("mine", False),
+            owned=chosen.get("owned", False),
             open_only=chosen.get("open", False),
             overdue_only=chosen.get("overdue", False),
         )
@@ -90,6 +99,8 @@ def court_detail(request, court):
             reminders_pending=reminders_awaiting_sweep(onboarding, log, today=day),
             sections=checklist_sections(onboarding, items, today=day),
             feed=activity_feed(user, onboarding),
+            changes=(what_changed(user, onboarding, since=since) if since else None),
+            first_visit=since is None,
             bulk_form=BulkStatusForm.for_page(
                 action=reverse("checklists:bulk_status", kwargs={"slug": court.slug}),
                 next_url=request.get_full_path(),
@@ -99,3 +110,39 @@ def court_detail(request, court):
             late_after_days=LATE_AFTER_DAYS,
         )
     return render(request, "portal/court_detail.html", context)
+
+
+@court_view("GET", "POST")
+def invite(request, court):
+    """CCPOR staff invite a person to the court's onboarding: the membership exists
+    at once and the person is e-mailed a one-time link to set their password."""
+    require(is_ccpor_staff(request.user), "Only the CCPOR Team invites people.")
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = person_invite(
+                court=court, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            user = invitation.membership.user
+            messages.success(
+                request,
+                f"{user} ({user.email}) is now a member of {court.everyday_name}"
+                + (
+                    "; they have been e-mailed a link to set their password."
+                    if invitation.created
+                    else "; they already had an account and have been told."
+                ),
+            )
+            return redirect(court.get_absolute_url() + "#contacts")
+    return render(
+        request,
+        "portal/invite.html",
+        {
+            "court": court,
+            "form": form,
+            "timeout_days": settings.PASSWORD_RESET_TIMEOUT // 86400,
+        },
+    )
