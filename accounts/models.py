@@ -33,6 +33,12 @@ class User(AbstractUser):
         unique=True,
         help_text="Secret in the person's calendar feed URL; reset it to revoke.",
     )
+    phone = models.CharField(
+        "phone",
+        max_length=40,
+        blank=True,
+        help_text="Optional; shown to the people of your courts' onboardings.",
+    )
     api_token = models.CharField(
         max_length=64,
         default=new_secret,

@@ -12,39 +12,8 @@ from django_otp import login as otp_login
 from ccpor_onboard.lib.requests import safe_next_url
 
 from . import services
-from .forms import DigestPreferenceForm, OTPTokenForm
+from .forms import OTPTokenForm
 from .middleware import OTP_ENROLLED_KEY, OTP_PENDING_KEY
-
-
-@login_required
-def profile(request):
-    """The signed-in person's profile: who they are, their courts, and the weekly
-    digest opt-out."""
-    user = request.user
-    if request.method == "POST":
-        form = DigestPreferenceForm(request.POST)
-        if form.is_valid():
-            wanted = form.cleaned_data["weekly_digest"]
-            services.user_set_weekly_digest(user=user, weekly_digest=wanted)
-            messages.success(
-                request,
-                "Saved: you will get the weekly digest."
-                if wanted
-                else "Saved: you will no longer get the weekly digest.",
-            )
-            return redirect("accounts:profile")
-    else:
-        form = DigestPreferenceForm(initial={"weekly_digest": user.weekly_digest})
-    memberships = user.memberships.select_related("court").order_by("court__name")
-    return render(
-        request,
-        "accounts/profile.html",
-        {
-            "form": form,
-            "memberships": memberships,
-            "totp_device": services.user_totp_device(user),
-        },
-    )
 
 
 def _next_url(request) -> str:

@@ -5,6 +5,7 @@ from . import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    # /accounts/profile/ is the portal's (portal:profile): it composes several apps.
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("courts/<slug:slug>/items/", include("checklists.urls")),

@@ -1,11 +1,11 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
-from .forms import ChecklistItemDetailsForm
+from .forms import ChecklistItemDetailsForm, TeamDocumentAdminForm
 from .models import (
     ChecklistItem,
     ChecklistTemplate,
@@ -16,6 +16,7 @@ from .models import (
     Onboarding,
     OnboardingSummary,
     Phase,
+    TeamDocument,
     TemplateItem,
 )
 
@@ -34,9 +35,14 @@ class PhaseAdmin(admin.ModelAdmin):
             )
 
 
+# Addresses typed without a scheme are taken as https (Django 6's default).
+URL_HTTPS = {models.URLField: {"assume_scheme": "https"}}
+
+
 class TemplateItemInline(admin.TabularInline):
     model = TemplateItem
     extra = 0
+    formfield_overrides = URL_HTTPS
     fields = (
         "order",
         "phase",
@@ -48,6 +54,8 @@ class TemplateItemInline(admin.TabularInline):
         "is_readiness_gate",
         "evidence_required",
         "internal_only",
+        "is_training",
+        "info_url",
     )
     ordering = ("order",)
 
@@ -62,6 +70,21 @@ class ChecklistTemplateAdmin(admin.ModelAdmin):
     @admin.display(description="items")
     def item_count(self, obj):
         return obj.items.count()
+
+
+class TeamDocumentInline(admin.TabularInline):
+    """A template item's documents, read here; new versions are added on the
+    Team documents page (or the item page), through the upload service."""
+
+    model = TeamDocument
+    extra = 0
+    can_delete = False
+    fields = ("title", "version", "document_date", "original_name", "uploaded_at")
+    readonly_fields = fields
+    ordering = ("title", "-uploaded_at")
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(TemplateItem)
@@ -88,6 +111,74 @@ class TemplateItemAdmin(admin.ModelAdmin):
     list_select_related = ("template", "phase")
     filter_horizontal = ("depends_on",)
     ordering = ("template", "order")
+    inlines = [TeamDocumentInline]
+    formfield_overrides = URL_HTTPS
+
+
+@admin.register(TeamDocument)
+class TeamDocumentAdmin(admin.ModelAdmin):
+    """The CCPOR Team's documents with their versions. Adding one goes through the
+    upload service (the evidence checks); a version is never edited, only replaced
+    by a newer one (same title) or deleted."""
+
+    form = TeamDocumentAdminForm
+    list_display = (
+        "title",
+        "version",
+        "document_date",
+        "template_item",
+        "original_name",
+        "uploaded_by",
+        "uploaded_at",
+    )
+    list_filter = ("template_item__template", "title")
+    search_fields = ("title", "template_item__title")
+    list_select_related = ("template_item__template", "uploaded_by")
+    raw_id_fields = ("template_item",)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        return (
+            "template_item",
+            "title",
+            "version",
+            "document_date",
+            "file",
+            "original_name",
+            "content_type",
+            "size",
+            "uploaded_by",
+            "uploaded_at",
+        )
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return TeamDocumentAdminForm.Meta.fields
+        return self.get_readonly_fields(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        data = form.cleaned_data
+        created = services.team_document_upload(
+            template_item=data["template_item"],
+            title=data["title"],
+            version=data["version"],
+            document_date=data["document_date"],
+            file=data["file"],
+            by=request.user,
+        )
+        obj.__dict__.update(created.__dict__)
+
+    def delete_model(self, request, obj):
+        obj.file.delete(save=False)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for document in queryset:
+            document.file.delete(save=False)
+        super().delete_queryset(request, queryset)
 
 
 # The onboarding's own admin (start, Go-Live moves, the lifecycle's transitions) is
@@ -141,12 +232,18 @@ class ChecklistItemAdmin(SimpleHistoryAdmin):
         "blocked_reason",
         "na_justification",
         "note",
+        "meeting_starts_at",
+        "meeting_ends_at",
+        "meeting_location",
+        "meeting_attendees",
+        "meeting_minutes",
         "completed_at",
         "completed_by",
         "updated_by",
         "version",
     )
     filter_horizontal = ("depends_on",)
+    autocomplete_fields = ("owner",)
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
@@ -171,15 +268,31 @@ class ChecklistItemAdmin(SimpleHistoryAdmin):
         fields = [
             name
             for name in form.changed_data
-            if name in form.fields and name not in ("depends_on", "expected_version")
+            if name in form.fields
+            and name not in ("depends_on", "expected_version", "owner")
         ]
+        owner_changed = "owner" in form.changed_data
+        if owner_changed:
+            # Saved below by its own service, not with the other details.
+            obj.owner_id = form.initial.get("owner")
+        expected = form.cleaned_data.get("expected_version")
         try:
-            services.item_update_details(
-                item=obj,
-                by=request.user,
-                fields=fields,
-                expected_version=form.cleaned_data.get("expected_version"),
-            )
+            if fields or not owner_changed:
+                services.item_update_details(
+                    item=obj,
+                    by=request.user,
+                    fields=fields,
+                    expected_version=expected,
+                )
+                expected = obj.version
+            if owner_changed:
+                # The owner's own service: the same rule, and the new owner is told.
+                services.item_set_owner(
+                    item=obj,
+                    owner=form.cleaned_data["owner"],
+                    by=request.user,
+                    expected_version=obj.version if expected is None else expected,
+                )
         except services.StaleEditError as exc:
             # Changed between the form's check and this save: nothing overwritten.
             request.stale_edit = True

@@ -1,18 +1,25 @@
+import datetime
+
 from crispy_forms.bootstrap import StrictButton
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Fieldset, Hidden, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.utils import timezone
 
 from ccpor_onboard.lib.dates import today_in_california
 
-from . import limits, services
-from .models import ChecklistItem, Onboarding
+from . import access, limits, services
+from .models import ChecklistItem, Onboarding, TeamDocument
 
 
 class DateInput(forms.DateInput):
     input_type = "date"
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
 
 
 class OnboardingStartForm(forms.ModelForm):
@@ -116,6 +123,14 @@ class ChecklistItemDetailsForm(forms.ModelForm):
 
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
+    info_url = forms.URLField(
+        label="Information page",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text="A public page the item points the court to.",
+    )
+
     class Meta:
         model = ChecklistItem
         fields = [
@@ -128,6 +143,9 @@ class ChecklistItemDetailsForm(forms.ModelForm):
             "is_readiness_gate",
             "evidence_required",
             "internal_only",
+            "is_training",
+            "info_url",
+            "owner",
             "depends_on",
         ]
         widgets = {"due_date": DateInput}
@@ -144,6 +162,10 @@ class ChecklistItemDetailsForm(forms.ModelForm):
             self.fields["depends_on"].queryset = ChecklistItem.objects.filter(
                 onboarding_id=self.instance.onboarding_id
             ).exclude(pk=self.instance.pk)
+        self.fields["owner"].help_text = (
+            "A member of the item's actor's organisation at this court (not a "
+            "viewer), or CCPOR staff for a CCPOR Team item."
+        )
 
     def clean(self):
         data = super().clean()
@@ -167,6 +189,13 @@ class ChecklistItemDetailsForm(forms.ModelForm):
             problem = limits.due_date_out_of_range(due, onboarding.go_live_date)
             if problem:
                 self.add_error("due_date", problem)
+        owner, actor = data.get("owner"), data.get("actor")
+        if owner is not None and actor and onboarding is not None:
+            # The owner rule (checklists.access), for the actor the form sets.
+            item = ChecklistItem(onboarding=onboarding, actor=actor)
+            refusal = access.owner_refusal(item, owner, actor=actor)
+            if refusal:
+                self.add_error("owner", refusal)
         return data
 
 
@@ -237,7 +266,150 @@ class CommentForm(forms.Form):
         label="Comment",
         max_length=limits.COMMENT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Mention someone with @ and their user name (e.g. @alameda.lead) "
+        "to e-mail them; @ccpor reaches the CCPOR Team. The item's owner is told "
+        "of every comment.",
     )
+
+
+class ItemOwnerForm(forms.Form):
+    """Name the item's owner among those who may own it."""
+
+    owner = forms.ModelChoiceField(
+        label="Owner",
+        queryset=None,
+        required=False,
+        empty_label="Nobody yet",
+        help_text="The person who sees this item through; they are told by e-mail.",
+    )
+    expected_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, item: ChecklistItem, **kwargs):
+        kwargs.setdefault(
+            "initial", {"owner": item.owner_id, "expected_version": item.version}
+        )
+        kwargs.setdefault("auto_id", "id_owner_%s")  # unique ids on the item page
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = access.owner_candidates(item)
+
+
+class MeetingForm(forms.Form):
+    """A meeting's or training's date, times (California time), place, attendees
+    and minutes; the times become aware datetimes for the service."""
+
+    date = forms.DateField(widget=DateInput, required=False)
+    starts = forms.TimeField(label="Starts", widget=TimeInput, required=False)
+    ends = forms.TimeField(label="Ends", widget=TimeInput, required=False)
+    location = forms.CharField(
+        label="Place or link",
+        max_length=300,
+        required=False,
+        help_text="A room and address, or the video-call link.",
+    )
+    attendees = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=limits.NOTE_MAX,
+    )
+    minutes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=limits.MEETING_MINUTES_MAX,
+    )
+    expected_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_meeting_%s")  # unique ids on the item page
+        super().__init__(*args, **kwargs)
+
+    @classmethod
+    def for_item(cls, item: ChecklistItem) -> "MeetingForm":
+        initial = {
+            "location": item.meeting_location,
+            "attendees": item.meeting_attendees,
+            "minutes": item.meeting_minutes,
+            "expected_version": item.version,
+        }
+        if item.meeting_starts_at:
+            starts = timezone.localtime(item.meeting_starts_at)
+            initial.update(date=starts.date(), starts=starts.time())
+        if item.meeting_ends_at:
+            initial["ends"] = timezone.localtime(item.meeting_ends_at).time()
+        return cls(initial=initial)
+
+    def clean(self):
+        data = super().clean()
+        date, starts, ends = data.get("date"), data.get("starts"), data.get("ends")
+        if self.errors:
+            return data
+        if date is None and (starts or ends):
+            self.add_error("date", "Give the date of the meeting.")
+        elif date is not None and starts is None:
+            self.add_error("starts", "Give the time the meeting starts.")
+        elif date is not None and ends is None:
+            self.add_error("ends", "Give the time the meeting ends.")
+
+        def aware(time):
+            if date is None or time is None:
+                return None
+            return timezone.make_aware(datetime.datetime.combine(date, time))
+
+        data["starts_at"], data["ends_at"] = aware(starts), aware(ends)
+        return data
+
+
+class TeamDocumentForm(forms.Form):
+    """A CCPOR Team document (or a new version of one) for the item's template."""
+
+    title = forms.CharField(
+        max_length=200,
+        help_text="To replace a document, use its title: the new version becomes "
+        "the current one and the old one stays listed.",
+    )
+    version = forms.CharField(max_length=30, help_text="e.g. 2.1")
+    document_date = forms.DateField(label="Date of the document", widget=DateInput)
+    file = forms.FileField(
+        label="Document",
+        help_text="PDF, Word (DOCX), Excel (XLSX), PNG or JPEG; at most 10 MB.",
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".pdf,.docx,.xlsx,.png,.jpg,.jpeg"}
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_document_%s")  # unique ids on the item page
+        super().__init__(*args, **kwargs)
+
+
+class TeamDocumentAdminForm(forms.ModelForm):
+    """Add a CCPOR Team document in the admin: the upload service's checks apply."""
+
+    class Meta:
+        model = TeamDocument
+        fields = ["template_item", "title", "version", "document_date", "file"]
+        widgets = {"document_date": DateInput}
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        try:
+            services.evidence_validate(file=file)
+        except ValidationError as exc:
+            raise ValidationError(exc.messages) from exc
+        return file
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors:
+            services.team_document_validate(
+                template_item=data["template_item"],
+                title=data["title"],
+                version=data["version"],
+            )
+        return data
+
+    def _post_clean(self):
+        # The service stores the file; its checks ran in clean().
+        pass
 
 
 class BulkStatusForm(forms.Form):

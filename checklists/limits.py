@@ -13,6 +13,7 @@ REASON_MAX = 1000  # blocked reason, N/A justification, reopen and Go-Live reaso
 NOTE_MAX = 2000
 COMMENT_MAX = 5000
 DESCRIPTION_MAX = 5000
+MEETING_MINUTES_MAX = 10000  # a meeting's minutes; its attendees: NOTE_MAX
 # simple-history's history_change_reason column.
 HISTORY_REASON_MAX = 100
 

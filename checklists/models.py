@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from ccpor_onboard.lib.sorted_dates import SortedDateListField
@@ -28,6 +29,7 @@ ACTOR_FOR_ORGANISATION = {
     Membership.Organisation.COURT: Actor.COURT,
     Membership.Organisation.SHERIFF: Actor.SHERIFF,
 }
+ORGANISATION_FOR_ACTOR = {a: o for o, a in ACTOR_FOR_ORGANISATION.items()}
 
 
 class Kind(models.TextChoices):
@@ -118,9 +120,25 @@ class ItemFields(models.Model):
         default=False,
         help_text="Seen by CCPOR staff only, never by court or SO members.",
     )
+    is_training = models.BooleanField(
+        default=False,
+        help_text="A training session: it can be scheduled like a meeting.",
+    )
+    info_url = models.URLField(
+        "information page",
+        max_length=500,
+        blank=True,
+        help_text="A public page the item points the court to (e.g. the CCPOR "
+        "information page).",
+    )
 
     class Meta:
         abstract = True
+
+    @property
+    def is_schedulable(self) -> bool:
+        """Meetings and trainings get a date, times, a place, attendees, minutes."""
+        return self.kind == Kind.MEETING or self.is_training
 
     @property
     def kind_label(self) -> str:
@@ -350,6 +368,21 @@ class ChecklistItem(ItemFields):
         blank=True,
         related_name="+",
     )
+    # The one person who sees it through (see checklists.access.owner_refusal).
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_items",
+    )
+    # Meetings and trainings (`is_schedulable`): when, where, who, and the minutes.
+    # Times are stored in UTC and shown in America/Los_Angeles.
+    meeting_starts_at = models.DateTimeField("meeting starts", null=True, blank=True)
+    meeting_ends_at = models.DateTimeField("meeting ends", null=True, blank=True)
+    meeting_location = models.CharField("place or link", max_length=300, blank=True)
+    meeting_attendees = models.TextField("attendees", blank=True)
+    meeting_minutes = models.TextField("minutes", blank=True)
     # Optimistic locking: every write bumps it; a write naming an older one is refused.
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -373,6 +406,12 @@ class ChecklistItem(ItemFields):
     def __str__(self) -> str:
         return f"{self.order}. {self.title}"
 
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "checklists:item_detail",
+            kwargs={"slug": self.onboarding.court.slug, "pk": self.pk},
+        )
+
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
@@ -388,6 +427,10 @@ class ChecklistItem(ItemFields):
     def is_overdue_on(self, today: datetime.date) -> bool:
         """The Python twin of `overdue_q`."""
         return self.is_open and self.due_date < today
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.meeting_starts_at is not None
 
 
 class OnboardingSummary(models.Model):
@@ -499,6 +542,52 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author} on {self.item}: {self.body[:40]}"
+
+
+def team_document_upload_to(instance: "TeamDocument", filename: str) -> str:
+    """A random path, as for evidence; the extension is the detected type's."""
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"team-documents/{secrets.token_hex(8)}/{secrets.token_urlsafe(24)}.{ext}"
+
+
+class TeamDocument(models.Model):
+    """One version of a document the CCPOR Team delivers with a template item (the
+    Court Planning Guide, the Test Plan, the Readiness Checklist, the user guide).
+
+    Versions of a document share its title; the newest upload is the current one and
+    every onboarding's item shows it; older versions are kept and listed.
+    """
+
+    template_item = models.ForeignKey(
+        TemplateItem, on_delete=models.CASCADE, related_name="documents"
+    )
+    title = models.CharField(max_length=200, help_text="e.g. Court Planning Guide")
+    version = models.CharField(max_length=30, help_text="e.g. 2.1")
+    document_date = models.DateField("date of the document")
+    file = models.FileField(upload_to=team_document_upload_to, max_length=255)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveIntegerField(help_text="Bytes.")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["template_item", "title", "-uploaded_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["template_item", "title", "version"],
+                name="unique_team_document_version",
+                violation_error_message="This document already has that version.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} v{self.version}"
 
 
 class CommentRevision(models.Model):

@@ -1,5 +1,6 @@
 """One checklist item: its page, status changes (inline with htmx or as a plain form),
-evidence, comments, verification, and bulk status changes from the court page.
+its owner, evidence, comments, verification, meetings, the CCPOR Team's documents,
+and bulk status changes from the court page.
 
 Every lookup goes through checklists.access (404 for what the user may not see, 403
 for what they see but may not change); every write through checklists.services.
@@ -10,7 +11,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 
 from ccpor_onboard.lib.dates import today_in_california
 from ccpor_onboard.lib.fragments import cached_fragment
@@ -22,18 +22,18 @@ from .forms import (
     BulkStatusForm,
     CommentForm,
     EvidenceUploadForm,
+    ItemOwnerForm,
     ItemReopenForm,
     ItemStatusForm,
     ItemVersionForm,
+    MeetingForm,
+    TeamDocumentForm,
 )
 from .health import LATE_AFTER_DAYS
 
 
 def _item_url(item) -> str:
-    return reverse(
-        "checklists:item_detail",
-        kwargs={"slug": item.onboarding.court.slug, "pk": item.pk},
-    )
+    return item.get_absolute_url()
 
 
 def _next_or(request, default: str) -> str:
@@ -91,6 +91,13 @@ def _render_item(request, item, *, status: int = 200, **forms):
         "comment_form_html": _form_html(request, comment_form),
         "reopen_form_html": _form_html(request, reopen_form),
         "conflict": forms.get("conflict"),
+        "can_set_owner": access.can_set_owner(user, item),
+        "owner_form": forms.get("owner_form") or ItemOwnerForm(item=item),
+        "can_schedule": access.can_schedule_meeting(user, item),
+        "meeting_form": forms.get("meeting_form") or MeetingForm.for_item(item),
+        "can_upload_document": access.can_upload_team_document(user, item),
+        "document_form": forms.get("document_form") or TeamDocumentForm(),
+        "team_documents": selectors.item_team_documents(item),
         "dependencies": selectors.item_dependencies(user, item),
         "evidence": selectors.item_evidence(item),
         "comments": selectors.item_comments(item),
@@ -213,15 +220,17 @@ def evidence_download(request, item, evidence_pk: int):
     evidence = access.evidence_for_user(
         request.user, item.onboarding.court, item.pk, evidence_pk
     )
+    return _attachment(evidence.file, evidence.original_name, evidence.content_type)
+
+
+def _attachment(file, name: str, content_type: str) -> FileResponse:
+    """A stored file as a download that no browser runs or sniffs."""
     try:
-        handle = evidence.file.open("rb")
+        handle = file.open("rb")
     except FileNotFoundError as exc:
         raise Http404("The file is missing from storage.") from exc
     response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type=evidence.content_type,
+        handle, as_attachment=True, filename=name, content_type=content_type
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox"
@@ -243,6 +252,120 @@ def comment_add(request, item):
             messages.success(request, "Comment posted.")
             return redirect(_item_url(item) + "#comments")
     return _render_item(request, item, comment_form=form)
+
+
+def _stale(form, exc, item):
+    """Show the current item after a refused stale edit; a second save applies."""
+    form.add_error(None, str(exc))
+    form.data = form.data.copy()
+    form.data["expected_version"] = str(exc.current.version)
+    exc.current.onboarding.court = item.onboarding.court
+    return exc.current
+
+
+@access.item_view("POST")
+def item_owner(request, item):
+    """Name the item's owner (whoever may update the item)."""
+    user = request.user
+    require(access.can_set_owner(user, item), access.update_refusal(user, item))
+    form = ItemOwnerForm(request.POST, item=item)
+    conflict = None
+    if form.is_valid():
+        try:
+            updated = services.item_set_owner(
+                item=item,
+                owner=form.cleaned_data["owner"],
+                by=user,
+                expected_version=form.cleaned_data["expected_version"],
+            )
+        except services.StaleEditError as exc:
+            conflict = item = _stale(form, exc, item)
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            owner = updated.owner
+            messages.success(
+                request,
+                f"{owner} now owns “{item.title}”." if owner else "Owner removed.",
+            )
+            return redirect(_item_url(item))
+    return _render_item(request, item, owner_form=form, conflict=conflict)
+
+
+@access.item_view("POST")
+def item_meeting(request, item):
+    """Schedule a meeting or training, or record where, who and the minutes."""
+    user = request.user
+    require(
+        access.can_schedule_meeting(user, item),
+        "Only the CCPOR Team schedules meetings and trainings.",
+    )
+    form = MeetingForm(request.POST)
+    conflict = None
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.item_set_meeting(
+                item=item,
+                by=user,
+                expected_version=data["expected_version"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                location=data["location"],
+                attendees=data["attendees"],
+                minutes=data["minutes"],
+            )
+        except services.StaleEditError as exc:
+            conflict = item = _stale(form, exc, item)
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, "Meeting details saved.")
+            return redirect(_item_url(item) + "#meeting")
+    return _render_item(request, item, meeting_form=form, conflict=conflict)
+
+
+@access.item_view("POST")
+def team_document_upload(request, item):
+    """CCPOR staff attach a document (or a new version) to the template item behind
+    this item: every onboarding's copy of the item shows it."""
+    user = request.user
+    require(
+        access.can_upload_team_document(user, item),
+        "Only the CCPOR Team attaches its documents, to items from a template.",
+    )
+    form = TeamDocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            document = services.team_document_upload(
+                template_item=item.template_item,
+                title=data["title"],
+                version=data["version"],
+                document_date=data["document_date"],
+                file=data["file"],
+                by=user,
+            )
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(
+                request,
+                f"“{document.title}” version {document.version} is now the current "
+                "version for every onboarding.",
+            )
+            return redirect(_item_url(item) + "#team-documents")
+    return _render_item(request, item, document_form=form)
+
+
+@access.item_view("GET")
+def team_document_download(request, item, document_pk: int):
+    """A CCPOR Team document (current or older version), to those who may see the
+    item, as an attachment."""
+    document = access.team_document_for_user(
+        request.user, item.onboarding.court, item.pk, document_pk
+    )
+    return _attachment(document.file, document.original_name, document.content_type)
 
 
 @access.item_view("GET", "POST")

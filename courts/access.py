@@ -41,13 +41,19 @@ def is_ccpor_staff(user) -> bool:
     return cached
 
 
+def ccpor_staff_q(prefix: str = "") -> Q:
+    """CCPOR staff as a filter on users (or on any model reaching a user through
+    `prefix`, e.g. "user__"): the SQL twin of `is_ccpor_staff`."""
+    return Q(**{f"{prefix}is_superuser": True}) | Q(
+        **{f"{prefix}groups__name": settings.CCPOR_TEAM_GROUP}
+    )
+
+
 def ccpor_staff_users() -> QuerySet:
-    """The active CCPOR staff, as a queryset: the twin of `is_ccpor_staff`."""
-    return (
-        get_user_model()
-        .objects.filter(is_active=True)
-        .filter(Q(is_superuser=True) | Q(groups__name=settings.CCPOR_TEAM_GROUP))
-        .distinct()
+    """Every active CCPOR staff member (superusers and the CCPOR Team group)."""
+    User = get_user_model()
+    return User.objects.filter(
+        pk__in=User.objects.filter(ccpor_staff_q(), is_active=True).values("pk")
     )
 
 

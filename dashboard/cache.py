@@ -115,6 +115,18 @@ def cache_set(key: str, value, timeout: int) -> None:
         _cache_failed("set")
 
 
+# The user fields the portfolio depends on (who can be reminded).
+PEOPLE_FIELDS = frozenset({"email", "is_active"})
+
+
+def people_changed(update_fields=None, **signal_kwargs) -> None:
+    """A person was saved: invalidate unless only other fields were (a sign-in
+    saves `last_login`, which changes nothing the portfolio shows)."""
+    if update_fields is not None and not PEOPLE_FIELDS & set(update_fields):
+        return
+    portfolio_changed(**signal_kwargs)
+
+
 def cached_portfolio_page(*parts: object, render: Callable[[], str]) -> str:
     """The cached text for these key parts, rendering (and caching) it on a miss.
     With no cache configured (`dummycache://`) it only renders: no key to make."""

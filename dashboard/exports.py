@@ -16,8 +16,17 @@ from collections.abc import Iterable, Iterator
 
 from django.conf import settings
 from django.db.models import Case, CharField, F, Q, QuerySet, TextField, Value, When
-from django.db.models.functions import Cast, Concat, Left, TruncMinute
+from django.db.models.functions import (
+    Cast,
+    Coalesce,
+    Concat,
+    Left,
+    NullIf,
+    Trim,
+    TruncMinute,
+)
 from django.http import StreamingHttpResponse
+from django.urls import reverse
 from django.utils import timezone
 
 from ccpor_onboard.lib.csv_sql import (
@@ -76,6 +85,8 @@ ITEMS_HEADER = [
     "Item",
     "Actor",
     "Kind",
+    "Owner",
+    "Owner e-mail",
     "Status",
     "Due",
     "Days overdue",
@@ -85,6 +96,8 @@ ITEMS_HEADER = [
     "Completed at (Pacific)",
     "CCPOR internal",
     "Evidence required",
+    "Meeting starts",
+    "Item page",
 ]
 
 INCIDENTS_HEADER = [
@@ -250,8 +263,9 @@ def portfolio_csv(
     return _response(_lines(lines, PORTFOLIO_HEADER), name="portfolio", today=today)
 
 
-def items_line(*, today: datetime.date):
-    """One checklist item as a line of the items CSV (columns of ITEMS_HEADER)."""
+def items_line(*, today: datetime.date, site_url: str):
+    """One checklist item as a line of the items CSV (columns of ITEMS_HEADER), with
+    its owner and a link to its page (`site_url`: where the app runs)."""
     kinds = Case(
         *[
             When(kind=kind, actor=actor, then=Value(wording))
@@ -261,12 +275,29 @@ def items_line(*, today: datetime.date):
         default=F("kind"),
         output_field=TextField(),
     )
-    completed = Left(
-        Cast(
-            TruncMinute("completed_at", tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE)),
-            CharField(),
+    marker_slug, marker_pk = "court-slug-marker", 987654321
+    head, rest = reverse(
+        "checklists:item_detail", kwargs={"slug": marker_slug, "pk": marker_pk}
+    ).split(marker_slug)
+    middle, tail = rest.split(str(marker_pk))
+    # str(user): the full name, else the username (accounts.User.__str__).
+    owner = Case(
+        When(owner__isnull=True, then=Value("")),
+        default=Coalesce(
+            NullIf(
+                Trim(
+                    Concat(
+                        F("owner__first_name"),
+                        Value(" "),
+                        F("owner__last_name"),
+                        output_field=TextField(),
+                    )
+                ),
+                Value(""),
+            ),
+            F("owner__username"),
         ),
-        16,
+        output_field=TextField(),
     )
     overdue = Q(status__in=ChecklistItem.OPEN_STATUSES, due_date__lt=today)
     return csv_line(
@@ -279,6 +310,8 @@ def items_line(*, today: datetime.date):
         csv_text(F("title")),
         _labels("actor", dict(Actor.choices)),
         csv_text(kinds),
+        csv_text(owner),
+        csv_text(F("owner__email")),
         _labels("status", dict(ChecklistItem.Status.choices)),
         csv_value(F("due_date")),
         Case(
@@ -289,19 +322,40 @@ def items_line(*, today: datetime.date):
         csv_text(F("blocked_reason")),
         csv_text(F("na_justification")),
         csv_text(F("note")),
-        csv_value(completed),
+        csv_value(_local_minute("completed_at")),
         _labels("internal_only", {True: "yes"}, default="no"),
         _labels("evidence_required", {True: "yes"}, default="no"),
+        csv_value(_local_minute("meeting_starts_at")),
+        Concat(
+            Value(site_url + head),
+            F("onboarding__court__slug"),
+            Value(middle),
+            Cast(F("pk"), TextField()),
+            Value(tail),
+            output_field=TextField(),
+        ),
     )
 
 
-def items_csv(*, today: datetime.date) -> StreamingHttpResponse:
+def _local_minute(field: str):
+    """A time as spreadsheets sort it: Pacific (settings.TIME_ZONE), to the minute."""
+    return Left(
+        Cast(
+            TruncMinute(field, tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE)),
+            CharField(),
+        ),
+        16,
+    )
+
+
+def items_csv(*, today: datetime.date, site_url: str) -> StreamingHttpResponse:
     """Every checklist item of every onboarding of every active court, by court,
-    onboarding (oldest first) and checklist order: one query, written by the
+    onboarding (oldest first) and checklist order, with its owner and a link to
+    its page (`site_url`: where the app runs): one query, written by the
     database."""
     items = (
         ChecklistItem.objects.filter(onboarding__court__is_active=True)
-        .annotate(line=items_line(today=today))
+        .annotate(line=items_line(today=today, site_url=site_url))
         .order_by(
             "onboarding__court__name",
             "onboarding__created_at",

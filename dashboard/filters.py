@@ -27,6 +27,7 @@ from .selectors import (
     PortfolioStatus,
     go_live_window_q,
     health_q,
+    no_one_to_remind_q,
     portfolio_courts,
     portfolio_fields,
 )
@@ -143,6 +144,12 @@ class PortfolioFilter(django_filters.FilterSet):
         method="filter_window",
         empty_label="Any time",
     )
+    reach = django_filters.ChoiceFilter(
+        label="Reminders",
+        choices=[("none", "No one to remind")],
+        method="filter_reach",
+        empty_label="Any",
+    )
     go_live = django_filters.DateFromToRangeFilter(
         label="Go-Live between",
         field_name="go_live",
@@ -181,6 +188,9 @@ class PortfolioFilter(django_filters.FilterSet):
 
     def filter_health(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         return qs.filter(health_q(value))
+
+    def filter_reach(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return qs.filter(no_one_to_remind_q())
 
     def filter_window(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         return qs.filter(go_live_window_q(value, today=self.today))

@@ -40,6 +40,7 @@ class PortfolioRow:
     blocked: int
     health: str
     open_by_actor: dict[str, int]
+    no_one_to_remind: bool = False
 
     @property
     def status_label(self) -> str:
@@ -113,6 +114,7 @@ def portfolio_rows(
                 blocked=v["blocked"],
                 health=HEALTH_BY_RANK.get(v["health_rank"], ""),
                 open_by_actor={a: v[f"open_{a}"] for a in BLOCKING_ACTORS},
+                no_one_to_remind=v["no_one_to_remind"],
             )
         )
     return rows
@@ -182,6 +184,10 @@ def day_month_year(day: datetime.date) -> str:
 
 
 DASH = "—"
+NO_ONE_TO_REMIND = (
+    "No active member with an e-mail address as project lead, IT contact, executive "
+    "officer or liaison: its 60- and 30-day reminders cannot be sent."
+)
 HEALTH_MARKERS = {Health.LATE: "●", Health.AT_RISK: "▲", Health.ON_TRACK: "✓"}
 
 
@@ -206,9 +212,16 @@ def _count_cell(n: int, *, badge: str, is_open: bool) -> str:
 def _row_html(row: PortfolioRow) -> str:
     court, is_open = row.court, row.is_open
     name = escape(court.name)
+    reach = (
+        f'<br><a class="badge text-bg-danger text-decoration-none" '
+        f'href="{escape(row.url)}#contacts" title="{NO_ONE_TO_REMIND}">'
+        "No one to remind</a>"
+        if row.no_one_to_remind
+        else ""
+    )
     cells = [
         f'<th scope="row"><a href="{escape(row.url)}" title="{name}">'
-        f"{escape(court.short_name)}</a></th>",
+        f"{escape(court.short_name)}</a>{reach}</th>",
         f'<td class="text-nowrap">{escape(court.district_label)}</td>',
         f"<td>{escape(row.status_label)}</td>",
         f"<td>{escape(row.phase_label or DASH)}</td>",

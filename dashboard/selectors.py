@@ -6,13 +6,17 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     Count,
+    Exists,
+    ExpressionWrapper,
     F,
     FilteredRelation,
     FloatField,
     IntegerField,
+    OuterRef,
     Q,
     QuerySet,
     Sum,
@@ -33,6 +37,7 @@ from checklists.models import (
     overdue_q,
 )
 from courts.models import Court
+from reminders.selectors import reminder_recipient_memberships
 
 # --- The CCPOR Team portfolio (dashboard, statewide view, exports) -----------------
 #
@@ -143,6 +148,15 @@ def portfolio_base() -> QuerySet[Court]:
     )
 
 
+def no_one_to_remind_q() -> Q:
+    """Courts (of `portfolio_base`) with an active onboarding but no one the 60- and
+    30-day reminders can go to (`reminders.selectors.reminder_recipient_memberships`),
+    so that their reminders would fail."""
+    return Q(cur__status=Onboarding.Status.ACTIVE) & ~Exists(
+        reminder_recipient_memberships().filter(court_id=OuterRef("pk"))
+    )
+
+
 def health_rank(*, today: datetime.date):
     """`checklists.health.health_rank_sql` of each row's open onboarding, from its
     stored summary; None for one that is not active or not started."""
@@ -202,6 +216,10 @@ def portfolio_values(*, today: datetime.date) -> dict:
             default=Value(len(STATUS_RANK) + 1),
             output_field=IntegerField(),
         ),
+        # An onboarding court with nobody the reminders can go to.
+        "no_one_to_remind": ExpressionWrapper(
+            no_one_to_remind_q(), output_field=BooleanField()
+        ),
         "progress_ratio": Coalesce(
             Cast(F(SUMMARY + "finished"), FloatField())
             / NullIf(Cast(F(SUMMARY + "total"), FloatField()), 0.0),
@@ -236,6 +254,7 @@ class PortfolioSummary:
     not_started: int
     go_lives_soon: int
     overdue_by_actor: dict[str, int]
+    no_one_to_remind: int = 0
 
     @property
     def overdue_total(self) -> int:
@@ -252,9 +271,9 @@ def _open_overdue_items(*, today: datetime.date) -> QuerySet[ChecklistItem]:
 
 def portfolio_summary(*, today: datetime.date) -> PortfolioSummary:
     """The programme in numbers: courts live / onboarding / not started out of all
-    active courts, Go-Lives in the next 90 days (today included),
-    and overdue items by actor (from the stored summaries). One query, compiled
-    once a day."""
+    active courts, Go-Lives in the next 90 days (today included), onboarding courts
+    with no one to remind, and overdue items by actor (from the stored summaries).
+    One query, compiled once a day."""
     [counts] = _summary_queries.get(
         today, lambda: PreparedQuery(_summary_queryset(today=today))
     ).dicts()
@@ -264,6 +283,7 @@ def portfolio_summary(*, today: datetime.date) -> PortfolioSummary:
         onboarding=counts[PortfolioStatus.ONBOARDING],
         not_started=counts[PortfolioStatus.NOT_STARTED],
         go_lives_soon=counts["go_lives_soon"],
+        no_one_to_remind=counts["no_one_to_remind"],
         overdue_by_actor={
             actor: counts[f"overdue_{actor}"] for actor in BLOCKING_ACTORS
         },
@@ -281,6 +301,7 @@ def _summary_queryset(*, today: datetime.date) -> QuerySet:
         .values("everything")
         .annotate(
             total=Count("id"),
+            no_one_to_remind=Count("id", filter=no_one_to_remind_q()),
             **{
                 status: Count("id", filter=PortfolioStatus.q(status))
                 for status in PortfolioStatus.LABELS
@@ -351,10 +372,11 @@ OVERDUE_GROUPINGS = {
 def overdue_items_across_courts(
     *, today: datetime.date, group: str = "actor", actor: str | None = None
 ) -> QuerySet[ChecklistItem]:
-    """Every overdue item of every open onboarding, with its court and phase, in
-    the order of the chosen grouping ("actor" or "court"); optionally one actor's."""
+    """Every overdue item of every open onboarding, with its court, phase and owner,
+    in the order of the chosen grouping ("actor" or "court"); optionally one
+    actor's."""
     items = _open_overdue_items(today=today).select_related(
-        "onboarding__court", "phase"
+        "onboarding__court", "phase", "owner"
     )
     if actor:
         items = items.filter(actor=actor)

@@ -1,7 +1,8 @@
-"""The Go-Live phase's e-mail: who gets what, built with `ccpor_onboard.lib.emails`.
+"""The Go-Live phase's incident e-mail: who gets what, built with
+`ccpor_onboard.lib.emails` (sign-off requests go through `notifications`).
 
-Each sender claims its row (sets `notified_at` / `mailed_at` only if still empty)
-before sending, so a message is sent once however many workers run the task; if
+The incident sender claims its row (sets `notified_at` only if still empty) before
+sending, so a message is sent once however many workers run the task; if
 sending fails, the claim is released for the retry.
 """
 
@@ -15,7 +16,7 @@ from django.utils import timezone
 from ccpor_onboard.lib.emails import team_addresses, templated_message
 from courts.models import Membership
 
-from .models import Incident, SignOffRequest
+from .models import Incident
 
 logger = logging.getLogger(__name__)
 
@@ -81,29 +82,4 @@ def send_incident_mail(incident_id: int) -> int:
         return get_connection().send_messages(incident_messages(incident)) or 0
     except Exception:
         Incident.objects.filter(pk=incident_id).update(notified_at=None)
-        raise
-
-
-def send_sign_off_request(request_id: int) -> int:
-    """Mail the person asked for a sign-off, once."""
-    claimed = SignOffRequest.objects.filter(
-        pk=request_id, mailed_at__isnull=True
-    ).update(mailed_at=timezone.now())
-    if not claimed:
-        return 0
-    request = SignOffRequest.objects.select_related(
-        "onboarding__court", "asked", "asked_by"
-    ).get(pk=request_id)
-    court = request.onboarding.court
-    context = {
-        "request": request,
-        "court": court,
-        "url": settings.SITE_URL
-        + reverse("golive:sign_offs", kwargs={"slug": court.slug}),
-    }
-    message = templated_message("sign_off_request", context, to=[request.asked.email])
-    try:
-        return message.send() or 0
-    except Exception:
-        SignOffRequest.objects.filter(pk=request_id).update(mailed_at=None)
         raise

@@ -221,8 +221,6 @@ class SignOffRequest(models.Model):
     )
     asked_at = models.DateTimeField(auto_now_add=True)
     message = models.TextField(blank=True)
-    # Claimed by the mail task before it sends (so that it is sent once).
-    mailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-asked_at", "-id"]

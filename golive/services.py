@@ -15,12 +15,15 @@ from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from ccpor_onboard.lib.dates import today_in_california
 from checklists import services as checklists_services
 from checklists.limits import history_reason
 from checklists.models import Onboarding
+from notifications.models import Kind
+from notifications.services import notify
 
 from . import tasks
 from .access import (
@@ -464,7 +467,20 @@ def sign_off_ask(
             asked_by=by,
             message=(message or "").strip(),
         )
-        tasks.queue(tasks.send_sign_off_request, request.pk)
+        # Through the notifications outbox: batched, the person's choice applies.
+        notify(
+            kind=Kind.SIGNOFF_ASKED,
+            court=locked.court,
+            subject=(
+                f"{by} asks for your sign-off, as {role_label}, of the "
+                f"{request.get_kind_display().lower()} of {locked.court}'s CCPOR "
+                "onboarding"
+            ),
+            text=request.message,
+            link=reverse("golive:sign_offs", kwargs={"slug": locked.court.slug}),
+            recipients=[asked],
+            by=by,
+        )
     return request
 
 

@@ -54,12 +54,3 @@ def send_incident_mail(self: Task, incident_id: int) -> int:
         return emails.send_incident_mail(incident_id)
     except OSError as exc:  # smtplib.SMTPException is an OSError
         raise _retry(self, exc) from exc
-
-
-@shared_task(name="golive.send_sign_off_request", **_OPTIONS)
-def send_sign_off_request(self: Task, request_id: int) -> int:
-    """The mail asking a named person for a sign-off."""
-    try:
-        return emails.send_sign_off_request(request_id)
-    except OSError as exc:
-        raise _retry(self, exc) from exc

@@ -8,11 +8,13 @@ from django import forms
 from checklists import limits
 from checklists.forms import DateInput
 from checklists.models import ChecklistTemplate
+from courts.models import Membership
 
 
 class CourtItemFilterForm(forms.Form):
     """The court page's checklist filters, in one line (crispy-forms renders it)."""
 
+    owned = forms.BooleanField(label="My items", required=False)
     mine = forms.BooleanField(label="My organisation's items", required=False)
     open = forms.BooleanField(label="Open only", required=False)
     overdue = forms.BooleanField(label="Overdue only", required=False)
@@ -84,4 +86,23 @@ class OnboardingStartForm(forms.Form):
         label="The sheriff's office participates",
         required=False,
         help_text="Adds the SO secure-channel item and the SO liaison's sign-offs.",
+    )
+
+
+class InviteForm(forms.Form):
+    """Invite a person to a court's onboarding (CCPOR staff)."""
+
+    email = forms.EmailField(label="E-mail")
+    first_name = forms.CharField(label="First name", max_length=150)
+    last_name = forms.CharField(label="Last name", max_length=150)
+    organisation = forms.ChoiceField(
+        choices=Membership.Organisation.choices,
+        help_text="Court members update the Court's items; sheriff's office members "
+        "the Sheriff's Office's.",
+    )
+    role = forms.ChoiceField(
+        choices=Membership.Role.choices,
+        initial=Membership.Role.PROJECT_LEAD,
+        help_text="Viewers read and comment; the other roles also update items and "
+        "get the 60- and 30-day reminders.",
     )

@@ -11,6 +11,7 @@ from ccpor_onboard.lib.sorted_dates import DaysBetween
 from checklists.marks import MARKS, REMINDER_MARKS, Mark, marks_for
 from checklists.models import ACTOR_FOR_ORGANISATION, ChecklistItem, Onboarding
 from courts.models import Court, Membership
+from notifications.selectors import pending_digest_notifications
 
 from .models import DigestLog, ReminderLog, SendStatus, SweepRun
 
@@ -150,17 +151,22 @@ class Recipient:
     email: str
 
 
+def reminder_recipient_memberships() -> QuerySet[Membership]:
+    """The memberships the 60- and 30-day reminders go to: active people with an
+    e-mail address, in a reminder role. A court with none has no one to remind
+    (its reminders fail; the dashboard flags it)."""
+    return Membership.objects.filter(
+        role__in=REMINDER_ROLES, user__is_active=True
+    ).exclude(user__email="")
+
+
 def reminder_recipients(court_ids: Iterable[int]) -> dict[int, list[Recipient]]:
     """Per court, the active members with an e-mail address in a reminder role,
     ordered by organisation and role. One query."""
     by_court: dict[int, list[Recipient]] = defaultdict(list)
     memberships = (
-        Membership.objects.filter(
-            court_id__in=set(court_ids),
-            role__in=REMINDER_ROLES,
-            user__is_active=True,
-        )
-        .exclude(user__email="")
+        reminder_recipient_memberships()
+        .filter(court_id__in=set(court_ids))
         .select_related("user")
         .order_by("court_id", "organisation", "role", "user__username")
     )
@@ -181,16 +187,7 @@ def reminder_items(
     items = (
         ChecklistItem.objects.open()
         .filter(onboarding_id__in=set(onboarding_ids), internal_only=False)
-        # What the mails show of an item (templates/emails/reminder_body.*).
-        .only(
-            "onboarding_id",
-            "order",
-            "title",
-            "actor",
-            "status",
-            "due_date",
-            "blocked_reason",
-        )
+        .select_related("phase", "owner")
         .order_by("onboarding_id", "due_date", "order")
     )
     for item in items:
@@ -299,11 +296,13 @@ class DigestCourt:
 @dataclass
 class DigestEntry:
     """Everything one person's weekly digest lists: per court, their organisation's
-    overdue items."""
+    overdue items (if they want that list), and the notifications they chose to get
+    in the digest."""
 
     user: object
     courts: list[DigestCourt] = field(default_factory=list)
     status: str | None = None  # this week's digest row, None if there is none
+    notifications: list = field(default_factory=list)
 
     @property
     def item_count(self) -> int:
@@ -311,10 +310,11 @@ class DigestEntry:
 
 
 def digest_entries(*, today: datetime.date) -> list[DigestEntry]:
-    """One entry per member who wants the weekly digest (active, with an e-mail
-    address, not opted out) and whose organisation has overdue items in an open
-    onboarding of one of their courts. Internal-only items are never listed. Three
-    queries, whatever the number of people and courts.
+    """One entry per person who has something for this week's digest: a member who
+    wants the list of overdue items (active, with an e-mail address, not opted out)
+    and whose organisation has overdue items in an open onboarding of one of their
+    courts; or anyone with notifications waiting for the digest. Internal-only items
+    are never listed. Four queries, whatever the number of people and courts.
     """
     memberships = list(
         Membership.objects.filter(
@@ -335,7 +335,7 @@ def digest_entries(*, today: datetime.date) -> list[DigestEntry]:
             internal_only=False,
             actor__in=ACTOR_FOR_ORGANISATION.values(),
         )
-        .select_related("onboarding")
+        .select_related("onboarding", "owner")
         .order_by("due_date", "order")
     )
     for item in items:
@@ -362,7 +362,13 @@ def digest_entries(*, today: datetime.date) -> list[DigestEntry]:
                 items=its,
             )
         )
-    return list(entries.values())
+    for user_id, notes in pending_digest_notifications().items():
+        entry = entries.setdefault(
+            user_id,
+            DigestEntry(user=notes[0].recipient, status=statuses.get(user_id)),
+        )
+        entry.notifications = notes
+    return sorted(entries.values(), key=lambda e: e.user.get_username())
 
 
 def last_sweep_run(kind: str) -> SweepRun | None:

@@ -38,6 +38,7 @@ from django.utils import timezone
 
 from ccpor_onboard.lib.emails import team_addresses, templated_message
 from checklists.selectors import group_by_actor
+from notifications.services import notifications_claim_digest, notifications_settle
 
 from . import selectors
 from .models import SKIP_REASON, DigestLog, ReminderLog, SendStatus, SweepRun
@@ -569,8 +570,9 @@ def digest_context(entry: selectors.DigestEntry, *, today: datetime.date) -> dic
             for c in entry.courts
         ],
         "item_count": entry.item_count,
+        "notifications": entry.notifications,
         "today": today,
-        "profile_url": settings.SITE_URL + reverse("accounts:profile"),
+        "profile_url": settings.SITE_URL + reverse("portal:profile"),
     }
 
 
@@ -578,9 +580,12 @@ def digest_send_weekly(
     *, today: datetime.date, dry_run: bool = False, claim_token: str = ""
 ) -> SweepResult:
     """Send this week's digest to every member who wants it and whose organisation
-    has overdue items: one mail per person listing all their courts, at most one a
+    has overdue items, and to everyone with notifications waiting for the digest: one
+    mail per person listing all their courts and those notifications, at most one a
     week (a second run in the same week sends nothing new). Same claim protocol and
-    failure handling as the reminders (`claim_token` as there).
+    failure handling as the reminders (`claim_token` as there); the notifications
+    are claimed with the digest and marked sent with it (or left waiting if it
+    fails).
 
     A digest of an earlier week that was recorded or claimed but never sent (its
     worker died and nothing resumed it) is not lost: this run's mail, which lists
@@ -605,7 +610,8 @@ def digest_send_weekly(
                 Outcome.WOULD_SEND,
                 _digest_target(entry),
                 f"{_count(entry.item_count, 'overdue item')} in "
-                f"{_count(len(entry.courts), 'court')}",
+                f"{_count(len(entry.courts), 'court')}, "
+                f"{_count(len(entry.notifications), 'notification')}",
             )
         return result
 
@@ -629,20 +635,30 @@ def digest_send_weekly(
         if row is None:
             result.add(Outcome.TAKEN, _digest_target(entry), "already sent this week")
             continue
-        _deliver(
-            DigestLog,
-            row,
-            target=_digest_target(entry),
-            recipients=[entry.user.email],
-            build=lambda entry=entry: templated_message(
+        claims = []
+
+        def build(entry=entry, claims=claims):
+            if entry.notifications:  # take them, so that they are sent once
+                claim, entry.notifications = notifications_claim_digest(user=entry.user)
+                claims.append(claim)
+            return templated_message(
                 "digest",
                 digest_context(entry, today=today),
                 to=[entry.user.email],
                 cc=[],
-            ),
+            )
+
+        sent = _deliver(
+            DigestLog,
+            row,
+            target=_digest_target(entry),
+            recipients=[entry.user.email],
+            build=build,
             result=result,
             token=token,
         )
+        for claim in filter(None, claims):
+            notifications_settle(claim=claim, sent=sent)
     _digest_catch_up(week=week, entries=entries, token=token, result=result)
     _heartbeat(SweepRun.Kind.DIGEST, today=today, result=result)
     return result

@@ -230,3 +230,32 @@ def _clear_cache():
     yield
     cache.clear()
     page_cache._cache_down_until = 0.0
+
+
+# --- Notifications (issue 12) ---------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def scheduled_batches(request, monkeypatch):
+    """The batch tasks `notify` schedules once a transaction commits, recorded here
+    (kwargs of each `send_batch.apply_async` call) instead of going to the broker,
+    so that no test leaves tasks in Redis for another's worker. Tests that use the
+    real worker (`celery_worker_process`) send them for real."""
+    calls: list[dict] = []
+    if "celery_worker_process" in request.fixturenames:
+        return calls
+    from notifications import tasks
+
+    monkeypatch.setattr(
+        tasks.send_batch, "apply_async", lambda *args, **kwargs: calls.append(kwargs)
+    )
+    return calls
+
+
+@pytest.fixture
+def send_now():
+    """Send every notification waiting to be mailed (as `send_notifications --now`),
+    returning the results."""
+    from notifications.services import notifications_send_pending
+
+    return lambda: notifications_send_pending(everything=True)

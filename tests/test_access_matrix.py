@@ -76,7 +76,7 @@ MATRIX = {
         "password_reset_complete",
         same(200, 405, anonymous=(200, 405)),
     ),
-    "profile": ("accounts:profile", same(200, 302)),
+    "profile": ("portal:profile", same(200, 302)),
     # Two-factor: anyone signed in may set up an authenticator app (a wrong code
     # redisplays the form); the code step, for someone without one, moves on.
     "otp_setup": ("accounts:otp_setup", same(200, 200)),
@@ -102,6 +102,10 @@ MATRIX = {
     ),
     "processing_model": (
         "portal:processing_model",
+        same(403, 403, staff=(200, 302), **MEMBERS_ONLY),
+    ),
+    "invite": (
+        "portal:invite",
         same(403, 403, staff=(200, 302), **MEMBERS_ONLY),
     ),
     # Court A's onboarding cancelled first: staff start a new one.
@@ -144,6 +148,22 @@ MATRIX = {
         same(200, 405, **MEMBERS_ONLY),
     ),
     "comment": ("checklists:comment_add", same(405, 302, **MEMBERS_ONLY)),
+    "item_owner": (
+        "checklists:item_owner",
+        same(405, 302, liaison=(405, 403), **MEMBERS_ONLY),
+    ),
+    "item_meeting": (
+        "checklists:item_meeting",
+        same(405, 403, staff=(405, 302), **MEMBERS_ONLY),
+    ),
+    "team_document_upload": (
+        "checklists:team_document_upload",
+        same(405, 403, staff=(405, 302), **MEMBERS_ONLY),
+    ),
+    "team_document_download": (
+        "checklists:team_document_download",
+        same(200, 405, **MEMBERS_ONLY),
+    ),
     # The lead's own comment: only its author edits it (staff included: 403).
     "comment_edit": (
         "checklists:comment_edit",
@@ -289,6 +309,15 @@ def world(
     other = start(other_court)
     items = {i.order: i for i in onboarding.items.all()}
     court_item, so_item, internal = items[11], items[8], items[23]
+    meeting, guide = items[7], items[5]
+    document = services.team_document_upload(
+        template_item=guide.template_item,
+        title="Court Planning Guide",
+        version="1.0",
+        document_date=TODAY,
+        file=SimpleUploadedFile("guide.pdf", evidence_bytes("pdf")),
+        by=staff_user,
+    )
     # A done, unverified Court item: the lead may still change it, staff may verify.
     court_item = services.item_set_status(
         item=court_item, status="done", by=court_lead, expected_version=1
@@ -314,6 +343,9 @@ def world(
         "internal": internal,
         "foreign": other.items.get(order=11),
         "evidence": evidence,
+        "meeting": meeting,
+        "guide": guide,
+        "document": document,
         "comment": services.comment_add(
             item=court_item, body="Sent on Monday.", by=court_lead
         ),
@@ -395,7 +427,7 @@ def request_for(key: str, world, user, extra=None) -> tuple[str, dict]:
             {},
         ),
         "password_reset_complete": (reverse("password_reset_complete"), {}),
-        "profile": (reverse("accounts:profile"), {"weekly_digest": "on"}),
+        "profile": (reverse("portal:profile"), {"weekly_digest": "on"}),
         "otp_setup": (reverse("accounts:otp_setup"), {"token": "000000"}),
         "otp_verify": (reverse("accounts:otp_verify"), {"token": "000000"}),
         "home": (reverse("portal:home"), {}),
@@ -409,6 +441,16 @@ def request_for(key: str, world, user, extra=None) -> tuple[str, dict]:
         "processing_model": (
             reverse("portal:processing_model", kwargs=court_a),
             {"court_enters_carpos": "", "so_participates": "on"},
+        ),
+        "invite": (
+            reverse("portal:invite", kwargs=court_a),
+            {
+                "email": "new.person@example.org",
+                "first_name": "New",
+                "last_name": "Person",
+                "organisation": "court",
+                "role": "it_contact",
+            },
         ),
         "feeds": (reverse("portal:feeds"), {}),
         "feed_reset": (reverse("portal:feed_reset"), {}),
@@ -444,6 +486,40 @@ def request_for(key: str, world, user, extra=None) -> tuple[str, dict]:
             {},
         ),
         "comment": (_item("checklists:comment_add", ci), {"body": "Sent on Monday."}),
+        "item_owner": (
+            _item("checklists:item_owner", ci),
+            {"owner": world["users"]["lead"].pk, "expected_version": ci.version},
+        ),
+        "item_meeting": (
+            _item("checklists:item_meeting", world["meeting"]),
+            {
+                "date": (TODAY + days(7)).isoformat(),
+                "starts": "10:00",
+                "ends": "11:30",
+                "location": "Room 4B",
+                "expected_version": world["meeting"].version,
+            },
+        ),
+        "team_document_upload": (
+            _item("checklists:team_document_upload", world["guide"]),
+            {
+                "title": "Court Planning Guide",
+                "version": "2.0",
+                "document_date": TODAY.isoformat(),
+                "file": SimpleUploadedFile("guide.pdf", evidence_bytes("pdf")),
+            },
+        ),
+        "team_document_download": (
+            reverse(
+                "checklists:team_document_download",
+                kwargs={
+                    **court_a,
+                    "pk": world["guide"].pk,
+                    "document_pk": world["document"].pk,
+                },
+            ),
+            {},
+        ),
         "comment_edit": (
             reverse(
                 "checklists:comment_edit",

@@ -112,6 +112,7 @@ PAGES = {
     "/courts/court-a/reschedule/": 200,
     "/courts/court-a/processing-model/": 200,
     "/courts/court-a/start/": 200,
+    "/courts/court-a/invite/": 200,
     "/courts/court-a/go-live/": 200,
     "/courts/court-a/go-live/mark-live/": 405,
     "/courts/court-a/go-live/undo-live/": 405,
@@ -135,6 +136,10 @@ PAGES = {
     "/courts/court-a/items/{item}/comments/": 405,
     # Only a comment's author edits it; the superuser is not this one's.
     "/courts/court-a/items/{item}/comments/{comment}/edit/": 403,
+    "/courts/court-a/items/{item}/owner/": 405,
+    "/courts/court-a/items/{item}/meeting/": 405,
+    "/courts/court-a/items/{item}/documents/": 405,
+    "/courts/court-a/items/{item}/documents/{document}/": 200,
     "/courts/court-a/items/{item}/verify/": 405,
     "/courts/court-a/items/{item}/reopen/": 405,
     "/admin/": 200,
@@ -162,6 +167,7 @@ def test_the_page_list_covers_every_route():
         "comment": 1,
         "incident": 1,
         "sign_off": 1,
+        "document": 1,
     }
     visited = {resolve(path.format(**values).split("?")[0]).route for path in PAGES}
     assert set(_routes(get_resolver().url_patterns)) <= visited
@@ -189,6 +195,14 @@ def onboarding_world(start, court, other_court, court_lead, evidence_storage):
         by=court_lead,
     )
     comment = services.comment_add(item=item, body="Sent.", by=court_lead)
+    document = services.team_document_upload(
+        template_item=item.template_item,
+        title="Connectivity guide",
+        version="1.0",
+        document_date=item.due_date,
+        file=SimpleUploadedFile("guide.pdf", evidence_bytes("pdf")),
+        by=court_lead,
+    )
     # Court A live, with an incident and a close-out signature: the Go-Live pages.
     force_status(onboarding, "live")
     incident = golive_services.incident_report(
@@ -213,6 +227,7 @@ def onboarding_world(start, court, other_court, court_lead, evidence_storage):
         "comment": comment,
         "incident": incident,
         "sign_off": sign_off,
+        "document": document,
     }
 
 
@@ -228,6 +243,7 @@ def test_every_page_renders_with_no_page_cache(
         "comment": onboarding_world["comment"].pk,
         "incident": onboarding_world["incident"].pk,
         "sign_off": onboarding_world["sign_off"].pk,
+        "document": onboarding_world["document"].pk,
     }
     for path, expected in PAGES.items():
         response = client.get(path.format(**values))

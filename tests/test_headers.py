@@ -120,7 +120,7 @@ def portal_urls(start, court, court_lead, frozen_today):
         "/dashboard/statewide/",
         "/dashboard/overdue/",
         "/calendar/",
-        reverse("accounts:profile"),
+        reverse("portal:profile"),
         reverse("accounts:otp_setup"),
         reverse("password_change"),
     ]

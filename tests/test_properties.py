@@ -286,7 +286,7 @@ def test_profile_and_password_forms_never_fail(
     world, client, court_lead, digest, old, new1, new2, token, email
 ):
     client.force_login(court_lead)
-    _ok(client.post(reverse("accounts:profile"), {"weekly_digest": digest}))
+    _ok(client.post(reverse("portal:profile"), {"weekly_digest": digest}))
     _ok(client.post(reverse("accounts:otp_setup"), {"token": token}))
     response = client.post(
         reverse("password_change"),

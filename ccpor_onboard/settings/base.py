@@ -51,6 +51,7 @@ THIRD_PARTY_APPS = [
 LOCAL_APPS = [
     "audit",
     "courts",
+    "notifications",
     "checklists",
     "reminders",
     "golive",
@@ -154,6 +155,10 @@ AUTH_PASSWORD_VALIDATORS = [
 # Name of the group whose members are CCPOR Team staff (see courts.access).
 CCPOR_TEAM_GROUP = "CCPOR Team"
 CCPOR_TEAM_EMAIL = env("CCPOR_TEAM_EMAIL", default="ccpor-team@example.org")
+# The public CCPOR information page, linked from the items that point courts to it.
+CCPOR_INFO_URL = env(
+    "CCPOR_INFO_URL", default="https://www.courts.ca.gov/partners/ccpor.htm"
+)
 # How many proxies in front of the app append to X-Forwarded-For (0: use the peer
 # address). The client's address feeds the lockout per address and the audit log.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
@@ -266,6 +271,10 @@ DEFAULT_FROM_EMAIL = env(
     "DEFAULT_FROM_EMAIL", default="CCPOR Onboard <no-reply@example.org>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Notifications ------------------------------------------------------------
+# Changes to the same person within this many seconds go out in one mail.
+NOTIFICATION_BATCH_SECONDS = env.int("NOTIFICATION_BATCH_SECONDS", default=300)
 
 # --- Cache ----------------------------------------------------------------------
 # Shared by every web process (Redis), so that invalidation reaches all of them.

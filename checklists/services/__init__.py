@@ -7,13 +7,17 @@ One module per concern; everything is importable from `checklists.services`:
 - `items`: an item's status and details, verification, reopening, bulk changes;
 - `evidence`: checking and storing uploaded documents;
 - `comments`: an item's discussion thread;
+- `meetings`: the date, place, attendees and minutes of meetings and trainings;
+- `documents`: the CCPOR Team's documents on template items, with their versions;
+- `notices`: what the changes above tell people (through `notifications`);
 - `processing_model`: who enters CARPOS / whether the SO participates, and the
   checklist that follows from it;
 - `summaries`: the stored per-onboarding summary of the items, refreshed by every
   write above in its own transaction.
 """
 
-from .comments import comment_add, comment_edit
+from .comments import comment_add, comment_create, comment_edit
+from .documents import team_document_upload, team_document_validate
 from .evidence import (
     EVIDENCE_MAX_BYTES,
     EVIDENCE_TYPES,
@@ -28,12 +32,14 @@ from .items import (
     item_add,
     item_check_version,
     item_reopen,
+    item_set_owner,
     item_set_status,
     item_update_details,
     item_verify,
     items_bulk_set_status,
     items_delete,
 )
+from .meetings import item_set_meeting
 from .onboardings import (
     checklist_dependencies,
     checklist_item_from_template,
@@ -57,6 +63,7 @@ __all__ = [
     "checklist_item_from_template",
     "checklist_items_from_template",
     "comment_add",
+    "comment_create",
     "comment_edit",
     "default_template",
     "evidence_clean_name",
@@ -66,6 +73,8 @@ __all__ = [
     "item_add",
     "item_check_version",
     "item_reopen",
+    "item_set_meeting",
+    "item_set_owner",
     "item_set_status",
     "item_update_details",
     "item_verify",
@@ -79,4 +88,6 @@ __all__ = [
     "onboarding_start",
     "onboarding_start_validate",
     "onboarding_summaries_refresh",
+    "team_document_upload",
+    "team_document_validate",
 ]

@@ -5,10 +5,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .. import limits
+from .. import access, limits
 from ..limits import history_reason
 from ..models import ChecklistItem, Onboarding
-from .comments import comment_add
+from . import notices
+from .comments import comment_create
 from .guards import onboarding_ensure_writable
 from .summaries import onboarding_summaries_refresh
 
@@ -56,6 +57,88 @@ def evidence_missing_message(item: ChecklistItem, *, action: str) -> str:
     )
 
 
+def _apply_status(
+    *,
+    item: ChecklistItem,
+    status: str,
+    by,
+    expected_version: int,
+    note: str = "",
+    reason: str = "",
+    change_reason: str = "",
+) -> tuple[ChecklistItem, str]:
+    """`item_set_status` without its notification; returns the item and the status
+    it had before. Call inside a transaction."""
+    if status not in ChecklistItem.Status.values:
+        raise ValidationError({"status": f"“{status}” is not a status."})
+    reason = (reason or "").strip()
+    _check_length(reason=reason, note=note)
+    locked = (
+        # The item and its onboarding are locked; the court and owner are only read
+        # (for the notification).
+        ChecklistItem.objects.select_for_update(of=("self", "onboarding"))
+        .select_related("onboarding__court", "owner")
+        .get(pk=item.pk)
+    )
+    onboarding_ensure_writable(locked.onboarding)
+    if locked.version != expected_version:
+        raise StaleEditError(locked)
+    if status == ChecklistItem.Status.BLOCKED and not reason:
+        raise ValidationError({"reason": "Say what is blocking this item."})
+    if status == ChecklistItem.Status.NOT_APPLICABLE and not reason:
+        raise ValidationError(
+            {"reason": "Give a justification for marking this item not applicable."}
+        )
+    if status == ChecklistItem.Status.DONE:
+        open_deps = list(locked.depends_on.open().order_by("order"))
+        if open_deps:
+            names = "; ".join(f"{d.order}. {d.title}" for d in open_deps)
+            raise ValidationError(
+                {
+                    "status": f"This item cannot be done while these are open: {names}."  # noqa: E501
+                }
+            )
+        if locked.evidence_required and not locked.evidence.exists():
+            raise ValidationError(
+                {"status": evidence_missing_message(locked, action="marked done")}
+            )
+
+    before = locked.status
+    finished_before = before in ChecklistItem.FINISHED_STATUSES
+    locked.status = status
+    locked.blocked_reason = reason if status == ChecklistItem.Status.BLOCKED else ""
+    locked.na_justification = (
+        reason if status == ChecklistItem.Status.NOT_APPLICABLE else ""
+    )
+    if status in ChecklistItem.FINISHED_STATUSES:
+        if not finished_before or locked.completed_at is None:
+            locked.completed_at = timezone.now()
+            locked.completed_by = by
+    else:
+        locked.completed_at = None
+        locked.completed_by = None
+    if status != ChecklistItem.Status.DONE:
+        locked.verified_at = None
+        locked.verified_by = None
+    if change_reason:
+        locked._change_reason = history_reason(change_reason)
+    if note.strip():
+        locked.note = note.strip()
+    locked.updated_by = by
+    locked.version += 1
+    locked._history_user = by
+    locked.save()
+    onboarding_summaries_refresh(onboarding_ids=[locked.onboarding_id])
+    return locked, before
+
+
+def _reopens(before: str, after: str) -> bool:
+    return (
+        before in ChecklistItem.FINISHED_STATUSES
+        and after in ChecklistItem.OPEN_STATUSES
+    )
+
+
 def item_set_status(
     *,
     item: ChecklistItem,
@@ -76,65 +159,24 @@ def item_set_status(
     the caller read it (`expected_version`), StaleEditError is raised and nothing
     changes. A non-empty `note` replaces the item's note. Leaving Done clears the CCPOR
     Team's verification. `change_reason` is kept in the item's history.
-    """
-    if status not in ChecklistItem.Status.values:
-        raise ValidationError({"status": f"“{status}” is not a status."})
-    reason = (reason or "").strip()
-    _check_length(reason=reason, note=note)
-    with transaction.atomic():
-        locked = (
-            ChecklistItem.objects.select_for_update()
-            .select_related("onboarding")
-            .get(pk=item.pk)
-        )
-        onboarding_ensure_writable(locked.onboarding)
-        if locked.version != expected_version:
-            raise StaleEditError(locked)
-        if status == ChecklistItem.Status.BLOCKED and not reason:
-            raise ValidationError({"reason": "Say what is blocking this item."})
-        if status == ChecklistItem.Status.NOT_APPLICABLE and not reason:
-            raise ValidationError(
-                {"reason": "Give a justification for marking this item not applicable."}
-            )
-        if status == ChecklistItem.Status.DONE:
-            open_deps = list(locked.depends_on.open().order_by("order"))
-            if open_deps:
-                names = "; ".join(f"{d.order}. {d.title}" for d in open_deps)
-                raise ValidationError(
-                    {
-                        "status": f"This item cannot be done while these are open: {names}."  # noqa: E501
-                    }
-                )
-            if locked.evidence_required and not locked.evidence.exists():
-                raise ValidationError(
-                    {"status": evidence_missing_message(locked, action="marked done")}
-                )
 
-        finished_before = locked.status in ChecklistItem.FINISHED_STATUSES
-        locked.status = status
-        locked.blocked_reason = reason if status == ChecklistItem.Status.BLOCKED else ""
-        locked.na_justification = (
-            reason if status == ChecklistItem.Status.NOT_APPLICABLE else ""
+    An item that becomes blocked, or open again after being finished, is notified
+    to its owner and the court's project lead, the CCPOR Team in copy.
+    """
+    with transaction.atomic():
+        locked, before = _apply_status(
+            item=item,
+            status=status,
+            by=by,
+            expected_version=expected_version,
+            note=note,
+            reason=reason,
+            change_reason=change_reason,
         )
-        if status in ChecklistItem.FINISHED_STATUSES:
-            if not finished_before or locked.completed_at is None:
-                locked.completed_at = timezone.now()
-                locked.completed_by = by
-        else:
-            locked.completed_at = None
-            locked.completed_by = None
-        if status != ChecklistItem.Status.DONE:
-            locked.verified_at = None
-            locked.verified_by = None
-        if change_reason:
-            locked._change_reason = history_reason(change_reason)
-        if note.strip():
-            locked.note = note.strip()
-        locked.updated_by = by
-        locked.version += 1
-        locked._history_user = by
-        locked.save()
-        onboarding_summaries_refresh(onboarding_ids=[locked.onboarding_id])
+        if status == ChecklistItem.Status.BLOCKED and before != status:
+            notices.item_blocked(locked, by=by)
+        elif _reopens(before, status):
+            notices.item_reopened(locked, by=by, reason=note.strip())
     return locked
 
 
@@ -171,7 +213,8 @@ def item_update_details(
 
 
 def item_add(*, item: ChecklistItem, by) -> ChecklistItem:
-    """Add an item that the template did not have to one court's checklist."""
+    """Add an item that the template did not have to one court's checklist (its
+    owner, if it has one, is told)."""
     onboarding_ensure_writable(item.onboarding)
     with transaction.atomic():
         item.offset_days = (item.due_date - item.onboarding.go_live_date).days
@@ -179,6 +222,8 @@ def item_add(*, item: ChecklistItem, by) -> ChecklistItem:
         item._history_user = by
         item.save()
         onboarding_summaries_refresh(onboarding_ids=[item.onboarding_id])
+        if item.owner_id:
+            notices.item_assigned(item, by=by)
     return item
 
 
@@ -238,7 +283,8 @@ def item_reopen(
     """Take a finished (done or N/A) item back to In progress, saying why.
 
     Clears who finished it and any verification; the reason is kept in the item's
-    history and added to its comments so the court sees it.
+    history and added to its comments so the court sees it, and the owner, the
+    court's project lead and the CCPOR Team are told (with the reason).
     """
     reason = (reason or "").strip()
     if not reason:
@@ -247,14 +293,15 @@ def item_reopen(
     if item.status not in ChecklistItem.FINISHED_STATUSES:
         raise ValidationError({"status": "Only a done or N/A item can be reopened."})
     with transaction.atomic():
-        reopened = item_set_status(
+        reopened, _ = _apply_status(
             item=item,
             status=ChecklistItem.Status.IN_PROGRESS,
             by=by,
             expected_version=expected_version,
             change_reason=f"reopened: {reason}",
         )
-        comment_add(item=reopened, body=f"Reopened: {reason}", by=by)
+        comment_create(item=reopened, body=f"Reopened: {reason}", by=by)
+        notices.item_reopened(reopened, by=by, reason=reason)
     return reopened
 
 
@@ -296,3 +343,40 @@ def items_bulk_set_status(
         except ValidationError as exc:
             refused.append((item, " ".join(exc.messages)))
     return changed, refused
+
+
+def item_set_owner(
+    *, item: ChecklistItem, owner, by, expected_version: int
+) -> ChecklistItem:
+    """Name the person who sees the item through, or nobody (`owner=None`).
+
+    The owner must be an active member of the item's actor's organisation at the
+    item's court (not a viewer), or a CCPOR staff member for a CCPOR Team item
+    (`checklists.access.owner_refusal`); ValidationError keyed "owner" otherwise.
+    The new owner is told (unless they named themselves). StaleEditError if the item
+    changed since the caller read it.
+    """
+    with transaction.atomic():
+        locked = (
+            ChecklistItem.objects.select_for_update(of=("self", "onboarding"))
+            .select_related("onboarding__court")
+            .get(pk=item.pk)
+        )
+        onboarding_ensure_writable(locked.onboarding)
+        if locked.version != expected_version:
+            raise StaleEditError(locked)
+        refusal = access.owner_refusal(locked, owner)
+        if refusal:
+            raise ValidationError({"owner": refusal})
+        if locked.owner_id == getattr(owner, "pk", None):
+            return locked
+        locked.owner = owner
+        locked.updated_by = by
+        locked.version += 1
+        locked._history_user = by
+        locked._change_reason = (
+            f"owner: {owner}" if owner is not None else "owner removed"
+        )
+        locked.save()
+        notices.item_assigned(locked, by=by)
+    return locked

@@ -23,6 +23,7 @@ from ..models import (
     Onboarding,
     TemplateItem,
 )
+from . import notices
 from .summaries import onboarding_summaries_refresh
 
 
@@ -98,6 +99,8 @@ def checklist_item_from_template(
         is_readiness_gate=t.is_readiness_gate,
         evidence_required=t.evidence_required,
         internal_only=t.internal_only,
+        is_training=t.is_training,
+        info_url=t.info_url,
         due_date=go_live_date + datetime.timedelta(days=t.offset_days),
         **fields,
     )
@@ -265,7 +268,8 @@ def onboarding_reschedule(
     """Move the Go-Live date of an active onboarding and every unfinished item with it.
 
     Done and N/A items keep their dates. The move is recorded (old date, new date,
-    reason, who, when). A reason is required; the new date may not be in the past.
+    reason, who, when) and every member of the court is told. A reason is required;
+    the new date may not be in the past.
     """
     today = today or today_in_california()
     reason = (reason or "").strip()
@@ -288,6 +292,7 @@ def onboarding_reschedule(
             ChecklistItem,
             ["due_date", "version", "updated_by", "updated_at"],
             default_user=by,
+            # GO_LIVE_MOVED_REASON (selectors) recognises these records.
             default_change_reason=history_reason(f"Go-Live moved: {reason}"),
         )
         locked.go_live_date = go_live_date
@@ -301,6 +306,7 @@ def onboarding_reschedule(
             reason=reason,
             changed_by=by,
         )
+        notices.go_live_moved(change, by=by)
     onboarding.go_live_date = go_live_date
     onboarding.version = locked.version
     return change

@@ -25,7 +25,7 @@ def export_portfolio(request):
 
 @ccpor_staff_required
 def export_items(request):
-    return exports.items_csv(today=today_in_california())
+    return exports.items_csv(today=today_in_california(), site_url=settings.SITE_URL)
 
 
 @ccpor_staff_required

@@ -1,7 +1,10 @@
 """Where a member lands after signing in, the list of courts, and the court page."""
 
 from crispy_forms.utils import render_crispy_form
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -20,15 +23,18 @@ from checklists.selectors import (
     court_page_items,
     courts_with_current_onboarding,
     onboardings_with_status,
+    what_changed,
 )
-from courts.access import court_view, courts_for_user, is_ccpor_staff
+from courts.access import court_view, courts_for_user, is_ccpor_staff, require
+from courts.selectors import court_contacts
 from golive.selectors import court_panel
+from notifications.services import court_visit_record, person_invite
 from reminders.selectors import (
     reminder_log_for_onboarding,
     reminders_awaiting_sweep,
 )
 
-from ..forms import CourtItemFilterForm
+from ..forms import CourtItemFilterForm, InviteForm
 
 
 @login_required
@@ -59,6 +65,7 @@ def court_detail(request, court):
         "court": court,
         "onboarding": onboarding,
         "today": day,
+        "contacts": court_contacts(court),
         "golive": court_panel(user, court, onboarding, today=day, now=timezone.now()),
         # A court with no onboarding, or only a cancelled one, may start one.
         "can_start": is_ccpor_staff(user)
@@ -66,6 +73,7 @@ def court_detail(request, court):
     }
     if onboarding is not None:
         onboarding.court = court
+        since = court_visit_record(user=user, court=court, at=timezone.now())
         onboardings_with_status(
             [onboarding], today=day, include_internal=is_ccpor_staff(user)
         )
@@ -77,6 +85,7 @@ def court_detail(request, court):
             onboarding,
             today=day,
             mine=chosen.get("mine", False),
+            owned=chosen.get("owned", False),
             open_only=chosen.get("open", False),
             overdue_only=chosen.get("overdue", False),
         )
@@ -121,6 +130,8 @@ def court_detail(request, court):
             reminders_pending=reminders_awaiting_sweep(onboarding, log, today=day),
             sections=checklist_sections(onboarding, items, today=day),
             feed=activity_feed(user, onboarding),
+            changes=(what_changed(user, onboarding, since=since) if since else None),
+            first_visit=since is None,
             bulk_form_html=cached_fragment(
                 request,
                 ("court-bulk-form", bulk_action, next_url),
@@ -141,14 +152,15 @@ def court_detail(request, court):
 def item_row_html(request, item, *, court, can_bulk: bool, next_url: str):
     """One item's row of the court page (checklists/_item_row.html), kept by
     everything it shows: the item's version and last change (every write moves
-    one or the other), its evidence count, whether it is overdue today, whether
-    this person may change it, and the page it sits on."""
+    one or the other), its owner, evidence and comment counts, whether it is
+    overdue today, whether this person may change it, and the page it sits on."""
     key = (
         "court-item-row",
         item.pk,
         item.version,
         item.updated_at,
         item.evidence_count,
+        item.comment_count,
         item.is_overdue,
         item.can_update,
         can_bulk,
@@ -156,6 +168,7 @@ def item_row_html(request, item, *, court, can_bulk: bool, next_url: str):
         next_url,
         str(item.updated_by or ""),
         str(item.verified_by or ""),
+        str(item.owner or ""),
     )
     return cached_fragment(
         request,
@@ -191,4 +204,40 @@ def timeline_html(request, onboarding, items, *, today):
             "checklists/_timeline.html",
             {**ctx, "onboarding": onboarding, "items": items, "today": today},
         ),
+    )
+
+
+@court_view("GET", "POST")
+def invite(request, court):
+    """CCPOR staff invite a person to the court's onboarding: the membership exists
+    at once and the person is e-mailed a one-time link to set their password."""
+    require(is_ccpor_staff(request.user), "Only the CCPOR Team invites people.")
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = person_invite(
+                court=court, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            user = invitation.membership.user
+            messages.success(
+                request,
+                f"{user} ({user.email}) is now a member of {court.everyday_name}"
+                + (
+                    "; they have been e-mailed a link to set their password."
+                    if invitation.created
+                    else "; they already had an account and have been told."
+                ),
+            )
+            return redirect(court.get_absolute_url() + "#contacts")
+    return render(
+        request,
+        "portal/invite.html",
+        {
+            "court": court,
+            "form": form,
+            "timeout_days": settings.PASSWORD_RESET_TIMEOUT // 86400,
+        },
     )

@@ -42,16 +42,16 @@ def test_a_page_within_the_idle_limit_keeps_the_session(client, court_lead):
     signed_in(client, court_lead)
     for minutes in (20, 40, 60, 80):
         with at(minutes):
-            assert client.get(reverse("accounts:profile")).status_code == 200
+            assert client.get(reverse("portal:profile")).status_code == 200
 
 
 def test_thirty_minutes_idle_signs_out(client, court_lead):
     signed_in(client, court_lead)
     key = client.session.session_key
     with at(29):
-        assert client.get(reverse("accounts:profile")).status_code == 200
+        assert client.get(reverse("portal:profile")).status_code == 200
     with at(29 + 30):
-        response = client.get(reverse("accounts:profile"))
+        response = client.get(reverse("portal:profile"))
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login") + "?next=")
         messages = [str(m) for m in get_messages(response.wsgi_request)]
@@ -66,7 +66,7 @@ def test_thirty_minutes_idle_signs_out(client, court_lead):
 def test_an_htmx_request_after_the_idle_limit_is_sent_to_sign_in(client, court_lead):
     signed_in(client, court_lead)
     with at(31):
-        response = client.get(reverse("accounts:profile"), HTTP_HX_REQUEST="true")
+        response = client.get(reverse("portal:profile"), HTTP_HX_REQUEST="true")
     assert response["HX-Redirect"].startswith(reverse("login"))
 
 
@@ -76,9 +76,9 @@ def test_twelve_hours_at_most_even_when_active(client, court_lead):
     while minutes < 12 * 60 - 20:
         minutes += 20
         with at(minutes):
-            assert client.get(reverse("accounts:profile")).status_code == 200
+            assert client.get(reverse("portal:profile")).status_code == 200
     with at(12 * 60):
-        response = client.get(reverse("accounts:profile"))
+        response = client.get(reverse("portal:profile"))
         assert response.status_code == 302
         # The database itself no longer hands the session out.
         assert not Session.objects.filter(
@@ -93,9 +93,9 @@ def test_a_lowered_absolute_limit_ends_sessions_already_open(
     settings.SESSION_ABSOLUTE_TIMEOUT = 60 * 60
     for minutes in (20, 40):
         with at(minutes):
-            assert client.get(reverse("accounts:profile")).status_code == 200
+            assert client.get(reverse("portal:profile")).status_code == 200
     with at(60):
-        response = client.get(reverse("accounts:profile"))
+        response = client.get(reverse("portal:profile"))
         page = client.get(response["Location"]).content.decode()
     assert response.status_code == 302
     assert "a session lasts 1 hour at most" in page
@@ -114,9 +114,9 @@ def test_limits_follow_the_settings(client, court_lead, settings):
     settings.SESSION_IDLE_TIMEOUT = 5 * 60
     signed_in(client, court_lead)
     with at(4):
-        assert client.get(reverse("accounts:profile")).status_code == 200
+        assert client.get(reverse("portal:profile")).status_code == 200
     with at(10):
-        assert client.get(reverse("accounts:profile")).status_code == 302
+        assert client.get(reverse("portal:profile")).status_code == 302
 
 
 def test_limits_are_read_from_the_environment():
@@ -182,8 +182,8 @@ def test_password_change_ends_other_sessions_and_replaces_secrets(court_lead):
     assert "signed out everywhere else" in page
     assert "API token and calendar addresses were replaced" in page
     # This browser stays signed in; the other is signed out, its row gone.
-    assert this.get(reverse("accounts:profile")).status_code == 200
-    assert other.get(reverse("accounts:profile")).status_code == 302
+    assert this.get(reverse("portal:profile")).status_code == 200
+    assert other.get(reverse("portal:profile")).status_code == 302
     assert Session.objects.filter(user=court_lead).count() == 1
     court_lead.refresh_from_db()
     assert court_lead.api_token != api and court_lead.calendar_token != calendar
@@ -213,7 +213,7 @@ def test_password_reset_ends_every_session_and_replaces_secrets(court_lead):
     )
     assert "signed out everywhere" in response.content.decode()
     assert not Session.objects.filter(user=court_lead).exists()
-    assert signed_in_elsewhere.get(reverse("accounts:profile")).status_code == 302
+    assert signed_in_elsewhere.get(reverse("portal:profile")).status_code == 302
     court_lead.refresh_from_db()
     assert court_lead.api_token != api
     event = AuditEvent.objects.get(action=AuditEvent.Action.PASSWORD_RESET)
@@ -233,7 +233,7 @@ def test_admin_setting_a_password_signs_the_person_out(admin_client, court_lead)
     )
     assert response.status_code == 302
     assert not Session.objects.filter(user=court_lead).exists()
-    assert browser.get(reverse("accounts:profile")).status_code == 302
+    assert browser.get(reverse("portal:profile")).status_code == 302
     court_lead.refresh_from_db()
     assert court_lead.calendar_token != calendar
     event = AuditEvent.objects.get(action=AuditEvent.Action.PASSWORD_CHANGED)
@@ -285,6 +285,6 @@ def test_the_cookie_ends_with_the_browser_and_the_row_at_twelve_hours(
     assert row.expire_date == START + datetime.timedelta(hours=12)
     # Activity does not move the row's expiry.
     with at(20):
-        client.get(reverse("accounts:profile"))
+        client.get(reverse("portal:profile"))
     row.refresh_from_db()
     assert row.expire_date == START + datetime.timedelta(hours=12)

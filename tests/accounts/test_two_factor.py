@@ -155,7 +155,7 @@ def test_repeated_wrong_codes_are_throttled(client, staff_user, totp_device):
 def test_people_without_a_device_sign_in_with_a_password_only(client, court_lead):
     response = post_sign_in(client, "lead-a")
     assert client.get(response["Location"]).status_code == 302  # to the court page
-    assert client.get(reverse("accounts:profile")).status_code == 200
+    assert client.get(reverse("portal:profile")).status_code == 200
 
 
 def test_ccpor_staff_without_a_device_are_asked_to_set_one_up(
@@ -165,7 +165,7 @@ def test_ccpor_staff_without_a_device_are_asked_to_set_one_up(
     html = client.get("/dashboard/").content.decode()
     assert PROMPT in html and reverse("accounts:otp_setup") in html
     client.force_login(court_lead)
-    assert PROMPT not in client.get(reverse("accounts:profile")).content.decode()
+    assert PROMPT not in client.get(reverse("portal:profile")).content.decode()
 
 
 def test_the_prompt_goes_once_a_device_is_set_up(client, staff_user, totp_device):

@@ -219,6 +219,7 @@ def test_detail_shape_and_values(client, start, court, staff_user):
         "due_date": (TODAY - days(80)).isoformat(),
         "overdue": True,
         "days_overdue": 80,
+        "owner": None,
     }
     assert [i["due_date"] for i in open_items] == sorted(
         i["due_date"] for i in open_items

@@ -97,3 +97,25 @@ def test_demo_live_court_has_an_open_incident_and_closed_one_its_sign_offs(seede
     ]
     orange = Onboarding.objects.get(court__slug="orange")
     assert Transition.objects.get(onboarding=orange).reason
+
+
+def test_seed_demo_shows_owners_contacts_meetings_and_team_documents(seeded):
+    from checklists.models import ChecklistItem, TeamDocument
+    from courts.models import Court
+    from courts.selectors import court_contacts
+
+    lead = get_user_model().objects.get(username="alameda.lead")
+    alameda = Court.objects.get(slug="alameda")
+    open_court_items = ChecklistItem.objects.filter(
+        onboarding__court=alameda, actor="court", status__in=["not_started", "blocked"]
+    )
+    assert open_court_items.exists()
+    assert set(open_court_items.values_list("owner", flat=True)) == {lead.pk}
+    contacts = {c.email: c for c in court_contacts(alameda)}
+    assert contacts["alameda.lead@example.org"].phone
+    assert "ccpor.staff@example.org" in contacts
+    meetings = ChecklistItem.objects.exclude(meeting_starts_at=None)
+    assert meetings.filter(onboarding__court=alameda, kind="meeting").exists()
+    guide = TeamDocument.objects.filter(title="Court Planning Guide")
+    assert sorted(guide.values_list("version", flat=True)) == ["1.0", "1.1"]
+    assert guide.first().file.read().startswith(b"%PDF-")

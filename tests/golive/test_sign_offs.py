@@ -7,12 +7,11 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from golive import services, tasks
+from golive import services
 from golive.models import SignOff, SignOffRequest
 from golive.selectors import live_readiness_for
+from notifications.services import notifications_send_pending
 from tests.factories import CourtFactory, MembershipFactory, UserFactory
-
-from .stages import queued
 
 pytestmark = pytest.mark.django_db
 
@@ -166,7 +165,7 @@ def test_revoking_a_court_signature_revokes_the_teams_too(
 def test_asking_for_a_sign_off_mails_the_person_once(
     onboarding, court_eo, court_lead, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks() as callbacks:
+    with django_capture_on_commit_callbacks(execute=False):
         request = services.sign_off_ask(
             onboarding=onboarding,
             kind=ACCEPTANCE,
@@ -175,17 +174,17 @@ def test_asking_for_a_sign_off_mails_the_person_once(
             by=court_lead,
             message="Please sign by Friday.",
         )
-    # The mail is queued after commit, as a Celery task of this request.
-    assert queued(callbacks) == [(tasks.send_sign_off_request, (request.pk,))]
-    assert tasks.send_sign_off_request(request.pk) == 1
+    # Through the notifications outbox, as the person's other notifications.
+    assert notifications_send_pending(everything=True)
     [message] = mail.outbox
     assert message.to == [court_eo.email]
     assert "acceptance testing of Court A" in message.body
     assert "Please sign by Friday." in message.body
     assert reverse("golive:sign_offs", kwargs={"slug": "court-a"}) in message.body
-    # A second delivery of the task sends nothing (the request was claimed).
-    assert tasks.send_sign_off_request(request.pk) == 0
+    # Sending again sends nothing (each notification is claimed once).
+    notifications_send_pending(everything=True)
     assert len(mail.outbox) == 1
+    assert request.asked == court_eo
     readiness = live_readiness_for([onboarding])[onboarding.pk]
     assert readiness.sign_offs_asked == 1
     assert "(asked of eo-a)" in next(

@@ -264,7 +264,7 @@ def test_all_courts_feed_query_count_does_not_grow_with_onboardings(
     for court in CourtFactory.create_batch(n):
         start(court)
     # 1 the token's owner, 2 CCPOR Team group check, 3 onboardings with their court
-    # and reschedule count.
-    with django_assert_num_queries(3):
+    # and reschedule count, 4 scheduled meetings with their court.
+    with django_assert_num_queries(4):
         response = client.get(all_url(staff_user))
     assert len(events(response)) == 3 * n

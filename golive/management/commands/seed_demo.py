@@ -1,8 +1,11 @@
 """Demo data for `make run`: accounts and about a dozen onboardings at different stages,
-through the whole lifecycle (it lives in the Go-Live app, the highest floor it uses).
+through the whole lifecycle (it lives in the Go-Live app, the highest floor it uses),
+with phone numbers (the court pages' contacts), item owners, scheduled meetings and a
+CCPOR Team document in two versions.
 
-Idempotent: accounts are created once (their password is reset to the given one), and a
-court that already has an onboarding is left alone, so a second run changes nothing.
+Idempotent: accounts are created once (their password is reset to the given one), a
+court that already has an onboarding is left alone, and owners, meetings and documents
+are added only where there are none, so a second run changes nothing.
 
 Every stage is reached through the services, with their rules: evidence is uploaded
 before an evidence-required item is done, sign-offs are given by the people holding
@@ -10,6 +13,7 @@ the roles, and a court goes live and is closed only through its gates.
 """
 
 import datetime
+import zlib
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -17,12 +21,20 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from ccpor_onboard.lib.dates import today_in_california
 from checklists import services as checklists
-from checklists.models import ChecklistItem, Onboarding
+from checklists.models import (
+    ACTOR_FOR_ORGANISATION,
+    Actor,
+    ChecklistItem,
+    Onboarding,
+    TeamDocument,
+)
 from courts.models import Court, Membership
 from golive import services
 from golive.models import GoNoGoDecision, Incident, SignOffKind, SignOffRole
@@ -78,6 +90,28 @@ ACCOUNTS = [
         ("marin", "court", "executive_officer"),
     ),
     ("marin.sheriff", "Miles", "Mendez", False, False, ("marin", "so", "liaison")),
+]
+
+# Shown with the court pages' contacts (555-01xx numbers are reserved for fiction).
+PHONES = {
+    "ccpor.staff": "(415) 555-0100",
+    "alameda.lead": "(510) 555-0142",
+    "alameda.sheriff": "(510) 555-0177",
+    "fresno.lead": "(559) 555-0110",
+    "fresno.sheriff": "(559) 555-0188",
+}
+# Courts whose open items get an owner: their members, and CCPOR staff.
+OWNED_COURTS = ("alameda", "fresno")
+# (court slug, item order, days from Go-Live, start hour, minutes, place or link)
+MEETINGS = [
+    ("alameda", 25, -35, 9, 180, "CCPOR training room, 455 Golden Gate Ave, SF"),
+    ("alameda", 31, -5, 10, 60, "https://meet.example.org/ccpor-alameda-go-no-go"),
+    ("fresno", 31, -5, 14, 60, "https://meet.example.org/ccpor-fresno-go-no-go"),
+]
+# The CCPOR Team's documents on the default template: (item order, title, versions)
+DOCUMENTS = [
+    (5, "Court Planning Guide", [("1.0", -400), ("1.1", -60)]),
+    (24, "Test Plan", [("3.2", -90)]),
 ]
 
 # court slug, days from today to Go-Live, CARPOS, SO, finish items due up to N days
@@ -149,6 +183,9 @@ class Command(BaseCommand):
         created = 0
         for row in ONBOARDINGS:
             created += self._onboarding(row, today=today, by=staff)
+        self._owners(staff)
+        self._meetings(staff)
+        self._documents(staff, today=today)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(self.users)} accounts, {created} new "
@@ -196,6 +233,7 @@ class Command(BaseCommand):
         )
         user.is_superuser = superuser
         user.is_staff = superuser or ccpor
+        user.phone = user.phone or PHONES.get(username, "")
         if not user.check_password(password):
             user.set_password(password)
         user.save()
@@ -332,3 +370,98 @@ class Command(BaseCommand):
         )
         self._sign(onboarding, SignOffKind.CLOSE_OUT, slug=slug, by=by)
         services.onboarding_close(onboarding=onboarding, by=by)
+
+    def _owners(self, staff) -> None:
+        """Each open item of the demo's member courts gets an owner: the court's or
+        the sheriff's office's member, or CCPOR staff; DOJ items stay without."""
+        for slug in OWNED_COURTS:
+            onboarding = Onboarding.objects.open().get(court__slug=slug)
+            by_actor = {Actor.CCPOR: staff}
+            for membership in Membership.objects.filter(court=onboarding.court):
+                actor = ACTOR_FOR_ORGANISATION[membership.organisation]
+                by_actor.setdefault(actor, membership.user)
+            for item in onboarding.items.open().filter(owner=None).order_by("order"):
+                owner = by_actor.get(item.actor)
+                if owner is not None:
+                    checklists.item_set_owner(
+                        item=item, owner=owner, by=staff, expected_version=item.version
+                    )
+
+    def _meetings(self, staff) -> None:
+        for slug, order, offset, hour, minutes, place in MEETINGS:
+            item = ChecklistItem.objects.filter(
+                onboarding__court__slug=slug,
+                onboarding__status=Onboarding.Status.ACTIVE,
+                order=order,
+                meeting_starts_at=None,
+            ).first()
+            if item is None:
+                continue
+            day = item.onboarding.go_live_date + datetime.timedelta(days=offset)
+            starts = timezone.make_aware(
+                datetime.datetime.combine(day, datetime.time(hour))
+            )
+            checklists.item_set_meeting(
+                item=item,
+                by=staff,
+                expected_version=item.version,
+                starts_at=starts,
+                ends_at=starts + datetime.timedelta(minutes=minutes),
+                location=place,
+                attendees="Court project lead, IT contact, SO liaison, CCPOR Team",
+            )
+
+    def _documents(self, staff, *, today: datetime.date) -> None:
+        template = checklists.default_template()
+        if template is None:
+            return
+        for order, title, versions in DOCUMENTS:
+            template_item = template.items.filter(order=order).first()
+            if template_item is None:
+                continue
+            for version, days_ago in versions:
+                if TeamDocument.objects.filter(
+                    template_item=template_item, title=title, version=version
+                ).exists():
+                    continue
+                name = f"{title} v{version}"
+                checklists.team_document_upload(
+                    template_item=template_item,
+                    title=title,
+                    version=version,
+                    document_date=today + datetime.timedelta(days=days_ago),
+                    file=SimpleUploadedFile(
+                        f"{name}.pdf", demo_pdf(f"CCPOR {name} (demo document)")
+                    ),
+                    by=staff,
+                )
+
+
+def demo_pdf(text: str) -> bytes:
+    """A one-page PDF saying `text`: a stand-in for the CCPOR Team's real documents."""
+    content = zlib.compress(
+        f"BT /F1 18 Tf 72 720 Td ({text}) Tj ET".encode("latin-1", "replace")
+    )
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+        b"/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(content)
+        + content
+        + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)

@@ -10,7 +10,7 @@ URL = "/accounts/profile/"
 
 
 def test_the_profile_lives_at_accounts_profile():
-    assert reverse("accounts:profile") == URL
+    assert reverse("portal:profile") == URL
     # The sign-in pages still resolve under /accounts/.
     assert reverse("login") == "/accounts/login/"
 
@@ -79,3 +79,53 @@ def test_a_person_only_ever_changes_their_own_choice(client):
     me.refresh_from_db()
     assert other.weekly_digest is True
     assert me.weekly_digest is False
+
+
+def test_the_profile_offers_a_choice_per_kind_of_notification(client):
+    from notifications.models import CHOOSABLE_KINDS
+
+    client.force_login(UserFactory(username="chooser"))
+    html = client.get(URL).content.decode()
+    for kind in CHOOSABLE_KINDS:
+        assert f'name="{kind.value}"' in html
+    assert 'name="invitation"' not in html  # always sent
+    assert html.count('<option value="immediate" selected>') == len(CHOOSABLE_KINDS)
+    assert 'name="phone"' in html
+
+
+def test_choices_are_saved_and_shown_again(client):
+    from notifications.models import Delivery, Kind
+    from notifications.selectors import preferences_for
+
+    user = UserFactory(username="chooser")
+    client.force_login(user)
+    response = client.post(
+        URL,
+        {
+            "weekly_digest": "on",
+            Kind.COMMENT: Delivery.DIGEST,
+            Kind.GO_LIVE_MOVED: Delivery.NEVER,
+        },
+        follow=True,
+    )
+    assert response.redirect_chain == [(URL, 302)]
+    chosen = preferences_for(user)
+    assert chosen[Kind.COMMENT] == Delivery.DIGEST
+    assert chosen[Kind.GO_LIVE_MOVED] == Delivery.NEVER
+    assert chosen[Kind.MENTION] == Delivery.IMMEDIATE
+    html = response.content.decode()
+    assert '<option value="digest" selected>' in html
+    assert '<option value="never" selected>' in html
+
+
+def test_a_forged_choice_changes_nothing(client):
+    from notifications.models import NotificationPreference
+
+    user = UserFactory(username="forger", weekly_digest=False)
+    client.force_login(user)
+    response = client.post(URL, {"weekly_digest": "on", "comment": "hourly"})
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    user.refresh_from_db()
+    assert user.weekly_digest is False  # nothing saved, not even the valid part
+    assert not NotificationPreference.objects.exists()

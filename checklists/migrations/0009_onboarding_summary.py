@@ -29,7 +29,7 @@ def backfill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("checklists", "0006_comment_revisions"),
+        ("checklists", "0008_default_template_info_page_and_trainings"),
     ]
 
     operations = [
