@@ -147,7 +147,27 @@ def test_no_reminder_sweep_for_26_hours_is_a_503(client, swept):
     assert client.get("/healthz").status_code == 200
 
 
-def test_a_sweep_that_never_ran_is_a_503(client):
+def _installed(hours_ago: float) -> None:
+    from django.db.migrations.recorder import MigrationRecorder
+
+    MigrationRecorder.Migration.objects.filter(app="reminders").update(
+        applied=timezone.now() - datetime.timedelta(hours=hours_ago)
+    )
+
+
+def test_a_new_installation_has_a_day_of_grace_for_the_first_sweep(client):
+    _installed(hours_ago=2)
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["checks"]["reminder_sweep"] == (
+        "no sweep yet: installed less than a day ago"
+    )
+    assert body["reminder_sweep"]["last_success"] is None
+
+
+def test_a_sweep_that_never_ran_is_a_503_once_the_grace_is_over(client):
+    _installed(hours_ago=27)
     response = client.get("/healthz")
     assert response.status_code == 503
     body = response.json()
