@@ -84,6 +84,7 @@ def test_ccpor_staff_move_a_go_live_with_a_reason_and_see_it_recorded(
     glance_at_court_page(page)
 
     fresno = Onboarding.objects.get(court__slug="fresno")
+    alameda = fresno.court.__class__.objects.get(slug="alameda")
     old, new = fresno.go_live_date, fresno.go_live_date + datetime.timedelta(days=14)
     page.get_by_role("link", name="Move the Go-Live date").click()
     check_page(page)
@@ -194,6 +195,7 @@ def test_a_tour_of_every_page_at_both_widths(
     page.context.clear_cookies()
     sign_in(page, demo["admin"])
     fresno = Onboarding.objects.get(court__slug="fresno")
+    alameda = fresno.court.__class__.objects.get(slug="alameda")
     for url, heading, screenshots in [
         ("/admin/", "Site administration", {1280: "admin"}),
         ("/admin/courts/court/", "Select court to change", None),
@@ -203,6 +205,8 @@ def test_a_tour_of_every_page_at_both_widths(
             "Change onboarding",
             None,
         ),
+        ("/admin/courts/membership/", "Select membership to change", None),
+        (f"/admin/courts/court/{alameda.pk}/change/", "Change court", None),
     ]:
         _visit(page, live_server, url, heading)
         check_page(page, screenshots=screenshots)
