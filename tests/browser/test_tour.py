@@ -20,7 +20,7 @@ from checklists.models import ChecklistItem, Onboarding
 from courts.models import Court
 from golive.models import Incident
 
-from .checks import WIDTHS, assert_accessible, assert_no_horizontal_scroll
+from .checks import WIDTHS, assert_accessible, assert_no_horizontal_scroll, tab
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -67,6 +67,11 @@ def test_ccpor_staff_move_a_go_live_with_a_reason_and_see_it_recorded(
     expect(page).to_have_url(live_server.url + "/dashboard/")
     expect(page.get_by_role("heading", level=1)).to_have_text("CCPOR Team dashboard")
     check_page(page, screenshots={1280: "dashboard"}, full_page=True)
+    # The keyboard: each of the first 80 Tab stops (the menu, the summary, the
+    # readiness panel, the filters, the table's headings and courts) is on screen
+    # and ringed.
+    stops = [tab(page) for _ in range(80)]
+    assert 'a "Alameda"' in stops, "; ".join(stops)
 
     # Filter: the courts at risk, as a bookmarkable URL.
     page.get_by_label("Health").select_option(label="At risk")
