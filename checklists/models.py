@@ -466,6 +466,18 @@ class OnboardingSummary(models.Model):
     open_due_so = SortedDateListField()
     open_due_ccpor = SortedDateListField()
     open_due_doj = SortedDateListField()
+    # Readiness to go live, by the Go-Live phase's own rule (`golive.readiness`),
+    # which it adds to every refresh (`summary_part_register`): what the
+    # dashboard's readiness panel shows without reading the gates, sign-offs and
+    # decisions of each onboarding.
+    gates_total = models.PositiveSmallIntegerField(default=0)
+    gates_done = models.PositiveSmallIntegerField(default=0)
+    sign_offs_needed = models.PositiveSmallIntegerField(default=0)
+    sign_offs_given = models.PositiveSmallIntegerField(default=0)
+    sign_offs_asked = models.PositiveSmallIntegerField(default=0)
+    live_blockers = models.PositiveSmallIntegerField(default=0)
+    # The latest go/no-go decision ("go", "no_go", "postpone"), blank for none.
+    go_no_go = models.CharField(max_length=20, blank=True, default="")
     refreshed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
