@@ -10,13 +10,11 @@ from django.db.models import (
     Case,
     CharField,
     Count,
-    Exists,
     ExpressionWrapper,
     F,
     FilteredRelation,
     FloatField,
     IntegerField,
-    OuterRef,
     Q,
     QuerySet,
     Sum,
@@ -37,7 +35,6 @@ from checklists.models import (
     overdue_q,
 )
 from courts.models import Court
-from reminders.selectors import reminder_recipient_memberships
 
 # --- The CCPOR Team portfolio (dashboard, statewide view, exports) -----------------
 #
@@ -150,10 +147,11 @@ def portfolio_base() -> QuerySet[Court]:
 
 def no_one_to_remind_q() -> Q:
     """Courts (of `portfolio_base`) with an active onboarding but no one the 60- and
-    30-day reminders can go to (`reminders.selectors.reminder_recipient_memberships`),
-    so that their reminders would fail."""
-    return Q(cur__status=Onboarding.Status.ACTIVE) & ~Exists(
-        reminder_recipient_memberships().filter(court_id=OuterRef("pk"))
+    30-day reminders can go to, so that their reminders would fail: from the
+    count its stored summary keeps (`reminders.selectors.reminder_recipient_counts`),
+    not from every membership."""
+    return Q(
+        cur__status=Onboarding.Status.ACTIVE, **{SUMMARY + "reminder_recipients": 0}
     )
 
 

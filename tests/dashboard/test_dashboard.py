@@ -651,12 +651,11 @@ def test_dashboard_queries_do_not_grow_with_the_courts(
         # 1 session, 2 user, 3 CCPOR Team group check, 4 the portfolio version
         # (dashboard/cache.py), 5 phases, 6 the summary (counts and overdue by
         # actor), 7 the page's courts, filtered and sorted, with how many matched
-        # (a window), 8 those courts' rows; Go-Live readiness inside 30 days
-        # (golive.selectors): 9 the onboardings, 10 their gates and
-        # evidence-required items, 11 acceptance sign-offs, 12 sign-off requests,
-        # 13 go/no-go decisions; 14 incidents past their response target (never
+        # (a window), 8 those courts' rows; 9 Go-Live readiness inside 30 days
+        # (golive.selectors: the soonest onboardings with their stored readiness
+        # and how many there are); 10 incidents past their response target (never
         # cached).
-        with django_assert_num_queries(14):
+        with django_assert_num_queries(10):
             response = client.get(url)
         assert response.status_code == 200
         assert len(response.context["rows"]) > 0
@@ -710,7 +709,7 @@ def test_a_repeated_dashboard_request_is_served_from_the_cache(
         second = client.get(url).content.decode()
     assert _row(second, "Calm") == _row(first, "Calm")
     # Another filter or sort is another page, computed afresh (with the readiness).
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(10):
         client.get(reverse("dashboard:index") + "?sort=-court")
 
 

@@ -2,9 +2,10 @@ from django.db import migrations
 
 
 def backfill(apps, schema_editor):
-    """Readiness figures in the stored summary of every existing onboarding, by the
-    rule every refresh applies from now on (the current code: it reads sign-offs,
-    decisions and items as they are now)."""
+    """Readiness figures and reminder recipients in the stored summary of every
+    existing onboarding, by the rules every refresh applies from now on (the
+    current code: it reads items, sign-offs, decisions and memberships as they
+    are now)."""
     from checklists.services import onboarding_summaries_refresh
 
     Onboarding = apps.get_model("checklists", "Onboarding")
@@ -18,7 +19,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0003_user_phone"),
         ("courts", "0003_court_name_search_indexes"),
-        ("checklists", "0010_readiness_in_summary"),
+        ("checklists", "0010_readiness_and_reach_in_summary"),
         ("golive", "0003_sign_off_requests_go_through_notifications"),
     ]
 
