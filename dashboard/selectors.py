@@ -34,7 +34,7 @@ from checklists.models import (
     Onboarding,
     overdue_q,
 )
-from courts.models import Court
+from courts.models import DISTRICT_LABELS, Court
 
 # --- The CCPOR Team portfolio (dashboard, statewide view, exports) -----------------
 #
@@ -340,25 +340,86 @@ def go_live_window_q(window: str, *, today: datetime.date) -> Q:
     return q
 
 
-def statewide_courts(*, today: datetime.date) -> QuerySet:
-    """Every active court as (district, name, slug, county, court_type, ob_status,
-    go_live, health_rank) tuples, by district (tribal courts, which have none, last)
-    then name. One query."""
-    return (
+# The statewide view's order: by district (tribal courts, which have none, last),
+# then type and name (the `court_statewide_order` index).
+STATEWIDE_ORDER = (F("district").asc(nulls_last=True), "court_type", "name", "pk")
+# The statewide view's district filter: "1"-"6", or "tribal" (no district).
+TRIBAL = "tribal"
+
+
+def statewide_district_q(district: str | None) -> Q:
+    """Courts of one district ("1"-"6"), the tribal courts ("tribal"), or every court
+    (None); see `statewide_district`."""
+    if district is None:
+        return Q()
+    if district == TRIBAL:
+        return Q(district__isnull=True)
+    return Q(district=int(district))
+
+
+def statewide_district(value: str | None) -> str | None:
+    """The district filter a query string asks for, or None (every court) for
+    nothing or nonsense."""
+    if value == TRIBAL or value in {str(n) for n in DISTRICT_LABELS}:
+        return value
+    return None
+
+
+def statewide_counts(*, today: datetime.date) -> list[tuple]:
+    """How many active courts there are of each (district, ob_status, health_rank,
+    phase_order) found: the statewide view's counts by district and stage and its
+    legend. One query, a few dozen rows however many courts."""
+    return list(
         portfolio_base()
-        .annotate(health_rank=health_rank(today=today))
-        .order_by(F("district").asc(nulls_last=True), "court_type", "name")
-        .values_list(
-            "district",
-            "name",
-            "slug",
-            "county",
-            "court_type",
-            "ob_status",
-            "go_live",
-            "health_rank",
+        .annotate(
+            health_rank=health_rank(today=today),
+            phase_order=F(SUMMARY + "phase_order"),
         )
+        .values_list("district", "ob_status", "health_rank", "phase_order")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
+
+
+class StatewideCourts:
+    """The active courts of a district (or all, `district` None) for `Paginator`, as
+    (district, name, slug, county, court_type, ob_status, go_live, health_rank)
+    tuples in the statewide order. `count` is known already (from
+    `statewide_counts`); a slice is one query, which picks its courts in order from
+    the courts' index before joining their onboardings, so a page of tiles costs
+    the same at 58 courts and at 5,000."""
+
+    def __init__(self, *, today: datetime.date, district: str | None, count: int):
+        self.today, self.district, self._count = today, district, count
+
+    def count(self) -> int:
+        return self._count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index: slice) -> list[tuple]:
+        keys = (
+            Court.objects.filter(statewide_district_q(self.district), is_active=True)
+            .order_by(*STATEWIDE_ORDER)
+            .values("pk")[index]
+        )
+        return list(
+            portfolio_base()
+            .filter(pk__in=keys)
+            .annotate(health_rank=health_rank(today=self.today))
+            .order_by(*STATEWIDE_ORDER)
+            .values_list(
+                "district",
+                "name",
+                "slug",
+                "county",
+                "court_type",
+                "ob_status",
+                "go_live",
+                "health_rank",
+            )
+        )
 
 
 OVERDUE_GROUPINGS = {

@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
     # The current models are read: every table they touch is at its latest.
     dependencies = [
         ("accounts", "0003_user_phone"),
-        ("courts", "0003_court_name_search_indexes"),
+        ("courts", "0004_court_statewide_order"),
         ("checklists", "0010_readiness_and_reach_in_summary"),
         ("golive", "0003_sign_off_requests_go_through_notifications"),
     ]
