@@ -35,6 +35,7 @@ from checklists.models import (
     overdue_q,
 )
 from courts.models import DISTRICT_LABELS, Court
+from golive.selectors import in_readiness_window_q
 
 # --- The CCPOR Team portfolio (dashboard, statewide view, exports) -----------------
 #
@@ -227,9 +228,19 @@ def portfolio_values(*, today: datetime.date) -> dict:
     }
 
 
+# Values the table sorts by but does not show (a row's next mark is worked out from
+# its Go-Live date): a page's rows are read without them.
+SORT_ONLY = frozenset({"status_rank", "progress_ratio", "next_mark_date"})
+
+
 def portfolio_fields(*, today: datetime.date) -> tuple[str, ...]:
-    """The names a row is read with (`QuerySet.values`)."""
-    return (*COURT_FIELDS, "ob_status", "go_live", *portfolio_values(today=today))
+    """The names a row of the table is read with (`QuerySet.values`)."""
+    return (
+        *COURT_FIELDS,
+        "ob_status",
+        "go_live",
+        *(name for name in portfolio_values(today=today) if name not in SORT_ONLY),
+    )
 
 
 def health_q(health: str) -> Q:
@@ -253,6 +264,9 @@ class PortfolioSummary:
     go_lives_soon: int
     overdue_by_actor: dict[str, int]
     no_one_to_remind: int = 0
+    # Active onboardings inside the Go-Live readiness window (the readiness panel
+    # lists the soonest few).
+    readiness_window: int = 0
 
     @property
     def overdue_total(self) -> int:
@@ -270,7 +284,8 @@ def _open_overdue_items(*, today: datetime.date) -> QuerySet[ChecklistItem]:
 def portfolio_summary(*, today: datetime.date) -> PortfolioSummary:
     """The programme in numbers: courts live / onboarding / not started out of all
     active courts, Go-Lives in the next 90 days (today included), onboarding courts
-    with no one to remind, and overdue items by actor (from the stored summaries).
+    with no one to remind, onboardings inside the Go-Live readiness window, and
+    overdue items by actor (from the stored summaries).
     One query, compiled once a day."""
     [counts] = _summary_queries.get(
         today, lambda: PreparedQuery(_summary_queryset(today=today))
@@ -282,6 +297,7 @@ def portfolio_summary(*, today: datetime.date) -> PortfolioSummary:
         not_started=counts[PortfolioStatus.NOT_STARTED],
         go_lives_soon=counts["go_lives_soon"],
         no_one_to_remind=counts["no_one_to_remind"],
+        readiness_window=counts["readiness_window"],
         overdue_by_actor={
             actor: counts[f"overdue_{actor}"] for actor in BLOCKING_ACTORS
         },
@@ -305,6 +321,9 @@ def _summary_queryset(*, today: datetime.date) -> QuerySet:
                 for status in PortfolioStatus.LABELS
             },
             go_lives_soon=Count("id", filter=go_live_window_q(SOON, today=today)),
+            readiness_window=Count(
+                "id", filter=in_readiness_window_q(today=today, prefix="cur__")
+            ),
             **{
                 f"overdue_{actor}": Coalesce(
                     Sum(overdue_of(actor, today=today)), 0, output_field=IntegerField()

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.db.models import (
     Case,
-    Count,
     Exists,
     IntegerField,
     OuterRef,
@@ -18,7 +17,6 @@ from django.db.models import (
     QuerySet,
     Value,
     When,
-    Window,
 )
 from django.urls import reverse
 
@@ -197,13 +195,12 @@ READINESS_FIGURES = (
 
 
 def in_readiness_window_q(*, today: datetime.date, prefix: str = "") -> Q:
-    """Onboardings (or, with `prefix`, rows joined to one) that are active, of an
-    active court, with Go-Live at most READINESS_WINDOW_DAYS away (or passed): the
-    SQL twin of `in_readiness_window`."""
+    """Active onboardings with Go-Live at most READINESS_WINDOW_DAYS away (or
+    passed), or with `prefix` rows joined to one: the SQL twin of
+    `in_readiness_window`. Of active courts only: the caller's part."""
     return Q(
         **{
             f"{prefix}status": Onboarding.Status.ACTIVE,
-            f"{prefix}court__is_active": True,
             f"{prefix}go_live_date__lte": today
             + datetime.timedelta(days=READINESS_WINDOW_DAYS),
         }
@@ -228,16 +225,15 @@ class ReadinessLine:
     decision_label: str
 
 
-def readiness_soonest(
-    *, today: datetime.date, limit: int
-) -> tuple[list[ReadinessLine], int]:
+def readiness_soonest(*, today: datetime.date, limit: int) -> list[ReadinessLine]:
     """Readiness of the active onboardings of active courts inside the window, the
-    soonest Go-Lives first, at most `limit` of them, and how many there are in all:
-    one query over the stored summaries (`readiness_figures`), however many
-    onboardings are in the window."""
-    rows = list(
+    soonest Go-Lives first, at most `limit` of them: one query over the stored
+    summaries (`readiness_figures`), which reads `limit` rows (in Go-Live order from
+    the onboardings' index) however many are in the window. How many there are is
+    counted with the portfolio (`in_readiness_window_q`)."""
+    rows = (
         Onboarding.objects.filter(in_readiness_window_q(today=today))
-        .annotate(in_window=Window(Count("pk")))
+        .filter(court__is_active=True)
         .order_by("go_live_date", "court__name")
         .values(
             "court__name",
@@ -245,7 +241,6 @@ def readiness_soonest(
             "court__court_type",
             "court__county",
             "go_live_date",
-            "in_window",
             *(f"summary__{name}" for name in READINESS_FIGURES),
         )[:limit]
     )
@@ -253,7 +248,7 @@ def readiness_soonest(
     marker = "court-slug-marker"
     head, tail = reverse("golive:readiness", kwargs={"slug": marker}).split(marker)
     labels = dict(GoNoGoDecision.Decision.choices)
-    lines = [
+    return [
         ReadinessLine(
             court_name=row["court__name"],
             court_short_name=Court.short_name_of(
@@ -274,7 +269,6 @@ def readiness_soonest(
         )
         for row in rows
     ]
-    return lines, rows[0]["in_window"] if rows else 0
 
 
 # --- The lifecycle history ---------------------------------------------------------

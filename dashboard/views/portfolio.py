@@ -147,10 +147,8 @@ def _index_context(request, on_day) -> dict:
         "soon": SOON,
         "soon_label": GO_LIVE_WINDOWS[SOON][0],
         "today": on_day,
-        "readiness": (
-            soonest := readiness_soonest(today=on_day, limit=READINESS_SHOWN)
-        )[0],
-        "readiness_total": soonest[1],
+        "readiness": readiness_soonest(today=on_day, limit=READINESS_SHOWN),
+        "readiness_total": summary.readiness_window,
         "readiness_window": READINESS_WINDOW_DAYS,
     }
 
