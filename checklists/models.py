@@ -120,14 +120,19 @@ class ItemFields(models.Model):
         default=False,
         help_text="Seen by CCPOR staff only, never by court or SO members.",
     )
+    # Columns added after the data migrations that load the template carry a
+    # database default, so those migrations can run again on today's schema (as the
+    # test set-up does with --reuse-db, tests/conftest.py).
     is_training = models.BooleanField(
         default=False,
+        db_default=False,
         help_text="A training session: it can be scheduled like a meeting.",
     )
     info_url = models.URLField(
         "information page",
         max_length=500,
         blank=True,
+        db_default="",
         help_text="A public page the item points the court to (e.g. the CCPOR "
         "information page).",
     )
