@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from ccpor_onboard.lib.admin import ReadOnlyAdmin
+
 from .models import AuditEvent
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     """Read-only for everyone, superusers included: the log is append-only."""
 
     list_display = (
@@ -32,12 +34,3 @@ class AuditEventAdmin(admin.ModelAdmin):
         "user_agent",
     )
     actions = None
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

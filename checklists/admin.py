@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from simple_history.admin import SimpleHistoryAdmin
 
+from ccpor_onboard.lib.admin import ReadOnlyAdmin
+
 from . import services
 from .forms import ChecklistItemDetailsForm, TeamDocumentAdminForm
 from .models import (
@@ -310,7 +312,7 @@ class ChecklistItemAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(OnboardingSummary)
-class OnboardingSummaryAdmin(admin.ModelAdmin):
+class OnboardingSummaryAdmin(ReadOnlyAdmin):
     """Read only: derived from the items, refreshed by every write to them."""
 
     list_display = (
@@ -324,15 +326,6 @@ class OnboardingSummaryAdmin(admin.ModelAdmin):
     )
     list_select_related = ("onboarding__court",)
     search_fields = ("onboarding__court__name",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(GoLiveChange)
@@ -480,19 +473,10 @@ class CommentAdmin(admin.ModelAdmin):
 
 
 @admin.register(CommentRevision)
-class CommentRevisionAdmin(admin.ModelAdmin):
+class CommentRevisionAdmin(ReadOnlyAdmin):
     """Every earlier text of an edited comment: read-only, kept for the record."""
 
     list_display = ("comment", "edited_by", "edited_at")
     list_select_related = ("comment__author", "edited_by")
     search_fields = ("body", "comment__body")
     readonly_fields = ("comment", "body", "edited_by", "edited_at")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
