@@ -1180,7 +1180,7 @@ def main() -> int:
         print(
             f"[{n}/{len(todo)} {time.monotonic() - started:5.0f}s] {mark} {mutant.id} "
             f"line {mutant.line}: {mutant.description} ({result['tests']} tests, "
-            f"{result['seconds']} s) {result['how'] if mark != '.' else ''}",
+            f"{result['seconds']} s) {result['how']}",
             flush=True,
         )
     all_results = [*done.values(), *results] if args.resume else results

@@ -1,9 +1,11 @@
 """The access helper's item rules, asked directly (the matrix asks them over HTTP)."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
 from checklists import access, services
+from checklists.models import ChecklistItem
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -82,3 +84,25 @@ def test_my_items_actor(onboarding, court_lead, court_liaison, staff_user, court
     item = onboarding.items.select_related("onboarding").get(order=8)
     assert "Viewers" in access.update_refusal(viewer, item)
     assert access.can_comment(viewer, item)
+
+
+def test_visible_to_is_a_members_own_courts_without_internal_items(
+    onboarding, start, other_court, court_lead, staff_user
+):
+    """`visible_to` by itself (the pages narrow to one court as well): a member sees
+    the items of their own courts that are not CCPOR-internal, CCPOR staff every
+    item, a deactivated member and an anonymous visitor nothing."""
+    other = start(other_court)
+
+    def visible(user):
+        return set(ChecklistItem.objects.visible_to(user).values_list("pk", flat=True))
+
+    own = onboarding.items.filter(internal_only=False).values_list("pk", flat=True)
+    assert onboarding.items.filter(internal_only=True).exists()
+    assert visible(court_lead) == set(own)
+    everything = [*onboarding.items.all(), *other.items.all()]
+    assert visible(staff_user) == {item.pk for item in everything}
+    assert visible(AnonymousUser()) == set()
+    court_lead.is_active = False
+    court_lead.save()
+    assert visible(court_lead) == set()
