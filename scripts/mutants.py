@@ -99,7 +99,7 @@ TARGETS: list[tuple[str, str, list[str]]] = [
             "courts_for_user",
             "court_for_user",
             "membership_for",
-            "allowed_methods@tests/test_access_matrix.py",
+            "allowed_methods@tests/test_access_matrix.py,tests/courts/test_access.py",
             "court_view.decorator.wrapped",
             "require",
             "ccpor_staff_required.wrapped",

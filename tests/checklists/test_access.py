@@ -62,6 +62,10 @@ def test_member_of_another_court_has_no_rights_on_a_seen_item(onboarding, other_
 
 
 def test_verify_and_reopen_are_for_staff_only(onboarding, court_lead, staff_user):
+    # Nothing to verify or reopen on an item still open.
+    open_item = onboarding.items.select_related("onboarding").get(order=11)
+    assert not access.can_verify_item(staff_user, open_item)
+    assert not access.can_reopen_item(staff_user, open_item)
     item = services.item_set_status(
         item=onboarding.items.get(order=11),
         status="done",
