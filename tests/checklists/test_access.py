@@ -16,6 +16,21 @@ def onboarding(start, court):
     return start(court)
 
 
+def test_item_for_user_fills_in_the_court_it_was_asked_for(
+    onboarding, court, court_lead, django_assert_num_queries
+):
+    item = access.item_for_user(court_lead, court, onboarding.items.get(order=11).pk)
+    with django_assert_num_queries(0):
+        assert item.onboarding.court is court
+
+
+def test_items_for_user_are_one_onboardings(onboarding, start, other_court, staff_user):
+    start(other_court)
+    assert set(access.items_for_user(staff_user, onboarding)) == set(
+        onboarding.items.all()
+    )
+
+
 def test_item_for_user_is_404_for_strangers_and_internal_items(
     onboarding, court_lead, other_lead, staff_user
 ):
@@ -76,14 +91,21 @@ def test_verify_and_reopen_are_for_staff_only(onboarding, court_lead, staff_user
     assert access.can_reopen_item(staff_user, item)
     assert not access.can_verify_item(court_lead, item)
     assert not access.can_reopen_item(court_lead, item)
+    # Verified once: not again (reopening is still possible).
+    item = services.item_verify(item=item, by=staff_user, expected_version=item.version)
+    assert not access.can_verify_item(staff_user, item)
+    assert access.can_reopen_item(staff_user, item)
     assert access.can_manage_onboarding(staff_user, onboarding)
     assert not access.can_manage_onboarding(court_lead, onboarding)
 
 
-def test_my_items_actor(onboarding, court_lead, court_liaison, staff_user, court):
+def test_my_items_actor(
+    onboarding, court_lead, court_liaison, staff_user, other_lead, court
+):
     assert access.actor_for_user(court_lead, court.pk) == "court"
     assert access.actor_for_user(court_liaison, court.pk) == "so"
     assert access.actor_for_user(staff_user, court.pk) == "ccpor"
+    assert access.actor_for_user(other_lead, court.pk) is None
     viewer = MembershipFactory(court=court, organisation="so", role="viewer").user
     item = onboarding.items.select_related("onboarding").get(order=8)
     assert "Viewers" in access.update_refusal(viewer, item)
