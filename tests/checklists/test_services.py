@@ -431,6 +431,19 @@ def test_set_status_keeps_a_note_and_records_history(start, court, staff_user):
     assert latest.status == "in_progress" and latest.history_user == staff_user
 
 
+def test_a_status_change_without_a_note_keeps_the_note(start, court, staff_user):
+    item = start(court).items.get(order=1)
+    item = services.item_set_status(
+        item=item,
+        status="in_progress",
+        by=staff_user,
+        expected_version=item.version,
+        note="  Booked for the March forum ",
+    )
+    item = _finish(item, DONE, staff_user)
+    assert item.note == "Booked for the March forum"
+
+
 def test_unknown_status_is_refused(start, court, staff_user):
     item = start(court).items.get(order=1)
     with pytest.raises(ValidationError, match="is not a status"):
