@@ -809,6 +809,14 @@ if _SELECT:
             config.hook.pytest_deselected(items=deselected)
         kept.sort(key=lambda item: order[item.nodeid])
         items[:] = kept
+        # pytest-django runs transactional tests last (they flush the database, and
+        # the reference data with it); this hook runs after its own, so sort again
+        # the same way (stable: the order above holds within each group).
+        from pytest_django.plugin import (
+            pytest_collection_modifyitems as django_order,
+        )
+
+        django_order(items)
 '''
 
 

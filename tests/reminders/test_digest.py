@@ -159,3 +159,13 @@ def test_the_digest_runs_in_a_fixed_number_of_queries(
 def test_week_start_is_monday():
     assert week_start(datetime.date(2026, 3, 15)) == MONDAY  # a Sunday
     assert week_start(MONDAY) == MONDAY
+
+
+def test_a_member_without_an_email_address_gets_no_digest(two_courts, court):
+    nomail = UserFactory(username="nomail", email="")
+    MembershipFactory(user=nomail, court=court, organisation="court")
+
+    result = digest_send_weekly(today=MONDAY)
+
+    assert result.lines == []
+    assert not DigestLog.objects.filter(user=nomail).exists()

@@ -8,9 +8,10 @@ from freezegun import freeze_time
 
 from checklists import services as checklist_services
 from checklists.models import ChecklistItem, Onboarding
-from reminders import services
-from reminders.models import ReminderLog, SendStatus
+from reminders import selectors, services
+from reminders.models import SKIP_REASON, ReminderLog, SendStatus
 from reminders.services import Outcome, reminders_send_due
+from tests.conftest import TODAY
 from tests.factories import CourtFactory, days
 
 pytestmark = pytest.mark.django_db
@@ -414,3 +415,130 @@ def test_sent_at_is_the_time_of_sending(court, start, members, today):
 
     row = logs(onboarding)[("60-day", onboarding.go_live_date)]
     assert row.sent_at == datetime.datetime(2026, 3, 4, 15, tzinfo=datetime.UTC)
+
+
+def _row(onboarding, mark="60-day", **fields):
+    return ReminderLog.objects.create(
+        onboarding=onboarding, mark=mark, go_live_date=onboarding.go_live_date, **fields
+    )
+
+
+def test_a_reminder_given_up_on_is_not_tried_again(court, start, members, today):
+    members(court)
+    onboarding = start(court, go_live_in=55)
+    _row(onboarding, status=SendStatus.FAILED, attempts=services.MAX_SEND_ATTEMPTS)
+
+    result = reminders_send_due(today=today)
+
+    assert mail.outbox == []
+    assert [line.outcome for line in result.lines] == [Outcome.ALREADY]
+
+
+def test_the_open_rows_are_those_of_the_reminders_asked_about(
+    court, other_court, start
+):
+    onboarding = start(court, go_live_in=25)  # both marks have come
+    gave_up = _row(onboarding, status=SendStatus.FAILED, attempts=4)
+    pending = _row(onboarding, mark="30-day", status=SendStatus.PENDING)
+    _row(start(other_court, go_live_in=200), status=SendStatus.PENDING)
+
+    due = selectors.reminders_due(today=TODAY)
+
+    assert {d.onboarding.pk for d in due} == {onboarding.pk}
+    assert gave_up.pk not in {r.pk for r in selectors.reminder_logs_open(due).values()}
+    assert selectors.reminder_logs_open(due) == {
+        (onboarding.pk, "30-day", onboarding.go_live_date): pending
+    }
+
+
+@pytest.mark.parametrize(
+    ("age", "taken"),
+    [
+        (datetime.timedelta(minutes=14, seconds=59), False),
+        (datetime.timedelta(minutes=15), False),
+        (datetime.timedelta(minutes=15, microseconds=1), True),
+    ],
+)
+def test_a_claim_is_taken_over_once_older_than_15_minutes(court, start, age, taken):
+    """The README's promise: a sweep that died is overtaken after 15 minutes (longer
+    than the task's hard time limit), and not a moment before."""
+    row = _row(start(court, go_live_in=55), status=SendStatus.CLAIMED, attempts=1)
+    now = timezone.now()
+    ReminderLog.objects.filter(pk=row.pk).update(claimed_at=now - age)
+    assert services._claim(ReminderLog, row.pk, now=now) is taken
+
+
+@pytest.mark.parametrize(
+    ("status", "attempts"),
+    [(SendStatus.SENT, 1), (SendStatus.SKIPPED, 0), (SendStatus.FAILED, 4)],
+)
+def test_a_finished_reminder_is_never_claimed_again(court, start, status, attempts):
+    row = _row(start(court, go_live_in=55), status=status, attempts=attempts)
+    now = timezone.now()
+    ReminderLog.objects.filter(pk=row.pk).update(
+        claimed_at=now - datetime.timedelta(days=1)
+    )
+    assert not services._claim(ReminderLog, row.pk, now=now)
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (status, attempts)
+
+
+def test_a_sweep_overtaken_while_sending_does_not_undo_the_other_sweeps_mail(
+    court, start, members, today, monkeypatch
+):
+    """Sweep A claims, stalls past the timeout; sweep B takes over and sends. When A's
+    mail server then fails, A must not put B's sent reminder back to pending."""
+    members(court)
+    onboarding = start(court, go_live_in=55)
+
+    def overtaken_then_refused(self, messages):
+        ReminderLog.objects.filter(onboarding=onboarding).update(
+            status=SendStatus.SENT, sent_at=timezone.now()
+        )
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+    monkeypatch.setattr(
+        "django.core.mail.backends.locmem.EmailBackend.send_messages",
+        overtaken_then_refused,
+    )
+    reminders_send_due(today=today)
+
+    row = logs(onboarding)[("60-day", onboarding.go_live_date)]
+    assert (row.status, row.error) == (SendStatus.SENT, "")
+
+
+def test_a_reminder_recorded_as_owed_carries_no_error(
+    court, start, members, today, monkeypatch
+):
+    """Until it is sent, the reminder owed reads as pending (the court page shows
+    it), with no reason attached; only the skipped 60-day one says why."""
+    members(court)
+    onboarding = start(court, go_live_in=25)
+    monkeypatch.setattr(services, "_deliver", lambda *args, **kwargs: None)
+
+    reminders_send_due(today=today)
+
+    rows = logs(onboarding)
+    owed = rows[("30-day", onboarding.go_live_date)]
+    assert (owed.status, owed.error) == (SendStatus.PENDING, "")
+    skipped = rows[("60-day", onboarding.go_live_date)]
+    assert (skipped.status, skipped.error) == (SendStatus.SKIPPED, SKIP_REASON)
+
+
+def test_the_mail_splits_items_at_the_mark_and_at_the_next_one(court, start, today):
+    """On the 60-day mark itself: items due that day are due by the mark (not
+    "next"), items due on the 30-day mark are next, later ones are left out; and the
+    number overdue counts each overdue item once."""
+    onboarding = start(court, go_live_in=60)
+    [due] = [d for d in selectors.reminders_due(today=today) if d.mark == "60-day"]
+    items = selectors.reminder_items([onboarding.pk])[onboarding.pk]
+
+    context = services.reminder_context(due, items=items, today=today)
+
+    by_mark = [i.order for _, its in context["groups"] for i in its]
+    upcoming = [i.order for _, its in context["upcoming_groups"] for i in its]
+    assert {14, 15, 16} <= set(by_mark) and not {14, 15, 16} & set(upcoming)
+    assert 26 in upcoming and 26 not in by_mark  # due on the 30-day mark
+    assert not {27, 28} & set(upcoming)  # due after it
+    overdue = [i for i in items if i.due_date < today]
+    assert overdue and context["overdue_count"] == len(overdue)
