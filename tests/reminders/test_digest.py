@@ -2,10 +2,12 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from checklists import services as checklist_services
 from checklists.models import ChecklistItem
 from courts.models import Membership
+from reminders import selectors
 from reminders.models import DigestLog, SendStatus
 from reminders.selectors import week_start
 from reminders.services import Outcome, digest_send_weekly
@@ -169,3 +171,62 @@ def test_a_member_without_an_email_address_gets_no_digest(two_courts, court):
 
     assert result.lines == []
     assert not DigestLog.objects.filter(user=nomail).exists()
+
+
+def test_a_digest_left_claimed_by_a_dead_worker_is_sent_after_the_timeout(
+    two_courts, court
+):
+    person = MembershipFactory(court=court, user__username="claimed").user
+    row = DigestLog.objects.create(
+        user=person,
+        week_start=MONDAY,
+        status=SendStatus.CLAIMED,
+        claimed_at=timezone.now() - datetime.timedelta(days=1),
+        attempts=1,
+    )
+
+    digest_send_weekly(today=MONDAY)
+
+    assert [m.to for m in mail.outbox] == [[person.email]]
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (SendStatus.SENT, 2)
+
+
+def test_a_digest_sent_by_another_sweep_meanwhile_is_not_sent_again(
+    two_courts, court, monkeypatch
+):
+    """Another sweep sends the digest between this one reading who is owed one and
+    recording it: this sweep says so and sends nothing."""
+    person = MembershipFactory(court=court, user__username="raced").user
+    read = selectors.digest_entries
+
+    def entries_then_the_other_sweep_sends(*, today):
+        entries = read(today=today)
+        DigestLog.objects.create(
+            user=person, week_start=MONDAY, status=SendStatus.SENT, attempts=1
+        )
+        return entries
+
+    monkeypatch.setattr(selectors, "digest_entries", entries_then_the_other_sweep_sends)
+
+    result = digest_send_weekly(today=MONDAY)
+
+    assert mail.outbox == []
+    assert [(line.outcome, line.detail) for line in result.lines] == [
+        (Outcome.TAKEN, "already sent this week")
+    ]
+
+
+def test_last_weeks_unsent_digest_does_not_stand_in_for_this_weeks(two_courts, court):
+    person = MembershipFactory(court=court, user__username="late").user
+    this_week = DigestLog.objects.create(user=person, week_start=MONDAY)
+    last_week = DigestLog.objects.create(
+        user=person, week_start=MONDAY - datetime.timedelta(days=7)
+    )
+
+    digest_send_weekly(today=MONDAY)
+
+    assert len(mail.outbox) == 1
+    this_week.refresh_from_db()
+    last_week.refresh_from_db()
+    assert (this_week.status, last_week.status) == (SendStatus.SENT, SendStatus.PENDING)
