@@ -1109,6 +1109,12 @@ def main() -> int:
         default=[],
         help="run mutants whose id contains this (repeatable)",
     )
+    parser.add_argument(
+        "--exact", action="store_true", help="--only names whole mutant ids"
+    )
+    parser.add_argument(
+        "--only-file", type=Path, help="run the mutant ids listed in this file"
+    )
     parser.add_argument("--list", action="store_true", help="list mutants and stop")
     parser.add_argument("--diff", action="store_true", help="with --list: show diffs")
     parser.add_argument(
@@ -1125,7 +1131,12 @@ def main() -> int:
     args = parser.parse_args()
 
     mutants = all_mutants(ROOT)
-    if args.only:
+    if args.only_file:
+        args.only += args.only_file.read_text().split()
+        args.exact = True
+    if args.only and args.exact:
+        mutants = [m for m in mutants if m.id in set(args.only)]
+    elif args.only:
         mutants = [m for m in mutants if any(o in m.id for o in args.only)]
     if args.list:
         for m in mutants:
