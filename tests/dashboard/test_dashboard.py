@@ -14,7 +14,7 @@ from checklists.marks import next_mark
 from checklists.models import Actor, ChecklistItem, Onboarding, Phase
 from checklists.selectors import onboardings_with_status
 from courts.models import Court
-from dashboard.selectors import portfolio_courts
+from dashboard.selectors import open_items_by_actor, portfolio_courts
 from tests.conftest import TODAY
 from tests.factories import CourtFactory, MembershipFactory, UserFactory, days
 
@@ -364,6 +364,26 @@ def test_sort_by_status_puts_courts_not_started_last(client, staff_user, start):
     ]
 
 
+def test_the_search_matches_the_name_or_the_county(client, staff_user):
+    """Case-insensitive, on either field: a tribal court is found by its county too,
+    with the superior court of that county; surrounding spaces are ignored."""
+    CourtFactory(
+        name="Blue Lake Rancheria Tribal Court",
+        slug="blue-lake",
+        court_type="tribal",
+        district=None,
+        county="Humboldt",
+    )
+    client.force_login(staff_user)
+    for query, expected in [
+        ("hUmBoLdT", {"humboldt", "blue-lake"}),
+        ("  rancheria ", {"blue-lake"}),
+        ("County of Humboldt", {"humboldt"}),
+    ]:
+        response = client.get(reverse("dashboard:index"), {"q": query})
+        assert set(table_slugs(response)) == expected, query
+
+
 def test_status_not_started_counts_cancelled_and_never_started(
     client, staff_user, portfolio
 ):
@@ -624,6 +644,20 @@ def test_open_items_by_actor_count_each_actors_open_items(staff_user, start):
             actor=actor, status__in=ChecklistItem.OPEN_STATUSES
         ).count()
         assert getattr(court, f"open_{actor}") == expected
+
+
+def test_open_items_by_actor_are_the_onboardings_asked_for_with_zeros(start):
+    """The API's counts: every actor is there, 0 where nothing is open or overdue;
+    only the onboardings asked about."""
+    onboarding = start(CourtFactory(name="Counted", slug="counted"), go_live_in=200)
+    onboarding.items.filter(actor="doj").update(status="done")
+    start(CourtFactory(name="Other", slug="other"), go_live_in=20)
+    result = open_items_by_actor([onboarding.pk], today=TODAY)
+    assert list(result) == [onboarding.pk]
+    counts = result[onboarding.pk]
+    assert counts["open"]["doj"] == 0 and counts["open"]["court"] > 0
+    # Nothing is due before today yet (the first item is due in 50 days).
+    assert counts["overdue"] == dict.fromkeys(Actor.values, 0)
 
 
 # --- Statewide view -----------------------------------------------------------------
