@@ -42,6 +42,7 @@ import difflib
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -1059,8 +1060,10 @@ def run_mutant(
 
 
 def _first_failure(output: str) -> str:
+    """pytest's first "FAILED tests/...::test" or "ERROR tests/...::test" summary
+    line (not a captured log line such as "ERROR    django.request: ...")."""
     for line in output.splitlines():
-        if line.startswith(("FAILED ", "ERROR ")):
+        if re.match(r"(FAILED|ERROR) \S+::", line):
             return line[:300]
     return ""
 
