@@ -293,10 +293,13 @@ def test_blocked_needs_a_reason(start, court, staff_user):
 
 
 @pytest.mark.parametrize("status", [BLOCKED, NA])
-def test_a_reason_of_spaces_is_no_reason(start, court, staff_user, status):
+@pytest.mark.parametrize("reason", ["   ", None])
+def test_a_reason_of_spaces_or_none_is_no_reason(
+    start, court, staff_user, status, reason
+):
     item = start(court).items.get(order=4)
     with pytest.raises(ValidationError) as exc:
-        _finish(item, status, staff_user, reason="   ")
+        _finish(item, status, staff_user, reason=reason)
     assert "reason" in exc.value.message_dict
 
 

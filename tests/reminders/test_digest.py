@@ -217,6 +217,30 @@ def test_a_digest_sent_by_another_sweep_meanwhile_is_not_sent_again(
     ]
 
 
+def test_a_digest_recorded_meanwhile_by_another_sweep_is_sent_once(
+    two_courts, court, monkeypatch
+):
+    """Two sweeps both find no row for the week and both record one: the database
+    keeps one, the second insert is ignored, and the mail goes out once."""
+    person = MembershipFactory(court=court, user__username="twice").user
+    read = selectors.digest_entries
+
+    def entries_then_the_other_sweep_records(*, today):
+        entries = read(today=today)
+        DigestLog.objects.create(user=person, week_start=MONDAY)
+        return entries
+
+    monkeypatch.setattr(
+        selectors, "digest_entries", entries_then_the_other_sweep_records
+    )
+
+    result = digest_send_weekly(today=MONDAY)
+
+    assert [m.to for m in mail.outbox] == [[person.email]]
+    assert result.count(Outcome.SENT) == 1
+    assert DigestLog.objects.get(user=person).status == SendStatus.SENT
+
+
 def test_last_weeks_unsent_digest_does_not_stand_in_for_this_weeks(two_courts, court):
     person = MembershipFactory(court=court, user__username="late").user
     this_week = DigestLog.objects.create(user=person, week_start=MONDAY)
