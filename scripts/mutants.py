@@ -14,22 +14,27 @@ restored from the original bytes in a `finally` and checked by hash after every
 mutant. Python writes no bytecode there (so a stale .pyc can never hide a mutant).
 
 Which tests run for a mutant: the first run traces the whole suite once (a profiler
-records which target functions each test calls, and how long each test takes), then
-each mutant runs only the tests that call its function, quickest first, stopping at
-the first failure (`-x`). Module-level constants run the tests of every function
-that names them. The trace is cached and redone when any .py file changes.
+records which project functions each test calls, and how long each test takes), then
+each mutant runs only the tests that call its function, quickest first (and first of
+all the tests that killed the same function's earlier mutants), stopping at the first
+failure (`-x`); pytest-django still runs transactional tests last. Module-level
+constants run the tests of every function that names them. The trace is cached and
+redone when the code or the tests change.
 
-Usage (PostgreSQL and Redis up, as `scripts/test.sh` starts them):
+Usage (`make mutants` starts PostgreSQL and Redis as `make test` does):
 
     export TEST_DATABASE_URL=postgres://app:app@127.0.0.1:5432/app_mutants
     export TEST_CELERY_BROKER_URL=redis://127.0.0.1:6379/11
-    .venv/bin/python scripts/mutants.py                 # every mutant
-    .venv/bin/python scripts/mutants.py --list          # list them, run nothing
-    .venv/bin/python scripts/mutants.py --only health   # ids containing "health"
-    .venv/bin/python scripts/mutants.py --resume        # skip mutants already run
+    make mutants                                  # every mutant (about 1.5 h)
+    make mutants ARGS="--list --diff"             # list them, run nothing
+    make mutants ARGS="--only health"             # ids containing "health"
+    make mutants ARGS="--resume"                  # skip mutants already run
+    make mutants ARGS="--exact --only 'checklists/health.py::health_for#10' \\
+        --tests tests/checklists/test_health.py"  # one mutant against one file
 
 Results: <workdir>/results.jsonl (one line per mutant) and a summary on stdout
-(also <workdir>/summary.md). Exit status 0 when no mutant survived, else 1.
+(also <workdir>/summary.md). Survivors listed in EQUIVALENT are reported apart,
+with the reason. Exit status 0 when every survivor is a known equivalent, else 1.
 Not part of `make test`.
 """
 
@@ -216,6 +221,77 @@ TARGETS: list[tuple[str, str, list[str]]] = [
 # Project packages whose functions the trace records (for module-level constants,
 # whose mutants run the tests of every function naming them, wherever it lives).
 PROJECT_DIRS = ["accounts", "courts", "checklists", "reminders", "dashboard", "portal"]
+
+# Survivors that cannot change what the product does, with the reason (see
+# docs/mutation-testing.md). Keyed by mutant id and checked against its description,
+# so that an edit which renumbers a function's mutants does not silently excuse a
+# different one (all_mutants fails loudly instead).
+EQUIVALENT: dict[str, tuple[str, str]] = {
+    "courts/access.py::signed_in#5": (
+        "operand 1 dropped",
+        "`bool(user.is_active)` alone: an anonymous user's is_active is False and "
+        "every real user is authenticated, so it answers the same.",
+    ),
+    "courts/access.py::ccpor_staff_required.wrapped#4": (
+        "2 → 3",
+        "Only `len(own) == 1` is asked: the first two or three of a member's courts "
+        "have one element exactly when the member has one court.",
+    ),
+    "courts/access.py::ccpor_staff_required.wrapped#12": (
+        "0 → -1",
+        "`own[-1]` is read only when `own` has one element: the same court.",
+    ),
+    "checklists/services/items.py::item_set_status#60": (
+        "condition → True",
+        "An empty change reason is stored as '' instead of NULL; its one reader "
+        "(checklists/selectors.py, `history_change_reason or ''`) makes both ''.",
+    ),
+    "reminders/selectors.py::digest_entries#7": (
+        "`onboarding__court_id__in=` dropped from filter()",
+        "The overdue items are only looked up by the (court, actor) of each "
+        "person's memberships: reading other courts' items too changes nothing "
+        "but the work done.",
+    ),
+    "reminders/selectors.py::digest_entries#10": (
+        "`actor__in=` dropped from filter()",
+        "As above: CCPOR Team and DOJ items are read but never looked up (no "
+        "member organisation answers for them).",
+    ),
+    "dashboard/selectors.py::portfolio_base#2": (
+        ".filter(...) removed",
+        "The `cancelled` branch is reached only by courts with no open and no "
+        "closed onboarding, whose onboardings can then only be cancelled ones.",
+    ),
+    "dashboard/selectors.py::portfolio_courts#3": (
+        "1 → 2",
+        "Never-started courts rank 6 instead of 5: still after every other rank (1-4).",
+    ),
+    "dashboard/filters.py::SortFilter.filter#3": (
+        "operand 2 dropped",
+        "Without `or [DEFAULT_SORT]` no sort key is added, and the trailing "
+        "`order_by(..., 'name', 'pk')` gives the default order (by court name) "
+        "anyway.",
+    ),
+    "dashboard/filters.py::PortfolioFilter.filter_name#1": (
+        "statement removed",
+        "The search box is a forms.CharField (strip=True): the value reaches "
+        "filter_name already stripped.",
+    ),
+    "dashboard/filters.py::PortfolioFilter.filter_queryset#3": (
+        "condition → False",
+        "An unreadable sort left unsorted falls back to Court.Meta.ordering "
+        "(name, unique): the same rows in the same order.",
+    ),
+    **{
+        f"dashboard/presenters.py::portfolio_rows#{n}": (
+            f"0 → {'1' if n % 2 else '-1'}",
+            "The `getattr(..., 0)` defaults apply only to rows built from "
+            "`statewide_courts`, which has no figures annotated and whose tiles "
+            "show none of them.",
+        )
+        for n in range(9, 19)
+    },
+}
 
 # --- Mutants -------------------------------------------------------------------------
 
@@ -731,7 +807,7 @@ class Mutator:
 
 
 def all_mutants(root: Path) -> list[Mutant]:
-    mutants = []
+    mutants: list[Mutant] = []
     for area, rel, targets in TARGETS:
         source = Source(root / rel)
         for entry in targets:
@@ -739,6 +815,13 @@ def all_mutants(root: Path) -> list[Mutant]:
             for mutant in Mutator(source, area, rel, target).run():
                 mutant.tests = tests
                 mutants.append(mutant)
+    for mutant in mutants:
+        expected = EQUIVALENT.get(mutant.id, (mutant.description,))[0]
+        if expected != mutant.description:
+            raise RuntimeError(
+                f"EQUIVALENT names {mutant.id} as {expected!r}, but it is now "
+                f"{mutant.description!r}: review the list."
+            )
     return mutants
 
 
@@ -1069,32 +1152,42 @@ def _first_failure(output: str) -> str:
 
 
 def summarise(results: list[dict]) -> str:
+    """Per area: mutants run, killed, survived as known equivalents (EQUIVALENT) and
+    survived unexplained; then every survivor with its diff."""
+    columns = ("ran", "killed", "equivalent", "survived")
     areas: dict[str, dict[str, int]] = {}
     for r in results:
-        counts = areas.setdefault(r["area"], {"ran": 0, "killed": 0, "survived": 0})
+        counts = areas.setdefault(r["area"], dict.fromkeys(columns, 0))
         counts["ran"] += 1
-        if r["outcome"] in counts:
+        if r["outcome"] == "survived" and r["id"] in EQUIVALENT:
+            counts["equivalent"] += 1
+        elif r["outcome"] in counts:
             counts[r["outcome"]] += 1
-    lines = ["| Area | Mutants | Killed | Survived |", "|---|---:|---:|---:|"]
+    lines = [
+        "| Area | Mutants | Killed | Survived, equivalent | Survived, unexplained |",
+        "|---|---:|---:|---:|---:|",
+    ]
     for area, c in areas.items():
-        lines.append(f"| {area} | {c['ran']} | {c['killed']} | {c['survived']} |")
-    total = {
-        k: sum(c[k] for c in areas.values()) for k in ("ran", "killed", "survived")
-    }
+        lines.append(f"| {area} | " + " | ".join(str(c[k]) for k in columns) + " |")
+    total = {k: sum(c[k] for c in areas.values()) for k in columns}
     lines.append(
-        f"| **Total** | **{total['ran']}** | **{total['killed']}** | "
-        f"**{total['survived']}** |"
+        "| **Total** | " + " | ".join(f"**{total[k]}**" for k in columns) + " |"
     )
     errors = [r for r in results if r["outcome"] == "error"]
     if errors:
         lines.append(f"\n{len(errors)} mutants could not be run (see results.jsonl).")
-    survivors = [r for r in results if r["outcome"] == "survived"]
-    if survivors:
-        lines.append("\nSurvivors:\n")
-        for r in survivors:
-            lines.append(
-                f"- `{r['id']}` (line {r['line']}, {r['description']}; {r['how']})"
-            )
+    for title, wanted in [("Unexplained survivors", False), ("Equivalent", True)]:
+        chosen = [
+            r
+            for r in results
+            if r["outcome"] == "survived" and (r["id"] in EQUIVALENT) == wanted
+        ]
+        if not chosen:
+            continue
+        lines.append(f"\n{title}:\n")
+        for r in chosen:
+            why = f" {EQUIVALENT[r['id']][1]}" if wanted else f" ({r['how']})"
+            lines.append(f"- `{r['id']}` line {r['line']}, {r['description']}.{why}")
             lines.append("  ```diff")
             lines.extend(f"  {line}" for line in r["diff"].splitlines())
             lines.append("  ```")
@@ -1210,7 +1303,12 @@ def main() -> int:
     (workdir / "summary.md").write_text(summary + "\n")
     print()
     print(summary)
-    return 1 if any(r["outcome"] == "survived" for r in all_results) else 0
+    unexplained = [
+        r
+        for r in all_results
+        if r["outcome"] in ("survived", "error") and r["id"] not in EQUIVALENT
+    ]
+    return 1 if unexplained else 0
 
 
 if __name__ == "__main__":
