@@ -542,3 +542,24 @@ def test_the_mail_splits_items_at_the_mark_and_at_the_next_one(court, start, tod
     assert not {27, 28} & set(upcoming)  # due after it
     overdue = [i for i in items if i.due_date < today]
     assert overdue and context["overdue_count"] == len(overdue)
+
+
+def test_a_deactivated_member_gets_no_reminder(court, start, members, today):
+    cast = members(court)
+    cast["lead"].is_active = False
+    cast["lead"].save()
+    start(court, go_live_in=55)
+
+    reminders_send_due(today=today)
+
+    [message] = mail.outbox
+    assert cast["lead"].email not in message.to
+    assert cast["it"].email in message.to
+
+
+def test_the_reminder_window_is_go_live_after_today_and_at_most_60_days_away(start):
+    """Go-Live today or in 61 days: no mark to send; tomorrow or in 60 days: in."""
+    for n in (0, 1, 60, 61):
+        start(CourtFactory(name=f"In {n}", slug=f"in-{n}"), go_live_in=n)
+    window = selectors.onboardings_in_reminder_window(today=TODAY)
+    assert [o.court.slug for o in window] == ["in-1", "in-60"]
