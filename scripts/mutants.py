@@ -246,6 +246,26 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
         "An empty change reason is stored as '' instead of NULL; its one reader "
         "(checklists/selectors.py, `history_change_reason or ''`) makes both ''.",
     ),
+    "checklists/marks.py::REMINDER_MARKS#6": (
+        "0 → 1",
+        "Marks more than 1 day before Go-Live instead of more than 0: no mark "
+        "falls between, so still the 60-day and 30-day marks.",
+    ),
+    "reminders/selectors.py::_LATEST_MARK#5": (
+        "1 → 0",
+        "The earliest-named reminder mark instead of the one with fewest days: "
+        "'30-day' sorts before '60-day' either way.",
+    ),
+    "reminders/selectors.py::reminder_logs_open#1": (
+        "statement removed",
+        "`due = list(due)` only guards against a one-shot iterator; both callers "
+        "pass a list.",
+    ),
+    "reminders/selectors.py::reminder_logs_open#3": (
+        "condition → False",
+        "With no reminders the filter is `onboarding_id__in=set()`, which Django "
+        "answers with no rows and no query: the same empty dict.",
+    ),
     "reminders/selectors.py::digest_entries#7": (
         "`onboarding__court_id__in=` dropped from filter()",
         "The overdue items are only looked up by the (court, actor) of each "
