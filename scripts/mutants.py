@@ -266,6 +266,11 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
         "With no reminders the filter is `onboarding_id__in=set()`, which Django "
         "answers with no rows and no query: the same empty dict.",
     ),
+    "reminders/services.py::reminders_send_due#34": (
+        "condition → True",
+        "Without the `if stale_skips:` guard the update runs on `pk__in=[]`, "
+        "which changes no row.",
+    ),
     "reminders/selectors.py::digest_entries#7": (
         "`onboarding__court_id__in=` dropped from filter()",
         "The overdue items are only looked up by the (court, actor) of each "

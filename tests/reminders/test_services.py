@@ -563,3 +563,151 @@ def test_the_reminder_window_is_go_live_after_today_and_at_most_60_days_away(sta
         start(CourtFactory(name=f"In {n}", slug=f"in-{n}"), go_live_in=n)
     window = selectors.onboardings_in_reminder_window(today=TODAY)
     assert [o.court.slug for o in window] == ["in-1", "in-60"]
+
+
+def test_a_claim_records_when_it_was_taken_so_a_dead_sweep_is_overtaken(court, start):
+    row = _row(start(court, go_live_in=55), status=SendStatus.PENDING)
+    taken_at = timezone.now() - datetime.timedelta(hours=1)
+    assert services._claim(ReminderLog, row.pk, now=taken_at)
+    row.refresh_from_db()
+    # The court page shows an unsent row's last change: here, the claim.
+    assert (row.status, row.claimed_at, row.updated_at) == (
+        SendStatus.CLAIMED,
+        taken_at,
+        taken_at,
+    )
+    # The sweep that claimed it died: a minute later the row is still its...
+    assert not services._claim(
+        ReminderLog, row.pk, now=taken_at + datetime.timedelta(minutes=1)
+    )
+    # ...and once the timeout has passed, another sweep takes it over.
+    assert services._claim(
+        ReminderLog, row.pk, now=taken_at + datetime.timedelta(minutes=16)
+    )
+
+
+def test_recording_an_outcome_touches_that_row_only(
+    court, other_court, start, members, today
+):
+    """Sweep B holds a claim on court B's reminder; this sweep sends court A's and
+    records it: court B's row stays B's."""
+    members(court)
+    members(other_court, prefix="b")
+    start(court, go_live_in=55)
+    theirs = _row(
+        start(other_court, go_live_in=55),
+        status=SendStatus.CLAIMED,
+        attempts=1,
+        claimed_at=timezone.now() - datetime.timedelta(minutes=1),
+    )
+
+    result = reminders_send_due(today=today)
+
+    assert result.count(Outcome.SENT) == 1 and result.count(Outcome.TAKEN) == 1
+    theirs.refresh_from_db()
+    assert (theirs.status, theirs.sent_at) == (SendStatus.CLAIMED, None)
+
+
+def test_an_outcome_is_recorded_at_the_time_it_happened(
+    court, start, members, today, monkeypatch
+):
+    """A slow mail server: the row's time (shown on the court page for a reminder
+    not sent) is when the send failed, not when the sweep claimed it."""
+    members(court)
+    onboarding = start(court, go_live_in=55)
+    with freeze_time("2026-03-04 15:00:00") as clock:
+
+        def slow_then_refused(self, messages):
+            clock.tick(datetime.timedelta(minutes=5))
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+        monkeypatch.setattr(
+            "django.core.mail.backends.locmem.EmailBackend.send_messages",
+            slow_then_refused,
+        )
+        reminders_send_due(today=today)
+
+    row = logs(onboarding)[("60-day", onboarding.go_live_date)]
+    assert row.status == SendStatus.PENDING
+    assert row.updated_at == datetime.datetime(2026, 3, 4, 15, 5, tzinfo=datetime.UTC)
+
+
+def test_a_60_day_reminder_left_pending_is_skipped_when_the_30_day_mark_comes(
+    court, start, members, today
+):
+    """A sweep recorded the 60-day reminder and died before sending it; by the next
+    sweep the 30-day mark has come: the 60-day one is skipped, the 30-day one sent."""
+    members(court)
+    onboarding = start(court, go_live_in=25)
+    stale = _row(onboarding, status=SendStatus.PENDING)
+    yesterday = timezone.now() - datetime.timedelta(days=1)
+    ReminderLog.objects.filter(pk=stale.pk).update(updated_at=yesterday)
+
+    result = reminders_send_due(today=today)
+
+    [message] = mail.outbox
+    assert "30-day reminder" in message.subject
+    rows = logs(onboarding)
+    assert rows[("30-day", onboarding.go_live_date)].status == SendStatus.SENT
+    stale = rows[("60-day", onboarding.go_live_date)]
+    assert (stale.status, stale.error) == (SendStatus.SKIPPED, SKIP_REASON)
+    assert stale.updated_at > yesterday
+    assert result.count(Outcome.SKIPPED) == 1
+
+
+def test_a_60_day_reminder_left_pending_after_the_30_day_one_went_out_is_skipped(
+    court, start, members, today
+):
+    members(court)
+    onboarding = start(court, go_live_in=25)
+    stale = _row(onboarding, status=SendStatus.PENDING)
+    _row(onboarding, mark="30-day", status=SendStatus.SENT, attempts=1)
+
+    result = reminders_send_due(today=today)
+
+    assert mail.outbox == []
+    stale.refresh_from_db()
+    assert (stale.status, stale.error) == (SendStatus.SKIPPED, SKIP_REASON)
+    assert sorted(line.outcome for line in result.lines) == sorted(
+        [Outcome.ALREADY, Outcome.SKIPPED]
+    )
+
+
+def test_a_reminder_sent_meanwhile_by_another_sweep_is_reported_as_taken(
+    court, start, members, today, monkeypatch
+):
+    members(court)
+    onboarding = start(court, go_live_in=55)
+    read = selectors.reminders_due
+
+    def due_then_the_other_sweep_sends(*, today):
+        due = read(today=today)
+        _row(onboarding, status=SendStatus.SENT, attempts=1)
+        return due
+
+    monkeypatch.setattr(selectors, "reminders_due", due_then_the_other_sweep_sends)
+
+    result = reminders_send_due(today=today)
+
+    assert mail.outbox == []
+    assert [(line.outcome, line.detail) for line in result.lines] == [
+        (Outcome.TAKEN, "another sweep has already sent it")
+    ]
+
+
+def test_a_catch_up_mail_lists_the_items_that_fell_due_since_the_mark(
+    court, start, today
+):
+    """Sent 15 days after the 60-day mark (the sweep was down): the items due since
+    the mark, up to today, are listed with those due by the mark, not as next."""
+    onboarding = start(court, go_live_in=45)
+    [due] = selectors.reminders_due(today=today)
+    assert (due.mark, due.mark_date) == ("60-day", today - days(15))
+    items = selectors.reminder_items([onboarding.pk])[onboarding.pk]
+
+    context = services.reminder_context(due, items=items, today=today)
+
+    by_mark = {i.order for _, its in context["groups"] for i in its}
+    upcoming = {i.order for _, its in context["upcoming_groups"] for i in its}
+    assert {14, 17, 22} <= by_mark  # due on the mark, 10 days ago, today
+    assert not {14, 17, 22} & upcoming
