@@ -18,7 +18,8 @@ test: venv
 	scripts/test.sh
 
 # Not part of `make test`: seeds a throwaway database (app_bench) with 58 then 5,000
-# courts, serves the app with gunicorn and writes bench-results/bench-<timestamp>.md.
+# courts (manage.py seed_scale), serves the app with gunicorn, prints one table with
+# PASS/FAIL against issue 11's targets and writes bench-results/bench-<timestamp>.md.
 bench: venv
 	bench/run.sh
 

@@ -1,11 +1,22 @@
 import secrets
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 
 
 def new_secret() -> str:
     return secrets.token_urlsafe(32)
+
+
+class ProductUserManager(UserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        """Django's, except that the password must pass the validators: the most
+        powerful accounts get no way around them (createsuperuser offers one)."""
+        if password is not None:
+            validate_password(password, self.model(username=username, email=email))
+        return super().create_superuser(username, email, password, **extra_fields)
 
 
 class User(AbstractUser):
@@ -22,6 +33,12 @@ class User(AbstractUser):
         unique=True,
         help_text="Secret in the person's calendar feed URL; reset it to revoke.",
     )
+    phone = models.CharField(
+        "phone",
+        max_length=40,
+        blank=True,
+        help_text="Optional; shown to the people of your courts' onboardings.",
+    )
     api_token = models.CharField(
         max_length=64,
         default=new_secret,
@@ -29,8 +46,27 @@ class User(AbstractUser):
         help_text="Secret for the read-only JSON API (Authorization: Token ...).",
     )
 
+    objects = ProductUserManager()
+
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+
+class Session(AbstractBaseSession):
+    """A browser session, with the signed-in person (None for a visitor)."""
+
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, related_name="sessions"
+    )
+
+    class Meta(AbstractBaseSession.Meta):
+        verbose_name = "session"
+
+    @classmethod
+    def get_session_store_class(cls):
+        from .sessions import SessionStore
+
+        return SessionStore

@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
-# `make bench`: seed a throwaway PostgreSQL database with 58, then 5,000 courts (full
-# checklists), serve the app with gunicorn on production settings, and time p50/p95 of
-# the pages that must stay fast. Prints a table and writes bench-results/bench-*.md.
+# `make bench`: seed a throwaway PostgreSQL database with 58, then 5,000 courts
+# (`manage.py seed_scale`), serve the app with gunicorn on production settings (DEBUG
+# off), and time p50/p95 of the pages, exports and the reminder sweep that issue 11
+# sets targets for: every page with no page cache (CACHE_URL=dummycache://), the
+# dashboard also from the Redis page cache, each CSV beside PostgreSQL's own COPY of
+# the same rows. Prints one table with PASS/FAIL per target and writes it to
+# bench-results/bench-*.md; exits 1 if a target fails. See bench/bench.py.
 # Only 127.0.0.1 is loaded, with a bounded number of sequential requests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/services.sh
+START=$SECONDS
 
 BENCH_DB="${BENCH_DB:-app_bench}"
 BENCH_PORT="${BENCH_PORT:-8097}"
+BENCH_SMALL="${BENCH_SMALL:-58}"
 BENCH_LARGE="${BENCH_LARGE:-5000}"
 export BENCH_N="${BENCH_N:-40}"
 export BENCH_SWEEP_N="${BENCH_SWEEP_N:-5}"
@@ -20,26 +26,51 @@ export DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost"
 export DJANGO_SECURE_SSL_REDIRECT=false
 export DATABASE_URL="postgres://app:app@127.0.0.1:5432/$BENCH_DB"
 export CELERY_BROKER_URL="${BENCH_BROKER_URL:-redis://127.0.0.1:6379/12}"
-# Its own cache database, so that no other instance on this machine shares its pages.
-export CACHE_URL="${BENCH_CACHE_URL:-redis://127.0.0.1:6379/11}"
-redis-cli -n "${CACHE_URL##*/}" flushdb >/dev/null 2>&1 || true
+# The page cache of the "cached" server: a Redis database of its own, emptied after
+# each seeding (bulk inserts send no signals, so nothing else would tell it).
+REDIS_CACHE_URL="${BENCH_CACHE_URL:-redis://127.0.0.1:6379/11}"
+# Everything else (seeding, the in-process steps, the "nocache" server): no page cache.
+export CACHE_URL="dummycache://"
 export LOG_LEVEL=WARNING
 export PGPASSWORD=app
-WORK="$(mktemp -d /tmp/ccpor-bench.XXXXXX)"
+# The figures of each step (JSON); BENCH_WORK=DIR keeps them, to re-run the report.
+WORK="${BENCH_WORK:-$(mktemp -d /tmp/ccpor-bench.XXXXXX)}"
+mkdir -p "$WORK"
 GUNICORN_PID=""
 
-cleanup() {
+flush_page_cache() {
+  redis-cli -u "$REDIS_CACHE_URL" flushdb >/dev/null
+}
+
+stop_gunicorn() {
   if [ -n "$GUNICORN_PID" ]; then
     kill -TERM "$GUNICORN_PID" 2>/dev/null || true
     wait "$GUNICORN_PID" 2>/dev/null || true
+    GUNICORN_PID=""
   fi
+}
+
+cleanup() {
+  stop_gunicorn
   if [ -z "${BENCH_KEEP_DB:-}" ]; then
     dropdb -h 127.0.0.1 -U app --if-exists "$BENCH_DB" 2>/dev/null || true
   fi
-  rm -rf "$WORK"
+  [ -n "${BENCH_WORK:-}" ] || rm -rf "$WORK"
   stop_started
 }
 trap cleanup EXIT
+
+# start_gunicorn CACHE_URL: a fresh server (fresh workers) on BENCH_PORT.
+start_gunicorn() {
+  CACHE_URL="$1" gunicorn ccpor_onboard.wsgi:application --bind "127.0.0.1:$BENCH_PORT" \
+    --workers "$BENCH_WORKERS" --timeout 600 --log-level warning &
+  GUNICORN_PID=$!
+  for _ in $(seq 150); do
+    curl -fsS -o /dev/null "http://127.0.0.1:$BENCH_PORT/healthz?checks=database" 2>/dev/null && return 0
+    sleep 0.2
+  done
+  curl -fsS -o /dev/null "http://127.0.0.1:$BENCH_PORT/healthz?checks=database"
+}
 
 ensure_postgres
 ensure_redis 127.0.0.1 6379
@@ -50,23 +81,37 @@ createdb -h 127.0.0.1 -U app "$BENCH_DB"
 python manage.py migrate --noinput -v 0
 python manage.py collectstatic --noinput -v 0
 
-echo "== 58 courts"
-python bench/bench.py seed --courts 58
+for COURTS in "$BENCH_SMALL" "$BENCH_LARGE"; do
+  echo "== $COURTS courts"
+  T0=$SECONDS
+  # bench.settings are production settings: --force, on this throwaway database.
+  python manage.py seed_scale --courts "$COURTS" --force
+  python bench/bench.py seeded --label "$COURTS" --work "$WORK" --seconds $((SECONDS - T0))
+  flush_page_cache
+  python bench/bench.py prepare --label "$COURTS" --work "$WORK"
 
-echo "== gunicorn on 127.0.0.1:$BENCH_PORT ($BENCH_WORKERS workers, DEBUG off)"
-gunicorn ccpor_onboard.wsgi:application --bind "127.0.0.1:$BENCH_PORT" \
-  --workers "$BENCH_WORKERS" --timeout 300 --log-level warning &
-GUNICORN_PID=$!
-for _ in $(seq 100); do
-  curl -fsS -o /dev/null "http://127.0.0.1:$BENCH_PORT/healthz" 2>/dev/null && break
-  sleep 0.2
+  echo "-- no page cache (CACHE_URL=dummycache://), gunicorn $BENCH_WORKERS workers on 127.0.0.1:$BENCH_PORT"
+  start_gunicorn "dummycache://"
+  python bench/bench.py measure --label "$COURTS" --work "$WORK" --port "$BENCH_PORT" \
+    --server nocache --master-pid "$GUNICORN_PID"
+  stop_gunicorn
+
+  echo "-- Redis page cache ($REDIS_CACHE_URL)"
+  start_gunicorn "$REDIS_CACHE_URL"
+  python bench/bench.py measure --label "$COURTS" --work "$WORK" --port "$BENCH_PORT" \
+    --server cached
+  stop_gunicorn
+  flush_page_cache
+
+  echo "-- reminder sweep (in-process, mail in memory)"
+  python bench/bench.py sweep --label "$COURTS" --work "$WORK"
 done
-curl -fsS -o /dev/null "http://127.0.0.1:$BENCH_PORT/healthz"
 
-python bench/bench.py measure --label 58 --port "$BENCH_PORT" --out "$WORK/small.json"
+if [ -n "${BENCH_PROFILE:-}" ]; then
+  echo "== profile of the dashboard with no page cache at $BENCH_LARGE courts"
+  python bench/bench.py profile --url /dashboard/ --n 20 \
+    --out "bench-results/profile-dashboard-$(date +%Y%m%d-%H%M%S).md"
+fi
 
-echo "== $BENCH_LARGE courts"
-python bench/bench.py seed --courts "$BENCH_LARGE"
-python bench/bench.py measure --label "$BENCH_LARGE" --port "$BENCH_PORT" --out "$WORK/large.json"
-
-python bench/bench.py report "$WORK/small.json" "$WORK/large.json" --out-dir bench-results
+python bench/bench.py report --work "$WORK" --labels "$BENCH_SMALL" "$BENCH_LARGE" \
+  --out-dir bench-results --elapsed $((SECONDS - START))

@@ -3,14 +3,13 @@ from django.urls import include, path
 
 from . import views
 
-admin.site.site_header = "CCPOR Onboard administration"
-admin.site.site_title = "CCPOR Onboard admin"
-
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    # /accounts/profile/ is the portal's (portal:profile): it composes several apps.
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("courts/<slug:slug>/items/", include("checklists.urls")),
+    path("courts/<slug:slug>/", include("golive.urls")),
     path("", include("dashboard.urls")),
     path("", include("portal.urls")),
     path("admin/", admin.site.urls),

@@ -9,12 +9,21 @@ items the user may already see; a "no" there is a 403 (or a refusal on the page)
   finished one, reschedule Go-Live and change the processing model.
 - A court's members see that court's items, without internal-only ones. Court members
   update items whose actor is the Court, SO members items whose actor is the Sheriff's
-  Office, while the onboarding is open and the item is not yet verified (a verified
-  item is reopened by CCPOR staff). Viewers only read and comment.
+  Office, while the item is not yet verified (a verified item is reopened by CCPOR
+  staff). Viewers only read and comment.
+- A closed or cancelled onboarding is read-only for everyone, CCPOR staff included
+  (`Onboarding.read_only_reason`; the services refuse too): nobody updates, verifies,
+  reopens or comments on its items until CCPOR staff reopen the onboarding.
+- Who may *own* an item (`owner_candidates`, `owner_refusal`): an active member of the
+  item's actor's organisation at the item's court who is not a viewer, or a CCPOR
+  staff member for a CCPOR Team item; nobody for a DOJ item. Whoever may update an
+  item may name its owner. Meetings and the CCPOR Team's documents: CCPOR staff, on
+  an onboarding that is not read-only.
 """
 
 from functools import wraps
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import HttpResponseNotAllowed
@@ -22,13 +31,23 @@ from django.shortcuts import get_object_or_404
 
 from courts.access import (
     allowed_methods,
+    ccpor_staff_users,
     court_for_user,
     is_ccpor_staff,
     membership_for,
+    signed_in,
 )
 from courts.models import Court, Membership
 
-from .models import ACTOR_FOR_ORGANISATION, Actor, ChecklistItem, Evidence, Onboarding
+from .models import (
+    ACTOR_FOR_ORGANISATION,
+    ORGANISATION_FOR_ACTOR,
+    Actor,
+    ChecklistItem,
+    Evidence,
+    Onboarding,
+    TeamDocument,
+)
 
 
 def actor_for_user(user, court_id: int) -> str | None:
@@ -54,7 +73,12 @@ def item_for_user(user, court: Court | str, item_pk: int) -> ChecklistItem:
         court = court_for_user(user, court)
     item = get_object_or_404(
         ChecklistItem.objects.visible_to(user).select_related(
-            "onboarding", "phase", "updated_by", "completed_by", "verified_by"
+            "onboarding",
+            "phase",
+            "updated_by",
+            "completed_by",
+            "verified_by",
+            "owner",
         ),
         pk=item_pk,
         onboarding__court=court,
@@ -69,6 +93,18 @@ def evidence_for_user(
     """A piece of evidence, for those who may see its item; Http404 otherwise."""
     item = item_for_user(user, court, item_pk)
     return get_object_or_404(Evidence.objects.filter(item=item), pk=evidence_pk)
+
+
+def team_document_for_user(
+    user, court: Court | str, item_pk: int, document_pk: int
+) -> TeamDocument:
+    """A CCPOR Team document (any version) of an item's template item, for those who
+    may see the item; Http404 otherwise."""
+    item = item_for_user(user, court, item_pk)
+    return get_object_or_404(
+        TeamDocument.objects.filter(template_item_id=item.template_item_id),
+        pk=document_pk,
+    )
 
 
 def item_view(*methods: str):
@@ -97,16 +133,13 @@ def item_view(*methods: str):
 def update_refusal(user, item: ChecklistItem) -> str:
     """Why the user may not update this item (status, note, evidence), or "" if they
     may. The item must already be one the user can see."""
+    if item.onboarding.read_only_reason:
+        return item.onboarding.read_only_reason
     if is_ccpor_staff(user):
         return ""
     membership = membership_for(user, item.onboarding.court_id)
     if membership is None:
         return "Only members of this court can update its items."
-    if not item.onboarding.is_open:
-        return (
-            f"The onboarding is {item.onboarding.get_status_display().lower()}; "
-            "its items can no longer be changed."
-        )
     if membership.role == Membership.Role.VIEWER:
         return "Viewers can read the checklist but not change it."
     if ACTOR_FOR_ORGANISATION.get(membership.organisation) != item.actor:
@@ -128,9 +161,21 @@ def can_update_item(user, item: ChecklistItem) -> bool:
 
 
 def can_comment(user, item: ChecklistItem) -> bool:
-    """Anyone who sees the item and belongs to the project may discuss it."""
+    """Anyone who sees the item and belongs to the project may discuss it, while the
+    onboarding is open."""
+    if item.onboarding.read_only_reason:
+        return False
     return is_ccpor_staff(user) or (
         membership_for(user, item.onboarding.court_id) is not None
+    )
+
+
+def can_edit_comment(user, comment) -> bool:
+    """Only a comment's author edits it (the earlier text is kept)."""
+    return (
+        signed_in(user)
+        and comment.author_id is not None
+        and comment.author_id == user.pk
     )
 
 
@@ -140,14 +185,98 @@ def can_verify_item(user, item: ChecklistItem) -> bool:
         is_ccpor_staff(user)
         and item.status == ChecklistItem.Status.DONE
         and not item.is_verified
+        and not item.onboarding.read_only_reason
     )
 
 
 def can_reopen_item(user, item: ChecklistItem) -> bool:
-    """CCPOR staff reopen a finished (done or N/A) item."""
-    return is_ccpor_staff(user) and item.is_finished
+    """CCPOR staff reopen a finished (done or N/A) item of an open onboarding."""
+    return (
+        is_ccpor_staff(user)
+        and item.is_finished
+        and not item.onboarding.read_only_reason
+    )
 
 
 def can_manage_onboarding(user, onboarding: Onboarding) -> bool:
     """Go-Live date and processing model: CCPOR staff only."""
     return is_ccpor_staff(user)
+
+
+def owner_candidates(item: ChecklistItem, *, actor: str | None = None) -> QuerySet:
+    """Who may own the item (with `actor` instead of the item's own, for a form
+    that changes both): see the module's docstring. One query when evaluated."""
+    actor = actor or item.actor
+    User = get_user_model()
+    if actor == Actor.CCPOR:
+        return ccpor_staff_users().order_by("last_name", "first_name", "username")
+    organisation = ORGANISATION_FOR_ACTOR.get(actor)
+    if organisation is None:
+        return User.objects.none()
+    members = (
+        Membership.objects.filter(
+            court_id=item.onboarding.court_id,
+            organisation=organisation,
+            user__is_active=True,
+        )
+        .exclude(role=Membership.Role.VIEWER)
+        .values("user_id")
+    )
+    return User.objects.filter(pk__in=members).order_by(
+        "last_name", "first_name", "username"
+    )
+
+
+def owner_refusal(item: ChecklistItem, user, *, actor: str | None = None) -> str:
+    """Why `user` may not own the item, or "" if they may (or `user` is None: no
+    owner)."""
+    if user is None:
+        return ""
+    actor = actor or item.actor
+    if owner_candidates(item, actor=actor).filter(pk=user.pk).exists():
+        return ""
+    if actor == Actor.CCPOR:
+        return f"{user} is not CCPOR staff; a CCPOR Team item is owned by CCPOR staff."
+    if actor not in ORGANISATION_FOR_ACTOR:
+        return (
+            f"A {Actor(actor).label} item has no owner here: nobody at the "
+            f"{Actor(actor).label} is a member of the onboarding."
+        )
+    return (
+        f"{user} is not an active {Actor(actor).label} member (other than a viewer) "
+        "of this court; only they may own the item."
+    )
+
+
+def can_set_owner(user, item: ChecklistItem) -> bool:
+    """Whoever may update the item may name its owner."""
+    return can_update_item(user, item)
+
+
+def can_schedule_meeting(user, item: ChecklistItem) -> bool:
+    """CCPOR staff schedule meetings and trainings and keep their minutes, while the
+    onboarding is open."""
+    return (
+        is_ccpor_staff(user)
+        and item.is_schedulable
+        and not item.onboarding.read_only_reason
+    )
+
+
+def can_upload_team_document(user, item: ChecklistItem) -> bool:
+    """CCPOR staff attach their documents to the template item behind an item (from
+    the page of an onboarding that is not read-only history)."""
+    return (
+        is_ccpor_staff(user)
+        and item.template_item_id is not None
+        and not item.onboarding.read_only_reason
+    )
+
+
+def offers_plan_changes(user, onboarding: Onboarding) -> bool:
+    """Whether to offer moving Go-Live and changing the processing model: to CCPOR
+    staff, for an active onboarding (the services refuse any other)."""
+    return (
+        can_manage_onboarding(user, onboarding)
+        and onboarding.status == Onboarding.Status.ACTIVE
+    )

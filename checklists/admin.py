@@ -1,18 +1,22 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
-from .forms import ChecklistItemDetailsForm, OnboardingChangeForm, OnboardingStartForm
+from .forms import ChecklistItemDetailsForm, TeamDocumentAdminForm
 from .models import (
     ChecklistItem,
     ChecklistTemplate,
     Comment,
+    CommentRevision,
     Evidence,
     GoLiveChange,
     Onboarding,
+    OnboardingSummary,
     Phase,
+    TeamDocument,
     TemplateItem,
 )
 
@@ -22,10 +26,23 @@ class PhaseAdmin(admin.ModelAdmin):
     list_display = ("order", "name", "slug")
     ordering = ("order",)
 
+    def save_model(self, request, obj, form, change):
+        # Each onboarding's current phase is the first (by order) with open items.
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            services.onboarding_summaries_refresh(
+                onboarding_ids=Onboarding.objects.values_list("pk", flat=True)
+            )
+
+
+# Addresses typed without a scheme are taken as https (Django 6's default).
+URL_HTTPS = {models.URLField: {"assume_scheme": "https"}}
+
 
 class TemplateItemInline(admin.TabularInline):
     model = TemplateItem
     extra = 0
+    formfield_overrides = URL_HTTPS
     fields = (
         "order",
         "phase",
@@ -37,6 +54,8 @@ class TemplateItemInline(admin.TabularInline):
         "is_readiness_gate",
         "evidence_required",
         "internal_only",
+        "is_training",
+        "info_url",
     )
     ordering = ("order",)
 
@@ -51,6 +70,21 @@ class ChecklistTemplateAdmin(admin.ModelAdmin):
     @admin.display(description="items")
     def item_count(self, obj):
         return obj.items.count()
+
+
+class TeamDocumentInline(admin.TabularInline):
+    """A template item's documents, read here; new versions are added on the
+    Team documents page (or the item page), through the upload service."""
+
+    model = TeamDocument
+    extra = 0
+    can_delete = False
+    fields = ("title", "version", "document_date", "original_name", "uploaded_at")
+    readonly_fields = fields
+    ordering = ("title", "-uploaded_at")
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(TemplateItem)
@@ -77,6 +111,79 @@ class TemplateItemAdmin(admin.ModelAdmin):
     list_select_related = ("template", "phase")
     filter_horizontal = ("depends_on",)
     ordering = ("template", "order")
+    inlines = [TeamDocumentInline]
+    formfield_overrides = URL_HTTPS
+
+
+@admin.register(TeamDocument)
+class TeamDocumentAdmin(admin.ModelAdmin):
+    """The CCPOR Team's documents with their versions. Adding one goes through the
+    upload service (the evidence checks); a version is never edited, only replaced
+    by a newer one (same title) or deleted."""
+
+    form = TeamDocumentAdminForm
+    list_display = (
+        "title",
+        "version",
+        "document_date",
+        "template_item",
+        "original_name",
+        "uploaded_by",
+        "uploaded_at",
+    )
+    list_filter = ("template_item__template", "title")
+    search_fields = ("title", "template_item__title")
+    list_select_related = ("template_item__template", "uploaded_by")
+    raw_id_fields = ("template_item",)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        return (
+            "template_item",
+            "title",
+            "version",
+            "document_date",
+            "file",
+            "original_name",
+            "content_type",
+            "size",
+            "uploaded_by",
+            "uploaded_at",
+        )
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return TeamDocumentAdminForm.Meta.fields
+        return self.get_readonly_fields(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        data = form.cleaned_data
+        created = services.team_document_upload(
+            template_item=data["template_item"],
+            title=data["title"],
+            version=data["version"],
+            document_date=data["document_date"],
+            file=data["file"],
+            by=request.user,
+        )
+        obj.__dict__.update(created.__dict__)
+
+    def delete_model(self, request, obj):
+        obj.file.delete(save=False)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for document in queryset:
+            document.file.delete(save=False)
+        super().delete_queryset(request, queryset)
+
+
+# The onboarding's own admin (start, Go-Live moves, the lifecycle's transitions) is
+# registered by the Go-Live app, golive/admin.py: its transitions are golive's
+# services, which this app may not import. It shows these two inlines.
 
 
 class ChecklistItemInline(admin.TabularInline):
@@ -105,74 +212,6 @@ class GoLiveChangeInline(admin.TabularInline):
         return False
 
 
-@admin.register(Onboarding)
-class OnboardingAdmin(SimpleHistoryAdmin):
-    """Adding starts an onboarding and moving Go-Live reschedules it, both through the
-    services, so the checklist and the change log are always created."""
-
-    list_display = (
-        "court",
-        "status",
-        "go_live_date",
-        "template",
-        "court_enters_carpos",
-        "so_participates",
-        "created_at",
-    )
-    list_filter = ("status", "court__court_type", "court__district", "template")
-    search_fields = ("court__name", "court__county")
-    date_hierarchy = "go_live_date"
-    list_select_related = ("court", "template")
-    inlines = [GoLiveChangeInline, ChecklistItemInline]
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        kwargs["form"] = (
-            OnboardingChangeForm if obj is not None else OnboardingStartForm
-        )
-        return super().get_form(request, obj, change=change, **kwargs)
-
-    def get_readonly_fields(self, request, obj=None):
-        if obj is None:
-            return ()
-        return (
-            "court",
-            "template",
-            "court_enters_carpos",
-            "so_participates",
-            "started_by",
-        )
-
-    def get_inlines(self, request, obj):
-        return self.inlines if obj is not None else []
-
-    def save_model(self, request, obj, form, change):
-        data = form.cleaned_data
-        if not change:
-            created = services.onboarding_start(
-                court=data["court"],
-                go_live_date=data["go_live_date"],
-                court_enters_carpos=data["court_enters_carpos"],
-                so_participates=data["so_participates"],
-                template=data.get("template"),
-                started_by=request.user,
-            )
-            obj.__dict__.update(created.__dict__)
-            return
-        current = Onboarding.objects.get(pk=obj.pk)
-        if data["go_live_date"] != current.go_live_date:
-            services.onboarding_reschedule(
-                onboarding=current,
-                go_live_date=data["go_live_date"],
-                reason=data["reason"],
-                by=request.user,
-            )
-        if data["status"] != current.status:
-            services.onboarding_set_status(
-                onboarding=current, status=data["status"], by=request.user
-            )
-        obj.refresh_from_db()
-
-
 @admin.register(ChecklistItem)
 class ChecklistItemAdmin(SimpleHistoryAdmin):
     form = ChecklistItemDetailsForm
@@ -193,17 +232,29 @@ class ChecklistItemAdmin(SimpleHistoryAdmin):
         "blocked_reason",
         "na_justification",
         "note",
+        "meeting_starts_at",
+        "meeting_ends_at",
+        "meeting_location",
+        "meeting_attendees",
+        "meeting_minutes",
         "completed_at",
         "completed_by",
         "updated_by",
         "version",
     )
     filter_horizontal = ("depends_on",)
+    autocomplete_fields = ("owner",)
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ()
         return ("onboarding", "order", *self.readonly_fields)
+
+    def has_delete_permission(self, request, obj=None):
+        # A closed or cancelled onboarding's checklist is history.
+        if obj is not None and obj.onboarding.read_only_reason:
+            return False
+        return super().has_delete_permission(request, obj)
 
     def get_fields(self, request, obj=None):
         if obj is None:
@@ -217,9 +268,71 @@ class ChecklistItemAdmin(SimpleHistoryAdmin):
         fields = [
             name
             for name in form.changed_data
-            if name in form.fields and name != "depends_on"
+            if name in form.fields
+            and name not in ("depends_on", "expected_version", "owner")
         ]
-        services.item_update_details(item=obj, by=request.user, fields=fields)
+        owner_changed = "owner" in form.changed_data
+        if owner_changed:
+            # Saved below by its own service, not with the other details.
+            obj.owner_id = form.initial.get("owner")
+        expected = form.cleaned_data.get("expected_version")
+        try:
+            if fields or not owner_changed:
+                services.item_update_details(
+                    item=obj,
+                    by=request.user,
+                    fields=fields,
+                    expected_version=expected,
+                )
+                expected = obj.version
+            if owner_changed:
+                # The owner's own service: the same rule, and the new owner is told.
+                services.item_set_owner(
+                    item=obj,
+                    owner=form.cleaned_data["owner"],
+                    by=request.user,
+                    expected_version=obj.version if expected is None else expected,
+                )
+        except services.StaleEditError as exc:
+            # Changed between the form's check and this save: nothing overwritten.
+            request.stale_edit = True
+            messages.error(request, str(exc))
+
+    def save_related(self, request, form, formsets, change):
+        if not getattr(request, "stale_edit", False):
+            super().save_related(request, form, formsets, change)
+
+    def delete_model(self, request, obj):
+        services.items_delete(items=[obj], by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        services.items_delete(items=list(queryset), by=request.user)
+
+
+@admin.register(OnboardingSummary)
+class OnboardingSummaryAdmin(admin.ModelAdmin):
+    """Read only: derived from the items, refreshed by every write to them."""
+
+    list_display = (
+        "onboarding",
+        "total",
+        "finished",
+        "blocked",
+        "phase_order",
+        "oldest_open_due",
+        "refreshed_at",
+    )
+    list_select_related = ("onboarding__court",)
+    search_fields = ("onboarding__court__name",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(GoLiveChange)
@@ -258,6 +371,11 @@ class EvidenceAdminForm(forms.ModelForm):
         except ValidationError as exc:
             raise ValidationError(exc.messages) from exc  # keyed "file" already
         return file
+
+    def clean_item(self):
+        item = self.cleaned_data["item"]
+        services.onboarding_ensure_writable(item.onboarding)
+        return item
 
 
 @admin.register(Evidence)
@@ -320,10 +438,52 @@ class EvidenceAdmin(admin.ModelAdmin):
         super().delete_queryset(request, queryset)
 
 
+class CommentRevisionInline(admin.TabularInline):
+    model = CommentRevision
+    extra = 0
+    can_delete = False
+    fields = ("edited_at", "edited_by", "body")
+    readonly_fields = fields
+    verbose_name = "earlier text"
+    verbose_name_plural = "earlier texts (before each edit)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    list_display = ("item", "author", "created_at", "body")
+    """Comments are read here, never rewritten: only their author edits them, on the
+    item page, and the earlier texts are kept (listed below the comment)."""
+
+    list_display = ("item", "author", "created_at", "edited_at", "body")
     list_filter = ("created_at",)
     search_fields = ("body", "item__title", "item__onboarding__court__name")
     list_select_related = ("item", "author")
-    readonly_fields = ("item", "author", "created_at")
+    readonly_fields = ("item", "author", "created_at", "edited_at", "body")
+    inlines = [CommentRevisionInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CommentRevision)
+class CommentRevisionAdmin(admin.ModelAdmin):
+    """Every earlier text of an edited comment: read-only, kept for the record."""
+
+    list_display = ("comment", "edited_by", "edited_at")
+    list_select_related = ("comment__author", "edited_by")
+    search_fields = ("body", "comment__body")
+    readonly_fields = ("comment", "body", "edited_by", "edited_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,17 +1,25 @@
+import datetime
+
 from crispy_forms.bootstrap import StrictButton
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Fieldset, Hidden, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.utils import timezone
 
 from ccpor_onboard.lib.dates import today_in_california
 
-from . import services
-from .models import ChecklistItem, Onboarding
+from . import access, limits, services
+from .models import ChecklistItem, Onboarding, TeamDocument
 
 
 class DateInput(forms.DateInput):
     input_type = "date"
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
 
 
 class OnboardingStartForm(forms.ModelForm):
@@ -57,19 +65,28 @@ class OnboardingStartForm(forms.ModelForm):
 
 class OnboardingChangeForm(forms.ModelForm):
     """Change an onboarding (admin): a new Go-Live date needs a reason and goes through
-    the reschedule service; a status change goes through the status service."""
+    the reschedule service. The status is not a field: it moves only through the
+    Go-Live services (`golive.services`), so a POST that names it changes nothing."""
 
     reason = forms.CharField(
         label="Reason for moving Go-Live",
         required=False,
+        max_length=limits.REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Required when the Go-Live date changes; kept in the change log.",
     )
 
+    # Optimistic locking: the version the form was opened on (as on the pages).
+    expected_version = forms.IntegerField(widget=forms.HiddenInput)
+
     class Meta:
         model = Onboarding
-        fields = ["go_live_date", "reason", "status"]
+        fields = ["go_live_date", "reason", "expected_version"]
         widgets = {"go_live_date": DateInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expected_version"].initial = self.instance.version
 
     def clean(self):
         data = super().clean()
@@ -77,20 +94,22 @@ class OnboardingChangeForm(forms.ModelForm):
             return data
         current = Onboarding.objects.get(pk=self.instance.pk)
         try:
-            if data["go_live_date"] != current.go_live_date:
+            services.onboarding_check_version(
+                onboarding=current, expected_version=data["expected_version"]
+            )
+        except services.StaleEditError as exc:
+            raise ValidationError(str(exc)) from exc
+        if data["go_live_date"] != current.go_live_date:
+            try:
                 services.onboarding_reschedule_validate(
                     onboarding=current,
                     go_live_date=data["go_live_date"],
                     reason=data.get("reason", ""),
                     today=today_in_california(),
                 )
-            if data["status"] != current.status:
-                services.onboarding_set_status_validate(
-                    onboarding=current, status=data["status"]
-                )
-        except ValidationError as exc:
-            # The services name "reason"; so does this form.
-            raise ValidationError(exc.message_dict) from exc
+            except ValidationError as exc:
+                # The services name "reason"; so does this form.
+                raise ValidationError(exc.message_dict) from exc
         return data
 
     def _post_clean(self):
@@ -98,7 +117,19 @@ class OnboardingChangeForm(forms.ModelForm):
 
 
 class ChecklistItemDetailsForm(forms.ModelForm):
-    """Administrators correct an item's details; its status has its own service."""
+    """Administrators correct an item's details; its status has its own service.
+    A form opened on an older version of the item is refused (optimistic locking,
+    as on the pages)."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    info_url = forms.URLField(
+        label="Information page",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text="A public page the item points the court to.",
+    )
 
     class Meta:
         model = ChecklistItem
@@ -112,16 +143,60 @@ class ChecklistItemDetailsForm(forms.ModelForm):
             "is_readiness_gate",
             "evidence_required",
             "internal_only",
+            "is_training",
+            "info_url",
+            "owner",
             "depends_on",
         ]
         widgets = {"due_date": DateInput}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["description"].max_length = limits.DESCRIPTION_MAX
+        self.fields["description"].validators.append(
+            MaxLengthValidator(limits.DESCRIPTION_MAX)
+        )
         if self.instance.pk:
+            self.fields["expected_version"].initial = self.instance.version
+            self.fields["expected_version"].required = True
             self.fields["depends_on"].queryset = ChecklistItem.objects.filter(
                 onboarding_id=self.instance.onboarding_id
             ).exclude(pk=self.instance.pk)
+        self.fields["owner"].help_text = (
+            "A member of the item's actor's organisation at this court (not a "
+            "viewer), or CCPOR staff for a CCPOR Team item."
+        )
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk and data.get("expected_version") is not None:
+            try:
+                services.item_check_version(
+                    item=self.instance, expected_version=data["expected_version"]
+                )
+            except services.StaleEditError as exc:
+                raise ValidationError(str(exc)) from exc
+        onboarding = data.get("onboarding") or (
+            self.instance.onboarding if self.instance.onboarding_id else None
+        )
+        if onboarding is not None:
+            # The services' rule, checked here too so the admin shows it as an error.
+            services.onboarding_ensure_writable(
+                Onboarding.objects.get(pk=onboarding.pk)
+            )
+        due = data.get("due_date")
+        if onboarding is not None and due is not None:
+            problem = limits.due_date_out_of_range(due, onboarding.go_live_date)
+            if problem:
+                self.add_error("due_date", problem)
+        owner, actor = data.get("owner"), data.get("actor")
+        if owner is not None and actor and onboarding is not None:
+            # The owner rule (checklists.access), for the actor the form sets.
+            item = ChecklistItem(onboarding=onboarding, actor=actor)
+            refusal = access.owner_refusal(item, owner, actor=actor)
+            if refusal:
+                self.add_error("owner", refusal)
+        return data
 
 
 # --- The portal ---------------------------------------------------------------------
@@ -134,10 +209,12 @@ class ItemStatusForm(forms.Form):
     reason = forms.CharField(
         label="Reason (required when blocked) or justification (required for N/A)",
         required=False,
+        max_length=limits.REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     note = forms.CharField(
         required=False,
+        max_length=limits.NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Replaces the item's note; leave empty to keep the current one.",
     )
@@ -167,7 +244,9 @@ class ItemVersionForm(forms.Form):
 
 class ItemReopenForm(forms.Form):
     reason = forms.CharField(
-        label="Why reopen it?", widget=forms.Textarea(attrs={"rows": 2})
+        label="Why reopen it?",
+        max_length=limits.REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     expected_version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -183,7 +262,154 @@ class EvidenceUploadForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 3}))
+    body = forms.CharField(
+        label="Comment",
+        max_length=limits.COMMENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Mention someone with @ and their user name (e.g. @alameda.lead) "
+        "to e-mail them; @ccpor reaches the CCPOR Team. The item's owner is told "
+        "of every comment.",
+    )
+
+
+class ItemOwnerForm(forms.Form):
+    """Name the item's owner among those who may own it."""
+
+    owner = forms.ModelChoiceField(
+        label="Owner",
+        queryset=None,
+        required=False,
+        empty_label="Nobody yet",
+        help_text="The person who sees this item through; they are told by e-mail.",
+    )
+    expected_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, item: ChecklistItem, **kwargs):
+        kwargs.setdefault(
+            "initial", {"owner": item.owner_id, "expected_version": item.version}
+        )
+        kwargs.setdefault("auto_id", "id_owner_%s")  # unique ids on the item page
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = access.owner_candidates(item)
+
+
+class MeetingForm(forms.Form):
+    """A meeting's or training's date, times (California time), place, attendees
+    and minutes; the times become aware datetimes for the service."""
+
+    date = forms.DateField(widget=DateInput, required=False)
+    starts = forms.TimeField(label="Starts", widget=TimeInput, required=False)
+    ends = forms.TimeField(label="Ends", widget=TimeInput, required=False)
+    location = forms.CharField(
+        label="Place or link",
+        max_length=300,
+        required=False,
+        help_text="A room and address, or the video-call link.",
+    )
+    attendees = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=limits.NOTE_MAX,
+    )
+    minutes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=limits.MEETING_MINUTES_MAX,
+    )
+    expected_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_meeting_%s")  # unique ids on the item page
+        super().__init__(*args, **kwargs)
+
+    @classmethod
+    def for_item(cls, item: ChecklistItem) -> "MeetingForm":
+        initial = {
+            "location": item.meeting_location,
+            "attendees": item.meeting_attendees,
+            "minutes": item.meeting_minutes,
+            "expected_version": item.version,
+        }
+        if item.meeting_starts_at:
+            starts = timezone.localtime(item.meeting_starts_at)
+            initial.update(date=starts.date(), starts=starts.time())
+        if item.meeting_ends_at:
+            initial["ends"] = timezone.localtime(item.meeting_ends_at).time()
+        return cls(initial=initial)
+
+    def clean(self):
+        data = super().clean()
+        date, starts, ends = data.get("date"), data.get("starts"), data.get("ends")
+        if self.errors:
+            return data
+        if date is None and (starts or ends):
+            self.add_error("date", "Give the date of the meeting.")
+        elif date is not None and starts is None:
+            self.add_error("starts", "Give the time the meeting starts.")
+        elif date is not None and ends is None:
+            self.add_error("ends", "Give the time the meeting ends.")
+
+        def aware(time):
+            if date is None or time is None:
+                return None
+            return timezone.make_aware(datetime.datetime.combine(date, time))
+
+        data["starts_at"], data["ends_at"] = aware(starts), aware(ends)
+        return data
+
+
+class TeamDocumentForm(forms.Form):
+    """A CCPOR Team document (or a new version of one) for the item's template."""
+
+    title = forms.CharField(
+        max_length=200,
+        help_text="To replace a document, use its title: the new version becomes "
+        "the current one and the old one stays listed.",
+    )
+    version = forms.CharField(max_length=30, help_text="e.g. 2.1")
+    document_date = forms.DateField(label="Date of the document", widget=DateInput)
+    file = forms.FileField(
+        label="Document",
+        help_text="PDF, Word (DOCX), Excel (XLSX), PNG or JPEG; at most 10 MB.",
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".pdf,.docx,.xlsx,.png,.jpg,.jpeg"}
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_document_%s")  # unique ids on the item page
+        super().__init__(*args, **kwargs)
+
+
+class TeamDocumentAdminForm(forms.ModelForm):
+    """Add a CCPOR Team document in the admin: the upload service's checks apply."""
+
+    class Meta:
+        model = TeamDocument
+        fields = ["template_item", "title", "version", "document_date", "file"]
+        widgets = {"document_date": DateInput}
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        try:
+            services.evidence_validate(file=file)
+        except ValidationError as exc:
+            raise ValidationError(exc.messages) from exc
+        return file
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors:
+            services.team_document_validate(
+                template_item=data["template_item"],
+                title=data["title"],
+                version=data["version"],
+            )
+        return data
+
+    def _post_clean(self):
+        # The service stores the file; its checks ran in clean().
+        pass
 
 
 class BulkStatusForm(forms.Form):
@@ -195,7 +421,9 @@ class BulkStatusForm(forms.Form):
         choices=[("", "Choose a status…"), *ChecklistItem.Status.choices],
     )
     reason = forms.CharField(
-        label="Reason or justification (blocked / N/A)", required=False
+        label="Reason or justification (blocked / N/A)",
+        required=False,
+        max_length=limits.REASON_MAX,
     )
 
     def __init__(self, *args, item_pks=(), **kwargs):

@@ -8,26 +8,16 @@ Health of an active onboarding, for the court page, the dashboard and the export
 Onboardings that are live, closed or cancelled have no health ("").
 
 `health_for` decides it for one onboarding from its counts; `health_rank_sql` is the
-same rule as a SQL expression, so that the dashboard can filter and sort on it in the
-database. tests/checklists/test_health.py checks that both agree.
+same rule as a SQL expression over the stored `OnboardingSummary`, so that the
+dashboard can filter and sort on it in the database. tests/checklists/test_health.py
+checks that both agree.
 """
 
 import datetime
 
-from django.db.models import (
-    Case,
-    Count,
-    IntegerField,
-    Min,
-    OuterRef,
-    Q,
-    Subquery,
-    Value,
-    When,
-)
-from django.db.models.functions import Coalesce
+from django.db.models import Case, IntegerField, Q, Value, When
 
-from .models import ChecklistItem, Onboarding, overdue_q
+from .models import Onboarding
 
 LATE_AFTER_DAYS = 14
 
@@ -67,55 +57,39 @@ def health_for(
 
 
 def health_rank_sql(
-    *, today: datetime.date, onboarding_id: str, status: str, go_live: str
+    *,
+    today: datetime.date,
+    status: str,
+    go_live: str,
+    oldest_open_due: str,
+    blocked: str,
 ) -> Case:
     """`health_for` in SQL, as a rank (see HEALTH_RANK; NULL when there is no health),
-    for a query whose rows name an onboarding: `onboarding_id`, `status` and
-    `go_live` are the names of that query's fields or annotations.
+    for a query whose rows name an onboarding: `status`, `go_live`,
+    `oldest_open_due` (the earliest due date of its open items) and `blocked` (how
+    many are blocked) are the names of that query's fields or annotations, e.g. of
+    the stored `OnboardingSummary`.
 
-    One subquery per row aggregates the onboarding's items, found by the onboarding
-    index; the conditions sit in FILTER clauses so that the planner cannot wander off
-    to the status/due-date index and read every court's items for each row.
+    The oldest overdue item is the oldest open item when that one is due before
+    today, so no item needs reading: a few comparisons per row.
     """
     late_since = today - datetime.timedelta(days=LATE_AFTER_DAYS)
-    item_rank = (
-        ChecklistItem.objects.filter(onboarding_id=OuterRef(onboarding_id))
-        .order_by()
-        .values("onboarding_id")
-        .annotate(
-            oldest_overdue=Min("due_date", filter=overdue_q(today)),
-            # Blocked is an open status: an open item overdue, or one blocked.
-            risky=Count(
-                "id",
-                filter=overdue_q(today) | Q(status=ChecklistItem.Status.BLOCKED),
-            ),
-        )
-        .annotate(
-            rank=Case(
-                When(
-                    oldest_overdue__lte=late_since,
-                    then=Value(HEALTH_RANK[Health.LATE]),
-                ),
-                When(risky__gt=0, then=Value(HEALTH_RANK[Health.AT_RISK])),
-                default=Value(HEALTH_RANK[Health.ON_TRACK]),
-                output_field=IntegerField(),
-            )
-        )
-        .values("rank")
-    )
     active = Q(**{status: Onboarding.Status.ACTIVE})
     return Case(
         When(
-            active & Q(**{f"{go_live}__lt": today}),
+            active
+            & (
+                Q(**{f"{go_live}__lt": today})
+                | Q(**{f"{oldest_open_due}__lte": late_since})
+            ),
             then=Value(HEALTH_RANK[Health.LATE]),
         ),
         When(
-            active,
-            then=Coalesce(
-                Subquery(item_rank, output_field=IntegerField()),
-                Value(HEALTH_RANK[Health.ON_TRACK]),
-            ),
+            active
+            & (Q(**{f"{oldest_open_due}__lt": today}) | Q(**{f"{blocked}__gt": 0})),
+            then=Value(HEALTH_RANK[Health.AT_RISK]),
         ),
+        When(active, then=Value(HEALTH_RANK[Health.ON_TRACK])),
         default=None,
         output_field=IntegerField(),
     )

@@ -2,10 +2,13 @@ import datetime
 import secrets
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from ccpor_onboard.lib.sorted_dates import SortedDateListField
 from courts.access import is_ccpor_staff, signed_in
 from courts.models import Membership
 
@@ -26,6 +29,7 @@ ACTOR_FOR_ORGANISATION = {
     Membership.Organisation.COURT: Actor.COURT,
     Membership.Organisation.SHERIFF: Actor.SHERIFF,
 }
+ORGANISATION_FOR_ACTOR = {a: o for o, a in ACTOR_FOR_ORGANISATION.items()}
 
 
 class Kind(models.TextChoices):
@@ -34,6 +38,20 @@ class Kind(models.TextChoices):
     MEETING = "meeting", "Meeting / communication from the CCPOR Team"
     ACTIVITY = "activity", "Court/SO activity"
     TEAM_TASK = "team_task", "CCPOR Team internal task"
+
+
+# A kind's wording depends on who acts: the guide's legend says "response back from
+# the court" and "court/SO activity", which must not label a DOJ or SO item wrongly.
+KIND_WORDING = {
+    (Kind.RESPONSE, Actor.COURT): "Response back from the court",
+    (Kind.RESPONSE, Actor.SHERIFF): "Response back from the sheriff's office",
+    (Kind.RESPONSE, Actor.DOJ): "Response (approval) from DOJ",
+    (Kind.RESPONSE, Actor.CCPOR): "Response from the CCPOR Team",
+    (Kind.ACTIVITY, Actor.COURT): "Court activity",
+    (Kind.ACTIVITY, Actor.SHERIFF): "Sheriff's Office activity",
+    (Kind.ACTIVITY, Actor.DOJ): "DOJ activity",
+    (Kind.ACTIVITY, Actor.CCPOR): "CCPOR Team activity",
+}
 
 
 class Condition(models.TextChoices):
@@ -86,7 +104,10 @@ class ItemFields(models.Model):
     actor = models.CharField(max_length=10, choices=Actor.choices)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     offset_days = models.IntegerField(
-        help_text="Days from Go-Live to the due date (negative = before Go-Live)."
+        help_text="Days from Go-Live to the due date (negative = before Go-Live).",
+        # checklists.limits.OFFSET_MAX_DAYS: a due date stays within ten years of
+        # Go-Live (and far from the calendar's end).
+        validators=[MinValueValidator(-3650), MaxValueValidator(3650)],
     )
     condition = models.CharField(
         max_length=10, choices=Condition.choices, default=Condition.ALWAYS
@@ -99,9 +120,30 @@ class ItemFields(models.Model):
         default=False,
         help_text="Seen by CCPOR staff only, never by court or SO members.",
     )
+    is_training = models.BooleanField(
+        default=False,
+        help_text="A training session: it can be scheduled like a meeting.",
+    )
+    info_url = models.URLField(
+        "information page",
+        max_length=500,
+        blank=True,
+        help_text="A public page the item points the court to (e.g. the CCPOR "
+        "information page).",
+    )
 
     class Meta:
         abstract = True
+
+    @property
+    def is_schedulable(self) -> bool:
+        """Meetings and trainings get a date, times, a place, attendees, minutes."""
+        return self.kind == Kind.MEETING or self.is_training
+
+    @property
+    def kind_label(self) -> str:
+        """The kind in words that fit the item's actor (see KIND_WORDING)."""
+        return KIND_WORDING.get((self.kind, self.actor)) or self.get_kind_display()
 
 
 class TemplateItem(ItemFields):
@@ -165,6 +207,9 @@ class Onboarding(models.Model):
         related_name="+",
     )
     status_changed_at = models.DateTimeField(null=True, blank=True)
+    # Optimistic locking (as on items): every write through the services bumps it;
+    # an admin form opened on an older one is refused.
+    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -194,6 +239,20 @@ class Onboarding(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+    @property
+    def read_only_reason(self) -> str:
+        """Why nothing of this onboarding may change (its items, their evidence and
+        comments), or "" while it is open. A closed or cancelled onboarding is
+        history, read-only for everyone, CCPOR staff included, on every path (pages,
+        bulk changes, admin, commands); CCPOR staff reopen it first, with a reason."""
+        if self.is_open:
+            return ""
+        return (
+            f"The onboarding is {self.get_status_display().lower()}: it is read-only "
+            "history. The CCPOR Team can reopen it, with a reason, if something must "
+            "change."
+        )
 
 
 class GoLiveChange(models.Model):
@@ -309,6 +368,21 @@ class ChecklistItem(ItemFields):
         blank=True,
         related_name="+",
     )
+    # The one person who sees it through (see checklists.access.owner_refusal).
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_items",
+    )
+    # Meetings and trainings (`is_schedulable`): when, where, who, and the minutes.
+    # Times are stored in UTC and shown in America/Los_Angeles.
+    meeting_starts_at = models.DateTimeField("meeting starts", null=True, blank=True)
+    meeting_ends_at = models.DateTimeField("meeting ends", null=True, blank=True)
+    meeting_location = models.CharField("place or link", max_length=300, blank=True)
+    meeting_attendees = models.TextField("attendees", blank=True)
+    meeting_minutes = models.TextField("minutes", blank=True)
     # Optimistic locking: every write bumps it; a write naming an older one is refused.
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -332,6 +406,12 @@ class ChecklistItem(ItemFields):
     def __str__(self) -> str:
         return f"{self.order}. {self.title}"
 
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "checklists:item_detail",
+            kwargs={"slug": self.onboarding.court.slug, "pk": self.pk},
+        )
+
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
@@ -347,6 +427,56 @@ class ChecklistItem(ItemFields):
     def is_overdue_on(self, today: datetime.date) -> bool:
         """The Python twin of `overdue_q`."""
         return self.is_open and self.due_date < today
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.meeting_starts_at is not None
+
+
+class OnboardingSummary(models.Model):
+    """What the portfolio needs of one onboarding's items, in one row: counts, open
+    items by actor, the current phase and the due dates of the open items.
+
+    Derived, and stored only so that the CCPOR Team's pages can filter, sort and
+    count 5,000 courts without reading 180,000 items: every write to an onboarding's
+    items goes through `checklists.services`, which refreshes this row in the same
+    transaction (`onboarding_summaries_refresh`). What depends on the day (overdue,
+    health) is computed from it when read: see `checklists.health.health_rank_sql`
+    and `ccpor_onboard.lib.sorted_dates.CountBefore`. Includes CCPOR-internal items
+    (the portfolio is for CCPOR staff).
+    """
+
+    onboarding = models.OneToOneField(
+        Onboarding, on_delete=models.CASCADE, primary_key=True, related_name="summary"
+    )
+    total = models.PositiveIntegerField(default=0)
+    finished = models.PositiveIntegerField(default=0)
+    blocked = models.PositiveIntegerField(default=0)
+    # Open items by actor ("who is blocking"), one column per Actor.
+    open_court = models.PositiveIntegerField(default=0)
+    open_so = models.PositiveIntegerField(default=0)
+    open_ccpor = models.PositiveIntegerField(default=0)
+    open_doj = models.PositiveIntegerField(default=0)
+    # The current phase: the first phase (by order) with an open item.
+    phase_order = models.PositiveSmallIntegerField(null=True, blank=True)
+    oldest_open_due = models.DateField(null=True, blank=True)
+    # Due dates of the open items by actor, earliest first: how many are overdue on
+    # any day is a count in these lists.
+    open_due_court = SortedDateListField()
+    open_due_so = SortedDateListField()
+    open_due_ccpor = SortedDateListField()
+    open_due_doj = SortedDateListField()
+    refreshed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "onboarding summaries"
+
+    def __str__(self) -> str:
+        return f"Summary of onboarding {self.onboarding_id}"
+
+    @property
+    def open_by_actor(self) -> dict[str, int]:
+        return {actor: getattr(self, f"open_{actor}") for actor in ACTOR_ORDER}
 
 
 def evidence_upload_to(instance: "Evidence", filename: str) -> str:
@@ -403,9 +533,77 @@ class Comment(models.Model):
     )
     body = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
+    # Comments are append-only: an edit (by the author only) keeps the previous text
+    # as a CommentRevision and marks the comment "edited".
+    edited_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
         return f"{self.author} on {self.item}: {self.body[:40]}"
+
+
+def team_document_upload_to(instance: "TeamDocument", filename: str) -> str:
+    """A random path, as for evidence; the extension is the detected type's."""
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"team-documents/{secrets.token_hex(8)}/{secrets.token_urlsafe(24)}.{ext}"
+
+
+class TeamDocument(models.Model):
+    """One version of a document the CCPOR Team delivers with a template item (the
+    Court Planning Guide, the Test Plan, the Readiness Checklist, the user guide).
+
+    Versions of a document share its title; the newest upload is the current one and
+    every onboarding's item shows it; older versions are kept and listed.
+    """
+
+    template_item = models.ForeignKey(
+        TemplateItem, on_delete=models.CASCADE, related_name="documents"
+    )
+    title = models.CharField(max_length=200, help_text="e.g. Court Planning Guide")
+    version = models.CharField(max_length=30, help_text="e.g. 2.1")
+    document_date = models.DateField("date of the document")
+    file = models.FileField(upload_to=team_document_upload_to, max_length=255)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveIntegerField(help_text="Bytes.")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["template_item", "title", "-uploaded_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["template_item", "title", "version"],
+                name="unique_team_document_version",
+                violation_error_message="This document already has that version.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} v{self.version}"
+
+
+class CommentRevision(models.Model):
+    """The text a comment had before one of its edits (never changed or deleted)."""
+
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="revisions"
+    )
+    body = models.TextField(help_text="The text before this edit.")
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    edited_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["edited_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Earlier text of comment #{self.comment_id}"

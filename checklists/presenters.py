@@ -3,6 +3,8 @@ an item's change history. Selectors return `Change`s and `Activity`s as data; th
 module turns them into the sentences people read (templates use the `describe`
 filter of checklist_labels)."""
 
+from django.utils import timezone
+
 from .models import ChecklistItem
 from .selectors import Activity, Change
 
@@ -37,6 +39,17 @@ def describe_change(change: Change) -> str:
         and not fields["verified_at"][0]
     ):
         parts.append("verified by the CCPOR Team")
+    if "owner_id" in fields:
+        # The owner's name is in the change reason (item_set_owner writes it).
+        owner = change.reason if change.reason.startswith("owner") else ""
+        parts.append(owner or "owner changed")
+    if "meeting_starts_at" in fields:
+        starts = fields["meeting_starts_at"][1]
+        parts.append(
+            f"meeting set for {timezone.localtime(starts):%b %-d, %Y, %-I:%M %p}"
+            if starts
+            else "meeting unscheduled"
+        )
     if "title" in fields:
         parts.append(f"renamed to “{fields['title'][1]}”")
     if change.reason and (not parts or "reopened" in change.reason):

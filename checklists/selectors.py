@@ -13,6 +13,8 @@ from django.db.models import (
     Case,
     Count,
     F,
+    Func,
+    IntegerField,
     Min,
     OuterRef,
     Prefetch,
@@ -36,9 +38,12 @@ from .models import (
     Actor,
     ChecklistItem,
     Comment,
+    CommentRevision,
     Evidence,
+    GoLiveChange,
     Onboarding,
     Phase,
+    TeamDocument,
     overdue_q,
     visible_items_q,
 )
@@ -58,6 +63,33 @@ class Progress:
         return self.total > 0 and self.finished == self.total
 
 
+class PercentSQL(Func):
+    """`Progress.percent` in SQL, for `finished` and `total` expressions: rounded
+    as Python's round() does (halves to even), in integer arithmetic so that every
+    database gives the same answer."""
+
+    output_field = IntegerField()
+
+    def as_sql(self, compiler, connection, **extra):
+        (f, f_params), (t, t_params) = (
+            compiler.compile(e) for e in self.source_expressions
+        )
+        scaled = f"(100 * {f})"
+        # quotient q = scaled / t, remainder r = scaled %% t: up when 2r > t, to
+        # even when 2r = t.
+        twice_r = f"(2 * ({scaled} %% {t}))"
+        q = f"({scaled} / {t})"
+        sql = (
+            f"(CASE WHEN {t} = 0 THEN 0 "
+            f"WHEN {twice_r} > {t} THEN {q} + 1 "
+            f"WHEN {twice_r} = {t} THEN {q} + ({q} %% 2) "
+            f"ELSE {q} END)"
+        )
+        if f_params or t_params:
+            raise ValueError("PercentSQL takes columns, not expressions with values")
+        return sql, []
+
+
 @dataclass
 class OnboardingStatus:
     """What is derived for one onboarding on a given day."""
@@ -71,6 +103,9 @@ class OnboardingStatus:
     days_to_go_live: int = 0
     oldest_overdue: datetime.date | None = None
     health: str = ""
+    # Closed or cancelled: the onboarding reads as history, with no next mark, days
+    # to go or overdue count to show.
+    is_history: bool = False
 
 
 def phases() -> list[Phase]:
@@ -130,6 +165,7 @@ def onboardings_with_status(
             next_mark=next_mark(onboarding.go_live_date, today=today),
             days_to_go_live=(onboarding.go_live_date - today).days,
             oldest_overdue=min(overdue_dates, default=None),
+            is_history=not onboarding.is_open,
         )
         state.health = health_for(
             status=onboarding.status,
@@ -240,12 +276,15 @@ def court_page_items(
     *,
     today: datetime.date,
     mine: bool = False,
+    owned: bool = False,
     open_only: bool = False,
     overdue_only: bool = False,
     pk: int | None = None,
 ) -> list[ChecklistItem]:
-    """The items of the court page, in one query, each with `evidence_count`,
-    `comment_count`, `is_overdue` and `can_update` (the user may change it).
+    """The items of the court page, in one query, each with its owner,
+    `evidence_count`, `comment_count`, `is_overdue` and `can_update` (the user may
+    change it). `mine`: the user's organisation's items; `owned`: the items the
+    user owns.
 
     Ordered by phase, then due date, so that the guide's marks fall in place.
     """
@@ -254,12 +293,14 @@ def court_page_items(
         items = items.filter(pk=pk)
     if mine:
         items = items.filter(actor=access.actor_for_user(user, onboarding.court_id))
+    if owned:
+        items = items.filter(owner=user)
     if overdue_only:
         items = items.overdue(today)
     elif open_only:
         items = items.open()
     items = list(
-        items.select_related("phase", "updated_by", "verified_by")
+        items.select_related("phase", "updated_by", "verified_by", "owner")
         .annotate(evidence_count=_count_of(Evidence), comment_count=_count_of(Comment))
         .order_by("phase__order", "due_date", "order")
     )
@@ -315,8 +356,12 @@ _TRACKED = (
     "note",
     "due_date",
     "verified_at",
+    "owner_id",
+    "meeting_starts_at",
     "title",
 )
+# The change reason of the due dates moved with Go-Live (onboarding_reschedule).
+GO_LIVE_MOVED_REASON = "Go-Live moved"
 
 
 @dataclass(frozen=True)
@@ -362,10 +407,22 @@ class Activity:
     comment: str = ""
 
 
-def activity_feed(user, onboarding: Onboarding, *, limit: int = 15) -> list[Activity]:
+def activity_feed(
+    user,
+    onboarding: Onboarding,
+    *,
+    limit: int = 15,
+    since: datetime.datetime | None = None,
+    exclude_by=None,
+) -> list[Activity]:
     """The latest changes across an onboarding's items that the user may see: status
     and detail changes (from the item history), evidence uploads and comments, newest
-    first. Three queries whatever the number of items."""
+    first. Three queries whatever the number of items.
+
+    With `since`, only what happened after it, leaving out the due dates moved by a
+    Go-Live move (the move is one change: see `what_changed`); with `exclude_by`,
+    not that person's own changes.
+    """
     visible = visible_items_q(user)
     lagged = {
         f"prev_{name}": Window(
@@ -375,13 +432,36 @@ def activity_feed(user, onboarding: Onboarding, *, limit: int = 15) -> list[Acti
         )
         for name in _TRACKED
     }
-    # Query 1: the latest history records, each with its predecessor's values.
+    history = ChecklistItem.history.filter(visible, onboarding_id=onboarding.pk)
+    narrowed = since is not None or exclude_by is not None
+    # Query 1: the latest history records, each with its predecessor's values. The
+    # window needs every record, so narrowing happens here in Python, on a larger
+    # slice of the newest ones.
     records = list(
-        ChecklistItem.history.filter(visible, onboarding_id=onboarding.pk)
+        history
+        # Only what the feed shows: a historical item has every column of an item.
+        .only(
+            "history_id",
+            "history_date",
+            "history_type",
+            "history_change_reason",
+            "history_user",
+            "id",
+            "order",
+            *_TRACKED,
+        )
         .annotate(**lagged)
         .select_related("history_user")
-        .order_by("-history_date", "-history_id")[:limit]
+        .order_by("-history_date", "-history_id")[: limit * 4 if narrowed else limit]
     )
+    if narrowed:
+        records = [
+            r
+            for r in records
+            if (since is None or r.history_date > since)
+            and (exclude_by is None or r.history_user_id != exclude_by.pk)
+            and not (r.history_change_reason or "").startswith(GO_LIVE_MOVED_REASON)
+        ][:limit]
     feed = [
         Activity(
             when=r.history_date,
@@ -400,12 +480,18 @@ def activity_feed(user, onboarding: Onboarding, *, limit: int = 15) -> list[Acti
         for r in records
     ]
     item_visible = visible_items_q(user, prefix="item__")
+    evidence = Evidence.objects.filter(item_visible, item__onboarding_id=onboarding.pk)
+    comments = Comment.objects.filter(item_visible, item__onboarding_id=onboarding.pk)
+    if since is not None:
+        evidence = evidence.filter(uploaded_at__gt=since)
+        comments = comments.filter(created_at__gt=since)
+    if exclude_by is not None:
+        evidence = evidence.exclude(uploaded_by=exclude_by)
+        comments = comments.exclude(author=exclude_by)
     # Query 2: the latest evidence uploads.
-    for e in (
-        Evidence.objects.filter(item_visible, item__onboarding_id=onboarding.pk)
-        .select_related("item", "uploaded_by")
-        .order_by("-uploaded_at", "-id")[:limit]
-    ):
+    for e in evidence.select_related("item", "uploaded_by").order_by(
+        "-uploaded_at", "-id"
+    )[:limit]:
         feed.append(
             Activity(
                 when=e.uploaded_at,
@@ -417,11 +503,9 @@ def activity_feed(user, onboarding: Onboarding, *, limit: int = 15) -> list[Acti
             )
         )
     # Query 3: the latest comments.
-    for c in (
-        Comment.objects.filter(item_visible, item__onboarding_id=onboarding.pk)
-        .select_related("item", "author")
-        .order_by("-created_at", "-id")[:limit]
-    ):
+    for c in comments.select_related("item", "author").order_by("-created_at", "-id")[
+        :limit
+    ]:
         feed.append(
             Activity(
                 when=c.created_at,
@@ -434,6 +518,45 @@ def activity_feed(user, onboarding: Onboarding, *, limit: int = 15) -> list[Acti
         )
     feed.sort(key=lambda a: a.when, reverse=True)
     return feed[:limit]
+
+
+@dataclass
+class WhatChanged:
+    """What others changed in an onboarding since a person's last visit."""
+
+    since: datetime.datetime
+    go_live_changes: list[GoLiveChange]
+    activities: list[Activity]
+    limit: int
+
+    @property
+    def count(self) -> int:
+        return len(self.go_live_changes) + len(self.activities)
+
+    @property
+    def maybe_more(self) -> bool:
+        return len(self.activities) >= self.limit
+
+
+def what_changed(
+    user, onboarding: Onboarding, *, since: datetime.datetime, limit: int = 20
+) -> WhatChanged:
+    """Since `since` (the person's previous visit), what others did: Go-Live moves,
+    then the items' changes, evidence and comments the person may see, newest
+    first, at most `limit` of them. Four queries."""
+    moves = list(
+        onboarding.go_live_changes.filter(changed_at__gt=since)
+        .exclude(changed_by=user)
+        .select_related("changed_by")
+    )
+    return WhatChanged(
+        since=since,
+        go_live_changes=moves,
+        activities=activity_feed(
+            user, onboarding, limit=limit, since=since, exclude_by=user
+        ),
+        limit=limit,
+    )
 
 
 @dataclass
@@ -467,9 +590,59 @@ def item_evidence(item: ChecklistItem) -> QuerySet[Evidence]:
 
 
 def item_comments(item: ChecklistItem) -> QuerySet[Comment]:
-    return item.comments.select_related("author").order_by("created_at", "id")
+    """The thread, oldest first, each comment with its earlier texts (edits)."""
+    return (
+        item.comments.select_related("author")
+        .prefetch_related(
+            Prefetch(
+                "revisions",
+                queryset=CommentRevision.objects.select_related("edited_by"),
+            )
+        )
+        .order_by("created_at", "id")
+    )
 
 
 def item_dependencies(user, item: ChecklistItem) -> QuerySet[ChecklistItem]:
     """What the item waits for, as far as the user may see."""
     return item.depends_on.visible_to(user).order_by("order")
+
+
+@dataclass
+class DocumentVersions:
+    """A CCPOR Team document: its current (newest) version and the older ones."""
+
+    title: str
+    current: TeamDocument
+    older: list[TeamDocument]
+
+
+def item_team_documents(item: ChecklistItem) -> list[DocumentVersions]:
+    """The CCPOR Team's documents on the item's template item, by title, each with
+    its current version first. One query (none for an item without a template)."""
+    if item.template_item_id is None:
+        return []
+    by_title: dict[str, list[TeamDocument]] = {}
+    for document in TeamDocument.objects.filter(
+        template_item_id=item.template_item_id
+    ).order_by("title", "-uploaded_at", "-id"):
+        by_title.setdefault(document.title, []).append(document)
+    return [
+        DocumentVersions(title=title, current=versions[0], older=versions[1:])
+        for title, versions in by_title.items()
+    ]
+
+
+def calendar_meetings(user, courts: QuerySet[Court]) -> QuerySet[ChecklistItem]:
+    """The scheduled meetings and trainings of these courts' onboardings (all but
+    cancelled) that the user may see, with their court, soonest first."""
+    return (
+        ChecklistItem.objects.visible_to(user)
+        .filter(
+            onboarding__court__in=courts,
+            meeting_starts_at__isnull=False,
+        )
+        .exclude(onboarding__status=Onboarding.Status.CANCELLED)
+        .select_related("onboarding__court")
+        .order_by("meeting_starts_at", "pk")
+    )

@@ -14,6 +14,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
 from .marks import marks_for
 from .models import ChecklistItem, Onboarding
 
@@ -108,6 +110,28 @@ class Point:
 
 
 @dataclass(frozen=True)
+class Meeting:
+    """A scheduled meeting or training, at its date."""
+
+    order: int
+    title: str
+    starts_at: datetime.datetime  # local time (America/Los_Angeles)
+    ends_at: datetime.datetime | None
+    location: str
+    x: float
+    y: float
+
+    @property
+    def description(self) -> str:
+        start = self.starts_at
+        when = f"{start:%B} {start.day}, {start:%Y}, {start:%-I:%M %p}"
+        if self.ends_at:
+            when += f" to {self.ends_at:%-I:%M %p}"
+        where = f", {self.location}" if self.location else ""
+        return f"{self.order}. {self.title}: {when}{where}"
+
+
+@dataclass(frozen=True)
 class Tick:
     date: datetime.date
     x: float
@@ -128,6 +152,7 @@ class Timeline:
     marks: list[Line] = field(default_factory=list)
     today: Line | None = None
     points: list[Point] = field(default_factory=list)
+    meetings: list[Meeting] = field(default_factory=list)
     ticks: list[Tick] = field(default_factory=list)
     go_live_date: datetime.date | None = None
 
@@ -164,6 +189,8 @@ class Timeline:
         counts = ", ".join(f"{n} {label.lower()}" for label, n in self.counts)
         if counts:
             text += f" Items: {counts}."
+        if self.meetings:
+            text += f" Meetings: {'; '.join(m.description for m in self.meetings)}."
         return text
 
 
@@ -213,7 +240,17 @@ def build_timeline(
     """Lay out the timeline of an onboarding; `items` must have `.phase` loaded."""
     items = sorted(items, key=lambda i: (i.phase.order, i.due_date, i.order))
     marks = marks_for(onboarding.go_live_date, today=today)
-    dates = [i.due_date for i in items] + [mark.date for mark in marks] + [today]
+    scheduled = [
+        (item, timezone.localtime(item.meeting_starts_at))
+        for item in items
+        if item.meeting_starts_at is not None
+    ]
+    dates = (
+        [i.due_date for i in items]
+        + [mark.date for mark in marks]
+        + [today]
+        + [starts.date() for _, starts in scheduled]
+    )
     start, end = min(dates) - MARGIN, max(dates) + MARGIN
     left, right = float(LABEL_WIDTH), float(width - RIGHT_MARGIN)
 
@@ -228,8 +265,10 @@ def build_timeline(
 
     bands: list[Band] = []
     points: list[Point] = []
+    lane_tops: dict[int, float] = {}
     y = float(TOP)
     for order in sorted(by_phase):
+        lane_tops[order] = y
         lane_items = by_phase[order]
         same_day: dict[datetime.date, list[ChecklistItem]] = defaultdict(list)
         for item in lane_items:
@@ -285,6 +324,22 @@ def build_timeline(
                 )
         y += lane_height
     lanes_bottom = y
+    meetings = [
+        Meeting(
+            order=item.order,
+            title=item.title,
+            starts_at=starts,
+            ends_at=(
+                timezone.localtime(item.meeting_ends_at)
+                if item.meeting_ends_at
+                else None
+            ),
+            location=item.meeting_location,
+            x=to_x(starts.date()),
+            y=round(lane_tops[item.phase.order] + 2, 1),
+        )
+        for item, starts in sorted(scheduled, key=lambda pair: pair[1])
+    ]
     return Timeline(
         width=width,
         height=int(lanes_bottom + AXIS),
@@ -301,6 +356,7 @@ def build_timeline(
         ],
         today=Line(name="Today", date=today, x=to_x(today), days_to=0),
         points=points,
+        meetings=meetings,
         ticks=_ticks(start, end, to_x),
         go_live_date=onboarding.go_live_date,
     )

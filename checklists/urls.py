@@ -17,6 +17,23 @@ urlpatterns = [
         name="evidence_download",
     ),
     path("<int:pk>/comments/", views.comment_add, name="comment_add"),
+    path("<int:pk>/owner/", views.item_owner, name="item_owner"),
+    path("<int:pk>/meeting/", views.item_meeting, name="item_meeting"),
+    path(
+        "<int:pk>/documents/",
+        views.team_document_upload,
+        name="team_document_upload",
+    ),
+    path(
+        "<int:pk>/documents/<int:document_pk>/",
+        views.team_document_download,
+        name="team_document_download",
+    ),
+    path(
+        "<int:pk>/comments/<int:comment_pk>/edit/",
+        views.comment_edit,
+        name="comment_edit",
+    ),
     path("<int:pk>/verify/", views.item_verify, name="item_verify"),
     path("<int:pk>/reopen/", views.item_reopen, name="item_reopen"),
 ]

@@ -1,18 +1,20 @@
 """One checklist item: its page, status changes (inline with htmx or as a plain form),
-evidence, comments, verification, and bulk status changes from the court page.
+its owner, evidence, comments, verification, meetings, the CCPOR Team's documents,
+and bulk status changes from the court page.
 
 Every lookup goes through checklists.access (404 for what the user may not see, 403
 for what they see but may not change); every write through checklists.services.
 """
 
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.shortcuts import get_object_or_404, redirect, render
 
 from ccpor_onboard.lib.dates import today_in_california
+from ccpor_onboard.lib.fragments import cached_fragment
+from ccpor_onboard.lib.requests import add_service_error, safe_next_url
 from courts.access import court_view, is_ccpor_staff, require
 
 from . import access, selectors, services
@@ -20,28 +22,41 @@ from .forms import (
     BulkStatusForm,
     CommentForm,
     EvidenceUploadForm,
+    ItemOwnerForm,
     ItemReopenForm,
     ItemStatusForm,
     ItemVersionForm,
+    MeetingForm,
+    TeamDocumentForm,
 )
 from .health import LATE_AFTER_DAYS
 
 
 def _item_url(item) -> str:
-    return reverse(
-        "checklists:item_detail",
-        kwargs={"slug": item.onboarding.court.slug, "pk": item.pk},
-    )
+    return item.get_absolute_url()
 
 
 def _next_or(request, default: str) -> str:
     """The page to return to after a plain (no-JavaScript) form post."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
+    return safe_next_url(request, request.POST.get("next", ""), default)
+
+
+def _form_html(request, form):
+    """A form as `{{ form|crispy }}` renders it. An unbound form shows only its
+    initial values, so its rendering is kept by them; a bound one (with its
+    errors) is rendered afresh."""
+    if form is None:
+        return None
+    if form.is_bound:
+        return as_crispy_form(form)
+    key = (
+        "crispy-form",
+        type(form).__qualname__,
+        form.auto_id,
+        form.prefix,
+        tuple(sorted((k, str(v)) for k, v in form.initial.items())),
+    )
+    return cached_fragment(request, key, lambda ctx: as_crispy_form(form))
 
 
 def _render_item(request, item, *, status: int = 200, **forms):
@@ -49,6 +64,14 @@ def _render_item(request, item, *, status: int = 200, **forms):
     user = request.user
     refusal = access.update_refusal(user, item)
     can_update = not refusal
+    status_form = forms.get("status_form") or (
+        ItemStatusForm.for_item(item) if can_update else None
+    )
+    evidence_form = forms.get("evidence_form") or EvidenceUploadForm()
+    comment_form = forms.get("comment_form") or CommentForm()
+    reopen_form = forms.get("reopen_form") or ItemReopenForm(
+        initial={"expected_version": item.version}
+    )
     context = {
         "court": item.onboarding.court,
         "onboarding": item.onboarding,
@@ -59,13 +82,22 @@ def _render_item(request, item, *, status: int = 200, **forms):
         "can_comment": access.can_comment(user, item),
         "can_verify": access.can_verify_item(user, item),
         "can_reopen": access.can_reopen_item(user, item),
-        "status_form": forms.get("status_form")
-        or (ItemStatusForm.for_item(item) if can_update else None),
-        "evidence_form": forms.get("evidence_form") or EvidenceUploadForm(),
-        "comment_form": forms.get("comment_form") or CommentForm(),
-        "reopen_form": forms.get("reopen_form")
-        or ItemReopenForm(initial={"expected_version": item.version}),
+        "status_form": status_form,
+        "evidence_form": evidence_form,
+        "comment_form": comment_form,
+        "reopen_form": reopen_form,
+        "status_form_html": _form_html(request, status_form),
+        "evidence_form_html": _form_html(request, evidence_form),
+        "comment_form_html": _form_html(request, comment_form),
+        "reopen_form_html": _form_html(request, reopen_form),
         "conflict": forms.get("conflict"),
+        "can_set_owner": access.can_set_owner(user, item),
+        "owner_form": forms.get("owner_form") or ItemOwnerForm(item=item),
+        "can_schedule": access.can_schedule_meeting(user, item),
+        "meeting_form": forms.get("meeting_form") or MeetingForm.for_item(item),
+        "can_upload_document": access.can_upload_team_document(user, item),
+        "document_form": forms.get("document_form") or TeamDocumentForm(),
+        "team_documents": selectors.item_team_documents(item),
         "dependencies": selectors.item_dependencies(user, item),
         "evidence": selectors.item_evidence(item),
         "comments": selectors.item_comments(item),
@@ -108,7 +140,7 @@ def _render_row(request, item, *, form=None, saved=False, conflict=None):
             "conflict": conflict,
             "today": day,
             "late_after_days": LATE_AFTER_DAYS,
-            "can_manage": access.can_manage_onboarding(user, onboarding),
+            "can_manage": access.offers_plan_changes(user, onboarding),
             "next_url": _htmx_return_url(request, onboarding.court),
         },
     )
@@ -145,7 +177,7 @@ def item_status(request, item):
             conflict.onboarding.court = item.onboarding.court
             item = conflict
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_error(form, exc)
         else:
             updated.onboarding.court = item.onboarding.court
             if inline:
@@ -165,13 +197,17 @@ def evidence_upload(request, item):
     user = request.user
     require(access.can_update_item(user, item), access.update_refusal(user, item))
     form = EvidenceUploadForm(request.POST, request.FILES)
-    if form.is_valid():
+    refused = getattr(request, "upload_refused", None)  # the body was too large
+    if refused:
+        form.is_valid()
+        form.errors["file"] = form.error_class([refused])
+    elif form.is_valid():
         try:
             evidence = services.evidence_upload(
                 item=item, file=form.cleaned_data["file"], by=user
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, f"Uploaded “{evidence.original_name}”.")
             return redirect(_item_url(item) + "#evidence")
@@ -184,15 +220,17 @@ def evidence_download(request, item, evidence_pk: int):
     evidence = access.evidence_for_user(
         request.user, item.onboarding.court, item.pk, evidence_pk
     )
+    return _attachment(evidence.file, evidence.original_name, evidence.content_type)
+
+
+def _attachment(file, name: str, content_type: str) -> FileResponse:
+    """A stored file as a download that no browser runs or sniffs."""
     try:
-        handle = evidence.file.open("rb")
+        handle = file.open("rb")
     except FileNotFoundError as exc:
         raise Http404("The file is missing from storage.") from exc
     response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type=evidence.content_type,
+        handle, as_attachment=True, filename=name, content_type=content_type
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox"
@@ -209,11 +247,156 @@ def comment_add(request, item):
         try:
             services.comment_add(item=item, body=form.cleaned_data["body"], by=user)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, "Comment posted.")
             return redirect(_item_url(item) + "#comments")
     return _render_item(request, item, comment_form=form)
+
+
+def _stale(form, exc, item):
+    """Show the current item after a refused stale edit; a second save applies."""
+    form.add_error(None, str(exc))
+    form.data = form.data.copy()
+    form.data["expected_version"] = str(exc.current.version)
+    exc.current.onboarding.court = item.onboarding.court
+    return exc.current
+
+
+@access.item_view("POST")
+def item_owner(request, item):
+    """Name the item's owner (whoever may update the item)."""
+    user = request.user
+    require(access.can_set_owner(user, item), access.update_refusal(user, item))
+    form = ItemOwnerForm(request.POST, item=item)
+    conflict = None
+    if form.is_valid():
+        try:
+            updated = services.item_set_owner(
+                item=item,
+                owner=form.cleaned_data["owner"],
+                by=user,
+                expected_version=form.cleaned_data["expected_version"],
+            )
+        except services.StaleEditError as exc:
+            conflict = item = _stale(form, exc, item)
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            owner = updated.owner
+            messages.success(
+                request,
+                f"{owner} now owns “{item.title}”." if owner else "Owner removed.",
+            )
+            return redirect(_item_url(item))
+    return _render_item(request, item, owner_form=form, conflict=conflict)
+
+
+@access.item_view("POST")
+def item_meeting(request, item):
+    """Schedule a meeting or training, or record where, who and the minutes."""
+    user = request.user
+    require(
+        access.can_schedule_meeting(user, item),
+        "Only the CCPOR Team schedules meetings and trainings.",
+    )
+    form = MeetingForm(request.POST)
+    conflict = None
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.item_set_meeting(
+                item=item,
+                by=user,
+                expected_version=data["expected_version"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                location=data["location"],
+                attendees=data["attendees"],
+                minutes=data["minutes"],
+            )
+        except services.StaleEditError as exc:
+            conflict = item = _stale(form, exc, item)
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, "Meeting details saved.")
+            return redirect(_item_url(item) + "#meeting")
+    return _render_item(request, item, meeting_form=form, conflict=conflict)
+
+
+@access.item_view("POST")
+def team_document_upload(request, item):
+    """CCPOR staff attach a document (or a new version) to the template item behind
+    this item: every onboarding's copy of the item shows it."""
+    user = request.user
+    require(
+        access.can_upload_team_document(user, item),
+        "Only the CCPOR Team attaches its documents, to items from a template.",
+    )
+    form = TeamDocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            document = services.team_document_upload(
+                template_item=item.template_item,
+                title=data["title"],
+                version=data["version"],
+                document_date=data["document_date"],
+                file=data["file"],
+                by=user,
+            )
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(
+                request,
+                f"“{document.title}” version {document.version} is now the current "
+                "version for every onboarding.",
+            )
+            return redirect(_item_url(item) + "#team-documents")
+    return _render_item(request, item, document_form=form)
+
+
+@access.item_view("GET")
+def team_document_download(request, item, document_pk: int):
+    """A CCPOR Team document (current or older version), to those who may see the
+    item, as an attachment."""
+    document = access.team_document_for_user(
+        request.user, item.onboarding.court, item.pk, document_pk
+    )
+    return _attachment(document.file, document.original_name, document.content_type)
+
+
+@access.item_view("GET", "POST")
+def comment_edit(request, item, comment_pk: int):
+    """The author rewrites their comment; the earlier text is kept and shown."""
+    comment = get_object_or_404(selectors.item_comments(item), pk=comment_pk)
+    require(
+        access.can_edit_comment(request.user, comment),
+        "Only the author of a comment may edit it.",
+    )
+    form = CommentForm(request.POST or None, initial={"body": comment.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.comment_edit(
+                comment=comment, body=form.cleaned_data["body"], by=request.user
+            )
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, "Comment edited; the earlier text is kept.")
+            return redirect(_item_url(item) + f"#comment-{comment.pk}")
+    return render(
+        request,
+        "checklists/comment_edit.html",
+        {
+            "court": item.onboarding.court,
+            "item": item,
+            "comment": comment,
+            "form": form,
+        },
+    )
 
 
 @access.item_view("POST")
@@ -257,7 +440,12 @@ def item_reopen(request, item):
             form.data = form.data.copy()
             form.data["expected_version"] = str(conflict.version)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            if "reason" not in getattr(exc, "error_dict", {}):
+                # About the item, not the form (e.g. it is not finished): the
+                # reopen form is not even shown for it.
+                messages.error(request, " ".join(exc.messages))
+                return redirect(_item_url(item))
+            add_service_error(form, exc)
         else:
             messages.success(request, f"“{item.title}” is reopened.")
             return redirect(_item_url(item))

@@ -13,9 +13,10 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 
@@ -38,6 +39,22 @@ def is_ccpor_staff(user) -> bool:
         )
         user._is_ccpor_staff = cached
     return cached
+
+
+def ccpor_staff_q(prefix: str = "") -> Q:
+    """CCPOR staff as a filter on users (or on any model reaching a user through
+    `prefix`, e.g. "user__"): the SQL twin of `is_ccpor_staff`."""
+    return Q(**{f"{prefix}is_superuser": True}) | Q(
+        **{f"{prefix}groups__name": settings.CCPOR_TEAM_GROUP}
+    )
+
+
+def ccpor_staff_users() -> QuerySet:
+    """Every active CCPOR staff member (superusers and the CCPOR Team group)."""
+    User = get_user_model()
+    return User.objects.filter(
+        pk__in=User.objects.filter(ccpor_staff_q(), is_active=True).values("pk")
+    )
 
 
 def courts_for_user(user) -> QuerySet[Court]:

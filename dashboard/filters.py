@@ -5,14 +5,17 @@ in the database before pagination.
 """
 
 import datetime
+from dataclasses import dataclass
 
 import django_filters
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Layout, Row
+from crispy_forms.utils import render_crispy_form
 from django import forms
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Window
 from django_filters.constants import EMPTY_VALUES
 
+from ccpor_onboard.lib.prepared import Memo, PreparedCount, PreparedQuery
 from checklists.health import Health
 from checklists.models import Phase
 from checklists.selectors import phases
@@ -24,14 +27,18 @@ from .selectors import (
     PortfolioStatus,
     go_live_window_q,
     health_q,
+    no_one_to_remind_q,
     portfolio_courts,
+    portfolio_fields,
 )
 
 # Sort parameter -> (column heading, annotations it sorts by). Empty values sort last
 # in both directions; ties are broken by court name.
 SORT_COLUMNS = {
     "court": ("Court", ["name"]),
-    "type": ("District", ["court_type", "district"]),
+    # District 1-6 first, tribal courts (no district) last; `type` groups by type.
+    "district": ("District", ["district", "court_type"]),
+    "type": ("Type", ["court_type", "district"]),
     "status": ("Status", ["status_rank"]),
     "phase": ("Phase", ["phase_order"]),
     "progress": ("Progress", ["progress_ratio"]),
@@ -137,6 +144,12 @@ class PortfolioFilter(django_filters.FilterSet):
         method="filter_window",
         empty_label="Any time",
     )
+    reach = django_filters.ChoiceFilter(
+        label="Reminders",
+        choices=[("none", "No one to remind")],
+        method="filter_reach",
+        empty_label="Any",
+    )
     go_live = django_filters.DateFromToRangeFilter(
         label="Go-Live between",
         field_name="go_live",
@@ -176,6 +189,9 @@ class PortfolioFilter(django_filters.FilterSet):
     def filter_health(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         return qs.filter(health_q(value))
 
+    def filter_reach(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return qs.filter(no_one_to_remind_q())
+
     def filter_window(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         return qs.filter(go_live_window_q(value, today=self.today))
 
@@ -190,6 +206,89 @@ class PortfolioFilter(django_filters.FilterSet):
     def sort_params(self) -> list[str]:
         """The sort in force, as URL parameters (`["-overdue"]`)."""
         return list(self.form.cleaned_data.get("sort") or [DEFAULT_SORT])
+
+
+@dataclass(frozen=True)
+class PortfolioQuery:
+    """What one query string asks of the portfolio, worked out once per process (and
+    day, and set of phases) and kept: the filters understood and those not, the
+    filter form as crispy-forms renders it, and the filtered, sorted queryset,
+    compiled. Each request runs the compiled SQL, so the rows are always read
+    afresh; only the work of parsing, building and compiling is kept."""
+
+    queryset: QuerySet
+    # The courts' keys, filtered and sorted, with how many were found (a window)...
+    keys: PreparedQuery
+    # ... or without that, when nothing is filtered out (the summary counts them).
+    every_key: PreparedQuery
+    count: PreparedCount
+    filtered: bool
+    sort_params: list[str]
+    errors: list[tuple[str, str]]  # (the filter's label, what is wrong)
+    form_html: str
+    phases_by_order: dict[int, Phase]
+
+
+QUERY_CACHE_SIZE = 256
+_queries = Memo(QUERY_CACHE_SIZE)
+
+
+def portfolio_query(data, *, today: datetime.date) -> PortfolioQuery:
+    """The PortfolioQuery of a query string (`request.GET`); the page number is not
+    part of it. One query (the phases) when it is kept already."""
+    all_phases = phases()
+    key = (
+        today,
+        tuple((p.pk, p.slug, p.name, p.order) for p in all_phases),
+        tuple(sorted((k, tuple(v)) for k, v in data.lists() if k != "page")),
+    )
+    return _queries.get(key, lambda: _prepare(data, today=today, phases=all_phases))
+
+
+def _prepare(data, *, today: datetime.date, phases: list[Phase]) -> PortfolioQuery:
+    filterset = PortfolioFilter(
+        data, queryset=portfolio_courts(today=today), today=today, phases=phases
+    )
+    queryset = filterset.qs
+    labels = {name: field.label for name, field in filterset.form.fields.items()}
+    understood = filterset.form.cleaned_data
+    return PortfolioQuery(
+        queryset=queryset,
+        keys=PreparedQuery(
+            queryset.annotate(found=Window(Count("pk"))).values("pk", "found")
+        ),
+        every_key=PreparedQuery(queryset.values("pk")),
+        count=PreparedCount(queryset),
+        filtered=any(
+            value not in EMPTY_VALUES
+            for name, value in understood.items()
+            if name != "sort"
+        ),
+        sort_params=filterset.sort_params,
+        errors=[
+            (labels.get(name, name), error)
+            for name, errors in filterset.form.errors.items()
+            for error in errors
+        ],
+        form_html=render_crispy_form(filterset.form),
+        phases_by_order={phase.order: phase for phase in phases},
+    )
+
+
+_rows_queries = Memo(4)
+
+
+def portfolio_rows_by_pk(pks: list[int], *, today: datetime.date) -> list[dict]:
+    """The portfolio rows (`portfolio_fields`) of these courts, in no order."""
+    query = _rows_queries.get(
+        today,
+        lambda: PreparedQuery(
+            portfolio_courts(today=today)
+            .order_by()
+            .values(*portfolio_fields(today=today))
+        ),
+    )
+    return query.dicts_where_in('"courts_court"."id"', pks)
 
 
 def portfolio_filterset(

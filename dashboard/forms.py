@@ -6,6 +6,7 @@ from crispy_forms.layout import Field, Layout
 from django import forms
 
 from checklists.models import Actor
+from golive.models import Incident
 
 from .selectors import BLOCKING_ACTORS, OVERDUE_GROUPINGS
 
@@ -42,3 +43,47 @@ class OverdueFilterForm(forms.Form):
         group = data.get("group") or "actor"
         actor = data.get("actor") or None
         return group, Actor(actor) if actor else None
+
+
+class IncidentFilterForm(forms.Form):
+    """The CCPOR Team's incident list: which status, severity, past target only."""
+
+    STATUS_CHOICES = [
+        ("unresolved", "Unresolved (open or investigating)"),
+        *Incident.Status.choices,
+        ("all", "Every status"),
+    ]
+
+    status = forms.ChoiceField(label="Status", choices=STATUS_CHOICES, required=False)
+    severity = forms.ChoiceField(
+        label="Severity",
+        choices=[("", "Every severity"), *Incident.Severity.choices],
+        required=False,
+    )
+    past_target = forms.BooleanField(
+        label="Past the response target only", required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.form_class = "d-flex flex-wrap gap-2 align-items-end mb-3"
+        self.helper.attrs = {"aria-label": "Filter the incidents"}
+        self.helper.layout = Layout(
+            Field("status", wrapper_class="mb-0"),
+            Field("severity", wrapper_class="mb-0"),
+            Field("past_target", wrapper_class="mb-0"),
+            StrictButton("Show", type="submit", css_class="btn-primary btn-sm"),
+        )
+
+    def choice(self) -> dict:
+        """The filters understood (unresolved incidents by default)."""
+        self.is_valid()
+        data = self.cleaned_data
+        status = data.get("status") or "unresolved"
+        return {
+            "status": "" if status == "all" else status,
+            "severity": data.get("severity") or "",
+            "past_target": bool(data.get("past_target")),
+        }

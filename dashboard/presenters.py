@@ -1,17 +1,26 @@
 """The portfolio as the dashboard, the statewide view and the exports show it: rows
-built from the annotated courts of `dashboard.selectors`, with their wording."""
+built from the values of `dashboard.selectors.portfolio_values`, with their wording,
+and the table's rows as HTML.
+
+The table's rows are formatted here, in Python, rather than by a template: a page of
+50 courts has about 800 cells, and a template spends most of the page's time looking
+up the variables of each one. The markup is the one the template had.
+"""
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from checklists.health import HEALTH_BY_RANK, Health
 from checklists.marks import Mark, next_mark
 from checklists.models import Onboarding, Phase
 from checklists.selectors import Progress
-from courts.models import Court
+from courts.models import DISTRICT_LABELS, Court
 
-from .selectors import BLOCKING_ACTORS, PortfolioStatus
+from .selectors import BLOCKING_ACTORS, COURT_FIELDS, PortfolioStatus
 
 
 @dataclass(frozen=True)
@@ -19,6 +28,7 @@ class PortfolioRow:
     """One court of the portfolio, ready to show or export."""
 
     court: Court
+    url: str
     status: str
     ob_status: str | None
     go_live: datetime.date | None
@@ -30,14 +40,11 @@ class PortfolioRow:
     blocked: int
     health: str
     open_by_actor: dict[str, int]
+    no_one_to_remind: bool = False
 
     @property
     def status_label(self) -> str:
-        if self.ob_status == Onboarding.Status.CANCELLED:
-            return "Cancelled"
-        if self.ob_status == Onboarding.Status.CLOSED:
-            return "Live (closed out)"
-        return PortfolioStatus.LABELS[self.status]
+        return status_label(self.ob_status)
 
     @property
     def health_label(self) -> str:
@@ -60,38 +67,290 @@ class PortfolioRow:
         onboarding, else the programme status."""
         return self.health or self.status
 
+    @property
+    def html(self) -> SafeString:
+        return mark_safe(_row_html(self))  # noqa: S308 - every value escaped below
+
+
+def status_label(ob_status: str | None) -> str:
+    """The programme status in words, with how an onboarding ended."""
+    if ob_status == Onboarding.Status.CANCELLED:
+        return "Cancelled"
+    if ob_status == Onboarding.Status.CLOSED:
+        return "Live (closed out)"
+    return PortfolioStatus.LABELS[PortfolioStatus.of(ob_status)]
+
 
 def portfolio_rows(
-    courts: Iterable[Court], *, today: datetime.date, phases_by_order: dict[int, Phase]
+    values: Iterable[dict],
+    *,
+    today: datetime.date,
+    phases_by_order: dict[int, Phase],
+    url_for: Callable[[str], str] | None = None,
 ) -> list[PortfolioRow]:
-    """Turn annotated courts (from `portfolio_courts`) into rows; no queries."""
+    """Turn rows read with `portfolio_fields` into PortfolioRows; no queries."""
+    url_for = url_for or Court.url_builder()
     rows = []
-    for court in courts:
-        is_open = court.go_live is not None  # only an open onboarding is measured
+    for v in values:
+        go_live = v["go_live"]
+        is_open = go_live is not None  # only an open onboarding is measured
+        court = Court(**{"id" if f == "pk" else f: v[f] for f in COURT_FIELDS})
         rows.append(
             PortfolioRow(
                 court=court,
-                status=PortfolioStatus.of(court.ob_status),
-                ob_status=court.ob_status,
-                go_live=court.go_live,
-                days_to_go_live=(court.go_live - today).days if is_open else None,
+                url=url_for(court.slug),
+                status=PortfolioStatus.of(v["ob_status"]),
+                ob_status=v["ob_status"],
+                go_live=go_live,
+                days_to_go_live=(go_live - today).days if is_open else None,
                 next_mark=(
-                    next_mark(court.go_live, today=today)
-                    if court.ob_status == Onboarding.Status.ACTIVE
+                    next_mark(go_live, today=today)
+                    if v["ob_status"] == Onboarding.Status.ACTIVE
                     else None
                 ),
-                phase=phases_by_order.get(getattr(court, "phase_order", None)),
-                progress=Progress(
-                    finished=getattr(court, "finished", 0),
-                    total=getattr(court, "total", 0),
-                ),
-                overdue=getattr(court, "overdue", 0),
-                blocked=getattr(court, "blocked", 0),
-                health=HEALTH_BY_RANK.get(court.health_rank, ""),
-                open_by_actor={
-                    actor: getattr(court, f"open_{actor}", 0)
-                    for actor in BLOCKING_ACTORS
-                },
+                phase=phases_by_order.get(v["phase_order"]),
+                progress=Progress(finished=v["finished"], total=v["total"]),
+                overdue=v["overdue"],
+                blocked=v["blocked"],
+                health=HEALTH_BY_RANK.get(v["health_rank"], ""),
+                open_by_actor={a: v[f"open_{a}"] for a in BLOCKING_ACTORS},
+                no_one_to_remind=v["no_one_to_remind"],
             )
         )
     return rows
+
+
+# The table's head: (column, numeric, short label) of the first row, then of the
+# "Open items by actor" group below it.
+HEAD_COLUMNS = [
+    ("court", False, None),
+    ("district", False, None),
+    ("status", False, None),
+    ("phase", False, None),
+    ("progress", False, None),
+    ("go_live", False, None),
+    ("days", True, None),
+    ("next_mark", False, None),
+    ("overdue", True, None),
+    ("blocked", True, None),
+    ("health", False, None),
+]
+ACTOR_HEADINGS = {"court": "Court", "so": "SO", "ccpor": "CCPOR", "doj": "DOJ"}
+
+
+def portfolio_head_html(columns: dict[str, dict], data) -> SafeString:
+    """The table's two heading rows: each heading a link that sorts by it (keeping
+    the other parameters of the query string `data`, going back to page 1), with
+    its aria-sort state. `columns` as `dashboard.views.portfolio._sort_columns`."""
+
+    def th(key: str, *, numeric: bool, label=None, rowspan=None, prefix="") -> str:
+        col = columns[key]
+        params = data.copy()
+        params["sort"] = col["param"]
+        params.pop("page", None)
+        state = col["aria_sort"]
+        arrow = {"ascending": " ▲", "descending": " ▼"}.get(state)
+        return (
+            '<th scope="col"'
+            + (f' rowspan="{rowspan}"' if rowspan else "")
+            + (f' aria-sort="{state}"' if state else "")
+            + (' class="text-end"' if numeric else "")
+            + '><a class="link-body-emphasis text-nowrap" '
+            + f'href="{escape("?" + params.urlencode())}">'
+            + (f'<span class="visually-hidden">{prefix}</span>' if prefix else "")
+            + escape(label or col["label"])
+            + (f' <span aria-hidden="true">{arrow[1:]}</span>' if arrow else "")
+            + "</a></th>"
+        )
+
+    first = [th(key, numeric=n, rowspan=2) for key, n, _ in HEAD_COLUMNS]
+    second = [
+        th(f"open_{actor}", numeric=True, label=label, prefix="Open items: ")
+        for actor, label in ACTOR_HEADINGS.items()
+    ]
+    return mark_safe(  # noqa: S308 - every value escaped above
+        "<tr>\n        "
+        + "\n        ".join(first)
+        + '\n        <th scope="colgroup" colspan="4" class="text-center border-start">'
+        "Open items by actor</th>\n      </tr>\n      <tr>\n        "
+        + "\n        ".join(second)
+        + "\n      </tr>"
+    )
+
+
+def day_month_year(day: datetime.date) -> str:
+    """A date as the templates' `date:"M j, Y"` writes it: "Mar 4, 2026"."""
+    return f"{day:%b} {day.day}, {day.year}"
+
+
+DASH = "—"
+NO_ONE_TO_REMIND = (
+    "No active member with an e-mail address as project lead, IT contact, executive "
+    "officer or liaison: its 60- and 30-day reminders cannot be sent."
+)
+HEALTH_MARKERS = {Health.LATE: "●", Health.AT_RISK: "▲", Health.ON_TRACK: "✓"}
+
+
+def progress_html(progress: Progress, *, label: str) -> str:
+    """templates/includes/progress.html, for rows formatted in Python."""
+    percent = progress.percent
+    done = " bg-success" if progress.is_complete else ""
+    return (
+        f'<div class="progress" role="progressbar" aria-label="{escape(label)}" '
+        f'aria-valuenow="{percent}" aria-valuemin="0" aria-valuemax="100">\n'
+        f'  <div class="progress-bar w-pct-{percent}{done}">{percent}%</div>\n'
+        "</div>"
+    )
+
+
+def _count_cell(n: int, *, badge: str, is_open: bool) -> str:
+    if n:
+        return f'<td class="text-end"><span class="badge {badge}">{n}</span></td>'
+    return f'<td class="text-end">{"0" if is_open else DASH}</td>'
+
+
+def _row_html(row: PortfolioRow) -> str:
+    court, is_open = row.court, row.is_open
+    name = escape(court.name)
+    reach = (
+        f'<br><a class="badge text-bg-danger text-decoration-none" '
+        f'href="{escape(row.url)}#contacts" title="{NO_ONE_TO_REMIND}">'
+        "No one to remind</a>"
+        if row.no_one_to_remind
+        else ""
+    )
+    cells = [
+        f'<th scope="row"><a href="{escape(row.url)}" title="{name}">'
+        f"{escape(court.short_name)}</a>{reach}</th>",
+        f'<td class="text-nowrap">{escape(court.district_label)}</td>',
+        f"<td>{escape(row.status_label)}</td>",
+        f"<td>{escape(row.phase_label or DASH)}</td>",
+        "<td>"
+        + (
+            progress_html(row.progress, label=f"Progress for {court.name}")
+            if is_open
+            else DASH
+        )
+        + "</td>",
+        f'<td class="text-nowrap">'
+        f"{day_month_year(row.go_live) if row.go_live else DASH}</td>",
+        '<td class="text-end">'
+        + (
+            str(row.days_to_go_live)
+            if row.days_to_go_live is not None
+            and row.ob_status == Onboarding.Status.ACTIVE
+            else DASH
+        )
+        + "</td>",
+    ]
+    mark = row.next_mark
+    if mark:
+        days = mark.days_to
+        cells.append(
+            f'<td class="text-nowrap">{escape(mark.name)}<br>'
+            f'<span class="small text-body-secondary">{mark.date:%b} {mark.date.day}'
+            f", in {days} day{'' if days == 1 else 's'}</span></td>"
+        )
+    else:
+        cells.append(f'<td class="text-nowrap">{DASH}</td>')
+    cells.append(_count_cell(row.overdue, badge="text-bg-danger", is_open=is_open))
+    cells.append(_count_cell(row.blocked, badge="text-bg-warning", is_open=is_open))
+    if row.health:
+        cells.append(
+            f'<td class="text-nowrap"><span class="health health-{row.health}">'
+            f'<span aria-hidden="true">{HEALTH_MARKERS[row.health]}</span> '
+            f"{escape(row.health_label)}</span></td>"
+        )
+    else:
+        cells.append(f'<td class="text-nowrap">{DASH}</td>')
+    for count in row.open_by_actor.values():
+        cells.append(f'<td class="text-end">{count if is_open else DASH}</td>')
+    return "<tr>\n        " + "\n        ".join(cells) + "\n      </tr>"
+
+
+# --- The statewide view -------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Tile:
+    """One court's tile: what it says and its markup."""
+
+    slug: str
+    label: str
+    css: str
+    html: str
+
+
+@dataclass
+class TileGroup:
+    tiles: list[Tile]
+
+    @property
+    def html(self) -> SafeString:
+        return mark_safe("".join(t.html for t in self.tiles))  # noqa: S308 - escaped in statewide_tiles
+
+
+def statewide_tiles(courts: Iterable[tuple], *, styles: dict) -> dict:
+    """The statewide view's tiles grouped under their district's heading (tribal
+    courts in a group of their own), a legend with the count of each style, and the
+    total, from `statewide_courts` rows. `styles` maps a tile status (a health or a
+    programme status) to its (label, css class).
+
+    Thousands of tiles: each is one format string; a court page's URL is joined
+    around one reverse(), and a date is formatted once per distinct date.
+    """
+    url_for = Court.url_builder()
+    by_rank = {
+        rank: (health, *styles[health]) for rank, health in HEALTH_BY_RANK.items()
+    }
+    # An active onboarding always has a health; the others show their status.
+    by_status = {
+        ob_status: (status, *styles[status])
+        for status, statuses in PortfolioStatus.ONBOARDING_STATUSES.items()
+        if status in styles
+        for ob_status in statuses
+    }
+    go_lives: dict[datetime.date, str] = {}
+    counts = dict.fromkeys(styles, 0)
+    groups: dict[str, TileGroup] = {}
+    heading, group = None, None
+    for district, name, slug, county, court_type, ob_status, go_live, rank in courts:
+        key, label, css = by_rank[rank] if rank is not None else by_status[ob_status]
+        counts[key] += 1
+        if district != heading or group is None:
+            heading = district
+            title = DISTRICT_LABELS.get(district, "Tribal courts")
+            group = groups.setdefault(title, TileGroup(tiles=[]))
+        short = Court.short_name_of(court_type=court_type, county=county, name=name)
+        hidden = (
+            f'<span class="visually-hidden"> ({escape(name)})</span>'
+            if short != name
+            else ""
+        )
+        if go_live and ob_status != Onboarding.Status.CANCELLED:
+            when = go_lives.get(go_live)
+            if when is None:
+                when = go_lives[go_live] = (
+                    f'<span class="d-block small">Go-Live {day_month_year(go_live)}'
+                    "</span>"
+                )
+        else:
+            when = ""
+        group.tiles.append(
+            Tile(
+                slug=slug,
+                label=label,
+                css=css,
+                html=(
+                    f'<li class="col"><a class="card h-100 text-decoration-none {css}" '
+                    f'href="{url_for(slug)}"><span class="card-body p-2 d-block">'
+                    f'<span class="d-block fw-semibold">{escape(short)}{hidden}</span>'
+                    f'<span class="d-block small">{label}</span>{when}</span></a></li>'
+                ),
+            )
+        )
+    legend = [
+        {"label": label, "css": css, "count": counts[key]}
+        for key, (label, css) in styles.items()
+    ]
+    return {"groups": groups, "legend": legend, "total": sum(counts.values())}

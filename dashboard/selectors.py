@@ -6,23 +6,27 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     Count,
+    Exists,
+    ExpressionWrapper,
     F,
     FilteredRelation,
     FloatField,
     IntegerField,
-    Min,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
+    Sum,
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast, Coalesce, NullIf
 
+from ccpor_onboard.lib.prepared import Memo, PreparedQuery
+from ccpor_onboard.lib.sorted_dates import CountBefore
 from checklists.health import HEALTH_RANK, health_rank_sql
 from checklists.marks import next_mark_date_sql
 from checklists.models import (
@@ -30,21 +34,20 @@ from checklists.models import (
     Actor,
     ChecklistItem,
     Onboarding,
-    open_q,
     overdue_q,
 )
 from courts.models import Court
+from reminders.selectors import reminder_recipient_memberships
 
 # --- The CCPOR Team portfolio (dashboard, statewide view, exports) -----------------
 #
 # Everything the dashboard filters or sorts on is computed in SQL, per court, from the
-# court's *current* onboarding (the open one, else the latest; as
-# `checklists.selectors.courts_with_current_onboarding` picks it), so that filtering,
-# sorting and pagination happen in the database and a page costs the same few queries
-# at 58 courts or at 5,000. The derived values repeat
-# `checklists.selectors.onboardings_with_status` in SQL (health and the next mark:
-# their SQL twins in checklists/health.py and checklists/marks.py); the tests check
-# both give the same answers on the same data.
+# court's open onboarding and its stored `OnboardingSummary` (one row, kept current
+# by every write to the items), so that filtering, sorting and pagination happen in
+# the database, read no item, and a page costs the same few queries at 58 courts or
+# at 5,000. The derived values repeat `checklists.selectors.onboardings_with_status`
+# in SQL (health and the next mark: their SQL twins in checklists/health.py and
+# checklists/marks.py); the tests check both give the same answers on the same data.
 
 
 class PortfolioStatus:
@@ -62,12 +65,21 @@ class PortfolioStatus:
 
     @classmethod
     def q(cls, status: str) -> Q:
-        """Courts in this programme status (on a queryset with `ob_status`)."""
-        statuses = cls.ONBOARDING_STATUSES[status]
-        q = Q(ob_status__in=[s for s in statuses if s is not None])
-        if None in statuses:
-            q |= Q(ob_status__isnull=True)
-        return q
+        """Courts in this programme status, on `portfolio_base()`: from the open
+        onboarding (`cur`) and, without one, whether an onboarding was closed out
+        (the statuses of ONBOARDING_STATUSES, without repeating `ob_status`'s
+        CASE in every filter that uses it)."""
+        closed_out = Q(
+            cur__id__isnull=True,
+            pk__in=Onboarding.objects.filter(status=Onboarding.Status.CLOSED).values(
+                "court_id"
+            ),
+        )
+        if status == cls.ONBOARDING:
+            return Q(cur__status=Onboarding.Status.ACTIVE)
+        if status == cls.LIVE:
+            return Q(cur__status=Onboarding.Status.LIVE) | closed_out
+        return Q(cur__id__isnull=True) & ~closed_out
 
     @classmethod
     def of(cls, ob_status: str | None) -> str:
@@ -89,32 +101,17 @@ STATUS_RANK = {
 }
 
 
-def _items(**filters) -> QuerySet[ChecklistItem]:
-    """Items of the row's current onboarding (the `cur` join), narrowed by filters."""
-    return ChecklistItem.objects.filter(onboarding_id=OuterRef("cur__id"), **filters)
-
-
-def _per_onboarding(aggregate):
-    """One aggregate over the items of the row's current onboarding. The items are
-    found by the onboarding index alone; conditions belong in the aggregate's
-    FILTER, so the planner cannot pick the status/due-date index and read every
-    court's items once per court."""
-    return Subquery(
-        _items().order_by().values("onboarding_id").annotate(v=aggregate).values("v")
-    )
-
-
-def _count(condition: Q | None = None):
-    return Coalesce(
-        _per_onboarding(Count("id", filter=condition or None)),
-        0,
-        output_field=IntegerField(),
-    )
+# The stored summary of each row's current onboarding (the `cur` join).
+SUMMARY = "cur__summary__"
+# What a row holds of the court itself.
+COURT_FIELDS = ("pk", "name", "slug", "county", "court_type", "district")
+COUNTS = ("total", "finished", "blocked", *(f"open_{a}" for a in BLOCKING_ACTORS))
 
 
 def portfolio_base() -> QuerySet[Court]:
     """Active courts joined to their open onboarding as `cur` (at most one, by the
-    `one_open_onboarding_per_court` constraint), with `ob_status` and `go_live`.
+    `one_open_onboarding_per_court` constraint, whose index finds it), with
+    `ob_status` and `go_live`.
 
     A court without an open onboarding has `ob_status` "closed" if one of its
     onboardings was closed out (it went live), else "cancelled" if one was
@@ -151,57 +148,102 @@ def portfolio_base() -> QuerySet[Court]:
     )
 
 
-def with_health(qs: QuerySet[Court], *, today: datetime.date) -> QuerySet[Court]:
-    """Annotate `health_rank` (see `checklists.health.health_rank_sql`) of each
-    court's open onboarding; None for one that is not active or not started."""
-    return qs.annotate(
-        health_rank=health_rank_sql(
-            today=today, onboarding_id="cur__id", status="ob_status", go_live="go_live"
-        )
+def no_one_to_remind_q() -> Q:
+    """Courts (of `portfolio_base`) with an active onboarding but no one the 60- and
+    30-day reminders can go to (`reminders.selectors.reminder_recipient_memberships`),
+    so that their reminders would fail."""
+    return Q(cur__status=Onboarding.Status.ACTIVE) & ~Exists(
+        reminder_recipient_memberships().filter(court_id=OuterRef("pk"))
     )
 
 
-def health_q(health: str) -> Q:
-    """Courts of this health, on a queryset annotated by `with_health`."""
-    return Q(health_rank=HEALTH_RANK[health])
+def health_rank(*, today: datetime.date):
+    """`checklists.health.health_rank_sql` of each row's open onboarding, from its
+    stored summary; None for one that is not active or not started."""
+    return health_rank_sql(
+        today=today,
+        status="cur__status",
+        go_live="go_live",
+        oldest_open_due=SUMMARY + "oldest_open_due",
+        blocked=SUMMARY + "blocked",
+    )
 
 
-def portfolio_courts(*, today: datetime.date) -> QuerySet[Court]:
-    """Every active court with what the portfolio table shows, filters and sorts on:
-    `ob_status`, `status_rank`, `go_live`, `total`, `finished`, `progress_ratio`,
-    `phase_order`, `overdue`, `blocked`, `health_rank`,
-    `next_mark_date` and open items by actor (`open_court`, `open_so`,
-    `open_ccpor`, `open_doj`). One query, however many courts.
-
-    Counts include CCPOR-internal items: the portfolio is for CCPOR staff.
-    """
-    qs = with_health(portfolio_base(), today=today).annotate(
-        overdue=_count(overdue_q(today)),
-        blocked=_count(Q(status=ChecklistItem.Status.BLOCKED)),
-        total=_count(),
-        finished=_count(Q(status__in=ChecklistItem.FINISHED_STATUSES)),
-        # The current phase is the first phase (in phase order) with an open item.
-        phase_order=_per_onboarding(Min("phase__order", filter=open_q())),
-        next_mark_date=next_mark_date_sql(
-            today=today, go_live="go_live", when=Q(ob_status=Onboarding.Status.ACTIVE)
+def overdue_of(actor: str, *, today: datetime.date) -> Case:
+    """How many open items of this actor are overdue on `today`, for the row's open
+    onboarding (0 without one). Counted only where the oldest open item is overdue:
+    most onboardings have none, and need no search of their lists."""
+    return Case(
+        When(
+            **{f"{SUMMARY}oldest_open_due__lt": today},
+            then=CountBefore(F(f"{SUMMARY}open_due_{actor}"), day=today),
         ),
-        status_rank=Case(
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def portfolio_values(*, today: datetime.date) -> dict:
+    """What a portfolio row holds besides the court's own fields (COURT_FIELDS),
+    `ob_status` and `go_live`: the one place that defines the row's values, as SQL
+    over `portfolio_base()`, for the table, its filters and sorts, the statewide
+    view and the CSV export. Each is read from the stored `OnboardingSummary` of the
+    court's open onboarding; what depends on the day is computed here from it.
+
+    Counts are 0 (not NULL) for a court with no open onboarding, so that they sort
+    among the zeros. They include CCPOR-internal items: the portfolio is for CCPOR
+    staff.
+    """
+    counts = {
+        name: Coalesce(F(SUMMARY + name), 0, output_field=IntegerField())
+        for name in COUNTS
+    }
+    return {
+        **counts,
+        # Open items due before today, counted in the stored lists of due dates.
+        "overdue": sum(
+            (overdue_of(actor, today=today) for actor in BLOCKING_ACTORS[1:]),
+            overdue_of(BLOCKING_ACTORS[0], today=today),
+        ),
+        # The current phase is the first phase (in phase order) with an open item.
+        "phase_order": F(SUMMARY + "phase_order"),
+        "health_rank": health_rank(today=today),
+        "next_mark_date": next_mark_date_sql(
+            today=today, go_live="go_live", when=Q(cur__status=Onboarding.Status.ACTIVE)
+        ),
+        "status_rank": Case(
             *[When(ob_status=s, then=Value(r)) for s, r in STATUS_RANK.items()],
             default=Value(len(STATUS_RANK) + 1),
             output_field=IntegerField(),
         ),
-        **{
-            f"open_{actor}": _count(open_q() & Q(actor=actor))
-            for actor in BLOCKING_ACTORS
-        },
-    )
-    return qs.annotate(
-        progress_ratio=Case(
-            When(total=0, then=Value(0.0)),
-            default=Cast(F("finished"), FloatField()) / Cast(F("total"), FloatField()),
+        # An onboarding court with nobody the reminders can go to.
+        "no_one_to_remind": ExpressionWrapper(
+            no_one_to_remind_q(), output_field=BooleanField()
+        ),
+        "progress_ratio": Coalesce(
+            Cast(F(SUMMARY + "finished"), FloatField())
+            / NullIf(Cast(F(SUMMARY + "total"), FloatField()), 0.0),
+            0.0,
             output_field=FloatField(),
-        )
-    )
+        ),
+    }
+
+
+def portfolio_fields(*, today: datetime.date) -> tuple[str, ...]:
+    """The names a row is read with (`QuerySet.values`)."""
+    return (*COURT_FIELDS, "ob_status", "go_live", *portfolio_values(today=today))
+
+
+def health_q(health: str) -> Q:
+    """Courts of this health, on a queryset annotated with `health_rank`."""
+    return Q(health_rank=HEALTH_RANK[health])
+
+
+def portfolio_courts(*, today: datetime.date) -> QuerySet[Court]:
+    """Every active court with what the portfolio table shows, filters and sorts on
+    (see `portfolio_values`). One query, however many courts; filtering and sorting
+    read stored values, so neither reads a single item."""
+    return portfolio_base().annotate(**portfolio_values(today=today))
 
 
 @dataclass(frozen=True)
@@ -212,6 +254,7 @@ class PortfolioSummary:
     not_started: int
     go_lives_soon: int
     overdue_by_actor: dict[str, int]
+    no_one_to_remind: int = 0
 
     @property
     def overdue_total(self) -> int:
@@ -228,29 +271,50 @@ def _open_overdue_items(*, today: datetime.date) -> QuerySet[ChecklistItem]:
 
 def portfolio_summary(*, today: datetime.date) -> PortfolioSummary:
     """The programme in numbers: courts live / onboarding / not started out of all
-    active courts, Go-Lives in the next 90 days (today included),
-    and overdue items by actor. Two queries."""
-    counts = portfolio_base().aggregate(
-        total=Count("id"),
-        **{
-            status: Count("id", filter=PortfolioStatus.q(status))
-            for status in PortfolioStatus.LABELS
-        },
-        go_lives_soon=Count("id", filter=go_live_window_q(SOON, today=today)),
-    )
-    overdue = dict(
-        _open_overdue_items(today=today)
-        .order_by()
-        .values_list("actor")
-        .annotate(n=Count("id"))
-    )
+    active courts, Go-Lives in the next 90 days (today included), onboarding courts
+    with no one to remind, and overdue items by actor (from the stored summaries).
+    One query, compiled once a day."""
+    [counts] = _summary_queries.get(
+        today, lambda: PreparedQuery(_summary_queryset(today=today))
+    ).dicts()
     return PortfolioSummary(
         total=counts["total"],
         live=counts[PortfolioStatus.LIVE],
         onboarding=counts[PortfolioStatus.ONBOARDING],
         not_started=counts[PortfolioStatus.NOT_STARTED],
         go_lives_soon=counts["go_lives_soon"],
-        overdue_by_actor={actor: overdue.get(actor, 0) for actor in BLOCKING_ACTORS},
+        no_one_to_remind=counts["no_one_to_remind"],
+        overdue_by_actor={
+            actor: counts[f"overdue_{actor}"] for actor in BLOCKING_ACTORS
+        },
+    )
+
+
+_summary_queries = Memo(4)
+
+
+def _summary_queryset(*, today: datetime.date) -> QuerySet:
+    # One row whatever the data: aggregates grouped by a constant.
+    return (
+        portfolio_base()
+        .annotate(everything=Value(1))
+        .values("everything")
+        .annotate(
+            total=Count("id"),
+            no_one_to_remind=Count("id", filter=no_one_to_remind_q()),
+            **{
+                status: Count("id", filter=PortfolioStatus.q(status))
+                for status in PortfolioStatus.LABELS
+            },
+            go_lives_soon=Count("id", filter=go_live_window_q(SOON, today=today)),
+            **{
+                f"overdue_{actor}": Coalesce(
+                    Sum(overdue_of(actor, today=today)), 0, output_field=IntegerField()
+                )
+                for actor in BLOCKING_ACTORS
+            },
+        )
+        .order_by()
     )
 
 
@@ -270,7 +334,7 @@ SOON = "next_90"  # the summary's "Go-Lives in the next 90 days"
 def go_live_window_q(window: str, *, today: datetime.date) -> Q:
     """Courts whose open onboarding goes live in this window (see GO_LIVE_WINDOWS)."""
     _, start, end = GO_LIVE_WINDOWS[window]
-    q = Q(ob_status__in=Onboarding.OPEN_STATUSES)
+    q = Q(cur__id__isnull=False)  # the join finds open onboardings only
     if start is not None:
         q &= Q(go_live__gte=today + datetime.timedelta(days=start))
     if end is not None:
@@ -278,11 +342,24 @@ def go_live_window_q(window: str, *, today: datetime.date) -> Q:
     return q
 
 
-def statewide_courts(*, today: datetime.date) -> QuerySet[Court]:
-    """Every active court with `ob_status`, `go_live` and `health_rank`, by district
-    (tribal courts, which have none, last) then name. One query."""
-    return with_health(portfolio_base(), today=today).order_by(
-        F("district").asc(nulls_last=True), "court_type", "name"
+def statewide_courts(*, today: datetime.date) -> QuerySet:
+    """Every active court as (district, name, slug, county, court_type, ob_status,
+    go_live, health_rank) tuples, by district (tribal courts, which have none, last)
+    then name. One query."""
+    return (
+        portfolio_base()
+        .annotate(health_rank=health_rank(today=today))
+        .order_by(F("district").asc(nulls_last=True), "court_type", "name")
+        .values_list(
+            "district",
+            "name",
+            "slug",
+            "county",
+            "court_type",
+            "ob_status",
+            "go_live",
+            "health_rank",
+        )
     )
 
 
@@ -295,10 +372,11 @@ OVERDUE_GROUPINGS = {
 def overdue_items_across_courts(
     *, today: datetime.date, group: str = "actor", actor: str | None = None
 ) -> QuerySet[ChecklistItem]:
-    """Every overdue item of every open onboarding, with its court and phase, in
-    the order of the chosen grouping ("actor" or "court"); optionally one actor's."""
+    """Every overdue item of every open onboarding, with its court, phase and owner,
+    in the order of the chosen grouping ("actor" or "court"); optionally one
+    actor's."""
     items = _open_overdue_items(today=today).select_related(
-        "onboarding__court", "phase"
+        "onboarding__court", "phase", "owner"
     )
     if actor:
         items = items.filter(actor=actor)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import api, exports, portfolio
+from .views import api, exports, incidents, portfolio
 
 app_name = "dashboard"
 
@@ -10,12 +10,18 @@ urlpatterns = [
     path("dashboard/", portfolio.index, name="index"),
     path("dashboard/statewide/", portfolio.statewide, name="statewide"),
     path("dashboard/overdue/", portfolio.overdue, name="overdue"),
+    path("dashboard/incidents/", incidents.incidents, name="incidents"),
     path(
         "dashboard/export/portfolio.csv",
         exports.export_portfolio,
         name="export_portfolio",
     ),
     path("dashboard/export/items.csv", exports.export_items, name="export_items"),
+    path(
+        "dashboard/export/incidents.csv",
+        exports.export_incidents,
+        name="export_incidents",
+    ),
     path("api/onboardings/", api.onboarding_list, name="api_onboarding_list"),
     path(
         "api/onboardings/<slug:slug>/",

@@ -7,7 +7,9 @@ and courts.access still decides what that person may see. An unknown token, a re
 
 Every mark is an all-day event whose UID depends only on the onboarding and the mark,
 so when a Go-Live date moves, subscribed calendars move the event instead of adding one.
-Cancelled onboardings are left out: their dates will not happen.
+Scheduled meetings and trainings are timed events in America/Los_Angeles (with its
+VTIMEZONE), their UID depending only on the item. Cancelled onboardings are left out:
+their dates will not happen.
 """
 
 import datetime
@@ -15,10 +17,11 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from icalendar import Calendar, Event
 
 from checklists.marks import marks_for
-from checklists.models import Onboarding
+from checklists.models import ChecklistItem, Onboarding
 from courts.models import Court
 
 PRODID = "-//Judicial Council of California//CCPOR Onboard//EN"
@@ -83,8 +86,38 @@ def _event(
     return event
 
 
-def build_calendar(onboardings, *, name: str) -> Calendar:
-    """A VCALENDAR of three all-day events (60-day, 30-day, Go-Live) per onboarding."""
+def _meeting_event(item: ChecklistItem) -> Event:
+    """A scheduled meeting or training as a timed event, in California time."""
+    court = item.onboarding.court
+    url = settings.SITE_URL + item.get_absolute_url()
+    host = urlsplit(settings.SITE_URL).hostname or "ccpor-onboard"
+    what = "Training" if item.is_training else "Meeting"
+    about = [f"{what} of {court.name}'s CCPOR onboarding: {item.order}. {item.title}"]
+    if item.meeting_attendees:
+        about.append(f"Attendees: {item.meeting_attendees}")
+    about.append(url)
+    event = Event()
+    event.add("uid", f"ccpor-meeting-{item.pk}@{host}")
+    event.add("summary", f"{court.everyday_name}: {item.title}")
+    event.add("description", "\n".join(about))
+    event.add("url", url)
+    event.add("dtstart", timezone.localtime(item.meeting_starts_at))
+    if item.meeting_ends_at:
+        event.add("dtend", timezone.localtime(item.meeting_ends_at))
+    if item.meeting_location:
+        event.add("location", item.meeting_location)
+    event.add("dtstamp", item.updated_at)
+    event.add("last-modified", item.updated_at)
+    # Every edit of the item bumps its version: calendars take the newest.
+    event.add("sequence", item.version)
+    event.add("categories", ["CCPOR", what])
+    return event
+
+
+def build_calendar(onboardings, *, name: str, meetings=()) -> Calendar:
+    """A VCALENDAR of three all-day events (60-day, 30-day, Go-Live) per onboarding,
+    and a timed event per scheduled meeting or training in `meetings` (checklist
+    items with `onboarding.court` loaded)."""
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -92,7 +125,11 @@ def build_calendar(onboardings, *, name: str) -> Calendar:
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", name)
     cal.add("name", name)
-    cal.add("x-wr-caldesc", "CCPOR Go-Live dates and the 60- and 30-day marks.")
+    cal.add(
+        "x-wr-caldesc",
+        "CCPOR Go-Live dates, the 60- and 30-day marks, and scheduled meetings "
+        "and trainings.",
+    )
     cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", "PT1H")
     for onboarding in onboardings:
@@ -100,4 +137,8 @@ def build_calendar(onboardings, *, name: str) -> Calendar:
             cal.add_component(
                 _event(onboarding, mark.name, mark.date, mark.days_before)
             )
+    for item in meetings:
+        cal.add_component(_meeting_event(item))
+    # A VTIMEZONE for each time zone the timed events use (America/Los_Angeles).
+    cal.add_missing_timezones()
     return cal

@@ -5,12 +5,16 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Field, Layout
 from django import forms
 
+from checklists import limits
 from checklists.forms import DateInput
+from checklists.models import ChecklistTemplate
+from courts.models import Membership
 
 
 class CourtItemFilterForm(forms.Form):
     """The court page's checklist filters, in one line (crispy-forms renders it)."""
 
+    owned = forms.BooleanField(label="My items", required=False)
     mine = forms.BooleanField(label="My organisation's items", required=False)
     open = forms.BooleanField(label="Open only", required=False)
     overdue = forms.BooleanField(label="Overdue only", required=False)
@@ -43,6 +47,7 @@ class RescheduleForm(forms.Form):
     go_live_date = forms.DateField(label="New Go-Live date", widget=DateInput)
     reason = forms.CharField(
         label="Reason for the move",
+        max_length=limits.REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Kept in the change log and shown to the court.",
     )
@@ -58,4 +63,46 @@ class ProcessingModelForm(forms.Form):
         label="The sheriff's office participates",
         required=False,
         help_text="Adds the SO secure-channel item.",
+    )
+
+
+class OnboardingStartForm(forms.Form):
+    """Start a court's onboarding from its court page (CCPOR staff); the rules are
+    `checklists.services.onboarding_start`'s."""
+
+    template = forms.ModelChoiceField(
+        label="Checklist template",
+        queryset=ChecklistTemplate.objects.filter(is_active=True),
+        required=False,
+        empty_label="The newest active template",
+    )
+    go_live_date = forms.DateField(label="Go-Live date", widget=DateInput)
+    court_enters_carpos = forms.BooleanField(
+        label="The court enters order data into CARPOS",
+        required=False,
+        help_text="Adds the DOJ registration, approval and CLETS certification items.",
+    )
+    so_participates = forms.BooleanField(
+        label="The sheriff's office participates",
+        required=False,
+        help_text="Adds the SO secure-channel item and the SO liaison's sign-offs.",
+    )
+
+
+class InviteForm(forms.Form):
+    """Invite a person to a court's onboarding (CCPOR staff)."""
+
+    email = forms.EmailField(label="E-mail")
+    first_name = forms.CharField(label="First name", max_length=150)
+    last_name = forms.CharField(label="Last name", max_length=150)
+    organisation = forms.ChoiceField(
+        choices=Membership.Organisation.choices,
+        help_text="Court members update the Court's items; sheriff's office members "
+        "the Sheriff's Office's.",
+    )
+    role = forms.ChoiceField(
+        choices=Membership.Role.choices,
+        initial=Membership.Role.PROJECT_LEAD,
+        help_text="Viewers read and comment; the other roles also update items and "
+        "get the 60- and 30-day reminders.",
     )

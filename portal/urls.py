@@ -3,15 +3,19 @@ mounted under each court's URL."""
 
 from django.urls import path
 
-from .views import courts, feeds, onboarding, report
+from .views import courts, feeds, onboarding, profile, report
 
 app_name = "portal"
 
 urlpatterns = [
     path("", courts.home, name="home"),
+    # Under /accounts/ with the sign-in pages, where people look for it.
+    path("accounts/profile/", profile.profile, name="profile"),
     path("courts/", courts.landing, name="landing"),
     path("courts/<slug:slug>/", courts.court_detail, name="court"),
     path("courts/<slug:slug>/report/", report.court_report, name="report"),
+    path("courts/<slug:slug>/invite/", courts.invite, name="invite"),
+    path("courts/<slug:slug>/start/", onboarding.start, name="onboarding_start"),
     path("courts/<slug:slug>/reschedule/", onboarding.reschedule, name="reschedule"),
     path(
         "courts/<slug:slug>/processing-model/",

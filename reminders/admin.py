@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.utils import timezone
 
-from .models import DigestLog, ReminderLog, SendStatus
+from .models import DigestLog, ReminderLog, SendStatus, SweepRun
 
 
 @admin.action(description="Send again at the next sweep (failed or skipped rows)")
@@ -25,6 +25,7 @@ class SendRecordAdmin(admin.ModelAdmin):
         "status",
         "attempts",
         "claimed_at",
+        "claim_token",
         "sent_at",
         "recipients",
         "error",
@@ -44,11 +45,12 @@ class ReminderLogAdmin(SendRecordAdmin):
         "go_live_date",
         "status",
         "sent_at",
+        "team_only",
         "attempts",
         "error",
         "created_at",
     )
-    list_filter = ("status", "mark")
+    list_filter = ("status", "mark", "team_only")
     list_select_related = ("onboarding__court",)
     search_fields = ("onboarding__court__name",)
     date_hierarchy = "created_at"
@@ -56,6 +58,7 @@ class ReminderLogAdmin(SendRecordAdmin):
         "onboarding",
         "mark",
         "go_live_date",
+        "team_only",
         *SendRecordAdmin.readonly_fields,
     )
 
@@ -72,3 +75,18 @@ class DigestLogAdmin(SendRecordAdmin):
         "item_count",
         *SendRecordAdmin.readonly_fields,
     )
+
+
+@admin.register(SweepRun)
+class SweepRunAdmin(admin.ModelAdmin):
+    """The sweeps' heartbeats (what /healthz reads): read-only."""
+
+    list_display = ("kind", "today", "finished_at", "summary")
+    list_filter = ("kind",)
+    date_hierarchy = "finished_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

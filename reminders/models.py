@@ -31,6 +31,9 @@ class SendRecord(models.Model):
         default=0, help_text="How many times a sweep claimed it to send."
     )
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # Whose claim it is: the Celery task id (a redelivered task resumes its own
+    # claim), or a random token per command run.
+    claim_token = models.CharField(max_length=64, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     recipients = models.JSONField(default=list, blank=True)
     error = models.TextField(
@@ -63,6 +66,11 @@ class ReminderLog(SendRecord):
         max_length=10, choices=[(name, f"{name} mark") for name, _ in REMINDER_MARKS]
     )
     go_live_date = models.DateField(help_text="The Go-Live date the reminder was for.")
+    team_only = models.BooleanField(
+        "to the CCPOR Team only",
+        default=False,
+        help_text="The court had nobody to mail: the reminder went to the CCPOR Team.",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -106,3 +114,27 @@ class DigestLog(SendRecord):
 
     def __str__(self) -> str:
         return f"Digest for {self.user}, week of {self.week_start}"
+
+
+class SweepRun(models.Model):
+    """One finished run of the reminder sweep or the digest: the heartbeat that
+    /healthz reads (a dead-man's switch: no reminder sweep for 26 hours is a 503)."""
+
+    class Kind(models.TextChoices):
+        REMINDERS = "reminders", "60/30-day reminder sweep"
+        DIGEST = "digest", "Weekly digest"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    today = models.DateField(help_text="The day the run worked for.")
+    finished_at = models.DateTimeField()
+    summary = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-finished_at", "-id"]
+        indexes = [
+            # /healthz: the latest run of each kind.
+            models.Index(fields=["kind", "finished_at"], name="sweeprun_kind_finished"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} at {self.finished_at:%Y-%m-%d %H:%M}"

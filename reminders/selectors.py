@@ -5,13 +5,15 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 
-from checklists.marks import REMINDER_MARKS, marks_for
+from ccpor_onboard.lib.sorted_dates import DaysBetween
+from checklists.marks import MARKS, REMINDER_MARKS, Mark, marks_for
 from checklists.models import ACTOR_FOR_ORGANISATION, ChecklistItem, Onboarding
 from courts.models import Court, Membership
+from notifications.selectors import pending_digest_notifications
 
-from .models import DigestLog, ReminderLog, SendStatus
+from .models import DigestLog, ReminderLog, SendStatus, SweepRun
 
 # Court members who get the 60- and 30-day reminders. Viewers are left out: they follow
 # the onboarding but own none of its work (they still get the weekly digest).
@@ -22,6 +24,11 @@ REMINDER_ROLES = (
     Membership.Role.LIAISON,
 )
 _MARK_NAMES = [name for name, _ in REMINDER_MARKS]
+MARKS_DAYS = [(name, days) for name, days in MARKS]
+# The mark after each reminder mark ("60-day" -> "30-day", "30-day" -> "Go-Live").
+_FOLLOWING = {
+    name: after for (name, _), (after, _) in zip(MARKS, MARKS[1:], strict=False)
+}
 _WIDEST = max(days for _, days in REMINDER_MARKS)
 _LATEST_MARK = min(REMINDER_MARKS, key=lambda mark: mark[1])[0]  # "30-day"
 
@@ -144,17 +151,22 @@ class Recipient:
     email: str
 
 
+def reminder_recipient_memberships() -> QuerySet[Membership]:
+    """The memberships the 60- and 30-day reminders go to: active people with an
+    e-mail address, in a reminder role. A court with none has no one to remind
+    (its reminders fail; the dashboard flags it)."""
+    return Membership.objects.filter(
+        role__in=REMINDER_ROLES, user__is_active=True
+    ).exclude(user__email="")
+
+
 def reminder_recipients(court_ids: Iterable[int]) -> dict[int, list[Recipient]]:
     """Per court, the active members with an e-mail address in a reminder role,
     ordered by organisation and role. One query."""
     by_court: dict[int, list[Recipient]] = defaultdict(list)
     memberships = (
-        Membership.objects.filter(
-            court_id__in=set(court_ids),
-            role__in=REMINDER_ROLES,
-            user__is_active=True,
-        )
-        .exclude(user__email="")
+        reminder_recipient_memberships()
+        .filter(court_id__in=set(court_ids))
         .select_related("user")
         .order_by("court_id", "organisation", "role", "user__username")
     )
@@ -175,12 +187,88 @@ def reminder_items(
     items = (
         ChecklistItem.objects.open()
         .filter(onboarding_id__in=set(onboarding_ids), internal_only=False)
-        .select_related("phase")
+        .select_related("phase", "owner")
         .order_by("onboarding_id", "due_date", "order")
     )
     for item in items:
         by_onboarding[item.onboarding_id].append(item)
     return by_onboarding
+
+
+@dataclass(frozen=True)
+class ItemCounts:
+    """What a reminder would list, counted: open items due by the mark (or by
+    today, when the mail goes out after the mark), of those the overdue ones, and
+    those due after that and by the next mark."""
+
+    by_mark: int = 0
+    overdue: int = 0
+    upcoming: int = 0
+
+
+def reminder_item_counts(
+    due: Iterable[DueReminder], *, today: datetime.date
+) -> dict[tuple, ItemCounts]:
+    """`reminder_context`'s counts for these reminders, keyed by (onboarding id,
+    mark, Go-Live date), counted in the database (the dry run): one query, no item
+    read. Internal-only items left out, as in the mail."""
+    due = list(due)
+    if not due:
+        return {}
+    days = dict(MARKS_DAYS)
+    # lead: days from an item's due date to its onboarding's Go-Live.
+    lead = DaysBetween(F("onboarding__go_live_date"), day=F("due_date"))
+    counts = {"overdue": Count("id", filter=Q(due_date__lt=today))}
+    for name in _MARK_NAMES:
+        this, following = days[name], days[_FOLLOWING[name]]
+        counts[f"by_{this}"] = Count(
+            "id", filter=Q(lead__gte=this) | Q(due_date__lte=today)
+        )
+        counts[f"upcoming_{this}"] = Count(
+            "id", filter=Q(lead__lt=this, lead__gte=following, due_date__gt=today)
+        )
+    rows = {
+        row["onboarding_id"]: row
+        for row in ChecklistItem.objects.open()
+        .filter(onboarding_id__in={d.onboarding.pk for d in due}, internal_only=False)
+        .alias(lead=lead)
+        .values("onboarding_id")
+        .annotate(**counts)
+        .order_by()
+    }
+    result = {}
+    for d in due:
+        row = rows.get(d.onboarding.pk)
+        key = (d.onboarding.pk, d.mark, d.onboarding.go_live_date)
+        if row is None:
+            result[key] = ItemCounts()
+            continue
+        n = days[d.mark]
+        result[key] = ItemCounts(
+            by_mark=row[f"by_{n}"],
+            overdue=row["overdue"],
+            upcoming=row[f"upcoming_{n}"],
+        )
+    return result
+
+
+def reminders_awaiting_sweep(
+    onboarding: Onboarding, logs: Iterable[ReminderLog], *, today: datetime.date
+) -> list[Mark]:
+    """The marks that have come for the onboarding's Go-Live date but that no sweep
+    has recorded yet (`logs`: its reminder log): the next daily sweep sends the latest
+    of them and records any earlier one as skipped. No query."""
+    if (
+        onboarding.status != Onboarding.Status.ACTIVE
+        or onboarding.go_live_date <= today
+    ):
+        return []
+    logged = {log.mark for log in logs if log.go_live_date == onboarding.go_live_date}
+    return [
+        mark
+        for mark in marks_for(onboarding.go_live_date, today=today)
+        if mark.name in _MARK_NAMES and mark.date <= today and mark.name not in logged
+    ]
 
 
 def reminder_log_for_onboarding(onboarding: Onboarding) -> QuerySet[ReminderLog]:
@@ -201,18 +289,20 @@ def week_start(day: datetime.date) -> datetime.date:
 @dataclass
 class DigestCourt:
     court: Court
-    organisation: str
+    organisation: Membership.Organisation  # templates show `.label`
     items: list[ChecklistItem] = field(default_factory=list)
 
 
 @dataclass
 class DigestEntry:
     """Everything one person's weekly digest lists: per court, their organisation's
-    overdue items."""
+    overdue items (if they want that list), and the notifications they chose to get
+    in the digest."""
 
     user: object
     courts: list[DigestCourt] = field(default_factory=list)
     status: str | None = None  # this week's digest row, None if there is none
+    notifications: list = field(default_factory=list)
 
     @property
     def item_count(self) -> int:
@@ -220,10 +310,11 @@ class DigestEntry:
 
 
 def digest_entries(*, today: datetime.date) -> list[DigestEntry]:
-    """One entry per member who wants the weekly digest (active, with an e-mail
-    address, not opted out) and whose organisation has overdue items in an open
-    onboarding of one of their courts. Internal-only items are never listed. Three
-    queries, whatever the number of people and courts.
+    """One entry per person who has something for this week's digest: a member who
+    wants the list of overdue items (active, with an e-mail address, not opted out)
+    and whose organisation has overdue items in an open onboarding of one of their
+    courts; or anyone with notifications waiting for the digest. Internal-only items
+    are never listed. Four queries, whatever the number of people and courts.
     """
     memberships = list(
         Membership.objects.filter(
@@ -244,7 +335,7 @@ def digest_entries(*, today: datetime.date) -> list[DigestEntry]:
             internal_only=False,
             actor__in=ACTOR_FOR_ORGANISATION.values(),
         )
-        .select_related("onboarding")
+        .select_related("onboarding", "owner")
         .order_by("due_date", "order")
     )
     for item in items:
@@ -267,8 +358,20 @@ def digest_entries(*, today: datetime.date) -> list[DigestEntry]:
         entry.courts.append(
             DigestCourt(
                 court=membership.court,
-                organisation=membership.get_organisation_display(),
+                organisation=Membership.Organisation(membership.organisation),
                 items=its,
             )
         )
-    return list(entries.values())
+    for user_id, notes in pending_digest_notifications().items():
+        entry = entries.setdefault(
+            user_id,
+            DigestEntry(user=notes[0].recipient, status=statuses.get(user_id)),
+        )
+        entry.notifications = notes
+    return sorted(entries.values(), key=lambda e: e.user.get_username())
+
+
+def last_sweep_run(kind: str) -> SweepRun | None:
+    """The latest finished run of the reminder sweep or the digest (the heartbeat
+    that /healthz reads; index sweeprun_kind_finished)."""
+    return SweepRun.objects.filter(kind=kind).order_by("-finished_at").first()

@@ -12,35 +12,44 @@ and a manual command, a redelivered task) still send each mail once:
    retrying cannot fix.
 
 A sweep is deliberately not one transaction: each claim must be committed before its
-mail leaves, or a racing sweep could not see it. A row left `claimed` by a worker that
-died while sending is claimed again after CLAIM_TIMEOUT (longer than the task's hard
-time limit, so a live sender is never overtaken): a reminder is never lost to a crash,
-at the price of a duplicate only if the worker died between the mail server accepting
-the mail and the next statement.
+mail leaves, or a racing sweep could not see it. A claim carries its sweep's token (the
+Celery task id, which a redelivered or retried task keeps; a random one for a command
+run): when a worker dies mid-send and the broker hands the task to another worker, that
+sweep resumes its *own* claims at once. A row left `claimed` by any other sweep that
+died is claimed again after CLAIM_TIMEOUT (longer than the task's hard time limit, so a
+live sender is never overtaken). A reminder is never lost to a crash, at the price of a
+duplicate only if the worker died between the mail server accepting the mail and the
+next statement.
 """
 
 import datetime
 import logging
 import smtplib
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F, Model, Q
-from django.template.loader import render_to_string
+from django.db.models import Case, F, Model, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
+from ccpor_onboard.lib.emails import team_addresses, templated_message
 from checklists.selectors import group_by_actor
+from notifications.services import notifications_claim_digest, notifications_settle
 
 from . import selectors
-from .models import SKIP_REASON, DigestLog, ReminderLog, SendStatus
+from .models import SKIP_REASON, DigestLog, ReminderLog, SendStatus, SweepRun
 from .selectors import Action, DueReminder, Recipient
 
 logger = logging.getLogger(__name__)
 
+# Reminders claimed together (one UPDATE), sent, then recorded together (one UPDATE):
+# a worker that dies mid-batch leaves at most this many mails sent but unrecorded,
+# which its redelivered task sends again.
+SEND_BATCH_SIZE = 25
 # Claims per reminder before it is recorded as failed (the first try and 3 retries).
 MAX_SEND_ATTEMPTS = 4
 # A claim older than this belongs to a sweep that died: longer than the hard time
@@ -52,6 +61,10 @@ TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)
 NO_RECIPIENTS = (
     "No recipients: the court has no active member with an e-mail address as "
     "project lead, IT contact, executive officer or liaison."
+)
+TEAM_ONLY = (
+    "Nobody at the court to mail (no active project lead, IT contact, executive "
+    "officer or liaison with an e-mail address): sent to the CCPOR Team only."
 )
 
 
@@ -103,36 +116,157 @@ class SweepResult:
 # --- The claim protocol ----------------------------------------------------------
 
 
-def _claimable(now: datetime.datetime) -> Q:
-    """Rows nobody is working on: pending, failed for want of recipients (never
-    attempted), or claimed by a sweep that died."""
-    return (
+def new_claim_token() -> str:
+    """A token for a sweep run that has no task id (a command, a test)."""
+    return uuid.uuid4().hex
+
+
+def _claimable(now: datetime.datetime, token: str = "") -> Q:
+    """Rows nobody else is working on: pending, failed for want of recipients (never
+    attempted), claimed by this very sweep (`token`: a redelivered task resuming
+    what its dead worker had claimed), or claimed by a sweep that died."""
+    q = (
         Q(status=SendStatus.PENDING)
         | Q(status=SendStatus.FAILED, attempts=0)
         | Q(status=SendStatus.CLAIMED, claimed_at__lt=now - CLAIM_TIMEOUT)
     )
+    if token:
+        q |= Q(status=SendStatus.CLAIMED, claim_token=token)
+    return q
 
 
-def _claim(model: type[Model], pk: int, *, now: datetime.datetime) -> bool:
+def _claim(model: type[Model], pk: int, *, now: datetime.datetime, token: str) -> bool:
     """Take the row for sending: True for exactly one caller, however many race.
 
     PostgreSQL re-checks the WHERE clause of a concurrent UPDATE once the row lock is
     released, so the loser sees the row already claimed and updates nothing.
     """
-    updated = model.objects.filter(_claimable(now), pk=pk).update(
+    updated = model.objects.filter(_claimable(now, token), pk=pk).update(
         status=SendStatus.CLAIMED,
         claimed_at=now,
+        claim_token=token,
         attempts=F("attempts") + 1,
         updated_at=now,
     )
     return updated == 1
 
 
-def _record(model: type[Model], pk: int, **fields) -> None:
-    """Record the outcome of a claimed row."""
-    model.objects.filter(pk=pk, status=SendStatus.CLAIMED).update(
+def _record(model: type[Model], pk: int, *, token: str, **fields) -> None:
+    """Record the outcome of a row this sweep claimed (and still holds)."""
+    model.objects.filter(pk=pk, status=SendStatus.CLAIMED, claim_token=token).update(
         updated_at=timezone.now(), **fields
     )
+
+
+def _claim_batch(
+    model: type[Model], pks: list[int], *, now: datetime.datetime, token: str
+) -> dict[int, int]:
+    """`_claim` for a batch of rows in one UPDATE: returns {pk: attempts} of the rows
+    this sweep won (a racing sweep wins the others). Each claim is stamped with this
+    call's `now` and the sweep's token, so one more statement reads back exactly the
+    rows this UPDATE took. Runs outside any transaction: the claims are committed
+    before a mail of the batch is sent."""
+    if not pks:
+        return {}
+    model.objects.filter(_claimable(now, token), pk__in=pks).update(
+        status=SendStatus.CLAIMED,
+        claimed_at=now,
+        claim_token=token,
+        attempts=F("attempts") + 1,
+        updated_at=now,
+    )
+    return dict(
+        model.objects.filter(
+            pk__in=pks,
+            status=SendStatus.CLAIMED,
+            claim_token=token,
+            claimed_at=now,
+        ).values_list("pk", "attempts")
+    )
+
+
+def _record_batch(model: type[Model], outcomes: dict[int, dict], *, token: str) -> None:
+    """`_record` for a batch, on the rows this sweep still holds: one UPDATE per kind
+    of outcome in the batch (usually one: all sent), setting what those rows share
+    as such and what differs (the recipients) by a CASE on the row. A sent row's
+    `sent_at` is when its batch is recorded (within the batch's few seconds of its
+    sending)."""
+    if not outcomes:
+        return
+    now = timezone.now()
+    groups: dict[tuple, dict[int, dict]] = {}
+    for pk, fields in outcomes.items():
+        if fields.get("status") == SendStatus.SENT:
+            fields["sent_at"] = now
+        shape = tuple(
+            sorted((k, repr(v)) for k, v in fields.items() if k != "recipients")
+        )
+        groups.setdefault(shape, {})[pk] = fields
+    for group in groups.values():
+        shared = dict(next(iter(group.values())))
+        updates: dict = {k: v for k, v in shared.items() if k != "recipients"}
+        if "recipients" in shared:
+            field = model._meta.get_field("recipients")
+            updates["recipients"] = Case(
+                *[
+                    When(pk=pk, then=Value(fields["recipients"], output_field=field))
+                    for pk, fields in group.items()
+                ],
+                default=F("recipients"),
+                output_field=field,
+            )
+        model.objects.filter(
+            pk__in=list(group), status=SendStatus.CLAIMED, claim_token=token
+        ).update(updated_at=now, **updates)
+
+
+def _send_claimed(
+    row_pk: int,
+    *,
+    attempts: int,
+    target: str,
+    recipients: list[str],
+    build: Callable[[], EmailMultiAlternatives],
+    result: SweepResult,
+    no_recipients: str = "No recipients.",
+    note: str = "",
+    extra: dict | None = None,
+) -> dict:
+    """Send the mail of a row this sweep has claimed and say what to record for it
+    (the outcome fields of `_deliver`). Never raises for a mail that fails."""
+    if not recipients:
+        result.add(Outcome.FAILED, target, no_recipients)
+        # Not a sending attempt: attempts back to 0.
+        return {"status": SendStatus.FAILED, "error": no_recipients, "attempts": 0}
+    try:
+        build().send()
+    except TRANSIENT_ERRORS as exc:
+        error = (
+            f"Attempt {attempts} of {MAX_SEND_ATTEMPTS}: {type(exc).__name__}: {exc}"
+        )
+        logger.warning("Sending %s failed: %s", target, error)
+        if attempts >= MAX_SEND_ATTEMPTS:
+            result.add(Outcome.FAILED, target, f"gave up. {error}")
+            return {
+                "status": SendStatus.FAILED,
+                "error": f"Gave up. {error}",
+                "recipients": recipients,
+            }
+        result.add(Outcome.RETRY, target, error)
+        return {"status": SendStatus.PENDING, "error": error}
+    except Exception as exc:  # noqa: BLE001 - isolate one broken mail from the others
+        logger.exception("Sending %s failed", target)
+        error = f"{type(exc).__name__}: {exc}"
+        result.add(Outcome.FAILED, target, error)
+        return {"status": SendStatus.FAILED, "error": error}
+    detail = "to " + ", ".join(recipients)
+    result.add(Outcome.SENT, target, f"{detail} ({note})" if note else detail)
+    return {
+        "status": SendStatus.SENT,
+        "recipients": recipients,
+        "error": note,
+        **(extra or {}),
+    }
 
 
 def _deliver(
@@ -143,20 +277,29 @@ def _deliver(
     recipients: list[str],
     build: Callable[[], EmailMultiAlternatives],
     result: SweepResult,
+    token: str,
     no_recipients: str = "No recipients.",
-) -> None:
-    """Claim `row`, build and send its mail, record what happened. Never raises: one
+    note: str = "",
+    extra: dict | None = None,
+) -> bool:
+    """Claim `row`, build and send its mail, record what happened (`note` and the
+    `extra` fields with a success). True if the mail went out. Never raises: one
     failing mail must not stop the sweep for the others."""
-    if not _claim(model, row.pk, now=timezone.now()):
+    if not _claim(model, row.pk, now=timezone.now(), token=token):
         result.add(Outcome.TAKEN, target, "another sweep is sending it or has sent it")
-        return
+        return False
     if not recipients:
         # Not a sending attempt: attempts back to 0 keeps it open for the next sweep.
         _record(
-            model, row.pk, status=SendStatus.FAILED, error=no_recipients, attempts=0
+            model,
+            row.pk,
+            token=token,
+            status=SendStatus.FAILED,
+            error=no_recipients,
+            attempts=0,
         )
         result.add(Outcome.FAILED, target, no_recipients)
-        return
+        return False
     try:
         build().send()
     except TRANSIENT_ERRORS as exc:
@@ -170,58 +313,39 @@ def _deliver(
             _record(
                 model,
                 row.pk,
+                token=token,
                 status=SendStatus.FAILED,
                 error=f"Gave up. {error}",
                 recipients=recipients,
             )
             result.add(Outcome.FAILED, target, f"gave up. {error}")
         else:
-            _record(model, row.pk, status=SendStatus.PENDING, error=error)
+            _record(model, row.pk, token=token, status=SendStatus.PENDING, error=error)
             result.add(Outcome.RETRY, target, error)
     except Exception as exc:  # noqa: BLE001 - isolate one broken mail from the others
         logger.exception("Sending %s failed", target)
         error = f"{type(exc).__name__}: {exc}"
-        _record(model, row.pk, status=SendStatus.FAILED, error=error)
+        _record(model, row.pk, token=token, status=SendStatus.FAILED, error=error)
         result.add(Outcome.FAILED, target, error)
     else:
         _record(
             model,
             row.pk,
+            token=token,
             status=SendStatus.SENT,
             sent_at=timezone.now(),
             recipients=recipients,
-            error="",
+            error=note,
+            **(extra or {}),
         )
-        result.add(Outcome.SENT, target, "to " + ", ".join(recipients))
-
-
-def _message(
-    template: str, context: dict, *, to: list[str], cc: list[str]
-) -> EmailMultiAlternatives:
-    """A text + HTML message from templates/emails/<template>_{subject,body}.*"""
-    subject = " ".join(
-        render_to_string(f"emails/{template}_subject.txt", context).split()
-    )
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string(f"emails/{template}_body.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=to,
-        cc=cc,
-        reply_to=[settings.CCPOR_TEAM_EMAIL] if settings.CCPOR_TEAM_EMAIL else None,
-    )
-    message.attach_alternative(
-        render_to_string(f"emails/{template}_body.html", context), "text/html"
-    )
-    return message
+        detail = "to " + ", ".join(recipients)
+        result.add(Outcome.SENT, target, f"{detail} ({note})" if note else detail)
+        return True
+    return False
 
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
-def _team_copy() -> list[str]:
-    return [settings.CCPOR_TEAM_EMAIL] if settings.CCPOR_TEAM_EMAIL else []
 
 
 # --- Reminders at the 60-day and 30-day marks ------------------------------------
@@ -275,16 +399,27 @@ def reminder_context(due: DueReminder, *, items: list, today: datetime.date) -> 
 def reminder_message(
     due: DueReminder, *, items: list, recipients: list[Recipient], today: datetime.date
 ) -> EmailMultiAlternatives:
-    """One mail for all of the court's recipients, the CCPOR Team in copy."""
-    return _message(
-        "reminder",
-        reminder_context(due, items=items, today=today),
-        to=[r.email for r in recipients],
-        cc=_team_copy(),
+    """One mail for all of the court's recipients, the CCPOR Team in copy; when the
+    court has nobody to mail, to the CCPOR Team, saying so, so that the team acts."""
+    context = reminder_context(due, items=items, today=today)
+    if not recipients:
+        context["team_only_reason"] = TEAM_ONLY
+        return templated_message("reminder", context, to=team_addresses(), cc=[])
+    return templated_message(
+        "reminder", context, to=[r.email for r in recipients], cc=team_addresses()
     )
 
 
-def reminders_send_due(*, today: datetime.date, dry_run: bool = False) -> SweepResult:
+def _heartbeat(kind: str, *, today: datetime.date, result: SweepResult) -> None:
+    """Record that a sweep ran to the end (what /healthz reads)."""
+    SweepRun.objects.create(
+        kind=kind, today=today, finished_at=timezone.now(), summary=result.summary()
+    )
+
+
+def reminders_send_due(
+    *, today: datetime.date, dry_run: bool = False, claim_token: str = ""
+) -> SweepResult:
     """Send every reminder that is due today and was not sent for this Go-Live date.
 
     Promises: at most one mail per onboarding, mark and Go-Live date, whatever the
@@ -292,9 +427,14 @@ def reminders_send_due(*, today: datetime.date, dry_run: bool = False) -> SweepR
     the 60-day one is recorded as skipped; a mail that fails for lack of recipients or
     any other lasting reason is recorded as failed and the sweep goes on; a mail that
     fails on the mail server is left pending for a retry (see MAX_SEND_ATTEMPTS). A
-    fixed number of queries, plus a claim and an outcome write per mail. `dry_run`
-    writes and sends nothing and says what would be done.
+    court with nobody to mail gets its reminder sent to the CCPOR Team only, and the
+    log row says so (`team_only`). A fixed number of queries, plus a claim and an
+    outcome write per mail. `claim_token` names this sweep's claims (the task id, so
+    that a redelivered task resumes them); a random one by default. A finished run is
+    recorded as the sweep's heartbeat (`SweepRun`). `dry_run` writes and sends
+    nothing and says what would be done.
     """
+    token = claim_token or new_claim_token()
     result = SweepResult(today=today, dry_run=dry_run)
     due = selectors.reminders_due(today=today)
     to_send = [d for d in due if d.action == Action.SEND]
@@ -304,29 +444,31 @@ def reminders_send_due(*, today: datetime.date, dry_run: bool = False) -> SweepR
             label = SendStatus(d.status).label.lower()
             result.add(Outcome.ALREADY, _target(d), f"{label} earlier")
     recipients = selectors.reminder_recipients({d.onboarding.court_id for d in to_send})
-    items = selectors.reminder_items({d.onboarding.pk for d in to_send})
 
-    if not (to_send or to_skip):
-        return result
     if dry_run:
+        counts = selectors.reminder_item_counts(to_send, today=today)
         for d in to_skip:
             result.add(Outcome.WOULD_SKIP, _target(d), SKIP_REASON)
         for d in to_send:
             people = recipients.get(d.onboarding.court_id, [])
-            if not people:
+            if not people and not team_addresses():
                 result.add(Outcome.WOULD_FAIL, _target(d), NO_RECIPIENTS)
                 continue
-            context = reminder_context(
-                d, items=items.get(d.onboarding.pk, []), today=today
-            )
-            to = ", ".join([r.email for r in people] + _team_copy())
+            count = counts[_key(d)]
+            to = ", ".join([r.email for r in people] + team_addresses())
+            if not people:
+                to += " (the CCPOR Team only: nobody at the court to mail)"
             result.add(
                 Outcome.WOULD_SEND,
                 _target(d),
-                f"{_count(context['item_count'], 'open item')} due by the mark "
-                f"({context['overdue_count']} overdue), "
-                f"{context['upcoming_count']} due next; to {to}",
+                f"{_count(count.by_mark, 'open item')} due by the mark "
+                f"({count.overdue} overdue), "
+                f"{count.upcoming} due next; to {to}",
             )
+        return result
+    items = selectors.reminder_items({d.onboarding.pk for d in to_send})
+    if not (to_send or to_skip):
+        _heartbeat(SweepRun.Kind.REMINDERS, today=today, result=result)
         return result
 
     with transaction.atomic():
@@ -358,24 +500,57 @@ def reminders_send_due(*, today: datetime.date, dry_run: bool = False) -> SweepR
     for d in to_skip:
         result.add(Outcome.SKIPPED, _target(d), SKIP_REASON)
 
+    sendable = []
     for d in to_send:
         row = rows.get(_key(d))
         if row is None:
             result.add(Outcome.TAKEN, _target(d), "another sweep has already sent it")
             continue
         people = recipients.get(d.onboarding.court_id, [])
-        emails = [r.email for r in people]
-        _deliver(
+        if not people and not team_addresses() and row.status == SendStatus.FAILED:
+            # Nobody to mail, as at the last sweep: nothing to claim until the court
+            # gains a recipient (its row stays open for that sweep).
+            result.add(Outcome.FAILED, _target(d), NO_RECIPIENTS)
+            continue
+        sendable.append((d, row, people))
+    for start in range(0, len(sendable), SEND_BATCH_SIZE):
+        batch = sendable[start : start + SEND_BATCH_SIZE]
+        claimed = _claim_batch(
             ReminderLog,
-            row,
-            target=_target(d),
-            recipients=emails + _team_copy() if emails else [],
-            build=lambda d=d, people=people: reminder_message(
-                d, items=items.get(d.onboarding.pk, []), recipients=people, today=today
-            ),
-            result=result,
-            no_recipients=NO_RECIPIENTS,
+            [row.pk for _, row, _ in batch],
+            now=timezone.now(),
+            token=token,
         )
+        outcomes: dict[int, dict] = {}
+        for d, row, people in batch:
+            if row.pk not in claimed:
+                result.add(
+                    Outcome.TAKEN,
+                    _target(d),
+                    "another sweep is sending it or has sent it",
+                )
+                continue
+            team_only = not people
+            if team_only:
+                logger.warning("%s: %s", _target(d), TEAM_ONLY)
+            outcomes[row.pk] = _send_claimed(
+                row.pk,
+                attempts=claimed[row.pk],
+                target=_target(d),
+                recipients=[r.email for r in people] + team_addresses(),
+                build=lambda d=d, people=people: reminder_message(
+                    d,
+                    items=items.get(d.onboarding.pk, []),
+                    recipients=people,
+                    today=today,
+                ),
+                result=result,
+                no_recipients=NO_RECIPIENTS,
+                note=TEAM_ONLY if team_only else "",
+                extra={"team_only": team_only},
+            )
+        _record_batch(ReminderLog, outcomes, token=token)
+    _heartbeat(SweepRun.Kind.REMINDERS, today=today, result=result)
     return result
 
 
@@ -395,17 +570,30 @@ def digest_context(entry: selectors.DigestEntry, *, today: datetime.date) -> dic
             for c in entry.courts
         ],
         "item_count": entry.item_count,
+        "notifications": entry.notifications,
         "today": today,
-        "profile_url": settings.SITE_URL + reverse("accounts:profile"),
+        "profile_url": settings.SITE_URL + reverse("portal:profile"),
     }
 
 
-def digest_send_weekly(*, today: datetime.date, dry_run: bool = False) -> SweepResult:
+def digest_send_weekly(
+    *, today: datetime.date, dry_run: bool = False, claim_token: str = ""
+) -> SweepResult:
     """Send this week's digest to every member who wants it and whose organisation
-    has overdue items: one mail per person listing all their courts, at most one a
+    has overdue items, and to everyone with notifications waiting for the digest: one
+    mail per person listing all their courts and those notifications, at most one a
     week (a second run in the same week sends nothing new). Same claim protocol and
-    failure handling as the reminders; `dry_run` sends and writes nothing.
+    failure handling as the reminders (`claim_token` as there); the notifications
+    are claimed with the digest and marked sent with it (or left waiting if it
+    fails).
+
+    A digest of an earlier week that was recorded or claimed but never sent (its
+    worker died and nothing resumed it) is not lost: this run's mail, which lists
+    the person's overdue items as of today, is recorded as its late sending too; if
+    nothing is overdue for them any more it is closed as skipped, saying why.
+    `dry_run` sends and writes nothing.
     """
+    token = claim_token or new_claim_token()
     result = SweepResult(today=today, dry_run=dry_run)
     week = selectors.week_start(today)
     entries = selectors.digest_entries(today=today)
@@ -422,7 +610,8 @@ def digest_send_weekly(*, today: datetime.date, dry_run: bool = False) -> SweepR
                 Outcome.WOULD_SEND,
                 _digest_target(entry),
                 f"{_count(entry.item_count, 'overdue item')} in "
-                f"{_count(len(entry.courts), 'court')}",
+                f"{_count(len(entry.courts), 'court')}, "
+                f"{_count(len(entry.notifications), 'notification')}",
             )
         return result
 
@@ -446,20 +635,85 @@ def digest_send_weekly(*, today: datetime.date, dry_run: bool = False) -> SweepR
         if row is None:
             result.add(Outcome.TAKEN, _digest_target(entry), "already sent this week")
             continue
-        _deliver(
-            DigestLog,
-            row,
-            target=_digest_target(entry),
-            recipients=[entry.user.email],
-            build=lambda entry=entry: _message(
+        claims = []
+
+        def build(entry=entry, claims=claims):
+            if entry.notifications:  # take them, so that they are sent once
+                claim, entry.notifications = notifications_claim_digest(user=entry.user)
+                claims.append(claim)
+            return templated_message(
                 "digest",
                 digest_context(entry, today=today),
                 to=[entry.user.email],
                 cc=[],
-            ),
+            )
+
+        sent = _deliver(
+            DigestLog,
+            row,
+            target=_digest_target(entry),
+            recipients=[entry.user.email],
+            build=build,
             result=result,
+            token=token,
         )
+        for claim in filter(None, claims):
+            notifications_settle(claim=claim, sent=sent)
+    _digest_catch_up(week=week, entries=entries, token=token, result=result)
+    _heartbeat(SweepRun.Kind.DIGEST, today=today, result=result)
     return result
+
+
+def _digest_catch_up(
+    *,
+    week: datetime.date,
+    entries: list[selectors.DigestEntry],
+    token: str,
+    result: SweepResult,
+) -> None:
+    """Close the digests of earlier weeks that were owed but never sent."""
+    now = timezone.now()
+    stranded = DigestLog.objects.filter(
+        _claimable(now, token),
+        week_start__lt=week,
+        status__in=(SendStatus.PENDING, SendStatus.CLAIMED),
+    ).select_related("user")
+    if not stranded:
+        return
+    wanted = {entry.user.pk for entry in entries}
+    sent_now = {
+        row.user_id: row
+        for row in DigestLog.objects.filter(
+            week_start=week,
+            status=SendStatus.SENT,
+            user_id__in=[row.user_id for row in stranded],
+        )
+    }
+    for row in stranded:
+        target = f"digest for {row.user} of the week of {row.week_start:%Y-%m-%d}"
+        owed = DigestLog.objects.filter(
+            _claimable(now, token),
+            pk=row.pk,
+            status__in=(SendStatus.PENDING, SendStatus.CLAIMED),
+        )
+        current = sent_now.get(row.user_id)
+        if current is not None:
+            note = f"Sent late, with the digest of the week of {week:%Y-%m-%d}."
+            if owed.update(
+                status=SendStatus.SENT,
+                sent_at=current.sent_at,
+                recipients=current.recipients,
+                error=note,
+                updated_at=now,
+            ):
+                result.add(Outcome.SENT, target, note)
+        elif row.user_id not in wanted:
+            note = (
+                "Nothing overdue for this person any more when the run of the "
+                f"week of {week:%Y-%m-%d} came: not sent."
+            )
+            if owed.update(status=SendStatus.SKIPPED, error=note, updated_at=now):
+                result.add(Outcome.SKIPPED, target, note)
 
 
 def _digest_target(entry: selectors.DigestEntry) -> str:

@@ -1,10 +1,15 @@
 """Celery tasks: thin wrappers that pin "today" and call the services.
 
-Both tasks are acks_late with task_reject_on_worker_lost: a worker that dies mid-sweep
-leaves the message unacknowledged, so the broker hands it to another worker, whose
-sweep sends what is still owed (the claims make that safe). Mail-server errors are
-retried with exponential backoff, MAX_SEND_ATTEMPTS in all, the whole series well
-inside the broker's visibility timeout (see retry_countdown).
+Both tasks are acks_late with task_reject_on_worker_lost: a worker process that dies
+mid-sweep (SIGKILL, out of memory) leaves the message unacknowledged and its parent
+requeues it at once; a whole worker that dies leaves it unacknowledged in Redis until
+the broker's visibility timeout (CELERY_VISIBILITY_TIMEOUT) hands it to another worker.
+A warm shutdown (SIGTERM: the normal restart) lets the running sweep finish and puts
+prefetched messages back at once. Whoever runs the message again runs it with the same
+task id, which the sweep uses as its claim token: it resumes its own claims instead of
+finding them "taken" (the claims make that safe). Mail-server errors are retried with
+exponential backoff, MAX_SEND_ATTEMPTS in all, the whole series well inside the
+visibility timeout (see retry_countdown).
 """
 
 import datetime
@@ -59,11 +64,13 @@ def send_due_reminders(self: Task, today: str | None = None) -> dict:
     """The daily sweep (beat): reminders at the 60-day and 30-day marks.
     `today` (YYYY-MM-DD) defaults to today in California."""
     day = _day(today)
-    return _retry_or_summarise(self, services.reminders_send_due(today=day), day)
+    result = services.reminders_send_due(today=day, claim_token=self.request.id or "")
+    return _retry_or_summarise(self, result, day)
 
 
 @shared_task(name="reminders.send_weekly_digest", **_OPTIONS)
 def send_weekly_digest(self: Task, today: str | None = None) -> dict:
     """The weekly digest of each member's organisation's overdue items."""
     day = _day(today)
-    return _retry_or_summarise(self, services.digest_send_weekly(today=day), day)
+    result = services.digest_send_weekly(today=day, claim_token=self.request.id or "")
+    return _retry_or_summarise(self, result, day)

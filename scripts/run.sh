@@ -5,8 +5,7 @@ cd "$(dirname "$0")/.."
 source scripts/services.sh
 
 export PATH="$PWD/.venv/bin:$PATH"
-export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-ccpor_onboard.settings.local}"
-export PORT="${PORT:-8000}"
+source scripts/run_env.sh  # DJANGO_SETTINGS_MODULE, PORT, SITE_URL
 
 broker="${CELERY_BROKER_URL:-redis://127.0.0.1:6379/0}"
 if [[ "$broker" =~ ^redis://(127\.0\.0\.1|localhost)(:([0-9]+))? ]]; then
@@ -21,5 +20,6 @@ python manage.py collectstatic --noinput -v 0
 
 echo
 echo "CCPOR Onboard: http://127.0.0.1:$PORT/  (demo accounts in README.md; Ctrl-C stops)"
+echo "Links in e-mails, calendar feeds and CSV exports point to $SITE_URL"
 echo
 honcho start -f Procfile -p "$PORT"

@@ -63,6 +63,33 @@ ensure_postgres() {
     || (cd /tmp && runuser -u postgres -- createdb -O app app)
 }
 
+# ensure_vnu_jar: export VNU_JAR, the Nu HTML Checker's jar (the `vnu-jar` npm package,
+# pinned), fetched with `npm pack` into ~/.cache/ccpor the first time. A VNU_JAR already
+# set to an existing file wins.
+VNU_VERSION="26.9.27"
+ensure_vnu_jar() {
+  if [ -n "${VNU_JAR:-}" ] && [ -s "$VNU_JAR" ]; then
+    export VNU_JAR
+    return 0
+  fi
+  local cache="${XDG_CACHE_HOME:-$HOME/.cache}/ccpor"
+  local jar="$cache/vnu-$VNU_VERSION.jar"
+  if [ ! -s "$jar" ]; then
+    command -v java >/dev/null || apt_install openjdk-17-jre-headless
+    command -v npm >/dev/null || apt_install npm
+    echo "Fetching the Nu HTML Checker (vnu-jar $VNU_VERSION) from the npm registry..."
+    local tmp
+    tmp=$(mktemp -d)
+    (cd "$tmp" && npm pack --silent "vnu-jar@$VNU_VERSION" >/dev/null \
+      && tar -xzf "vnu-jar-$VNU_VERSION.tgz" package/build/dist/vnu.jar)
+    mkdir -p "$cache"
+    mv "$tmp/package/build/dist/vnu.jar" "$jar.part"
+    mv "$jar.part" "$jar"
+    rm -rf "$tmp"
+  fi
+  export VNU_JAR="$jar"
+}
+
 stop_started() {
   if [ -n "$STARTED_REDIS" ]; then
     redis-cli -p "$STARTED_REDIS" shutdown nosave >/dev/null 2>&1 || true

@@ -7,6 +7,11 @@ source scripts/services.sh
 trap stop_started EXIT
 ensure_postgres
 ensure_redis 127.0.0.1 6379
+# The browser tests (tests/browser/) drive Debian's Chromium and check markup with the
+# Nu HTML Checker, a Java program fetched once from the npm registry into a cache
+# outside the repository (it is too large to commit).
+apt_install chromium
+ensure_vnu_jar  # exports VNU_JAR
 
 export DJANGO_SETTINGS_MODULE=ccpor_onboard.settings.test
 export DATABASE_URL="${TEST_DATABASE_URL:-postgres://app:app@127.0.0.1:5432/app}"

@@ -9,7 +9,7 @@ from tests.factories import CourtFactory, MembershipFactory, UserFactory
 # A fixed "today" for date-driven tests: a Wednesday.
 TODAY = datetime.date(2026, 3, 4)
 # Apps whose data migrations load reference data (courts, phases, the template...).
-PROJECT_APPS = ("accounts", "courts", "checklists", "reminders")
+PROJECT_APPS = ("accounts", "courts", "checklists", "reminders", "dashboard")
 
 
 def _reload_data_migrations() -> None:
@@ -72,6 +72,15 @@ def staff_user(db):
 @pytest.fixture
 def superuser(db):
     return UserFactory(username="root", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def admin_user(db):
+    """pytest-django's admin_user (used by admin_client), with a password the
+    validators accept: creating a superuser refuses a weak one (accounts.models)."""
+    return UserFactory(
+        username="admin", email="admin@example.org", is_staff=True, is_superuser=True
+    )
 
 
 @pytest.fixture
@@ -201,9 +210,10 @@ def court_liaison(court):
     ).user
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def evidence_storage(settings, tmp_path):
-    """Uploaded evidence goes to a throwaway MEDIA_ROOT."""
+    """Uploaded evidence goes to a throwaway MEDIA_ROOT (in every test: evidence-
+    required items are done only with a document)."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
 
@@ -213,6 +223,39 @@ def _clear_cache():
     """Cached portfolio pages never leak from one test into the next."""
     from django.core.cache import cache
 
+    from dashboard import cache as page_cache
+
+    page_cache._cache_down_until = 0.0
     cache.clear()
     yield
     cache.clear()
+    page_cache._cache_down_until = 0.0
+
+
+# --- Notifications (issue 12) ---------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def scheduled_batches(request, monkeypatch):
+    """The batch tasks `notify` schedules once a transaction commits, recorded here
+    (kwargs of each `send_batch.apply_async` call) instead of going to the broker,
+    so that no test leaves tasks in Redis for another's worker. Tests that use the
+    real worker (`celery_worker_process`) send them for real."""
+    calls: list[dict] = []
+    if "celery_worker_process" in request.fixturenames:
+        return calls
+    from notifications import tasks
+
+    monkeypatch.setattr(
+        tasks.send_batch, "apply_async", lambda *args, **kwargs: calls.append(kwargs)
+    )
+    return calls
+
+
+@pytest.fixture
+def send_now():
+    """Send every notification waiting to be mailed (as `send_notifications --now`),
+    returning the results."""
+    from notifications.services import notifications_send_pending
+
+    return lambda: notifications_send_pending(everything=True)

@@ -83,7 +83,10 @@ def bulk_onboardings(
     """`count` superior courts, each with an active onboarding and a full copy of the
     template's items, made with bulk_create: a few queries, however many courts."""
     from checklists.models import ChecklistItem, Onboarding
-    from checklists.services import checklist_item_from_template
+    from checklists.services import (
+        checklist_item_from_template,
+        onboarding_summaries_refresh,
+    )
 
     courts = Court.objects.bulk_create(
         Court(
@@ -116,6 +119,7 @@ def bulk_onboardings(
         ),
         batch_size=2000,
     )
+    onboarding_summaries_refresh(onboarding_ids=[o.pk for o in onboardings])
     return onboardings
 
 
@@ -154,3 +158,31 @@ def evidence_bytes(kind: str, *, size: int = 0) -> bytes:
         if size:
             archive.writestr("padding.bin", b"\x00" * size)
     return buffer.getvalue()
+
+
+def cancel_onboarding(onboarding, *, by, reason: str = "Cancelled in a test."):
+    """Cancel an active onboarding through the Go-Live service."""
+    from golive.services import onboarding_cancel
+
+    return onboarding_cancel(onboarding=onboarding, by=by, reason=reason)
+
+
+def force_status(onboarding, status: str):
+    """Put an onboarding in a status without passing its gates: set-up for tests of
+    other rules only (the product moves a status only through golive.services)."""
+    from checklists.models import Onboarding
+
+    Onboarding.objects.filter(pk=onboarding.pk).update(status=status)
+    onboarding.status = status
+    return onboarding
+
+
+def attach_evidence(item, *, by, name: str = "evidence.pdf"):
+    """A small PDF as an item's evidence, through the upload service (its checks)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from checklists.services import evidence_upload
+
+    return evidence_upload(
+        item=item, file=SimpleUploadedFile(name, evidence_bytes("pdf")), by=by
+    )

@@ -17,8 +17,15 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from checklists import services
 from checklists.models import ChecklistItem
+from golive import services as golive_services
 from tests.conftest import TODAY
-from tests.factories import UserFactory, days, evidence_bytes
+from tests.factories import (
+    UserFactory,
+    cancel_onboarding,
+    days,
+    evidence_bytes,
+    force_status,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +76,11 @@ MATRIX = {
         "password_reset_complete",
         same(200, 405, anonymous=(200, 405)),
     ),
-    "profile": ("accounts:profile", same(200, 302)),
+    "profile": ("portal:profile", same(200, 302)),
+    # Two-factor: anyone signed in may set up an authenticator app (a wrong code
+    # redisplays the form); the code step, for someone without one, moves on.
+    "otp_setup": ("accounts:otp_setup", same(200, 200)),
+    "otp_verify": ("accounts:otp_verify", same("/courts/", "/courts/")),
     # --- The portal -------------------------------------------------------------
     "home": ("portal:home", same(200, 405)),
     "landing": (
@@ -92,6 +103,15 @@ MATRIX = {
     "processing_model": (
         "portal:processing_model",
         same(403, 403, staff=(200, 302), **MEMBERS_ONLY),
+    ),
+    "invite": (
+        "portal:invite",
+        same(403, 403, staff=(200, 302), **MEMBERS_ONLY),
+    ),
+    # Court A's onboarding cancelled first: staff start a new one.
+    "onboarding_start": (
+        "portal:onboarding_start",
+        same(403, 403, staff=(200, "/courts/court-a/"), **MEMBERS_ONLY),
     ),
     "feeds": ("portal:feeds", same(200, 405)),
     "feed_reset": ("portal:feed_reset", same(405, 302)),
@@ -128,6 +148,27 @@ MATRIX = {
         same(200, 405, **MEMBERS_ONLY),
     ),
     "comment": ("checklists:comment_add", same(405, 302, **MEMBERS_ONLY)),
+    "item_owner": (
+        "checklists:item_owner",
+        same(405, 302, liaison=(405, 403), **MEMBERS_ONLY),
+    ),
+    "item_meeting": (
+        "checklists:item_meeting",
+        same(405, 403, staff=(405, 302), **MEMBERS_ONLY),
+    ),
+    "team_document_upload": (
+        "checklists:team_document_upload",
+        same(405, 403, staff=(405, 302), **MEMBERS_ONLY),
+    ),
+    "team_document_download": (
+        "checklists:team_document_download",
+        same(200, 405, **MEMBERS_ONLY),
+    ),
+    # The lead's own comment: only its author edits it (staff included: 403).
+    "comment_edit": (
+        "checklists:comment_edit",
+        same(403, 403, lead=(200, 302), **MEMBERS_ONLY),
+    ),
     "verify": (
         "checklists:item_verify",
         same(405, 403, staff=(405, 302), **MEMBERS_ONLY),
@@ -137,6 +178,81 @@ MATRIX = {
         same(405, 403, staff=(405, 302), **MEMBERS_ONLY),
     ),
     "bulk_status": ("checklists:bulk_status", same(405, 302, **MEMBERS_ONLY)),
+    # --- The Go-Live pages (golive's own): court A's onboarding is active unless
+    # the row's set-up (request_for) says otherwise ------------------------------
+    "go_live": ("golive:readiness", same(200, 405, **MEMBERS_ONLY)),
+    # Not ready: staff get the page listing what blocks (200), nothing changes.
+    "mark_live": (
+        "golive:mark_live",
+        same(405, 403, staff=(405, 200), **MEMBERS_ONLY),
+    ),
+    # Court A live (set-up): staff undo it, with a reason.
+    "undo_live": (
+        "golive:undo_live",
+        same(405, 403, staff=(405, "/courts/court-a/"), **MEMBERS_ONLY),
+    ),
+    # Court A live (set-up), not closed out: staff get what blocks (200).
+    "close": ("golive:close", same(405, 403, staff=(405, 200), **MEMBERS_ONLY)),
+    "cancel": (
+        "golive:cancel",
+        same(405, 403, staff=(405, "/courts/court-a/"), **MEMBERS_ONLY),
+    ),
+    # Court A closed (set-up): staff reopen it, with a reason.
+    "onboarding_reopen": (
+        "golive:reopen",
+        same(405, 403, staff=(405, "/courts/court-a/"), **MEMBERS_ONLY),
+    ),
+    "decision": (
+        "golive:decision",
+        same(403, 403, staff=(200, "/courts/court-a/go-live/"), **MEMBERS_ONLY),
+    ),
+    "sign_offs": ("golive:sign_offs", same(200, 405, **MEMBERS_ONLY)),
+    # The SO liaison's acceptance sign-off: only the liaison may give it; anyone
+    # else sees the refusal on the page (200).
+    "sign_off_give": (
+        "golive:sign_off_give",
+        same(
+            405,
+            200,
+            liaison=(405, "/courts/court-a/go-live/sign-offs/"),
+            **MEMBERS_ONLY,
+        ),
+    ),
+    # The liaison's signature (set-up): revoked by its signer or CCPOR staff.
+    "sign_off_revoke": (
+        "golive:sign_off_revoke",
+        same(
+            405,
+            403,
+            liaison=(405, "/courts/court-a/go-live/sign-offs/"),
+            staff=(405, "/courts/court-a/go-live/sign-offs/"),
+            **MEMBERS_ONLY,
+        ),
+    ),
+    # CCPOR staff and the court's project lead ask the liaison.
+    "sign_off_ask": (
+        "golive:sign_off_ask",
+        same(
+            405,
+            403,
+            lead=(405, "/courts/court-a/go-live/sign-offs/"),
+            staff=(405, "/courts/court-a/go-live/sign-offs/"),
+            **MEMBERS_ONLY,
+        ),
+    ),
+    "court_incidents": ("golive:incidents", same(200, 405, **MEMBERS_ONLY)),
+    # Court A live (set-up): its members and CCPOR staff report.
+    "incident_report": (
+        "golive:incident_report",
+        same(200, 302, **MEMBERS_ONLY),
+    ),
+    # An incident of court A (set-up): read by its members, answered by staff.
+    "incident_detail": ("golive:incident_detail", same(200, 405, **MEMBERS_ONLY)),
+    "incident_update": (
+        "golive:incident_update",
+        same(405, 403, staff=(405, 302), **MEMBERS_ONLY),
+    ),
+    "foreign_incident_under_own_slug": ("golive:incident_detail", same(404, 404)),
     # --- The CCPOR Team dashboard: members are sent to their court, others home ----
     **{
         key: (
@@ -154,8 +270,10 @@ MATRIX = {
             "index",
             "statewide",
             "overdue",
+            "incidents",
             "export_portfolio",
             "export_items",
+            "export_incidents",
         )
     },
     # --- The JSON API: 401 without credentials, 403 for all but CCPOR staff -------
@@ -191,6 +309,15 @@ def world(
     other = start(other_court)
     items = {i.order: i for i in onboarding.items.all()}
     court_item, so_item, internal = items[11], items[8], items[23]
+    meeting, guide = items[7], items[5]
+    document = services.team_document_upload(
+        template_item=guide.template_item,
+        title="Court Planning Guide",
+        version="1.0",
+        document_date=TODAY,
+        file=SimpleUploadedFile("guide.pdf", evidence_bytes("pdf")),
+        by=staff_user,
+    )
     # A done, unverified Court item: the lead may still change it, staff may verify.
     court_item = services.item_set_status(
         item=court_item, status="done", by=court_lead, expected_version=1
@@ -201,6 +328,8 @@ def world(
         by=court_lead,
     )
     return {
+        "onboarding": onboarding,
+        "other": other,
         "users": {
             "anonymous": None,
             "lead": court_lead,
@@ -214,6 +343,12 @@ def world(
         "internal": internal,
         "foreign": other.items.get(order=11),
         "evidence": evidence,
+        "meeting": meeting,
+        "guide": guide,
+        "document": document,
+        "comment": services.comment_add(
+            item=court_item, body="Sent on Monday.", by=court_lead
+        ),
     }
 
 
@@ -221,8 +356,48 @@ def _item(name, item, slug="court-a"):
     return reverse(name, kwargs={"slug": slug, "pk": item.pk})
 
 
-def request_for(key: str, world, user) -> tuple[str, dict]:
+def _report(onboarding, by):
+    force_status(onboarding, "live")
+    return golive_services.incident_report(
+        onboarding=onboarding,
+        by=by,
+        title="Scanner drops pages",
+        description="The last page of long filings is missing.",
+        severity="P3",
+        category="scanning",
+    )
+
+
+def set_up(key: str, world) -> dict:
+    """The state some rows need before their request (see the comments in MATRIX);
+    returns the records their URL names."""
+    onboarding, users = world["onboarding"], world["users"]
+    if key in ("undo_live", "close", "incident_report"):
+        force_status(onboarding, "live")
+    elif key == "onboarding_reopen":
+        force_status(onboarding, "closed")
+    elif key == "onboarding_start":
+        cancel_onboarding(onboarding, by=users["staff"])
+    elif key in ("incident_detail", "incident_update"):
+        return {"incident": _report(onboarding, users["lead"])}
+    elif key == "foreign_incident_under_own_slug":
+        return {"incident": _report(world["other"], users["other_lead"])}
+    elif key == "sign_off_revoke":
+        return {
+            "sign_off": golive_services.sign_off_give(
+                onboarding=onboarding,
+                kind="acceptance",
+                role="so_liaison",
+                by=users["liaison"],
+                statement="Acceptance tests passed for the sheriff's office.",
+            )
+        }
+    return {}
+
+
+def request_for(key: str, world, user, extra=None) -> tuple[str, dict]:
     """The URL and a valid POST body for each row of the matrix."""
+    extra = extra or {}
     ci, so = world["court_item"], world["so_item"]
     new_date = (TODAY + days(120)).isoformat()
     court_a = {"slug": "court-a"}
@@ -233,7 +408,8 @@ def request_for(key: str, world, user) -> tuple[str, dict]:
         "new_password2": "a much longer new passphrase",
     }
     return {
-        "healthz": (reverse("healthz"), {}),
+        # The dependencies only: the sweep heartbeat has tests of its own.
+        "healthz": (reverse("healthz") + "?checks=database,broker,cache", {}),
         "login": (
             reverse("login"),
             {"username": "lead-a", "password": "correct-horse-battery"},
@@ -251,7 +427,9 @@ def request_for(key: str, world, user) -> tuple[str, dict]:
             {},
         ),
         "password_reset_complete": (reverse("password_reset_complete"), {}),
-        "profile": (reverse("accounts:profile"), {"weekly_digest": "on"}),
+        "profile": (reverse("portal:profile"), {"weekly_digest": "on"}),
+        "otp_setup": (reverse("accounts:otp_setup"), {"token": "000000"}),
+        "otp_verify": (reverse("accounts:otp_verify"), {"token": "000000"}),
         "home": (reverse("portal:home"), {}),
         "landing": (reverse("portal:landing"), {}),
         "court_page": (reverse("portal:court", kwargs=court_a), {}),
@@ -263,6 +441,16 @@ def request_for(key: str, world, user) -> tuple[str, dict]:
         "processing_model": (
             reverse("portal:processing_model", kwargs=court_a),
             {"court_enters_carpos": "", "so_participates": "on"},
+        ),
+        "invite": (
+            reverse("portal:invite", kwargs=court_a),
+            {
+                "email": "new.person@example.org",
+                "first_name": "New",
+                "last_name": "Person",
+                "organisation": "court",
+                "role": "it_contact",
+            },
         ),
         "feeds": (reverse("portal:feeds"), {}),
         "feed_reset": (reverse("portal:feed_reset"), {}),
@@ -298,6 +486,47 @@ def request_for(key: str, world, user) -> tuple[str, dict]:
             {},
         ),
         "comment": (_item("checklists:comment_add", ci), {"body": "Sent on Monday."}),
+        "item_owner": (
+            _item("checklists:item_owner", ci),
+            {"owner": world["users"]["lead"].pk, "expected_version": ci.version},
+        ),
+        "item_meeting": (
+            _item("checklists:item_meeting", world["meeting"]),
+            {
+                "date": (TODAY + days(7)).isoformat(),
+                "starts": "10:00",
+                "ends": "11:30",
+                "location": "Room 4B",
+                "expected_version": world["meeting"].version,
+            },
+        ),
+        "team_document_upload": (
+            _item("checklists:team_document_upload", world["guide"]),
+            {
+                "title": "Court Planning Guide",
+                "version": "2.0",
+                "document_date": TODAY.isoformat(),
+                "file": SimpleUploadedFile("guide.pdf", evidence_bytes("pdf")),
+            },
+        ),
+        "team_document_download": (
+            reverse(
+                "checklists:team_document_download",
+                kwargs={
+                    **court_a,
+                    "pk": world["guide"].pk,
+                    "document_pk": world["document"].pk,
+                },
+            ),
+            {},
+        ),
+        "comment_edit": (
+            reverse(
+                "checklists:comment_edit",
+                kwargs={**court_a, "pk": ci.pk, "comment_pk": world["comment"].pk},
+            ),
+            {"body": "Sent on Tuesday."},
+        ),
         "verify": (
             _item("checklists:item_verify", ci),
             {"expected_version": ci.version},
@@ -310,11 +539,94 @@ def request_for(key: str, world, user) -> tuple[str, dict]:
             reverse("checklists:bulk_status", kwargs=court_a),
             {"items": [ci.pk], f"v{ci.pk}": ci.version, "status": "in_progress"},
         ),
+        "onboarding_start": (
+            reverse("portal:onboarding_start", kwargs=court_a),
+            {
+                "go_live_date": new_date,
+                "court_enters_carpos": "on",
+                "so_participates": "on",
+            },
+        ),
+        "go_live": (reverse("golive:readiness", kwargs=court_a), {}),
+        "mark_live": (reverse("golive:mark_live", kwargs=court_a), {}),
+        "undo_live": (
+            reverse("golive:undo_live", kwargs=court_a),
+            {"undo-reason": "Marked live a day early."},
+        ),
+        "close": (reverse("golive:close", kwargs=court_a), {}),
+        "cancel": (
+            reverse("golive:cancel", kwargs=court_a),
+            {"cancel-reason": "The court withdrew."},
+        ),
+        "onboarding_reopen": (
+            reverse("golive:reopen", kwargs=court_a),
+            {"reopen-reason": "A close-out document was unsigned."},
+        ),
+        "decision": (reverse("golive:decision", kwargs=court_a), {"decision": "go"}),
+        "sign_offs": (reverse("golive:sign_offs", kwargs=court_a), {}),
+        "sign_off_give": (
+            reverse("golive:sign_off_give", kwargs=court_a),
+            {
+                "line": "acceptance-so_liaison",
+                "give-acceptance-so_liaison-kind": "acceptance",
+                "give-acceptance-so_liaison-role": "so_liaison",
+                "give-acceptance-so_liaison-statement": "Our tests passed.",
+            },
+        ),
+        "sign_off_revoke": (
+            reverse(
+                "golive:sign_off_revoke",
+                kwargs={**court_a, "pk": getattr(extra.get("sign_off"), "pk", 0)},
+            ),
+            {f"revoke-{getattr(extra.get('sign_off'), 'pk', 0)}-reason": "Retest."},
+        ),
+        "sign_off_ask": (
+            reverse("golive:sign_off_ask", kwargs=court_a),
+            {
+                "line": "acceptance-so_liaison",
+                "ask-acceptance-so_liaison-kind": "acceptance",
+                "ask-acceptance-so_liaison-role": "so_liaison",
+                "ask-acceptance-so_liaison-asked": world["users"]["liaison"].pk,
+            },
+        ),
+        "court_incidents": (reverse("golive:incidents", kwargs=court_a), {}),
+        "incident_report": (
+            reverse("golive:incident_report", kwargs=court_a),
+            {
+                "title": "Cannot reach CCPOR",
+                "description": "Every workstation times out since 9 am.",
+                "severity": "P1",
+                "category": "connectivity",
+            },
+        ),
+        "incident_detail": (
+            reverse(
+                "golive:incident_detail",
+                kwargs={**court_a, "pk": getattr(extra.get("incident"), "pk", 0)},
+            ),
+            {},
+        ),
+        "incident_update": (
+            reverse(
+                "golive:incident_update",
+                kwargs={**court_a, "pk": getattr(extra.get("incident"), "pk", 0)},
+            ),
+            {"status": "investigating", "severity": "P3", "note": "Looking."},
+        ),
+        "foreign_incident_under_own_slug": (
+            reverse(
+                "golive:incident_detail",
+                kwargs={**court_a, "pk": getattr(extra.get("incident"), "pk", 0)},
+            ),
+            {},
+        ),
         "index": (reverse("dashboard:index"), {}),
         "statewide": (reverse("dashboard:statewide"), {}),
         "overdue": (reverse("dashboard:overdue"), {}),
         "export_portfolio": (reverse("dashboard:export_portfolio"), {}),
         "export_items": (reverse("dashboard:export_items"), {}),
+        "incidents": (reverse("dashboard:incidents"), {}),
+        "export_incidents": (reverse("dashboard:export_incidents"), {}),
         "api_list": (reverse("dashboard:api_onboarding_list"), {}),
         "api_detail": (
             reverse("dashboard:api_onboarding_detail", kwargs=court_a),
@@ -328,7 +640,8 @@ def test_access_matrix(client, world, frozen_today, key, role, method):
     user = world["users"][role]
     if user is not None:
         client.force_login(user)
-    url, data = request_for(key, world, user)
+    extra = set_up(key, world)
+    url, data = request_for(key, world, user, extra)
     response = client.get(url) if method == "GET" else client.post(url, data)
     expected = MATRIX[key][1][role][0 if method == "GET" else 1]
     if expected == LOGIN:

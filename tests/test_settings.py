@@ -40,3 +40,38 @@ def test_production_passes_check_deploy():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_keeps_the_security_settings():
+    """The hardening lives in base settings; production must not lose any of it."""
+    code = (
+        "import json; from django.conf import settings as s; print(json.dumps({"
+        "'csp': s.CONTENT_SECURITY_POLICY['DIRECTIVES'],"
+        "'middleware': s.MIDDLEWARE, 'backends': s.AUTHENTICATION_BACKENDS,"
+        "'otp_admin': s.OTP_ADMIN_REQUIRED, 'idle': s.SESSION_IDLE_TIMEOUT,"
+        "'absolute': s.SESSION_ABSOLUTE_TIMEOUT, 'limit': s.AXES_FAILURE_LIMIT,"
+        "'params': s.AXES_LOCKOUT_PARAMETERS, 'engine': s.SESSION_ENGINE,"
+        "'secure_cookie': s.SESSION_COOKIE_SECURE}))"
+    )
+    result = _manage(
+        "shell",
+        "-c",
+        code,
+        DJANGO_SECRET_KEY="x" * 20 + "a-long-random-production-secret-key-value",
+        DJANGO_ALLOWED_HOSTS="ccpor.example.org",
+    )
+    assert result.returncode == 0, result.stderr
+    import json
+
+    got = json.loads(result.stdout.strip().splitlines()[-1])
+    for directive in ("script-src", "style-src", "default-src"):
+        assert got["csp"][directive] == ["'self'"]
+    assert "csp.middleware.CSPMiddleware" in got["middleware"]
+    assert got["middleware"][-1] == "axes.middleware.AxesMiddleware"
+    for name in ("SessionPolicyMiddleware", "SecondFactorMiddleware"):
+        assert f"accounts.middleware.{name}" in got["middleware"]
+    assert got["backends"][0] == "axes.backends.AxesStandaloneBackend"
+    assert got["otp_admin"] is True
+    assert (got["idle"], got["absolute"], got["limit"]) == (1800, 43200, 5)
+    assert got["params"] == ["username", "ip_address"]
+    assert got["engine"] == "accounts.sessions" and got["secure_cookie"] is True

@@ -1,5 +1,6 @@
 """Settings shared by every environment; what varies comes from the environment."""
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -12,6 +13,9 @@ if (BASE_DIR / ".env").exists():
 
 # --- Core -----------------------------------------------------------------------
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
+# True only in settings/production.py (and what imports it): commands that write
+# synthetic data (seed_scale) refuse to run there unless forced.
+IS_PRODUCTION = False
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
@@ -21,7 +25,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Applications ---------------------------------------------------------------
 DJANGO_APPS = [
-    "django.contrib.admin",
+    # The admin, with the product's site (two-factor, audited bulk deletions).
+    "accounts.admin_site.ProductAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -36,30 +41,53 @@ THIRD_PARTY_APPS = [
     "django_filters",
     "simple_history",
     "django_celery_beat",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
 ]
 # In the order of the layers: each imports only from the ones above it in this list
 # (enforced by import-linter, see pyproject.toml).
 LOCAL_APPS = [
-    "accounts",
+    "audit",
     "courts",
+    "notifications",
     "checklists",
     "reminders",
+    "golive",
     "portal",
     "dashboard",
 ]
-INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
+# accounts comes first so that its createsuperuser (no way around the password
+# validators) replaces Django's: the first app to define a command wins.
+INSTALLED_APPS = ["accounts"] + DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
+    # First: a 400 for NUL and other control characters in the URL or a header,
+    # before anything reads them.
+    "ccpor_onboard.lib.requests.BadBytesMiddleware",
+    # A multipart body over UPLOAD_MAX_REQUEST_BYTES: 413, never read.
+    "ccpor_onboard.lib.uploads.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # The request, for the audit log of writes that are not handed one (signals).
+    "ccpor_onboard.lib.current_request.CurrentRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Idle and absolute session limits, the second factor, no-store when signed in.
+    "accounts.middleware.SessionPolicyMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
+    "accounts.middleware.NoStoreWhenSignedInMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 TEMPLATES = [
@@ -94,9 +122,19 @@ else:
     # per-court subqueries are estimated far above what they cost, and compiling
     # took seconds for a query that runs in milliseconds. Web queries do not need it.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # A database that does not answer fails a connection in seconds, not minutes.
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+    )
 
 # --- Authentication -------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+# django-axes first: it refuses a locked-out username or address before the password
+# is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 # Sign-in lands on the one court of a member, a chooser for several, home for staff.
 LOGIN_REDIRECT_URL = "portal:landing"
@@ -117,15 +155,73 @@ AUTH_PASSWORD_VALIDATORS = [
 # Name of the group whose members are CCPOR Team staff (see courts.access).
 CCPOR_TEAM_GROUP = "CCPOR Team"
 CCPOR_TEAM_EMAIL = env("CCPOR_TEAM_EMAIL", default="ccpor-team@example.org")
+# The public CCPOR information page, linked from the items that point courts to it.
+CCPOR_INFO_URL = env(
+    "CCPOR_INFO_URL", default="https://www.courts.ca.gov/partners/ccpor.htm"
+)
+# How many proxies in front of the app append to X-Forwarded-For (0: use the peer
+# address). The client's address feeds the lockout per address and the audit log.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# --- Lockout (django-axes) ------------------------------------------------------
+# AXES_FAILURE_LIMIT failed sign-ins lock the username, and the address, for
+# AXES_COOLOFF_TIME, or until an admin unlocks them (Users → "Unlock sign-in", or
+# Axes → Access attempts). A person's own failures are forgotten when they sign in
+# (accounts/receivers.py), never a whole address's.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = datetime.timedelta(
+    minutes=env.int("AXES_COOLOFF_MINUTES", default=30)
+)
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "ccpor_onboard.lib.client_ip.client_ip"
+# The username as counted: bounded, no control characters (accounts/lockout.py).
+AXES_USERNAME_CALLABLE = "accounts.lockout.axes_username"
+# Sign-ins, sign-outs and lockouts are in the product's audit log (audit/).
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+
+# --- Two-factor authentication (django-otp, TOTP) -------------------------------
+# When true, the admin site needs a verified authenticator code (production: on).
+OTP_ADMIN_REQUIRED = env.bool("OTP_ADMIN_REQUIRED", default=False)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="CCPOR Onboard")
+# The admin lists and removes people's authenticator devices, never shows their keys.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- Sessions and cookies -------------------------------------------------------
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)
+# Sessions live in accounts.Session (the database, with the user's id), so that a
+# password change can end a person's other sessions.
+SESSION_ENGINE = "accounts.sessions"
+# A signed-in session ends after SESSION_IDLE_TIMEOUT seconds without a request and
+# SESSION_ABSOLUTE_TIMEOUT seconds after sign-in, whatever happens.
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
+SESSION_ABSOLUTE_TIMEOUT = env.int("SESSION_ABSOLUTE_TIMEOUT", default=12 * 60 * 60)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# --- Content-Security-Policy (django-csp) ---------------------------------------
+# Everything comes from this site (Bootstrap and htmx are vendored under static/);
+# no inline script or style anywhere. Bootstrap draws a few icons from data: URIs.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # --- Internationalisation -------------------------------------------------------
 LANGUAGE_CODE = "en-us"
@@ -137,6 +233,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files whitenoise serves at the site's root, such as /favicon.ico.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 STORAGES = {
@@ -145,6 +243,22 @@ STORAGES = {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# --- Uploads --------------------------------------------------------------------
+# Evidence files are at most 10 MB (checklists.services.evidence.EVIDENCE_MAX_BYTES).
+# A multipart request may carry that plus its form fields; a larger one is refused
+# before its body is read (ccpor_onboard/lib/uploads.py). Uploads over
+# FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file, not memory; other form data
+# is at most DATA_UPLOAD_MAX_MEMORY_SIZE.
+UPLOAD_MAX_REQUEST_BYTES = 11 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+FILE_UPLOAD_HANDLERS = [
+    "ccpor_onboard.lib.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- Forms ----------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -158,15 +272,30 @@ DEFAULT_FROM_EMAIL = env(
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# --- Notifications ------------------------------------------------------------
+# Changes to the same person within this many seconds go out in one mail.
+NOTIFICATION_BATCH_SECONDS = env.int("NOTIFICATION_BATCH_SECONDS", default=300)
+
 # --- Cache ----------------------------------------------------------------------
 # Shared by every web process (Redis), so that invalidation reaches all of them.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": env("CACHE_URL", default="redis://127.0.0.1:6379/1"),
-        "KEY_PREFIX": "ccpor",
-    }
-}
+# CACHE_URL takes any django-environ cache URL: redis://host:port/db (Django's own
+# Redis backend), locmemcache:// (one process only), dummycache:// (no page cache at
+# all: every page renders each time; `make bench` measures the uncached path so).
+CACHES = {"default": env.cache_url("CACHE_URL", default="redis://127.0.0.1:6379/1")}
+# django-environ leaves ?key_prefix=…&timeout=… in lower case for Django's Redis
+# backend, where Django reads only upper-case keys.
+for _option in ("TIMEOUT", "KEY_PREFIX", "VERSION", "KEY_FUNCTION"):
+    if _option.lower() in CACHES["default"]:
+        CACHES["default"][_option] = CACHES["default"].pop(_option.lower())
+CACHES["default"].setdefault("KEY_PREFIX", "ccpor")
+# The cache is an optimisation (dashboard/cache.py): a Redis that is down or hangs
+# must cost a page a fraction of a second, not minutes. Short socket timeouts for
+# Django's Redis backend, whatever CACHE_URL says (no retries: redis-py's default).
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    _cache_timeout = env.float("CACHE_SOCKET_TIMEOUT", default=0.5)
+    CACHES["default"].setdefault("OPTIONS", {})
+    CACHES["default"]["OPTIONS"].setdefault("socket_connect_timeout", _cache_timeout)
+    CACHES["default"]["OPTIONS"].setdefault("socket_timeout", _cache_timeout)
 # Backstop expiry of cached portfolio pages (see dashboard/cache.py).
 PORTFOLIO_CACHE_SECONDS = env.int("PORTFOLIO_CACHE_SECONDS", default=300)
 
@@ -181,19 +310,60 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_TIME_LIMIT = 10 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 8 * 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# Unacknowledged (acks_late) tasks return to the queue after this long.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+# Tasks are acknowledged when they finish (acks_late) and requeued when the worker
+# process running them dies (reject_on_worker_lost; reminders/tasks.py). A warm
+# shutdown (SIGTERM) finishes running tasks and requeues prefetched ones at once. A
+# message whose whole worker vanished returns to the queue after the visibility
+# timeout: longer than a task may run (CELERY_TASK_TIME_LIMIT) plus the longest retry
+# countdown (4 minutes), so that a live task is never run twice, and far shorter than
+# kombu's default hour. Workers look for such messages every 10 s.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=20 * 60),
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
+    # A broker that hangs fails a publish instead of holding a web request forever.
+    "socket_timeout": 10,
+    "socket_connect_timeout": 5,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# /healthz answers 503 when no reminder sweep has finished for this long (the sweep
+# runs daily: a day and a margin). A dead-man's switch for beat and the workers.
+REMINDER_SWEEP_MAX_AGE_HOURS = env.int("REMINDER_SWEEP_MAX_AGE_HOURS", default=26)
 
 # --- Logging --------------------------------------------------------------------
+# Secrets in URLs and headers (calendar feed secrets, password-reset links, API
+# tokens) are masked before anything is written: see ccpor_onboard/lib/log_redaction.py
+# (gunicorn.conf.py does the same for gunicorn's access log).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "redact_secrets": {"()": "ccpor_onboard.lib.log_redaction.RedactSecretsFilter"}
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_secrets"],
+        }
+    },
+    "loggers": {
+        "django.request": {"filters": ["redact_secrets"]},
+        # django-axes tells of every sign-in at INFO; failures (WARNING) are enough.
+        "axes": {"level": "WARNING"},
+        "django.server": {
+            "handlers": ["console"],
+            "filters": ["redact_secrets"],
+            "level": "INFO",
+            "propagate": False,
+        },
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }

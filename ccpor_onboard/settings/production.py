@@ -4,6 +4,7 @@ from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = False
+IS_PRODUCTION = True
 # No default: a missing DJANGO_SECRET_KEY stops the process with ImproperlyConfigured.
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
@@ -20,3 +21,8 @@ CSRF_COOKIE_SECURE = True
 
 # --- E-mail ---------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="smtp://localhost:25"))
+
+# --- Two-factor authentication --------------------------------------------------
+# The admin site needs a verified authenticator code; OTP_ADMIN_REQUIRED=false turns
+# that off (for an emergency only).
+OTP_ADMIN_REQUIRED = env.bool("OTP_ADMIN_REQUIRED", default=True)

@@ -18,7 +18,9 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # A real worker started by the tests (another process) cannot fill mail.outbox: the
 # celery_worker_process fixture points it at a directory, and the test reads the files.
 if env("TEST_EMAIL_FILE_PATH", default=""):
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_BACKEND = env(
+        "TEST_EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend"
+    )
     EMAIL_FILE_PATH = env("TEST_EMAIL_FILE_PATH")
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {

@@ -5,20 +5,138 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import ChecklistItem
-from .comments import comment_add
+from .. import access, limits
+from ..limits import history_reason
+from ..models import ChecklistItem, Onboarding
+from . import notices
+from .comments import comment_create
+from .guards import onboarding_ensure_writable
+from .summaries import onboarding_summaries_refresh
 
 
 class StaleEditError(Exception):
-    """Someone saved the item after this edit began; nothing was changed."""
+    """Someone saved the item (or onboarding) after this edit began; nothing was
+    changed."""
 
-    def __init__(self, item: ChecklistItem):
-        self.current = item
+    def __init__(self, obj):
+        self.current = obj
+        if isinstance(obj, ChecklistItem):
+            what = (
+                f"“{obj.title}” was changed by someone else while you were editing "
+                f"(it is now {obj.get_status_display()})."
+            )
+        else:
+            what = f"{obj} was changed by someone else while you were editing."
         super().__init__(
-            f"“{item.title}” was changed by someone else while you were editing "
-            f"(it is now {item.get_status_display()}). Your change was not saved; "
-            "review the current value and try again."
+            f"{what} Your change was not saved; review the current value and try again."
         )
+
+
+def item_check_version(*, item: ChecklistItem, expected_version: int) -> None:
+    """StaleEditError unless the item is still at `expected_version` (for a form's
+    clean; the writing service checks again under a lock)."""
+    current = ChecklistItem.objects.get(pk=item.pk)
+    if current.version != expected_version:
+        raise StaleEditError(current)
+
+
+def _check_length(*, reason: str = "", note: str = "") -> None:
+    errors = {}
+    if len(reason) > limits.REASON_MAX:
+        errors["reason"] = f"At most {limits.REASON_MAX} characters, please."
+    if len(note or "") > limits.NOTE_MAX:
+        errors["note"] = f"A note may be at most {limits.NOTE_MAX} characters."
+    if errors:
+        raise ValidationError(errors)
+
+
+def evidence_missing_message(item: ChecklistItem, *, action: str) -> str:
+    """The refusal for an evidence-required item that has no document yet."""
+    return (
+        f"“{item.title}” needs evidence: upload its document before it can be {action}."
+    )
+
+
+def _apply_status(
+    *,
+    item: ChecklistItem,
+    status: str,
+    by,
+    expected_version: int,
+    note: str = "",
+    reason: str = "",
+    change_reason: str = "",
+) -> tuple[ChecklistItem, str]:
+    """`item_set_status` without its notification; returns the item and the status
+    it had before. Call inside a transaction."""
+    if status not in ChecklistItem.Status.values:
+        raise ValidationError({"status": f"“{status}” is not a status."})
+    reason = (reason or "").strip()
+    _check_length(reason=reason, note=note)
+    locked = (
+        # The item and its onboarding are locked; the court and owner are only read
+        # (for the notification).
+        ChecklistItem.objects.select_for_update(of=("self", "onboarding"))
+        .select_related("onboarding__court", "owner")
+        .get(pk=item.pk)
+    )
+    onboarding_ensure_writable(locked.onboarding)
+    if locked.version != expected_version:
+        raise StaleEditError(locked)
+    if status == ChecklistItem.Status.BLOCKED and not reason:
+        raise ValidationError({"reason": "Say what is blocking this item."})
+    if status == ChecklistItem.Status.NOT_APPLICABLE and not reason:
+        raise ValidationError(
+            {"reason": "Give a justification for marking this item not applicable."}
+        )
+    if status == ChecklistItem.Status.DONE:
+        open_deps = list(locked.depends_on.open().order_by("order"))
+        if open_deps:
+            names = "; ".join(f"{d.order}. {d.title}" for d in open_deps)
+            raise ValidationError(
+                {
+                    "status": f"This item cannot be done while these are open: {names}."  # noqa: E501
+                }
+            )
+        if locked.evidence_required and not locked.evidence.exists():
+            raise ValidationError(
+                {"status": evidence_missing_message(locked, action="marked done")}
+            )
+
+    before = locked.status
+    finished_before = before in ChecklistItem.FINISHED_STATUSES
+    locked.status = status
+    locked.blocked_reason = reason if status == ChecklistItem.Status.BLOCKED else ""
+    locked.na_justification = (
+        reason if status == ChecklistItem.Status.NOT_APPLICABLE else ""
+    )
+    if status in ChecklistItem.FINISHED_STATUSES:
+        if not finished_before or locked.completed_at is None:
+            locked.completed_at = timezone.now()
+            locked.completed_by = by
+    else:
+        locked.completed_at = None
+        locked.completed_by = None
+    if status != ChecklistItem.Status.DONE:
+        locked.verified_at = None
+        locked.verified_by = None
+    if change_reason:
+        locked._change_reason = history_reason(change_reason)
+    if note.strip():
+        locked.note = note.strip()
+    locked.updated_by = by
+    locked.version += 1
+    locked._history_user = by
+    locked.save()
+    onboarding_summaries_refresh(onboarding_ids=[locked.onboarding_id])
+    return locked, before
+
+
+def _reopens(before: str, after: str) -> bool:
+    return (
+        before in ChecklistItem.FINISHED_STATUSES
+        and after in ChecklistItem.OPEN_STATUSES
+    )
 
 
 def item_set_status(
@@ -34,103 +152,106 @@ def item_set_status(
     """Change an item's status, enforcing the checklist's rules.
 
     Blocked needs a reason and N/A a justification (both passed as `reason`); done is
-    refused while any item it depends on is still open, naming them. Done and N/A record
+    refused while any item it depends on is still open, naming them, and for an
+    evidence-required item without a document. Nothing changes on a closed or
+    cancelled onboarding (read-only for everyone). Done and N/A record
     who finished the item and when; reopening clears that. If the item changed since
     the caller read it (`expected_version`), StaleEditError is raised and nothing
     changes. A non-empty `note` replaces the item's note. Leaving Done clears the CCPOR
     Team's verification. `change_reason` is kept in the item's history.
-    """
-    if status not in ChecklistItem.Status.values:
-        raise ValidationError({"status": f"“{status}” is not a status."})
-    reason = (reason or "").strip()
-    with transaction.atomic():
-        locked = (
-            ChecklistItem.objects.select_for_update()
-            .select_related("onboarding")
-            .get(pk=item.pk)
-        )
-        if locked.version != expected_version:
-            raise StaleEditError(locked)
-        if status == ChecklistItem.Status.BLOCKED and not reason:
-            raise ValidationError({"reason": "Say what is blocking this item."})
-        if status == ChecklistItem.Status.NOT_APPLICABLE and not reason:
-            raise ValidationError(
-                {"reason": "Give a justification for marking this item not applicable."}
-            )
-        if status == ChecklistItem.Status.DONE:
-            open_deps = list(locked.depends_on.open().order_by("order"))
-            if open_deps:
-                names = "; ".join(f"{d.order}. {d.title}" for d in open_deps)
-                raise ValidationError(
-                    {
-                        "status": f"This item cannot be done while these are open: {names}."  # noqa: E501
-                    }
-                )
 
-        finished_before = locked.status in ChecklistItem.FINISHED_STATUSES
-        locked.status = status
-        locked.blocked_reason = reason if status == ChecklistItem.Status.BLOCKED else ""
-        locked.na_justification = (
-            reason if status == ChecklistItem.Status.NOT_APPLICABLE else ""
+    An item that becomes blocked, or open again after being finished, is notified
+    to its owner and the court's project lead, the CCPOR Team in copy.
+    """
+    with transaction.atomic():
+        locked, before = _apply_status(
+            item=item,
+            status=status,
+            by=by,
+            expected_version=expected_version,
+            note=note,
+            reason=reason,
+            change_reason=change_reason,
         )
-        if status in ChecklistItem.FINISHED_STATUSES:
-            if not finished_before or locked.completed_at is None:
-                locked.completed_at = timezone.now()
-                locked.completed_by = by
-        else:
-            locked.completed_at = None
-            locked.completed_by = None
-        if status != ChecklistItem.Status.DONE:
-            locked.verified_at = None
-            locked.verified_by = None
-        if change_reason:
-            locked._change_reason = change_reason
-        if note.strip():
-            locked.note = note.strip()
-        locked.updated_by = by
-        locked.version += 1
-        locked._history_user = by
-        locked.save()
+        if status == ChecklistItem.Status.BLOCKED and before != status:
+            notices.item_blocked(locked, by=by)
+        elif _reopens(before, status):
+            notices.item_reopened(locked, by=by, reason=note.strip())
     return locked
 
 
-def item_update_details(*, item: ChecklistItem, by, fields: list[str]) -> ChecklistItem:
+def item_update_details(
+    *,
+    item: ChecklistItem,
+    by,
+    fields: list[str],
+    expected_version: int | None = None,
+) -> ChecklistItem:
     """Save an administrator's edit of an item's details (title, due date, flags...).
 
-    Status changes never come through here (see `item_set_status`); the version is
-    bumped so that anyone editing the item at the same time is told of the change.
+    Status changes never come through here (see `item_set_status`). If the item
+    changed since the administrator opened it (`expected_version`), StaleEditError
+    and nothing is saved; the version is bumped so that anyone editing the item at
+    the same time is told of the change.
     """
     forbidden = {"status", "completed_at", "completed_by", "version"} & set(fields)
     if forbidden:
         raise ValidationError(
             f"Use item_set_status to change {', '.join(sorted(forbidden))}."
         )
+    onboarding_ensure_writable(Onboarding.objects.get(pk=item.onboarding_id))
     with transaction.atomic():
-        item.version += 1
+        locked = ChecklistItem.objects.select_for_update().get(pk=item.pk)
+        if expected_version is not None and locked.version != expected_version:
+            raise StaleEditError(locked)
+        item.version = locked.version + 1
         item.updated_by = by
         item._history_user = by
         item.save(update_fields=[*fields, "version", "updated_by", "updated_at"])
+        onboarding_summaries_refresh(onboarding_ids=[item.onboarding_id])
     return item
 
 
 def item_add(*, item: ChecklistItem, by) -> ChecklistItem:
-    """Add an item that the template did not have to one court's checklist."""
+    """Add an item that the template did not have to one court's checklist (its
+    owner, if it has one, is told)."""
+    onboarding_ensure_writable(item.onboarding)
     with transaction.atomic():
         item.offset_days = (item.due_date - item.onboarding.go_live_date).days
         item.updated_by = by
         item._history_user = by
         item.save()
+        onboarding_summaries_refresh(onboarding_ids=[item.onboarding_id])
+        if item.owner_id:
+            notices.item_assigned(item, by=by)
     return item
+
+
+def items_delete(*, items: list[ChecklistItem], by) -> None:
+    """Remove items from their checklists (the admin's delete): their history keeps
+    who removed them."""
+    with transaction.atomic():
+        onboarding_ids = {item.onboarding_id for item in items}
+        for item in items:
+            item._history_user = by
+            item.delete()
+        onboarding_summaries_refresh(onboarding_ids=onboarding_ids)
 
 
 def item_verify(*, item: ChecklistItem, by, expected_version: int) -> ChecklistItem:
     """Record that the CCPOR Team checked a done item (who, when).
 
-    Only a done, not yet verified item can be verified; StaleEditError if the item
-    changed since the caller read it.
+    Only a done, not yet verified item can be verified, and an evidence-required one
+    only with its document; StaleEditError if the item changed since the caller read
+    it.
     """
     with transaction.atomic():
-        locked = ChecklistItem.objects.select_for_update().get(pk=item.pk)
+        locked = (
+            ChecklistItem.objects.select_for_update()
+            .select_related("onboarding")
+            .get(pk=item.pk)
+        )
+        onboarding_ensure_writable(locked.onboarding)
         if locked.version != expected_version:
             raise StaleEditError(locked)
         if locked.status != ChecklistItem.Status.DONE:
@@ -142,6 +263,10 @@ def item_verify(*, item: ChecklistItem, by, expected_version: int) -> ChecklistI
             )
         if locked.verified_at is not None:
             raise ValidationError({"status": "This item is already verified."})
+        if locked.evidence_required and not locked.evidence.exists():
+            raise ValidationError(
+                {"status": evidence_missing_message(locked, action="verified")}
+            )
         locked.verified_at = timezone.now()
         locked.verified_by = by
         locked.updated_by = by
@@ -158,22 +283,25 @@ def item_reopen(
     """Take a finished (done or N/A) item back to In progress, saying why.
 
     Clears who finished it and any verification; the reason is kept in the item's
-    history and added to its comments so the court sees it.
+    history and added to its comments so the court sees it, and the owner, the
+    court's project lead and the CCPOR Team are told (with the reason).
     """
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Say why the item is being reopened."})
+    _check_length(reason=reason)
     if item.status not in ChecklistItem.FINISHED_STATUSES:
         raise ValidationError({"status": "Only a done or N/A item can be reopened."})
     with transaction.atomic():
-        reopened = item_set_status(
+        reopened, _ = _apply_status(
             item=item,
             status=ChecklistItem.Status.IN_PROGRESS,
             by=by,
             expected_version=expected_version,
             change_reason=f"reopened: {reason}",
         )
-        comment_add(item=reopened, body=f"Reopened: {reason}", by=by)
+        comment_create(item=reopened, body=f"Reopened: {reason}", by=by)
+        notices.item_reopened(reopened, by=by, reason=reason)
     return reopened
 
 
@@ -215,3 +343,40 @@ def items_bulk_set_status(
         except ValidationError as exc:
             refused.append((item, " ".join(exc.messages)))
     return changed, refused
+
+
+def item_set_owner(
+    *, item: ChecklistItem, owner, by, expected_version: int
+) -> ChecklistItem:
+    """Name the person who sees the item through, or nobody (`owner=None`).
+
+    The owner must be an active member of the item's actor's organisation at the
+    item's court (not a viewer), or a CCPOR staff member for a CCPOR Team item
+    (`checklists.access.owner_refusal`); ValidationError keyed "owner" otherwise.
+    The new owner is told (unless they named themselves). StaleEditError if the item
+    changed since the caller read it.
+    """
+    with transaction.atomic():
+        locked = (
+            ChecklistItem.objects.select_for_update(of=("self", "onboarding"))
+            .select_related("onboarding__court")
+            .get(pk=item.pk)
+        )
+        onboarding_ensure_writable(locked.onboarding)
+        if locked.version != expected_version:
+            raise StaleEditError(locked)
+        refusal = access.owner_refusal(locked, owner)
+        if refusal:
+            raise ValidationError({"owner": refusal})
+        if locked.owner_id == getattr(owner, "pk", None):
+            return locked
+        locked.owner = owner
+        locked.updated_by = by
+        locked.version += 1
+        locked._history_user = by
+        locked._change_reason = (
+            f"owner: {owner}" if owner is not None else "owner removed"
+        )
+        locked.save()
+        notices.item_assigned(locked, by=by)
+    return locked

@@ -1,6 +1,10 @@
-"""The onboarding's lifecycle: start from a template, move Go-Live, change status."""
+"""The onboarding's start (from a template) and Go-Live moves.
+
+Its later lifecycle (live, closed, cancelled, reopened) belongs to the Go-Live app
+(`golive.services`): below it, only the start sets an onboarding's status."""
 
 import datetime
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -10,6 +14,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from ccpor_onboard.lib.dates import today_in_california
 from courts.models import Court
 
+from ..limits import REASON_MAX, go_live_too_far, history_reason
 from ..models import (
     ChecklistItem,
     ChecklistTemplate,
@@ -18,6 +23,8 @@ from ..models import (
     Onboarding,
     TemplateItem,
 )
+from . import notices
+from .summaries import onboarding_summaries_refresh
 
 
 def default_template() -> ChecklistTemplate | None:
@@ -43,6 +50,8 @@ def onboarding_start_validate(
             f"The Go-Live date {go_live_date:%B %-d, %Y} is in the past; "
             "choose today or a later date."
         )
+    elif too_far := go_live_too_far(go_live_date, today):
+        errors["go_live_date"] = too_far
     if template is None:
         errors["template"] = "There is no active checklist template to start from."
     elif not template.is_active:
@@ -90,9 +99,53 @@ def checklist_item_from_template(
         is_readiness_gate=t.is_readiness_gate,
         evidence_required=t.evidence_required,
         internal_only=t.internal_only,
+        is_training=t.is_training,
+        info_url=t.info_url,
         due_date=go_live_date + datetime.timedelta(days=t.offset_days),
         **fields,
     )
+
+
+def checklist_items_from_template(
+    template_items: Iterable[TemplateItem],
+    *,
+    onboarding: Onboarding,
+    court_enters_carpos: bool,
+    so_participates: bool,
+    **fields,
+) -> dict[int, ChecklistItem]:
+    """Unsaved copies of the template items that fit the processing model, due at the
+    onboarding's Go-Live + offset, keyed by template item id (for
+    `checklist_dependencies` once they are saved)."""
+    return {
+        t.pk: checklist_item_from_template(
+            t, onboarding=onboarding, go_live_date=onboarding.go_live_date, **fields
+        )
+        for t in template_items
+        if _applies(
+            t,
+            court_enters_carpos=court_enters_carpos,
+            so_participates=so_participates,
+        )
+    }
+
+
+def checklist_dependencies(
+    template_items: Iterable[TemplateItem], copies: dict[int, ChecklistItem]
+) -> list:
+    """Unsaved dependency rows between saved copies, as the template links their
+    template items; a dependency on an item that was not copied is left out.
+    `template_items` should prefetch `depends_on`."""
+    return [
+        ChecklistItem.depends_on.through(
+            from_checklistitem_id=copies[t.pk].pk,
+            to_checklistitem_id=copies[dep.pk].pk,
+        )
+        for t in template_items
+        if t.pk in copies
+        for dep in t.depends_on.all()
+        if dep.pk in copies
+    ]
 
 
 def onboarding_start(
@@ -130,34 +183,20 @@ def onboarding_start(
                 so_participates=so_participates,
                 started_by=started_by,
             )
-            copies: dict[int, ChecklistItem] = {}
-            for t in template_items:
-                if not _applies(
-                    t,
-                    court_enters_carpos=court_enters_carpos,
-                    so_participates=so_participates,
-                ):
-                    continue
-                copies[t.pk] = checklist_item_from_template(
-                    t,
-                    onboarding=onboarding,
-                    go_live_date=go_live_date,
-                    updated_by=started_by,
-                )
+            copies = checklist_items_from_template(
+                template_items,
+                onboarding=onboarding,
+                court_enters_carpos=court_enters_carpos,
+                so_participates=so_participates,
+                updated_by=started_by,
+            )
             bulk_create_with_history(
                 list(copies.values()), ChecklistItem, default_user=started_by
             )
-            links = [
-                ChecklistItem.depends_on.through(
-                    from_checklistitem_id=copies[t.pk].pk,
-                    to_checklistitem_id=copies[dep.pk].pk,
-                )
-                for t in template_items
-                if t.pk in copies
-                for dep in t.depends_on.all()
-                if dep.pk in copies
-            ]
-            ChecklistItem.depends_on.through.objects.bulk_create(links)
+            ChecklistItem.depends_on.through.objects.bulk_create(
+                checklist_dependencies(template_items, copies)
+            )
+            onboarding_summaries_refresh(onboarding_ids=[onboarding.pk])
     except IntegrityError as exc:
         # Two starts raced past the check above; the database constraint caught it.
         raise ValidationError(
@@ -179,6 +218,8 @@ def onboarding_reschedule_validate(
         errors["reason"] = (
             "Say why the Go-Live date is moving; the reason is kept on record."
         )
+    elif len(reason.strip()) > REASON_MAX:
+        errors["reason"] = f"The reason may be at most {REASON_MAX} characters."
     if onboarding.status != Onboarding.Status.ACTIVE:
         errors["go_live_date"] = (
             "Only an active onboarding can be rescheduled; this one is "
@@ -190,8 +231,29 @@ def onboarding_reschedule_validate(
         errors["go_live_date"] = (
             f"The new Go-Live date {go_live_date:%B %-d, %Y} is in the past."
         )
+    elif too_far := go_live_too_far(go_live_date, today):
+        errors["go_live_date"] = too_far
     if errors:
         raise ValidationError(errors)
+
+
+def onboarding_check_version(*, onboarding: Onboarding, expected_version: int) -> None:
+    """StaleEditError unless the onboarding is still at `expected_version` (for a
+    form's clean; the writing services check again under a lock)."""
+    from .items import StaleEditError
+
+    current = Onboarding.objects.get(pk=onboarding.pk)
+    if current.version != expected_version:
+        raise StaleEditError(current)
+
+
+def _lock(onboarding: Onboarding, expected_version: int | None) -> Onboarding:
+    from .items import StaleEditError
+
+    locked = Onboarding.objects.select_for_update().get(pk=onboarding.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleEditError(locked)
+    return locked
 
 
 def onboarding_reschedule(
@@ -201,11 +263,13 @@ def onboarding_reschedule(
     reason: str,
     by,
     today: datetime.date | None = None,
+    expected_version: int | None = None,
 ) -> GoLiveChange:
     """Move the Go-Live date of an active onboarding and every unfinished item with it.
 
     Done and N/A items keep their dates. The move is recorded (old date, new date,
-    reason, who, when). A reason is required; the new date may not be in the past.
+    reason, who, when) and every member of the court is told. A reason is required;
+    the new date may not be in the past.
     """
     today = today or today_in_california()
     reason = (reason or "").strip()
@@ -213,7 +277,7 @@ def onboarding_reschedule(
         onboarding=onboarding, go_live_date=go_live_date, reason=reason, today=today
     )
     with transaction.atomic():
-        locked = Onboarding.objects.select_for_update().get(pk=onboarding.pk)
+        locked = _lock(onboarding, expected_version)
         old_date = locked.go_live_date
         delta = go_live_date - old_date
         items = list(locked.items.select_for_update().open())
@@ -228,10 +292,13 @@ def onboarding_reschedule(
             ChecklistItem,
             ["due_date", "version", "updated_by", "updated_at"],
             default_user=by,
-            default_change_reason=f"Go-Live moved: {reason}",
+            # GO_LIVE_MOVED_REASON (selectors) recognises these records.
+            default_change_reason=history_reason(f"Go-Live moved: {reason}"),
         )
         locked.go_live_date = go_live_date
-        locked.save(update_fields=["go_live_date", "updated_at"])
+        locked.version += 1
+        locked.save(update_fields=["go_live_date", "version", "updated_at"])
+        onboarding_summaries_refresh(onboarding_ids=[locked.pk])
         change = GoLiveChange.objects.create(
             onboarding=locked,
             old_date=old_date,
@@ -239,35 +306,7 @@ def onboarding_reschedule(
             reason=reason,
             changed_by=by,
         )
+        notices.go_live_moved(change, by=by)
     onboarding.go_live_date = go_live_date
+    onboarding.version = locked.version
     return change
-
-
-_ONBOARDING_TRANSITIONS = {
-    Onboarding.Status.ACTIVE: {Onboarding.Status.LIVE, Onboarding.Status.CANCELLED},
-    Onboarding.Status.LIVE: {Onboarding.Status.CLOSED},
-}
-
-
-def onboarding_set_status_validate(*, onboarding: Onboarding, status: str) -> None:
-    """Raise ValidationError unless the onboarding may move to `status`."""
-    if status not in _ONBOARDING_TRANSITIONS.get(onboarding.status, set()):
-        raise ValidationError(
-            {
-                "status": (
-                    f"An onboarding that is {onboarding.get_status_display().lower()} "
-                    f"cannot become {Onboarding.Status(status).label.lower()}."
-                )
-            }
-        )
-
-
-def onboarding_set_status(*, onboarding: Onboarding, status: str, by) -> Onboarding:
-    """Move an onboarding along active → live → closed (or active → cancelled)."""
-    onboarding_set_status_validate(onboarding=onboarding, status=status)
-    with transaction.atomic():
-        onboarding.status = status
-        onboarding.status_changed_at = timezone.now()
-        onboarding._change_reason = f"status set to {status}"
-        onboarding.save(update_fields=["status", "status_changed_at", "updated_at"])
-    return onboarding

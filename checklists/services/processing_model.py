@@ -96,9 +96,16 @@ def onboarding_set_processing_model(
         locked.so_participates = so_participates
         locked._change_reason = "processing model changed"
         locked._history_user = by
+        locked.version += 1
         locked.save(
-            update_fields=["court_enters_carpos", "so_participates", "updated_at"]
+            update_fields=[
+                "court_enters_carpos",
+                "so_participates",
+                "version",
+                "updated_at",
+            ]
         )
     onboarding.court_enters_carpos = court_enters_carpos
     onboarding.so_participates = so_participates
+    onboarding.version = locked.version
     return onboarding

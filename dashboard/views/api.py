@@ -164,6 +164,9 @@ def _item_json(item: ChecklistItem, *, today: datetime.date) -> dict:
         "due_date": item.due_date,
         "overdue": overdue,
         "days_overdue": (today - item.due_date).days if overdue else 0,
+        "owner": (
+            {"name": str(item.owner), "email": item.owner.email} if item.owner else None
+        ),
     }
 
 
@@ -253,7 +256,9 @@ def onboarding_detail(request, user, slug: str):
     onboardings_with_status([onboarding], today=today)
     by_actor = open_items_by_actor([onboarding.pk], today=today)
     items = (
-        onboarding.items.open().select_related("phase").order_by("due_date", "order")
+        onboarding.items.open()
+        .select_related("phase", "owner")
+        .order_by("due_date", "order")
     )
     body = onboarding_json(request, onboarding, by_actor[onboarding.pk], today=today)
     body["today"] = today

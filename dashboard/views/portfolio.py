@@ -7,17 +7,23 @@ member is sent to their own court's page, anonymous visitors to sign in.
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from ccpor_onboard.lib.dates import today_in_california
+from ccpor_onboard.lib.prepared import PreparedPage
 from checklists.health import LATE_AFTER_DAYS, Health
 from courts.access import ccpor_staff_required
-from courts.models import DISTRICT_LABELS
+from golive.selectors import (
+    READINESS_WINDOW_DAYS,
+    incidents_past_target,
+    readiness_soonest,
+)
 
 from ..cache import cached_portfolio_page
-from ..filters import SORT_COLUMNS, portfolio_filterset
+from ..filters import SORT_COLUMNS, portfolio_query, portfolio_rows_by_pk
 from ..forms import OverdueFilterForm
-from ..presenters import portfolio_rows
+from ..presenters import portfolio_head_html, portfolio_rows, statewide_tiles
 from ..selectors import (
     BLOCKING_ACTORS,
     GO_LIVE_WINDOWS,
@@ -32,6 +38,13 @@ PAGE_SIZE = 50
 OVERDUE_PAGE_SIZE = 100
 # Columns where the biggest number is the interesting one sort descending first.
 DESCENDING_FIRST = {"overdue", "blocked", *(f"open_{a}" for a in BLOCKING_ACTORS)}
+
+
+def _page_number(request) -> int:
+    try:
+        return max(int(request.GET.get("page", 1)), 1)
+    except (TypeError, ValueError):
+        return 1
 
 
 def _page(request, items, size: int):
@@ -69,16 +82,40 @@ def index(request):
             "dashboard/_index_body.html", _index_context(request, on_day), request
         ),
     )
-    return render(request, "dashboard/index.html", {"body": mark_safe(body)})  # noqa: S308 - our own rendered template
+    # Incidents past their response target cross it at any minute: asked afresh on
+    # every request, outside the cached body.
+    past_target = list(incidents_past_target(now=timezone.now())[:PAST_TARGET_SHOWN])
+    return render(
+        request,
+        "dashboard/index.html",
+        {"body": mark_safe(body), "past_target": past_target},  # noqa: S308 - our own rendered template
+    )
+
+
+# At most this many incidents past their target are listed above the dashboard (the
+# Incidents tab lists them all).
+PAST_TARGET_SHOWN = 10
+# The readiness panel lists the soonest Go-Lives inside its window, this many at most
+# (the portfolio lists the rest), so that the dashboard costs the same at 5,000 courts.
+READINESS_SHOWN = 5
 
 
 def _index_context(request, on_day) -> dict:
-    filterset, phases_by_order = portfolio_filterset(request.GET, today=on_day)
-    page, page_range = _page(request, filterset.qs, PAGE_SIZE)
+    query = portfolio_query(request.GET, today=on_day)
     summary = portfolio_summary(today=on_day)
-    sort_params = filterset.sort_params
-    query = request.GET.copy()
-    query.pop("page", None)
+    # Nothing filtered out: the summary has counted the courts already.
+    rows = PreparedPage(
+        query.keys if query.filtered else query.every_key,
+        lambda pks: portfolio_rows_by_pk(pks, today=on_day),
+        query.count,
+        offset=(_page_number(request) - 1) * PAGE_SIZE,
+        limit=PAGE_SIZE,
+        known_count=None if query.filtered else summary.total,
+    )
+    page, page_range = _page(request, rows, PAGE_SIZE)
+    sort_params = query.sort_params
+    export_query = request.GET.copy()
+    export_query.pop("page", None)
     return {
         "summary": summary,
         "overdue_by_actor": [
@@ -87,18 +124,25 @@ def _index_context(request, on_day) -> dict:
         ],
         "page_range": page_range,
         "late_after": LATE_AFTER_DAYS,
-        "filter": filterset,
+        "filter_errors": query.errors,
+        "filter_form": mark_safe(query.form_html),  # noqa: S308 - crispy-forms' own output
+        "sort_value": ",".join(sort_params),
         "page": page,
         "rows": portfolio_rows(
-            page.object_list, today=on_day, phases_by_order=phases_by_order
+            page.object_list, today=on_day, phases_by_order=query.phases_by_order
         ),
-        "columns": _sort_columns(sort_params),
+        "head": portfolio_head_html(_sort_columns(sort_params), request.GET),
         "sort_label": _sort_label(sort_params[0]),
         "filtered": any(v for k, v in request.GET.items() if k not in ("page", "sort")),
-        "export_query": query.urlencode(),
+        "export_query": export_query.urlencode(),
         "soon": SOON,
         "soon_label": GO_LIVE_WINDOWS[SOON][0],
         "today": on_day,
+        "readiness": (
+            soonest := readiness_soonest(today=on_day, limit=READINESS_SHOWN)
+        )[0],
+        "readiness_total": soonest[1],
+        "readiness_window": READINESS_WINDOW_DAYS,
     }
 
 
@@ -131,22 +175,7 @@ def statewide(request):
 
 
 def _statewide_context(on_day) -> dict:
-    rows = portfolio_rows(
-        statewide_courts(today=on_day), today=on_day, phases_by_order={}
-    )
-    groups: dict[str, list] = {}
-    counts = dict.fromkeys(TILE_STYLES, 0)
-    for row in rows:
-        label, css = TILE_STYLES[row.tile_status]
-        row_tile = {"row": row, "label": label, "css": css}
-        heading = DISTRICT_LABELS.get(row.court.district, "Tribal courts")
-        groups.setdefault(heading, []).append(row_tile)
-        counts[row.tile_status] += 1
-    legend = [
-        {"label": label, "css": css, "count": counts[key]}
-        for key, (label, css) in TILE_STYLES.items()
-    ]
-    return {"groups": groups, "legend": legend, "total": len(rows)}
+    return statewide_tiles(statewide_courts(today=on_day), styles=TILE_STYLES)
 
 
 @ccpor_staff_required

@@ -1,11 +1,18 @@
 """Where a member lands after signing in, the list of courts, and the court page."""
 
+from crispy_forms.utils import render_crispy_form
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from ccpor_onboard.lib.dates import today_in_california
+from ccpor_onboard.lib.fragments import cached_fragment
 from checklists import access as item_access
 from checklists.forms import BulkStatusForm
 from checklists.health import LATE_AFTER_DAYS
@@ -16,11 +23,18 @@ from checklists.selectors import (
     court_page_items,
     courts_with_current_onboarding,
     onboardings_with_status,
+    what_changed,
 )
-from courts.access import court_view, courts_for_user, is_ccpor_staff
-from reminders.selectors import reminder_log_for_onboarding
+from courts.access import court_view, courts_for_user, is_ccpor_staff, require
+from courts.selectors import court_contacts
+from golive.selectors import court_panel
+from notifications.services import court_visit_record, person_invite
+from reminders.selectors import (
+    reminder_log_for_onboarding,
+    reminders_awaiting_sweep,
+)
 
-from ..forms import CourtItemFilterForm
+from ..forms import CourtItemFilterForm, InviteForm
 
 
 @login_required
@@ -47,9 +61,19 @@ def landing(request):
 def court_detail(request, court):
     user, day = request.user, today_in_california()
     onboarding = court_current_onboarding(court)
-    context = {"court": court, "onboarding": onboarding, "today": day}
+    context = {
+        "court": court,
+        "onboarding": onboarding,
+        "today": day,
+        "contacts": court_contacts(court),
+        "golive": court_panel(user, court, onboarding, today=day, now=timezone.now()),
+        # A court with no onboarding, or only a cancelled one, may start one.
+        "can_start": is_ccpor_staff(user)
+        and (onboarding is None or onboarding.status == onboarding.Status.CANCELLED),
+    }
     if onboarding is not None:
         onboarding.court = court
+        since = court_visit_record(user=user, court=court, at=timezone.now())
         onboardings_with_status(
             [onboarding], today=day, include_internal=is_ccpor_staff(user)
         )
@@ -61,27 +85,159 @@ def court_detail(request, court):
             onboarding,
             today=day,
             mine=chosen.get("mine", False),
+            owned=chosen.get("owned", False),
             open_only=chosen.get("open", False),
             overdue_only=chosen.get("overdue", False),
         )
         filtered = any(chosen.values())
+        # The timeline always shows every item the person may see.
+        timeline_items = (
+            court_page_items(user, onboarding, today=day) if filtered else items
+        )
+        next_url = request.get_full_path()
+        can_bulk = any(item.can_update for item in items)
+        bulk_action = reverse("checklists:bulk_status", kwargs={"slug": court.slug})
+        for item in items:
+            item.row_html = item_row_html(
+                request, item, court=court, can_bulk=can_bulk, next_url=next_url
+            )
         context.update(
-            filters=filters,
+            filters_html=cached_fragment(
+                request,
+                (
+                    "court-filters",
+                    tuple(sorted((k, tuple(v)) for k, v in request.GET.lists())),
+                    my_actor,
+                    filtered,
+                    court.slug,
+                    len(items),
+                ),
+                lambda ctx: render_crispy_form(
+                    filters,
+                    context={
+                        **ctx,
+                        "filtered": filtered,
+                        "court": court,
+                        "items": items,
+                    },
+                ),
+            ),
             filtered=filtered,
             items=items,
-            # The timeline always shows every item the person may see.
-            timeline_items=(
-                court_page_items(user, onboarding, today=day) if filtered else items
-            ),
-            reminder_log=list(reminder_log_for_onboarding(onboarding)),
+            timeline_items=timeline_items,
+            timeline_html=timeline_html(request, onboarding, timeline_items, today=day),
+            reminder_log=(log := list(reminder_log_for_onboarding(onboarding))),
+            reminders_pending=reminders_awaiting_sweep(onboarding, log, today=day),
             sections=checklist_sections(onboarding, items, today=day),
             feed=activity_feed(user, onboarding),
-            bulk_form=BulkStatusForm.for_page(
-                action=reverse("checklists:bulk_status", kwargs={"slug": court.slug}),
-                next_url=request.get_full_path(),
-            ),
-            can_bulk=any(item.can_update for item in items),
-            can_manage=item_access.can_manage_onboarding(user, onboarding),
+            changes=(what_changed(user, onboarding, since=since) if since else None),
+            first_visit=since is None,
+            bulk_form_html=cached_fragment(
+                request,
+                ("court-bulk-form", bulk_action, next_url),
+                lambda ctx: render_crispy_form(
+                    BulkStatusForm.for_page(action=bulk_action, next_url=next_url),
+                    context=ctx,
+                ),
+            )
+            if can_bulk
+            else "",
+            can_bulk=can_bulk,
+            can_manage=item_access.offers_plan_changes(user, onboarding),
             late_after_days=LATE_AFTER_DAYS,
         )
     return render(request, "portal/court_detail.html", context)
+
+
+def item_row_html(request, item, *, court, can_bulk: bool, next_url: str):
+    """One item's row of the court page (checklists/_item_row.html), kept by
+    everything it shows: the item's version and last change (every write moves
+    one or the other), its owner, evidence and comment counts, whether it is
+    overdue today, whether this person may change it, and the page it sits on."""
+    key = (
+        "court-item-row",
+        item.pk,
+        item.version,
+        item.updated_at,
+        item.evidence_count,
+        item.comment_count,
+        item.is_overdue,
+        item.can_update,
+        can_bulk,
+        court.slug,
+        next_url,
+        str(item.updated_by or ""),
+        str(item.verified_by or ""),
+        str(item.owner or ""),
+    )
+    return cached_fragment(
+        request,
+        key,
+        lambda ctx: render_to_string(
+            "checklists/_item_row.html",
+            {
+                **ctx,
+                "request": request,
+                "item": item,
+                "court": court,
+                "can_bulk": can_bulk,
+                "next_url": next_url,
+            },
+        ),
+    )
+
+
+def timeline_html(request, onboarding, items, *, today):
+    """The onboarding's timeline (checklists/_timeline.html), kept by what it
+    draws: the Go-Live date, the day, and each item's version and last change."""
+    key = (
+        "court-timeline",
+        onboarding.pk,
+        onboarding.go_live_date,
+        today,
+        tuple((i.pk, i.version, i.updated_at, i.phase.name) for i in items),
+    )
+    return cached_fragment(
+        request,
+        key,
+        lambda ctx: render_to_string(
+            "checklists/_timeline.html",
+            {**ctx, "onboarding": onboarding, "items": items, "today": today},
+        ),
+    )
+
+
+@court_view("GET", "POST")
+def invite(request, court):
+    """CCPOR staff invite a person to the court's onboarding: the membership exists
+    at once and the person is e-mailed a one-time link to set their password."""
+    require(is_ccpor_staff(request.user), "Only the CCPOR Team invites people.")
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = person_invite(
+                court=court, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            user = invitation.membership.user
+            messages.success(
+                request,
+                f"{user} ({user.email}) is now a member of {court.everyday_name}"
+                + (
+                    "; they have been e-mailed a link to set their password."
+                    if invitation.created
+                    else "; they already had an account and have been told."
+                ),
+            )
+            return redirect(court.get_absolute_url() + "#contacts")
+    return render(
+        request,
+        "portal/invite.html",
+        {
+            "court": court,
+            "form": form,
+            "timeout_days": settings.PASSWORD_RESET_TIMEOUT // 86400,
+        },
+    )

@@ -12,7 +12,7 @@ from icalendar import Calendar
 
 from accounts.selectors import user_for_calendar_token
 from accounts.services import user_reset_api_token, user_reset_calendar_token
-from checklists.selectors import calendar_onboardings
+from checklists.selectors import calendar_meetings, calendar_onboardings
 from courts.access import court_for_user, courts_for_user, is_ccpor_staff
 from courts.models import Court
 
@@ -34,7 +34,12 @@ def all_courts_feed(request, token: str):
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
     name = "CCPOR Go-Live: all courts" if is_ccpor_staff(user) else "CCPOR Go-Live"
-    cal = build_calendar(calendar_onboardings(courts_for_user(user)), name=name)
+    courts = courts_for_user(user)
+    cal = build_calendar(
+        calendar_onboardings(courts),
+        name=name,
+        meetings=calendar_meetings(user, courts),
+    )
     return _ics_response(cal, "ccpor-go-live.ics")
 
 
@@ -45,8 +50,12 @@ def court_feed(request, token: str, slug: str):
     court = court_for_user(user, slug)
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
-    onboardings = calendar_onboardings(Court.objects.filter(pk=court.pk))
-    cal = build_calendar(onboardings, name=f"CCPOR Go-Live: {court.everyday_name}")
+    courts = Court.objects.filter(pk=court.pk)
+    cal = build_calendar(
+        calendar_onboardings(courts),
+        name=f"CCPOR Go-Live: {court.everyday_name}",
+        meetings=calendar_meetings(user, courts),
+    )
     return _ics_response(cal, f"ccpor-go-live-{court.slug}.ics")
 
 

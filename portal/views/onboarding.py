@@ -1,4 +1,5 @@
-"""The CCPOR-only changes to a court's onboarding: Go-Live date, processing model."""
+"""The CCPOR-only changes to a court's onboarding: starting it, its Go-Live date and
+processing model."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -6,12 +7,13 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from ccpor_onboard.lib.dates import today_in_california
+from ccpor_onboard.lib.requests import add_service_error
 from checklists import services
 from checklists.access import can_manage_onboarding
 from checklists.selectors import court_current_onboarding
-from courts.access import court_view, require
+from courts.access import court_view, is_ccpor_staff, require
 
-from ..forms import ProcessingModelForm, RescheduleForm
+from ..forms import OnboardingStartForm, ProcessingModelForm, RescheduleForm
 
 
 def _managed_onboarding(request, court):
@@ -43,7 +45,7 @@ def reschedule(request, court):
                 today=today_in_california(),
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_error(form, exc)
         else:
             messages.success(
                 request,
@@ -75,7 +77,7 @@ def processing_model(request, court):
                 onboarding=onboarding, by=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_error(form, exc)
         else:
             messages.success(
                 request, "Processing model changed; the checklist now matches it."
@@ -85,4 +87,39 @@ def processing_model(request, court):
         request,
         "portal/processing_model.html",
         {"court": court, "onboarding": onboarding, "form": form},
+    )
+
+
+@court_view("GET", "POST")
+def start(request, court):
+    """Start the onboarding of a court that has none open (CCPOR staff)."""
+    require(is_ccpor_staff(request.user), "Only the CCPOR Team starts an onboarding.")
+    form = OnboardingStartForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            onboarding = services.onboarding_start(
+                court=court,
+                started_by=request.user,
+                today=today_in_california(),
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            # The service names "court" for an open onboarding: not a field here.
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(
+                request,
+                f"Onboarding started: Go-Live {onboarding.go_live_date:%B %-d, %Y}, "
+                f"{onboarding.items.count()} items.",
+            )
+            return redirect(court)
+    return render(
+        request,
+        "portal/onboarding_start.html",
+        {
+            "court": court,
+            "form": form,
+            "current": court_current_onboarding(court),
+        },
     )

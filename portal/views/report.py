@@ -54,7 +54,7 @@ def court_report(request, court):
         )
         items = list(
             items_for_user(request.user, onboarding)
-            .select_related("phase")
+            .select_related("phase", "owner")
             .order_by("phase__order", "order")
         )
         groups = _by_actor(items, today=today)

@@ -6,7 +6,7 @@ from django.http import Http404
 
 from checklists import access, services
 from checklists.models import ChecklistItem
-from tests.factories import MembershipFactory
+from tests.factories import MembershipFactory, force_status
 
 pytestmark = pytest.mark.django_db
 
@@ -61,13 +61,16 @@ def test_can_update_item_by_organisation_and_actor(
         assert access.can_update_item(staff_user, item)
 
 
-def test_members_cannot_update_once_the_onboarding_is_closed(
-    onboarding, court_lead, staff_user
+@pytest.mark.parametrize("status", ["cancelled", "closed"])
+def test_nobody_updates_once_the_onboarding_is_closed_or_cancelled(
+    onboarding, court_lead, staff_user, status
 ):
-    services.onboarding_set_status(onboarding=onboarding, status="cancelled", by=None)
+    force_status(onboarding, status)
     item = onboarding.items.select_related("onboarding").get(order=11)
-    assert "cancelled" in access.update_refusal(court_lead, item)
-    assert access.can_update_item(staff_user, item)
+    for person in (court_lead, staff_user):
+        assert f"is {status}: it is read-only" in access.update_refusal(person, item)
+        assert not access.can_update_item(person, item)
+        assert not access.can_comment(person, item)
 
 
 def test_member_of_another_court_has_no_rights_on_a_seen_item(onboarding, other_lead):

@@ -63,7 +63,11 @@ def _sql_health(onboarding, today):
         Onboarding.objects.filter(pk=onboarding.pk)
         .annotate(
             rank=health_rank_sql(
-                today=today, onboarding_id="id", status="status", go_live="go_live_date"
+                today=today,
+                status="status",
+                go_live="go_live_date",
+                oldest_open_due="summary__oldest_open_due",
+                blocked="summary__blocked",
             )
         )
         .get()

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from checklists import services
-from tests.factories import days, evidence_bytes
+from tests.factories import attach_evidence, cancel_onboarding, days, evidence_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -150,6 +150,7 @@ def test_comment_needs_text(onboarding, court_lead):
 def test_processing_model_off_marks_open_items_na_and_leaves_finished_ones(
     onboarding, staff_user
 ):
+    attach_evidence(onboarding.items.get(order=12), by=staff_user)
     services.item_set_status(
         item=onboarding.items.get(order=12),
         status="done",
@@ -210,7 +211,7 @@ def test_processing_model_refuses_no_change_and_closed_onboardings(
             so_participates=True,
             by=staff_user,
         )
-    services.onboarding_set_status(onboarding=onboarding, status="cancelled", by=None)
+    cancel_onboarding(onboarding, by=staff_user)
     with pytest.raises(ValidationError, match="Only an active onboarding"):
         services.onboarding_set_processing_model(
             onboarding=onboarding,

@@ -5,13 +5,15 @@ from checklists.health import Health
 from checklists.models import ChecklistItem, Onboarding
 from checklists.selectors import onboardings_with_status
 from tests.conftest import TODAY
-from tests.factories import CourtFactory, days
+from tests.factories import CourtFactory, attach_evidence, days
 
 pytestmark = pytest.mark.django_db
 
 
 def set_status(onboarding, order, status, by, reason=""):
     item = onboarding.items.get(order=order)
+    if status == "done" and item.evidence_required:
+        attach_evidence(item, by=by)
     return services.item_set_status(
         item=item, status=status, by=by, expected_version=item.version, reason=reason
     )
@@ -103,3 +105,20 @@ def test_selector_query_count_does_not_grow_with_onboardings(
         result = onboardings_with_status(fresh, today=TODAY)
     assert len(result) == n
     assert all(o.state.progress.total in (33, 36) for o in result)
+
+
+def test_a_kinds_wording_fits_the_actor(start, court):
+    """No DOJ or Sheriff's Office item reads "Response back from the court"."""
+    onboarding = start(court)
+    labels = {i.order: i.kind_label for i in onboarding.items.all()}
+    assert labels[4] == "Response back from the court"  # Court confirms participation
+    assert labels[8] == "Response back from the sheriff's office"  # SO confirms role
+    assert labels[18] == "Response (approval) from DOJ"  # DOJ approval received
+    assert labels[19] == "Sheriff's Office activity"  # CLETS certification
+    assert labels[1] == "Meeting / communication from the CCPOR Team"
+    wrong = [
+        i.order
+        for i in onboarding.items.exclude(actor="court")
+        if "the court" in i.kind_label or i.kind_label.startswith("Court")
+    ]
+    assert wrong == []

@@ -7,7 +7,13 @@ from django.db import IntegrityError, transaction
 from checklists import services
 from checklists.models import ChecklistItem, GoLiveChange, Onboarding
 from tests.conftest import TODAY
-from tests.factories import TemplateFactory, TemplateItemFactory, days
+from tests.factories import (
+    TemplateFactory,
+    TemplateItemFactory,
+    attach_evidence,
+    cancel_onboarding,
+    days,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +105,7 @@ def test_start_is_allowed_again_after_the_previous_onboarding_is_cancelled(
     start, court, staff_user
 ):
     first = start(court)
-    services.onboarding_set_status(onboarding=first, status="cancelled", by=staff_user)
+    cancel_onboarding(first, by=staff_user)
     second = start(court, go_live_in=150)
     assert second.pk != first.pk and second.status == "active"
 
@@ -171,6 +177,9 @@ def test_database_allows_closed_onboardings_beside_an_open_one(
 
 
 def _finish(item, status, by, reason=""):
+    """Set a status; an evidence-required item gets its document before "done"."""
+    if status == DONE and item.evidence_required and not item.evidence.exists():
+        attach_evidence(item, by=by)
     return services.item_set_status(
         item=item, status=status, by=by, expected_version=item.version, reason=reason
     )
@@ -267,9 +276,7 @@ def test_reschedule_refuses_a_past_date_and_a_closed_onboarding(
             by=staff_user,
             today=TODAY,
         )
-    services.onboarding_set_status(
-        onboarding=onboarding, status="cancelled", by=staff_user
-    )
+    cancel_onboarding(onboarding, by=staff_user)
     with pytest.raises(ValidationError, match="Only an active onboarding"):
         services.onboarding_reschedule(
             onboarding=onboarding,
@@ -453,23 +460,6 @@ def test_unknown_status_is_refused(start, court, staff_user):
         _finish(item, "finished", staff_user)
 
 
-# --- onboarding_set_status ------------------------------------------------------
-
-
-def test_onboarding_status_follows_its_lifecycle(start, court, staff_user):
-    onboarding = start(court)
-    with pytest.raises(ValidationError):
-        services.onboarding_set_status(
-            onboarding=onboarding, status="closed", by=staff_user
-        )
-    services.onboarding_set_status(onboarding=onboarding, status="live", by=staff_user)
-    services.onboarding_set_status(
-        onboarding=onboarding, status="closed", by=staff_user
-    )
-    onboarding.refresh_from_db()
-    assert onboarding.status == "closed" and onboarding.status_changed_at is not None
-
-
 def test_item_update_details_bumps_the_version(start, court, staff_user):
     item = start(court).items.get(order=1)
     item.due_date = TODAY + datetime.timedelta(days=3)
@@ -478,3 +468,36 @@ def test_item_update_details_bumps_the_version(start, court, staff_user):
     assert item.due_date == TODAY + days(3) and item.version == 2
     with pytest.raises(ValidationError):
         services.item_update_details(item=item, by=staff_user, fields=["status"])
+
+
+# --- evidence required --------------------------------------------------------------
+
+
+def test_done_and_verify_need_the_document_of_an_evidence_required_item(
+    start, court, staff_user
+):
+    item = start(court).items.get(order=3)  # "Participation letter sent", evidence
+    assert item.evidence_required
+    with pytest.raises(ValidationError) as info:
+        _finish_without_document(item, staff_user)
+    assert info.value.message_dict == {
+        "status": [
+            "“Participation letter sent to the court” needs evidence: upload its "
+            "document before it can be marked done."
+        ]
+    }
+    item.refresh_from_db()
+    assert item.status == "not_started" and item.completed_at is None
+    attach_evidence(item, by=staff_user)
+    item = _finish_without_document(item, staff_user)
+    item.evidence.all().delete()
+    with pytest.raises(ValidationError, match="before it can be verified"):
+        services.item_verify(item=item, by=staff_user, expected_version=item.version)
+    item.refresh_from_db()
+    assert item.verified_at is None
+
+
+def _finish_without_document(item, by):
+    return services.item_set_status(
+        item=item, status=DONE, by=by, expected_version=item.version
+    )

@@ -57,22 +57,30 @@ def test_accepted_types_are_recognised_from_content(
 
 
 @pytest.mark.parametrize(
-    ("name", "content"),
+    ("name", "content", "message"),
     [
-        ("report.pdf", b"MZ\x90\x00 an executable pretending to be a PDF"),
-        ("macro.docx", evidence_bytes("docm")),
-        ("archive.xlsx", evidence_bytes("zip")),
-        ("notes.pdf", b"just some text"),
-        ("page.png", b"<html><script>alert(1)</script></html>"),
+        (
+            "report.pdf",
+            b"MZ\x90\x00 an executable pretending to be a PDF",
+            "is not one of the accepted types",
+        ),
+        ("macro.docx", evidence_bytes("docm"), "The file is macro-enabled"),
+        ("archive.xlsx", evidence_bytes("zip"), "not a Word or Excel file"),
+        ("notes.pdf", b"just some text", "is not one of the accepted types"),
+        (
+            "page.png",
+            b"<html><script>alert(1)</script></html>",
+            "is not one of the accepted types",
+        ),
     ],
 )
 def test_other_content_is_refused_whatever_the_name(
-    client, item, court_lead, name, content
+    client, item, court_lead, name, content, message
 ):
     client.force_login(court_lead)
     response = upload(client, item, name, content)
     assert response.status_code == 200
-    assert "is not one of the accepted types" in response.content.decode()
+    assert message in response.content.decode()
     assert not Evidence.objects.exists()
 
 

@@ -8,7 +8,7 @@ from checklists import services
 from checklists.models import ChecklistItem, Comment
 from checklists.presenters import describe_change
 from tests.conftest import TODAY
-from tests.factories import days
+from tests.factories import attach_evidence, days, force_status
 
 pytestmark = pytest.mark.django_db
 
@@ -404,18 +404,26 @@ def test_bulk_update_changes_allowed_items_and_reports_each_refusal(
     client, onboarding, court_lead
 ):
     # 14 waits for 11: items go in checklist order, so 11 is done before 14 is tried.
-    ok = [item_of(onboarding, n) for n in (11, 13, 14)]
+    ok = [item_of(onboarding, n) for n in (11, 14, 15)]
     so_item = item_of(onboarding, 8)
+    no_document = item_of(onboarding, 13)  # evidence required, none uploaded
     client.force_login(court_lead)
-    response = bulk(client, onboarding.court, [*ok, so_item], status="done")
+    response = bulk(
+        client, onboarding.court, [*ok, so_item, no_document], status="done"
+    )
     messages = [str(m) for m in response.context["messages"]]
     assert any(m.startswith("3 items set to done: 11. ") for m in messages)
     assert any(
         m.startswith("Not changed – 8. ") and "cannot update it" in m for m in messages
     )
+    assert any(
+        m.startswith("Not changed – 13. ")
+        and "needs evidence: upload its document" in m
+        for m in messages
+    )
     statuses = dict(onboarding.items.values_list("order", "status"))
-    assert statuses[11] == statuses[13] == statuses[14] == "done"
-    assert statuses[8] == "not_started"
+    assert statuses[11] == statuses[14] == statuses[15] == "done"
+    assert statuses[8] == statuses[13] == "not_started"
 
 
 def test_bulk_update_applies_the_same_rules_as_one_by_one(
@@ -510,3 +518,133 @@ def test_staff_change_the_processing_model(client, onboarding, staff_user):
     onboarding.refresh_from_db()
     assert onboarding.so_participates is False
     assert item_of(onboarding, 20).status == "na"
+
+
+# --- evidence required -------------------------------------------------------------
+
+
+def test_done_without_the_required_document_is_refused_on_the_page(
+    client, onboarding, court_lead
+):
+    item = item_of(onboarding, 13)  # evidence required
+    client.force_login(court_lead)
+    response = post_status(client, item, status="done")
+    assert response.status_code == 200
+    assert (
+        "“Infrastructure, security and network capacity assessment” needs evidence: "
+        "upload its document before it can be marked done."
+    ) in response.content.decode()
+    item.refresh_from_db()
+    assert item.status == "not_started"
+    # Inline (htmx), the row says so too.
+    response = post_status(client, item, htmx=True, status="done")
+    assert "needs evidence: upload its document" in response.content.decode()
+    attach_evidence(item, by=court_lead)
+    assert post_status(client, item, status="done").status_code == 302
+    item.refresh_from_db()
+    assert item.status == "done"
+
+
+def test_verifying_without_the_required_document_is_refused(
+    client, onboarding, court_lead, staff_user
+):
+    item = item_of(onboarding, 13)
+    attach_evidence(item, by=court_lead)
+    item = services.item_set_status(
+        item=item, status="done", by=court_lead, expected_version=item.version
+    )
+    item.evidence.all().delete()  # removed in the admin, say
+    client.force_login(staff_user)
+    response = client.post(
+        url("checklists:item_verify", item),
+        {"expected_version": item.version},
+        follow=True,
+    )
+    assert "needs evidence: upload its document before it can be verified." in (
+        response.content.decode()
+    )
+    item.refresh_from_db()
+    assert item.verified_at is None
+
+
+def test_na_needs_no_document(client, onboarding, court_lead):
+    item = item_of(onboarding, 13)
+    client.force_login(court_lead)
+    response = post_status(client, item, status="na", reason="Assessed last year")
+    assert response.status_code == 302
+
+
+# --- a closed onboarding --------------------------------------------------------------
+
+
+def test_a_closed_onboardings_item_page_offers_nothing_to_anyone(
+    client, onboarding, court_lead, staff_user
+):
+    item = services.item_set_status(
+        item=item_of(onboarding, 11), status="done", by=court_lead, expected_version=1
+    )
+    force_status(onboarding, "closed")
+    for person in (court_lead, staff_user):
+        client.force_login(person)
+        page = client.get(url("checklists:item_detail", item)).content.decode()
+        assert "The onboarding is closed: it is read-only history." in page
+        for offer in ("Verify:", "Reopen the item", "Post comment", "Upload"):
+            assert offer not in page
+        assert post_status(client, item, status="in_progress").status_code == 403
+        assert (
+            client.post(url("checklists:comment_add", item), {"body": "x"}).status_code
+            == 403
+        )
+    client.force_login(staff_user)
+    response = client.post(
+        url("checklists:item_reopen", item),
+        {"expected_version": item.version, "reason": "x"},
+        follow=True,
+    )
+    assert response.redirect_chain == [(url("checklists:item_detail", item), 302)]
+    assert "read-only history" in response.content.decode()
+    item.refresh_from_db()
+    assert item.status == "done"
+
+
+def test_kept_court_page_rows_carry_each_requests_own_csrf_token(
+    onboarding, court_lead
+):
+    """The court page keeps its rendered rows (ccpor_onboard/lib/fragments.py): each
+    request puts its own CSRF token in, so a kept row's form still posts under CSRF
+    checks, for another session too; and a row changes when its item does."""
+    import re
+
+    from django.test import Client
+
+    from tests.factories import MembershipFactory
+
+    item = item_of(onboarding, 11)
+    action = url("checklists:item_status", item)
+    colleague = MembershipFactory(court=onboarding.court, user__username="lead-b").user
+    tokens = []
+    for user in (court_lead, colleague):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(user)
+        html = client.get(onboarding.court.get_absolute_url()).content.decode()
+        start = html.index(f'action="{action}"')
+        form = html[start : html.index("</form>", start)]
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)[1]
+        assert "csrf-token-of-this-request-goes-here" not in html
+        tokens.append(token)
+        item.refresh_from_db()
+        response = client.post(
+            action,
+            {
+                "csrfmiddlewaretoken": token,
+                "status": "in_progress" if user == court_lead else "not_started",
+                "expected_version": item.version,
+            },
+        )
+        assert response.status_code == 302
+        page = client.get(onboarding.court.get_absolute_url()).content.decode()
+        row = page[page.index(f'id="item-row-{item.pk}"') :]
+        row = row[: row.index("</tr>")]
+        expected = "in_progress" if user == court_lead else "not_started"
+        assert f'<option value="{expected}" selected>' in row
+    assert tokens[0] != tokens[1]

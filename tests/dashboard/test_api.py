@@ -5,7 +5,12 @@ from freezegun import freeze_time
 from checklists import services
 from checklists.models import ChecklistItem, ChecklistTemplate, Onboarding
 from tests.conftest import TODAY
-from tests.factories import bulk_onboardings, days
+from tests.factories import (
+    attach_evidence,
+    bulk_onboardings,
+    cancel_onboarding,
+    days,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -130,6 +135,8 @@ def test_detail_shape_and_values(client, start, court, staff_user):
     onboarding = start(court, go_live_in=40)
     for order in (1, 2, 3, 4):
         item = onboarding.items.get(order=order)
+        if item.evidence_required:
+            attach_evidence(item, by=staff_user)
         services.item_set_status(
             item=item, status="done", by=staff_user, expected_version=item.version
         )
@@ -212,6 +219,7 @@ def test_detail_shape_and_values(client, start, court, staff_user):
         "due_date": (TODAY - days(80)).isoformat(),
         "overdue": True,
         "days_overdue": 80,
+        "owner": None,
     }
     assert [i["due_date"] for i in open_items] == sorted(
         i["due_date"] for i in open_items
@@ -220,7 +228,7 @@ def test_detail_shape_and_values(client, start, court, staff_user):
 
 def test_detail_prefers_the_open_onboarding(client, start, court, staff_user):
     old = start(court, go_live_in=200)
-    services.onboarding_set_status(onboarding=old, status="cancelled", by=staff_user)
+    cancel_onboarding(old, by=staff_user)
     start(court, go_live_in=60)
     body = client.get(detail(court.slug), **token(staff_user)).json()
     assert (body["status"], body["days_to_go_live"]) == ("active", 60)
@@ -256,7 +264,7 @@ def test_list_leaves_out_closed_and_cancelled_unless_asked(
 ):
     start(court)
     gone = start(other_court)
-    services.onboarding_set_status(onboarding=gone, status="cancelled", by=staff_user)
+    cancel_onboarding(gone, by=staff_user)
 
     default = client.get(LIST, **token(staff_user)).json()
     everything = client.get(LIST, {"status": "all"}, **token(staff_user)).json()

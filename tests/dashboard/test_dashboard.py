@@ -107,10 +107,14 @@ def build_portfolio(total_courts: int, *, template, today=TODAY) -> None:
     ChecklistItem.objects.bulk_create(
         item(i, n, *row) for i in range(len(onboardings)) for n, row in enumerate(plan)
     )
+    services.onboarding_summaries_refresh(onboarding_ids=[o.pk for o in onboardings])
 
 
 def set_items(onboarding, orders, **fields):
+    """Put items in a state directly (bypassing the services' rules), and refresh
+    the onboarding's stored summary as the services do."""
     onboarding.items.filter(order__in=orders).update(**fields)
+    services.onboarding_summaries_refresh(onboarding_ids=[onboarding.pk])
 
 
 @pytest.fixture
@@ -154,6 +158,7 @@ def portfolio(start, default_template):
     )
     Onboarding.objects.filter(pk=cancelled.pk).update(status="cancelled")
     made["dropped"] = cancelled
+    services.onboarding_summaries_refresh(onboarding_ids=[o.pk for o in made.values()])
     return made
 
 
@@ -436,6 +441,9 @@ def test_sort_by_overdue_descending_puts_the_most_overdue_first(
         ("-progress", ["river", "stuck", "behind", "calm", "slipping"]),
         # Superior before tribal, then by district, ties by name.
         ("type", ["calm", "behind", "slipping", "stuck", "river"]),
+        # By district (the column's heading), tribal courts (none) last both ways.
+        ("district", ["calm", "behind", "slipping", "stuck", "river"]),
+        ("-district", ["stuck", "behind", "slipping", "calm", "river"]),
         # Next mark: river's Go-Live in 25 days, then the others' 60-day marks.
         ("next_mark", ["river", "behind", "stuck", "slipping", "calm"]),
         ("-blocked", ["stuck", "behind", "calm", "river", "slipping"]),
@@ -538,6 +546,7 @@ def test_sql_values_agree_with_onboardings_with_status(staff_user, start):
         onboarding = start(court, go_live_in=go_live_in)
         if setup:
             setup(onboarding)
+            services.onboarding_summaries_refresh(onboarding_ids=[onboarding.pk])
         cases[court.pk] = onboarding
 
     def overdue_by(n):
@@ -678,16 +687,16 @@ def test_statewide_tiles_grouped_by_district_with_tribal_courts_apart(
         "6th District",
         "Tribal courts",
     ]
-    assert sum(len(tiles) for tiles in groups.values()) == 58 + 7
-    assert [t["row"].court.slug for t in groups["Tribal courts"]] == ["river"]
-    by_slug = {t["row"].court.slug: t for tiles in groups.values() for t in tiles}
-    assert by_slug["behind"]["label"] == "Onboarding, late"
-    assert "text-bg-danger" in by_slug["behind"]["css"]
-    assert by_slug["slipping"]["label"] == "Onboarding, at risk"
-    assert by_slug["calm"]["label"] == "Onboarding, on track"
-    assert by_slug["golden"]["label"] == "Live"
-    assert by_slug["dropped"]["label"] == "Not started"
-    assert by_slug["alameda"]["label"] == "Not started"
+    assert sum(len(group.tiles) for group in groups.values()) == 58 + 7
+    assert [t.slug for t in groups["Tribal courts"].tiles] == ["river"]
+    by_slug = {t.slug: t for group in groups.values() for t in group.tiles}
+    assert by_slug["behind"].label == "Onboarding, late"
+    assert "text-bg-danger" in by_slug["behind"].css
+    assert by_slug["slipping"].label == "Onboarding, at risk"
+    assert by_slug["calm"].label == "Onboarding, on track"
+    assert by_slug["golden"].label == "Live"
+    assert by_slug["dropped"].label == "Not started"
+    assert by_slug["alameda"].label == "Not started"
     page = response.content.decode()
     # Each tile links to the court page and says its status in words.
     tile = re.search(
@@ -752,9 +761,15 @@ def test_dashboard_queries_do_not_grow_with_the_courts(
         reverse("dashboard:index") + "?district=3&window=later&sort=health",
         reverse("dashboard:index") + "?q=court&sort=-next_mark&page=2",
     ):
-        # 1 session, 2 user, 3 CCPOR Team group check, 4 phases, 5 summary counts,
-        # 6 overdue items by actor, 7 count of the filtered courts, 8 the page.
-        with django_assert_num_queries(8):
+        # 1 session, 2 user, 3 CCPOR Team group check, 4 the portfolio version
+        # (dashboard/cache.py), 5 phases, 6 the summary (counts and overdue by
+        # actor), 7 the page's courts, filtered and sorted, with how many matched
+        # (a window), 8 those courts' rows; Go-Live readiness inside 30 days
+        # (golive.selectors): 9 the onboardings, 10 their gates and
+        # evidence-required items, 11 acceptance sign-offs, 12 sign-off requests,
+        # 13 go/no-go decisions; 14 incidents past their response target (never
+        # cached).
+        with django_assert_num_queries(14):
             response = client.get(url)
         assert response.status_code == 200
         assert len(response.context["rows"]) > 0
@@ -767,8 +782,9 @@ def test_statewide_and_overdue_queries_do_not_grow_with_the_courts(
 ):
     build_portfolio(total_courts, template=default_template)
     client.force_login(staff_user)
-    # 1 session, 2 user, 3 CCPOR Team group check, 4 every court with its status.
-    with django_assert_num_queries(4):
+    # 1 session, 2 user, 3 CCPOR Team group check, 4 the portfolio version,
+    # 5 every court with its status.
+    with django_assert_num_queries(5):
         response = client.get(reverse("dashboard:statewide"))
     assert response.context["total"] == total_courts
     for group in ("actor", "court"):
@@ -800,12 +816,14 @@ def test_a_repeated_dashboard_request_is_served_from_the_cache(
     client.force_login(staff_user)
     url = reverse("dashboard:index") + "?sort=court"
     first = client.get(url).content.decode()
-    # 1 session, 2 user, 3 CCPOR Team group check: the portfolio comes from the cache.
-    with django_assert_num_queries(3):
+    # 1 session, 2 user, 3 CCPOR Team group check, 4 the portfolio version: the
+    # portfolio comes from the cache; 5 incidents past their response target are
+    # asked afresh.
+    with django_assert_num_queries(5):
         second = client.get(url).content.decode()
     assert _row(second, "Calm") == _row(first, "Calm")
-    # Another filter or sort is another page, computed afresh.
-    with django_assert_num_queries(8):
+    # Another filter or sort is another page, computed afresh (with the readiness).
+    with django_assert_num_queries(14):
         client.get(reverse("dashboard:index") + "?sort=-court")
 
 

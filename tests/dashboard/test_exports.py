@@ -212,3 +212,53 @@ def test_members_and_strangers_get_no_export(client, url, court_lead, court):
     response = client.get(url)
     assert response.status_code == 302
     assert response["Location"] == court.get_absolute_url()
+
+
+def test_items_csv_writes_pacific_times_to_the_minute(client, staff_user, start):
+    """Spreadsheets sort "2026-03-04 09:15"; not UTC with microseconds."""
+    import datetime
+
+    from django.utils import timezone
+
+    onboarding = start(CourtFactory(name="Timed", slug="timed"))
+    item = onboarding.items.get(order=1)
+    # 17:15:42.123456 UTC on March 4th is 09:15 in California (PST, UTC-8).
+    moment = datetime.datetime(2026, 3, 4, 17, 15, 42, 123456, tzinfo=datetime.UTC)
+    ChecklistItem.objects.filter(pk=item.pk).update(status="done", completed_at=moment)
+    client.force_login(staff_user)
+    rows = read_csv(client.get(ITEMS_URL))
+    row = next(r for r in rows if r["Court"] == "Timed" and r["#"] == "1")
+    assert row["Completed at (Pacific)"] == "2026-03-04 09:15"
+    assert timezone.get_current_timezone_name() == "America/Los_Angeles"
+
+
+def test_percent_in_sql_rounds_as_the_pages_do(start, court):
+    """The CSV's progress (`PercentSQL`) is `Progress.percent`: halves to even."""
+    from django.db.models import F
+
+    from checklists.models import OnboardingSummary
+    from checklists.selectors import PercentSQL, Progress
+
+    summary = start(court).summary
+    for finished, total in [(1, 8), (3, 8), (5, 8), (7, 8), (1, 3), (2, 3), (0, 0)]:
+        OnboardingSummary.objects.filter(pk=summary.pk).update(
+            finished=finished, total=total
+        )
+        percent = (
+            OnboardingSummary.objects.filter(pk=summary.pk)
+            .annotate(p=PercentSQL(F("finished"), F("total")))
+            .get()
+            .p
+        )
+        assert percent == Progress(finished=finished, total=total).percent
+
+
+def test_exports_quote_what_csv_must_quote(client, staff_user, start):
+    name = 'Court of "Quotes", Commas\nand Lines'
+    onboarding = start(CourtFactory(name=name, slug="quoted"), go_live_in=100)
+    set_items(onboarding, [1], note='-1, "minus one"')
+    client.force_login(staff_user)
+    [row] = read_csv(client.get(PORTFOLIO_URL + "?q=quotes"))
+    assert row["Court"] == name
+    item = next(r for r in read_csv(client.get(ITEMS_URL)) if r["Slug"] == "quoted")
+    assert (item["Court"], item["Note"]) == (name, '\'-1, "minus one"')

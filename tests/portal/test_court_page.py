@@ -1,19 +1,23 @@
 """The court page: header, checklist by phase with the guide's marks, filters,
 internal-only items, activity feed, and a query count that does not grow."""
 
+import datetime
 import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from checklists import services
 from checklists.models import ChecklistItem
 from checklists.presenters import describe_activity
+from notifications.services import court_visit_record
 from tests.conftest import TODAY
 from tests.factories import (
     MembershipFactory,
     TemplateFactory,
     TemplateItemFactory,
+    attach_evidence,
     days,
 )
 
@@ -72,6 +76,7 @@ def test_checklist_is_grouped_by_phase_each_with_progress(
 ):
     onboarding = start(court)
     first = onboarding.items.get(order=4)
+    attach_evidence(first, by=court_lead)  # evidence required
     services.item_set_status(
         item=first, status="done", by=court_lead, expected_version=1
     )
@@ -143,7 +148,7 @@ def test_each_item_shows_title_actor_kind_due_status_last_change_and_evidence_co
     chunk = html[html.index(f'id="item-row-{item.pk}"') :]
     chunk = chunk[: chunk.index("</tr>")]
     assert item.title in chunk
-    assert "Court" in chunk and "Court/SO activity" in chunk
+    assert "Court" in chunk and "Court activity" in chunk
     assert item.due_date.strftime("%b %-d, %Y") in chunk
     assert 'value="in_progress" selected' in chunk
     assert "lead-a" in chunk
@@ -188,6 +193,7 @@ def test_filter_open_only_and_overdue_only(
 ):
     onboarding = start(court, go_live_in=100)
     item4 = onboarding.items.get(order=4)
+    attach_evidence(item4, by=court_lead)  # evidence required
     services.item_set_status(
         item=item4, status="done", by=court_lead, expected_version=1
     )
@@ -265,6 +271,7 @@ def _onboarding_with(n_items: int, court, staff_user):
 
 
 @pytest.mark.parametrize("n_items", [3, 40])
+@pytest.mark.parametrize("returning", [False, True])
 def test_court_page_query_count_does_not_grow_with_items(
     client,
     django_assert_num_queries,
@@ -273,20 +280,32 @@ def test_court_page_query_count_does_not_grow_with_items(
     staff_user,
     frozen_today,
     n_items,
+    returning,
 ):
     onboarding = _onboarding_with(n_items, court, staff_user)
     for item in onboarding.items.all():
         services.comment_add(item=item, body="note", by=court_lead)
     client.force_login(court_lead)
     url = reverse("portal:court", kwargs={"slug": court.slug})
+    if returning:
+        # A visit the day before: "What changed" lists what others did since.
+        court_visit_record(
+            user=court_lead, court=court, at=timezone.now() - datetime.timedelta(1)
+        )
     # 1 session, 2 user, 3 is the user CCPOR staff (groups), 4 court (access),
-    # 5 current onboarding, 6 phases, 7 per-phase counts (onboardings_with_status),
-    # 8 the user's memberships (organisation, for "may update"), 9 items with phase,
-    # last editor, evidence and comment counts, 10 history records for the feed,
-    # 11 latest evidence, 12 latest comments, 13 the reminder log.
-    with django_assert_num_queries(13):
+    # 5 current onboarding, 6 the court's members and 7 CCPOR staff (contacts),
+    # 8 the person's last visit, 9 recording this one, 10 phases, 11 per-phase
+    # counts (onboardings_with_status), 12 the user's memberships (organisation,
+    # for "may update"), 13 items with phase, owner, last editor, evidence and
+    # comment counts, 14 history records for the feed, 15 latest evidence,
+    # 16 latest comments, 17 the reminder log; on a return visit, what changed
+    # since: 18 Go-Live moves, 19 history, 20 evidence, 21 comments; then the
+    # Go-Live panel (golive.selectors.court_panel): who started it, its
+    # transitions, its go/no-go decisions, the court's incidents.
+    with django_assert_num_queries(25 if returning else 21):
         response = client.get(url)
     assert len(response.context["items"]) == n_items
+    assert (response.context["changes"] is not None) is returning
 
 
 def test_more_than_one_court_member_sees_the_same_page(

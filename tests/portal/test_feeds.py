@@ -5,9 +5,8 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from checklists import services
-from checklists.models import Onboarding
 from tests.conftest import TODAY
-from tests.factories import UserFactory, days
+from tests.factories import UserFactory, cancel_onboarding, days
 
 pytestmark = pytest.mark.django_db
 
@@ -113,9 +112,7 @@ def test_cancelled_onboardings_are_left_out(
 ):
     kept = start(court)
     cancelled = start(other_court)
-    services.onboarding_set_status(
-        onboarding=cancelled, status=Onboarding.Status.CANCELLED, by=staff_user
-    )
+    cancel_onboarding(cancelled, by=staff_user)
     assert set(events(client.get(all_url(staff_user)))) == uids(kept)
 
 
@@ -267,7 +264,7 @@ def test_all_courts_feed_query_count_does_not_grow_with_onboardings(
     for court in CourtFactory.create_batch(n):
         start(court)
     # 1 the token's owner, 2 CCPOR Team group check, 3 onboardings with their court
-    # and reschedule count.
-    with django_assert_num_queries(3):
+    # and reschedule count, 4 scheduled meetings with their court.
+    with django_assert_num_queries(4):
         response = client.get(all_url(staff_user))
     assert len(events(response)) == 3 * n

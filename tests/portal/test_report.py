@@ -7,7 +7,7 @@ from freezegun import freeze_time
 from checklists import services
 from checklists.models import ChecklistItem
 from tests.conftest import TODAY
-from tests.factories import days
+from tests.factories import attach_evidence, days
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +29,8 @@ def onboarding(start, court, staff_user):
     onboarding = start(court, go_live_in=40)
     for order in (1, 2, 3, 4):
         item = onboarding.items.get(order=order)
+        if item.evidence_required:
+            attach_evidence(item, by=staff_user)
         services.item_set_status(
             item=item, status="done", by=staff_user, expected_version=item.version
         )

@@ -51,15 +51,15 @@ def test_two_racing_sweeps_send_one_mail_per_mark(start, members, today, monkeyp
     # claim at the same moment, so they fight over the same rows.
     at_first_claim = threading.Barrier(2, timeout=30)
     claimed_once = threading.local()
-    real_claim = services._claim
+    real_claim = services._claim_batch
 
-    def claim(model, pk, *, now):
+    def claim(model, pks, *, now, token):
         if not getattr(claimed_once, "done", False):
             claimed_once.done = True
             at_first_claim.wait()
-        return real_claim(model, pk, now=now)
+        return real_claim(model, pks, now=now, token=token)
 
-    monkeypatch.setattr(services, "_claim", claim)
+    monkeypatch.setattr(services, "_claim_batch", claim)
 
     results = run_together(2, lambda: services.reminders_send_due(today=today))
 

@@ -2,6 +2,7 @@
 claim (and its outcome), and the due query on an index."""
 
 import datetime
+import math
 
 import pytest
 from django.core import mail
@@ -12,7 +13,7 @@ from checklists.models import Onboarding
 from courts.models import Court, Membership
 from reminders.models import ReminderLog, SendStatus
 from reminders.selectors import onboardings_in_reminder_window
-from reminders.services import Outcome, reminders_send_due
+from reminders.services import SEND_BATCH_SIZE, Outcome, reminders_send_due
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +67,9 @@ def sql_of(context, prefix):
     return [q["sql"] for q in context.captured_queries if q["sql"].startswith(prefix)]
 
 
-def test_the_sweep_runs_in_fixed_queries_plus_a_claim_per_mail(portfolio, today):
+def test_the_sweep_runs_in_fixed_queries_plus_three_per_batch_of_mails(
+    portfolio, today
+):
     with CaptureQueriesContext(connection) as first:
         result = reminders_send_due(today=today)
 
@@ -75,22 +78,28 @@ def test_the_sweep_runs_in_fixed_queries_plus_a_claim_per_mail(portfolio, today)
     assert result.count(Outcome.SKIPPED) == DUE_30
     # Fixed: 1 due onboardings with their log statuses, 2 recipients, 3 open items,
     # 4 insert of the new log rows, 5 the open rows just inserted; plus a SAVEPOINT
-    # and its RELEASE that only exist because the test runs inside a transaction.
-    fixed = 5 + 2
-    # Per mail: the claim (a conditional UPDATE), then its outcome.
+    # and its RELEASE that only exist because the test runs inside a transaction;
+    # and at the end the run's heartbeat (SweepRun, read by /healthz).
+    fixed = 5 + 2 + 1
+    # Per batch of SEND_BATCH_SIZE mails: the claims (one conditional UPDATE), the
+    # rows it won (read back by claim time and token), then the outcomes (one
+    # UPDATE); never a statement per mail.
+    batches = math.ceil(sent / SEND_BATCH_SIZE)
+    assert batches > 1
     claims = [
         sql
         for sql in sql_of(first, 'UPDATE "reminders_reminderlog"')
         if '"attempts" = ("reminders_reminderlog"."attempts" + 1)' in sql
     ]
-    assert len(claims) == sent
-    assert len(first) == fixed + 2 * sent
+    assert len(claims) == batches
+    assert len(first) == fixed + 3 * batches
 
-    # The next day's sweep has nothing to send: a single query over all 5,000.
+    # The next day's sweep has nothing to send: a single query over all 5,000, and
+    # its heartbeat.
     with CaptureQueriesContext(connection) as second:
         again = reminders_send_due(today=today + datetime.timedelta(days=1))
     assert again.count(Outcome.SENT) == 0
-    assert len(second) == 1
+    assert len(second) == 2
     assert ReminderLog.objects.filter(status=SendStatus.SENT).count() == sent
 
 

@@ -9,10 +9,10 @@ from freezegun import freeze_time
 from checklists import services as checklist_services
 from checklists.models import ChecklistItem, Onboarding
 from reminders import selectors, services
-from reminders.models import SKIP_REASON, ReminderLog, SendStatus
+from reminders.models import SKIP_REASON, ReminderLog, SendStatus, SweepRun
 from reminders.services import Outcome, reminders_send_due
 from tests.conftest import TODAY
-from tests.factories import CourtFactory, days
+from tests.factories import CourtFactory, days, force_status
 
 pytestmark = pytest.mark.django_db
 
@@ -242,10 +242,7 @@ def test_onboardings_that_are_not_active_get_nothing(
 ):
     members(court)
     onboarding = start(court, go_live_in=25)
-    for step in {"live": ["live"], "closed": ["live", "closed"]}.get(status, [status]):
-        checklist_services.onboarding_set_status(
-            onboarding=onboarding, status=step, by=staff_user
-        )
+    force_status(onboarding, status)
     assert Onboarding.objects.get(pk=onboarding.pk).status == status
 
     result = reminders_send_due(today=today)
@@ -255,30 +252,42 @@ def test_onboardings_that_are_not_active_get_nothing(
     assert not ReminderLog.objects.exists()
 
 
-def test_no_recipients_is_logged_as_failed_and_the_sweep_goes_on(
-    court, other_court, start, members, today
+def test_a_court_with_nobody_to_mail_gets_its_reminder_sent_to_the_team(
+    court, other_court, start, members, today, caplog
 ):
     lonely = start(court, go_live_in=55)  # no members at all
     members(other_court, prefix="b")
     start(other_court, go_live_in=55)
 
-    result = reminders_send_due(today=today)
+    with caplog.at_level("WARNING", logger="reminders.services"):
+        result = reminders_send_due(today=today)
 
-    assert len(mail.outbox) == 1
-    assert mail.outbox[0].to[0].startswith("b-")
+    assert len(mail.outbox) == 2
+    team_mail = next(m for m in mail.outbox if m.to == ["ccpor-team@example.org"])
+    assert team_mail.cc == []
+    assert "FOR THE CCPOR TEAM: Nobody at the court to mail" in team_mail.body
+    assert "Court A" in team_mail.subject
     row = logs(lonely)[("60-day", lonely.go_live_date)]
-    assert row.status == SendStatus.FAILED
-    assert row.error.startswith("No recipients")
-    assert result.count(Outcome.FAILED) == 1
-    assert result.count(Outcome.SENT) == 1
+    assert row.status == SendStatus.SENT
+    assert row.team_only is True
+    assert row.recipients == ["ccpor-team@example.org"]
+    assert row.error.startswith("Nobody at the court to mail")
+    assert "Court A, 60-day mark" in caplog.text
+    assert "sent to the CCPOR Team only" in caplog.text
+    assert result.count(Outcome.SENT) == 2
+    other = ReminderLog.objects.exclude(onboarding=lonely).get()
+    assert other.team_only is False
 
 
-def test_a_court_given_members_later_gets_the_reminder_that_failed(
-    court, start, members, on_day
+def test_with_nobody_at_the_court_and_no_team_mailbox_the_reminder_fails_and_waits(
+    court, start, members, on_day, settings
 ):
+    settings.CCPOR_TEAM_EMAIL = ""
     onboarding = start(court, go_live_in=55)
     reminders_send_due(today=on_day(0))
-    assert logs(onboarding)[("60-day", onboarding.go_live_date)].status == "failed"
+    row = logs(onboarding)[("60-day", onboarding.go_live_date)]
+    assert row.status == SendStatus.FAILED
+    assert row.error.startswith("No recipients")
 
     members(court)
     reminders_send_due(today=on_day(1))
@@ -286,8 +295,7 @@ def test_a_court_given_members_later_gets_the_reminder_that_failed(
 
     assert len(mail.outbox) == 1
     row = logs(onboarding)[("60-day", onboarding.go_live_date)]
-    assert row.status == SendStatus.SENT
-    assert row.error == ""
+    assert (row.status, row.team_only, row.error) == (SendStatus.SENT, False, "")
 
 
 def test_one_broken_reminder_never_stops_the_others(
@@ -400,10 +408,13 @@ def test_a_dry_run_sends_and_records_nothing(court, start, members, today):
         (line.outcome, line.target.split(",")[0]) for line in result.lines
     )
     assert outcomes == [
-        (Outcome.WOULD_FAIL, "Court D"),
         (Outcome.WOULD_SEND, "Court A"),
+        (Outcome.WOULD_SEND, "Court D"),
         (Outcome.WOULD_SKIP, "Court A"),
     ]
+    lonely = next(line for line in result.lines if line.target.startswith("Court D"))
+    assert "the CCPOR Team only: nobody at the court to mail" in lonely.detail
+    assert not SweepRun.objects.exists()  # a dry run is no heartbeat
 
 
 @freeze_time("2026-03-04 15:00:00")

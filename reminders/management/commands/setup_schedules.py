@@ -43,6 +43,17 @@ DIGEST = Schedule(
 )
 
 
+# The notifications' backstop: batches whose own task was lost go out within minutes.
+NOTIFICATIONS = Schedule(
+    name="CCPOR notifications left waiting",
+    task="notifications.send_pending",
+    description="Every 5 minutes: sends notification batches whose own task was lost "
+    "(each batch normally has its own task a few minutes after the change).",
+    time="*/5",
+    day_of_week="*",
+)
+
+
 def _time(value: str) -> tuple[str, str]:
     match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", value or "")
     if not match:
@@ -53,8 +64,9 @@ def _time(value: str) -> tuple[str, str]:
 class Command(BaseCommand):
     help = (
         "Create the Celery beat schedules: reminders daily at 07:00 and the digest "
-        "on Mondays at 07:00, America/Los_Angeles (idempotent; edits made in the "
-        "admin are kept unless --reset or an explicit option is given)."
+        "on Mondays at 07:00, America/Los_Angeles, and the notifications' backstop "
+        "every 5 minutes (idempotent; edits made in the admin are kept unless "
+        "--reset or an explicit option is given)."
     )
 
     def add_arguments(self, parser):
@@ -96,6 +108,31 @@ class Command(BaseCommand):
             or options["digest_at"] is not None
             or options["digest_day"] is not None,
         )
+        self._ensure_every_few_minutes(NOTIFICATIONS, reset=options["reset"])
+
+    def _ensure_every_few_minutes(self, schedule: Schedule, *, reset: bool) -> None:
+        crontab, _ = CrontabSchedule.objects.get_or_create(
+            minute=schedule.time,
+            hour="*",
+            day_of_week="*",
+            day_of_month="*",
+            month_of_year="*",
+            timezone=zoneinfo.ZoneInfo(DEFAULT_TIMEZONE),
+        )
+        task, created = PeriodicTask.objects.get_or_create(
+            name=schedule.name,
+            defaults={
+                "task": schedule.task,
+                "crontab": crontab,
+                "description": schedule.description,
+            },
+        )
+        if not created and reset:
+            task.task, task.crontab, task.interval = schedule.task, crontab, None
+            task.description, task.enabled = schedule.description, True
+            task.save()
+        verb = "Created" if created else "Updated" if reset else "Kept"
+        self.stdout.write(f"{verb}: {schedule.name} ({task.crontab or task.schedule})")
 
     def _ensure(
         self,

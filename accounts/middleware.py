@@ -1,0 +1,165 @@
+"""The session policy: how long a signed-in session lasts, the second factor, and
+no caching of signed-in pages.
+
+- A session ends after settings.SESSION_IDLE_TIMEOUT seconds without a request and
+  settings.SESSION_ABSOLUTE_TIMEOUT seconds after sign-in (the database refuses it
+  after that too: its expiry is fixed at sign-in). The person is told why.
+- A person with an authenticator app answers a code after their password before
+  anything else (accounts.views.otp_verify).
+- Every response to a signed-in person says `Cache-Control: no-store`: pages show
+  court data, calendar secrets and API tokens that must not stay in a cache.
+"""
+
+import datetime
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
+from django.shortcuts import redirect, resolve_url
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django_htmx.http import HttpResponseClientRedirect
+
+from audit.models import AuditEvent
+from audit.services import audit_record
+
+STARTED_KEY = "session_started_at"
+LAST_SEEN_KEY = "session_last_seen_at"
+# Set at sign-in for a person with an authenticator app, until they give a code.
+OTP_PENDING_KEY = "otp_pending"
+# Whether the person has an authenticator app (read at sign-in and at set-up), so
+# that pages need no query to know whether to suggest one.
+OTP_ENROLLED_KEY = "otp_enrolled"
+# The last request is written to the session at most this often (a write a request
+# would cost a database UPDATE on every page).
+LAST_SEEN_GRANULARITY = 60
+
+
+def _now() -> float:
+    return timezone.now().timestamp()
+
+
+def session_start(request) -> None:
+    """Start the clocks of a signed-in session (called at sign-in)."""
+    now = _now()
+    request.session[STARTED_KEY] = now
+    request.session[LAST_SEEN_KEY] = now
+    request.session.set_expiry(
+        datetime.timedelta(seconds=settings.SESSION_ABSOLUTE_TIMEOUT)
+    )
+
+
+def _duration(seconds: int) -> str:
+    """12 hours, 30 minutes, 90 seconds: the unit the setting was written in."""
+    for unit, size in (("hour", 3600), ("minute", 60), ("second", 1)):
+        if seconds % size == 0:
+            count = seconds // size
+            return f"{count} {unit}{'' if count == 1 else 's'}"
+    return f"{seconds} seconds"
+
+
+def two_factor_set_up(request) -> bool:
+    """Whether the signed-in person has an authenticator app (as of sign-in or
+    set-up)."""
+    session = getattr(request, "session", None)
+    return bool(session is not None and session.get(OTP_ENROLLED_KEY))
+
+
+def _redirect(request, url: str):
+    if getattr(request, "htmx", False):
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
+
+
+def _with_next(url: str, request) -> str:
+    return f"{url}?{urlencode({'next': request.get_full_path()})}"
+
+
+class SessionPolicyMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            ended = self._check(request)
+            if ended is not None:
+                return ended
+        return self.get_response(request)
+
+    def _check(self, request):
+        session, now = request.session, _now()
+        started, last_seen = session.get(STARTED_KEY), session.get(LAST_SEEN_KEY)
+        if started is None or last_seen is None:
+            # A session from before this policy (or made by hand): start it now.
+            session_start(request)
+            return None
+        if now - started >= settings.SESSION_ABSOLUTE_TIMEOUT:
+            return self._end(
+                request,
+                "You were signed out: a session lasts "
+                f"{_duration(settings.SESSION_ABSOLUTE_TIMEOUT)} at most. "
+                "Sign in again to continue.",
+                detail="absolute limit reached",
+            )
+        if now - last_seen >= settings.SESSION_IDLE_TIMEOUT:
+            return self._end(
+                request,
+                "You were signed out after "
+                f"{_duration(settings.SESSION_IDLE_TIMEOUT)} without activity. "
+                "Sign in again to continue.",
+                detail="idle limit reached",
+            )
+        if now - last_seen >= LAST_SEEN_GRANULARITY:
+            session[LAST_SEEN_KEY] = now
+        return None
+
+    def _end(self, request, message: str, *, detail: str):
+        audit_record(
+            action=AuditEvent.Action.SESSION_EXPIRED, user=request.user, detail=detail
+        )
+        request.session.flush()
+        request.user = AnonymousUser()
+        messages.info(request, message)
+        return _redirect(request, _with_next(resolve_url(settings.LOGIN_URL), request))
+
+
+def _paths_allowed_before_code() -> tuple[str, ...]:
+    return (
+        reverse("accounts:otp_verify"),
+        reverse("logout"),
+        reverse("admin:logout"),
+    )
+
+
+class SecondFactorMiddleware:
+    """Until they give a code, a person with an authenticator app reaches only the
+    code page and sign-out."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and request.session.get(OTP_PENDING_KEY)
+            and not user.is_verified()
+            and request.path not in _paths_allowed_before_code()
+        ):
+            return _redirect(
+                request, _with_next(reverse("accounts:otp_verify"), request)
+            )
+        return self.get_response(request)
+
+
+class NoStoreWhenSignedInMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.user.is_authenticated:
+            add_never_cache_headers(response)
+        return response

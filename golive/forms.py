@@ -1,0 +1,149 @@
+"""Forms of the Go-Live pages: they parse input; the rules are the services'."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+from checklists.forms import DateInput
+from courts.access import ccpor_staff_users
+
+from .models import GoNoGoDecision, Incident, SignOffKind, SignOffRole
+
+
+class ReasonForm(forms.Form):
+    """Undo live, cancel, reopen: the reason is kept with the transition."""
+
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Kept in the onboarding's lifecycle history.",
+    )
+
+
+class GoNoGoForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=GoNoGoDecision.Decision.choices,
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label="Reason",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Required for a no-go or a postponement.",
+    )
+    new_go_live_date = forms.DateField(
+        label="New Go-Live date (postponement)",
+        required=False,
+        widget=DateInput,
+        help_text="Every open item moves by the same number of days.",
+    )
+
+
+class SignOffGiveForm(forms.Form):
+    kind = forms.ChoiceField(choices=SignOffKind.choices, widget=forms.HiddenInput)
+    role = forms.ChoiceField(choices=SignOffRole.choices, widget=forms.HiddenInput)
+    statement = forms.CharField(
+        label="Statement",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What you sign, in a sentence or two. It is never edited.",
+    )
+
+
+class SignOffRevokeForm(forms.Form):
+    reason = forms.CharField(
+        label="Why revoke it?",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Kept with the signature, which stays on record.",
+    )
+
+
+class SignOffAskForm(forms.Form):
+    kind = forms.ChoiceField(choices=SignOffKind.choices, widget=forms.HiddenInput)
+    role = forms.ChoiceField(choices=SignOffRole.choices, widget=forms.HiddenInput)
+    asked = forms.ModelChoiceField(
+        label="Ask",
+        queryset=get_user_model().objects.filter(is_active=True),
+        empty_label="Choose the person…",
+    )
+    message = forms.CharField(
+        label="Message (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, holders=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if holders is not None:
+            self.fields["asked"].choices = [("", "Choose the person…")] + [
+                (u.pk, u.get_full_name() or u.get_username()) for u in holders
+            ]
+
+
+def _severity_choices():
+    return [
+        (
+            value,
+            f"{label} (first response within {Incident.RESPONSE_TARGETS[value].label})",
+        )
+        for value, label in Incident.Severity.choices
+    ]
+
+
+class IncidentReportForm(forms.Form):
+    title = forms.CharField(label="Title", max_length=200)
+    description = forms.CharField(
+        label="What happens",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=(
+            "Steps, error messages, who is affected, since when. Never protective-"
+            "order data: no order images, party names, dates of birth or CLETS "
+            "messages."
+        ),
+    )
+    severity = forms.ChoiceField(
+        label="Severity", choices=_severity_choices, widget=forms.RadioSelect
+    )
+    category = forms.ChoiceField(label="Category", choices=Incident.Category.choices)
+
+
+class IncidentUpdateForm(forms.Form):
+    """The CCPOR Team's response: status, owner, severity, note, resolution."""
+
+    status = forms.ChoiceField(label="Status", choices=Incident.Status.choices)
+    owner = forms.ModelChoiceField(
+        label="Owner (CCPOR Team)",
+        queryset=get_user_model().objects.none(),
+        required=False,
+        empty_label="Nobody yet (the first responder becomes the owner)",
+    )
+    severity = forms.ChoiceField(label="Severity", choices=Incident.Severity.choices)
+    note = forms.CharField(
+        label="Note",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Kept in the incident's history; required to reopen it.",
+    )
+    resolution = forms.CharField(
+        label="Resolution",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required to resolve it.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = ccpor_staff_users().order_by(
+            "first_name", "username"
+        )
+
+    @classmethod
+    def for_incident(cls, incident: Incident) -> "IncidentUpdateForm":
+        return cls(
+            initial={
+                "status": incident.status,
+                "owner": incident.owner_id,
+                "severity": incident.severity,
+                "resolution": incident.resolution,
+            }
+        )

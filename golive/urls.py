@@ -1,0 +1,29 @@
+"""The Go-Live pages; mounted under courts/<slug>/ so every one names its court."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "golive"
+
+urlpatterns = [
+    path("go-live/", views.readiness, name="readiness"),
+    path("go-live/mark-live/", views.mark_live, name="mark_live"),
+    path("go-live/undo-live/", views.undo_live, name="undo_live"),
+    path("go-live/close/", views.close, name="close"),
+    path("go-live/cancel/", views.cancel, name="cancel"),
+    path("go-live/reopen/", views.reopen, name="reopen"),
+    path("go-live/decision/", views.decision, name="decision"),
+    path("go-live/sign-offs/", views.sign_offs, name="sign_offs"),
+    path("go-live/sign-offs/sign/", views.sign_off_give, name="sign_off_give"),
+    path("go-live/sign-offs/ask/", views.sign_off_ask, name="sign_off_ask"),
+    path(
+        "go-live/sign-offs/<int:pk>/revoke/",
+        views.sign_off_revoke,
+        name="sign_off_revoke",
+    ),
+    path("incidents/", views.incidents, name="incidents"),
+    path("incidents/report/", views.incident_report, name="incident_report"),
+    path("incidents/<int:pk>/", views.incident_detail, name="incident_detail"),
+    path("incidents/<int:pk>/update/", views.incident_update, name="incident_update"),
+]

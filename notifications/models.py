@@ -1,0 +1,169 @@
+"""The outbox of notifications, each person's choices, and their last visit to each
+court.
+
+The app knows people, courts and memberships, never checklists: whoever notifies says
+what the mail shows (subject, text, link) as data.
+"""
+
+from django.conf import settings
+from django.db import models
+
+
+class Kind(models.TextChoices):
+    """What a notification is about. The label is how the profile page names it."""
+
+    COMMENT = "comment", "A comment on an item you own"
+    MENTION = "mention", "You are @mentioned in a comment"
+    ASSIGNED = "assigned", "An item is assigned to you"
+    ITEM_BLOCKED = "item_blocked", "An item you own or lead is blocked"
+    ITEM_REOPENED = "item_reopened", "An item you own or lead is reopened"
+    GO_LIVE_MOVED = "go_live_moved", "Your court's Go-Live date moves"
+    SIGNOFF_ASKED = "signoff_asked", "Your sign-off is asked"
+    INVITATION = "invitation", "An invitation to a court's onboarding"
+
+
+# Sent at once whatever the person's choice: the person is waiting for it (and may
+# not even have signed in yet to make a choice).
+ALWAYS_IMMEDIATE = frozenset({Kind.INVITATION})
+# The kinds a person chooses for on their profile.
+CHOOSABLE_KINDS = [k for k in Kind if k not in ALWAYS_IMMEDIATE]
+
+
+class Delivery(models.TextChoices):
+    IMMEDIATE = "immediate", "Immediately (within a few minutes)"
+    DIGEST = "digest", "In the weekly digest"
+    NEVER = "never", "Never"
+
+
+# A person who never chose gets every kind immediately.
+DEFAULT_DELIVERY = Delivery.IMMEDIATE
+
+
+class NotificationPreference(models.Model):
+    """How one person wants one kind of notification; no row means the default."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    delivery = models.CharField(max_length=10, choices=Delivery.choices)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["user", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind"], name="one_preference_per_user_and_kind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_kind_display()} → {self.get_delivery_display()}"
+
+
+class Notification(models.Model):
+    """One thing to tell one address, queued until its batch is sent.
+
+    `address` is the batch key: every pending immediate notification to an address
+    goes in one mail. `recipient` is the person (None for the CCPOR Team's shared
+    mailbox). Claimed with a conditional update before sending, as the reminders are
+    (see notifications/services.py).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        CLAIMED = "claimed", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        help_text="Empty for the CCPOR Team's shared mailbox.",
+    )
+    address = models.EmailField(help_text="Where the mail goes.")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    delivery = models.CharField(
+        max_length=10,
+        choices=[c for c in Delivery.choices if c[0] != Delivery.NEVER],
+        default=Delivery.IMMEDIATE,
+    )
+    court = models.ForeignKey(
+        "courts.Court", on_delete=models.CASCADE, related_name="+"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who made the change (never notified of it).",
+    )
+    subject = models.CharField(max_length=300)
+    text = models.TextField(blank=True)
+    url = models.URLField(max_length=500)
+    data = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    claim = models.UUIDField(null=True, blank=True, editable=False)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The batch task claims one address's pending notifications; the sweep
+            # (send_notifications) finds addresses with pending ones.
+            models.Index(
+                fields=["status", "delivery", "address"], name="notification_batch"
+            ),
+            # The weekly digest reads each person's pending digest notifications.
+            models.Index(
+                fields=["recipient", "delivery", "status"],
+                name="notification_digest",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.address}: {self.subject}"
+
+
+class CourtVisit(models.Model):
+    """When a person last opened a court's page, for its "What changed" list.
+
+    Kept here rather than on the membership because CCPOR staff visit courts they
+    are not members of, and because it serves the same purpose as a notification:
+    telling a person what happened since they last looked.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    court = models.ForeignKey(
+        "courts.Court", on_delete=models.CASCADE, related_name="+"
+    )
+    seen_at = models.DateTimeField(help_text="The latest time the page was opened.")
+    since = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="What changed is listed from here: the end of the previous visit.",
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "court"], name="one_visit_per_user_and_court"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} saw {self.court} at {self.seen_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,452 @@
+"""Writes: queue notifications, send them in batches, each person's choices, court
+visits, invitations.
+
+Batching. `notify` records one row per recipient in the caller's transaction and,
+once it commits, schedules the batch task for each address a short while later
+(NOTIFICATION_BATCH_SECONDS; at once for an invitation). The task sends everything
+pending for that address in one mail, so a burst of changes within a few minutes
+makes one mail, never one per keystroke. A cache key keeps it to one scheduled task
+per address per window; the periodic sweep (`notifications_send_pending`, also
+`python manage.py send_notifications`) sends any batch whose task was lost.
+
+Exactly once. A batch is claimed with a conditional UPDATE (pending -> sending) that
+only one process can win for each row, as the reminders are claimed; two workers, or
+a worker and the command, never send a notification twice. A mail-server error puts
+the rows back to pending (the task retries with backoff) until MAX_SEND_ATTEMPTS,
+then they are recorded as failed; a claim left by a dead worker is taken over after
+CLAIM_TIMEOUT.
+"""
+
+import datetime
+import logging
+import smtplib
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import partial
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F, Min, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from accounts.services import user_get_or_create_for_invitation
+from ccpor_onboard.lib.emails import templated_message
+from courts.access import ccpor_staff_users
+from courts.models import Court, Membership
+from courts.services import membership_add
+
+from . import selectors
+from .models import (
+    ALWAYS_IMMEDIATE,
+    CourtVisit,
+    Delivery,
+    Kind,
+    Notification,
+    NotificationPreference,
+)
+
+logger = logging.getLogger(__name__)
+
+MAX_SEND_ATTEMPTS = 4
+# Longer than a task's hard time limit (10 minutes): a live sender is never overtaken.
+CLAIM_TIMEOUT = datetime.timedelta(minutes=15)
+TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)
+# Two page views closer together than this are one visit: "What changed" keeps
+# listing the same changes while the person works, instead of emptying on reload.
+VISIT_GAP = datetime.timedelta(minutes=30)
+
+
+def absolute_link(link: str) -> str:
+    """A path on the site as an absolute URL where the app runs (SITE_URL)."""
+    return (
+        link if link.startswith(("http://", "https://")) else settings.SITE_URL + link
+    )
+
+
+def _may_see_court(users: dict[int, object], court: Court) -> set[int]:
+    """Which of these people may see the court: its members and CCPOR staff."""
+    ids = list(users)
+    members = set(
+        Membership.objects.filter(court=court, user_id__in=ids).values_list(
+            "user_id", flat=True
+        )
+    )
+    return members | set(_staff_ids(ids))
+
+
+def _staff_ids(user_ids: Iterable[int]) -> list[int]:
+    return list(
+        ccpor_staff_users().filter(pk__in=list(user_ids)).values_list("pk", flat=True)
+    )
+
+
+def notify(
+    *,
+    kind: str,
+    court: Court,
+    subject: str,
+    link: str,
+    recipients: Iterable = (),
+    text: str = "",
+    by=None,
+    data: dict | None = None,
+    team: bool = False,
+    internal_only: bool = False,
+) -> list[Notification]:
+    """Queue a notification of `kind` about `court` for each recipient; the mail is
+    sent once the caller's transaction commits, batched with the person's other
+    notifications of the next few minutes.
+
+    What the mail shows comes from the caller: `subject` (one line), `text` (the
+    comment, the reason...), `link` (a path on the site, or an absolute URL), `data`
+    (whatever the kind's template shows besides). Promises:
+    - the author of the change (`by`) is never notified of it;
+    - only people who may see the court (its members, CCPOR staff) are notified,
+      and only CCPOR staff about an `internal_only` item;
+    - inactive people and people without an e-mail address are left out;
+    - each person's choice for the kind applies (immediately, in the weekly digest,
+      never), except for the kinds in ALWAYS_IMMEDIATE;
+    - `team` also reaches the CCPOR Team: its shared mailbox (CCPOR_TEAM_EMAIL),
+      or every CCPOR staff member when no mailbox is configured.
+    Returns the queued notifications.
+    """
+    kind = Kind(kind)
+    by_pk = getattr(by, "pk", None)
+    users = {
+        u.pk: u
+        for u in recipients
+        if u is not None and u.pk != by_pk and u.is_active and u.email
+    }
+    if team and not settings.CCPOR_TEAM_EMAIL:
+        users.update(
+            {u.pk: u for u in ccpor_staff_users().exclude(pk=by_pk).exclude(email="")}
+        )
+    if users:
+        allowed = (
+            set(_staff_ids(users)) if internal_only else _may_see_court(users, court)
+        )
+        users = {pk: u for pk, u in users.items() if pk in allowed}
+    if kind in ALWAYS_IMMEDIATE:
+        deliveries = dict.fromkeys(users, Delivery.IMMEDIATE)
+    else:
+        deliveries = selectors.deliveries_for(kind, users)
+    common = {
+        "kind": kind,
+        "court": court,
+        "by": by,
+        "subject": subject[:300],
+        "text": text,
+        "url": absolute_link(link),
+        "data": data or {},
+    }
+    rows = [
+        Notification(recipient=u, address=u.email, delivery=deliveries[pk], **common)
+        for pk, u in users.items()
+        if deliveries[pk] != Delivery.NEVER
+    ]
+    mailbox = settings.CCPOR_TEAM_EMAIL
+    if team and mailbox and mailbox.lower() not in {r.address.lower() for r in rows}:
+        rows.append(Notification(recipient=None, address=mailbox, **common))
+    if not rows:
+        return []
+    Notification.objects.bulk_create(rows)
+    countdown = 0 if kind in ALWAYS_IMMEDIATE else settings.NOTIFICATION_BATCH_SECONDS
+    for address in sorted(
+        {r.address for r in rows if r.delivery == Delivery.IMMEDIATE}
+    ):
+        transaction.on_commit(partial(_schedule_batch, address, countdown), robust=True)
+    return rows
+
+
+def _schedule_batch(address: str, countdown: int) -> None:
+    """Run the batch task for `address` in `countdown` seconds, unless one is
+    already scheduled in this window (it will send this notification too)."""
+    from .tasks import send_batch
+
+    if countdown:
+        try:
+            first = cache.add(f"notifications:batch:{address}", 1, timeout=countdown)
+        except Exception:  # noqa: BLE001 - without the cache, schedule anyway
+            logger.warning("Cache unavailable; scheduling a batch for %s", address)
+            first = True
+        if not first:
+            return
+    send_batch.apply_async(kwargs={"address": address}, countdown=countdown)
+
+
+# --- Sending --------------------------------------------------------------------
+
+
+class Outcome:
+    SENT = "sent"
+    NOTHING = "nothing to send"
+    RETRY = "will retry"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    address: str
+    outcome: str
+    count: int = 0
+    detail: str = ""
+
+
+def _claimable(now: datetime.datetime) -> Q:
+    """Rows nobody is sending: pending, or claimed by a sender that died."""
+    return Q(status=Notification.Status.PENDING) | Q(
+        status=Notification.Status.CLAIMED, claimed_at__lt=now - CLAIM_TIMEOUT
+    )
+
+
+def _claim(rows, *, now: datetime.datetime) -> uuid.UUID | None:
+    """Take the claimable rows among `rows` for sending, in one conditional UPDATE;
+    returns the claim's id, or None if there was nothing to take. Two callers racing
+    for the same rows: PostgreSQL re-checks the WHERE clause of the second UPDATE
+    once the first commits, so each row is taken by one of them only."""
+    token = uuid.uuid4()
+    taken = rows.filter(_claimable(now)).update(
+        status=Notification.Status.CLAIMED,
+        claim=token,
+        claimed_at=now,
+        attempts=F("attempts") + 1,
+    )
+    return token if taken else None
+
+
+def _claimed(token: uuid.UUID) -> list[Notification]:
+    return list(
+        Notification.objects.filter(claim=token, status=Notification.Status.CLAIMED)
+        .select_related("court", "by", "recipient")
+        .order_by("court__name", "created_at", "id")
+    )
+
+
+def notifications_settle(
+    *, claim: uuid.UUID, sent: bool, error: str = "", give_up: bool = False
+) -> None:
+    """Record the outcome of a claim: sent; or back to pending for another try; or,
+    with `give_up`, failed with the error."""
+    rows = Notification.objects.filter(claim=claim, status=Notification.Status.CLAIMED)
+    if sent:
+        rows.update(status=Notification.Status.SENT, sent_at=timezone.now(), error="")
+    elif give_up:
+        rows.update(status=Notification.Status.FAILED, error=error)
+    else:
+        rows.update(status=Notification.Status.PENDING, claim=None, error=error)
+
+
+def batch_context(rows: list[Notification]) -> dict:
+    """What the batch mail shows: the notifications grouped by court."""
+    courts: dict[int, dict] = {}
+    for row in rows:
+        courts.setdefault(row.court_id, {"court": row.court, "notifications": []})[
+            "notifications"
+        ].append(row)
+    recipient = rows[0].recipient
+    return {
+        "recipient": recipient,
+        "is_team": recipient is None,
+        "notifications": rows,
+        "count": len(rows),
+        "courts": list(courts.values()),
+        "profile_url": settings.SITE_URL + reverse("portal:profile"),
+    }
+
+
+def batch_message(rows: list[Notification]) -> EmailMultiAlternatives:
+    """One mail with every notification of a batch, to their address."""
+    return templated_message(
+        "notifications", batch_context(rows), to=[rows[0].address], cc=[]
+    )
+
+
+def notifications_send_batch(*, address: str) -> BatchResult:
+    """Send, in one mail, every immediate notification pending for this address.
+
+    Claims them first (see the module's docstring), so that a notification is sent
+    once however many tasks or commands run at the same time. A mail-server error
+    puts them back for a retry (Outcome.RETRY) until MAX_SEND_ATTEMPTS; any other
+    error fails them, with the error kept on each row.
+    """
+    now = timezone.now()
+    token = _claim(
+        Notification.objects.filter(address=address, delivery=Delivery.IMMEDIATE),
+        now=now,
+    )
+    rows = _claimed(token) if token else []
+    if not rows:
+        return BatchResult(address, Outcome.NOTHING)
+    try:
+        batch_message(rows).send()
+    except TRANSIENT_ERRORS as exc:
+        attempts = max(r.attempts for r in rows)
+        error = (
+            f"Attempt {attempts} of {MAX_SEND_ATTEMPTS}: {type(exc).__name__}: {exc}"
+        )
+        logger.warning("Notifications to %s: %s", address, error)
+        give_up = attempts >= MAX_SEND_ATTEMPTS
+        notifications_settle(claim=token, sent=False, error=error, give_up=give_up)
+        return BatchResult(
+            address, Outcome.FAILED if give_up else Outcome.RETRY, len(rows), error
+        )
+    except Exception as exc:  # noqa: BLE001 - one broken mail must not stop others
+        logger.exception("Notifications to %s failed", address)
+        error = f"{type(exc).__name__}: {exc}"
+        notifications_settle(claim=token, sent=False, error=error, give_up=True)
+        return BatchResult(address, Outcome.FAILED, len(rows), error)
+    notifications_settle(claim=token, sent=True)
+    return BatchResult(address, Outcome.SENT, len(rows))
+
+
+def notifications_send_pending(*, everything: bool = False) -> list[BatchResult]:
+    """Send the batches that are due: each address whose oldest pending immediate
+    notification has waited NOTIFICATION_BATCH_SECONDS (its task was lost or is
+    late), or, with `everything`, every address with one pending now. Each batch
+    goes through `notifications_send_batch`, the function the task runs."""
+    now = timezone.now()
+    cutoff = now - datetime.timedelta(seconds=settings.NOTIFICATION_BATCH_SECONDS)
+    addresses = (
+        Notification.objects.filter(_claimable(now), delivery=Delivery.IMMEDIATE)
+        .values("address")
+        .annotate(oldest=Min("created_at"))
+        .order_by("address")
+    )
+    if not everything:
+        addresses = addresses.filter(oldest__lte=cutoff)
+    return [notifications_send_batch(address=row["address"]) for row in list(addresses)]
+
+
+def notifications_claim_digest(*, user) -> tuple[uuid.UUID | None, list]:
+    """Take the person's pending digest notifications for the weekly digest that is
+    being sent (the caller has claimed the digest itself). Settle the claim with
+    `notifications_settle` once the mail is sent or has failed."""
+    token = _claim(
+        Notification.objects.filter(recipient=user, delivery=Delivery.DIGEST),
+        now=timezone.now(),
+    )
+    return token, (_claimed(token) if token else [])
+
+
+# --- Each person's choices ------------------------------------------------------
+
+
+@transaction.atomic
+def notification_preferences_set(*, user, choices: dict[str, str]) -> None:
+    """Record how the person wants each kind of notification (kinds left out keep
+    their current choice). ValidationError for a kind that cannot be chosen (an
+    invitation is always sent) or a delivery that does not exist."""
+    errors = {}
+    for kind, delivery in choices.items():
+        if kind not in Kind.values or kind in ALWAYS_IMMEDIATE:
+            errors[kind] = f"“{kind}” is not a notification one can choose."
+        elif delivery not in Delivery.values:
+            errors[kind] = f"“{delivery}” is not a way to be notified."
+    if errors:
+        raise ValidationError(errors)
+    NotificationPreference.objects.bulk_create(
+        [
+            NotificationPreference(user=user, kind=kind, delivery=delivery)
+            for kind, delivery in choices.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["user", "kind"],
+        update_fields=["delivery", "updated_at"],
+    )
+
+
+# --- Court visits ("What changed") -------------------------------------------
+
+
+def court_visit_record(*, user, court: Court, at: datetime.datetime):
+    """Record that the person opened the court's page at `at`; return the time from
+    which "What changed" lists changes (the end of their previous visit), or None on
+    a first visit. Views within VISIT_GAP of each other count as one visit. Two
+    queries."""
+    visit = (
+        CourtVisit.objects.filter(user=user, court=court)
+        .values("pk", "seen_at", "since")
+        .first()
+    )
+    if visit is None:
+        CourtVisit.objects.bulk_create(
+            [CourtVisit(user=user, court=court, seen_at=at)], ignore_conflicts=True
+        )
+        return None
+    since = visit["seen_at"] if at - visit["seen_at"] > VISIT_GAP else visit["since"]
+    CourtVisit.objects.filter(pk=visit["pk"]).update(seen_at=at, since=since)
+    return since
+
+
+# --- Invitations ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Invitation:
+    membership: Membership
+    created: bool  # a new account, which sets its password through the link
+
+
+def set_password_path(user) -> str:
+    """The one-time link (Django's password reset machinery) that lets a person set
+    their password; it stops working once the password is set."""
+    return reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+
+
+def person_invite(
+    *,
+    court: Court,
+    email: str,
+    first_name: str,
+    last_name: str,
+    organisation: str,
+    role: str,
+    by,
+) -> Invitation:
+    """Invite a person to a court's onboarding: the membership exists at once, and
+    the person is e-mailed at once (whatever their choices).
+
+    A new address gets a new account and a one-time link to set its password; an
+    address that already has an account just gets the membership (and a mail saying
+    so, with a link to the court). ValidationError if the person is already a
+    member of the court, or the address is shared by several accounts.
+    """
+    with transaction.atomic():
+        user, created = user_get_or_create_for_invitation(
+            email=email, first_name=first_name, last_name=last_name
+        )
+        membership = membership_add(
+            court=court, user=user, organisation=organisation, role=role
+        )
+        link = set_password_path(user) if created else court.get_absolute_url()
+        notify(
+            kind=Kind.INVITATION,
+            court=court,
+            recipients=[user],
+            by=by,
+            subject=f"You are invited to {court.everyday_name}'s CCPOR onboarding",
+            link=link,
+            data={
+                "new_account": created,
+                "username": user.get_username(),
+                "organisation": membership.get_organisation_display(),
+                "role": membership.get_role_display(),
+                "court_url": settings.SITE_URL + court.get_absolute_url(),
+                "timeout_days": settings.PASSWORD_RESET_TIMEOUT // 86400,
+            },
+        )
+    return Invitation(membership=membership, created=created)

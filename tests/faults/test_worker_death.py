@@ -1,0 +1,91 @@
+"""Exactly once, with a real worker killed by SIGKILL in the middle of sending.
+
+The worker's mail backend (tests/faults/blocking_mail.py) blocks inside the send, so
+the test kills the worker after the reminder is claimed and before the mail leaves.
+Whoever runs the message next runs it with the same task id, resumes the claim at
+once (it is not "taken by another sweep"), and the mail goes out exactly once.
+"""
+
+import os
+import signal
+
+import pytest
+
+from reminders.models import ReminderLog, SendStatus
+from reminders.tasks import send_due_reminders
+from tests.factories import CourtFactory
+
+from .conftest import wait_for
+
+# The workers are other processes: they see committed rows only.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture
+def due(start, members):
+    """A court whose 60-day reminder is due today."""
+    court = CourtFactory(name="Killed court", slug="killed-court")
+    members(court, prefix="k")
+    return start(court, go_live_in=55)
+
+
+def _mails(workers) -> list:
+    return sorted(workers.mail_dir.glob("*.log"))
+
+
+def _entered(workers) -> list:
+    return sorted(workers.mail_dir.glob("entered-*"))
+
+
+def test_a_worker_killed_mid_send_then_a_new_worker_send_the_reminder_once(
+    workers, due, today
+):
+    first = workers.start(pool="solo")
+    result = send_due_reminders.apply_async(
+        kwargs={"today": today.isoformat()}, queue=workers.queue
+    )
+    wait_for(lambda: _entered(workers), timeout=60, what="the send to begin")
+    row = ReminderLog.objects.get(onboarding=due)
+    assert (row.status, row.claim_token) == (SendStatus.CLAIMED, result.id)
+
+    os.killpg(first.pid, signal.SIGKILL)  # the whole worker, no goodbye
+    first.wait()
+    (workers.mail_dir / "release").touch()
+    # The message was never acknowledged: the next worker gets it back (here after
+    # a 3 s visibility timeout; 20 minutes in production) and resumes the claim.
+    workers.start(pool="solo")
+
+    def sent():
+        row.refresh_from_db()
+        return row.status == SendStatus.SENT
+
+    wait_for(sent, timeout=60, what="the reminder to be sent")
+    assert result.get(timeout=30) == {"sent": 1}
+    assert len(_mails(workers)) == 1
+    assert "60-day reminder: Killed court" in _mails(workers)[0].read_text()
+    assert (row.attempts, row.claim_token) == (2, result.id)
+
+
+def test_a_pool_process_killed_mid_send_is_replaced_and_sends_once_at_once(
+    workers, due, today
+):
+    """Only the process running the task dies (as under the out-of-memory killer):
+    its parent requeues the message at once (reject_on_worker_lost), no visibility
+    timeout (an hour here) is waited for."""
+    workers.start(pool="prefork", visibility_timeout=3600)
+    result = send_due_reminders.apply_async(
+        kwargs={"today": today.isoformat()}, queue=workers.queue
+    )
+    [entered] = wait_for(lambda: _entered(workers), timeout=60, what="the send")
+    child = int(entered.read_text())
+    os.kill(child, signal.SIGKILL)
+    (workers.mail_dir / "release").touch()  # for the next pool process
+    row = ReminderLog.objects.get(onboarding=due)
+
+    def sent():
+        row.refresh_from_db()
+        return row.status == SendStatus.SENT
+
+    wait_for(sent, timeout=60, what="the reminder to be sent")
+    assert len(_mails(workers)) == 1
+    assert row.claim_token == result.id and row.attempts == 2

@@ -1,0 +1,71 @@
+"""The Go-Live app's migrations on a database that already holds onboardings: one
+that had left "active" through the old, unguarded status field gets a transition
+saying so; an active one gets none."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def migrate(*, golive: bool):
+    """Migrate every app to its latest migration, golive included or unapplied;
+    return the models as they then are."""
+    executor = MigrationExecutor(connection)
+    leaves = executor.loader.graph.leaf_nodes()
+    others = [node for node in leaves if node[0] != "golive"]
+    executor.migrate(leaves if golive else [*others, ("golive", None)])
+    executor.loader.build_graph()
+    return executor.loader.project_state(leaves if golive else others).apps
+
+
+def test_existing_onboardings_get_their_status_recorded():
+    old = migrate(golive=False)
+    try:
+        Court = old.get_model("courts", "Court")
+        Template = old.get_model("checklists", "ChecklistTemplate")
+        Onboarding = old.get_model("checklists", "Onboarding")
+        template = Template.objects.get(name="CCPOR court onboarding", version=1)
+        changed = timezone.now() - datetime.timedelta(days=10)
+        made = {}
+        for n, status in enumerate(["active", "live", "closed", "cancelled"]):
+            court = Court.objects.create(
+                name=f"Old Court {n}", slug=f"old-court-{n}", district=1
+            )
+            made[status] = Onboarding.objects.create(
+                court=court,
+                template=template,
+                go_live_date=datetime.date(2026, 1, 15),
+                court_enters_carpos=True,
+                so_participates=True,
+                status=status,
+                status_changed_at=None if status == "live" else changed,
+            )
+    finally:
+        new = migrate(golive=True)
+
+    Transition = new.get_model("golive", "Transition")
+    rows = {t.onboarding_id: t for t in Transition.objects.all()}
+    assert made["active"].pk not in rows
+    for status in ("live", "closed", "cancelled"):
+        row = rows[made[status].pk]
+        assert (row.kind, row.from_status, row.to_status, row.by_id) == (
+            "recorded",
+            "",
+            status,
+            None,
+        )
+        assert "the readiness and close-out gates were not checked" in row.reason
+    assert rows[made["closed"].pk].at == changed
+    # No status_changed_at on record: the onboarding's last update stands in.
+    assert rows[made["live"].pk].at == made["live"].updated_at
+    # The statuses themselves are not touched.
+    assert set(
+        new.get_model("checklists", "Onboarding")
+        .objects.filter(court__slug__startswith="old-court")
+        .values_list("status", flat=True)
+    ) == {"active", "live", "closed", "cancelled"}

@@ -1,0 +1,121 @@
+"""`seed_demo`: idempotent, the documented accounts, and every stage of the lifecycle
+reached through the services."""
+
+import datetime
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from ccpor_onboard.lib.dates import today_in_california
+from checklists.models import Onboarding
+from courts.access import is_ccpor_staff
+from golive.models import Incident, SignOff, Transition
+from golive.selectors import live_readiness_for
+
+pytestmark = pytest.mark.django_db
+
+
+def row_counts() -> dict[str, int]:
+    return {
+        m._meta.label: m.objects.count()
+        for app in ("accounts", "courts", "checklists", "golive", "auth")
+        for m in apps.get_app_config(app).get_models()
+    }
+
+
+@pytest.fixture
+def seeded():
+    call_command("seed_demo", "--password", "pw-for-tests-123")
+
+
+def test_seed_demo_twice_leaves_the_same_row_counts(seeded):
+    first = row_counts()
+    call_command("seed_demo", "--password", "pw-for-tests-123")
+    assert row_counts() == first
+    assert first["checklists.Onboarding"] == 12
+
+
+def test_seed_demo_creates_the_documented_accounts_and_stages(seeded):
+    User = get_user_model()
+    users = {u.username: u for u in User.objects.all()}
+    assert {
+        "admin",
+        "ccpor.staff",
+        "alameda.lead",
+        "alameda.sheriff",
+        "fresno.lead",
+        "fresno.sheriff",
+        "fresno.eo",
+        "kern.lead",
+        "kern.eo",
+        "kern.sheriff",
+        "marin.eo",
+        "marin.sheriff",
+    } <= set(users)
+    assert users["admin"].is_superuser
+    assert is_ccpor_staff(users["ccpor.staff"]) and users["ccpor.staff"].is_staff
+    assert not is_ccpor_staff(users["alameda.lead"])
+    assert users["alameda.sheriff"].memberships.get().organisation == "so"
+    assert users["fresno.lead"].check_password("pw-for-tests-123")
+
+    statuses = set(Onboarding.objects.values_list("status", flat=True))
+    assert {"active", "live", "closed", "cancelled"} <= statuses
+    assert Onboarding.objects.filter(items__status="blocked").exists()
+    fresno = Onboarding.objects.get(court__slug="fresno")
+    assert fresno.items.filter(status__in=["not_started", "in_progress"]).exists()
+
+
+def test_demo_readiness_inside_thirty_days_has_blockers(seeded):
+    soon = Onboarding.objects.filter(
+        status="active",
+        go_live_date__lte=today_in_california() + datetime.timedelta(days=30),
+    ).select_related("court")
+    assert {o.court.slug for o in soon} >= {"fresno", "riverside"}
+    for readiness in live_readiness_for(soon).values():
+        assert readiness.blockers
+
+
+def test_demo_live_court_has_an_open_incident_and_closed_one_its_sign_offs(seeded):
+    kern = Onboarding.objects.get(court__slug="kern")
+    assert kern.status == "live"
+    assert Incident.objects.filter(onboarding=kern, status="open").exists()
+    assert Transition.objects.filter(onboarding=kern, kind="mark_live").exists()
+    marin = Onboarding.objects.get(court__slug="marin")
+    assert marin.status == "closed"
+    assert set(
+        SignOff.objects.standing().filter(onboarding=marin).values_list("kind", "role")
+    ) == {
+        (kind, role)
+        for kind in ("acceptance", "close_out")
+        for role in ("executive_officer", "so_liaison", "ccpor")
+    }
+    assert [t.kind for t in Transition.objects.filter(onboarding=marin)] == [
+        "mark_live",
+        "close",
+    ]
+    orange = Onboarding.objects.get(court__slug="orange")
+    assert Transition.objects.get(onboarding=orange).reason
+
+
+def test_seed_demo_shows_owners_contacts_meetings_and_team_documents(seeded):
+    from checklists.models import ChecklistItem, TeamDocument
+    from courts.models import Court
+    from courts.selectors import court_contacts
+
+    lead = get_user_model().objects.get(username="alameda.lead")
+    alameda = Court.objects.get(slug="alameda")
+    open_court_items = ChecklistItem.objects.filter(
+        onboarding__court=alameda, actor="court", status__in=["not_started", "blocked"]
+    )
+    assert open_court_items.exists()
+    assert set(open_court_items.values_list("owner", flat=True)) == {lead.pk}
+    contacts = {c.email: c for c in court_contacts(alameda)}
+    assert contacts["alameda.lead@example.org"].phone
+    assert "ccpor.staff@example.org" in contacts
+    meetings = ChecklistItem.objects.exclude(meeting_starts_at=None)
+    assert meetings.filter(onboarding__court=alameda, kind="meeting").exists()
+    guide = TeamDocument.objects.filter(title="Court Planning Guide")
+    assert sorted(guide.values_list("version", flat=True)) == ["1.0", "1.1"]
+    assert guide.first().file.read().startswith(b"%PDF-")
