@@ -2,8 +2,10 @@
 
 import csv
 import io
+import zoneinfo
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from checklists import services
@@ -158,8 +160,11 @@ def test_items_csv_says_when_an_item_was_finished_and_which_flags_it_carries(
 
     assert {r["Slug"] for r in rows} == {court.slug}  # not the inactive court's
     by_order = {int(r["#"]): r for r in rows}
-    assert by_order[1]["Completed at"] == item.completed_at.isoformat()
-    assert by_order[2]["Completed at"] == ""
+    pacific = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    assert by_order[1]["Completed at (Pacific)"] == (
+        item.completed_at.astimezone(pacific).strftime("%Y-%m-%d %H:%M")
+    )
+    assert by_order[2]["Completed at (Pacific)"] == ""
     for i in onboarding.items.all():
         flags = (
             by_order[i.order]["CCPOR internal"],

@@ -476,7 +476,7 @@ def test_a_claim_is_taken_over_once_older_than_15_minutes(court, start, age, tak
     row = _row(start(court, go_live_in=55), status=SendStatus.CLAIMED, attempts=1)
     now = timezone.now()
     ReminderLog.objects.filter(pk=row.pk).update(claimed_at=now - age)
-    assert services._claim(ReminderLog, row.pk, now=now) is taken
+    assert services._claim(ReminderLog, row.pk, now=now, token="b") is taken
 
 
 @pytest.mark.parametrize(
@@ -489,7 +489,7 @@ def test_a_finished_reminder_is_never_claimed_again(court, start, status, attemp
     ReminderLog.objects.filter(pk=row.pk).update(
         claimed_at=now - datetime.timedelta(days=1)
     )
-    assert not services._claim(ReminderLog, row.pk, now=now)
+    assert not services._claim(ReminderLog, row.pk, now=now, token="b")
     row.refresh_from_db()
     assert (row.status, row.attempts) == (status, attempts)
 
@@ -525,7 +525,8 @@ def test_a_reminder_recorded_as_owed_carries_no_error(
     it), with no reason attached; only the skipped 60-day one says why."""
     members(court)
     onboarding = start(court, go_live_in=25)
-    monkeypatch.setattr(services, "_deliver", lambda *args, **kwargs: None)
+    # Another sweep wins every claim: this one leaves the rows as it made them.
+    monkeypatch.setattr(services, "_claim_batch", lambda *args, **kwargs: {})
 
     reminders_send_due(today=today)
 
@@ -579,7 +580,7 @@ def test_the_reminder_window_is_go_live_after_today_and_at_most_60_days_away(sta
 def test_a_claim_records_when_it_was_taken_so_a_dead_sweep_is_overtaken(court, start):
     row = _row(start(court, go_live_in=55), status=SendStatus.PENDING)
     taken_at = timezone.now() - datetime.timedelta(hours=1)
-    assert services._claim(ReminderLog, row.pk, now=taken_at)
+    assert services._claim(ReminderLog, row.pk, now=taken_at, token="a")
     row.refresh_from_db()
     # The court page shows an unsent row's last change: here, the claim.
     assert (row.status, row.claimed_at, row.updated_at) == (
@@ -589,11 +590,11 @@ def test_a_claim_records_when_it_was_taken_so_a_dead_sweep_is_overtaken(court, s
     )
     # The sweep that claimed it died: a minute later the row is still its...
     assert not services._claim(
-        ReminderLog, row.pk, now=taken_at + datetime.timedelta(minutes=1)
+        ReminderLog, row.pk, now=taken_at + datetime.timedelta(minutes=1), token="b"
     )
     # ...and once the timeout has passed, another sweep takes it over.
     assert services._claim(
-        ReminderLog, row.pk, now=taken_at + datetime.timedelta(minutes=16)
+        ReminderLog, row.pk, now=taken_at + datetime.timedelta(minutes=16), token="b"
     )
 
 
