@@ -2,7 +2,7 @@
 VENV ?= .venv
 PYTHON ?= python3
 
-.PHONY: run test lint format venv clean bench
+.PHONY: run test lint format venv clean bench mutants
 
 venv: $(VENV)/.installed
 
@@ -22,6 +22,11 @@ test: venv
 # PASS/FAIL against issue 11's targets and writes bench-results/bench-<timestamp>.md.
 bench: venv
 	bench/run.sh
+
+# Not part of `make test`: mutation testing of the rules that matter
+# (docs/mutation-testing.md). Takes about an hour and a half on 2 cores.
+mutants: venv
+	scripts/mutants.sh $(ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -78,7 +78,8 @@ def _sql_health(onboarding, today):
 
 def test_the_sql_twin_agrees_with_the_python_rule(start, staff_user):
     """On a spread of cases and days, boundaries included (13/14 days overdue, Go-Live
-    today and yesterday, blocked, finished, live), both give the same health."""
+    today and yesterday, blocked, finished, live, live after Go-Live), both give the
+    same health."""
     first_due = 150  # the first item is due 150 days before Go-Live
     onboardings = []
     for name, go_live_in, setup in [
@@ -97,6 +98,13 @@ def test_the_sql_twin_agrees_with_the_python_rule(start, staff_user):
             lambda o: Onboarding.objects.filter(pk=o.pk).update(status="live"),
         ),
         ("go-live-today", 0, None),
+        # Live with Go-Live behind it: no health, not "late" (only an active
+        # onboarding is late for having passed Go-Live).
+        (
+            "live-past-go-live",
+            0,
+            lambda o: Onboarding.objects.filter(pk=o.pk).update(status="live"),
+        ),
     ]:
         onboarding = start(CourtFactory(slug=f"health-{name}"), go_live_in=go_live_in)
         if setup:

@@ -68,3 +68,26 @@ def test_the_sql_twin_gives_the_next_marks_date(start, days_before_go_live):
     )
     expected = next_mark(go_live, today=TODAY)
     assert sql == (expected.date if expected else None)
+
+
+@pytest.mark.django_db
+def test_the_sql_twin_is_null_for_rows_outside_when(start):
+    """Only rows matching `when` (the dashboard: active onboardings) have a next mark
+    in SQL; a live onboarding with Go-Live still ahead has none."""
+    onboarding = start(CourtFactory(), go_live_in=45)
+
+    def next_date():
+        return (
+            Onboarding.objects.filter(pk=onboarding.pk)
+            .annotate(
+                next_date=next_mark_date_sql(
+                    today=TODAY, go_live="go_live_date", when=Q(status="active")
+                )
+            )
+            .get()
+            .next_date
+        )
+
+    assert next_date() == TODAY + days(15)  # the 30-day mark
+    Onboarding.objects.filter(pk=onboarding.pk).update(status="live")
+    assert next_date() is None

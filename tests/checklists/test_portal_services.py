@@ -30,6 +30,37 @@ def test_leaving_done_clears_the_verification(onboarding, court_lead, staff_user
     assert item.verified_at is None and item.verified_by is None
 
 
+def test_verify_is_recorded_with_who_and_why(onboarding, court_lead, staff_user):
+    item = services.item_set_status(
+        item=onboarding.items.get(order=11),
+        status="done",
+        by=court_lead,
+        expected_version=1,
+    )
+    item = services.item_verify(item=item, by=staff_user, expected_version=2)
+    item.refresh_from_db()
+    assert (item.verified_by, item.updated_by, item.version) == (staff_user,) * 2 + (3,)
+    latest = item.history.first()
+    assert latest.history_user == staff_user
+    assert latest.history_change_reason == "verified by the CCPOR Team"
+
+
+def test_saving_a_verified_item_as_done_again_keeps_the_verification(
+    onboarding, court_lead, staff_user
+):
+    item = services.item_set_status(
+        item=onboarding.items.get(order=11),
+        status="done",
+        by=court_lead,
+        expected_version=1,
+    )
+    item = services.item_verify(item=item, by=staff_user, expected_version=2)
+    item = services.item_set_status(
+        item=item, status="done", by=staff_user, expected_version=3, note="Filed"
+    )
+    assert item.is_verified and item.verified_by == staff_user
+
+
 def test_verify_refuses_stale_and_twice(onboarding, court_lead, staff_user):
     item = services.item_set_status(
         item=onboarding.items.get(order=11),

@@ -299,11 +299,65 @@ def test_blocked_needs_a_reason(start, court, staff_user):
     assert item.status == "not_started" and item.version == 1
 
 
+@pytest.mark.parametrize("status", [BLOCKED, NA])
+@pytest.mark.parametrize("reason", ["   ", None])
+def test_a_reason_of_spaces_or_none_is_no_reason(
+    start, court, staff_user, status, reason
+):
+    item = start(court).items.get(order=4)
+    with pytest.raises(ValidationError) as exc:
+        _finish(item, status, staff_user, reason=reason)
+    assert "reason" in exc.value.message_dict
+
+
 def test_blocked_with_a_reason_keeps_the_reason(start, court, staff_user):
     item = start(court).items.get(order=4)
-    item = _finish(item, BLOCKED, staff_user, reason="Presiding judge away")
+    item = _finish(item, BLOCKED, staff_user, reason="  Presiding judge away ")
     assert item.status == BLOCKED and item.blocked_reason == "Presiding judge away"
-    assert item.completed_at is None
+    assert item.na_justification == "" and item.completed_at is None
+
+
+def test_each_reason_goes_to_its_own_status(start, court, staff_user):
+    """From blocked to N/A: the justification is kept, the blocking reason cleared;
+    and back to in progress, both are cleared."""
+    item = start(court).items.get(order=4)
+    item = _finish(item, BLOCKED, staff_user, reason="Waiting for the SO")
+    item = _finish(item, NA, staff_user, reason="The SO does it")
+    assert (item.blocked_reason, item.na_justification) == ("", "The SO does it")
+    item = _finish(item, "in_progress", staff_user, reason="Back on")
+    assert (item.blocked_reason, item.na_justification) == ("", "")
+
+
+def test_moving_between_done_and_na_keeps_who_finished_it_and_when(
+    start, court, staff_user, court_lead
+):
+    item = _finish(start(court).items.get(order=4), DONE, court_lead)
+    finished_at = item.completed_at
+    item = _finish(item, NA, staff_user, reason="Confirmed by phone instead")
+    assert (item.completed_by, item.completed_at) == (court_lead, finished_at)
+
+
+def test_finishing_records_now_even_over_a_stale_finish_time(
+    start, court, staff_user, court_lead
+):
+    """An open item never keeps a finish time through the services; if a data fix
+    left one, finishing the item records the new finisher and time all the same."""
+    item = _finish(start(court).items.get(order=4), DONE, court_lead)
+    stale = item.completed_at
+    ChecklistItem.objects.filter(pk=item.pk).update(status="in_progress")
+    item.refresh_from_db()
+    item = _finish(item, DONE, staff_user)
+    assert item.completed_by == staff_user and item.completed_at > stale
+
+
+def test_a_finished_item_without_a_finish_time_gets_one(start, court, staff_user):
+    """An item finished outside the service (an import, a data fix) has no finish
+    time: the next finished status records it."""
+    item = start(court).items.get(order=4)
+    ChecklistItem.objects.filter(pk=item.pk).update(status=DONE)
+    item.refresh_from_db()
+    item = _finish(item, NA, staff_user, reason="Not needed after all")
+    assert item.completed_by == staff_user and item.completed_at is not None
 
 
 def test_not_applicable_needs_a_justification(start, court, staff_user):
@@ -385,6 +439,19 @@ def test_set_status_keeps_a_note_and_records_history(start, court, staff_user):
     assert item.note == "Booked for the March forum"
     latest = item.history.first()
     assert latest.status == "in_progress" and latest.history_user == staff_user
+
+
+def test_a_status_change_without_a_note_keeps_the_note(start, court, staff_user):
+    item = start(court).items.get(order=1)
+    item = services.item_set_status(
+        item=item,
+        status="in_progress",
+        by=staff_user,
+        expected_version=item.version,
+        note="  Booked for the March forum ",
+    )
+    item = _finish(item, DONE, staff_user)
+    assert item.note == "Booked for the March forum"
 
 
 def test_unknown_status_is_refused(start, court, staff_user):

@@ -4,6 +4,7 @@ tiles, overdue items, access, and query counts that do not grow with the courts.
 import re
 
 import pytest
+from django.core.cache import cache
 from django.db.models import F
 from django.http import QueryDict
 from django.urls import reverse
@@ -14,7 +15,7 @@ from checklists.marks import next_mark
 from checklists.models import Actor, ChecklistItem, Onboarding, Phase
 from checklists.selectors import onboardings_with_status
 from courts.models import Court
-from dashboard.selectors import portfolio_courts
+from dashboard.selectors import open_items_by_actor, portfolio_courts
 from tests.conftest import TODAY
 from tests.factories import CourtFactory, MembershipFactory, UserFactory, days
 
@@ -259,6 +260,20 @@ def test_inactive_courts_are_left_out(client, staff_user, portfolio):
     assert "calm" not in table_slugs(response)
 
 
+def test_overdue_items_of_inactive_courts_are_left_out(client, staff_user, portfolio):
+    client.force_login(staff_user)
+    before = client.get(reverse("dashboard:index")).context["summary"]
+    behind = Court.objects.get(slug="behind")
+    assert behind.onboardings.get().items.overdue(TODAY).exists()
+    Court.objects.filter(pk=behind.pk).update(is_active=False)
+    cache.clear()  # an update() bypasses the portfolio cache's versioning
+    after = client.get(reverse("dashboard:index")).context["summary"]
+    assert after.overdue_total < before.overdue_total
+    response = client.get(reverse("dashboard:overdue"))
+    courts = {item.onboarding.court.slug for item in response.context["page"]}
+    assert "behind" not in courts and "slipping" in courts
+
+
 # --- Filters ------------------------------------------------------------------------
 
 
@@ -289,6 +304,90 @@ def test_filters_select_the_right_courts(
     response = client.get(f"{reverse('dashboard:index')}?{query}")
     assert set(table_slugs(response)) == expected
     assert response.context["page"].paginator.count == len(expected)
+
+
+def test_go_live_windows_include_their_edge_days(client, staff_user, start):
+    """Each window holds both its first and its last day (Go-Live today is "in the
+    next 30 days", day 90 is still "next 90", day 91 is "later"), and an active
+    onboarding whose Go-Live was yesterday has passed; the summary's "Go-Lives in
+    the next 90 days" is the same window."""
+    edges = (-1, 0, 30, 31, 60, 61, 90, 91)
+    for n in edges:
+        onboarding = start(
+            CourtFactory(name=f"Edge {n:+03d}", slug=f"edge-{n + 1}"),
+            go_live_in=max(n, 0),
+        )
+        Onboarding.objects.filter(pk=onboarding.pk).update(go_live_date=TODAY + days(n))
+    expected = {
+        "passed": {-1},
+        "next_30": {0, 30},
+        "next_60": {0, 30, 31, 60},
+        "next_90": {0, 30, 31, 60, 61, 90},
+        "later": {91},
+    }
+    client.force_login(staff_user)
+    for window, in_window in expected.items():
+        response = client.get(f"{reverse('dashboard:index')}?window={window}")
+        assert set(table_slugs(response)) == {f"edge-{n + 1}" for n in in_window}, (
+            window
+        )
+    summary = client.get(reverse("dashboard:index")).context["summary"]
+    assert summary.go_lives_soon == len(expected["next_90"])
+
+
+def test_a_closed_out_court_counts_as_live(client, staff_user, start):
+    onboarding = start(CourtFactory(name="Finished", slug="finished"), go_live_in=30)
+    Onboarding.objects.filter(pk=onboarding.pk).update(status="closed")
+    client.force_login(staff_user)
+    response = client.get(reverse("dashboard:index") + "?status=live")
+    assert table_slugs(response) == ["finished"]
+    assert response.context["rows"][0].status_label == "Live (closed out)"
+    assert response.context["summary"].live == 1
+    response = client.get(reverse("dashboard:index") + "?status=not_started&q=fini")
+    assert table_slugs(response) == []
+
+
+def test_sort_by_status_puts_courts_not_started_last(client, staff_user, start):
+    """Onboarding, live, closed out, cancelled, then never started, whatever the
+    names."""
+    for name, status in [
+        ("Zeta Active", "active"),
+        ("Zeta Live", "live"),
+        ("Zeta Closed", "closed"),
+        ("Zeta Dropped", "cancelled"),
+    ]:
+        onboarding = start(CourtFactory(name=name, slug=name.lower().replace(" ", "-")))
+        Onboarding.objects.filter(pk=onboarding.pk).update(status=status)
+    CourtFactory(name="Zeta Alpha", slug="zeta-alpha")  # never started
+    client.force_login(staff_user)
+    response = client.get(reverse("dashboard:index") + "?q=zeta&sort=status")
+    assert table_slugs(response) == [
+        "zeta-active",
+        "zeta-live",
+        "zeta-closed",
+        "zeta-dropped",
+        "zeta-alpha",
+    ]
+
+
+def test_the_search_matches_the_name_or_the_county(client, staff_user):
+    """Case-insensitive, on either field: a tribal court is found by its county too,
+    with the superior court of that county; surrounding spaces are ignored."""
+    CourtFactory(
+        name="Blue Lake Rancheria Tribal Court",
+        slug="blue-lake",
+        court_type="tribal",
+        district=None,
+        county="Humboldt",
+    )
+    client.force_login(staff_user)
+    for query, expected in [
+        ("hUmBoLdT", {"humboldt", "blue-lake"}),
+        ("  rancheria ", {"blue-lake"}),
+        ("County of Humboldt", {"humboldt"}),
+    ]:
+        response = client.get(reverse("dashboard:index"), {"q": query})
+        assert set(table_slugs(response)) == expected, query
 
 
 def test_status_not_started_counts_cancelled_and_never_started(
@@ -555,6 +654,20 @@ def test_open_items_by_actor_count_each_actors_open_items(staff_user, start):
             actor=actor, status__in=ChecklistItem.OPEN_STATUSES
         ).count()
         assert getattr(court, f"open_{actor}") == expected
+
+
+def test_open_items_by_actor_are_the_onboardings_asked_for_with_zeros(start):
+    """The API's counts: every actor is there, 0 where nothing is open or overdue;
+    only the onboardings asked about."""
+    onboarding = start(CourtFactory(name="Counted", slug="counted"), go_live_in=200)
+    onboarding.items.filter(actor="doj").update(status="done")
+    start(CourtFactory(name="Other", slug="other"), go_live_in=20)
+    result = open_items_by_actor([onboarding.pk], today=TODAY)
+    assert list(result) == [onboarding.pk]
+    counts = result[onboarding.pk]
+    assert counts["open"]["doj"] == 0 and counts["open"]["court"] > 0
+    # Nothing is due before today yet (the first item is due in 50 days).
+    assert counts["overdue"] == dict.fromkeys(Actor.values, 0)
 
 
 # --- Statewide view -----------------------------------------------------------------

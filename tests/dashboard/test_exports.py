@@ -2,11 +2,15 @@
 
 import csv
 import io
+import zoneinfo
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
+from checklists import services
 from checklists.models import ChecklistItem
+from courts.models import Court
 from tests.conftest import TODAY
 from tests.dashboard import test_dashboard
 from tests.dashboard.test_dashboard import build_portfolio, pin_today, set_items
@@ -70,9 +74,27 @@ def test_portfolio_csv_has_a_line_per_court_with_the_tables_values(
         "Open: DOJ": "1",
         "Court page": "https://ccpor-onboard.test/courts/stuck/",
     }
-    alameda = next(r for r in rows if r["Slug"] == "alameda")
-    assert alameda["Status"] == "Not started"
-    assert alameda["Progress %"] == alameda["Health"] == alameda["Go-Live"] == ""
+    # Courts without an open onboarding have a status and no figures at all.
+    figures = [
+        "Phase",
+        "Progress %",
+        "Items finished",
+        "Items applicable",
+        "Go-Live",
+        "Days to go",
+        "Next mark",
+        "Next mark date",
+        "Overdue",
+        "Blocked",
+        "Health",
+        *(column for column in stuck if column.startswith("Open: ")),
+    ]
+    for slug, status in [("alameda", "Not started"), ("dropped", "Cancelled")]:
+        row = next(r for r in rows if r["Slug"] == slug)
+        assert row["Status"] == status
+        assert {column: row[column] for column in figures} == dict.fromkeys(
+            figures, ""
+        ), slug
     golden = next(r for r in rows if r["Slug"] == "golden")
     assert (golden["Status"], golden["Phase"], golden["Progress %"]) == (
         "Live",
@@ -120,6 +142,40 @@ def test_items_csv_has_every_item_of_every_onboarding(client, staff_user, portfo
     assert dropped and {r["Onboarding status"] for r in dropped} == {"Cancelled"}
     done = next(r for r in rows if r["Slug"] == "golden")
     assert done["Status"] == "Done" and done["Days overdue"] == ""
+
+
+def test_items_csv_says_when_an_item_was_finished_and_which_flags_it_carries(
+    client, staff_user, start, court, other_court
+):
+    onboarding = start(court, go_live_in=100)
+    item = onboarding.items.get(order=1)
+    item = services.item_set_status(
+        item=item, status="done", by=staff_user, expected_version=item.version
+    )
+    start(other_court, go_live_in=100)
+    Court.objects.filter(pk=other_court.pk).update(is_active=False)
+    client.force_login(staff_user)
+
+    rows = read_csv(client.get(ITEMS_URL))
+
+    assert {r["Slug"] for r in rows} == {court.slug}  # not the inactive court's
+    by_order = {int(r["#"]): r for r in rows}
+    pacific = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    assert by_order[1]["Completed at (Pacific)"] == (
+        item.completed_at.astimezone(pacific).strftime("%Y-%m-%d %H:%M")
+    )
+    assert by_order[2]["Completed at (Pacific)"] == ""
+    for i in onboarding.items.all():
+        flags = (
+            by_order[i.order]["CCPOR internal"],
+            by_order[i.order]["Evidence required"],
+        )
+        assert flags == (
+            "yes" if i.internal_only else "no",
+            "yes" if i.evidence_required else "no",
+        ), i.order
+    assert {r["CCPOR internal"] for r in rows} == {"yes", "no"}
+    assert {r["Evidence required"] for r in rows} == {"yes", "no"}
 
 
 def test_exports_neutralise_text_a_spreadsheet_would_run(client, staff_user, start):

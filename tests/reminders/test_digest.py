@@ -2,9 +2,11 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from checklists.models import ChecklistItem
 from courts.models import Membership
+from reminders import selectors
 from reminders.models import DigestLog, SendStatus
 from reminders.selectors import week_start
 from reminders.services import Outcome, digest_send_weekly
@@ -163,3 +165,99 @@ def test_the_digest_runs_in_a_fixed_number_of_queries(
 def test_week_start_is_monday():
     assert week_start(datetime.date(2026, 3, 15)) == MONDAY  # a Sunday
     assert week_start(MONDAY) == MONDAY
+
+
+def test_a_member_without_an_email_address_gets_no_digest(two_courts, court):
+    nomail = UserFactory(username="nomail", email="")
+    MembershipFactory(user=nomail, court=court, organisation="court")
+
+    result = digest_send_weekly(today=MONDAY)
+
+    assert result.lines == []
+    assert not DigestLog.objects.filter(user=nomail).exists()
+
+
+def test_a_digest_left_claimed_by_a_dead_worker_is_sent_after_the_timeout(
+    two_courts, court
+):
+    person = MembershipFactory(court=court, user__username="claimed").user
+    row = DigestLog.objects.create(
+        user=person,
+        week_start=MONDAY,
+        status=SendStatus.CLAIMED,
+        claimed_at=timezone.now() - datetime.timedelta(days=1),
+        attempts=1,
+    )
+
+    digest_send_weekly(today=MONDAY)
+
+    assert [m.to for m in mail.outbox] == [[person.email]]
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (SendStatus.SENT, 2)
+
+
+def test_a_digest_sent_by_another_sweep_meanwhile_is_not_sent_again(
+    two_courts, court, monkeypatch
+):
+    """Another sweep sends the digest between this one reading who is owed one and
+    recording it: this sweep says so and sends nothing."""
+    person = MembershipFactory(court=court, user__username="raced").user
+    read = selectors.digest_entries
+
+    def entries_then_the_other_sweep_sends(*, today):
+        entries = read(today=today)
+        DigestLog.objects.create(
+            user=person, week_start=MONDAY, status=SendStatus.SENT, attempts=1
+        )
+        return entries
+
+    monkeypatch.setattr(selectors, "digest_entries", entries_then_the_other_sweep_sends)
+
+    result = digest_send_weekly(today=MONDAY)
+
+    assert mail.outbox == []
+    assert [(line.outcome, line.detail) for line in result.lines] == [
+        (Outcome.TAKEN, "already sent this week")
+    ]
+
+
+def test_a_digest_recorded_meanwhile_by_another_sweep_is_sent_once(
+    two_courts, court, monkeypatch
+):
+    """Two sweeps both find no row for the week and both record one: the database
+    keeps one, the second insert is ignored, and the mail goes out once."""
+    person = MembershipFactory(court=court, user__username="twice").user
+    read = selectors.digest_entries
+
+    def entries_then_the_other_sweep_records(*, today):
+        entries = read(today=today)
+        DigestLog.objects.create(user=person, week_start=MONDAY)
+        return entries
+
+    monkeypatch.setattr(
+        selectors, "digest_entries", entries_then_the_other_sweep_records
+    )
+
+    result = digest_send_weekly(today=MONDAY)
+
+    assert [m.to for m in mail.outbox] == [[person.email]]
+    assert result.count(Outcome.SENT) == 1
+    assert DigestLog.objects.get(user=person).status == SendStatus.SENT
+
+
+def test_last_weeks_unsent_digest_does_not_stand_in_for_this_weeks(two_courts, court):
+    person = MembershipFactory(court=court, user__username="late").user
+    this_week = DigestLog.objects.create(user=person, week_start=MONDAY)
+    last_week = DigestLog.objects.create(
+        user=person, week_start=MONDAY - datetime.timedelta(days=7)
+    )
+
+    digest_send_weekly(today=MONDAY)
+
+    assert len(mail.outbox) == 1
+    this_week.refresh_from_db()
+    last_week.refresh_from_db()
+    # This week's row is the one sent; last week's is closed as sent late with it.
+    assert (this_week.status, this_week.error) == (SendStatus.SENT, "")
+    assert last_week.status == SendStatus.SENT
+    assert last_week.error.startswith("Sent late, with the digest of the week of")

@@ -8,9 +8,10 @@ from freezegun import freeze_time
 
 from checklists import services as checklist_services
 from checklists.models import ChecklistItem, Onboarding
-from reminders import services
-from reminders.models import ReminderLog, SendStatus, SweepRun
+from reminders import selectors, services
+from reminders.models import SKIP_REASON, ReminderLog, SendStatus, SweepRun
 from reminders.services import Outcome, reminders_send_due
+from tests.conftest import TODAY
 from tests.factories import CourtFactory, days, force_status
 
 pytestmark = pytest.mark.django_db
@@ -425,3 +426,300 @@ def test_sent_at_is_the_time_of_sending(court, start, members, today):
 
     row = logs(onboarding)[("60-day", onboarding.go_live_date)]
     assert row.sent_at == datetime.datetime(2026, 3, 4, 15, tzinfo=datetime.UTC)
+
+
+def _row(onboarding, mark="60-day", **fields):
+    return ReminderLog.objects.create(
+        onboarding=onboarding, mark=mark, go_live_date=onboarding.go_live_date, **fields
+    )
+
+
+def test_a_reminder_given_up_on_is_not_tried_again(court, start, members, today):
+    members(court)
+    onboarding = start(court, go_live_in=55)
+    _row(onboarding, status=SendStatus.FAILED, attempts=services.MAX_SEND_ATTEMPTS)
+
+    result = reminders_send_due(today=today)
+
+    assert mail.outbox == []
+    assert [line.outcome for line in result.lines] == [Outcome.ALREADY]
+
+
+def test_the_open_rows_are_those_of_the_reminders_asked_about(
+    court, other_court, start
+):
+    onboarding = start(court, go_live_in=25)  # both marks have come
+    gave_up = _row(onboarding, status=SendStatus.FAILED, attempts=4)
+    pending = _row(onboarding, mark="30-day", status=SendStatus.PENDING)
+    _row(start(other_court, go_live_in=200), status=SendStatus.PENDING)
+
+    due = selectors.reminders_due(today=TODAY)
+
+    assert {d.onboarding.pk for d in due} == {onboarding.pk}
+    assert gave_up.pk not in {r.pk for r in selectors.reminder_logs_open(due).values()}
+    assert selectors.reminder_logs_open(due) == {
+        (onboarding.pk, "30-day", onboarding.go_live_date): pending
+    }
+
+
+@pytest.mark.parametrize(
+    ("age", "taken"),
+    [
+        (datetime.timedelta(minutes=14, seconds=59), False),
+        (datetime.timedelta(minutes=15), False),
+        (datetime.timedelta(minutes=15, microseconds=1), True),
+    ],
+)
+def test_a_claim_is_taken_over_once_older_than_15_minutes(court, start, age, taken):
+    """The README's promise: a sweep that died is overtaken after 15 minutes (longer
+    than the task's hard time limit), and not a moment before."""
+    row = _row(start(court, go_live_in=55), status=SendStatus.CLAIMED, attempts=1)
+    now = timezone.now()
+    ReminderLog.objects.filter(pk=row.pk).update(claimed_at=now - age)
+    assert services._claim(ReminderLog, row.pk, now=now, token="b") is taken
+
+
+@pytest.mark.parametrize(
+    ("status", "attempts"),
+    [(SendStatus.SENT, 1), (SendStatus.SKIPPED, 0), (SendStatus.FAILED, 4)],
+)
+def test_a_finished_reminder_is_never_claimed_again(court, start, status, attempts):
+    row = _row(start(court, go_live_in=55), status=status, attempts=attempts)
+    now = timezone.now()
+    ReminderLog.objects.filter(pk=row.pk).update(
+        claimed_at=now - datetime.timedelta(days=1)
+    )
+    assert not services._claim(ReminderLog, row.pk, now=now, token="b")
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (status, attempts)
+
+
+def test_a_sweep_overtaken_while_sending_does_not_undo_the_other_sweeps_mail(
+    court, start, members, today, monkeypatch
+):
+    """Sweep A claims, stalls past the timeout; sweep B takes over and sends. When A's
+    mail server then fails, A must not put B's sent reminder back to pending."""
+    members(court)
+    onboarding = start(court, go_live_in=55)
+
+    def overtaken_then_refused(self, messages):
+        ReminderLog.objects.filter(onboarding=onboarding).update(
+            status=SendStatus.SENT, sent_at=timezone.now()
+        )
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+    monkeypatch.setattr(
+        "django.core.mail.backends.locmem.EmailBackend.send_messages",
+        overtaken_then_refused,
+    )
+    reminders_send_due(today=today)
+
+    row = logs(onboarding)[("60-day", onboarding.go_live_date)]
+    assert (row.status, row.error) == (SendStatus.SENT, "")
+
+
+def test_a_reminder_recorded_as_owed_carries_no_error(
+    court, start, members, today, monkeypatch
+):
+    """Until it is sent, the reminder owed reads as pending (the court page shows
+    it), with no reason attached; only the skipped 60-day one says why."""
+    members(court)
+    onboarding = start(court, go_live_in=25)
+    # Another sweep wins every claim: this one leaves the rows as it made them.
+    monkeypatch.setattr(services, "_claim_batch", lambda *args, **kwargs: {})
+
+    reminders_send_due(today=today)
+
+    rows = logs(onboarding)
+    owed = rows[("30-day", onboarding.go_live_date)]
+    assert (owed.status, owed.error) == (SendStatus.PENDING, "")
+    skipped = rows[("60-day", onboarding.go_live_date)]
+    assert (skipped.status, skipped.error) == (SendStatus.SKIPPED, SKIP_REASON)
+
+
+def test_the_mail_splits_items_at_the_mark_and_at_the_next_one(court, start, today):
+    """On the 60-day mark itself: items due that day are due by the mark (not
+    "next"), items due on the 30-day mark are next, later ones are left out; and the
+    number overdue counts each overdue item once."""
+    onboarding = start(court, go_live_in=60)
+    [due] = [d for d in selectors.reminders_due(today=today) if d.mark == "60-day"]
+    items = selectors.reminder_items([onboarding.pk])[onboarding.pk]
+
+    context = services.reminder_context(due, items=items, today=today)
+
+    by_mark = [i.order for _, its in context["groups"] for i in its]
+    upcoming = [i.order for _, its in context["upcoming_groups"] for i in its]
+    assert {14, 15, 16} <= set(by_mark) and not {14, 15, 16} & set(upcoming)
+    assert 26 in upcoming and 26 not in by_mark  # due on the 30-day mark
+    assert not {27, 28} & set(upcoming)  # due after it
+    overdue = [i for i in items if i.due_date < today]
+    assert overdue and context["overdue_count"] == len(overdue)
+
+
+def test_a_deactivated_member_gets_no_reminder(court, start, members, today):
+    cast = members(court)
+    cast["lead"].is_active = False
+    cast["lead"].save()
+    start(court, go_live_in=55)
+
+    reminders_send_due(today=today)
+
+    [message] = mail.outbox
+    assert cast["lead"].email not in message.to
+    assert cast["it"].email in message.to
+
+
+def test_the_reminder_window_is_go_live_after_today_and_at_most_60_days_away(start):
+    """Go-Live today or in 61 days: no mark to send; tomorrow or in 60 days: in."""
+    for n in (0, 1, 60, 61):
+        start(CourtFactory(name=f"In {n}", slug=f"in-{n}"), go_live_in=n)
+    window = selectors.onboardings_in_reminder_window(today=TODAY)
+    assert [o.court.slug for o in window] == ["in-1", "in-60"]
+
+
+def test_a_claim_records_when_it_was_taken_so_a_dead_sweep_is_overtaken(court, start):
+    row = _row(start(court, go_live_in=55), status=SendStatus.PENDING)
+    taken_at = timezone.now() - datetime.timedelta(hours=1)
+    assert services._claim(ReminderLog, row.pk, now=taken_at, token="a")
+    row.refresh_from_db()
+    # The court page shows an unsent row's last change: here, the claim.
+    assert (row.status, row.claimed_at, row.updated_at) == (
+        SendStatus.CLAIMED,
+        taken_at,
+        taken_at,
+    )
+    # The sweep that claimed it died: a minute later the row is still its...
+    assert not services._claim(
+        ReminderLog, row.pk, now=taken_at + datetime.timedelta(minutes=1), token="b"
+    )
+    # ...and once the timeout has passed, another sweep takes it over.
+    assert services._claim(
+        ReminderLog, row.pk, now=taken_at + datetime.timedelta(minutes=16), token="b"
+    )
+
+
+def test_recording_an_outcome_touches_that_row_only(
+    court, other_court, start, members, today
+):
+    """Sweep B holds a claim on court B's reminder; this sweep sends court A's and
+    records it: court B's row stays B's."""
+    members(court)
+    members(other_court, prefix="b")
+    start(court, go_live_in=55)
+    theirs = _row(
+        start(other_court, go_live_in=55),
+        status=SendStatus.CLAIMED,
+        attempts=1,
+        claimed_at=timezone.now() - datetime.timedelta(minutes=1),
+    )
+
+    result = reminders_send_due(today=today)
+
+    assert result.count(Outcome.SENT) == 1 and result.count(Outcome.TAKEN) == 1
+    theirs.refresh_from_db()
+    assert (theirs.status, theirs.sent_at) == (SendStatus.CLAIMED, None)
+
+
+def test_an_outcome_is_recorded_at_the_time_it_happened(
+    court, start, members, today, monkeypatch
+):
+    """A slow mail server: the row's time (shown on the court page for a reminder
+    not sent) is when the send failed, not when the sweep claimed it."""
+    members(court)
+    onboarding = start(court, go_live_in=55)
+    with freeze_time("2026-03-04 15:00:00") as clock:
+
+        def slow_then_refused(self, messages):
+            clock.tick(datetime.timedelta(minutes=5))
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+        monkeypatch.setattr(
+            "django.core.mail.backends.locmem.EmailBackend.send_messages",
+            slow_then_refused,
+        )
+        reminders_send_due(today=today)
+
+    row = logs(onboarding)[("60-day", onboarding.go_live_date)]
+    assert row.status == SendStatus.PENDING
+    assert row.updated_at == datetime.datetime(2026, 3, 4, 15, 5, tzinfo=datetime.UTC)
+
+
+def test_a_60_day_reminder_left_pending_is_skipped_when_the_30_day_mark_comes(
+    court, start, members, today
+):
+    """A sweep recorded the 60-day reminder and died before sending it; by the next
+    sweep the 30-day mark has come: the 60-day one is skipped, the 30-day one sent."""
+    members(court)
+    onboarding = start(court, go_live_in=25)
+    stale = _row(onboarding, status=SendStatus.PENDING)
+    yesterday = timezone.now() - datetime.timedelta(days=1)
+    ReminderLog.objects.filter(pk=stale.pk).update(updated_at=yesterday)
+
+    result = reminders_send_due(today=today)
+
+    [message] = mail.outbox
+    assert "30-day reminder" in message.subject
+    rows = logs(onboarding)
+    assert rows[("30-day", onboarding.go_live_date)].status == SendStatus.SENT
+    stale = rows[("60-day", onboarding.go_live_date)]
+    assert (stale.status, stale.error) == (SendStatus.SKIPPED, SKIP_REASON)
+    assert stale.updated_at > yesterday
+    assert result.count(Outcome.SKIPPED) == 1
+
+
+def test_a_60_day_reminder_left_pending_after_the_30_day_one_went_out_is_skipped(
+    court, start, members, today
+):
+    members(court)
+    onboarding = start(court, go_live_in=25)
+    stale = _row(onboarding, status=SendStatus.PENDING)
+    _row(onboarding, mark="30-day", status=SendStatus.SENT, attempts=1)
+
+    result = reminders_send_due(today=today)
+
+    assert mail.outbox == []
+    stale.refresh_from_db()
+    assert (stale.status, stale.error) == (SendStatus.SKIPPED, SKIP_REASON)
+    assert sorted(line.outcome for line in result.lines) == sorted(
+        [Outcome.ALREADY, Outcome.SKIPPED]
+    )
+
+
+def test_a_reminder_sent_meanwhile_by_another_sweep_is_reported_as_taken(
+    court, start, members, today, monkeypatch
+):
+    members(court)
+    onboarding = start(court, go_live_in=55)
+    read = selectors.reminders_due
+
+    def due_then_the_other_sweep_sends(*, today):
+        due = read(today=today)
+        _row(onboarding, status=SendStatus.SENT, attempts=1)
+        return due
+
+    monkeypatch.setattr(selectors, "reminders_due", due_then_the_other_sweep_sends)
+
+    result = reminders_send_due(today=today)
+
+    assert mail.outbox == []
+    assert [(line.outcome, line.detail) for line in result.lines] == [
+        (Outcome.TAKEN, "another sweep has already sent it")
+    ]
+
+
+def test_a_catch_up_mail_lists_the_items_that_fell_due_since_the_mark(
+    court, start, today
+):
+    """Sent 15 days after the 60-day mark (the sweep was down): the items due since
+    the mark, up to today, are listed with those due by the mark, not as next."""
+    onboarding = start(court, go_live_in=45)
+    [due] = selectors.reminders_due(today=today)
+    assert (due.mark, due.mark_date) == ("60-day", today - days(15))
+    items = selectors.reminder_items([onboarding.pk])[onboarding.pk]
+
+    context = services.reminder_context(due, items=items, today=today)
+
+    by_mark = {i.order for _, its in context["groups"] for i in its}
+    upcoming = {i.order for _, its in context["upcoming_groups"] for i in its}
+    assert {14, 17, 22} <= by_mark  # due on the mark, 10 days ago, today
+    assert not {14, 17, 22} & upcoming
