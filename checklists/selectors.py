@@ -142,41 +142,79 @@ def onboardings_with_status(
         by_onboarding[row["onboarding_id"]][row["phase_id"]] = row
     ordered_phases = phases()
     for onboarding in onboardings:
-        per_phase = by_onboarding.get(onboarding.pk, {})
-        phase_progress = []
-        current = None
-        for phase in ordered_phases:
-            row = per_phase.get(phase.pk, {"total": 0, "finished": 0})
-            progress = Progress(finished=row["finished"], total=row["total"])
-            phase_progress.append((phase, progress))
-            if current is None and progress.finished < progress.total:
-                current = phase
-        rows_here = per_phase.values()
-        overdue_dates = [r["oldest_overdue"] for r in rows_here if r["oldest_overdue"]]
-        state = OnboardingStatus(
-            progress=Progress(
-                finished=sum(r["finished"] for r in rows_here),
-                total=sum(r["total"] for r in rows_here),
-            ),
-            phases=phase_progress,
-            current_phase=current,
-            overdue_count=sum(r["overdue"] for r in rows_here),
-            blocked_count=sum(r["blocked"] for r in rows_here),
-            next_mark=next_mark(onboarding.go_live_date, today=today),
-            days_to_go_live=(onboarding.go_live_date - today).days,
-            oldest_overdue=min(overdue_dates, default=None),
-            is_history=not onboarding.is_open,
+        _attach_state(
+            onboarding, by_onboarding.get(onboarding.pk, {}), ordered_phases, today
         )
-        state.health = health_for(
-            status=onboarding.status,
-            days_to_go_live=state.days_to_go_live,
-            overdue_count=state.overdue_count,
-            blocked_count=state.blocked_count,
-            oldest_overdue=state.oldest_overdue,
-            today=today,
-        )
-        onboarding.state = state
     return onboardings
+
+
+def onboarding_with_status_from_items(
+    onboarding: Onboarding, items: Iterable[ChecklistItem], *, today: datetime.date
+) -> Onboarding:
+    """`onboardings_with_status` for one onboarding whose items (all that the
+    person sees, with `phase`) are already loaded: the same `.state` from those
+    items, with one query (the phases) instead of two. The court page uses it."""
+    per_phase: dict[int, dict] = {}
+    for item in items:
+        row = per_phase.setdefault(
+            item.phase_id,
+            {"total": 0, "finished": 0, "overdue": 0, "blocked": 0},
+        )
+        row["total"] += 1
+        row["finished"] += item.status in ChecklistItem.FINISHED_STATUSES
+        row["blocked"] += item.status == ChecklistItem.Status.BLOCKED
+        if item.is_overdue_on(today):
+            row["overdue"] += 1
+            oldest = row.get("oldest_overdue")
+            if oldest is None or item.due_date < oldest:
+                row["oldest_overdue"] = item.due_date
+    for row in per_phase.values():
+        row.setdefault("oldest_overdue", None)
+    _attach_state(onboarding, per_phase, phases(), today)
+    return onboarding
+
+
+def _attach_state(
+    onboarding: Onboarding,
+    per_phase: dict[int, dict],
+    ordered_phases: list[Phase],
+    today: datetime.date,
+) -> None:
+    """Derive `onboarding.state` from per-phase counts (total, finished, overdue,
+    blocked, oldest_overdue): the one place that turns counts into a status."""
+    phase_progress = []
+    current = None
+    for phase in ordered_phases:
+        row = per_phase.get(phase.pk, {"total": 0, "finished": 0})
+        progress = Progress(finished=row["finished"], total=row["total"])
+        phase_progress.append((phase, progress))
+        if current is None and progress.finished < progress.total:
+            current = phase
+    rows_here = per_phase.values()
+    overdue_dates = [r["oldest_overdue"] for r in rows_here if r["oldest_overdue"]]
+    state = OnboardingStatus(
+        progress=Progress(
+            finished=sum(r["finished"] for r in rows_here),
+            total=sum(r["total"] for r in rows_here),
+        ),
+        phases=phase_progress,
+        current_phase=current,
+        overdue_count=sum(r["overdue"] for r in rows_here),
+        blocked_count=sum(r["blocked"] for r in rows_here),
+        next_mark=next_mark(onboarding.go_live_date, today=today),
+        days_to_go_live=(onboarding.go_live_date - today).days,
+        oldest_overdue=min(overdue_dates, default=None),
+        is_history=not onboarding.is_open,
+    )
+    state.health = health_for(
+        status=onboarding.status,
+        days_to_go_live=state.days_to_go_live,
+        overdue_count=state.overdue_count,
+        blocked_count=state.blocked_count,
+        oldest_overdue=state.oldest_overdue,
+        today=today,
+    )
+    onboarding.state = state
 
 
 def overdue_items(
@@ -322,6 +360,11 @@ class PhaseSection:
     progress: Progress
     rows: list[tuple[str, object]]  # ("item", ChecklistItem) or ("mark", Mark)
 
+    @property
+    def is_finished(self) -> bool:
+        """Every item of the phase is done or not applicable."""
+        return self.progress.is_complete
+
 
 def checklist_sections(
     onboarding: Onboarding, items: list[ChecklistItem], *, today: datetime.date
@@ -346,6 +389,35 @@ def checklist_sections(
         target = next((s for s in reversed(sections) if s.rows), sections[-1])
         target.rows.extend(("mark", m) for m in marks)
     return sections
+
+
+def next_actions(
+    items: Iterable[ChecklistItem],
+    *,
+    actor: str | None,
+    next_mark: Mark | None,
+    today: datetime.date,
+) -> list[ChecklistItem]:
+    """ "Your next actions" on the court page: the open items of the person's
+    organisation (`actor`: Court, Sheriff's Office, or the CCPOR Team for staff),
+    overdue ones first, then those due by the next mark (every open one once no
+    mark is left), each group earliest first. Nothing for someone who answers for
+    no organisation's items."""
+    if actor is None:
+        return []
+    mine = [i for i in items if i.actor == actor and i.is_open]
+    overdue = [i for i in mine if i.is_overdue_on(today)]
+    due_by = None if next_mark is None else next_mark.date
+    coming = [
+        i
+        for i in mine
+        if not i.is_overdue_on(today) and (due_by is None or i.due_date <= due_by)
+    ]
+
+    def by_due(item):
+        return (item.due_date, item.order)
+
+    return sorted(overdue, key=by_due) + sorted(coming, key=by_due)
 
 
 # What the activity feed and the item history describe, in this order.

@@ -294,15 +294,16 @@ def test_court_page_query_count_does_not_grow_with_items(
         )
     # 1 session, 2 user, 3 is the user CCPOR staff (groups), 4 court (access),
     # 5 current onboarding, 6 the court's members and 7 CCPOR staff (contacts),
-    # 8 the person's last visit, 9 recording this one, 10 phases, 11 per-phase
-    # counts (onboardings_with_status), 12 the user's memberships (organisation,
-    # for "may update"), 13 items with phase, owner, last editor, evidence and
-    # comment counts, 14 history records for the feed, 15 latest evidence,
-    # 16 latest comments, 17 the reminder log; on a return visit, what changed
-    # since: 18 Go-Live moves, 19 history, 20 evidence, 21 comments; then the
-    # Go-Live panel (golive.selectors.court_panel): who started it, its
-    # transitions, its go/no-go decisions, the court's incidents.
-    with django_assert_num_queries(25 if returning else 21):
+    # 8 the court's incidents (the Go-Live panel; its lifecycle history is on the
+    # readiness page while the onboarding is active), 9 the user's memberships
+    # (organisation: "Your next actions", "may update"), 10 the person's last
+    # visit, 11 recording this one, 12 items with phase, owner, last editor,
+    # evidence and comment counts (the header's counts, "Your next actions",
+    # the phases and the timeline all come from them), 13 phases, 14 the
+    # reminder log, 15 history records for the feed, 16 latest evidence,
+    # 17 latest comments; on a return visit, what changed since: 18 Go-Live
+    # moves, 19 history, 20 evidence, 21 comments.
+    with django_assert_num_queries(21 if returning else 17):
         response = client.get(url)
     assert len(response.context["items"]) == n_items
     assert (response.context["changes"] is not None) is returning
