@@ -15,6 +15,7 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
+    Max,
     Min,
     OuterRef,
     Prefetch,
@@ -27,6 +28,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Lag
 
+from ccpor_onboard.lib.prepared import Memo, PreparedQuery
 from courts.access import courts_for_user, is_ccpor_staff
 from courts.models import Court
 
@@ -590,6 +592,50 @@ def activity_feed(
         )
     feed.sort(key=lambda a: a.when, reverse=True)
     return feed[:limit]
+
+
+# One compiled query per onboarding (the court pages recently opened in this process).
+_activity_markers = Memo(1024)
+
+
+def activity_marker(onboarding: Onboarding) -> tuple:
+    """A value that moves whenever the activity feed can change other than through
+    its items' own rows: the number of evidence files and comments of the
+    onboarding's items, the newest of each, and the latest comment edit. With the
+    items' versions (`court_page_items`) it keys the court page's kept feed. One
+    small query, compiled once per onboarding (ccpor_onboard.lib.prepared)."""
+
+    def build() -> PreparedQuery:
+        def of(model):
+            return (
+                model.objects.filter(item__onboarding_id=OuterRef("pk"))
+                .order_by()
+                .values("item__onboarding_id")
+            )
+
+        evidence, comments = of(Evidence), of(Comment)
+        return PreparedQuery(
+            Onboarding.objects.filter(pk=onboarding.pk)
+            .annotate(
+                evidence_n=Subquery(evidence.annotate(v=Count("id")).values("v")),
+                evidence_last=Subquery(evidence.annotate(v=Max("id")).values("v")),
+                comments_n=Subquery(comments.annotate(v=Count("id")).values("v")),
+                comments_last=Subquery(comments.annotate(v=Max("id")).values("v")),
+                comments_edited=Subquery(
+                    comments.annotate(v=Max("edited_at")).values("v")
+                ),
+            )
+            .values(
+                "evidence_n",
+                "evidence_last",
+                "comments_n",
+                "comments_last",
+                "comments_edited",
+            )
+        )
+
+    rows = _activity_markers.get(onboarding.pk, build).tuples()
+    return rows[0] if rows else ()
 
 
 @dataclass

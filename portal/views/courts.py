@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
 from ccpor_onboard.lib.dates import today_in_california
@@ -19,6 +20,7 @@ from checklists.health import LATE_AFTER_DAYS
 from checklists.models import Actor
 from checklists.selectors import (
     activity_feed,
+    activity_marker,
     checklist_sections,
     court_current_onboarding,
     court_page_items,
@@ -147,7 +149,11 @@ def court_detail(request, court):
             reminder_log=(log := list(reminder_log_for_onboarding(onboarding))),
             reminders_pending=reminders_awaiting_sweep(onboarding, log, today=day),
             sections=checklist_sections(onboarding, items, today=day),
-            feed=activity_feed(user, onboarding),
+            # Read only when the kept feed no longer fits (activity_html).
+            feed=(feed := SimpleLazyObject(lambda: activity_feed(user, onboarding))),
+            feed_html=activity_html(
+                request, onboarding, all_items, feed=feed, staff=is_ccpor_staff(user)
+            ),
             changes=(what_changed(user, onboarding, since=since) if since else None),
             first_visit=since is None,
             bulk_form_html=cached_fragment(
@@ -201,6 +207,30 @@ def item_row_html(request, item, *, court, can_bulk: bool, next_url: str):
                 "can_bulk": can_bulk,
                 "next_url": next_url,
             },
+        ),
+    )
+
+
+def activity_html(request, onboarding, items, *, feed, staff: bool):
+    """The court page's "Recent activity" (portal/_activity.html), kept by what can
+    change it: each visible item's version, last change and due date (every item
+    write, the Go-Live moves and the history records that come with them), the
+    evidence files and comments (`activity_marker`: added, removed, edited), and
+    whether CCPOR-internal items are visible. `feed` is read only to render."""
+    court = onboarding.court
+    key = (
+        "court-activity",
+        court.slug,
+        onboarding.pk,
+        staff,
+        activity_marker(onboarding),
+        tuple((i.pk, i.version, i.updated_at, i.due_date) for i in items),
+    )
+    return cached_fragment(
+        request,
+        key,
+        lambda ctx: render_to_string(
+            "portal/_activity.html", {**ctx, "court": court, "feed": feed}
         ),
     )
 

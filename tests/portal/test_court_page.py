@@ -300,13 +300,20 @@ def test_court_page_query_count_does_not_grow_with_items(
     # visit, 11 recording this one, 12 items with phase, owner, last editor,
     # evidence and comment counts (the header's counts, "Your next actions",
     # the phases and the timeline all come from them), 13 phases, 14 the
-    # reminder log, 15 history records for the feed, 16 latest evidence,
-    # 17 latest comments; on a return visit, what changed since: 18 Go-Live
-    # moves, 19 history, 20 evidence, 21 comments.
-    with django_assert_num_queries(21 if returning else 17):
+    # reminder log, 15 the evidence and comment marker of the kept activity
+    # feed; the feed itself, not kept yet: 16 history records, 17 latest
+    # evidence, 18 latest comments; on a return visit, what changed since:
+    # 19 Go-Live moves, 20 history, 21 evidence, 22 comments.
+    with django_assert_num_queries(22 if returning else 18):
         response = client.get(url)
     assert len(response.context["items"]) == n_items
     assert (response.context["changes"] is not None) is returning
+    # Again within a minute: the feed is kept and the visit is not written again.
+    with django_assert_num_queries(18 if returning else 14):
+        again = client.get(url)
+    assert again.content.count(b'class="mb-3"') == response.content.count(
+        b'class="mb-3"'
+    )
 
 
 def test_more_than_one_court_member_sees_the_same_page(
@@ -349,3 +356,47 @@ def test_court_page_shows_the_reminder_log_and_links_to_report_and_calendar(
     assert "Reminders" in html and "60-day mark" in html and "2 recipients" in html
     assert reverse("portal:report", args=[court.slug]) in html
     assert f"{reverse('portal:feeds')}?court={court.slug}" in html
+
+
+def test_the_kept_activity_feed_follows_every_change(
+    client, start, court, court_lead, staff_user, frozen_today, evidence_storage
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.factories import evidence_bytes
+
+    onboarding = start(court)
+    item = onboarding.items.get(order=11)
+    comment = services.comment_add(item=item, body="First words.", by=court_lead)
+
+    def feed_html():
+        html = page(client, court_lead, court).content.decode()
+        start = html.index('id="activity-heading"')
+        return html[start : html.index("</aside>", start)]
+
+    assert "First words." in feed_html()
+    assert "First words." in feed_html()  # kept
+    services.comment_edit(comment=comment, body="Better words.", by=court_lead)
+    html = feed_html()
+    assert "Better words." in html and "First words." not in html
+    evidence = services.evidence_upload(
+        item=item,
+        file=SimpleUploadedFile("roster.pdf", evidence_bytes("pdf")),
+        by=court_lead,
+    )
+    assert "roster.pdf" in feed_html()
+    evidence.delete()  # as the admin may, for a file that must not be kept
+    assert "roster.pdf" not in feed_html()
+    services.item_set_status(
+        item=item, status="in_progress", by=court_lead, expected_version=item.version
+    )
+    assert "Not started → In progress" in feed_html()
+    # CCPOR staff see the internal items' activity; members never do.
+    internal = onboarding.items.get(order=23)
+    services.item_set_status(
+        item=internal, status="in_progress", by=staff_user, expected_version=1
+    )
+    assert internal.title not in feed_html()
+    client.force_login(staff_user)
+    html = client.get(reverse("portal:court", kwargs={"slug": court.slug}))
+    assert internal.title in html.content.decode()
