@@ -151,11 +151,12 @@ def onboardings_with_status(
 
 
 def onboarding_with_status_from_items(
-    onboarding: Onboarding, items: Iterable[ChecklistItem], *, today: datetime.date
+    onboarding: Onboarding, items: list[ChecklistItem], *, today: datetime.date
 ) -> Onboarding:
     """`onboardings_with_status` for one onboarding whose items (all that the
     person sees, with `phase`) are already loaded: the same `.state` from those
-    items, with one query (the phases) instead of two. The court page uses it."""
+    items, with no query (the phases are the items' own, in order; a phase with
+    no item the person sees is left out). The court page uses it."""
     per_phase: dict[int, dict] = {}
     for item in items:
         row = per_phase.setdefault(
@@ -172,7 +173,9 @@ def onboarding_with_status_from_items(
                 row["oldest_overdue"] = item.due_date
     for row in per_phase.values():
         row.setdefault("oldest_overdue", None)
-    _attach_state(onboarding, per_phase, phases(), today)
+    item_phases = {item.phase_id: item.phase for item in items}
+    ordered = sorted(item_phases.values(), key=lambda phase: (phase.order, phase.pk))
+    _attach_state(onboarding, per_phase, ordered, today)
     return onboarding
 
 

@@ -298,18 +298,18 @@ def test_court_page_query_count_does_not_grow_with_items(
     # readiness page while the onboarding is active), 9 the user's memberships
     # (organisation: "Your next actions", "may update"), 10 the person's last
     # visit, 11 recording this one, 12 items with phase, owner, last editor,
-    # evidence and comment counts (the header's counts, "Your next actions",
-    # the phases and the timeline all come from them), 13 phases, 14 the
-    # reminder log, 15 the evidence and comment marker of the kept activity
-    # feed; the feed itself, not kept yet: 16 history records, 17 latest
-    # evidence, 18 latest comments; on a return visit, what changed since:
-    # 19 Go-Live moves, 20 history, 21 evidence, 22 comments.
-    with django_assert_num_queries(22 if returning else 18):
+    # evidence and comment counts (the header's counts and phases, "Your next
+    # actions", the checklist and the timeline all come from them), 13 the
+    # reminder log, 14 the evidence and comment marker of the kept activity
+    # feed; the feed itself, not kept yet: 15 history records, 16 latest
+    # evidence, 17 latest comments; on a return visit, what changed since:
+    # 18 Go-Live moves, 19 history, 20 evidence, 21 comments.
+    with django_assert_num_queries(21 if returning else 17):
         response = client.get(url)
     assert len(response.context["items"]) == n_items
     assert (response.context["changes"] is not None) is returning
     # Again within a minute: the feed is kept and the visit is not written again.
-    with django_assert_num_queries(18 if returning else 14):
+    with django_assert_num_queries(17 if returning else 13):
         again = client.get(url)
     assert again.content.count(b'class="mb-3"') == response.content.count(
         b'class="mb-3"'
@@ -400,3 +400,38 @@ def test_the_kept_activity_feed_follows_every_change(
     client.force_login(staff_user)
     html = client.get(reverse("portal:court", kwargs={"slug": court.slug}))
     assert internal.title in html.content.decode()
+
+
+def test_the_header_from_loaded_items_matches_the_counting_query(
+    start, court, court_lead, staff_user, frozen_today
+):
+    """The court page derives the header from its items; the other pages count in
+    SQL (onboardings_with_status): the two agree, for members and staff."""
+    from checklists.selectors import (
+        court_page_items,
+        onboarding_with_status_from_items,
+        onboardings_with_status,
+    )
+
+    onboarding = start(court, go_live_in=45)
+    services.item_set_status(
+        item=onboarding.items.get(order=11),
+        status="blocked",
+        by=court_lead,
+        expected_version=1,
+        reason="Waiting for the circuit.",
+    )
+    attach_evidence(item4 := onboarding.items.get(order=4), by=court_lead)
+    services.item_set_status(
+        item=item4, status="done", by=court_lead, expected_version=1
+    )
+    for user, internal in ((court_lead, False), (staff_user, True)):
+        items = court_page_items(user, onboarding, today=TODAY)
+        from_items = onboarding_with_status_from_items(
+            onboarding, items, today=TODAY
+        ).state
+        (counted,) = onboardings_with_status(
+            [onboarding], today=TODAY, include_internal=internal
+        )
+        assert from_items == counted.state
+        assert from_items.overdue_count and from_items.blocked_count == 1
