@@ -2,7 +2,9 @@
 folds finished phases, fits 1280 and 375 px, and its inline status change works
 without a reload; the court lead's journey with the mouse and with the keyboard
 alone; the sheriff's office liaison, who changes the SO's items and not the
-court's. Every page is checked (sideways scroll, axe, console, Nu HTML Checker).
+court's. Every court page is checked whole (sideways scroll, axe, console, Nu HTML
+Checker); the item page the journeys pass through, for what this work touches
+(`assert_item_page_fits`).
 
 `SCREENSHOTS=1 scripts/test.sh tests/browser/test_court_page.py` writes
 docs/screenshots/court-page.png (1280 px) and court-page-phone.png (375 px)."""
@@ -20,7 +22,13 @@ from checklists.models import ChecklistItem
 from tests.factories import evidence_bytes
 from tests.golive.stages import finish
 
-from .checks import assert_focus_visible, tab
+from .checks import (
+    WIDTHS,
+    assert_accessible,
+    assert_focus_visible,
+    assert_no_horizontal_scroll,
+    tab,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -61,6 +69,30 @@ def alameda(court, court_lead, court_liaison, staff_user):
     )
     finish(onboarding, by=staff_user, up_to=4)
     return onboarding
+
+
+def tab_to(page, wanted, *, limit: int = 400) -> str:
+    """Press Tab until the focus is on a control whose description (see `tab`)
+    satisfies `wanted` (a string it starts with, or a predicate); each stop must
+    show its focus. Fails after `limit` stops."""
+    matches = wanted if callable(wanted) else (lambda name: name.startswith(wanted))
+    for _ in range(limit):
+        name = tab(page)
+        if matches(name):
+            return name
+    raise AssertionError(f"{page.url}: no control {wanted!r} within {limit} Tabs")
+
+
+def assert_item_page_fits(page) -> None:
+    """The item page is the item page's own work (issue 13: its history table at
+    375 px and its comments' <time> values, docs/browser-findings.md 2 and 6), so
+    these journeys check there what this page's work touches: no sideways scroll
+    of the page and no serious or critical axe violation, at both widths."""
+    for width, height in WIDTHS.items():
+        page.set_viewport_size({"width": width, "height": height})
+        assert_no_horizontal_scroll(page)
+        assert_accessible(page)
+    page.set_viewport_size({"width": 1280, "height": WIDTHS[1280]})
 
 
 def court_url(live_server) -> str:
@@ -164,6 +196,7 @@ def test_court_lead_changes_a_status_inline_uploads_evidence_and_comments(
     expect(page.locator("#comments")).to_contain_text(
         "Firewall request filed with the CCTC."
     )
+    assert_item_page_fits(page)
 
     page.goto(court_url(live_server))
     activity = page.locator(".activity-feed")
@@ -255,8 +288,7 @@ def test_court_lead_journey_with_the_keyboard_alone(
     # folds it again.
     planning = page.locator("section.phase", has_text="1. Planning")
     page.reload()
-    while "finished items" not in tab(page):
-        pass
+    tab_to(page, lambda name: "finished items" in name)
     page.keyboard.press("Space")
     expect(planning.locator("details")).to_have_attribute("open", "")
     tab(page)
@@ -272,8 +304,7 @@ def test_court_lead_journey_with_the_keyboard_alone(
     page.reload()
     page.evaluate("window.notReloaded = true")
     target = item(alameda, 11)
-    while tab(page) != 'select "Status of item 11"':
-        pass
+    tab_to(page, 'select "Status of item 11"')
     page.keyboard.press("ArrowDown")  # Not started -> In progress
     assert tab(page).startswith('input "Reason')
     assert tab(page) == 'button "Save item 11"'
@@ -289,4 +320,39 @@ def test_court_lead_journey_with_the_keyboard_alone(
 
     target.refresh_from_db()
     assert target.status == "in_progress"
+    check_page(page)
+
+    # To the item with Enter on its title; a PDF and a comment, by keyboard.
+    page.reload()
+    tab_to(page, 'a "11. CCTC connectivity')
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("CCTC connectivity")
+    tab_to(page, 'input "Document')
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Space")
+    chooser.value.set_files(
+        files=[
+            {
+                "name": "circuit-order.pdf",
+                "mimeType": "application/pdf",
+                "buffer": evidence_bytes("pdf"),
+            }
+        ]
+    )
+    assert tab(page) == 'button "Upload"'
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status").first).to_contain_text(
+        "Uploaded “circuit-order.pdf”"
+    )
+    tab_to(page, 'textarea "Comment')
+    page.keyboard.type("Circuit ordered; the CCTC confirms next week.")
+    tab_to(page, 'button "Post comment"', limit=5)
+    page.keyboard.press("Enter")
+    expect(page.locator("#comments")).to_contain_text("Circuit ordered")
+    assert_item_page_fits(page)
+
+    page.goto(court_url(live_server))
+    activity = page.locator(".activity-feed")
+    expect(activity.get_by_role("listitem").first).to_contain_text("Circuit ordered")
+    expect(activity).to_contain_text("circuit-order.pdf")
     check_page(page)
