@@ -7,7 +7,7 @@ Checker); the item page the journeys pass through, for what this work touches
 (`assert_item_page_fits`).
 
 `SCREENSHOTS=1 scripts/test.sh tests/browser/test_court_page.py` writes
-docs/screenshots/court-page.png (1280 px) and court-page-phone.png (375 px)."""
+docs/screenshots/court-page-1280.png and court-page-375.png."""
 
 import datetime
 import re
@@ -147,7 +147,7 @@ def test_court_lead_changes_a_status_inline_uploads_evidence_and_comments(
     key = page.locator(".kind-key").first
     expect(key).to_contain_text("Document from the CCPOR Team")
     expect(key).to_contain_text("Court/SO activity")
-    check_page(page, screenshots={1280: "court-page", 375: "court-page-phone"})
+    check_page(page, screenshots={1280: "court-page-1280", 375: "court-page-375"})
 
     # The full checklist is one click away: every phase open.
     page.get_by_role("link", name="Expand every phase").click()
