@@ -286,17 +286,32 @@ def calendar_onboardings(courts: QuerySet[Court]) -> QuerySet[Onboarding]:
 
 
 def court_current_onboarding(court) -> Onboarding | None:
-    """The court's open onboarding, else its latest one, else None (one query)."""
-    return (
-        court.onboardings.annotate(
-            is_open_rank=Case(
-                When(status__in=Onboarding.OPEN_STATUSES, then=Value(0)),
-                default=Value(1),
+    """The court's open onboarding, else its latest one, else None (one query,
+    compiled once per court in this process)."""
+
+    def build() -> PreparedQuery:
+        return PreparedQuery(
+            court.onboardings.annotate(
+                is_open_rank=Case(
+                    When(status__in=Onboarding.OPEN_STATUSES, then=Value(0)),
+                    default=Value(1),
+                )
             )
+            .order_by("is_open_rank", "-created_at", "-id")
+            .values(*_ONBOARDING_FIELDS)[:1]
         )
-        .order_by("is_open_rank", "-created_at", "-id")
-        .first()
-    )
+
+    prepared = _current_onboarding_queries.get(court.pk, build)
+    rows = prepared.tuples()
+    if not rows:
+        return None
+    onboarding = Onboarding.from_db(prepared.using, _ONBOARDING_FIELDS, rows[0])
+    onboarding.court = court  # as court.onboardings would have set it
+    return onboarding
+
+
+_current_onboarding_queries = Memo(1024)
+_ONBOARDING_FIELDS = [f.attname for f in Onboarding._meta.concrete_fields]
 
 
 def _count_of(model) -> Coalesce:
