@@ -205,8 +205,9 @@ def prepare(*, label: str, work: Path) -> None:
     pages, exports = {}, {}
     for key, path in _paths(data).items():
         if key not in EXPORTS:
-            # Counted as the rounds serve it: not the first view (a first visit to
-            # a court page records the visit, one INSERT in its own transaction).
+            # Counted on a second visit, as at the other size: a first visit to a
+            # court page also records the visit (what changed since), which the
+            # bench user has made already when it counts the larger size.
             client.get(path)
         with CaptureQueriesContext(connection) as queries:
             response = client.get(path)

@@ -428,14 +428,23 @@ class EvidenceAdmin(admin.ModelAdmin):
         )
         obj.__dict__.update(created.__dict__)
 
+    # A deleted document can unfinish a readiness gate: the summaries' readiness
+    # figures are refreshed in the same transaction.
     def delete_model(self, request, obj):
         obj.file.delete(save=False)
-        super().delete_model(request, obj)
+        with transaction.atomic():
+            super().delete_model(request, obj)
+            services.onboarding_summaries_refresh(
+                onboarding_ids=[obj.item.onboarding_id]
+            )
 
     def delete_queryset(self, request, queryset):
+        onboarding_ids = set(queryset.values_list("item__onboarding_id", flat=True))
         for evidence in queryset:
             evidence.file.delete(save=False)
-        super().delete_queryset(request, queryset)
+        with transaction.atomic():
+            super().delete_queryset(request, queryset)
+            services.onboarding_summaries_refresh(onboarding_ids=onboarding_ids)
 
 
 class CommentRevisionInline(admin.TabularInline):

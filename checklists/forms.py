@@ -250,6 +250,12 @@ class ItemReopenForm(forms.Form):
     )
     expected_version = forms.IntegerField(widget=forms.HiddenInput)
 
+    def __init__(self, *args, **kwargs):
+        # Shown on the item page beside the status form, which has fields of the
+        # same names: ids of its own (id_reopen_reason), the same field names.
+        kwargs.setdefault("auto_id", "id_reopen_%s")
+        super().__init__(*args, **kwargs)
+
 
 class EvidenceUploadForm(forms.Form):
     file = forms.FileField(

@@ -120,14 +120,19 @@ class ItemFields(models.Model):
         default=False,
         help_text="Seen by CCPOR staff only, never by court or SO members.",
     )
+    # Columns added after the data migrations that load the template carry a
+    # database default, so those migrations can run again on today's schema (as the
+    # test set-up does with --reuse-db, tests/conftest.py).
     is_training = models.BooleanField(
         default=False,
+        db_default=False,
         help_text="A training session: it can be scheduled like a meeting.",
     )
     info_url = models.URLField(
         "information page",
         max_length=500,
         blank=True,
+        db_default="",
         help_text="A public page the item points the court to (e.g. the CCPOR "
         "information page).",
     )
@@ -435,7 +440,9 @@ class ChecklistItem(ItemFields):
 
 class OnboardingSummary(models.Model):
     """What the portfolio needs of one onboarding's items, in one row: counts, open
-    items by actor, the current phase and the due dates of the open items.
+    items by actor, the current phase and the due dates of the open items; and
+    what apps above keep in it by their own rules (readiness to go live, whether
+    anyone can be reminded).
 
     Derived, and stored only so that the CCPOR Team's pages can filter, sort and
     count 5,000 courts without reading 180,000 items: every write to an onboarding's
@@ -466,6 +473,23 @@ class OnboardingSummary(models.Model):
     open_due_so = SortedDateListField()
     open_due_ccpor = SortedDateListField()
     open_due_doj = SortedDateListField()
+    # Readiness to go live, by the Go-Live phase's own rule (`golive.readiness`),
+    # which it adds to every refresh (`summary_part_register`): what the
+    # dashboard's readiness panel shows without reading the gates, sign-offs and
+    # decisions of each onboarding.
+    gates_total = models.PositiveSmallIntegerField(default=0)
+    gates_done = models.PositiveSmallIntegerField(default=0)
+    sign_offs_needed = models.PositiveSmallIntegerField(default=0)
+    sign_offs_given = models.PositiveSmallIntegerField(default=0)
+    sign_offs_asked = models.PositiveSmallIntegerField(default=0)
+    live_blockers = models.PositiveSmallIntegerField(default=0)
+    # The latest go/no-go decision ("go", "no_go", "postpone"), blank for none.
+    go_no_go = models.CharField(max_length=20, blank=True, default="")
+    # How many people the court's 60- and 30-day reminders can go to, by the
+    # reminders' own rule (`reminders.selectors.reminder_recipient_counts`), kept
+    # current on membership and people changes too (reminders/receivers.py): 0
+    # flags an onboarding court with no one to remind.
+    reminder_recipients = models.PositiveIntegerField(default=0)
     refreshed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

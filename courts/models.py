@@ -40,6 +40,12 @@ class Court(models.Model):
             # courts match from these indexes' statistics, rather than guessing.
             models.Index(Upper("name"), name="court_upper_name"),
             models.Index(Upper("county"), name="court_upper_county"),
+            # The statewide view's order (district, tribal courts last, then type
+            # and name): a page of tiles is read from here, not from a sort of
+            # every court.
+            models.Index(
+                fields=["district", "court_type", "name"], name="court_statewide_order"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -9,7 +9,7 @@ up the variables of each one. The markup is the one the template had.
 
 import datetime
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -290,37 +290,94 @@ class TileGroup:
         return mark_safe("".join(t.html for t in self.tiles))  # noqa: S308 - escaped in statewide_tiles
 
 
-def statewide_tiles(courts: Iterable[tuple], *, styles: dict) -> dict:
-    """The statewide view's tiles grouped under their district's heading (tribal
-    courts in a group of their own), a legend with the count of each style, and the
-    total, from `statewide_courts` rows. `styles` maps a tile status (a health or a
-    programme status) to its (label, css class).
+def _tile_key(ob_status, rank) -> str:
+    """The tile status of a court: its health while onboarding, else its status."""
+    if rank is not None:
+        return HEALTH_BY_RANK[rank]
+    return PortfolioStatus.of(ob_status)
 
-    Thousands of tiles: each is one format string; a court page's URL is joined
-    around one reverse(), and a date is formatted once per distinct date.
+
+def _district_heading(district: int | None) -> str:
+    return DISTRICT_LABELS.get(district, "Tribal courts")
+
+
+@dataclass
+class DistrictCounts:
+    """One line of the statewide view's table: a district's courts by stage."""
+
+    key: str  # the district filter's value ("1"-"6", "tribal")
+    heading: str
+    not_started: int = 0
+    # Onboarding courts by current phase: phase order -> [phase name, count].
+    by_phase: dict = field(default_factory=dict)
+    live: int = 0
+
+    @property
+    def phase_counts(self) -> list:
+        return list(self.by_phase.values())
+
+    @property
+    def total(self) -> int:
+        return self.not_started + sum(n for _, n in self.by_phase.values()) + self.live
+
+
+def statewide_summary(
+    counts: Iterable[tuple], *, styles: dict, phases: list[Phase]
+) -> dict:
+    """From `statewide_counts` rows: the legend (courts of each tile status, with
+    its label and css), a table of each district's courts by stage (not started,
+    onboarding by current phase, live), and the total. An onboarding with no open
+    item is counted in the last phase (going live is what remains)."""
+    orders = [phase.order for phase in phases]
+    legend_counts = dict.fromkeys(styles, 0)
+    districts: dict[int | None, DistrictCounts] = {}
+    for district, ob_status, rank, phase_order, n in counts:
+        legend_counts[_tile_key(ob_status, rank)] += n
+        line = districts.get(district)
+        if line is None:
+            line = districts[district] = DistrictCounts(
+                key=str(district) if district else "tribal",
+                heading=_district_heading(district),
+                by_phase={phase.order: [phase.name, 0] for phase in phases},
+            )
+        status = PortfolioStatus.of(ob_status)
+        if status == PortfolioStatus.ONBOARDING:
+            order = phase_order if phase_order in line.by_phase else orders[-1]
+            line.by_phase[order][1] += n
+        elif status == PortfolioStatus.LIVE:
+            line.live += n
+        else:
+            line.not_started += n
+    table = [districts[d] for d in sorted(districts, key=lambda d: (d is None, d or 0))]
+    legend = [
+        {"label": label, "css": css, "count": legend_counts[key]}
+        for key, (label, css) in styles.items()
+    ]
+    return {
+        "legend": legend,
+        "districts": table,
+        "phases": phases,
+        "total": sum(line.total for line in table),
+    }
+
+
+def statewide_tiles(courts: Iterable[tuple], *, styles: dict) -> dict[str, TileGroup]:
+    """The statewide view's tiles (`StatewideCourts` rows) grouped under their
+    district's heading (tribal courts in a group of their own). `styles` maps a
+    tile status (a health or a programme status) to its (label, css class).
+
+    Each tile is one format string; a court page's URL is joined around one
+    reverse(), and a date is formatted once per distinct date.
     """
     url_for = Court.url_builder()
-    by_rank = {
-        rank: (health, *styles[health]) for rank, health in HEALTH_BY_RANK.items()
-    }
-    # An active onboarding always has a health; the others show their status.
-    by_status = {
-        ob_status: (status, *styles[status])
-        for status, statuses in PortfolioStatus.ONBOARDING_STATUSES.items()
-        if status in styles
-        for ob_status in statuses
-    }
     go_lives: dict[datetime.date, str] = {}
-    counts = dict.fromkeys(styles, 0)
     groups: dict[str, TileGroup] = {}
     heading, group = None, None
     for district, name, slug, county, court_type, ob_status, go_live, rank in courts:
-        key, label, css = by_rank[rank] if rank is not None else by_status[ob_status]
-        counts[key] += 1
+        label, css = styles[_tile_key(ob_status, rank)]
         if district != heading or group is None:
             heading = district
-            title = DISTRICT_LABELS.get(district, "Tribal courts")
-            group = groups.setdefault(title, TileGroup(tiles=[]))
+            group = groups.setdefault(_district_heading(district), TileGroup(tiles=[]))
         short = Court.short_name_of(court_type=court_type, county=county, name=name)
         hidden = (
             f'<span class="visually-hidden"> ({escape(name)})</span>'
@@ -349,8 +406,4 @@ def statewide_tiles(courts: Iterable[tuple], *, styles: dict) -> dict:
                 ),
             )
         )
-    legend = [
-        {"label": label, "css": css, "count": counts[key]}
-        for key, (label, css) in styles.items()
-    ]
-    return {"groups": groups, "legend": legend, "total": sum(counts.values())}
+    return groups

@@ -10,13 +10,11 @@ from django.db.models import (
     Case,
     CharField,
     Count,
-    Exists,
     ExpressionWrapper,
     F,
     FilteredRelation,
     FloatField,
     IntegerField,
-    OuterRef,
     Q,
     QuerySet,
     Sum,
@@ -36,8 +34,8 @@ from checklists.models import (
     Onboarding,
     overdue_q,
 )
-from courts.models import Court
-from reminders.selectors import reminder_recipient_memberships
+from courts.models import DISTRICT_LABELS, Court
+from golive.selectors import in_readiness_window_q
 
 # --- The CCPOR Team portfolio (dashboard, statewide view, exports) -----------------
 #
@@ -150,10 +148,11 @@ def portfolio_base() -> QuerySet[Court]:
 
 def no_one_to_remind_q() -> Q:
     """Courts (of `portfolio_base`) with an active onboarding but no one the 60- and
-    30-day reminders can go to (`reminders.selectors.reminder_recipient_memberships`),
-    so that their reminders would fail."""
-    return Q(cur__status=Onboarding.Status.ACTIVE) & ~Exists(
-        reminder_recipient_memberships().filter(court_id=OuterRef("pk"))
+    30-day reminders can go to, so that their reminders would fail: from the
+    count its stored summary keeps (`reminders.selectors.reminder_recipient_counts`),
+    not from every membership."""
+    return Q(
+        cur__status=Onboarding.Status.ACTIVE, **{SUMMARY + "reminder_recipients": 0}
     )
 
 
@@ -229,9 +228,19 @@ def portfolio_values(*, today: datetime.date) -> dict:
     }
 
 
+# Values the table sorts by but does not show (a row's next mark is worked out from
+# its Go-Live date): a page's rows are read without them.
+SORT_ONLY = frozenset({"status_rank", "progress_ratio", "next_mark_date"})
+
+
 def portfolio_fields(*, today: datetime.date) -> tuple[str, ...]:
-    """The names a row is read with (`QuerySet.values`)."""
-    return (*COURT_FIELDS, "ob_status", "go_live", *portfolio_values(today=today))
+    """The names a row of the table is read with (`QuerySet.values`)."""
+    return (
+        *COURT_FIELDS,
+        "ob_status",
+        "go_live",
+        *(name for name in portfolio_values(today=today) if name not in SORT_ONLY),
+    )
 
 
 def health_q(health: str) -> Q:
@@ -255,6 +264,9 @@ class PortfolioSummary:
     go_lives_soon: int
     overdue_by_actor: dict[str, int]
     no_one_to_remind: int = 0
+    # Active onboardings inside the Go-Live readiness window (the readiness panel
+    # lists the soonest few).
+    readiness_window: int = 0
 
     @property
     def overdue_total(self) -> int:
@@ -272,7 +284,8 @@ def _open_overdue_items(*, today: datetime.date) -> QuerySet[ChecklistItem]:
 def portfolio_summary(*, today: datetime.date) -> PortfolioSummary:
     """The programme in numbers: courts live / onboarding / not started out of all
     active courts, Go-Lives in the next 90 days (today included), onboarding courts
-    with no one to remind, and overdue items by actor (from the stored summaries).
+    with no one to remind, onboardings inside the Go-Live readiness window, and
+    overdue items by actor (from the stored summaries).
     One query, compiled once a day."""
     [counts] = _summary_queries.get(
         today, lambda: PreparedQuery(_summary_queryset(today=today))
@@ -284,6 +297,7 @@ def portfolio_summary(*, today: datetime.date) -> PortfolioSummary:
         not_started=counts[PortfolioStatus.NOT_STARTED],
         go_lives_soon=counts["go_lives_soon"],
         no_one_to_remind=counts["no_one_to_remind"],
+        readiness_window=counts["readiness_window"],
         overdue_by_actor={
             actor: counts[f"overdue_{actor}"] for actor in BLOCKING_ACTORS
         },
@@ -307,6 +321,9 @@ def _summary_queryset(*, today: datetime.date) -> QuerySet:
                 for status in PortfolioStatus.LABELS
             },
             go_lives_soon=Count("id", filter=go_live_window_q(SOON, today=today)),
+            readiness_window=Count(
+                "id", filter=in_readiness_window_q(today=today, prefix="cur__")
+            ),
             **{
                 f"overdue_{actor}": Coalesce(
                     Sum(overdue_of(actor, today=today)), 0, output_field=IntegerField()
@@ -342,25 +359,86 @@ def go_live_window_q(window: str, *, today: datetime.date) -> Q:
     return q
 
 
-def statewide_courts(*, today: datetime.date) -> QuerySet:
-    """Every active court as (district, name, slug, county, court_type, ob_status,
-    go_live, health_rank) tuples, by district (tribal courts, which have none, last)
-    then name. One query."""
-    return (
+# The statewide view's order: by district (tribal courts, which have none, last),
+# then type and name (the `court_statewide_order` index).
+STATEWIDE_ORDER = (F("district").asc(nulls_last=True), "court_type", "name", "pk")
+# The statewide view's district filter: "1"-"6", or "tribal" (no district).
+TRIBAL = "tribal"
+
+
+def statewide_district_q(district: str | None) -> Q:
+    """Courts of one district ("1"-"6"), the tribal courts ("tribal"), or every court
+    (None); see `statewide_district`."""
+    if district is None:
+        return Q()
+    if district == TRIBAL:
+        return Q(district__isnull=True)
+    return Q(district=int(district))
+
+
+def statewide_district(value: str | None) -> str | None:
+    """The district filter a query string asks for, or None (every court) for
+    nothing or nonsense."""
+    if value == TRIBAL or value in {str(n) for n in DISTRICT_LABELS}:
+        return value
+    return None
+
+
+def statewide_counts(*, today: datetime.date) -> list[tuple]:
+    """How many active courts there are of each (district, ob_status, health_rank,
+    phase_order) found: the statewide view's counts by district and stage and its
+    legend. One query, a few dozen rows however many courts."""
+    return list(
         portfolio_base()
-        .annotate(health_rank=health_rank(today=today))
-        .order_by(F("district").asc(nulls_last=True), "court_type", "name")
-        .values_list(
-            "district",
-            "name",
-            "slug",
-            "county",
-            "court_type",
-            "ob_status",
-            "go_live",
-            "health_rank",
+        .annotate(
+            health_rank=health_rank(today=today),
+            phase_order=F(SUMMARY + "phase_order"),
         )
+        .values_list("district", "ob_status", "health_rank", "phase_order")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
+
+
+class StatewideCourts:
+    """The active courts of a district (or all, `district` None) for `Paginator`, as
+    (district, name, slug, county, court_type, ob_status, go_live, health_rank)
+    tuples in the statewide order. `count` is known already (from
+    `statewide_counts`); a slice is one query, which picks its courts in order from
+    the courts' index before joining their onboardings, so a page of tiles costs
+    the same at 58 courts and at 5,000."""
+
+    def __init__(self, *, today: datetime.date, district: str | None, count: int):
+        self.today, self.district, self._count = today, district, count
+
+    def count(self) -> int:
+        return self._count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index: slice) -> list[tuple]:
+        keys = (
+            Court.objects.filter(statewide_district_q(self.district), is_active=True)
+            .order_by(*STATEWIDE_ORDER)
+            .values("pk")[index]
+        )
+        return list(
+            portfolio_base()
+            .filter(pk__in=keys)
+            .annotate(health_rank=health_rank(today=self.today))
+            .order_by(*STATEWIDE_ORDER)
+            .values_list(
+                "district",
+                "name",
+                "slug",
+                "county",
+                "court_type",
+                "ob_status",
+                "go_live",
+                "health_rank",
+            )
+        )
 
 
 OVERDUE_GROUPINGS = {

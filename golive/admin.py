@@ -109,6 +109,20 @@ class OnboardingAdmin(SimpleHistoryAdmin):
         )
         return super().get_form(request, obj, change=change, **kwargs)
 
+    def get_fieldsets(self, request, obj=None):
+        # The hidden version is rendered by the change form's template, outside the
+        # fieldset, which would give it a label for a hidden field (invalid HTML).
+        return [
+            (
+                name,
+                {
+                    **options,
+                    "fields": [f for f in options["fields"] if f != "expected_version"],
+                },
+            )
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ()

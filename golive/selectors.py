@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.db.models import (
     Case,
-    Count,
     Exists,
     IntegerField,
     OuterRef,
@@ -18,8 +17,8 @@ from django.db.models import (
     QuerySet,
     Value,
     When,
-    Window,
 )
+from django.urls import reverse
 
 from checklists.models import ChecklistItem, Evidence, Onboarding
 from courts.access import ccpor_staff_users
@@ -173,26 +172,103 @@ def in_readiness_window(onboarding: Onboarding, *, today: datetime.date) -> bool
     )
 
 
-def readiness_soonest(
-    *, today: datetime.date, limit: int
-) -> tuple[list[Readiness], int]:
-    """Readiness of the active onboardings of active courts inside the window, the
-    soonest Go-Lives first, at most `limit` of them, and how many there are in all:
-    five queries, reading `limit` onboardings' readiness, so that a page costs the
-    same at 58 courts and at 5,000."""
-    onboardings = list(
-        Onboarding.objects.filter(
-            status=Onboarding.Status.ACTIVE,
-            court__is_active=True,
-            go_live_date__lte=today + datetime.timedelta(days=READINESS_WINDOW_DAYS),
-        )
-        .select_related("court")
-        .annotate(in_window=Window(Count("pk")))
-        .order_by("go_live_date", "court__name")[:limit]
+def readiness_figures(onboarding_ids: list[int]) -> dict[int, dict]:
+    """`Readiness.figures` of going live for these onboardings, by id: what the
+    stored summary keeps (registered in `GoLiveConfig.ready`, so that every
+    refresh of the summary computes them by the rule above). Five queries."""
+    onboardings = Onboarding.objects.filter(pk__in=onboarding_ids).select_related(
+        "court"
     )
-    readiness = live_readiness_for(onboardings)
-    total = onboardings[0].in_window if onboardings else 0
-    return [readiness[o.pk] for o in onboardings], total
+    return {pk: r.figures() for pk, r in live_readiness_for(onboardings).items()}
+
+
+# The summary's columns that `readiness_figures` fills.
+READINESS_FIGURES = (
+    "gates_total",
+    "gates_done",
+    "sign_offs_needed",
+    "sign_offs_given",
+    "sign_offs_asked",
+    "live_blockers",
+    "go_no_go",
+)
+
+
+def in_readiness_window_q(*, today: datetime.date, prefix: str = "") -> Q:
+    """Active onboardings with Go-Live at most READINESS_WINDOW_DAYS away (or
+    passed), or with `prefix` rows joined to one: the SQL twin of
+    `in_readiness_window`. Of active courts only: the caller's part."""
+    return Q(
+        **{
+            f"{prefix}status": Onboarding.Status.ACTIVE,
+            f"{prefix}go_live_date__lte": today
+            + datetime.timedelta(days=READINESS_WINDOW_DAYS),
+        }
+    )
+
+
+@dataclass(frozen=True)
+class ReadinessLine:
+    """One onboarding of the dashboard's readiness panel, from its stored summary."""
+
+    court_name: str
+    court_short_name: str
+    court_url: str
+    readiness_url: str  # the court's Go-Live page, where the blockers are listed
+    go_live_date: datetime.date
+    gates_done: int
+    gates_total: int
+    sign_offs_given: int
+    sign_offs_needed: int
+    sign_offs_asked: int
+    blockers: int
+    decision_label: str
+
+
+def readiness_soonest(*, today: datetime.date, limit: int) -> list[ReadinessLine]:
+    """Readiness of the active onboardings of active courts inside the window, the
+    soonest Go-Lives first, at most `limit` of them: one query over the stored
+    summaries (`readiness_figures`), which reads `limit` rows (in Go-Live order from
+    the onboardings' index) however many are in the window. How many there are is
+    counted with the portfolio (`in_readiness_window_q`)."""
+    rows = (
+        Onboarding.objects.filter(in_readiness_window_q(today=today))
+        .filter(court__is_active=True)
+        .order_by("go_live_date", "court__name")
+        .values(
+            "court__name",
+            "court__slug",
+            "court__court_type",
+            "court__county",
+            "go_live_date",
+            *(f"summary__{name}" for name in READINESS_FIGURES),
+        )[:limit]
+    )
+    url_for = Court.url_builder()
+    marker = "court-slug-marker"
+    head, tail = reverse("golive:readiness", kwargs={"slug": marker}).split(marker)
+    labels = dict(GoNoGoDecision.Decision.choices)
+    return [
+        ReadinessLine(
+            court_name=row["court__name"],
+            court_short_name=Court.short_name_of(
+                court_type=row["court__court_type"],
+                county=row["court__county"],
+                name=row["court__name"],
+            ),
+            court_url=url_for(row["court__slug"]),
+            readiness_url=f"{head}{row['court__slug']}{tail}",
+            go_live_date=row["go_live_date"],
+            gates_done=row["summary__gates_done"] or 0,
+            gates_total=row["summary__gates_total"] or 0,
+            sign_offs_given=row["summary__sign_offs_given"] or 0,
+            sign_offs_needed=row["summary__sign_offs_needed"] or 0,
+            sign_offs_asked=row["summary__sign_offs_asked"] or 0,
+            blockers=row["summary__live_blockers"] or 0,
+            decision_label=labels.get(row["summary__go_no_go"] or "", ""),
+        )
+        for row in rows
+    ]
 
 
 # --- The lifecycle history ---------------------------------------------------------

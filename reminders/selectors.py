@@ -160,6 +160,27 @@ def reminder_recipient_memberships() -> QuerySet[Membership]:
     ).exclude(user__email="")
 
 
+def reminder_recipient_counts(onboarding_ids: list[int]) -> dict[int, dict]:
+    """How many people the reminders of each onboarding's court can go to
+    (`reminder_recipient_memberships`), as {id: {"reminder_recipients": n}}: the
+    part of the stored onboarding summary that the dashboard's "no one to remind"
+    reads (registered in `RemindersConfig.ready`). One query."""
+    per_court = (
+        reminder_recipient_memberships()
+        .filter(court_id=OuterRef("court_id"))
+        .order_by()
+        .values("court_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    rows = (
+        Onboarding.objects.filter(pk__in=onboarding_ids)
+        .annotate(n=Subquery(per_court))
+        .values_list("pk", "n")
+    )
+    return {pk: {"reminder_recipients": n or 0} for pk, n in rows}
+
+
 def reminder_recipients(court_ids: Iterable[int]) -> dict[int, list[Recipient]]:
     """Per court, the active members with an e-mail address in a reminder role,
     ordered by organisation and role. One query."""

@@ -25,12 +25,17 @@ def _reload_data_migrations() -> None:
         operations = [op for op in migration.operations if isinstance(op, RunPython)]
         if migration.app_label not in PROJECT_APPS or not operations:
             continue
+        # The state as `migrate` has it at each RunPython: before the migration,
+        # then moved forward by the operations that precede it in the migration.
         state = executor.loader.project_state(
             (migration.app_label, migration.name), at_end=False
         )
-        with connection.schema_editor() as schema_editor:
-            for operation in operations:
-                operation.code(state.apps, schema_editor)
+        for operation in migration.operations:
+            if isinstance(operation, RunPython):
+                with connection.schema_editor() as schema_editor:
+                    operation.code(state.apps, schema_editor)
+            else:
+                operation.state_forwards(migration.app_label, state)
 
 
 @pytest.fixture(scope="session")
@@ -38,13 +43,20 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """With --reuse-db the database of the previous run is kept, but its transactional
     tests flushed every table at the end, data migrations' rows included: load the
     reference data again when it is missing, so that --reuse-db works run after run."""
-    from django.db import connection
+    from django.core.management import call_command
+    from django.db import connection, transaction
 
-    from checklists.models import Phase
+    from checklists.models import Phase, TemplateItem
+    from courts.models import Court
 
     with django_db_blocker.unblock():
-        if not Phase.objects.exists():
-            _reload_data_migrations()
+        loaded = (Phase, TemplateItem, Court)
+        if not all(model.objects.exists() for model in loaded):
+            # Start from empty tables (nothing half-loaded is left behind), and load
+            # all of it or nothing.
+            call_command("flush", interactive=False, verbosity=0)
+            with transaction.atomic():
+                _reload_data_migrations()
             # Tests with serialized_rollback restore this snapshot, taken at set-up
             # (before the reload): take it again.
             if getattr(connection, "_test_serialized_contents", None) is not None:

@@ -12,8 +12,9 @@ One module per concern; everything is importable from `checklists.services`:
 - `notices`: what the changes above tell people (through `notifications`);
 - `processing_model`: who enters CARPOS / whether the SO participates, and the
   checklist that follows from it;
-- `summaries`: the stored per-onboarding summary of the items, refreshed by every
-  write above in its own transaction.
+- `summaries`: the stored per-onboarding summary of the items (and of what an app
+  above adds to it: readiness to go live), refreshed by every write above in its
+  own transaction.
 """
 
 from .comments import comment_add, comment_create, comment_edit
@@ -52,7 +53,7 @@ from .onboardings import (
     onboarding_start_validate,
 )
 from .processing_model import PROCESSING_MODEL_NA, onboarding_set_processing_model
-from .summaries import onboarding_summaries_refresh
+from .summaries import SummaryPart, onboarding_summaries_refresh, summary_part_register
 
 __all__ = [
     "EVIDENCE_MAX_BYTES",
@@ -88,6 +89,8 @@ __all__ = [
     "onboarding_start",
     "onboarding_start_validate",
     "onboarding_summaries_refresh",
+    "summary_part_register",
+    "SummaryPart",
     "team_document_upload",
     "team_document_validate",
 ]

@@ -7,6 +7,7 @@ from django.db import transaction
 from ..models import ChecklistItem, Condition, Onboarding
 from .items import item_add, item_set_status
 from .onboardings import checklist_item_from_template
+from .summaries import onboarding_summaries_refresh
 
 # The N/A justification written when a processing-model change makes an item moot;
 # turning the condition back on reopens exactly the items that carry it.
@@ -105,6 +106,8 @@ def onboarding_set_processing_model(
                 "updated_at",
             ]
         )
+        # Whether the SO participates decides whose sign-off is needed.
+        onboarding_summaries_refresh(onboarding_ids=[locked.pk])
     onboarding.court_enters_carpos = court_enters_carpos
     onboarding.so_participates = so_participates
     onboarding.version = locked.version

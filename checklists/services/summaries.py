@@ -4,11 +4,17 @@ Every service that adds, changes or removes items calls
 `onboarding_summaries_refresh` inside its own transaction, so the summary commits (or
 rolls back) with the change. It recomputes the whole row from the items each time:
 never an increment that could drift.
+
+An app above this one keeps its own figures in the same row, computed by its own
+rule (the Go-Live phase: readiness to go live, `golive.selectors.readiness_figures`):
+it registers a `SummaryPart` once, from its `AppConfig.ready`, and every refresh
+computes it too; its own writes (sign-offs, decisions) call the same refresh.
 """
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from ..models import ACTOR_ORDER, ChecklistItem, OnboardingSummary
 
@@ -25,6 +31,24 @@ SUMMARY_FIELDS = [
     *(f"open_due_{actor}" for actor in ACTOR_ORDER),
     "refreshed_at",
 ]
+
+
+@dataclass(frozen=True)
+class SummaryPart:
+    """Columns of the summary that an app above checklists computes: `compute`
+    takes onboarding ids and returns {id: {field: value}} (a missing id keeps the
+    fields' defaults), in a fixed number of queries however many ids."""
+
+    fields: tuple[str, ...]
+    compute: Callable[[list[int]], dict[int, dict]]
+
+
+_parts: dict[str, SummaryPart] = {}
+
+
+def summary_part_register(*, name: str, part: SummaryPart) -> None:
+    """Add (or replace) the part `name` to every refresh from now on."""
+    _parts[name] = part
 
 
 def summarise(
@@ -61,9 +85,10 @@ def summarise(
 
 
 def onboarding_summaries_refresh(*, onboarding_ids: Iterable[int]) -> None:
-    """Recompute the stored summary of these onboardings from their items (two
-    statements per thousand onboardings). Call it inside the transaction that
-    changed the items."""
+    """Recompute the stored summary of these onboardings from their items and the
+    registered parts (two statements per thousand onboardings, and each part's
+    own). Call it inside the transaction that changed the items, or what a part
+    reads."""
     ids = sorted(set(onboarding_ids))
     for start in range(0, len(ids), BATCH_SIZE):
         batch = ids[start : start + BATCH_SIZE]
@@ -75,12 +100,20 @@ def onboarding_summaries_refresh(*, onboarding_ids: Iterable[int]) -> None:
         items: dict[int, list] = defaultdict(list)
         for onboarding_id, *item in rows:
             items[onboarding_id].append(item)
+        parts = [part.compute(batch) for part in _parts.values()]
         OnboardingSummary.objects.bulk_create(
             [
-                OnboardingSummary(onboarding_id=pk, **summarise(items.get(pk, ())))
+                OnboardingSummary(
+                    onboarding_id=pk,
+                    **summarise(items.get(pk, ())),
+                    **{k: v for values in parts for k, v in values.get(pk, {}).items()},
+                )
                 for pk in batch
             ],
             update_conflicts=True,
             unique_fields=["onboarding"],
-            update_fields=SUMMARY_FIELDS,
+            update_fields=[
+                *SUMMARY_FIELDS,
+                *(field for part in _parts.values() for field in part.fields),
+            ],
         )

@@ -13,7 +13,9 @@ from django.utils.safestring import mark_safe
 from ccpor_onboard.lib.dates import today_in_california
 from ccpor_onboard.lib.prepared import PreparedPage
 from checklists.health import LATE_AFTER_DAYS, Health
+from checklists.selectors import phases
 from courts.access import ccpor_staff_required
+from courts.models import DISTRICT_LABELS
 from golive.selectors import (
     READINESS_WINDOW_DAYS,
     incidents_past_target,
@@ -23,15 +25,22 @@ from golive.selectors import (
 from ..cache import cached_portfolio_page
 from ..filters import SORT_COLUMNS, portfolio_query, portfolio_rows_by_pk
 from ..forms import OverdueFilterForm
-from ..presenters import portfolio_head_html, portfolio_rows, statewide_tiles
+from ..presenters import (
+    portfolio_head_html,
+    portfolio_rows,
+    statewide_summary,
+    statewide_tiles,
+)
 from ..selectors import (
     BLOCKING_ACTORS,
     GO_LIVE_WINDOWS,
     SOON,
     PortfolioStatus,
+    StatewideCourts,
     overdue_items_across_courts,
     portfolio_summary,
-    statewide_courts,
+    statewide_counts,
+    statewide_district,
 )
 
 PAGE_SIZE = 50
@@ -138,10 +147,8 @@ def _index_context(request, on_day) -> dict:
         "soon": SOON,
         "soon_label": GO_LIVE_WINDOWS[SOON][0],
         "today": on_day,
-        "readiness": (
-            soonest := readiness_soonest(today=on_day, limit=READINESS_SHOWN)
-        )[0],
-        "readiness_total": soonest[1],
+        "readiness": readiness_soonest(today=on_day, limit=READINESS_SHOWN),
+        "readiness_total": summary.readiness_window,
         "readiness_window": READINESS_WINDOW_DAYS,
     }
 
@@ -161,21 +168,54 @@ TILE_STYLES = {
 }
 
 
+# Tiles per page of the statewide view: every superior court on one page.
+STATEWIDE_PAGE_SIZE = 100
+
+
 @ccpor_staff_required
 def statewide(request):
     on_day = today_in_california()
+    district = statewide_district(request.GET.get("district"))
+    page_number = _page_number(request)
     body = cached_portfolio_page(
         "statewide",
         on_day,
+        district,
+        page_number,
         render=lambda: render_to_string(
-            "dashboard/_statewide_body.html", _statewide_context(on_day), request
+            "dashboard/_statewide_body.html",
+            _statewide_context(request, on_day, district),
+            request,
         ),
     )
     return render(request, "dashboard/statewide.html", {"body": mark_safe(body)})  # noqa: S308 - our own rendered template
 
 
-def _statewide_context(on_day) -> dict:
-    return statewide_tiles(statewide_courts(today=on_day), styles=TILE_STYLES)
+def _statewide_context(request, on_day, district: str | None) -> dict:
+    """The counts by district and stage of every court (one query), and a page of
+    tiles, of one district or all (one query): the same cost at 5,000 courts."""
+    summary = statewide_summary(
+        statewide_counts(today=on_day), styles=TILE_STYLES, phases=phases()
+    )
+    shown = summary["total"]
+    if district is not None:
+        line = next((d for d in summary["districts"] if d.key == district), None)
+        shown = line.total if line else 0
+    courts = StatewideCourts(today=on_day, district=district, count=shown)
+    page, page_range = _page(request, courts, STATEWIDE_PAGE_SIZE)
+    return {
+        **summary,
+        "groups": statewide_tiles(page.object_list, styles=TILE_STYLES),
+        "district": district,
+        "district_heading": (
+            DISTRICT_LABELS.get(int(district), "")
+            if district and district.isdigit()
+            else ("Tribal courts" if district else "")
+        ),
+        "shown": shown,
+        "page": page,
+        "page_range": page_range,
+    }
 
 
 @ccpor_staff_required

@@ -175,9 +175,11 @@ def check_page(request, html_recorder, page_errors):
     a table in .table-responsive), axe-core finds no serious or critical
     violation at either width, nothing it loads fails and no script or policy error
     shows in the console, and its HTML is queued for the Nu HTML Checker. The viewport
-    is left at 1280 px."""
+    is left at 1280 px. `full_page=True` makes the screenshots the whole page."""
 
-    def _check(page, *, screenshots: dict[int, str] | None = None):
+    def _check(
+        page, *, screenshots: dict[int, str] | None = None, full_page: bool = False
+    ):
         page.wait_for_load_state("load")
         for width, height in WIDTHS.items():
             page.set_viewport_size({"width": width, "height": height})
@@ -185,7 +187,7 @@ def check_page(request, html_recorder, page_errors):
             assert_no_scroll_boxes(page)
             assert_accessible(page)
             if screenshots and width in screenshots:
-                save_screenshot(page, screenshots[width])
+                save_screenshot(page, screenshots[width], full_page=full_page)
         page.set_viewport_size({"width": 1280, "height": WIDTHS[1280]})
         assert not page_errors, f"{page.url}: {page_errors}"
         html_recorder.mark(page.url, source=request.node.nodeid)

@@ -8,6 +8,7 @@ docs/screenshots/court-contacts.png (the README's court page with contacts and
 owners)."""
 
 import datetime
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -189,8 +190,17 @@ def test_staff_name_an_owner_schedule_a_meeting_and_attach_a_document(
     assert TeamDocument.objects.count() == 2
 
 
-def test_staff_invite_someone_from_the_court_page(
-    page, live_server, sign_in, check_page, check_court_page, people, staff_user
+def test_staff_invite_someone_who_accepts_and_lands_on_their_court(
+    page,
+    live_server,
+    sign_in,
+    sign_in_with_form,
+    check_page,
+    check_court_page,
+    people,
+    staff_user,
+    mailoutbox,
+    send_now,
 ):
     sign_in(page, staff_user)
     page.goto(live_server.url + reverse("portal:court", kwargs={"slug": "court-a"}))
@@ -210,3 +220,27 @@ def test_staff_invite_someone_from_the_court_page(
     assert Membership.objects.get(user__email="dana.diaz@example.org").role == (
         "executive_officer"
     )
+
+    # Dana follows the link in the invitation, sets a password and signs in.
+    send_now()
+    (invitation,) = [m for m in mailoutbox if m.to == ["dana.diaz@example.org"]]
+    link = re.search(r"https?://[^/\s]+(/accounts/reset/\S+/)", invitation.body)
+    assert link, invitation.body
+    page.context.clear_cookies()
+    page.goto(live_server.url + link[1])
+    expect(page.get_by_role("heading", level=1)).to_have_text("Choose a new password")
+    check_page(page)
+    page.get_by_role("textbox", name=re.compile(r"^New password\*?$")).fill(
+        "dana's own long passphrase"
+    )
+    page.get_by_label("New password confirmation").fill("dana's own long passphrase")
+    page.get_by_role("button", name="Set my password").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your password is set")
+    sign_in_with_form(page, "dana.diaz", "dana's own long passphrase")
+    expect(page).to_have_url(
+        live_server.url + reverse("portal:court", kwargs={"slug": "court-a"})
+    )
+    expect(page.get_by_role("navigation", name="Main")).to_contain_text(
+        "Signed in as dana.diaz"
+    )
+    check_court_page(page)

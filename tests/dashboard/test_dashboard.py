@@ -4,6 +4,7 @@ tiles, overdue items, access, and query counts that do not grow with the courts.
 import re
 
 import pytest
+from django.db.models import F
 from django.http import QueryDict
 from django.urls import reverse
 
@@ -593,6 +594,88 @@ def test_statewide_tiles_grouped_by_district_with_tribal_courts_apart(
     assert page.count('<a class="card') == 58 + 7
 
 
+def test_statewide_counts_courts_by_district_and_stage(client, staff_user, portfolio):
+    client.force_login(staff_user)
+    response = client.get(reverse("dashboard:statewide"))
+    lines = {line.key: line for line in response.context["districts"]}
+    assert list(lines) == ["1", "2", "3", "4", "5", "6", "tribal"]
+    assert sum(line.total for line in lines.values()) == 58 + 7
+    # District 3: 23 superior courts, two of them onboarding in Planning (Slipping,
+    # Behind); district 4: Stuck, in Scope; district 1: Golden, live; district 5:
+    # Dropped (cancelled), not started.
+    assert (lines["3"].total, lines["3"].not_started) == (25, 23)
+    assert lines["3"].phase_counts[0] == ["Planning", 2]
+    assert lines["4"].phase_counts[1] == ["Scope", 1]
+    assert (lines["1"].live, lines["5"].not_started) == (1, 10)
+    assert (lines["tribal"].total, lines["tribal"].not_started) == (1, 0)
+    legend = {item["label"]: item["count"] for item in response.context["legend"]}
+    assert legend == {
+        "Onboarding, late": 1,
+        "Onboarding, at risk": 2,
+        "Onboarding, on track": 2,
+        "Live": 1,
+        "Not started": 59,
+    }
+    html = response.content.decode()
+    assert '<a href="?district=3">3rd District</a>' in html
+
+
+def test_statewide_filters_by_district_and_pages_its_tiles(
+    client, staff_user, default_template
+):
+    build_portfolio(260, template=default_template)
+    client.force_login(staff_user)
+    url = reverse("dashboard:statewide")
+
+    def slugs(response):
+        # From the page itself: a repeated request comes from the page cache.
+        return re.findall(
+            r'<a class="card[^"]*" href="/courts/([\w-]+)/"', response.content.decode()
+        )
+
+    first, second, last = (
+        client.get(url),
+        client.get(url, {"page": 2}),
+        client.get(url, {"page": 3}),
+    )
+    assert (len(slugs(first)), len(slugs(second)), len(slugs(last))) == (100, 100, 60)
+    # Every court once, by district (tribal courts last), then type and name.
+    every = slugs(first) + slugs(second) + slugs(last)
+    expected = list(
+        Court.objects.filter(is_active=True)
+        .order_by(F("district").asc(nulls_last=True), "court_type", "name", "pk")
+        .values_list("slug", flat=True)
+    )
+    assert every == expected
+    assert 'href="?page=2"' in first.content.decode()
+
+    third = client.get(url, {"district": "3"})
+    assert set(slugs(third)) == set(
+        Court.objects.filter(district=3).values_list("slug", flat=True)
+    )
+    assert f"3rd District: {len(slugs(third))} courts" in third.content.decode()
+    tribal = client.get(url, {"district": "tribal"})
+    assert set(slugs(tribal)) == set(
+        Court.objects.filter(district__isnull=True).values_list("slug", flat=True)
+    )
+    # The page link keeps the district.
+    paged = client.get(url, {"district": "3", "page": "1"})
+    assert paged.status_code == 200
+
+    # Nonsense is read as the first page of every court; a page past the end as
+    # the last.
+    for query in (
+        {"page": "abc"},
+        {"page": "-4"},
+        {"district": "9"},
+        {"district": "x", "page": "0"},
+    ):
+        response = client.get(url, query)
+        assert response.status_code == 200
+        assert slugs(response) == slugs(first)
+    assert slugs(client.get(url, {"page": "99"})) == slugs(last)
+
+
 # --- Overdue items ------------------------------------------------------------------
 
 
@@ -651,12 +734,11 @@ def test_dashboard_queries_do_not_grow_with_the_courts(
         # 1 session, 2 user, 3 CCPOR Team group check, 4 the portfolio version
         # (dashboard/cache.py), 5 phases, 6 the summary (counts and overdue by
         # actor), 7 the page's courts, filtered and sorted, with how many matched
-        # (a window), 8 those courts' rows; Go-Live readiness inside 30 days
-        # (golive.selectors): 9 the onboardings, 10 their gates and
-        # evidence-required items, 11 acceptance sign-offs, 12 sign-off requests,
-        # 13 go/no-go decisions; 14 incidents past their response target (never
+        # (a window), 8 those courts' rows; 9 Go-Live readiness inside 30 days
+        # (golive.selectors: the soonest onboardings with their stored readiness
+        # and how many there are); 10 incidents past their response target (never
         # cached).
-        with django_assert_num_queries(14):
+        with django_assert_num_queries(10):
             response = client.get(url)
         assert response.status_code == 200
         assert len(response.context["rows"]) > 0
@@ -670,10 +752,14 @@ def test_statewide_and_overdue_queries_do_not_grow_with_the_courts(
     build_portfolio(total_courts, template=default_template)
     client.force_login(staff_user)
     # 1 session, 2 user, 3 CCPOR Team group check, 4 the portfolio version,
-    # 5 every court with its status.
-    with django_assert_num_queries(5):
-        response = client.get(reverse("dashboard:statewide"))
-    assert response.context["total"] == total_courts
+    # 5 phases, 6 the courts counted by district and stage, 7 a page of tiles (of
+    # every court or one district's).
+    for query in ("", "?page=2", "?district=3&page=2", "?district=1"):
+        with django_assert_num_queries(7):
+            response = client.get(reverse("dashboard:statewide") + query)
+        assert response.context["total"] == total_courts
+    html = client.get(reverse("dashboard:statewide")).content.decode()  # cached
+    assert html.count('<a class="card') == min(total_courts, 100)
     for group in ("actor", "court"):
         # 1 session, 2 user, 3 group check, 4 count of overdue items, 5 the page.
         with django_assert_num_queries(5):
@@ -710,7 +796,7 @@ def test_a_repeated_dashboard_request_is_served_from_the_cache(
         second = client.get(url).content.decode()
     assert _row(second, "Calm") == _row(first, "Calm")
     # Another filter or sort is another page, computed afresh (with the readiness).
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(10):
         client.get(reverse("dashboard:index") + "?sort=-court")
 
 

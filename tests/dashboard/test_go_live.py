@@ -54,10 +54,14 @@ def test_the_dashboard_shows_readiness_inside_thirty_days_soonest_first(
     gates = soon.items.filter(is_readiness_gate=True).count()
     assert f"0 / {gates}" in rows[0] and "0 / 3" in rows[0]
     assert f"{gates + 4} blockers" in rows[0]
+    # The count links to the court's Go-Live page, which lists each blocker linked
+    # to the page that fixes it.
+    go_live_page = reverse("golive:readiness", kwargs={"slug": "soon"})
+    assert f'<a href="{go_live_page}">{gates + 4} blockers' in rows[0]
     gate = soon.items.get(order=14)
     assert (
         reverse("checklists:item_detail", kwargs={"slug": "soon", "pk": gate.pk})
-        in rows[0]
+        in client.get(go_live_page).content.decode()
     )
 
 
@@ -271,10 +275,9 @@ def test_go_live_queries_do_not_grow_with_the_courts(
     client.force_login(staff_user)
     # 1 session, 2 user, 3 group check, 4 the portfolio version, 5 phases, 6 the
     # summary (counts, overdue by actor), 7 the page's courts with their count, 8
-    # their rows; readiness: 9 the soonest onboardings inside 30 days with how many
-    # there are, 10 their gates and evidence-required items, 11 sign-offs, 12
-    # sign-off requests, 13 decisions; 14 incidents past target.
-    with django_assert_num_queries(14):
+    # their rows; readiness: 9 the soonest onboardings inside 30 days with their
+    # stored readiness and how many there are; 10 incidents past target.
+    with django_assert_num_queries(10):
         response = client.get(reverse("dashboard:index"))
     assert len(response.context["past_target"]) == min(2 * n, 10)
     # The readiness panel lists the soonest few and says how many there are.

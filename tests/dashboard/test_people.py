@@ -45,9 +45,8 @@ def test_the_overdue_page_says_whom_to_chase(
     assert "11. CCTC connectivity requested (circuits" in row
     assert "lead-a" in row and 'href="mailto:lead-a@example.org"' in row
     assert "Blocked" in row and "Waiting on the county firewall." in row
-    assert (
-        '"text-end">50</td>' in row
-    )  # days overdue: due 90 days before Go-Live, 40 to go
+    # Days overdue: due 90 days before Go-Live, 40 to go.
+    assert 'data-label="Days overdue">50</td>' in row
     # An item nobody owns says so.
     assert "Nobody" in html
 

@@ -77,6 +77,48 @@ def test_demo_readiness_inside_thirty_days_has_blockers(seeded):
         assert readiness.blockers
 
 
+def test_demo_courts_are_as_the_readme_describes_them(seeded):
+    """The README's demo paragraph: Riverside 12 days from Go-Live with overdue
+    items, Fresno overdue and blocked, Napa with a blocked item."""
+    today = today_in_california()
+
+    def overdue(slug):
+        return Onboarding.objects.get(court__slug=slug).items.overdue(today).count()
+
+    riverside = Onboarding.objects.get(court__slug="riverside")
+    assert (riverside.go_live_date - today).days == 12
+    assert overdue("riverside") == 2  # items 27 and 28, due 21 days before Go-Live
+    assert overdue("fresno") >= 1
+    assert (
+        Onboarding.objects.get(court__slug="napa")
+        .items.filter(status="blocked")
+        .exists()
+    )
+
+
+def test_every_demo_account_in_the_readme_signs_in_with_the_demo_password(
+    client, settings
+):
+    """The README's table of demo accounts, each signed in with the documented
+    password."""
+    from pathlib import Path
+
+    from golive.management.commands.seed_demo import ACCOUNTS, DEFAULT_PASSWORD
+
+    call_command("seed_demo")
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text()
+    table = readme[readme.index("### Demo accounts") :]
+    table = table[: table.index("Demo onboardings")]
+    for username, *_ in ACCOUNTS:
+        assert f"`{username}`" in table
+        response = client.post(
+            "/accounts/login/", {"username": username, "password": DEFAULT_PASSWORD}
+        )
+        assert response.status_code == 302, username
+        assert client.session.get("_auth_user_id"), username
+        client.logout()
+
+
 def test_demo_live_court_has_an_open_incident_and_closed_one_its_sign_offs(seeded):
     kern = Onboarding.objects.get(court__slug="kern")
     assert kern.status == "live"

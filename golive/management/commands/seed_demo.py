@@ -140,7 +140,9 @@ ONBOARDINGS = [
         (26, "Test environment unreachable from the court network."),
         "active",
     ),  # inside 30 days, overdue + blocked: readiness with blockers
-    ("riverside", 12, True, True, 3, None, "active"),  # close to Go-Live, overdue
+    # close to Go-Live: the acceptance test sign-off and the Readiness Checklist
+    # (due 21 days before Go-Live) are 9 days overdue, so it is at risk
+    ("riverside", 12, True, True, 12, None, "active"),
     (
         "santa-clara",
         70,

@@ -1,0 +1,182 @@
+"""Readiness to go live, kept in each onboarding's stored summary: after every kind
+of write that the rule reads (items, documents, the processing model, Go-Live
+moves, sign-offs asked, given and revoked, go/no-go decisions), the stored figures
+are what `golive.readiness` computes afresh."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from checklists import services as checklists
+from checklists.models import ChecklistItem, Evidence, Onboarding, OnboardingSummary
+from golive import services
+from golive.models import GoNoGoDecision, SignOffKind
+from golive.selectors import READINESS_FIGURES, live_readiness_for
+from tests.factories import attach_evidence
+
+from .stages import finish
+
+pytestmark = pytest.mark.django_db
+
+
+def stored(onboarding) -> dict:
+    summary = OnboardingSummary.objects.get(onboarding_id=onboarding.pk)
+    return {name: getattr(summary, name) for name in READINESS_FIGURES}
+
+
+def agrees(onboarding) -> dict:
+    """The stored figures, asserted equal to the rule's on fresh data."""
+    fresh = Onboarding.objects.select_related("court").get(pk=onboarding.pk)
+    live = live_readiness_for([fresh])[fresh.pk].figures()
+    figures = stored(onboarding)
+    assert figures == live
+    return figures
+
+
+def test_the_stored_readiness_follows_every_kind_of_change(
+    start, court, court_eo, court_liaison, staff_user, admin_client, today
+):
+    onboarding = start(court, go_live_in=20)
+    first = agrees(onboarding)
+    gates = onboarding.items.filter(is_readiness_gate=True).order_by("order")
+    assert first["gates_total"] == gates.count() > 0
+    assert (first["gates_done"], first["sign_offs_given"]) == (0, 0)
+    assert first["sign_offs_needed"] == 3  # the SO participates
+    assert first["go_no_go"] == ""
+    # gates + three sign-offs + no decision
+    assert first["live_blockers"] == gates.count() + 4
+
+    # An item: a gate N/A with a justification.
+    gate = gates.exclude(evidence_required=True).first()
+    checklists.item_set_status(
+        item=gate,
+        status=ChecklistItem.Status.NOT_APPLICABLE,
+        by=staff_user,
+        expected_version=gate.version,
+        reason="Not used here.",
+    )
+    assert agrees(onboarding)["gates_done"] == 1
+
+    # Documents, then items done (an evidence-required gate among them); its
+    # document deleted in the admin: done without its document blocks again.
+    with_evidence = gates.filter(evidence_required=True).first()
+    attach_evidence(with_evidence, by=staff_user)
+    agrees(onboarding)
+    finish(onboarding, by=staff_user, up_to=with_evidence.order)
+    finished = agrees(onboarding)
+    assert finished["gates_done"] > 1
+    evidence = Evidence.objects.get(item=with_evidence)
+    response = admin_client.post(
+        reverse("admin:checklists_evidence_delete", args=[evidence.pk]),
+        {"post": "yes"},
+    )
+    assert response.status_code == 302
+    after_delete = agrees(onboarding)
+    assert after_delete["gates_done"] == finished["gates_done"] - 1
+    assert after_delete["live_blockers"] == finished["live_blockers"] + 1
+
+    # An item's details: no longer a readiness gate.
+    gate.refresh_from_db()
+    gate.is_readiness_gate = False
+    checklists.item_update_details(
+        item=gate, by=staff_user, fields=["is_readiness_gate"]
+    )
+    assert agrees(onboarding)["gates_total"] == first["gates_total"] - 1
+
+    # Sign-offs: asked, given, revoked.
+    services.sign_off_ask(
+        onboarding=onboarding,
+        kind=SignOffKind.ACCEPTANCE,
+        role="executive_officer",
+        asked=court_eo,
+        by=staff_user,
+    )
+    assert agrees(onboarding)["sign_offs_asked"] == 1
+    signed = services.sign_off_give(
+        onboarding=onboarding,
+        kind=SignOffKind.ACCEPTANCE,
+        role="executive_officer",
+        by=court_eo,
+        statement="Accepted.",
+    )
+    given = agrees(onboarding)
+    assert (given["sign_offs_given"], given["sign_offs_asked"]) == (1, 0)
+    services.sign_off_revoke(sign_off=signed, by=court_eo, reason="Retest")
+    assert agrees(onboarding)["sign_offs_given"] == 0
+
+    # The processing model: without the SO, no liaison sign-off is needed.
+    onboarding.refresh_from_db()
+    checklists.onboarding_set_processing_model(
+        onboarding=onboarding,
+        court_enters_carpos=True,
+        so_participates=False,
+        by=staff_user,
+    )
+    assert agrees(onboarding)["sign_offs_needed"] == 2
+
+    # Go/no-go: a go, then Go-Live moved (the go was for the old date), a no-go,
+    # and a postponement.
+    services.go_no_go_record(
+        onboarding=onboarding, by=staff_user, decision=GoNoGoDecision.Decision.GO
+    )
+    went = agrees(onboarding)
+    assert went["go_no_go"] == "go"
+    onboarding.refresh_from_db()
+    checklists.onboarding_reschedule(
+        onboarding=onboarding,
+        go_live_date=onboarding.go_live_date + datetime.timedelta(days=7),
+        reason="Scanners late.",
+        by=staff_user,
+        today=today,
+    )
+    moved = agrees(onboarding)
+    assert moved["live_blockers"] == went["live_blockers"] + 1
+    services.go_no_go_record(
+        onboarding=onboarding,
+        by=staff_user,
+        decision=GoNoGoDecision.Decision.NO_GO,
+        reason="Training not done.",
+    )
+    assert agrees(onboarding)["go_no_go"] == "no_go"
+    services.go_no_go_record(
+        onboarding=onboarding,
+        by=staff_user,
+        decision=GoNoGoDecision.Decision.POSTPONE,
+        reason="Training not done.",
+        new_go_live_date=today + datetime.timedelta(days=60),
+        today=today,
+    )
+    assert agrees(onboarding)["go_no_go"] == "postpone"
+
+
+def test_an_onboarding_brought_to_ready_shows_no_blocker(
+    start, court, make_ready, client, staff_user
+):
+    onboarding = make_ready(start(court, go_live_in=10))
+    figures = agrees(onboarding)
+    assert figures["live_blockers"] == 0
+    assert figures["gates_done"] == figures["gates_total"]
+    assert figures["sign_offs_given"] == figures["sign_offs_needed"] == 3
+    client.force_login(staff_user)
+    html = client.get(reverse("dashboard:index")).content.decode()
+    panel = html[html.index('id="readiness-heading"') :]
+    panel = panel[: panel.index("</section>")]
+    assert "Ready" in panel and "blocker" not in panel
+    assert f"{figures['gates_total']} / {figures['gates_total']}" in panel
+
+
+def test_bulk_refresh_computes_readiness_for_many_onboardings(
+    start, court, other_court, staff_user
+):
+    a, b = start(court, go_live_in=20), start(other_court, go_live_in=25)
+    OnboardingSummary.objects.filter(onboarding__in=[a, b]).update(
+        gates_total=0, live_blockers=0, sign_offs_needed=0
+    )
+    checklists.onboarding_summaries_refresh(onboarding_ids=[a.pk, b.pk])
+    for onboarding in (a, b):
+        assert agrees(onboarding)["gates_total"] == (
+            ChecklistItem.objects.filter(
+                onboarding=onboarding, is_readiness_gate=True
+            ).count()
+        )
