@@ -2,9 +2,7 @@
 folds finished phases, fits 1280 and 375 px, and its inline status change works
 without a reload; the court lead's journey with the mouse and with the keyboard
 alone; the sheriff's office liaison, who changes the SO's items and not the
-court's. Every court page is checked whole (sideways scroll, axe, console, Nu HTML
-Checker); the item page the journeys pass through, for what this work touches
-(`assert_item_page_fits`).
+court's. Every page is checked (sideways scroll, axe, console, Nu HTML Checker).
 
 `SCREENSHOTS=1 scripts/test.sh tests/browser/test_court_page.py` writes
 docs/screenshots/court-page-1280.png and court-page-375.png."""
@@ -22,13 +20,7 @@ from checklists.models import ChecklistItem
 from tests.factories import evidence_bytes
 from tests.golive.stages import finish
 
-from .checks import (
-    WIDTHS,
-    assert_accessible,
-    assert_focus_visible,
-    assert_no_horizontal_scroll,
-    tab,
-)
+from .checks import assert_focus_visible, tab
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -81,18 +73,6 @@ def tab_to(page, wanted, *, limit: int = 400) -> str:
         if matches(name):
             return name
     raise AssertionError(f"{page.url}: no control {wanted!r} within {limit} Tabs")
-
-
-def assert_item_page_fits(page) -> None:
-    """The item page is the item page's own work (issue 13: its history table at
-    375 px and its comments' <time> values, docs/browser-findings.md 2 and 6), so
-    these journeys check there what this page's work touches: no sideways scroll
-    of the page and no serious or critical axe violation, at both widths."""
-    for width, height in WIDTHS.items():
-        page.set_viewport_size({"width": width, "height": height})
-        assert_no_horizontal_scroll(page)
-        assert_accessible(page)
-    page.set_viewport_size({"width": 1280, "height": WIDTHS[1280]})
 
 
 def court_url(live_server) -> str:
@@ -196,7 +176,7 @@ def test_court_lead_changes_a_status_inline_uploads_evidence_and_comments(
     expect(page.locator("#comments")).to_contain_text(
         "Firewall request filed with the CCTC."
     )
-    assert_item_page_fits(page)
+    check_page(page)
 
     page.goto(court_url(live_server))
     activity = page.locator(".activity-feed")
@@ -349,7 +329,7 @@ def test_court_lead_journey_with_the_keyboard_alone(
     tab_to(page, 'button "Post comment"', limit=5)
     page.keyboard.press("Enter")
     expect(page.locator("#comments")).to_contain_text("Circuit ordered")
-    assert_item_page_fits(page)
+    check_page(page)
 
     page.goto(court_url(live_server))
     activity = page.locator(".activity-feed")
