@@ -5,8 +5,29 @@ filter of checklist_labels)."""
 
 from django.utils import timezone
 
-from .models import ChecklistItem
+from .models import ChecklistItem, Kind
 from .selectors import Activity, Change
+
+# The guide's legend of item kinds as a key: a letter for each kind, shown beside
+# every item's kind on the court page and explained by the key there and under the
+# timeline (templates/checklists/_kind_key.html). The letter is text, so the key
+# does not rest on colour.
+KIND_MARKS = {
+    Kind.DOCUMENT: "D",
+    Kind.RESPONSE: "R",
+    Kind.MEETING: "M",
+    Kind.ACTIVITY: "A",
+    Kind.TEAM_TASK: "T",
+}
+# The key's entries: (kind, letter, wording). The response and activity kinds name
+# the court or the sheriff's office (DOJ answers too), as the guide's legend does.
+KIND_KEY = (
+    (Kind.DOCUMENT, "D", "Document from the CCPOR Team"),
+    (Kind.RESPONSE, "R", "Response back from the court, the SO or DOJ"),
+    (Kind.MEETING, "M", "Meeting / communication / information from the CCPOR Team"),
+    (Kind.ACTIVITY, "A", "Court/SO activity"),
+    (Kind.TEAM_TASK, "T", "CCPOR Team internal task"),
+)
 
 
 def _status(status: str) -> str:

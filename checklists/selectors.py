@@ -15,6 +15,7 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
+    Max,
     Min,
     OuterRef,
     Prefetch,
@@ -27,6 +28,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Lag
 
+from ccpor_onboard.lib.prepared import Memo, PreparedQuery
 from courts.access import courts_for_user, is_ccpor_staff
 from courts.models import Court
 
@@ -142,41 +144,82 @@ def onboardings_with_status(
         by_onboarding[row["onboarding_id"]][row["phase_id"]] = row
     ordered_phases = phases()
     for onboarding in onboardings:
-        per_phase = by_onboarding.get(onboarding.pk, {})
-        phase_progress = []
-        current = None
-        for phase in ordered_phases:
-            row = per_phase.get(phase.pk, {"total": 0, "finished": 0})
-            progress = Progress(finished=row["finished"], total=row["total"])
-            phase_progress.append((phase, progress))
-            if current is None and progress.finished < progress.total:
-                current = phase
-        rows_here = per_phase.values()
-        overdue_dates = [r["oldest_overdue"] for r in rows_here if r["oldest_overdue"]]
-        state = OnboardingStatus(
-            progress=Progress(
-                finished=sum(r["finished"] for r in rows_here),
-                total=sum(r["total"] for r in rows_here),
-            ),
-            phases=phase_progress,
-            current_phase=current,
-            overdue_count=sum(r["overdue"] for r in rows_here),
-            blocked_count=sum(r["blocked"] for r in rows_here),
-            next_mark=next_mark(onboarding.go_live_date, today=today),
-            days_to_go_live=(onboarding.go_live_date - today).days,
-            oldest_overdue=min(overdue_dates, default=None),
-            is_history=not onboarding.is_open,
+        _attach_state(
+            onboarding, by_onboarding.get(onboarding.pk, {}), ordered_phases, today
         )
-        state.health = health_for(
-            status=onboarding.status,
-            days_to_go_live=state.days_to_go_live,
-            overdue_count=state.overdue_count,
-            blocked_count=state.blocked_count,
-            oldest_overdue=state.oldest_overdue,
-            today=today,
-        )
-        onboarding.state = state
     return onboardings
+
+
+def onboarding_with_status_from_items(
+    onboarding: Onboarding, items: list[ChecklistItem], *, today: datetime.date
+) -> Onboarding:
+    """`onboardings_with_status` for one onboarding whose items (all that the
+    person sees, with `phase`) are already loaded: the same `.state` from those
+    items, with no query (the phases are the items' own, in order; a phase with
+    no item the person sees is left out). The court page uses it."""
+    per_phase: dict[int, dict] = {}
+    for item in items:
+        row = per_phase.setdefault(
+            item.phase_id,
+            {"total": 0, "finished": 0, "overdue": 0, "blocked": 0},
+        )
+        row["total"] += 1
+        row["finished"] += item.status in ChecklistItem.FINISHED_STATUSES
+        row["blocked"] += item.status == ChecklistItem.Status.BLOCKED
+        if item.is_overdue_on(today):
+            row["overdue"] += 1
+            oldest = row.get("oldest_overdue")
+            if oldest is None or item.due_date < oldest:
+                row["oldest_overdue"] = item.due_date
+    for row in per_phase.values():
+        row.setdefault("oldest_overdue", None)
+    item_phases = {item.phase_id: item.phase for item in items}
+    ordered = sorted(item_phases.values(), key=lambda phase: (phase.order, phase.pk))
+    _attach_state(onboarding, per_phase, ordered, today)
+    return onboarding
+
+
+def _attach_state(
+    onboarding: Onboarding,
+    per_phase: dict[int, dict],
+    ordered_phases: list[Phase],
+    today: datetime.date,
+) -> None:
+    """Derive `onboarding.state` from per-phase counts (total, finished, overdue,
+    blocked, oldest_overdue): the one place that turns counts into a status."""
+    phase_progress = []
+    current = None
+    for phase in ordered_phases:
+        row = per_phase.get(phase.pk, {"total": 0, "finished": 0})
+        progress = Progress(finished=row["finished"], total=row["total"])
+        phase_progress.append((phase, progress))
+        if current is None and progress.finished < progress.total:
+            current = phase
+    rows_here = per_phase.values()
+    overdue_dates = [r["oldest_overdue"] for r in rows_here if r["oldest_overdue"]]
+    state = OnboardingStatus(
+        progress=Progress(
+            finished=sum(r["finished"] for r in rows_here),
+            total=sum(r["total"] for r in rows_here),
+        ),
+        phases=phase_progress,
+        current_phase=current,
+        overdue_count=sum(r["overdue"] for r in rows_here),
+        blocked_count=sum(r["blocked"] for r in rows_here),
+        next_mark=next_mark(onboarding.go_live_date, today=today),
+        days_to_go_live=(onboarding.go_live_date - today).days,
+        oldest_overdue=min(overdue_dates, default=None),
+        is_history=not onboarding.is_open,
+    )
+    state.health = health_for(
+        status=onboarding.status,
+        days_to_go_live=state.days_to_go_live,
+        overdue_count=state.overdue_count,
+        blocked_count=state.blocked_count,
+        oldest_overdue=state.oldest_overdue,
+        today=today,
+    )
+    onboarding.state = state
 
 
 def overdue_items(
@@ -243,17 +286,32 @@ def calendar_onboardings(courts: QuerySet[Court]) -> QuerySet[Onboarding]:
 
 
 def court_current_onboarding(court) -> Onboarding | None:
-    """The court's open onboarding, else its latest one, else None (one query)."""
-    return (
-        court.onboardings.annotate(
-            is_open_rank=Case(
-                When(status__in=Onboarding.OPEN_STATUSES, then=Value(0)),
-                default=Value(1),
+    """The court's open onboarding, else its latest one, else None (one query,
+    compiled once per court in this process)."""
+
+    def build() -> PreparedQuery:
+        return PreparedQuery(
+            court.onboardings.annotate(
+                is_open_rank=Case(
+                    When(status__in=Onboarding.OPEN_STATUSES, then=Value(0)),
+                    default=Value(1),
+                )
             )
+            .order_by("is_open_rank", "-created_at", "-id")
+            .values(*_ONBOARDING_FIELDS)[:1]
         )
-        .order_by("is_open_rank", "-created_at", "-id")
-        .first()
-    )
+
+    prepared = _current_onboarding_queries.get(court.pk, build)
+    rows = prepared.tuples()
+    if not rows:
+        return None
+    onboarding = Onboarding.from_db(prepared.using, _ONBOARDING_FIELDS, rows[0])
+    onboarding.court = court  # as court.onboardings would have set it
+    return onboarding
+
+
+_current_onboarding_queries = Memo(1024)
+_ONBOARDING_FIELDS = [f.attname for f in Onboarding._meta.concrete_fields]
 
 
 def _count_of(model) -> Coalesce:
@@ -286,29 +344,103 @@ def court_page_items(
     change it). `mine`: the user's organisation's items; `owned`: the items the
     user owns.
 
-    Ordered by phase, then due date, so that the guide's marks fall in place.
+    Ordered by phase, then due date, so that the guide's marks fall in place. The
+    query for a whole page is compiled once per person, onboarding, filters and
+    day in this process (ccpor_onboard.lib.prepared): compiling it costs more than
+    running it; the rows are read afresh every time.
     """
-    items = access.items_for_user(user, onboarding)
+    actor = access.actor_for_user(user, onboarding.court_id) if mine else None
+
+    def queryset():
+        items = access.items_for_user(user, onboarding)
+        if pk is not None:
+            items = items.filter(pk=pk)
+        if mine:
+            items = items.filter(actor=actor)
+        if owned:
+            items = items.filter(owner=user)
+        if overdue_only:
+            items = items.overdue(today)
+        elif open_only:
+            items = items.open()
+        return (
+            items.select_related("phase", "updated_by", "verified_by", "owner")
+            .annotate(
+                evidence_count=_count_of(Evidence), comment_count=_count_of(Comment)
+            )
+            .order_by("phase__order", "due_date", "order")
+        )
+
     if pk is not None:
-        items = items.filter(pk=pk)
-    if mine:
-        items = items.filter(actor=access.actor_for_user(user, onboarding.court_id))
-    if owned:
-        items = items.filter(owner=user)
-    if overdue_only:
-        items = items.overdue(today)
-    elif open_only:
-        items = items.open()
-    items = list(
-        items.select_related("phase", "updated_by", "verified_by", "owner")
-        .annotate(evidence_count=_count_of(Evidence), comment_count=_count_of(Comment))
-        .order_by("phase__order", "due_date", "order")
-    )
+        items = list(queryset())
+    else:
+        key = (
+            onboarding.pk,
+            user.pk,
+            is_ccpor_staff(user),
+            mine and actor,
+            owned,
+            open_only,
+            overdue_only and today,
+        )
+        prepared = _court_item_queries.get(
+            key, lambda: PreparedQuery(queryset().values(*_ITEM_COLUMNS))
+        )
+        items = [_item_from_row(row, prepared.using) for row in prepared.tuples()]
     for item in items:
         item.onboarding = onboarding
         item.is_overdue = item.is_overdue_on(today)
         item.can_update = access.can_update_item(user, item)
     return items
+
+
+# The court pages' compiled item queries (the pages recently opened in this process).
+_court_item_queries = Memo(1024)
+
+
+def _model_columns(model, prefix: str = "") -> list[str]:
+    return [prefix + f.attname for f in model._meta.concrete_fields]
+
+
+_ITEM_FIELDS = _model_columns(ChecklistItem)
+_PHASE_FIELDS = _model_columns(Phase)
+_USER_RELATIONS = ("updated_by", "verified_by", "owner")
+# What court_page_items reads, in order: the item, its phase, its three people
+# (every column, as select_related would), then the two counts.
+_ITEM_COLUMNS = (
+    *_ITEM_FIELDS,
+    *_model_columns(Phase, "phase__"),
+    *(
+        column
+        for relation in _USER_RELATIONS
+        for column in _model_columns(
+            ChecklistItem._meta.get_field(relation).related_model, relation + "__"
+        )
+    ),
+    "evidence_count",
+    "comment_count",
+)
+
+
+def _item_from_row(row: tuple, using: str) -> ChecklistItem:
+    """A ChecklistItem, with its phase and people, from a row of _ITEM_COLUMNS, as
+    select_related would have built it."""
+    n_item, n_phase = len(_ITEM_FIELDS), len(_PHASE_FIELDS)
+    item = ChecklistItem.from_db(using, _ITEM_FIELDS, row[:n_item])
+    at = n_item
+    item.phase = Phase.from_db(using, _PHASE_FIELDS, row[at : at + n_phase])
+    at += n_phase
+    for relation in _USER_RELATIONS:
+        model = ChecklistItem._meta.get_field(relation).related_model
+        fields = _model_columns(model)
+        values = row[at : at + len(fields)]
+        at += len(fields)
+        missing = values[fields.index(model._meta.pk.attname)] is None
+        setattr(
+            item, relation, None if missing else model.from_db(using, fields, values)
+        )
+    item.evidence_count, item.comment_count = row[at], row[at + 1]
+    return item
 
 
 def court_item_row(user, item: ChecklistItem, *, today: datetime.date):
@@ -321,6 +453,11 @@ class PhaseSection:
     phase: Phase
     progress: Progress
     rows: list[tuple[str, object]]  # ("item", ChecklistItem) or ("mark", Mark)
+
+    @property
+    def is_finished(self) -> bool:
+        """Every item of the phase is done or not applicable."""
+        return self.progress.is_complete
 
 
 def checklist_sections(
@@ -346,6 +483,35 @@ def checklist_sections(
         target = next((s for s in reversed(sections) if s.rows), sections[-1])
         target.rows.extend(("mark", m) for m in marks)
     return sections
+
+
+def next_actions(
+    items: Iterable[ChecklistItem],
+    *,
+    actor: str | None,
+    next_mark: Mark | None,
+    today: datetime.date,
+) -> list[ChecklistItem]:
+    """ "Your next actions" on the court page: the open items of the person's
+    organisation (`actor`: Court, Sheriff's Office, or the CCPOR Team for staff),
+    overdue ones first, then those due by the next mark (every open one once no
+    mark is left), each group earliest first. Nothing for someone who answers for
+    no organisation's items."""
+    if actor is None:
+        return []
+    mine = [i for i in items if i.actor == actor and i.is_open]
+    overdue = [i for i in mine if i.is_overdue_on(today)]
+    due_by = None if next_mark is None else next_mark.date
+    coming = [
+        i
+        for i in mine
+        if not i.is_overdue_on(today) and (due_by is None or i.due_date <= due_by)
+    ]
+
+    def by_due(item):
+        return (item.due_date, item.order)
+
+    return sorted(overdue, key=by_due) + sorted(coming, key=by_due)
 
 
 # What the activity feed and the item history describe, in this order.
@@ -518,6 +684,50 @@ def activity_feed(
         )
     feed.sort(key=lambda a: a.when, reverse=True)
     return feed[:limit]
+
+
+# One compiled query per onboarding (the court pages recently opened in this process).
+_activity_markers = Memo(1024)
+
+
+def activity_marker(onboarding: Onboarding) -> tuple:
+    """A value that moves whenever the activity feed can change other than through
+    its items' own rows: the number of evidence files and comments of the
+    onboarding's items, the newest of each, and the latest comment edit. With the
+    items' versions (`court_page_items`) it keys the court page's kept feed. One
+    small query, compiled once per onboarding (ccpor_onboard.lib.prepared)."""
+
+    def build() -> PreparedQuery:
+        def of(model):
+            return (
+                model.objects.filter(item__onboarding_id=OuterRef("pk"))
+                .order_by()
+                .values("item__onboarding_id")
+            )
+
+        evidence, comments = of(Evidence), of(Comment)
+        return PreparedQuery(
+            Onboarding.objects.filter(pk=onboarding.pk)
+            .annotate(
+                evidence_n=Subquery(evidence.annotate(v=Count("id")).values("v")),
+                evidence_last=Subquery(evidence.annotate(v=Max("id")).values("v")),
+                comments_n=Subquery(comments.annotate(v=Count("id")).values("v")),
+                comments_last=Subquery(comments.annotate(v=Max("id")).values("v")),
+                comments_edited=Subquery(
+                    comments.annotate(v=Max("edited_at")).values("v")
+                ),
+            )
+            .values(
+                "evidence_n",
+                "evidence_last",
+                "comments_n",
+                "comments_last",
+                "comments_edited",
+            )
+        )
+
+    rows = _activity_markers.get(onboarding.pk, build).tuples()
+    return rows[0] if rows else ()
 
 
 @dataclass

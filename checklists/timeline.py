@@ -84,6 +84,8 @@ class Point:
     title: str
     phase: str
     actor: str
+    kind: str
+    kind_label: str  # in words that fit the actor (ChecklistItem.kind_label)
     status: str
     status_label: str
     due_date: datetime.date
@@ -106,7 +108,10 @@ class Point:
     def description(self) -> str:
         due = f"{self.due_date:%b} {self.due_date.day}, {self.due_date:%Y}"
         state = self.status_label + (", overdue" if self.overdue else "")
-        return f"{self.order}. {self.title} ({self.actor}): due {due}, {state}"
+        return (
+            f"{self.order}. {self.title} ({self.actor}, {self.kind_label}): "
+            f"due {due}, {state}"
+        )
 
 
 @dataclass(frozen=True)
@@ -305,6 +310,8 @@ def build_timeline(
                         title=item.title,
                         phase=phases[order].name,
                         actor=item.get_actor_display(),
+                        kind=item.kind,
+                        kind_label=item.kind_label,
                         status=item.status,
                         status_label=label,
                         due_date=date,

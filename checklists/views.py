@@ -30,6 +30,7 @@ from .forms import (
     TeamDocumentForm,
 )
 from .health import LATE_AFTER_DAYS
+from .models import Actor
 
 
 def _item_url(item) -> str:
@@ -128,6 +129,17 @@ def _render_row(request, item, *, form=None, saved=False, conflict=None):
     selectors.onboardings_with_status(
         [onboarding], today=day, include_internal=is_ccpor_staff(user)
     )
+    actor = access.actor_for_user(user, onboarding.court_id)
+    next_actions = selectors.next_actions(
+        selectors.court_page_items(
+            user, onboarding, today=day, mine=True, open_only=True
+        )
+        if actor
+        else [],
+        actor=actor,
+        next_mark=onboarding.state.next_mark,
+        today=day,
+    )
     return render(
         request,
         "checklists/_item_row_response.html",
@@ -142,6 +154,8 @@ def _render_row(request, item, *, form=None, saved=False, conflict=None):
             "late_after_days": LATE_AFTER_DAYS,
             "can_manage": access.offers_plan_changes(user, onboarding),
             "next_url": _htmx_return_url(request, onboarding.court),
+            "next_actions": next_actions,
+            "next_actions_for": Actor(actor) if actor else None,
         },
     )
 

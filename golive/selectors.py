@@ -460,7 +460,9 @@ class CourtPanel:
     """What the court page shows of the Go-Live phase."""
 
     onboarding: Onboarding | None
-    history: list[HistoryLine]
+    # Once the onboarding is live, closed or cancelled its lifecycle is its story
+    # and the panel tells it; while active, the readiness page does (a link away).
+    history: list[HistoryLine] | None
     readiness: Readiness | None
     show_readiness: bool
     incidents: list[Incident]
@@ -485,13 +487,15 @@ def court_panel(
     today: datetime.date,
     now: datetime.datetime,
 ) -> CourtPanel:
-    """The Go-Live panel of a court page: lifecycle history, the readiness summary
-    (active and inside READINESS_WINDOW_DAYS) or the close-out summary (live), and
-    the court's incident register."""
+    """The Go-Live panel of a court page: the readiness summary (active and inside
+    READINESS_WINDOW_DAYS) or the close-out summary (live), the court's incident
+    register, and the lifecycle history once the onboarding is no longer active
+    (while active it is on the readiness page, a link away: three queries the
+    court page does without)."""
     if onboarding is None:
         return CourtPanel(
             onboarding=None,
-            history=[],
+            history=None,
             readiness=None,
             show_readiness=False,
             incidents=[],
@@ -505,7 +509,11 @@ def court_panel(
     )
     return CourtPanel(
         onboarding=onboarding,
-        history=lifecycle_history(onboarding),
+        history=(
+            None
+            if onboarding.status == Onboarding.Status.ACTIVE
+            else lifecycle_history(onboarding)
+        ),
         readiness=readiness_for(onboarding) if show else None,
         show_readiness=show,
         incidents=list(court_incidents(court)),

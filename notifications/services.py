@@ -62,6 +62,10 @@ TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)
 # Two page views closer together than this are one visit: "What changed" keeps
 # listing the same changes while the person works, instead of emptying on reload.
 VISIT_GAP = datetime.timedelta(minutes=30)
+# A view this soon after the last recorded one is not written down: the visit's end
+# moves by a minute at most, and a page read again and again (a reload, a return
+# from an item) costs no write and no commit.
+VISIT_RESOLUTION = datetime.timedelta(minutes=1)
 
 
 def absolute_link(link: str) -> str:
@@ -370,7 +374,7 @@ def court_visit_record(*, user, court: Court, at: datetime.datetime):
     """Record that the person opened the court's page at `at`; return the time from
     which "What changed" lists changes (the end of their previous visit), or None on
     a first visit. Views within VISIT_GAP of each other count as one visit. Two
-    queries."""
+    queries (one when the last view was recorded less than VISIT_RESOLUTION ago)."""
     visit = (
         CourtVisit.objects.filter(user=user, court=court)
         .values("pk", "seen_at", "since")
@@ -382,7 +386,8 @@ def court_visit_record(*, user, court: Court, at: datetime.datetime):
         )
         return None
     since = visit["seen_at"] if at - visit["seen_at"] > VISIT_GAP else visit["since"]
-    CourtVisit.objects.filter(pk=visit["pk"]).update(seen_at=at, since=since)
+    if at - visit["seen_at"] >= VISIT_RESOLUTION:
+        CourtVisit.objects.filter(pk=visit["pk"]).update(seen_at=at, since=since)
     return since
 
 

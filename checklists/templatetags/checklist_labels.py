@@ -4,7 +4,12 @@
 from django import template
 
 from checklists.health import Health
-from checklists.presenters import describe_activity, describe_change
+from checklists.presenters import (
+    KIND_KEY,
+    KIND_MARKS,
+    describe_activity,
+    describe_change,
+)
 from checklists.selectors import Activity
 
 register = template.Library()
@@ -22,3 +27,15 @@ def describe(entry) -> str:
     if isinstance(entry, Activity):
         return describe_activity(entry)
     return describe_change(entry.change)
+
+
+@register.filter
+def kind_mark(kind: str) -> str:
+    """The key's letter for an item kind (D, R, M, A, T)."""
+    return KIND_MARKS.get(kind, "")
+
+
+@register.simple_tag
+def kind_key():
+    """The key of item kinds: (kind, letter, wording) for each of the guide's kinds."""
+    return KIND_KEY

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
 from ccpor_onboard.lib.dates import today_in_california
@@ -16,13 +17,16 @@ from ccpor_onboard.lib.fragments import cached_fragment
 from checklists import access as item_access
 from checklists.forms import BulkStatusForm
 from checklists.health import LATE_AFTER_DAYS
+from checklists.models import Actor
 from checklists.selectors import (
     activity_feed,
+    activity_marker,
     checklist_sections,
     court_current_onboarding,
     court_page_items,
     courts_with_current_onboarding,
-    onboardings_with_status,
+    next_actions,
+    onboarding_with_status_from_items,
     what_changed,
 )
 from courts.access import court_view, courts_for_user, is_ccpor_staff, require
@@ -59,6 +63,10 @@ def landing(request):
 
 @court_view("GET")
 def court_detail(request, court):
+    """The court page: the header, "Your next actions" (the person's organisation's
+    open items), the checklist by phase (finished phases folded, every phase open
+    with ?view=all), then the Go-Live panel (near the top inside 30 days), the
+    incidents, the timeline, the reminders, and the activity beside it."""
     user, day = request.user, today_in_california()
     onboarding = court_current_onboarding(court)
     context = {
@@ -74,26 +82,27 @@ def court_detail(request, court):
     if onboarding is not None:
         onboarding.court = court
         since = court_visit_record(user=user, court=court, at=timezone.now())
-        onboardings_with_status(
-            [onboarding], today=day, include_internal=is_ccpor_staff(user)
-        )
         my_actor = item_access.actor_for_user(user, court.pk)
         filters = CourtItemFilterForm(request.GET, my_actor=my_actor)
         chosen = filters.cleaned_data if filters.is_valid() else {}
-        items = court_page_items(
-            user,
-            onboarding,
-            today=day,
-            mine=chosen.get("mine", False),
-            owned=chosen.get("owned", False),
-            open_only=chosen.get("open", False),
-            overdue_only=chosen.get("overdue", False),
-        )
         filtered = any(chosen.values())
-        # The timeline always shows every item the person may see.
-        timeline_items = (
-            court_page_items(user, onboarding, today=day) if filtered else items
+        # Every item the person may see: the header's counts, the timeline and
+        # "Your next actions" use them whatever the filters.
+        all_items = court_page_items(user, onboarding, today=day)
+        items = (
+            court_page_items(
+                user,
+                onboarding,
+                today=day,
+                mine=chosen.get("mine", False),
+                owned=chosen.get("owned", False),
+                open_only=chosen.get("open", False),
+                overdue_only=chosen.get("overdue", False),
+            )
+            if filtered
+            else all_items
         )
+        onboarding_with_status_from_items(onboarding, all_items, today=day)
         next_url = request.get_full_path()
         can_bulk = any(item.can_update for item in items)
         bulk_action = reverse("checklists:bulk_status", kwargs={"slug": court.slug})
@@ -122,14 +131,29 @@ def court_detail(request, court):
                     },
                 ),
             ),
+            # The Go-Live panel comes before the checklist inside 30 days of
+            # Go-Live, once live, and for an onboarding that is history.
+            golive_first=context["golive"].show_readiness or not onboarding.is_open,
             filtered=filtered,
+            view_all=request.GET.get("view") == "all",
             items=items,
-            timeline_items=timeline_items,
-            timeline_html=timeline_html(request, onboarding, timeline_items, today=day),
+            timeline_items=all_items,
+            timeline_html=timeline_html(request, onboarding, all_items, today=day),
+            next_actions_for=Actor(my_actor) if my_actor else None,
+            next_actions=next_actions(
+                all_items,
+                actor=my_actor,
+                next_mark=onboarding.state.next_mark,
+                today=day,
+            ),
             reminder_log=(log := list(reminder_log_for_onboarding(onboarding))),
             reminders_pending=reminders_awaiting_sweep(onboarding, log, today=day),
             sections=checklist_sections(onboarding, items, today=day),
-            feed=activity_feed(user, onboarding),
+            # Read only when the kept feed no longer fits (activity_html).
+            feed=(feed := SimpleLazyObject(lambda: activity_feed(user, onboarding))),
+            feed_html=activity_html(
+                request, onboarding, all_items, feed=feed, staff=is_ccpor_staff(user)
+            ),
             changes=(what_changed(user, onboarding, since=since) if since else None),
             first_visit=since is None,
             bulk_form_html=cached_fragment(
@@ -183,6 +207,30 @@ def item_row_html(request, item, *, court, can_bulk: bool, next_url: str):
                 "can_bulk": can_bulk,
                 "next_url": next_url,
             },
+        ),
+    )
+
+
+def activity_html(request, onboarding, items, *, feed, staff: bool):
+    """The court page's "Recent activity" (portal/_activity.html), kept by what can
+    change it: each visible item's version, last change and due date (every item
+    write, the Go-Live moves and the history records that come with them), the
+    evidence files and comments (`activity_marker`: added, removed, edited), and
+    whether CCPOR-internal items are visible. `feed` is read only to render."""
+    court = onboarding.court
+    key = (
+        "court-activity",
+        court.slug,
+        onboarding.pk,
+        staff,
+        activity_marker(onboarding),
+        tuple((i.pk, i.version, i.updated_at, i.due_date) for i in items),
+    )
+    return cached_fragment(
+        request,
+        key,
+        lambda ctx: render_to_string(
+            "portal/_activity.html", {**ctx, "court": court, "feed": feed}
         ),
     )
 

@@ -28,8 +28,8 @@ def test_from_mark_live_refused_to_live(
     panel = page.locator("#go-live")
     expect(panel).to_contain_text("Readiness for Go-Live")
     expect(panel).to_contain_text("Marking live is refused while")
-    # (The court page as a whole is not checked here: its checklist tables are
-    # wider than 1280 px for CCPOR staff, docs/browser-findings.md.)
+    # The court page as CCPOR staff see it: every item editable, the panel on top.
+    check_page(page)
     # (docs/screenshots/readiness.png is the Go-Live page of the demo's Fresno, saved
     # by test_tour.py.)
 

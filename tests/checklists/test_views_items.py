@@ -203,7 +203,12 @@ def test_htmx_conflict_is_reported_in_the_row(client, onboarding, court_lead):
     response = post_status(client, item, htmx=True, status="blocked", reason="x")
     html = response.content.decode()
     assert "changed by someone else" in html
-    assert "Current value: <strong>Done</strong>" in html
+    # One message per event: the current value is said once, with who set it.
+    errors = html[html.index(f'id="item{item.pk}-errors"') :]
+    errors = errors[: errors.index("</div>\n")]
+    assert errors.count("it is now Done") == 1
+    assert "Current value" not in html
+    assert f"Last changed by {court_lead}" in errors
     item.refresh_from_db()
     assert item.status == "done"
 
@@ -219,7 +224,9 @@ def test_court_page_forms_work_without_javascript(client, onboarding, court_lead
     assert 'method="post"' in form
     assert "csrfmiddlewaretoken" in form
     assert 'type="submit"' in form
-    assert f'hx-post="{action}"' in form
+    # htmx reads the data- form, which is valid HTML (hx-* is not).
+    assert f'data-hx-post="{action}"' in form
+    assert " hx-" not in form
 
 
 # --- who may update -------------------------------------------------------------------

@@ -394,3 +394,20 @@ def test_what_changed_counts_from_the_end_of_the_previous_visit(court, court_lea
         10
     )
     assert CourtVisit.objects.get().seen_at == at(305)
+
+
+def test_a_view_within_a_minute_of_the_last_is_not_written_again(
+    court, court_lead, django_assert_num_queries
+):
+    monday = timezone.make_aware(datetime.datetime(2026, 3, 2, 9, 0))
+    services.court_visit_record(user=court_lead, court=court, at=monday)
+    soon = monday + datetime.timedelta(seconds=50)
+    with django_assert_num_queries(1):  # the visit read, no write
+        assert (
+            services.court_visit_record(user=court_lead, court=court, at=soon) is None
+        )
+    assert CourtVisit.objects.get().seen_at == monday
+    later = monday + datetime.timedelta(seconds=61)
+    with django_assert_num_queries(2):  # read, then the visit's end moves
+        services.court_visit_record(user=court_lead, court=court, at=later)
+    assert CourtVisit.objects.get().seen_at == later

@@ -294,18 +294,26 @@ def test_court_page_query_count_does_not_grow_with_items(
         )
     # 1 session, 2 user, 3 is the user CCPOR staff (groups), 4 court (access),
     # 5 current onboarding, 6 the court's members and 7 CCPOR staff (contacts),
-    # 8 the person's last visit, 9 recording this one, 10 phases, 11 per-phase
-    # counts (onboardings_with_status), 12 the user's memberships (organisation,
-    # for "may update"), 13 items with phase, owner, last editor, evidence and
-    # comment counts, 14 history records for the feed, 15 latest evidence,
-    # 16 latest comments, 17 the reminder log; on a return visit, what changed
-    # since: 18 Go-Live moves, 19 history, 20 evidence, 21 comments; then the
-    # Go-Live panel (golive.selectors.court_panel): who started it, its
-    # transitions, its go/no-go decisions, the court's incidents.
-    with django_assert_num_queries(25 if returning else 21):
+    # 8 the court's incidents (the Go-Live panel; its lifecycle history is on the
+    # readiness page while the onboarding is active), 9 the user's memberships
+    # (organisation: "Your next actions", "may update"), 10 the person's last
+    # visit, 11 recording this one, 12 items with phase, owner, last editor,
+    # evidence and comment counts (the header's counts and phases, "Your next
+    # actions", the checklist and the timeline all come from them), 13 the
+    # reminder log, 14 the evidence and comment marker of the kept activity
+    # feed; the feed itself, not kept yet: 15 history records, 16 latest
+    # evidence, 17 latest comments; on a return visit, what changed since:
+    # 18 Go-Live moves, 19 history, 20 evidence, 21 comments.
+    with django_assert_num_queries(21 if returning else 17):
         response = client.get(url)
     assert len(response.context["items"]) == n_items
     assert (response.context["changes"] is not None) is returning
+    # Again within a minute: the feed is kept and the visit is not written again.
+    with django_assert_num_queries(17 if returning else 13):
+        again = client.get(url)
+    assert again.content.count(b'class="mb-3"') == response.content.count(
+        b'class="mb-3"'
+    )
 
 
 def test_more_than_one_court_member_sees_the_same_page(
@@ -348,3 +356,82 @@ def test_court_page_shows_the_reminder_log_and_links_to_report_and_calendar(
     assert "Reminders" in html and "60-day mark" in html and "2 recipients" in html
     assert reverse("portal:report", args=[court.slug]) in html
     assert f"{reverse('portal:feeds')}?court={court.slug}" in html
+
+
+def test_the_kept_activity_feed_follows_every_change(
+    client, start, court, court_lead, staff_user, frozen_today, evidence_storage
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.factories import evidence_bytes
+
+    onboarding = start(court)
+    item = onboarding.items.get(order=11)
+    comment = services.comment_add(item=item, body="First words.", by=court_lead)
+
+    def feed_html():
+        html = page(client, court_lead, court).content.decode()
+        start = html.index('id="activity-heading"')
+        return html[start : html.index("</aside>", start)]
+
+    assert "First words." in feed_html()
+    assert "First words." in feed_html()  # kept
+    services.comment_edit(comment=comment, body="Better words.", by=court_lead)
+    html = feed_html()
+    assert "Better words." in html and "First words." not in html
+    evidence = services.evidence_upload(
+        item=item,
+        file=SimpleUploadedFile("roster.pdf", evidence_bytes("pdf")),
+        by=court_lead,
+    )
+    assert "roster.pdf" in feed_html()
+    evidence.delete()  # as the admin may, for a file that must not be kept
+    assert "roster.pdf" not in feed_html()
+    services.item_set_status(
+        item=item, status="in_progress", by=court_lead, expected_version=item.version
+    )
+    assert "Not started → In progress" in feed_html()
+    # CCPOR staff see the internal items' activity; members never do.
+    internal = onboarding.items.get(order=23)
+    services.item_set_status(
+        item=internal, status="in_progress", by=staff_user, expected_version=1
+    )
+    assert internal.title not in feed_html()
+    client.force_login(staff_user)
+    html = client.get(reverse("portal:court", kwargs={"slug": court.slug}))
+    assert internal.title in html.content.decode()
+
+
+def test_the_header_from_loaded_items_matches_the_counting_query(
+    start, court, court_lead, staff_user, frozen_today
+):
+    """The court page derives the header from its items; the other pages count in
+    SQL (onboardings_with_status): the two agree, for members and staff."""
+    from checklists.selectors import (
+        court_page_items,
+        onboarding_with_status_from_items,
+        onboardings_with_status,
+    )
+
+    onboarding = start(court, go_live_in=45)
+    services.item_set_status(
+        item=onboarding.items.get(order=11),
+        status="blocked",
+        by=court_lead,
+        expected_version=1,
+        reason="Waiting for the circuit.",
+    )
+    attach_evidence(item4 := onboarding.items.get(order=4), by=court_lead)
+    services.item_set_status(
+        item=item4, status="done", by=court_lead, expected_version=1
+    )
+    for user, internal in ((court_lead, False), (staff_user, True)):
+        items = court_page_items(user, onboarding, today=TODAY)
+        from_items = onboarding_with_status_from_items(
+            onboarding, items, today=TODAY
+        ).state
+        (counted,) = onboardings_with_status(
+            [onboarding], today=TODAY, include_internal=internal
+        )
+        assert from_items == counted.state
+        assert from_items.overdue_count and from_items.blocked_count == 1
