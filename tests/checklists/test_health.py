@@ -5,8 +5,9 @@ import pytest
 
 from checklists import services
 from checklists.health import HEALTH_BY_RANK, Health, health_for, health_rank_sql
-from checklists.models import Onboarding
+from checklists.models import ChecklistItem, Onboarding
 from checklists.selectors import onboardings_with_status
+from checklists.services.summaries import onboarding_summaries_refresh
 from tests.conftest import TODAY
 from tests.factories import CourtFactory, days
 
@@ -76,6 +77,12 @@ def _sql_health(onboarding, today):
     return HEALTH_BY_RANK.get(rank, "")
 
 
+def finish_everything(onboarding):
+    """Every item not applicable, the stored summary refreshed as a write does."""
+    onboarding.items.update(status=ChecklistItem.Status.NOT_APPLICABLE)
+    onboarding_summaries_refresh(onboarding_ids=[onboarding.pk])
+
+
 def test_the_sql_twin_agrees_with_the_python_rule(start, staff_user):
     """On a spread of cases and days, boundaries included (13/14 days overdue, Go-Live
     today and yesterday, blocked, finished, live, live after Go-Live), both give the
@@ -98,6 +105,11 @@ def test_the_sql_twin_agrees_with_the_python_rule(start, staff_user):
             lambda o: Onboarding.objects.filter(pk=o.pk).update(status="live"),
         ),
         ("go-live-today", 0, None),
+        # The oldest open item due today is not overdue yet: on track.
+        ("first-due-today", first_due, None),
+        # Active, nothing left open, Go-Live behind it (from TODAY + 1): late for
+        # the date alone.
+        ("all-finished-go-live-today", 0, finish_everything),
         # Live with Go-Live behind it: no health, not "late" (only an active
         # onboarding is late for having passed Go-Live).
         (
