@@ -54,7 +54,7 @@ def _form_html(request, form):
     for name, field in form.fields.items():
         if isinstance(field, ModelChoiceField):
             # Read the choices once (one query), for the key and the rendering.
-            field.choices = list(field.choices)
+            field.choices = list(iter(field.choices))
             choices.append((name, tuple((str(v), str(k)) for v, k in field.choices)))
     key = (
         "crispy-form",
