@@ -231,9 +231,9 @@ class PortfolioQuery:
     # ... or without that, when nothing is filtered out (the summary counts them).
     every_key: PreparedQuery
     count: PreparedCount
-    # When something is filtered out: the summary's figures, how many courts
-    # matched (`found`) and the matching courts' keys in order (`keys`), sliced to
-    # a page, in one statement (see `summary_with_keys`).
+    # When something is filtered out: the summary's figures and the matching
+    # courts' keys in order (`keys`), sliced to a page, with how many matched, in
+    # one statement (see `summary_with_keys`).
     summary_keys: PreparedSlice | None
     filtered: bool
     sort_params: list[str]
@@ -295,10 +295,11 @@ def _prepare(data, *, today: datetime.date, phases: list[Phase]) -> PortfolioQue
 
 
 def summary_with_keys(queryset: QuerySet, *, today: datetime.date) -> QuerySet:
-    """The portfolio summary (`summary_aggregates`) of every active court, with how
-    many of them `queryset` (the portfolio filtered and sorted) keeps, as `found`,
-    and their keys in its order, as `keys`: one pass over the courts, where the
-    summary and the filtered page would each take one.
+    """The portfolio summary (`summary_aggregates`) of every active court, with the
+    keys of those `queryset` (the portfolio filtered and sorted) keeps, in its
+    order, as `keys` (`PreparedSlice` reads a page of them and how many there
+    are): one pass over the courts, where the summary and the filtered page would
+    each take one.
 
     The filters become the aggregates' FILTER clause: `queryset`'s conditions
     beyond those of `portfolio_courts` (active courts), as the filter set added
@@ -322,7 +323,6 @@ def summary_with_keys(queryset: QuerySet, *, today: datetime.date) -> QuerySet:
     return summary_queryset(
         everything,
         **summary_aggregates(today=today),
-        found=Count("pk", filter=matched),
         keys=ArrayAgg("pk", filter=matched, order_by=query.order_by),
     )
 

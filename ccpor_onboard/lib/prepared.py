@@ -65,27 +65,31 @@ class PreparedQuery:
 
 class PreparedSlice(PreparedQuery):
     """A one-row `values()` query whose last column is an array (PostgreSQL), read
-    with only a slice of that array: e.g. counts over many rows with the keys of one
-    page among them (`array_agg(... ORDER BY ...)`), in one statement."""
+    with only a slice of that array and its length: e.g. counts over many rows with
+    the keys of one page among them (`array_agg(... ORDER BY ...)`) and how many
+    there are, in one statement."""
 
     def __init__(self, queryset: QuerySet):
         super().__init__(queryset)
         *first, last = (connections[self.using].ops.quote_name(c) for c in self.columns)
         self._inner_sql = self.sql
         self.sql = (
-            f"SELECT {', '.join(first)}, {last}[%s:%s] "  # noqa: S608 - compiled SQL
-            f"FROM ({self._inner_sql}) AS sliced"
+            f"SELECT {', '.join(first)}, {last}[%s:%s], "  # noqa: S608 - compiled SQL
+            f"COALESCE(cardinality({last}), 0) FROM ({self._inner_sql}) AS sliced"
         )
 
-    def row(self, *, offset: int, limit: int) -> dict:
-        """The row, its array cut to `limit` elements from `offset` (0-based)."""
+    def row(self, *, offset: int, limit: int) -> tuple[dict, int]:
+        """The row, its array cut to `limit` elements from `offset` (0-based, an
+        empty list for none), and the whole array's length."""
         with connections[self.using].cursor() as cursor:
             cursor.execute(self.sql, (offset + 1, offset + limit, *self.params))
             rows = cursor.fetchall()
         if self._converters:
             rows = list(self._compiler.apply_converters(rows, self._converters))
-        [row] = rows
-        return dict(zip(self.columns, row, strict=True))
+        [(*values, length)] = rows
+        row = dict(zip(self.columns, values, strict=True))
+        row[self.columns[-1]] = row[self.columns[-1]] or []
+        return row, length
 
 
 class PreparedCount:

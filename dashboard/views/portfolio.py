@@ -115,8 +115,8 @@ def _index_context(request, on_day) -> dict:
     offset = (_page_number(request) - 1) * PAGE_SIZE
     if query.filtered:
         # The summary, how many courts matched and the page's keys: one statement.
-        found = query.summary_keys.row(offset=offset, limit=PAGE_SIZE)
-        summary, count, keys = summary_of(found), found["found"], found["keys"] or []
+        found, count = query.summary_keys.row(offset=offset, limit=PAGE_SIZE)
+        summary, keys = summary_of(found), found["keys"]
     else:
         # Nothing filtered out: the summary has counted the courts already, and
         # the first keys in order come quickest from an index.
