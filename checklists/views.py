@@ -9,6 +9,7 @@ for what they see but may not change); every write through checklists.services.
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.forms import ModelChoiceField
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -44,18 +45,25 @@ def _next_or(request, default: str) -> str:
 
 def _form_html(request, form):
     """A form as `{{ form|crispy }}` renders it. An unbound form shows only its
-    initial values, so its rendering is kept by them; a bound one (with its
-    errors) is rendered afresh."""
+    initial values (and its choices), so its rendering is kept by them; a bound one
+    (with its errors) is rendered afresh."""
     if form is None:
         return None
     if form.is_bound:
         return as_crispy_form(form)
+    choices = []
+    for name, field in form.fields.items():
+        if isinstance(field, ModelChoiceField):
+            # Read the choices once (one query), for the key and the rendering.
+            field.choices = list(iter(field.choices))
+            choices.append((name, tuple((str(v), str(k)) for v, k in field.choices)))
     key = (
         "crispy-form",
         type(form).__qualname__,
         form.auto_id,
         form.prefix,
         tuple(sorted((k, str(v)) for k, v in form.initial.items())),
+        tuple(choices),
     )
     return cached_fragment(request, key, lambda ctx: as_crispy_form(form))
 
@@ -73,6 +81,17 @@ def _render_item(request, item, *, status: int = 200, **forms):
     reopen_form = forms.get("reopen_form") or ItemReopenForm(
         initial={"expected_version": item.version}
     )
+    can_set_owner = access.can_set_owner(user, item)
+    can_schedule = access.can_schedule_meeting(user, item)
+    can_upload_document = access.can_upload_team_document(user, item)
+    # Only the forms the person can use are built and rendered.
+    owner_form = meeting_form = document_form = None
+    if can_set_owner:
+        owner_form = forms.get("owner_form") or ItemOwnerForm(item=item)
+    if can_schedule and item.is_schedulable:
+        meeting_form = forms.get("meeting_form") or MeetingForm.for_item(item)
+    if can_upload_document:
+        document_form = forms.get("document_form") or TeamDocumentForm()
     context = {
         "court": item.onboarding.court,
         "onboarding": item.onboarding,
@@ -92,12 +111,15 @@ def _render_item(request, item, *, status: int = 200, **forms):
         "comment_form_html": _form_html(request, comment_form),
         "reopen_form_html": _form_html(request, reopen_form),
         "conflict": forms.get("conflict"),
-        "can_set_owner": access.can_set_owner(user, item),
-        "owner_form": forms.get("owner_form") or ItemOwnerForm(item=item),
-        "can_schedule": access.can_schedule_meeting(user, item),
-        "meeting_form": forms.get("meeting_form") or MeetingForm.for_item(item),
-        "can_upload_document": access.can_upload_team_document(user, item),
-        "document_form": forms.get("document_form") or TeamDocumentForm(),
+        "can_set_owner": can_set_owner,
+        "owner_form": owner_form,
+        "owner_form_html": _form_html(request, owner_form),
+        "can_schedule": can_schedule,
+        "meeting_form": meeting_form,
+        "meeting_form_html": _form_html(request, meeting_form),
+        "can_upload_document": can_upload_document,
+        "document_form": document_form,
+        "document_form_html": _form_html(request, document_form),
         "team_documents": selectors.item_team_documents(item),
         "dependencies": selectors.item_dependencies(user, item),
         "evidence": selectors.item_evidence(item),

@@ -12,10 +12,17 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Layout, Row
 from crispy_forms.utils import render_crispy_form
 from django import forms
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.sql.where import AND, WhereNode
 from django_filters.constants import EMPTY_VALUES
 
-from ccpor_onboard.lib.prepared import Memo, PreparedCount, PreparedQuery
+from ccpor_onboard.lib.prepared import (
+    Memo,
+    PreparedCount,
+    PreparedQuery,
+    PreparedSlice,
+)
 from checklists.health import Health
 from checklists.models import Phase
 from checklists.selectors import phases
@@ -30,6 +37,8 @@ from .selectors import (
     no_one_to_remind_q,
     portfolio_courts,
     portfolio_fields,
+    summary_aggregates,
+    summary_queryset,
 )
 
 # Sort parameter -> (column heading, annotations it sorts by). Empty values sort last
@@ -222,6 +231,10 @@ class PortfolioQuery:
     # ... or without that, when nothing is filtered out (the summary counts them).
     every_key: PreparedQuery
     count: PreparedCount
+    # When something is filtered out: the summary's figures and the matching
+    # courts' keys in order (`keys`), sliced to a page, with how many matched, in
+    # one statement (see `summary_with_keys`).
+    summary_keys: PreparedSlice | None
     filtered: bool
     sort_params: list[str]
     errors: list[tuple[str, str]]  # (the filter's label, what is wrong)
@@ -252,6 +265,11 @@ def _prepare(data, *, today: datetime.date, phases: list[Phase]) -> PortfolioQue
     queryset = filterset.qs
     labels = {name: field.label for name, field in filterset.form.fields.items()}
     understood = filterset.form.cleaned_data
+    filtered = any(
+        value not in EMPTY_VALUES
+        for name, value in understood.items()
+        if name != "sort"
+    )
     return PortfolioQuery(
         queryset=queryset,
         keys=PreparedQuery(
@@ -259,11 +277,12 @@ def _prepare(data, *, today: datetime.date, phases: list[Phase]) -> PortfolioQue
         ),
         every_key=PreparedQuery(queryset.values("pk")),
         count=PreparedCount(queryset),
-        filtered=any(
-            value not in EMPTY_VALUES
-            for name, value in understood.items()
-            if name != "sort"
+        summary_keys=(
+            PreparedSlice(summary_with_keys(queryset, today=today))
+            if filtered
+            else None
         ),
+        filtered=filtered,
         sort_params=filterset.sort_params,
         errors=[
             (labels.get(name, name), error)
@@ -272,6 +291,39 @@ def _prepare(data, *, today: datetime.date, phases: list[Phase]) -> PortfolioQue
         ],
         form_html=render_crispy_form(filterset.form),
         phases_by_order={phase.order: phase for phase in phases},
+    )
+
+
+def summary_with_keys(queryset: QuerySet, *, today: datetime.date) -> QuerySet:
+    """The portfolio summary (`summary_aggregates`) of every active court, with the
+    keys of those `queryset` (the portfolio filtered and sorted) keeps, in its
+    order, as `keys` (`PreparedSlice` reads a page of them and how many there
+    are): one pass over the courts, where the summary and the filtered page would
+    each take one.
+
+    The filters become the aggregates' FILTER clause: `queryset`'s conditions
+    beyond those of `portfolio_courts` (active courts), as the filter set added
+    them (`ValueError` for a queryset that is not built so)."""
+    base = portfolio_courts(today=today).query.where
+    query = queryset.query
+    conditions = query.where.children
+    if (
+        query.where.connector != AND
+        or query.where.negated
+        or conditions[: len(base.children)] != base.children
+    ):
+        raise ValueError("not a filtered portfolio_courts() queryset")
+    matched = WhereNode(conditions[len(base.children) :], AND)
+    everything = queryset.order_by()
+    everything.query.where = WhereNode(conditions[: len(base.children)], AND)
+    # A filter on the open onboarding made its join an inner one; every court
+    # counts in the summary, so every join goes back to an outer one (a court
+    # without a match fails the FILTER clause instead).
+    everything.query.promote_joins(list(everything.query.alias_map))
+    return summary_queryset(
+        everything,
+        **summary_aggregates(today=today),
+        keys=ArrayAgg("pk", filter=matched, order_by=query.order_by),
     )
 
 

@@ -290,6 +290,11 @@ def portfolio_summary(*, today: datetime.date) -> PortfolioSummary:
     [counts] = _summary_queries.get(
         today, lambda: PreparedQuery(_summary_queryset(today=today))
     ).dicts()
+    return summary_of(counts)
+
+
+def summary_of(counts: dict) -> PortfolioSummary:
+    """The PortfolioSummary of a row of `summary_aggregates`."""
     return PortfolioSummary(
         total=counts["total"],
         live=counts[PortfolioStatus.LIVE],
@@ -307,32 +312,42 @@ def portfolio_summary(*, today: datetime.date) -> PortfolioSummary:
 _summary_queries = Memo(4)
 
 
-def _summary_queryset(*, today: datetime.date) -> QuerySet:
-    # One row whatever the data: aggregates grouped by a constant.
+def summary_aggregates(*, today: datetime.date) -> dict:
+    """The summary's aggregates over `portfolio_base()` (or a queryset built on it):
+    one row whatever the data (see `summary_of`)."""
+    return {
+        "total": Count("id"),
+        "no_one_to_remind": Count("id", filter=no_one_to_remind_q()),
+        **{
+            status: Count("id", filter=PortfolioStatus.q(status))
+            for status in PortfolioStatus.LABELS
+        },
+        "go_lives_soon": Count("id", filter=go_live_window_q(SOON, today=today)),
+        "readiness_window": Count(
+            "id", filter=in_readiness_window_q(today=today, prefix="cur__")
+        ),
+        **{
+            f"overdue_{actor}": Coalesce(
+                Sum(overdue_of(actor, today=today)), 0, output_field=IntegerField()
+            )
+            for actor in BLOCKING_ACTORS
+        },
+    }
+
+
+def summary_queryset(queryset: QuerySet, **aggregates) -> QuerySet:
+    """`queryset` (of `portfolio_base()`) aggregated into one row, whatever the data:
+    the `aggregates` grouped by a constant."""
     return (
-        portfolio_base()
-        .annotate(everything=Value(1))
+        queryset.annotate(everything=Value(1))
         .values("everything")
-        .annotate(
-            total=Count("id"),
-            no_one_to_remind=Count("id", filter=no_one_to_remind_q()),
-            **{
-                status: Count("id", filter=PortfolioStatus.q(status))
-                for status in PortfolioStatus.LABELS
-            },
-            go_lives_soon=Count("id", filter=go_live_window_q(SOON, today=today)),
-            readiness_window=Count(
-                "id", filter=in_readiness_window_q(today=today, prefix="cur__")
-            ),
-            **{
-                f"overdue_{actor}": Coalesce(
-                    Sum(overdue_of(actor, today=today)), 0, output_field=IntegerField()
-                )
-                for actor in BLOCKING_ACTORS
-            },
-        )
+        .annotate(**aggregates)
         .order_by()
     )
+
+
+def _summary_queryset(*, today: datetime.date) -> QuerySet:
+    return summary_queryset(portfolio_base(), **summary_aggregates(today=today))
 
 
 # Go-Live windows of the dashboard filter: (label, days from, days to), both

@@ -199,16 +199,32 @@ def reminder_recipients(court_ids: Iterable[int]) -> dict[int, list[Recipient]]:
     return by_court
 
 
+# What the reminder mails (templates/emails/reminder_*) and their grouping show of
+# an item.
+REMINDER_ITEM_FIELDS = (
+    "onboarding_id",
+    "order",
+    "title",
+    "actor",
+    "status",
+    "due_date",
+    "blocked_reason",
+    "owner",
+)
+
+
 def reminder_items(
     onboarding_ids: Iterable[int],
 ) -> dict[int, list[ChecklistItem]]:
     """Per onboarding, its open items that court members may see (internal-only items
-    left out), by due date. One query."""
+    left out), by due date, with what a reminder shows of them (REMINDER_ITEM_FIELDS;
+    the sweep reads thousands). One query."""
     by_onboarding: dict[int, list[ChecklistItem]] = defaultdict(list)
     items = (
         ChecklistItem.objects.open()
         .filter(onboarding_id__in=set(onboarding_ids), internal_only=False)
-        .select_related("phase", "owner")
+        .select_related("owner")
+        .only(*REMINDER_ITEM_FIELDS)
         .order_by("onboarding_id", "due_date", "order")
     )
     for item in items:

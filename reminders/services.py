@@ -23,16 +23,19 @@ next statement.
 """
 
 import datetime
+import json
 import logging
 import smtplib
 import uuid
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, F, Model, Q, Value, When
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 
@@ -188,9 +191,9 @@ def _claim_batch(
 def _record_batch(model: type[Model], outcomes: dict[int, dict], *, token: str) -> None:
     """`_record` for a batch, on the rows this sweep still holds: one UPDATE per kind
     of outcome in the batch (usually one: all sent), setting what those rows share
-    as such and what differs (the recipients) by a CASE on the row. A sent row's
-    `sent_at` is when its batch is recorded (within the batch's few seconds of its
-    sending)."""
+    as such and what differs (the recipients) row by row (`_each_row`), all of
+    them committed together. A sent row's `sent_at` is when its batch is recorded
+    (within the batch's few seconds of its sending)."""
     if not outcomes:
         return
     now = timezone.now()
@@ -202,22 +205,42 @@ def _record_batch(model: type[Model], outcomes: dict[int, dict], *, token: str) 
             sorted((k, repr(v)) for k, v in fields.items() if k != "recipients")
         )
         groups.setdefault(shape, {})[pk] = fields
-    for group in groups.values():
-        shared = dict(next(iter(group.values())))
-        updates: dict = {k: v for k, v in shared.items() if k != "recipients"}
-        if "recipients" in shared:
-            field = model._meta.get_field("recipients")
-            updates["recipients"] = Case(
-                *[
-                    When(pk=pk, then=Value(fields["recipients"], output_field=field))
-                    for pk, fields in group.items()
-                ],
-                default=F("recipients"),
-                output_field=field,
-            )
-        model.objects.filter(
-            pk__in=list(group), status=SendStatus.CLAIMED, claim_token=token
-        ).update(updated_at=now, **updates)
+    # Several kinds of outcome: one commit for them all (one flush to disk).
+    with transaction.atomic() if len(groups) > 1 else nullcontext():
+        for group in groups.values():
+            shared = dict(next(iter(group.values())))
+            updates: dict = {k: v for k, v in shared.items() if k != "recipients"}
+            if "recipients" in shared:
+                updates["recipients"] = _each_row(
+                    model,
+                    "recipients",
+                    {pk: fields["recipients"] for pk, fields in group.items()},
+                )
+            model.objects.filter(
+                pk__in=list(group), status=SendStatus.CLAIMED, claim_token=token
+            ).update(updated_at=now, **updates)
+
+
+def _each_row(model: type[Model], name: str, values: dict[int, object]):
+    """For an UPDATE of the rows `values` names (by pk): each row's own value of the
+    JSON field `name`. On PostgreSQL one parameter (a JSON object by pk) however
+    many rows, instead of a CASE branch and a parameter per row."""
+    field = model._meta.get_field(name)
+    if connection.vendor != "postgresql":
+        return Case(
+            *[
+                When(pk=pk, then=Value(value, output_field=field))
+                for pk, value in values.items()
+            ],
+            default=F(name),
+            output_field=field,
+        )
+    pk = connection.ops.quote_name(model._meta.pk.column)
+    return RawSQL(  # noqa: S611 - a quoted column name and one parameter
+        f"(%s::jsonb -> ({pk})::text)",
+        (json.dumps({str(key): value for key, value in values.items()}),),
+        output_field=field,
+    )
 
 
 def _send_claimed(

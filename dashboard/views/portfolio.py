@@ -41,6 +41,7 @@ from ..selectors import (
     portfolio_summary,
     statewide_counts,
     statewide_district,
+    summary_of,
 )
 
 PAGE_SIZE = 50
@@ -111,15 +112,24 @@ READINESS_SHOWN = 5
 
 def _index_context(request, on_day) -> dict:
     query = portfolio_query(request.GET, today=on_day)
-    summary = portfolio_summary(today=on_day)
-    # Nothing filtered out: the summary has counted the courts already.
+    offset = (_page_number(request) - 1) * PAGE_SIZE
+    if query.filtered:
+        # The summary, how many courts matched and the page's keys: one statement.
+        found, count = query.summary_keys.row(offset=offset, limit=PAGE_SIZE)
+        summary, keys = summary_of(found), found["keys"]
+    else:
+        # Nothing filtered out: the summary has counted the courts already, and
+        # the first keys in order come quickest from an index.
+        summary, keys = portfolio_summary(today=on_day), None
+        count = summary.total
     rows = PreparedPage(
         query.keys if query.filtered else query.every_key,
         lambda pks: portfolio_rows_by_pk(pks, today=on_day),
         query.count,
-        offset=(_page_number(request) - 1) * PAGE_SIZE,
+        offset=offset,
         limit=PAGE_SIZE,
-        known_count=None if query.filtered else summary.total,
+        known_count=count,
+        known_keys=keys,
     )
     page, page_range = _page(request, rows, PAGE_SIZE)
     sort_params = query.sort_params

@@ -15,6 +15,7 @@ from checklists.marks import next_mark
 from checklists.models import Actor, ChecklistItem, Onboarding, Phase
 from checklists.selectors import onboardings_with_status
 from courts.models import Court
+from dashboard import filters
 from dashboard.selectors import open_items_by_actor, portfolio_courts
 from tests.conftest import TODAY
 from tests.factories import CourtFactory, MembershipFactory, UserFactory, days
@@ -838,20 +839,26 @@ def test_dashboard_queries_do_not_grow_with_the_courts(
 ):
     build_portfolio(total_courts, template=default_template)
     client.force_login(staff_user)
-    for url in (
-        reverse("dashboard:index"),
-        reverse("dashboard:index") + "?health=at_risk&status=onboarding&sort=-overdue",
-        reverse("dashboard:index") + "?district=3&window=later&sort=health",
-        reverse("dashboard:index") + "?q=court&sort=-next_mark&page=2",
+    # 1 session, 2 user, 3 CCPOR Team group check, 4 the portfolio version
+    # (dashboard/cache.py), 5 phases; then, with nothing filtered out, 6 the summary
+    # (counts and overdue by actor), 7 the page's courts, sorted; or, with a
+    # filter, 6 the summary with how many courts matched and the page's courts
+    # among them, in order (one pass over the courts); then 8 (7) those courts'
+    # rows; 9 (8) Go-Live readiness inside 30 days (golive.selectors: the soonest
+    # onboardings with their stored readiness and how many there are); 10 (9)
+    # incidents past their response target (never cached).
+    for url, queries in (
+        (reverse("dashboard:index"), 10),
+        (reverse("dashboard:index") + "?sort=-next_mark&page=2", 10),
+        (
+            reverse("dashboard:index")
+            + "?health=at_risk&status=onboarding&sort=-overdue",
+            9,
+        ),
+        (reverse("dashboard:index") + "?district=3&window=later&sort=health", 9),
+        (reverse("dashboard:index") + "?q=court&sort=-next_mark&page=2", 9),
     ):
-        # 1 session, 2 user, 3 CCPOR Team group check, 4 the portfolio version
-        # (dashboard/cache.py), 5 phases, 6 the summary (counts and overdue by
-        # actor), 7 the page's courts, filtered and sorted, with how many matched
-        # (a window), 8 those courts' rows; 9 Go-Live readiness inside 30 days
-        # (golive.selectors: the soonest onboardings with their stored readiness
-        # and how many there are); 10 incidents past their response target (never
-        # cached).
-        with django_assert_num_queries(10):
+        with django_assert_num_queries(queries):
             response = client.get(url)
         assert response.status_code == 200
         assert len(response.context["rows"]) > 0
@@ -954,3 +961,38 @@ def test_the_cached_dashboard_follows_the_day(
     assert "200" in _row(client.get(url).content.decode(), "Calm")
     pin_today(monkeypatch, TODAY + days(1))
     assert "199" in _row(client.get(url).content.decode(), "Calm")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?status=onboarding&sort=-days",
+        "?reach=none",
+        "?health=late&sort=-progress",
+        "?district=3&court_type=superior&sort=-open_court",
+    ],
+)
+def test_a_filtered_page_has_the_whole_summary_and_the_same_courts_in_order(
+    client, staff_user, default_template, query
+):
+    # The filtered page reads its summary, count and keys in one statement: the
+    # summary still counts every court (a filter on the onboarding leaves the
+    # others in), and the page holds the courts the filter keeps, in the sort's
+    # order, page after page, as the filtered queryset gives them.
+    build_portfolio(130, template=default_template)
+    client.force_login(staff_user)
+    whole = client.get(reverse("dashboard:index")).context["summary"]
+    expected = [
+        row["slug"]
+        for row in filters.portfolio_query(
+            QueryDict(query[1:]), today=TODAY
+        ).queryset.values("slug")
+    ]
+    seen = []
+    for page in (1, 2, 3, 4):
+        response = client.get(reverse("dashboard:index") + f"{query}&page={page}")
+        assert response.context["summary"] == whole
+        assert response.context["page"].paginator.count == len(expected)
+        if response.context["page"].number == page:
+            seen += [row.court.slug for row in response.context["rows"]]
+    assert seen == expected
