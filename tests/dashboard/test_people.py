@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from checklists import services
+from checklists.models import Onboarding
 from tests.factories import CourtFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -103,10 +104,14 @@ def test_courts_with_no_one_to_remind_are_flagged(
     MembershipFactory(court=lonely, role="viewer")  # viewers get no reminders
     MembershipFactory(court=lonely, user__email="")  # nor people without an address
     CourtFactory(name="Not started", slug="not-started")  # nothing to remind of yet
+    # Live with no one either: its reminders are over, so it is not flagged.
+    gone_live = start(CourtFactory(name="Gone live", slug="gone-live"))
+    Onboarding.objects.filter(pk=gone_live.pk).update(status=Onboarding.Status.LIVE)
 
     client.force_login(staff_user)
     html = client.get(reverse("dashboard:index")).content.decode()
 
+    assert "gone-live" in html
     assert "1 onboarding court with no one to remind" in html
     assert html.count(">No one to remind</a>") == 1
     flagged = re.findall(
