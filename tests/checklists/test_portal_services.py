@@ -7,7 +7,13 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from checklists import services
-from tests.factories import attach_evidence, cancel_onboarding, days, evidence_bytes
+from tests.factories import (
+    attach_evidence,
+    cancel_onboarding,
+    days,
+    evidence_bytes,
+    force_status,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -73,6 +79,23 @@ def test_verify_refuses_stale_and_twice(onboarding, court_lead, staff_user):
     services.item_verify(item=item, by=staff_user, expected_version=2)
     with pytest.raises(ValidationError, match="already verified"):
         services.item_verify(item=item, by=staff_user, expected_version=3)
+
+
+def test_verify_is_refused_once_the_onboarding_is_closed(
+    onboarding, court_lead, staff_user
+):
+    """A closed onboarding reads as history: a done item is no longer verified."""
+    item = services.item_set_status(
+        item=onboarding.items.get(order=11),
+        status="done",
+        by=court_lead,
+        expected_version=1,
+    )
+    force_status(onboarding, "closed")
+    with pytest.raises(ValidationError):
+        services.item_verify(item=item, by=staff_user, expected_version=item.version)
+    item.refresh_from_db()
+    assert (item.verified_at, item.verified_by) == (None, None)
 
 
 def test_reopen_refuses_an_open_item(onboarding, staff_user):
