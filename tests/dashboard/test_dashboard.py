@@ -336,6 +336,40 @@ def test_go_live_windows_include_their_edge_days(client, staff_user, start):
     assert summary.go_lives_soon == len(expected["next_90"])
 
 
+def test_a_closed_out_court_counts_as_live_on_the_statewide_view(start):
+    """The statewide counts by district and stage place a closed-out court with the
+    live ones, not with the courts that never started."""
+    from checklists.selectors import phases
+    from dashboard.presenters import statewide_summary
+    from dashboard.selectors import statewide_counts
+    from dashboard.views.portfolio import TILE_STYLES
+
+    onboarding = start(CourtFactory(name="Finished", slug="finished"), go_live_in=30)
+    Onboarding.objects.filter(pk=onboarding.pk).update(status="closed")
+
+    summary = statewide_summary(
+        statewide_counts(today=TODAY), styles=TILE_STYLES, phases=phases()
+    )
+
+    assert sum(line.live for line in summary["districts"]) == 1
+    assert sum(line.not_started for line in summary["districts"]) == (
+        Court.objects.count() - 1
+    )
+
+
+def test_a_court_onboarding_again_after_a_close_out_counts_as_onboarding(
+    client, staff_user, start
+):
+    court = CourtFactory(name="Again", slug="again")
+    first = start(court, go_live_in=30)
+    Onboarding.objects.filter(pk=first.pk).update(status="closed")
+    start(court, go_live_in=200)
+    client.force_login(staff_user)
+    url = reverse("dashboard:index")
+    assert table_slugs(client.get(url + "?status=onboarding&q=again")) == ["again"]
+    assert table_slugs(client.get(url + "?status=live&q=again")) == []
+
+
 def test_a_closed_out_court_counts_as_live(client, staff_user, start):
     onboarding = start(CourtFactory(name="Finished", slug="finished"), go_live_in=30)
     Onboarding.objects.filter(pk=onboarding.pk).update(status="closed")
