@@ -370,6 +370,20 @@ def test_a_court_onboarding_again_after_a_close_out_counts_as_onboarding(
     assert table_slugs(client.get(url + "?status=live&q=again")) == []
 
 
+def test_the_summary_of_no_courts_at_all_is_zeros(client, staff_user):
+    """A new installation before its courts are loaded: nothing overdue anywhere."""
+    from dashboard.selectors import portfolio_summary
+
+    Court.objects.all().delete()
+
+    summary = portfolio_summary(today=TODAY)
+
+    assert (summary.total, summary.overdue_total) == (0, 0)
+    assert set(summary.overdue_by_actor.values()) == {0}
+    client.force_login(staff_user)
+    assert client.get(reverse("dashboard:index")).status_code == 200
+
+
 def test_a_closed_out_court_counts_as_live(client, staff_user, start):
     onboarding = start(CourtFactory(name="Finished", slug="finished"), go_live_in=30)
     Onboarding.objects.filter(pk=onboarding.pk).update(status="closed")
