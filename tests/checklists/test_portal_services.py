@@ -98,6 +98,21 @@ def test_verify_is_refused_once_the_onboarding_is_closed(
     assert (item.verified_at, item.verified_by) == (None, None)
 
 
+def test_an_evidence_required_item_with_its_document_is_verified(
+    onboarding, staff_user
+):
+    item = onboarding.items.filter(evidence_required=True).order_by("order").first()
+    attach_evidence(item, by=staff_user)
+    item.refresh_from_db()
+    item = services.item_set_status(
+        item=item, status="done", by=staff_user, expected_version=item.version
+    )
+    verified = services.item_verify(
+        item=item, by=staff_user, expected_version=item.version
+    )
+    assert (verified.verified_by, verified.is_verified) == (staff_user, True)
+
+
 def test_reopen_refuses_an_open_item(onboarding, staff_user):
     item = onboarding.items.get(order=11)
     with pytest.raises(ValidationError, match="Only a done or N/A item"):
