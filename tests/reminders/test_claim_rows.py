@@ -39,6 +39,10 @@ def _state(row):
 
 def test_a_batch_claim_takes_the_rows_asked_for_and_no_other(rows):
     now = timezone.now()
+    # Another batch of this sweep took this row at the same moment: not this call's.
+    ReminderLog.objects.filter(pk=rows[3].pk).update(
+        status=SendStatus.CLAIMED, claim_token=T, claimed_at=now, attempts=1
+    )
     won = services._claim_batch(ReminderLog, [rows[0].pk, rows[1].pk], now=now, token=T)
     assert won == {rows[0].pk: 1, rows[1].pk: 1}
     assert _state(rows[2]) == (SendStatus.PENDING, "", 0)
@@ -96,6 +100,7 @@ def test_a_batch_outcome_dates_only_the_sent_rows(rows):
             rows[0].pk: {"status": SendStatus.SENT, "recipients": ["a@example.org"]},
             rows[1].pk: {"status": SendStatus.FAILED, "error": "refused"},
             rows[2].pk: {"status": SendStatus.SENT, "recipients": ["c@example.org"]},
+            rows[3].pk: {"status": SendStatus.SKIPPED, "error": "nobody"},
         },
         token=T,
     )
@@ -106,4 +111,4 @@ def test_a_batch_outcome_dates_only_the_sent_rows(rows):
     assert got[rows[0].pk] == (SendStatus.SENT, ["a@example.org"], True, "")
     assert got[rows[1].pk] == (SendStatus.FAILED, [], False, "refused")
     assert got[rows[2].pk] == (SendStatus.SENT, ["c@example.org"], True, "")
-    assert got[rows[3].pk][0] == SendStatus.CLAIMED  # not in the outcomes
+    assert got[rows[3].pk] == (SendStatus.SKIPPED, [], False, "nobody")
