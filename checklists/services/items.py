@@ -93,11 +93,8 @@ def _apply_status(
         open_deps = list(locked.depends_on.open().order_by("order"))
         if open_deps:
             names = "; ".join(f"{d.order}. {d.title}" for d in open_deps)
-            raise ValidationError(
-                {
-                    "status": f"This item cannot be done while these are open: {names}."  # noqa: E501
-                }
-            )
+            message = f"This item cannot be done while these are open: {names}."
+            raise ValidationError({"status": message})
         if locked.evidence_required and not locked.evidence.exists():
             raise ValidationError(
                 {"status": evidence_missing_message(locked, action="marked done")}
