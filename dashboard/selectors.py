@@ -329,7 +329,12 @@ def go_live_window_q(window: str, *, today: datetime.date) -> Q:
 
 # The statewide view's order: by district (tribal courts, which have none, last),
 # then type and name (the `court_statewide_order` index).
-STATEWIDE_ORDER = (F("district").asc(nulls_last=True), "court_type", "name", "court")
+STATEWIDE_ORDER = (
+    F("district").asc(nulls_last=True),
+    "court_type",
+    "name",
+    "court_id",
+)
 # The statewide view's district filter: "1"-"6", or "tribal" (no district).
 TRIBAL = "tribal"
 
