@@ -102,6 +102,16 @@ TARGETS: list[tuple[str, str, list[str]]] = [
         ["summarise", "onboarding_summaries_refresh"],
     ),
     (
+        "the portfolio's row per court (what the dashboard reads)",
+        "checklists/services/portfolio.py",
+        ["search_text", "ob_status_of", "portfolio_rows_refresh"],
+    ),
+    (
+        "the portfolio's row per court: every path",
+        "checklists/receivers.py",
+        ["_touches", "court_saved", "court_deleted", "onboarding_saved"],
+    ),
+    (
         "membership and staff gate",
         "courts/access.py",
         [
@@ -295,11 +305,6 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
         "As above: CCPOR Team and DOJ items are read but never looked up (no "
         "member organisation answers for them).",
     ),
-    "dashboard/selectors.py::portfolio_base#2": (
-        ".filter(...) removed",
-        "The `cancelled` branch is reached only by courts with no open and no "
-        "closed onboarding, whose onboardings can then only be cancelled ones.",
-    ),
     "dashboard/selectors.py::portfolio_courts#3": (
         "1 → 2",
         "Never-started courts rank 6 instead of 5: still after every other rank (1-4).",
@@ -309,11 +314,6 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
         "Without `or [DEFAULT_SORT]` no sort key is added, and the trailing "
         "`order_by(..., 'name', 'pk')` gives the default order (by court name) "
         "anyway.",
-    ),
-    "dashboard/filters.py::PortfolioFilter.filter_name#1": (
-        "statement removed",
-        "The search box is a forms.CharField (strip=True): the value reaches "
-        "filter_name already stripped.",
     ),
     "dashboard/filters.py::PortfolioFilter.filter_queryset#3": (
         "condition → False",
