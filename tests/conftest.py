@@ -47,6 +47,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     from django.db import connection, transaction
 
     from checklists.models import Phase, TemplateItem
+    from checklists.services import portfolio_rows_refresh
     from courts.models import Court
 
     with django_db_blocker.unblock():
@@ -57,12 +58,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
             call_command("flush", interactive=False, verbosity=0)
             with transaction.atomic():
                 _reload_data_migrations()
-            # Tests with serialized_rollback restore this snapshot, taken at set-up
-            # (before the reload): take it again.
-            if getattr(connection, "_test_serialized_contents", None) is not None:
-                connection._test_serialized_contents = (
-                    connection.creation.serialize_db_to_string()
-                )
+        # The portfolio's rows are derived: rewrite them with the code under test,
+        # whatever a previous run of other code (another branch, a mutant) left.
+        portfolio_rows_refresh(court_ids=Court.objects.values_list("pk", flat=True))
+        # Tests with serialized_rollback restore this snapshot, taken at set-up
+        # (before the reload and the rewrite): take it again.
+        if getattr(connection, "_test_serialized_contents", None) is not None:
+            connection._test_serialized_contents = (
+                connection.creation.serialize_db_to_string()
+            )
 
 
 @pytest.fixture

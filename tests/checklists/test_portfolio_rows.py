@@ -4,6 +4,7 @@ the admin, a court's own save, a deletion): after each, it equals what the court
 its onboardings and the open one's summary say, read here independently."""
 
 import datetime
+import importlib
 
 import pytest
 from django.db import transaction
@@ -92,12 +93,25 @@ def test_a_new_court_has_a_row_of_a_court_not_started():
     assert PortfolioRow.objects.get(court=court).ob_status is None
 
 
-def test_the_courts_of_the_data_migration_have_their_rows():
-    """The 58 superior courts loaded by a data migration (no signals there) have
-    rows, from the migration that made the table."""
+def test_the_migration_writes_every_courts_row(start, court, staff_user):
+    """The migration that made the table wrote a row for each court there was (the
+    58 of a data migration, where no signal is sent), by the same rules."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    migration = importlib.import_module("checklists.migrations.0012_portfolio_row")
+    cancelled = start(CourtFactory(name="Cancelled", county="Far"), go_live_in=100)
+    golive.onboarding_cancel(onboarding=cancelled, by=staff_user, reason="Paused")
+    start(court, go_live_in=120)
+    PortfolioRow.objects.all().delete()
+    state = MigrationExecutor(connection).loader.project_state(
+        ("checklists", "0012_portfolio_row"), at_end=True
+    )
+    migration.backfill(state.apps, None)
     assert PortfolioRow.objects.count() == Court.objects.count() >= 58
-    for court in Court.objects.all()[:5]:
-        assert_current(court)
+    for each in [court, cancelled.court, *Court.objects.all()[:3]]:
+        assert_current(each)
+    assert PortfolioRow.objects.get(court=cancelled.court).ob_status == "cancelled"
 
 
 def test_every_write_to_the_items_rewrites_it(start, court, staff_user):
