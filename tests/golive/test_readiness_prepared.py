@@ -1,0 +1,24 @@
+"""The court page's readiness summary reads a query compiled once per process: each
+onboarding's own rows, read afresh."""
+
+import pytest
+
+from golive.selectors import live_readiness_for, readiness_for
+
+pytestmark = pytest.mark.django_db
+
+
+def test_readiness_is_each_onboardings_own_and_current(
+    start, court, other_court, make_ready
+):
+    ready = start(court, go_live_in=10)
+    make_ready(ready)
+    unready = start(other_court, go_live_in=10)
+    assert readiness_for(ready).blockers == []
+    assert readiness_for(unready).blockers != []
+    assert readiness_for(unready).figures() == (
+        live_readiness_for([unready])[unready.pk].figures()
+    )
+    assert readiness_for(ready).blockers == []
+    ready.items.filter(is_readiness_gate=True).update(status="in_progress")
+    assert readiness_for(ready).blockers != []
