@@ -166,6 +166,22 @@ class PreparedModels:
         return objects
 
 
+def compiled_once(build: Callable[..., QuerySet], *kinds: type) -> Callable:
+    """A function of the values (of `kinds`, int or str) that `build(*slots)` takes:
+    it compiles the queryset the first time it is called (`PreparedModels`) and
+    returns the model instances for the values it is given, each time."""
+    prepared: PreparedModels | None = None
+
+    def run(*values) -> list:
+        nonlocal prepared
+        if prepared is None:
+            slots = [slot(n, kind) for n, kind in enumerate(kinds)]
+            prepared = PreparedModels(build(*slots), slots=slots)
+        return prepared.run(*values)
+
+    return run
+
+
 class PreparedSlice(PreparedQuery):
     """A one-row `values()` query whose last column is an array (PostgreSQL), read
     with only a slice of that array and its length: e.g. counts over many rows with
