@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from ccpor_onboard.lib.dates import today_in_california
@@ -110,6 +111,9 @@ def court_detail(request, court):
             item.row_html = item_row_html(
                 request, item, court=court, can_bulk=can_bulk, next_url=next_url
             )
+        sections = checklist_sections(onboarding, items, today=day)
+        for section in sections:
+            section.rows_html = section_rows_html(request, section, can_bulk=can_bulk)
         context.update(
             filters_html=cached_fragment(
                 request,
@@ -148,7 +152,7 @@ def court_detail(request, court):
             ),
             reminder_log=(log := list(reminder_log_for_onboarding(onboarding))),
             reminders_pending=reminders_awaiting_sweep(onboarding, log, today=day),
-            sections=checklist_sections(onboarding, items, today=day),
+            sections=sections,
             # Read only when the kept feed no longer fits (activity_html).
             feed=(feed := SimpleLazyObject(lambda: activity_feed(user, onboarding))),
             feed_html=activity_html(
@@ -209,6 +213,25 @@ def item_row_html(request, item, *, court, can_bulk: bool, next_url: str):
             },
         ),
     )
+
+
+def section_rows_html(request, section, *, can_bulk: bool):
+    """The rows of one phase of the checklist: each item's row (`row_html`) and the
+    marks between them (portal/_mark_row.html, kept by the mark and `can_bulk`),
+    joined here rather than in a template loop run on every request."""
+    parts = [
+        row.row_html
+        if kind == "item"
+        else cached_fragment(
+            request,
+            ("court-mark-row", row, can_bulk),
+            lambda ctx, mark=row: render_to_string(
+                "portal/_mark_row.html", {**ctx, "mark": mark, "can_bulk": can_bulk}
+            ),
+        )
+        for kind, row in section.rows
+    ]
+    return mark_safe("\n".join(parts))  # noqa: S308 - fragments our templates rendered
 
 
 def activity_html(request, onboarding, items, *, feed, staff: bool):
