@@ -74,7 +74,8 @@ def court_detail(request, court):
         "court": court,
         "onboarding": onboarding,
         "today": day,
-        "contacts": court_contacts(court),
+        "contacts": (contacts := court_contacts(court)),
+        "contacts_html": contacts_html(request, court, contacts),
         "golive": court_panel(user, court, onboarding, today=day, now=timezone.now()),
         # A court with no onboarding, or only a cancelled one, may start one.
         "can_start": is_ccpor_staff(user)
@@ -114,6 +115,7 @@ def court_detail(request, court):
         sections = checklist_sections(onboarding, items, today=day)
         for section in sections:
             section.rows_html = section_rows_html(request, section, can_bulk=can_bulk)
+            section.progress_html = phase_progress_html(request, section)
         context.update(
             filters_html=cached_fragment(
                 request,
@@ -232,6 +234,41 @@ def section_rows_html(request, section, *, can_bulk: bool):
         for kind, row in section.rows
     ]
     return mark_safe("\n".join(parts))  # noqa: S308 - fragments our templates rendered
+
+
+def phase_progress_html(request, section):
+    """A phase's progress bar (checklists/_phase_progress.html), kept by the phase
+    and its progress."""
+    phase, progress = section.phase, section.progress
+    return cached_fragment(
+        request,
+        ("court-phase-progress", phase.pk, phase.name, progress),
+        lambda ctx: render_to_string(
+            "checklists/_phase_progress.html",
+            {**ctx, "phase": phase, "progress": progress},
+        ),
+    )
+
+
+def contacts_html(request, court, contacts):
+    """The court's contacts (portal/_contacts.html), kept by the contacts, the
+    court, and who looks (CCPOR staff get the invitation link; "(you)")."""
+    user = request.user
+    staff = is_ccpor_staff(user)
+    return cached_fragment(
+        request,
+        ("court-contacts", court.slug, tuple(contacts), staff, user.pk),
+        lambda ctx: render_to_string(
+            "portal/_contacts.html",
+            {
+                **ctx,
+                "request": request,
+                "court": court,
+                "contacts": contacts,
+                "is_ccpor_staff": staff,
+            },
+        ),
+    )
 
 
 def activity_html(request, onboarding, items, *, feed, staff: bool):
