@@ -145,12 +145,22 @@ def court_detail(request, court):
             items=items,
             timeline_items=all_items,
             timeline_html=timeline_html(request, onboarding, all_items, today=day),
-            next_actions_for=Actor(my_actor) if my_actor else None,
-            next_actions=next_actions(
-                all_items,
-                actor=my_actor,
-                next_mark=onboarding.state.next_mark,
-                today=day,
+            next_actions_for=(actions_for := Actor(my_actor) if my_actor else None),
+            next_actions=(
+                actions := next_actions(
+                    all_items,
+                    actor=my_actor,
+                    next_mark=onboarding.state.next_mark,
+                    today=day,
+                )
+            ),
+            next_actions_html=next_actions_html(
+                request,
+                court=court,
+                onboarding=onboarding,
+                actions=actions,
+                actions_for=actions_for,
+                filtered=filtered,
             ),
             reminder_log=(log := list(reminder_log_for_onboarding(onboarding))),
             reminders_pending=reminders_awaiting_sweep(onboarding, log, today=day),
@@ -234,6 +244,51 @@ def section_rows_html(request, section, *, can_bulk: bool):
         for kind, row in section.rows
     ]
     return mark_safe("\n".join(parts))  # noqa: S308 - fragments our templates rendered
+
+
+def next_actions_html(request, *, court, onboarding, actions, actions_for, filtered):
+    """ "Your next actions" (checklists/_next_actions.html), kept by what it shows:
+    whose actions, the next mark, whether the checklist is filtered, who looks
+    (an owner reads "you"), and each item's version and last change (every write
+    moves one or the other), owner and verifier, whether it is overdue today and
+    whether this person may change it."""
+    key = (
+        "court-next-actions",
+        court.slug,
+        request.user.pk,
+        actions_for,
+        onboarding.state.next_mark,
+        filtered,
+        tuple(
+            (
+                item.pk,
+                item.version,
+                item.updated_at,
+                item.is_overdue,
+                item.can_update,
+                item.owner_id,
+                str(item.owner or ""),
+                str(item.verified_by or ""),
+            )
+            for item in actions
+        ),
+    )
+    return cached_fragment(
+        request,
+        key,
+        lambda ctx: render_to_string(
+            "checklists/_next_actions.html",
+            {
+                **ctx,
+                "request": request,
+                "court": court,
+                "onboarding": onboarding,
+                "next_actions": actions,
+                "next_actions_for": actions_for,
+                "filtered": filtered,
+            },
+        ),
+    )
 
 
 def phase_progress_html(request, section):
