@@ -18,6 +18,7 @@ from .models import (
     Onboarding,
     OnboardingSummary,
     Phase,
+    PortfolioRow,
     TeamDocument,
     TemplateItem,
 )
@@ -309,6 +310,16 @@ class ChecklistItemAdmin(SimpleHistoryAdmin):
 
     def delete_queryset(self, request, queryset):
         services.items_delete(items=list(queryset), by=request.user)
+
+
+@admin.register(PortfolioRow)
+class PortfolioRowAdmin(ReadOnlyAdmin):
+    """Read only: derived from the court, its onboardings and the open one's
+    summary, rewritten by every write to them."""
+
+    list_display = ("name", "ob_status", "go_live", "total", "finished", "blocked")
+    list_filter = ("ob_status", "is_active")
+    search_fields = ("name", "county")
 
 
 @admin.register(OnboardingSummary)

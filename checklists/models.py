@@ -503,6 +503,91 @@ class OnboardingSummary(models.Model):
         return {actor: getattr(self, f"open_{actor}") for actor in ACTOR_ORDER}
 
 
+class PortfolioRow(models.Model):
+    """One row per court: what the CCPOR Team's portfolio lists, filters, sorts and
+    counts, copied from the court, its open onboarding (if any) and that
+    onboarding's stored summary, so that the dashboard, its filters, the statewide
+    view and the portfolio CSV read one table with no join, and cost about the same
+    at 5,000 courts as at 58.
+
+    Derived, never edited: `checklists.services.portfolio_rows_refresh` rewrites a
+    court's row from its sources in the same transaction as every change to them:
+    each summary refresh (every write to the items, the Go-Live transitions, the
+    people who can be reminded) and each save or delete of a court or an
+    onboarding; it is deleted with its court (checklists/receivers.py). What
+    depends on the day (overdue, health, the next mark) is computed from it when
+    read, as from the summary.
+    """
+
+    # A court's deletion deletes its row (checklists/receivers.py), rather than a
+    # cascade, so that deleting a court in the admin needs no permission on the
+    # rows, which nobody has (they are read-only there).
+    court = models.OneToOneField(
+        "courts.Court",
+        on_delete=models.DO_NOTHING,
+        primary_key=True,
+        related_name="portfolio_row",
+    )
+    # The court's own fields.
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, db_index=False)
+    county = models.CharField(max_length=100, blank=True)
+    court_type = models.CharField(max_length=20)
+    district = models.PositiveSmallIntegerField(null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+    # The name search: the name and the county, lower case, on two lines.
+    search = models.TextField(blank=True)
+    # The court's open (active or live) onboarding, at most one.
+    ob = models.ForeignKey(
+        Onboarding,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+    # The open onboarding's status; None without one (as a join would read it).
+    status = models.CharField(max_length=20, null=True, blank=True)  # noqa: DJ001
+    # Where the court stands: the open onboarding's status, else "closed" if one
+    # was closed out (the court went live), else "cancelled" if one was cancelled,
+    # else None (never started).
+    ob_status = models.CharField(max_length=20, null=True, blank=True)  # noqa: DJ001
+    go_live = models.DateField(null=True, blank=True)
+    # The open onboarding's summary (OnboardingSummary); 0, None or empty without.
+    total = models.PositiveIntegerField(default=0)
+    finished = models.PositiveIntegerField(default=0)
+    blocked = models.PositiveIntegerField(default=0)
+    open_court = models.PositiveIntegerField(default=0)
+    open_so = models.PositiveIntegerField(default=0)
+    open_ccpor = models.PositiveIntegerField(default=0)
+    open_doj = models.PositiveIntegerField(default=0)
+    phase_order = models.PositiveSmallIntegerField(null=True, blank=True)
+    oldest_open_due = models.DateField(null=True, blank=True)
+    open_due_court = SortedDateListField()
+    open_due_so = SortedDateListField()
+    open_due_ccpor = SortedDateListField()
+    open_due_doj = SortedDateListField()
+    reminder_recipients = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            # The portfolio's default order (by name): its first page is read
+            # from here, not from a sort of every court.
+            models.Index(
+                fields=["is_active", "name", "court"], name="portfolio_row_by_name"
+            ),
+            # The statewide view's order (district, tribal courts last, then type
+            # and name): likewise for a page of tiles.
+            models.Index(
+                fields=["is_active", "district", "court_type", "name", "court"],
+                name="portfolio_row_statewide",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Portfolio row of {self.name}"
+
+
 def evidence_upload_to(instance: "Evidence", filename: str) -> str:
     """A path nobody can guess: two random tokens; the extension comes from the
     detected content type (see services.evidence_upload), never from the user."""

@@ -46,12 +46,13 @@ from checklists.models import (
     Kind,
     Onboarding,
     Phase,
+    PortfolioRow,
 )
 from checklists.selectors import PercentSQL
 from courts.models import Court
 from golive.models import Incident
 
-from .selectors import BLOCKING_ACTORS, SUMMARY, PortfolioStatus
+from .selectors import BLOCKING_ACTORS, PortfolioStatus
 
 PORTFOLIO_HEADER = [
     "Court",
@@ -199,7 +200,7 @@ def portfolio_line(*, today: datetime.date, phases: list[Phase], site_url: str):
     next_marks = Case(
         *[
             When(
-                cur__status=Onboarding.Status.ACTIVE,
+                status=Onboarding.Status.ACTIVE,
                 go_live__gte=today + datetime.timedelta(days=days),
                 then=Value(name),
             )
@@ -231,7 +232,7 @@ def portfolio_line(*, today: datetime.date, phases: list[Phase], site_url: str):
                 )
             )
         ),
-        _if_open(csv_value(PercentSQL(F(SUMMARY + "finished"), F(SUMMARY + "total")))),
+        _if_open(csv_value(PercentSQL(F("finished"), F("total")))),
         _if_open(csv_value(F("finished"))),
         _if_open(csv_value(F("total"))),
         csv_value(F("go_live")),
@@ -249,7 +250,7 @@ def portfolio_line(*, today: datetime.date, phases: list[Phase], site_url: str):
 
 
 def portfolio_csv(
-    courts: QuerySet[Court],
+    courts: QuerySet[PortfolioRow],
     *,
     today: datetime.date,
     phases: list[Phase],

@@ -12,8 +12,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Layout, Row
 from crispy_forms.utils import render_crispy_form
 from django import forms
-from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models import Count, F, QuerySet
 from django.db.models.sql.where import AND, WhereNode
 from django_filters.constants import EMPTY_VALUES
 
@@ -21,10 +20,9 @@ from ccpor_onboard.lib.prepared import (
     Memo,
     PreparedCount,
     PreparedQuery,
-    PreparedSlice,
 )
 from checklists.health import Health
-from checklists.models import Phase
+from checklists.models import Phase, PortfolioRow
 from checklists.selectors import phases
 from courts.models import DISTRICT_LABELS, Court
 
@@ -167,7 +165,7 @@ class PortfolioFilter(django_filters.FilterSet):
     sort = SortFilter(label="Sort by")
 
     class Meta:
-        model = Court
+        model = PortfolioRow
         fields: list[str] = []
         form = PortfolioFilterForm
 
@@ -186,8 +184,8 @@ class PortfolioFilter(django_filters.FilterSet):
         self.filters["phase"].extra["choices"] = [(p.slug, p.name) for p in phases]
 
     def filter_name(self, qs: QuerySet, name: str, value: str) -> QuerySet:
-        value = value.strip()
-        return qs.filter(Q(name__icontains=value) | Q(county__icontains=value))
+        # The row's `search`: name and county, lower case, one per line.
+        return qs.filter(search__contains=" ".join(value.split()).lower())
 
     def filter_status(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         return qs.filter(PortfolioStatus.q(value))
@@ -226,15 +224,14 @@ class PortfolioQuery:
     afresh; only the work of parsing, building and compiling is kept."""
 
     queryset: QuerySet
-    # The courts' keys, filtered and sorted, with how many were found (a window)...
+    # The courts' keys, filtered and sorted (read a page at a time: a top-N sort
+    # of one table, or the first rows of an index).
     keys: PreparedQuery
-    # ... or without that, when nothing is filtered out (the summary counts them).
-    every_key: PreparedQuery
     count: PreparedCount
-    # When something is filtered out: the summary's figures and the matching
-    # courts' keys in order (`keys`), sliced to a page, with how many matched, in
-    # one statement (see `summary_with_keys`).
-    summary_keys: PreparedSlice | None
+    # When something is filtered out: the summary's figures with how many courts
+    # matched, in one pass (see `summary_with_count`); without a filter the
+    # summary has counted them.
+    summary_found: PreparedQuery | None
     filtered: bool
     sort_params: list[str]
     errors: list[tuple[str, str]]  # (the filter's label, what is wrong)
@@ -272,13 +269,10 @@ def _prepare(data, *, today: datetime.date, phases: list[Phase]) -> PortfolioQue
     )
     return PortfolioQuery(
         queryset=queryset,
-        keys=PreparedQuery(
-            queryset.annotate(found=Window(Count("pk"))).values("pk", "found")
-        ),
-        every_key=PreparedQuery(queryset.values("pk")),
+        keys=PreparedQuery(queryset.values("pk")),
         count=PreparedCount(queryset),
-        summary_keys=(
-            PreparedSlice(summary_with_keys(queryset, today=today))
+        summary_found=(
+            PreparedQuery(summary_with_count(queryset, today=today))
             if filtered
             else None
         ),
@@ -294,16 +288,14 @@ def _prepare(data, *, today: datetime.date, phases: list[Phase]) -> PortfolioQue
     )
 
 
-def summary_with_keys(queryset: QuerySet, *, today: datetime.date) -> QuerySet:
-    """The portfolio summary (`summary_aggregates`) of every active court, with the
-    keys of those `queryset` (the portfolio filtered and sorted) keeps, in its
-    order, as `keys` (`PreparedSlice` reads a page of them and how many there
-    are): one pass over the courts, where the summary and the filtered page would
-    each take one.
+def summary_with_count(queryset: QuerySet, *, today: datetime.date) -> QuerySet:
+    """The portfolio summary (`summary_aggregates`) of every active court, with how
+    many of them `queryset` (the portfolio filtered) keeps, as `found`: one pass
+    over the courts' rows, where the summary and the count would each take one.
 
-    The filters become the aggregates' FILTER clause: `queryset`'s conditions
-    beyond those of `portfolio_courts` (active courts), as the filter set added
-    them (`ValueError` for a queryset that is not built so)."""
+    The filters become the count's FILTER clause: `queryset`'s conditions beyond
+    those of `portfolio_courts` (active courts), as the filter set added them
+    (`ValueError` for a queryset that is not built so)."""
     base = portfolio_courts(today=today).query.where
     query = queryset.query
     conditions = query.where.children
@@ -316,14 +308,8 @@ def summary_with_keys(queryset: QuerySet, *, today: datetime.date) -> QuerySet:
     matched = WhereNode(conditions[len(base.children) :], AND)
     everything = queryset.order_by()
     everything.query.where = WhereNode(conditions[: len(base.children)], AND)
-    # A filter on the open onboarding made its join an inner one; every court
-    # counts in the summary, so every join goes back to an outer one (a court
-    # without a match fails the FILTER clause instead).
-    everything.query.promote_joins(list(everything.query.alias_map))
     return summary_queryset(
-        everything,
-        **summary_aggregates(today=today),
-        keys=ArrayAgg("pk", filter=matched, order_by=query.order_by),
+        everything, **summary_aggregates(today=today), found=Count("pk", filter=matched)
     )
 
 
@@ -340,7 +326,7 @@ def portfolio_rows_by_pk(pks: list[int], *, today: datetime.date) -> list[dict]:
             .values(*portfolio_fields(today=today))
         ),
     )
-    return query.dicts_where_in('"courts_court"."id"', pks)
+    return query.dicts_where_in('"checklists_portfoliorow"."court_id"', pks)
 
 
 def portfolio_filterset(

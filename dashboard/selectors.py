@@ -8,11 +8,9 @@ from dataclasses import dataclass
 from django.db.models import (
     BooleanField,
     Case,
-    CharField,
     Count,
     ExpressionWrapper,
     F,
-    FilteredRelation,
     FloatField,
     IntegerField,
     Q,
@@ -32,18 +30,20 @@ from checklists.models import (
     Actor,
     ChecklistItem,
     Onboarding,
+    PortfolioRow,
     overdue_q,
 )
-from courts.models import DISTRICT_LABELS, Court
+from courts.models import DISTRICT_LABELS
 from golive.selectors import in_readiness_window_q
 
 # --- The CCPOR Team portfolio (dashboard, statewide view, exports) -----------------
 #
 # Everything the dashboard filters or sorts on is computed in SQL, per court, from the
-# court's open onboarding and its stored `OnboardingSummary` (one row, kept current
-# by every write to the items), so that filtering, sorting and pagination happen in
-# the database, read no item, and a page costs the same few queries at 58 courts or
-# at 5,000. The derived values repeat `checklists.selectors.onboardings_with_status`
+# court's stored `PortfolioRow` (one row per court: the court, its open onboarding and
+# that onboarding's stored summary, kept current by every write to them), so that
+# filtering, sorting and pagination happen in the database, in one table with no
+# join, read no item, and a page costs the same few queries at 58 courts or at
+# 5,000. The derived values repeat `checklists.selectors.onboardings_with_status`
 # in SQL (health and the next mark: their SQL twins in checklists/health.py and
 # checklists/marks.py); the tests check both give the same answers on the same data.
 
@@ -63,21 +63,12 @@ class PortfolioStatus:
 
     @classmethod
     def q(cls, status: str) -> Q:
-        """Courts in this programme status, on `portfolio_base()`: from the open
-        onboarding (`cur`) and, without one, whether an onboarding was closed out
-        (the statuses of ONBOARDING_STATUSES, without repeating `ob_status`'s
-        CASE in every filter that uses it)."""
-        closed_out = Q(
-            cur__id__isnull=True,
-            pk__in=Onboarding.objects.filter(status=Onboarding.Status.CLOSED).values(
-                "court_id"
-            ),
-        )
-        if status == cls.ONBOARDING:
-            return Q(cur__status=Onboarding.Status.ACTIVE)
-        if status == cls.LIVE:
-            return Q(cur__status=Onboarding.Status.LIVE) | closed_out
-        return Q(cur__id__isnull=True) & ~closed_out
+        """Courts in this programme status, on `portfolio_base()`: the statuses of
+        ONBOARDING_STATUSES, in the row's `ob_status`."""
+        statuses = [s for s in cls.ONBOARDING_STATUSES[status] if s is not None]
+        if status == cls.NOT_STARTED:
+            return Q(ob_status__isnull=True) | Q(ob_status__in=statuses)
+        return Q(ob_status__in=statuses)
 
     @classmethod
     def of(cls, ob_status: str | None) -> str:
@@ -99,51 +90,19 @@ STATUS_RANK = {
 }
 
 
-# The stored summary of each row's current onboarding (the `cur` join).
-SUMMARY = "cur__summary__"
-# What a row holds of the court itself.
+# What a row holds of the court itself ("pk" is the court's).
 COURT_FIELDS = ("pk", "name", "slug", "county", "court_type", "district")
 COUNTS = ("total", "finished", "blocked", *(f"open_{a}" for a in BLOCKING_ACTORS))
 
 
-def portfolio_base() -> QuerySet[Court]:
-    """Active courts joined to their open onboarding as `cur` (at most one, by the
-    `one_open_onboarding_per_court` constraint, whose index finds it), with
-    `ob_status` and `go_live`.
-
-    A court without an open onboarding has `ob_status` "closed" if one of its
-    onboardings was closed out (it went live), else "cancelled" if one was
-    cancelled, else None (never started); its `go_live` is None. The closed and
-    cancelled court lists are read once per query (hashed), not once per court.
-    """
-    closed = Onboarding.objects.filter(status=Onboarding.Status.CLOSED)
-    cancelled = Onboarding.objects.filter(status=Onboarding.Status.CANCELLED)
-    return (
-        Court.objects.filter(is_active=True)
-        .annotate(
-            cur=FilteredRelation(
-                "onboardings",
-                condition=Q(onboardings__status__in=Onboarding.OPEN_STATUSES),
-            )
-        )
-        .annotate(
-            ob_id=F("cur__id"),
-            ob_status=Case(
-                When(cur__id__isnull=False, then=F("cur__status")),
-                When(
-                    pk__in=closed.values("court_id"),
-                    then=Value(Onboarding.Status.CLOSED),
-                ),
-                When(
-                    pk__in=cancelled.values("court_id"),
-                    then=Value(Onboarding.Status.CANCELLED),
-                ),
-                default=None,
-                output_field=CharField(),
-            ),
-            go_live=F("cur__go_live_date"),
-        )
-    )
+def portfolio_base() -> QuerySet[PortfolioRow]:
+    """The portfolio rows (`checklists.models.PortfolioRow`) of the active courts:
+    each court's fields, its open onboarding's `status` (None without one) and
+    `go_live`, its summary's counts (0 without one), and `ob_status`, where the
+    court stands: the open onboarding's status, else "closed" if one was closed
+    out (it went live), else "cancelled" if one was cancelled, else None (never
+    started). One table, no join."""
+    return PortfolioRow.objects.filter(is_active=True)
 
 
 def no_one_to_remind_q() -> Q:
@@ -151,9 +110,7 @@ def no_one_to_remind_q() -> Q:
     30-day reminders can go to, so that their reminders would fail: from the
     count its stored summary keeps (`reminders.selectors.reminder_recipient_counts`),
     not from every membership."""
-    return Q(
-        cur__status=Onboarding.Status.ACTIVE, **{SUMMARY + "reminder_recipients": 0}
-    )
+    return Q(status=Onboarding.Status.ACTIVE, reminder_recipients=0)
 
 
 def health_rank(*, today: datetime.date):
@@ -161,10 +118,10 @@ def health_rank(*, today: datetime.date):
     stored summary; None for one that is not active or not started."""
     return health_rank_sql(
         today=today,
-        status="cur__status",
+        status="status",
         go_live="go_live",
-        oldest_open_due=SUMMARY + "oldest_open_due",
-        blocked=SUMMARY + "blocked",
+        oldest_open_due="oldest_open_due",
+        blocked="blocked",
     )
 
 
@@ -174,8 +131,8 @@ def overdue_of(actor: str, *, today: datetime.date) -> Case:
     most onboardings have none, and need no search of their lists."""
     return Case(
         When(
-            **{f"{SUMMARY}oldest_open_due__lt": today},
-            then=CountBefore(F(f"{SUMMARY}open_due_{actor}"), day=today),
+            oldest_open_due__lt=today,
+            then=CountBefore(F(f"open_due_{actor}"), day=today),
         ),
         default=Value(0),
         output_field=IntegerField(),
@@ -184,31 +141,25 @@ def overdue_of(actor: str, *, today: datetime.date) -> Case:
 
 def portfolio_values(*, today: datetime.date) -> dict:
     """What a portfolio row holds besides the court's own fields (COURT_FIELDS),
-    `ob_status` and `go_live`: the one place that defines the row's values, as SQL
-    over `portfolio_base()`, for the table, its filters and sorts, the statewide
-    view and the CSV export. Each is read from the stored `OnboardingSummary` of the
-    court's open onboarding; what depends on the day is computed here from it.
+    `ob_status`, `go_live`, the counts (COUNTS) and the current phase
+    (`phase_order`: the first phase, in phase order, with an open item), all
+    stored: the one place that defines the row's values that depend on the day,
+    as SQL over `portfolio_base()`, for the table, its filters and sorts, the
+    statewide view and the CSV export, computed from the stored row.
 
     Counts are 0 (not NULL) for a court with no open onboarding, so that they sort
     among the zeros. They include CCPOR-internal items: the portfolio is for CCPOR
     staff.
     """
-    counts = {
-        name: Coalesce(F(SUMMARY + name), 0, output_field=IntegerField())
-        for name in COUNTS
-    }
     return {
-        **counts,
         # Open items due before today, counted in the stored lists of due dates.
         "overdue": sum(
             (overdue_of(actor, today=today) for actor in BLOCKING_ACTORS[1:]),
             overdue_of(BLOCKING_ACTORS[0], today=today),
         ),
-        # The current phase is the first phase (in phase order) with an open item.
-        "phase_order": F(SUMMARY + "phase_order"),
         "health_rank": health_rank(today=today),
         "next_mark_date": next_mark_date_sql(
-            today=today, go_live="go_live", when=Q(cur__status=Onboarding.Status.ACTIVE)
+            today=today, go_live="go_live", when=Q(status=Onboarding.Status.ACTIVE)
         ),
         "status_rank": Case(
             *[When(ob_status=s, then=Value(r)) for s, r in STATUS_RANK.items()],
@@ -220,8 +171,8 @@ def portfolio_values(*, today: datetime.date) -> dict:
             no_one_to_remind_q(), output_field=BooleanField()
         ),
         "progress_ratio": Coalesce(
-            Cast(F(SUMMARY + "finished"), FloatField())
-            / NullIf(Cast(F(SUMMARY + "total"), FloatField()), 0.0),
+            Cast(F("finished"), FloatField())
+            / NullIf(Cast(F("total"), FloatField()), 0.0),
             0.0,
             output_field=FloatField(),
         ),
@@ -239,6 +190,8 @@ def portfolio_fields(*, today: datetime.date) -> tuple[str, ...]:
         *COURT_FIELDS,
         "ob_status",
         "go_live",
+        *COUNTS,
+        "phase_order",
         *(name for name in portfolio_values(today=today) if name not in SORT_ONLY),
     )
 
@@ -248,7 +201,7 @@ def health_q(health: str) -> Q:
     return Q(health_rank=HEALTH_RANK[health])
 
 
-def portfolio_courts(*, today: datetime.date) -> QuerySet[Court]:
+def portfolio_courts(*, today: datetime.date) -> QuerySet[PortfolioRow]:
     """Every active court with what the portfolio table shows, filters and sorts on
     (see `portfolio_values`). One query, however many courts; filtering and sorting
     read stored values, so neither reads a single item."""
@@ -316,15 +269,15 @@ def summary_aggregates(*, today: datetime.date) -> dict:
     """The summary's aggregates over `portfolio_base()` (or a queryset built on it):
     one row whatever the data (see `summary_of`)."""
     return {
-        "total": Count("id"),
-        "no_one_to_remind": Count("id", filter=no_one_to_remind_q()),
+        "total": Count("pk"),
+        "no_one_to_remind": Count("pk", filter=no_one_to_remind_q()),
         **{
-            status: Count("id", filter=PortfolioStatus.q(status))
+            status: Count("pk", filter=PortfolioStatus.q(status))
             for status in PortfolioStatus.LABELS
         },
-        "go_lives_soon": Count("id", filter=go_live_window_q(SOON, today=today)),
+        "go_lives_soon": Count("pk", filter=go_live_window_q(SOON, today=today)),
         "readiness_window": Count(
-            "id", filter=in_readiness_window_q(today=today, prefix="cur__")
+            "pk", filter=in_readiness_window_q(today=today, go_live="go_live")
         ),
         **{
             f"overdue_{actor}": Coalesce(
@@ -366,7 +319,7 @@ SOON = "next_90"  # the summary's "Go-Lives in the next 90 days"
 def go_live_window_q(window: str, *, today: datetime.date) -> Q:
     """Courts whose open onboarding goes live in this window (see GO_LIVE_WINDOWS)."""
     _, start, end = GO_LIVE_WINDOWS[window]
-    q = Q(cur__id__isnull=False)  # the join finds open onboardings only
+    q = Q(status__isnull=False)  # open onboardings only
     if start is not None:
         q &= Q(go_live__gte=today + datetime.timedelta(days=start))
     if end is not None:
@@ -376,7 +329,7 @@ def go_live_window_q(window: str, *, today: datetime.date) -> Q:
 
 # The statewide view's order: by district (tribal courts, which have none, last),
 # then type and name (the `court_statewide_order` index).
-STATEWIDE_ORDER = (F("district").asc(nulls_last=True), "court_type", "name", "pk")
+STATEWIDE_ORDER = (F("district").asc(nulls_last=True), "court_type", "name", "court")
 # The statewide view's district filter: "1"-"6", or "tribal" (no district).
 TRIBAL = "tribal"
 
@@ -405,10 +358,7 @@ def statewide_counts(*, today: datetime.date) -> list[tuple]:
     legend. One query, a few dozen rows however many courts."""
     return list(
         portfolio_base()
-        .annotate(
-            health_rank=health_rank(today=today),
-            phase_order=F(SUMMARY + "phase_order"),
-        )
+        .annotate(health_rank=health_rank(today=today))
         .values_list("district", "ob_status", "health_rank", "phase_order")
         .annotate(n=Count("pk"))
         .order_by()
@@ -419,9 +369,9 @@ class StatewideCourts:
     """The active courts of a district (or all, `district` None) for `Paginator`, as
     (district, name, slug, county, court_type, ob_status, go_live, health_rank)
     tuples in the statewide order. `count` is known already (from
-    `statewide_counts`); a slice is one query, which picks its courts in order from
-    the courts' index before joining their onboardings, so a page of tiles costs
-    the same at 58 courts and at 5,000."""
+    `statewide_counts`); a slice is one query, which reads its rows in order from
+    the `portfolio_row_statewide` index, so a page of tiles costs the same at 58
+    courts and at 5,000."""
 
     def __init__(self, *, today: datetime.date, district: str | None, count: int):
         self.today, self.district, self._count = today, district, count
@@ -433,14 +383,9 @@ class StatewideCourts:
         return self._count
 
     def __getitem__(self, index: slice) -> list[tuple]:
-        keys = (
-            Court.objects.filter(statewide_district_q(self.district), is_active=True)
-            .order_by(*STATEWIDE_ORDER)
-            .values("pk")[index]
-        )
         return list(
             portfolio_base()
-            .filter(pk__in=keys)
+            .filter(statewide_district_q(self.district))
             .annotate(health_rank=health_rank(today=self.today))
             .order_by(*STATEWIDE_ORDER)
             .values_list(
@@ -452,7 +397,7 @@ class StatewideCourts:
                 "ob_status",
                 "go_live",
                 "health_rank",
-            )
+            )[index]
         )
 
 
@@ -484,7 +429,7 @@ def open_items_by_actor(
         ChecklistItem.objects.open()
         .filter(onboarding__in=onboarding_ids)
         .values("onboarding_id", "actor")
-        .annotate(open=Count("id"), overdue=Count("id", filter=overdue_q(today)))
+        .annotate(open=Count("pk"), overdue=Count("pk", filter=overdue_q(today)))
         .order_by()
     )
     result: dict[int, dict[str, dict[str, int]]] = defaultdict(

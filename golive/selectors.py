@@ -244,15 +244,17 @@ READINESS_FIGURES = (
 )
 
 
-def in_readiness_window_q(*, today: datetime.date, prefix: str = "") -> Q:
+def in_readiness_window_q(
+    *, today: datetime.date, status: str = "status", go_live: str = "go_live_date"
+) -> Q:
     """Active onboardings with Go-Live at most READINESS_WINDOW_DAYS away (or
-    passed), or with `prefix` rows joined to one: the SQL twin of
-    `in_readiness_window`. Of active courts only: the caller's part."""
+    passed), or rows whose fields named `status` and `go_live` are an
+    onboarding's: the SQL twin of `in_readiness_window`. Of active courts only:
+    the caller's part."""
     return Q(
         **{
-            f"{prefix}status": Onboarding.Status.ACTIVE,
-            f"{prefix}go_live_date__lte": today
-            + datetime.timedelta(days=READINESS_WINDOW_DAYS),
+            status: Onboarding.Status.ACTIVE,
+            f"{go_live}__lte": today + datetime.timedelta(days=READINESS_WINDOW_DAYS),
         }
     )
 

@@ -17,6 +17,7 @@ from checklists.models import (
     GoLiveChange,
     Onboarding,
     OnboardingSummary,
+    PortfolioRow,
 )
 from golive.models import (
     GoNoGoDecision,
@@ -33,6 +34,7 @@ pytestmark = pytest.mark.django_db
 NO_ADD = {
     GoLiveChange,
     OnboardingSummary,
+    PortfolioRow,
     AuditEvent,
     Session,
     Comment,

@@ -1,6 +1,7 @@
-"""Records kept as they were written (the audit log, the stored onboarding summary,
-a comment's earlier texts) are read in the admin, never added, changed or deleted
-there, even by a superuser (ccpor_onboard.lib.admin.ReadOnlyAdmin)."""
+"""Records kept as they were written (the audit log, the stored onboarding summary
+and portfolio row, a comment's earlier texts) are read in the admin, never added,
+changed or deleted there, even by a superuser (ccpor_onboard.lib.admin.ReadOnlyAdmin).
+"""
 
 import pytest
 from django.urls import reverse
@@ -8,7 +9,7 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from audit.services import audit_record
 from checklists import services
-from checklists.models import CommentRevision, OnboardingSummary
+from checklists.models import CommentRevision, OnboardingSummary, PortfolioRow
 
 pytestmark = pytest.mark.django_db
 
@@ -26,12 +27,18 @@ def records(start, court, staff_user):
             onboarding=onboarding
         ),
         "checklists_commentrevision": CommentRevision.objects.get(),
+        "checklists_portfoliorow": PortfolioRow.objects.get(court=court),
     }
 
 
 @pytest.mark.parametrize(
     "model",
-    ["audit_auditevent", "checklists_onboardingsummary", "checklists_commentrevision"],
+    [
+        "audit_auditevent",
+        "checklists_onboardingsummary",
+        "checklists_commentrevision",
+        "checklists_portfoliorow",
+    ],
 )
 def test_a_kept_record_is_read_but_never_added_changed_or_deleted(
     admin_client, records, model

@@ -73,11 +73,8 @@ class PreparedQuery:
         self.sql, params = self._compiler.as_sql()
         self.params = tuple(params)
         self._slots = _slot_positions(self.params, slots)
-        self.columns = [
-            *query.extra_select,
-            *query.values_select,
-            *query.annotation_select,
-        ]
+        # The names of the columns in the order the SQL selects them.
+        self.columns = [alias for _, _, alias in self._compiler.select]
         self._converters = self._compiler.get_converters(
             [expression for expression, _, _ in self._compiler.select]
         )
@@ -182,35 +179,6 @@ def compiled_once(build: Callable[..., QuerySet], *kinds: type) -> Callable:
     return run
 
 
-class PreparedSlice(PreparedQuery):
-    """A one-row `values()` query whose last column is an array (PostgreSQL), read
-    with only a slice of that array and its length: e.g. counts over many rows with
-    the keys of one page among them (`array_agg(... ORDER BY ...)`) and how many
-    there are, in one statement."""
-
-    def __init__(self, queryset: QuerySet):
-        super().__init__(queryset)
-        *first, last = (connections[self.using].ops.quote_name(c) for c in self.columns)
-        self._inner_sql = self.sql
-        self.sql = (
-            f"SELECT {', '.join(first)}, {last}[%s:%s], "  # noqa: S608 - compiled SQL
-            f"COALESCE(cardinality({last}), 0) FROM ({self._inner_sql}) AS sliced"
-        )
-
-    def row(self, *, offset: int, limit: int) -> tuple[dict, int]:
-        """The row, its array cut to `limit` elements from `offset` (0-based, an
-        empty list for none), and the whole array's length."""
-        with connections[self.using].cursor() as cursor:
-            cursor.execute(self.sql, (offset + 1, offset + limit, *self.params))
-            rows = cursor.fetchall()
-        if self._converters:
-            rows = list(self._compiler.apply_converters(rows, self._converters))
-        [(*values, length)] = rows
-        row = dict(zip(self.columns, values, strict=True))
-        row[self.columns[-1]] = row[self.columns[-1]] or []
-        return row, length
-
-
 class PreparedCount:
     """How many rows a queryset has, as one prepared `SELECT COUNT(*)`."""
 
@@ -238,8 +206,6 @@ class PreparedPage(Sequence):
     for the count and again for the page. `count` runs only when that page is
     empty and is not the first (a page number past the end). A caller that knows
     the count already says so (`known_count`); `keys` may then leave `found` out.
-    A caller that has read the keys of the page asked for first, with the count
-    (e.g. in the same statement as other figures), passes them as `known_keys`.
     """
 
     def __init__(
@@ -251,27 +217,20 @@ class PreparedPage(Sequence):
         offset: int,
         limit: int,
         known_count: int | None = None,
-        known_keys: list | None = None,
     ):
         self._keys, self._rows, self._count_query = keys, rows, count
         self._first, self._limit = offset, limit
         self._fetched: dict[int, list[dict]] = {}
         self._count: int | None = known_count
-        self._known_keys = known_keys
 
     def _fetch(self, offset: int, limit: int) -> list[dict]:
         kept = self._fetched.get(offset)
         if kept is not None and (len(kept) >= limit or self._count is not None):
             return kept[:limit]
-        if offset == self._first and self._known_keys is not None:
-            keys = self._known_keys[:limit]
-        else:
-            found = self._keys.tuples(
-                suffix=" LIMIT %s OFFSET %s", params=(limit, offset)
-            )
-            if found and self._count is None:
-                self._count = found[0][1]
-            keys = [key[0] for key in found]
+        found = self._keys.tuples(suffix=" LIMIT %s OFFSET %s", params=(limit, offset))
+        if found and self._count is None:
+            self._count = found[0][1]
+        keys = [key[0] for key in found]
         by_key = {row["pk"]: row for row in self._rows(keys)}
         rows = [by_key[key] for key in keys]
         self._fetched[offset] = rows

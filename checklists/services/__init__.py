@@ -52,6 +52,7 @@ from .onboardings import (
     onboarding_start,
     onboarding_start_validate,
 )
+from .portfolio import portfolio_rows_refresh
 from .processing_model import PROCESSING_MODEL_NA, onboarding_set_processing_model
 from .summaries import SummaryPart, onboarding_summaries_refresh, summary_part_register
 
@@ -89,6 +90,7 @@ __all__ = [
     "onboarding_start",
     "onboarding_start_validate",
     "onboarding_summaries_refresh",
+    "portfolio_rows_refresh",
     "summary_part_register",
     "SummaryPart",
     "team_document_upload",

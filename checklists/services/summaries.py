@@ -16,7 +16,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from ..models import ACTOR_ORDER, ChecklistItem, OnboardingSummary
+from ..models import ACTOR_ORDER, ChecklistItem, Onboarding, OnboardingSummary
+from .portfolio import portfolio_rows_refresh
 
 # Onboardings refreshed per statement pair (seed_scale refreshes thousands).
 BATCH_SIZE = 1000
@@ -87,8 +88,8 @@ def summarise(
 def onboarding_summaries_refresh(*, onboarding_ids: Iterable[int]) -> None:
     """Recompute the stored summary of these onboardings from their items and the
     registered parts (two statements per thousand onboardings, and each part's
-    own). Call it inside the transaction that changed the items, or what a part
-    reads."""
+    own), and the portfolio rows of their courts (`portfolio_rows_refresh`). Call
+    it inside the transaction that changed the items, or what a part reads."""
     ids = sorted(set(onboarding_ids))
     for start in range(0, len(ids), BATCH_SIZE):
         batch = ids[start : start + BATCH_SIZE]
@@ -116,4 +117,10 @@ def onboarding_summaries_refresh(*, onboarding_ids: Iterable[int]) -> None:
                 *SUMMARY_FIELDS,
                 *(field for part in _parts.values() for field in part.fields),
             ],
+        )
+        # The portfolio's rows copy the summaries of open onboardings.
+        portfolio_rows_refresh(
+            court_ids=Onboarding.objects.filter(pk__in=batch).values_list(
+                "court_id", flat=True
+            )
         )

@@ -114,22 +114,21 @@ def _index_context(request, on_day) -> dict:
     query = portfolio_query(request.GET, today=on_day)
     offset = (_page_number(request) - 1) * PAGE_SIZE
     if query.filtered:
-        # The summary, how many courts matched and the page's keys: one statement.
-        found, count = query.summary_keys.row(offset=offset, limit=PAGE_SIZE)
-        summary, keys = summary_of(found), found["keys"]
+        # The summary and how many courts matched: one pass over the courts.
+        [found] = query.summary_found.dicts()
+        summary, count = summary_of(found), found["found"]
     else:
-        # Nothing filtered out: the summary has counted the courts already, and
-        # the first keys in order come quickest from an index.
-        summary, keys = portfolio_summary(today=on_day), None
+        # Nothing filtered out: the summary has counted the courts already.
+        summary = portfolio_summary(today=on_day)
         count = summary.total
+    # The page's keys come from a top-N sort (or the first rows of an index).
     rows = PreparedPage(
-        query.keys if query.filtered else query.every_key,
+        query.keys,
         lambda pks: portfolio_rows_by_pk(pks, today=on_day),
         query.count,
         offset=offset,
         limit=PAGE_SIZE,
         known_count=count,
-        known_keys=keys,
     )
     page, page_range = _page(request, rows, PAGE_SIZE)
     sort_params = query.sort_params

@@ -22,6 +22,7 @@ from tests.factories import (
     bulk_onboardings,
     days,
     force_status,
+    portfolio_sync,
 )
 
 pytestmark = pytest.mark.django_db
@@ -251,6 +252,7 @@ def build(n: int, *, template, staff_user) -> None:
         n, template=template, go_live_date=TODAY - days(10), prefix=f"live{n}"
     )
     Onboarding.objects.filter(pk__in=[o.pk for o in live]).update(status="live")
+    portfolio_sync()
     reported = timezone.now() - datetime.timedelta(days=30)
     Incident.objects.bulk_create(
         Incident(

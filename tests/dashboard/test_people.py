@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from checklists import services
 from checklists.models import Onboarding
-from tests.factories import CourtFactory, MembershipFactory
+from tests.factories import CourtFactory, MembershipFactory, portfolio_sync
 
 pytestmark = pytest.mark.django_db
 
@@ -107,6 +107,7 @@ def test_courts_with_no_one_to_remind_are_flagged(
     # Live with no one either: its reminders are over, so it is not flagged.
     gone_live = start(CourtFactory(name="Gone live", slug="gone-live"))
     Onboarding.objects.filter(pk=gone_live.pk).update(status=Onboarding.Status.LIVE)
+    portfolio_sync()
 
     client.force_login(staff_user)
     html = client.get(reverse("dashboard:index")).content.decode()

@@ -44,6 +44,7 @@ from checklists.services import (
     checklist_items_from_template,
     default_template,
     onboarding_summaries_refresh,
+    portfolio_rows_refresh,
 )
 from courts.models import Court, Membership
 
@@ -175,6 +176,8 @@ class Command(BaseCommand):
             if f"{SLUG_PREFIX}{n:05d}" not in taken:
                 new.append(_court(n))
         Court.objects.bulk_create(new, batch_size=BATCH_SIZE)
+        # bulk_create sends no signals: the new courts' portfolio rows.
+        portfolio_rows_refresh(court_ids=[court.pk for court in new])
         return len(new)
 
     # --- Onboardings --------------------------------------------------------------
