@@ -50,6 +50,15 @@ class User(AbstractUser):
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
+        indexes = [
+            # The few superusers among many members (courts.access.ccpor_staff_users,
+            # on every court page): found without reading every user.
+            models.Index(
+                fields=["id"],
+                condition=models.Q(is_superuser=True),
+                name="accounts_user_superusers",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username

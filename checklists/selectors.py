@@ -28,8 +28,14 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Lag
 
-from ccpor_onboard.lib.prepared import Memo, PreparedQuery
-from courts.access import courts_for_user, is_ccpor_staff
+from ccpor_onboard.lib.prepared import (
+    Memo,
+    PreparedModels,
+    PreparedQuery,
+    compiled_once,
+    slot,
+)
+from courts.access import courts_for_user, is_ccpor_staff, signed_in, stand_in
 from courts.models import Court
 
 from . import access
@@ -422,6 +428,18 @@ _ITEM_COLUMNS = (
 )
 
 
+# Each person relation of _ITEM_COLUMNS: its name, model, columns and pk's place.
+_USER_PARTS = [
+    (
+        relation,
+        model := ChecklistItem._meta.get_field(relation).related_model,
+        _model_columns(model),
+        _model_columns(model).index(model._meta.pk.attname),
+    )
+    for relation in _USER_RELATIONS
+]
+
+
 def _item_from_row(row: tuple, using: str) -> ChecklistItem:
     """A ChecklistItem, with its phase and people, from a row of _ITEM_COLUMNS, as
     select_related would have built it."""
@@ -430,14 +448,13 @@ def _item_from_row(row: tuple, using: str) -> ChecklistItem:
     at = n_item
     item.phase = Phase.from_db(using, _PHASE_FIELDS, row[at : at + n_phase])
     at += n_phase
-    for relation in _USER_RELATIONS:
-        model = ChecklistItem._meta.get_field(relation).related_model
-        fields = _model_columns(model)
+    for relation, model, fields, pk_at in _USER_PARTS:
         values = row[at : at + len(fields)]
         at += len(fields)
-        missing = values[fields.index(model._meta.pk.attname)] is None
         setattr(
-            item, relation, None if missing else model.from_db(using, fields, values)
+            item,
+            relation,
+            None if values[pk_at] is None else model.from_db(using, fields, values),
         )
     item.evidence_count, item.comment_count = row[at], row[at + 1]
     return item
@@ -778,11 +795,7 @@ class HistoryEntry:
 
 def item_history(item: ChecklistItem) -> list[HistoryEntry]:
     """Every recorded change of an item, newest first (one query)."""
-    records = list(
-        item.history.select_related("history_user").order_by(
-            "history_date", "history_id"
-        )
-    )
+    records = _history_of(item.pk)
     entries, prev = [], None
     for r in records:
         entries.append(
@@ -795,8 +808,29 @@ def item_history(item: ChecklistItem) -> list[HistoryEntry]:
     return entries
 
 
-def item_evidence(item: ChecklistItem) -> QuerySet[Evidence]:
-    return item.evidence.select_related("uploaded_by").order_by("-uploaded_at", "-id")
+_history_of = compiled_once(
+    lambda item_id: (
+        ChecklistItem.history.filter(id=item_id)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    ),
+    int,
+)
+
+
+def item_evidence(item: ChecklistItem) -> list[Evidence]:
+    """The item's evidence, newest first (one query, compiled once)."""
+    return _evidence_of(item.pk)
+
+
+_evidence_of = compiled_once(
+    lambda item_id: (
+        Evidence.objects.filter(item=item_id)
+        .select_related("uploaded_by")
+        .order_by("-uploaded_at", "-id")
+    ),
+    int,
+)
 
 
 def item_comments(item: ChecklistItem) -> QuerySet[Comment]:
@@ -813,9 +847,25 @@ def item_comments(item: ChecklistItem) -> QuerySet[Comment]:
     )
 
 
-def item_dependencies(user, item: ChecklistItem) -> QuerySet[ChecklistItem]:
-    """What the item waits for, as far as the user may see."""
-    return item.depends_on.visible_to(user).order_by("order")
+def item_dependencies(user, item: ChecklistItem) -> list[ChecklistItem]:
+    """What the item waits for, as far as the user may see (one query, compiled
+    once per process for CCPOR staff and once for members)."""
+    if not signed_in(user):
+        return []
+    staff = is_ccpor_staff(user)
+    prepared = _dependency_queries.get(
+        staff,
+        lambda: PreparedModels(
+            ChecklistItem.objects.filter(dependents=slot(1))
+            .visible_to(stand_in(user))
+            .order_by("order"),
+            slots=[slot(1)] if staff else [slot(0), slot(1)],
+        ),
+    )
+    return prepared.run(item.pk) if staff else prepared.run(user.pk, item.pk)
+
+
+_dependency_queries = Memo(2)
 
 
 @dataclass
@@ -833,14 +883,20 @@ def item_team_documents(item: ChecklistItem) -> list[DocumentVersions]:
     if item.template_item_id is None:
         return []
     by_title: dict[str, list[TeamDocument]] = {}
-    for document in TeamDocument.objects.filter(
-        template_item_id=item.template_item_id
-    ).order_by("title", "-uploaded_at", "-id"):
+    for document in _team_documents_of(item.template_item_id):
         by_title.setdefault(document.title, []).append(document)
     return [
         DocumentVersions(title=title, current=versions[0], older=versions[1:])
         for title, versions in by_title.items()
     ]
+
+
+_team_documents_of = compiled_once(
+    lambda template_item_id: TeamDocument.objects.filter(
+        template_item_id=template_item_id
+    ).order_by("title", "-uploaded_at", "-id"),
+    int,
+)
 
 
 def calendar_meetings(user, courts: QuerySet[Court]) -> QuerySet[ChecklistItem]:

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 
+from ccpor_onboard.lib.prepared import Memo, PreparedModels, slot
+
 from .access import ccpor_staff_users
 from .models import Court, Membership
 
@@ -37,7 +39,7 @@ _ROLE_RANK = Case(
 )
 
 
-def court_members(court: Court) -> QuerySet[Membership]:
+def court_members(court: Court | int) -> QuerySet[Membership]:
     """The court's memberships of active people, with their user, by organisation
     (Court, then Sheriff's Office), role (project lead first, viewers last) and
     name."""
@@ -59,7 +61,14 @@ def court_leads(court: Court) -> QuerySet[Membership]:
 def court_contacts(court: Court) -> list[Contact]:
     """Who to reach about a court's onboarding: its members (court, then sheriff's
     office), then the CCPOR Team (its shared mailbox and each staff member). Two
-    queries."""
+    queries, compiled once in this process (the court page shows them)."""
+    members, staff = _contact_queries.get(
+        settings.CCPOR_TEAM_GROUP,
+        lambda: (
+            PreparedModels(court_members(slot(0)), slots=[slot(0)]),
+            PreparedModels(ccpor_staff_users().order_by("last_name", "username")),
+        ),
+    )
     contacts = [
         Contact(
             name=str(m.user),
@@ -69,7 +78,7 @@ def court_contacts(court: Court) -> list[Contact]:
             phone=m.user.phone,
             user_id=m.user_id,
         )
-        for m in court_members(court)
+        for m in members.run(court.pk)
     ]
     if settings.CCPOR_TEAM_EMAIL:
         contacts.append(
@@ -89,6 +98,10 @@ def court_contacts(court: Court) -> list[Contact]:
             phone=user.phone,
             user_id=user.pk,
         )
-        for user in ccpor_staff_users().order_by("last_name", "username")
+        for user in staff.run()
     )
     return contacts
+
+
+# By the CCPOR Team group's name (a setting the staff query holds).
+_contact_queries = Memo(2)

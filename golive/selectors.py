@@ -4,7 +4,7 @@ incident registers."""
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
@@ -20,6 +20,7 @@ from django.db.models import (
 )
 from django.urls import reverse
 
+from ccpor_onboard.lib.prepared import PreparedModels, slot
 from checklists.models import ChecklistItem, Evidence, Onboarding
 from courts.access import ccpor_staff_users
 from courts.models import Court
@@ -57,60 +58,85 @@ def _by_onboarding(rows: Iterable, attr: str = "onboarding_id") -> dict[int, lis
     return grouped
 
 
-def latest_decisions(onboarding_ids: list[int]) -> dict[int, GoNoGoDecision]:
-    """The latest go/no-go decision of each onboarding (one query)."""
+def _decisions(where: dict) -> QuerySet[GoNoGoDecision]:
+    # Newest first (Meta.ordering).
+    return GoNoGoDecision.objects.filter(**where).select_related("decided_by")
+
+
+def _latest(decisions: Iterable[GoNoGoDecision]) -> dict[int, GoNoGoDecision]:
     latest: dict[int, GoNoGoDecision] = {}
-    for decision in GoNoGoDecision.objects.filter(
-        onboarding_id__in=onboarding_ids
-    ).select_related("decided_by"):  # newest first (Meta.ordering)
+    for decision in decisions:
         latest.setdefault(decision.onboarding_id, decision)
     return latest
 
 
-def _sign_offs(ids: list[int], kind: str) -> tuple[dict, dict]:
-    standing = _by_onboarding(
+def latest_decisions(onboarding_ids: list[int]) -> dict[int, GoNoGoDecision]:
+    """The latest go/no-go decision of each onboarding (one query)."""
+    return _latest(_decisions({"onboarding_id__in": onboarding_ids}))
+
+
+def _sign_off_querysets(where: dict, kind: str) -> tuple[QuerySet, QuerySet]:
+    """The standing sign-offs and the requests of one kind of the onboardings
+    `where` selects (a filter on `onboarding_id`)."""
+    return (
         SignOff.objects.standing()
-        .filter(onboarding_id__in=ids, kind=kind)
-        .select_related("signed_by")
+        .filter(**where, kind=kind)
+        .select_related("signed_by"),
+        SignOffRequest.objects.filter(**where, kind=kind).select_related("asked"),
     )
-    requests = _by_onboarding(
-        SignOffRequest.objects.filter(onboarding_id__in=ids, kind=kind).select_related(
-            "asked"
-        )
-    )
-    return standing, requests
 
 
-def live_readiness_for(onboardings: Iterable[Onboarding]) -> dict[int, Readiness]:
-    """Readiness to go live of each onboarding, by id: four queries in all. The
-    onboardings carry their court."""
-    onboardings = list(onboardings)
-    ids = [o.pk for o in onboardings]
-    if not ids:
-        return {}
-    items = _by_onboarding(
-        _with_evidence_flag(
-            ChecklistItem.objects.filter(onboarding_id__in=ids)
-            .filter(
-                Q(is_readiness_gate=True)
-                | Q(evidence_required=True, status=ChecklistItem.Status.DONE)
-            )
-            # What golive.readiness reads of an item (the dashboard reads ten
-            # onboardings' worth on every request).
-            .only(
-                "onboarding_id",
-                "order",
-                "title",
-                "status",
-                "na_justification",
-                "is_readiness_gate",
-                "evidence_required",
-                "internal_only",
-            )
+def _live_querysets(where: dict) -> tuple[QuerySet, ...]:
+    """What readiness to go live reads of the onboardings `where` selects (a filter
+    on `onboarding_id`): the gates and done evidence items, the standing acceptance
+    sign-offs, the requests, the go/no-go decisions."""
+    items = _with_evidence_flag(
+        ChecklistItem.objects.filter(**where)
+        .filter(
+            Q(is_readiness_gate=True)
+            | Q(evidence_required=True, status=ChecklistItem.Status.DONE)
+        )
+        # What golive.readiness reads of an item (the dashboard reads ten
+        # onboardings' worth on every request).
+        .only(
+            "onboarding_id",
+            "order",
+            "title",
+            "status",
+            "na_justification",
+            "is_readiness_gate",
+            "evidence_required",
+            "internal_only",
         )
     )
-    standing, requests = _sign_offs(ids, SignOffKind.ACCEPTANCE)
-    decisions = latest_decisions(ids)
+    return (
+        items,
+        *_sign_off_querysets(where, SignOffKind.ACCEPTANCE),
+        _decisions(where),
+    )
+
+
+def _close_querysets(where: dict) -> tuple[QuerySet, ...]:
+    """What readiness to be closed reads of the onboardings `where` selects: the
+    open and done evidence items, the standing close-out sign-offs, the requests,
+    the unresolved serious incidents."""
+    items = _with_evidence_flag(
+        ChecklistItem.objects.filter(**where).filter(
+            Q(status__in=ChecklistItem.OPEN_STATUSES)
+            | Q(evidence_required=True, status=ChecklistItem.Status.DONE)
+        )
+    )
+    incidents = Incident.objects.filter(
+        unresolved_q(), **where, severity__in=Incident.SERIOUS
+    ).order_by("reported_at", "id")
+    return (items, *_sign_off_querysets(where, SignOffKind.CLOSE_OUT), incidents)
+
+
+def _live_readiness(onboardings, items, standing, requests, decisions) -> dict:
+    items, standing, requests = (
+        _by_onboarding(rows) for rows in (items, standing, requests)
+    )
+    decisions = _latest(decisions)
     return {
         o.pk: live_readiness(
             o,
@@ -123,25 +149,9 @@ def live_readiness_for(onboardings: Iterable[Onboarding]) -> dict[int, Readiness
     }
 
 
-def close_readiness_for(onboardings: Iterable[Onboarding]) -> dict[int, Readiness]:
-    """Readiness to be closed of each onboarding, by id: four queries in all."""
-    onboardings = list(onboardings)
-    ids = [o.pk for o in onboardings]
-    if not ids:
-        return {}
-    items = _by_onboarding(
-        _with_evidence_flag(
-            ChecklistItem.objects.filter(onboarding_id__in=ids).filter(
-                Q(status__in=ChecklistItem.OPEN_STATUSES)
-                | Q(evidence_required=True, status=ChecklistItem.Status.DONE)
-            )
-        )
-    )
-    standing, requests = _sign_offs(ids, SignOffKind.CLOSE_OUT)
-    incidents = _by_onboarding(
-        Incident.objects.filter(
-            unresolved_q(), onboarding_id__in=ids, severity__in=Incident.SERIOUS
-        ).order_by("reported_at", "id")
+def _close_readiness(onboardings, items, standing, requests, incidents) -> dict:
+    items, standing, requests, incidents = (
+        _by_onboarding(rows) for rows in (items, standing, requests, incidents)
     )
     return {
         o.pk: close_readiness(
@@ -155,13 +165,53 @@ def close_readiness_for(onboardings: Iterable[Onboarding]) -> dict[int, Readines
     }
 
 
+def live_readiness_for(onboardings: Iterable[Onboarding]) -> dict[int, Readiness]:
+    """Readiness to go live of each onboarding, by id: four queries in all. The
+    onboardings carry their court."""
+    onboardings = list(onboardings)
+    ids = [o.pk for o in onboardings]
+    if not ids:
+        return {}
+    return _live_readiness(onboardings, *_live_querysets({"onboarding_id__in": ids}))
+
+
+def close_readiness_for(onboardings: Iterable[Onboarding]) -> dict[int, Readiness]:
+    """Readiness to be closed of each onboarding, by id: four queries in all."""
+    onboardings = list(onboardings)
+    ids = [o.pk for o in onboardings]
+    if not ids:
+        return {}
+    return _close_readiness(onboardings, *_close_querysets({"onboarding_id__in": ids}))
+
+
+def _one_onboarding(querysets) -> Callable[[int], list[list]]:
+    """The four queries of `querysets` for one onboarding (`onboarding_id` a slot),
+    compiled once in this process: the court page and the Go-Live pages ask for
+    one onboarding on every request."""
+    compiled = None
+
+    def run(onboarding_id: int) -> list[list]:
+        nonlocal compiled
+        if compiled is None:
+            where = {"onboarding_id": slot(0)}
+            compiled = [PreparedModels(qs, slots=[slot(0)]) for qs in querysets(where)]
+        return [prepared.run(onboarding_id) for prepared in compiled]
+
+    return run
+
+
+_live_one = _one_onboarding(_live_querysets)
+_close_one = _one_onboarding(_close_querysets)
+
+
 def readiness_for(onboarding: Onboarding) -> Readiness | None:
     """The gate an onboarding faces next: going live while active, the close-out
-    while live; None for a closed or cancelled one."""
+    while live; None for a closed or cancelled one. Four queries (the same as
+    `live_readiness_for` and `close_readiness_for`, compiled once)."""
     if onboarding.status == Onboarding.Status.ACTIVE:
-        return live_readiness_for([onboarding])[onboarding.pk]
+        return _live_readiness([onboarding], *_live_one(onboarding.pk))[onboarding.pk]
     if onboarding.status == Onboarding.Status.LIVE:
-        return close_readiness_for([onboarding])[onboarding.pk]
+        return _close_readiness([onboarding], *_close_one(onboarding.pk))[onboarding.pk]
     return None
 
 
@@ -407,7 +457,7 @@ def _unresolved_first() -> Case:
     )
 
 
-def court_incidents(court: Court) -> QuerySet[Incident]:
+def court_incidents(court: Court | int) -> QuerySet[Incident]:
     """A court's incident register: unresolved first, newest first (one query)."""
     return (
         Incident.objects.filter(onboarding__court=court)
@@ -415,6 +465,19 @@ def court_incidents(court: Court) -> QuerySet[Incident]:
         .annotate(unresolved_rank=_unresolved_first())
         .order_by("unresolved_rank", "-reported_at", "-id")
     )
+
+
+def _court_incidents(court_id: int) -> list[Incident]:
+    """`court_incidents`, compiled once in this process (the court page)."""
+    global _court_incidents_query
+    if _court_incidents_query is None:
+        _court_incidents_query = PreparedModels(
+            court_incidents(slot(0)), slots=[slot(0)]
+        )
+    return _court_incidents_query.run(court_id)
+
+
+_court_incidents_query: PreparedModels | None = None
 
 
 def incidents_across_courts(
@@ -518,7 +581,7 @@ def court_panel(
         ),
         readiness=readiness_for(onboarding) if show else None,
         show_readiness=show,
-        incidents=list(court_incidents(court)),
+        incidents=_court_incidents(court.pk),
         now=now,
         can_run_lifecycle=can_run_lifecycle(user),
         can_report_incident=can_report_incident(user, onboarding),

@@ -39,6 +39,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from accounts.services import user_get_or_create_for_invitation
 from ccpor_onboard.lib.emails import templated_message
+from ccpor_onboard.lib.prepared import Memo, PreparedQuery, slot
 from courts.access import ccpor_staff_users
 from courts.models import Court, Membership
 from courts.services import membership_add
@@ -375,11 +376,16 @@ def court_visit_record(*, user, court: Court, at: datetime.datetime):
     which "What changed" lists changes (the end of their previous visit), or None on
     a first visit. Views within VISIT_GAP of each other count as one visit. Two
     queries (one when the last view was recorded less than VISIT_RESOLUTION ago)."""
-    visit = (
-        CourtVisit.objects.filter(user=user, court=court)
-        .values("pk", "seen_at", "since")
-        .first()
+    last_visit = _visit_queries.get(
+        "last",
+        lambda: PreparedQuery(
+            CourtVisit.objects.filter(user=slot(0), court=slot(1))
+            .order_by("pk")
+            .values("pk", "seen_at", "since")[:1],
+            slots=[slot(0), slot(1)],
+        ),
     )
+    [visit] = last_visit.dicts(bind=[user.pk, court.pk]) or [None]
     if visit is None:
         CourtVisit.objects.bulk_create(
             [CourtVisit(user=user, court=court, seen_at=at)], ignore_conflicts=True
@@ -389,6 +395,10 @@ def court_visit_record(*, user, court: Court, at: datetime.datetime):
     if at - visit["seen_at"] >= VISIT_RESOLUTION:
         CourtVisit.objects.filter(pk=visit["pk"]).update(seen_at=at, since=since)
     return since
+
+
+# The person's visit row of the court (one at most), compiled once per process.
+_visit_queries = Memo(1)
 
 
 # --- Invitations ----------------------------------------------------------------

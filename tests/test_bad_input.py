@@ -50,6 +50,17 @@ def test_control_characters_in_the_url_are_a_400(client, staff_user, path):
     assert "control character" in response.content.decode()
 
 
+@pytest.mark.parametrize("pk", ["9223372036854775808", "99999999999999999999999"])
+def test_an_item_id_too_big_for_the_database_is_a_404(
+    client, staff_user, court_lead, court, pk
+):
+    for user in (staff_user, court_lead):
+        client.force_login(user)
+        for tail in ("", "evidence/1/"):
+            response = client.get(f"/courts/{court.slug}/items/{pk}/{tail}")
+            assert response.status_code == 404
+
+
 def test_nul_in_a_header_or_a_cookie_is_a_400(client, staff_user):
     client.force_login(staff_user)
     assert client.get("/dashboard/").status_code == 200

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from ccpor_onboard.lib.dates import today_in_california
@@ -73,7 +74,8 @@ def court_detail(request, court):
         "court": court,
         "onboarding": onboarding,
         "today": day,
-        "contacts": court_contacts(court),
+        "contacts": (contacts := court_contacts(court)),
+        "contacts_html": contacts_html(request, court, contacts),
         "golive": court_panel(user, court, onboarding, today=day, now=timezone.now()),
         # A court with no onboarding, or only a cancelled one, may start one.
         "can_start": is_ccpor_staff(user)
@@ -110,6 +112,10 @@ def court_detail(request, court):
             item.row_html = item_row_html(
                 request, item, court=court, can_bulk=can_bulk, next_url=next_url
             )
+        sections = checklist_sections(onboarding, items, today=day)
+        for section in sections:
+            section.rows_html = section_rows_html(request, section, can_bulk=can_bulk)
+            section.progress_html = phase_progress_html(request, section)
         context.update(
             filters_html=cached_fragment(
                 request,
@@ -139,16 +145,26 @@ def court_detail(request, court):
             items=items,
             timeline_items=all_items,
             timeline_html=timeline_html(request, onboarding, all_items, today=day),
-            next_actions_for=Actor(my_actor) if my_actor else None,
-            next_actions=next_actions(
-                all_items,
-                actor=my_actor,
-                next_mark=onboarding.state.next_mark,
-                today=day,
+            next_actions_for=(actions_for := Actor(my_actor) if my_actor else None),
+            next_actions=(
+                actions := next_actions(
+                    all_items,
+                    actor=my_actor,
+                    next_mark=onboarding.state.next_mark,
+                    today=day,
+                )
+            ),
+            next_actions_html=next_actions_html(
+                request,
+                court=court,
+                onboarding=onboarding,
+                actions=actions,
+                actions_for=actions_for,
+                filtered=filtered,
             ),
             reminder_log=(log := list(reminder_log_for_onboarding(onboarding))),
             reminders_pending=reminders_awaiting_sweep(onboarding, log, today=day),
-            sections=checklist_sections(onboarding, items, today=day),
+            sections=sections,
             # Read only when the kept feed no longer fits (activity_html).
             feed=(feed := SimpleLazyObject(lambda: activity_feed(user, onboarding))),
             feed_html=activity_html(
@@ -206,6 +222,105 @@ def item_row_html(request, item, *, court, can_bulk: bool, next_url: str):
                 "court": court,
                 "can_bulk": can_bulk,
                 "next_url": next_url,
+            },
+        ),
+    )
+
+
+def section_rows_html(request, section, *, can_bulk: bool):
+    """The rows of one phase of the checklist: each item's row (`row_html`) and the
+    marks between them (portal/_mark_row.html, kept by the mark and `can_bulk`),
+    joined here rather than in a template loop run on every request."""
+    parts = [
+        row.row_html
+        if kind == "item"
+        else cached_fragment(
+            request,
+            ("court-mark-row", row, can_bulk),
+            lambda ctx, mark=row: render_to_string(
+                "portal/_mark_row.html", {**ctx, "mark": mark, "can_bulk": can_bulk}
+            ),
+        )
+        for kind, row in section.rows
+    ]
+    return mark_safe("\n".join(parts))  # noqa: S308 - fragments our templates rendered
+
+
+def next_actions_html(request, *, court, onboarding, actions, actions_for, filtered):
+    """ "Your next actions" (checklists/_next_actions.html), kept by what it shows:
+    whose actions, the next mark, whether the checklist is filtered, who looks
+    (an owner reads "you"), and each item's version and last change (every write
+    moves one or the other), owner and verifier, whether it is overdue today and
+    whether this person may change it."""
+    key = (
+        "court-next-actions",
+        court.slug,
+        request.user.pk,
+        actions_for,
+        onboarding.state.next_mark,
+        filtered,
+        tuple(
+            (
+                item.pk,
+                item.version,
+                item.updated_at,
+                item.is_overdue,
+                item.can_update,
+                item.owner_id,
+                str(item.owner or ""),
+                str(item.verified_by or ""),
+            )
+            for item in actions
+        ),
+    )
+    return cached_fragment(
+        request,
+        key,
+        lambda ctx: render_to_string(
+            "checklists/_next_actions.html",
+            {
+                **ctx,
+                "request": request,
+                "court": court,
+                "onboarding": onboarding,
+                "next_actions": actions,
+                "next_actions_for": actions_for,
+                "filtered": filtered,
+            },
+        ),
+    )
+
+
+def phase_progress_html(request, section):
+    """A phase's progress bar (checklists/_phase_progress.html), kept by the phase
+    and its progress."""
+    phase, progress = section.phase, section.progress
+    return cached_fragment(
+        request,
+        ("court-phase-progress", phase.pk, phase.name, progress),
+        lambda ctx: render_to_string(
+            "checklists/_phase_progress.html",
+            {**ctx, "phase": phase, "progress": progress},
+        ),
+    )
+
+
+def contacts_html(request, court, contacts):
+    """The court's contacts (portal/_contacts.html), kept by the contacts, the
+    court, and who looks (CCPOR staff get the invitation link; "(you)")."""
+    user = request.user
+    staff = is_ccpor_staff(user)
+    return cached_fragment(
+        request,
+        ("court-contacts", court.slug, tuple(contacts), staff, user.pk),
+        lambda ctx: render_to_string(
+            "portal/_contacts.html",
+            {
+                **ctx,
+                "request": request,
+                "court": court,
+                "contacts": contacts,
+                "is_ccpor_staff": staff,
             },
         ),
     )

@@ -435,3 +435,49 @@ def test_the_header_from_loaded_items_matches_the_counting_query(
         )
         assert from_items == counted.state
         assert from_items.overdue_count and from_items.blocked_count == 1
+
+
+def test_the_kept_next_actions_progress_and_contacts_follow_every_change(
+    client, start, court, court_lead, staff_user, frozen_today
+):
+    onboarding = start(court)
+    item = onboarding.items.filter(actor="court").order_by("order").first()
+
+    def part(html, start_marker, end_marker):
+        start = html.index(start_marker)
+        return html[start : html.index(end_marker, start)]
+
+    def shown():
+        html = page(client, court_lead, court).content.decode()
+        return (
+            part(html, 'id="next-actions"', "</section>"),
+            part(html, f'id="phase-progress-{item.phase_id}"', "finished</span>"),
+            part(html, 'id="contacts"', "</section>"),
+        )
+
+    actions, progress, contacts = shown()
+    assert f"{item.order}. {item.title}" in actions and "Not started" in actions
+    assert "Owner: you" not in actions and "0 of" in progress
+    assert shown() == (actions, progress, contacts)  # kept
+    services.item_set_owner(
+        item=item, owner=court_lead, by=court_lead, expected_version=item.version
+    )
+    item.refresh_from_db()
+    actions, _, _ = shown()
+    assert "Owner: you" in actions
+    # The same page for another member of the court names the owner instead.
+    other = MembershipFactory(court=court, user__username="second-lead").user
+    client.force_login(other)
+    html = client.get(reverse("portal:court", kwargs={"slug": court.slug}))
+    other_actions = part(html.content.decode(), 'id="next-actions"', "</section>")
+    assert "Owner: you" not in other_actions and str(court_lead) in other_actions
+    services.item_set_status(
+        item=item,
+        status="na",
+        reason="Not needed at this court.",
+        by=court_lead,
+        expected_version=item.version,
+    )
+    actions, progress, contacts = shown()
+    assert f"{item.order}. {item.title}" not in actions and "1 of" in progress
+    assert "second-lead" in contacts
