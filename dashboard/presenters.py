@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from ccpor_onboard.lib.prepared import Memo
 from checklists.health import HEALTH_BY_RANK, Health
 from checklists.marks import Mark, next_mark
 from checklists.models import Onboarding, Phase
@@ -41,6 +42,9 @@ class PortfolioRow:
     health: str
     open_by_actor: dict[str, int]
     no_one_to_remind: bool = False
+    # Everything the row's HTML is made of (its values, the day, its phase and
+    # address): the key its rendered HTML is kept by. None: not kept.
+    key: tuple | None = field(default=None, compare=False, repr=False)
 
     @property
     def status_label(self) -> str:
@@ -69,7 +73,16 @@ class PortfolioRow:
 
     @property
     def html(self) -> SafeString:
-        return mark_safe(_row_html(self))  # noqa: S308 - every value escaped below
+        if self.key is None:
+            html = _row_html(self)
+        else:
+            html = _kept_rows.get(self.key, lambda: _row_html(self))
+        return mark_safe(html)  # noqa: S308 - every value escaped below
+
+
+# Rendered rows kept in this process by everything they are made of (`key`): a row
+# that has not changed is not formatted again; a changed one has another key.
+_kept_rows = Memo(5000)
 
 
 def status_label(ob_status: str | None) -> str:
@@ -92,6 +105,7 @@ def portfolio_rows(
     url_for = url_for or Court.url_builder()
     rows = []
     for v in values:
+        phase = phases_by_order.get(v["phase_order"])
         go_live = v["go_live"]
         is_open = go_live is not None  # only an open onboarding is measured
         court = Court(**{"id" if f == "pk" else f: v[f] for f in COURT_FIELDS})
@@ -108,13 +122,19 @@ def portfolio_rows(
                     if v["ob_status"] == Onboarding.Status.ACTIVE
                     else None
                 ),
-                phase=phases_by_order.get(v["phase_order"]),
+                phase=phase,
                 progress=Progress(finished=v["finished"], total=v["total"]),
                 overdue=v["overdue"],
                 blocked=v["blocked"],
                 health=HEALTH_BY_RANK.get(v["health_rank"], ""),
                 open_by_actor={a: v[f"open_{a}"] for a in BLOCKING_ACTORS},
                 no_one_to_remind=v["no_one_to_remind"],
+                key=(
+                    today,
+                    url_for(""),
+                    phase and (phase.pk, phase.name, phase.order),
+                    *sorted(v.items()),
+                ),
             )
         )
     return rows

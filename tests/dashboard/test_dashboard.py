@@ -598,6 +598,41 @@ def test_a_row_shows_what_the_court_page_computes(client, staff_user, portfolio)
     assert 'href="/courts/stuck/"' in page
 
 
+def test_a_kept_row_is_formatted_again_when_what_it_shows_changes(
+    client, staff_user, portfolio
+):
+    """Rows are kept rendered in process memory (dashboard.presenters), by all that
+    makes them: a change to the court, its items or a phase's name shows at once."""
+    client.force_login(staff_user)
+    url = reverse("dashboard:index") + "?q=stuck"
+
+    def row_html():
+        cache.clear()  # the page cache, not the kept rows
+        [row] = client.get(url).context["rows"]
+        return str(row.html)
+
+    first = row_html()
+    assert first == row_html()  # the same row, kept
+    stuck = portfolio["stuck"]
+    item = stuck.items.filter(status="not_started").order_by("order").first()
+    services.item_set_status(
+        item=item,
+        status="blocked",
+        by=staff_user,
+        expected_version=item.version,
+        reason="Waiting on the county",
+    )
+    after_item = row_html()
+    assert after_item != first
+    phase = Phase.objects.get(name="Scope")
+    Phase.objects.filter(pk=phase.pk).update(name="Scoping")
+    assert "Scoping" in row_html() and "Scoping" not in after_item
+    Court.objects.filter(pk=stuck.court_id).update(name="Stuck Renamed")
+    stuck.court.refresh_from_db()
+    stuck.court.save()
+    assert "Stuck Renamed" in row_html()
+
+
 # --- SQL versus the Python rule -----------------------------------------------------
 
 
