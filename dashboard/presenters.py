@@ -42,9 +42,6 @@ class PortfolioRow:
     health: str
     open_by_actor: dict[str, int]
     no_one_to_remind: bool = False
-    # Everything the row's HTML is made of (its values, the day, its phase and
-    # address): the key its rendered HTML is kept by. None: not kept.
-    key: tuple | None = field(default=None, compare=False, repr=False)
 
     @property
     def status_label(self) -> str:
@@ -73,16 +70,7 @@ class PortfolioRow:
 
     @property
     def html(self) -> SafeString:
-        if self.key is None:
-            html = _row_html(self)
-        else:
-            html = _kept_rows.get(self.key, lambda: _row_html(self))
-        return mark_safe(html)  # noqa: S308 - every value escaped below
-
-
-# Rendered rows kept in this process by everything they are made of (`key`): a row
-# that has not changed is not formatted again; a changed one has another key.
-_kept_rows = Memo(5000)
+        return mark_safe(_row_html(self))  # noqa: S308 - every value escaped below
 
 
 def status_label(ob_status: str | None) -> str:
@@ -103,41 +91,71 @@ def portfolio_rows(
 ) -> list[PortfolioRow]:
     """Turn rows read with `portfolio_fields` into PortfolioRows; no queries."""
     url_for = url_for or Court.url_builder()
-    rows = []
+    return [
+        _portfolio_row(v, today=today, phases_by_order=phases_by_order, url_for=url_for)
+        for v in values
+    ]
+
+
+def _portfolio_row(
+    v: dict,
+    *,
+    today: datetime.date,
+    phases_by_order: dict[int, Phase],
+    url_for: Callable[[str], str],
+) -> PortfolioRow:
+    go_live = v["go_live"]
+    is_open = go_live is not None  # only an open onboarding is measured
+    court = Court(**{"id" if f == "pk" else f: v[f] for f in COURT_FIELDS})
+    return PortfolioRow(
+        court=court,
+        url=url_for(court.slug),
+        status=PortfolioStatus.of(v["ob_status"]),
+        ob_status=v["ob_status"],
+        go_live=go_live,
+        days_to_go_live=(go_live - today).days if is_open else None,
+        next_mark=(
+            next_mark(go_live, today=today)
+            if v["ob_status"] == Onboarding.Status.ACTIVE
+            else None
+        ),
+        phase=phases_by_order.get(v["phase_order"]),
+        progress=Progress(finished=v["finished"], total=v["total"]),
+        overdue=v["overdue"],
+        blocked=v["blocked"],
+        health=HEALTH_BY_RANK.get(v["health_rank"], ""),
+        open_by_actor={a: v[f"open_{a}"] for a in BLOCKING_ACTORS},
+        no_one_to_remind=v["no_one_to_remind"],
+    )
+
+
+# Rendered rows kept in this process by everything they are made of: a row that has
+# not changed is not built or formatted again; a changed one has another key.
+_kept_rows = Memo(5000)
+
+
+def portfolio_rows_html(
+    values: Iterable[dict], *, today: datetime.date, phases_by_order: dict[int, Phase]
+) -> SafeString:
+    """The table's rows (read with `portfolio_fields`) as HTML, in order: each kept
+    by its values, the day, its phase and the court pages' address."""
+    url_for = Court.url_builder()
+    base = url_for("")
+    parts = []
     for v in values:
         phase = phases_by_order.get(v["phase_order"])
-        go_live = v["go_live"]
-        is_open = go_live is not None  # only an open onboarding is measured
-        court = Court(**{"id" if f == "pk" else f: v[f] for f in COURT_FIELDS})
-        rows.append(
-            PortfolioRow(
-                court=court,
-                url=url_for(court.slug),
-                status=PortfolioStatus.of(v["ob_status"]),
-                ob_status=v["ob_status"],
-                go_live=go_live,
-                days_to_go_live=(go_live - today).days if is_open else None,
-                next_mark=(
-                    next_mark(go_live, today=today)
-                    if v["ob_status"] == Onboarding.Status.ACTIVE
-                    else None
-                ),
-                phase=phase,
-                progress=Progress(finished=v["finished"], total=v["total"]),
-                overdue=v["overdue"],
-                blocked=v["blocked"],
-                health=HEALTH_BY_RANK.get(v["health_rank"], ""),
-                open_by_actor={a: v[f"open_{a}"] for a in BLOCKING_ACTORS},
-                no_one_to_remind=v["no_one_to_remind"],
-                key=(
-                    today,
-                    url_for(""),
-                    phase and (phase.pk, phase.name, phase.order),
-                    *sorted(v.items()),
+        key = (today, base, phase and (phase.pk, phase.name), *v.items())
+        parts.append(
+            _kept_rows.get(
+                key,
+                lambda v=v: _row_html(
+                    _portfolio_row(
+                        v, today=today, phases_by_order=phases_by_order, url_for=url_for
+                    )
                 ),
             )
         )
-    return rows
+    return mark_safe("".join(parts))  # noqa: S308 - every value escaped in _row_html
 
 
 # The table's head: (column, numeric, short label) of the first row, then of the

@@ -125,15 +125,23 @@ def health_rank(*, today: datetime.date):
     )
 
 
+def with_overdue_q(*, today: datetime.date) -> Q:
+    """Rows whose oldest open item is overdue on `today`: the only ones with overdue
+    items, whose lists of due dates are searched (most onboardings have none)."""
+    return Q(oldest_open_due__lt=today)
+
+
+def overdue_in_list(actor: str, *, today: datetime.date) -> CountBefore:
+    """How many of the row's open items of this actor are due before `today` (a
+    search of the stored list of their due dates)."""
+    return CountBefore(F(f"open_due_{actor}"), day=today)
+
+
 def overdue_of(actor: str, *, today: datetime.date) -> Case:
     """How many open items of this actor are overdue on `today`, for the row's open
-    onboarding (0 without one). Counted only where the oldest open item is overdue:
-    most onboardings have none, and need no search of their lists."""
+    onboarding (0 without one), searched only in rows `with_overdue_q`."""
     return Case(
-        When(
-            oldest_open_due__lt=today,
-            then=CountBefore(F(f"open_due_{actor}"), day=today),
-        ),
+        When(with_overdue_q(today=today), then=overdue_in_list(actor, today=today)),
         default=Value(0),
         output_field=IntegerField(),
     )
@@ -247,17 +255,19 @@ def portfolio_summary(*, today: datetime.date) -> PortfolioSummary:
 
 
 def summary_of(counts: dict) -> PortfolioSummary:
-    """The PortfolioSummary of a row of `summary_aggregates`."""
+    """The PortfolioSummary of a row of `summary_aggregates`: the courts not started
+    are those neither onboarding nor live; a sum over no row is 0."""
+    live, onboarding = counts[PortfolioStatus.LIVE], counts[PortfolioStatus.ONBOARDING]
     return PortfolioSummary(
         total=counts["total"],
-        live=counts[PortfolioStatus.LIVE],
-        onboarding=counts[PortfolioStatus.ONBOARDING],
-        not_started=counts[PortfolioStatus.NOT_STARTED],
+        live=live,
+        onboarding=onboarding,
+        not_started=counts["total"] - live - onboarding,
         go_lives_soon=counts["go_lives_soon"],
         no_one_to_remind=counts["no_one_to_remind"],
         readiness_window=counts["readiness_window"],
         overdue_by_actor={
-            actor: counts[f"overdue_{actor}"] for actor in BLOCKING_ACTORS
+            actor: counts[f"overdue_{actor}"] or 0 for actor in BLOCKING_ACTORS
         },
     )
 
@@ -267,21 +277,22 @@ _summary_queries = Memo(4)
 
 def summary_aggregates(*, today: datetime.date) -> dict:
     """The summary's aggregates over `portfolio_base()` (or a queryset built on it):
-    one row whatever the data (see `summary_of`)."""
+    one row whatever the data (see `summary_of`). As few as will do, each as cheap
+    as it can be: every one is worked out for every court on every page."""
     return {
         "total": Count("pk"),
         "no_one_to_remind": Count("pk", filter=no_one_to_remind_q()),
         **{
             status: Count("pk", filter=PortfolioStatus.q(status))
-            for status in PortfolioStatus.LABELS
+            for status in (PortfolioStatus.ONBOARDING, PortfolioStatus.LIVE)
         },
         "go_lives_soon": Count("pk", filter=go_live_window_q(SOON, today=today)),
         "readiness_window": Count(
             "pk", filter=in_readiness_window_q(today=today, go_live="go_live")
         ),
         **{
-            f"overdue_{actor}": Coalesce(
-                Sum(overdue_of(actor, today=today)), 0, output_field=IntegerField()
+            f"overdue_{actor}": Sum(
+                overdue_in_list(actor, today=today), filter=with_overdue_q(today=today)
             )
             for actor in BLOCKING_ACTORS
         },

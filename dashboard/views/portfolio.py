@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 
 from ccpor_onboard.lib.dates import today_in_california
@@ -28,6 +29,7 @@ from ..forms import OverdueFilterForm
 from ..presenters import (
     portfolio_head_html,
     portfolio_rows,
+    portfolio_rows_html,
     statewide_summary,
     statewide_tiles,
 )
@@ -146,8 +148,14 @@ def _index_context(request, on_day) -> dict:
         "filter_form": mark_safe(query.form_html),  # noqa: S308 - crispy-forms' own output
         "sort_value": ",".join(sort_params),
         "page": page,
-        "rows": portfolio_rows(
+        "rows_html": portfolio_rows_html(
             page.object_list, today=on_day, phases_by_order=query.phases_by_order
+        ),
+        # The rows as objects, for whoever reads the context (built on first use).
+        "rows": SimpleLazyObject(
+            lambda: portfolio_rows(
+                page.object_list, today=on_day, phases_by_order=query.phases_by_order
+            )
         ),
         "head": portfolio_head_html(_sort_columns(sort_params), request.GET),
         "sort_label": _sort_label(sort_params[0]),
