@@ -59,22 +59,25 @@ def health_for(
 def health_rank_sql(
     *,
     today: datetime.date,
-    status: str,
+    status: str = "",
     go_live: str,
     oldest_open_due: str,
     blocked: str,
+    active: Q | None = None,
 ) -> Case:
     """`health_for` in SQL, as a rank (see HEALTH_RANK; NULL when there is no health),
     for a query whose rows name an onboarding: `status`, `go_live`,
     `oldest_open_due` (the earliest due date of its open items) and `blocked` (how
     many are blocked) are the names of that query's fields or annotations, e.g. of
-    the stored `OnboardingSummary`.
+    the stored `OnboardingSummary`. `active`, if given, says instead of `status`
+    which rows are active onboardings.
 
     The oldest overdue item is the oldest open item when that one is due before
     today, so no item needs reading: a few comparisons per row.
     """
     late_since = today - datetime.timedelta(days=LATE_AFTER_DAYS)
-    active = Q(**{status: Onboarding.Status.ACTIVE})
+    if active is None:
+        active = Q(**{status: Onboarding.Status.ACTIVE})
     return Case(
         When(
             active

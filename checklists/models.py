@@ -552,6 +552,28 @@ class PortfolioRow(models.Model):
     # was closed out (the court went live), else "cancelled" if one was cancelled,
     # else None (never started).
     ob_status = models.CharField(max_length=20, null=True, blank=True)  # noqa: DJ001
+
+    class Stage(models.IntegerChoices):
+        """`ob_status` as a number, in the order the portfolio sorts by status: the
+        filters, tiles and health compare it for every court on every page."""
+
+        ONBOARDING = 1, "Onboarding"
+        LIVE = 2, "Live"
+        CLOSED_OUT = 3, "Live (closed out)"
+        CANCELLED = 4, "Cancelled"
+        NOT_STARTED = 5, "Not started"
+
+    STAGE_OF = {
+        Onboarding.Status.ACTIVE: Stage.ONBOARDING,
+        Onboarding.Status.LIVE: Stage.LIVE,
+        Onboarding.Status.CLOSED: Stage.CLOSED_OUT,
+        Onboarding.Status.CANCELLED: Stage.CANCELLED,
+        None: Stage.NOT_STARTED,
+    }
+    # A database default too: the migration that made the rows wrote them without.
+    stage = models.PositiveSmallIntegerField(
+        choices=Stage.choices, default=Stage.NOT_STARTED, db_default=Stage.NOT_STARTED
+    )
     go_live = models.DateField(null=True, blank=True)
     # The open onboarding's summary (OnboardingSummary); 0, None or empty without.
     total = models.PositiveIntegerField(default=0)

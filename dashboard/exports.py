@@ -200,7 +200,7 @@ def portfolio_line(*, today: datetime.date, phases: list[Phase], site_url: str):
     next_marks = Case(
         *[
             When(
-                status=Onboarding.Status.ACTIVE,
+                stage=PortfolioRow.Stage.ONBOARDING,
                 go_live__gte=today + datetime.timedelta(days=days),
                 then=Value(name),
             )

@@ -63,12 +63,12 @@ class PortfolioStatus:
 
     @classmethod
     def q(cls, status: str) -> Q:
-        """Courts in this programme status, on `portfolio_base()`: the statuses of
-        ONBOARDING_STATUSES, in the row's `ob_status`."""
-        statuses = [s for s in cls.ONBOARDING_STATUSES[status] if s is not None]
-        if status == cls.NOT_STARTED:
-            return Q(ob_status__isnull=True) | Q(ob_status__in=statuses)
-        return Q(ob_status__in=statuses)
+        """Courts in this programme status, on `portfolio_base()`: the stages of the
+        statuses of ONBOARDING_STATUSES."""
+        stages = sorted(
+            PortfolioRow.STAGE_OF[s] for s in cls.ONBOARDING_STATUSES[status]
+        )
+        return Q(stage=stages[0]) if len(stages) == 1 else Q(stage__in=stages)
 
     @classmethod
     def of(cls, ob_status: str | None) -> str:
@@ -81,13 +81,9 @@ class PortfolioStatus:
 # "Who is blocking": the dashboard shows open items by actor, in the usual order.
 BLOCKING_ACTORS = ACTOR_ORDER
 
-# Sorting by status: onboarding first, then live, closed out, cancelled, not started.
-STATUS_RANK = {
-    Onboarding.Status.ACTIVE: 1,
-    Onboarding.Status.LIVE: 2,
-    Onboarding.Status.CLOSED: 3,
-    Onboarding.Status.CANCELLED: 4,
-}
+# Rows whose open onboarding is an active one. (Sorting by status is by stage:
+# onboarding first, then live, closed out, cancelled, not started.)
+ONBOARDING = Q(stage=PortfolioRow.Stage.ONBOARDING)
 
 
 # What a row holds of the court itself ("pk" is the court's).
@@ -110,7 +106,7 @@ def no_one_to_remind_q() -> Q:
     30-day reminders can go to, so that their reminders would fail: from the
     count its stored summary keeps (`reminders.selectors.reminder_recipient_counts`),
     not from every membership."""
-    return Q(status=Onboarding.Status.ACTIVE, reminder_recipients=0)
+    return ONBOARDING & Q(reminder_recipients=0)
 
 
 def health_rank(*, today: datetime.date):
@@ -118,7 +114,7 @@ def health_rank(*, today: datetime.date):
     stored summary; None for one that is not active or not started."""
     return health_rank_sql(
         today=today,
-        status="status",
+        active=ONBOARDING,
         go_live="go_live",
         oldest_open_due="oldest_open_due",
         blocked="blocked",
@@ -167,13 +163,9 @@ def portfolio_values(*, today: datetime.date) -> dict:
         ),
         "health_rank": health_rank(today=today),
         "next_mark_date": next_mark_date_sql(
-            today=today, go_live="go_live", when=Q(status=Onboarding.Status.ACTIVE)
+            today=today, go_live="go_live", when=ONBOARDING
         ),
-        "status_rank": Case(
-            *[When(ob_status=s, then=Value(r)) for s, r in STATUS_RANK.items()],
-            default=Value(len(STATUS_RANK) + 1),
-            output_field=IntegerField(),
-        ),
+        "status_rank": F("stage"),
         # An onboarding court with nobody the reminders can go to.
         "no_one_to_remind": ExpressionWrapper(
             no_one_to_remind_q(), output_field=BooleanField()
@@ -288,7 +280,10 @@ def summary_aggregates(*, today: datetime.date) -> dict:
         },
         "go_lives_soon": Count("pk", filter=go_live_window_q(SOON, today=today)),
         "readiness_window": Count(
-            "pk", filter=in_readiness_window_q(today=today, go_live="go_live")
+            "pk",
+            filter=in_readiness_window_q(
+                today=today, go_live="go_live", active=ONBOARDING
+            ),
         ),
         **{
             f"overdue_{actor}": Sum(
@@ -330,16 +325,18 @@ SOON = "next_90"  # the summary's "Go-Lives in the next 90 days"
 def go_live_window_q(window: str, *, today: datetime.date) -> Q:
     """Courts whose open onboarding goes live in this window (see GO_LIVE_WINDOWS)."""
     _, start, end = GO_LIVE_WINDOWS[window]
-    q = Q(status__isnull=False)  # open onboardings only
+    # A row has a Go-Live date only with an open onboarding: a bound on it leaves
+    # out the others.
+    q = Q()
     if start is not None:
         q &= Q(go_live__gte=today + datetime.timedelta(days=start))
     if end is not None:
         q &= Q(go_live__lte=today + datetime.timedelta(days=end))
-    return q
+    return q or Q(go_live__isnull=False)
 
 
 # The statewide view's order: by district (tribal courts, which have none, last),
-# then type and name (the `court_statewide_order` index).
+# then type and name (the `portfolio_row_statewide` index).
 STATEWIDE_ORDER = (
     F("district").asc(nulls_last=True),
     "court_type",

@@ -245,17 +245,16 @@ READINESS_FIGURES = (
 
 
 def in_readiness_window_q(
-    *, today: datetime.date, status: str = "status", go_live: str = "go_live_date"
+    *, today: datetime.date, go_live: str = "go_live_date", active: Q | None = None
 ) -> Q:
     """Active onboardings with Go-Live at most READINESS_WINDOW_DAYS away (or
-    passed), or rows whose fields named `status` and `go_live` are an
-    onboarding's: the SQL twin of `in_readiness_window`. Of active courts only:
-    the caller's part."""
-    return Q(
-        **{
-            status: Onboarding.Status.ACTIVE,
-            f"{go_live}__lte": today + datetime.timedelta(days=READINESS_WINDOW_DAYS),
-        }
+    passed), or rows with an onboarding's Go-Live date in the field named
+    `go_live` and `active` saying which are active: the SQL twin of
+    `in_readiness_window`. Of active courts only: the caller's part."""
+    if active is None:
+        active = Q(status=Onboarding.Status.ACTIVE)
+    return active & Q(
+        **{f"{go_live}__lte": today + datetime.timedelta(days=READINESS_WINDOW_DAYS)}
     )
 
 

@@ -42,6 +42,7 @@ ROW_FIELDS = (
     "ob",
     "status",
     "ob_status",
+    "stage",
     "go_live",
     *SUMMARY_FIELDS,
 )
@@ -107,6 +108,7 @@ def portfolio_rows_refresh(*, court_ids: Iterable[int]) -> None:
                     name: onboarding[f"summary__{name}"] for name in SUMMARY_FIELDS
                 }
             status = onboarding["status"] if onboarding else None
+            ob_status = ob_status_of(status, ended[pk])
             rows.append(
                 PortfolioRow(
                     court_id=pk,
@@ -114,7 +116,8 @@ def portfolio_rows_refresh(*, court_ids: Iterable[int]) -> None:
                     search=search_text(court["name"], court["county"]),
                     ob_id=onboarding["pk"] if onboarding else None,
                     status=status,
-                    ob_status=ob_status_of(status, ended[pk]),
+                    ob_status=ob_status,
+                    stage=PortfolioRow.STAGE_OF[ob_status],
                     go_live=onboarding["go_live_date"] if onboarding else None,
                     **summary,
                 )

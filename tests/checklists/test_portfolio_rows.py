@@ -73,6 +73,7 @@ def expected(court: Court) -> dict:
         "ob_id": current[0].pk if current else None,
         "status": current[0].status if current else None,
         "ob_status": ob_status,
+        "stage": PortfolioRow.STAGE_OF[ob_status],
         "go_live": current[0].go_live_date if current else None,
         **{
             name: getattr(summary, name) if summary else NO_SUMMARY.get(name, 0)
@@ -94,20 +95,20 @@ def test_a_new_court_has_a_row_of_a_court_not_started():
 
 
 def test_the_migration_writes_every_courts_row(start, court, staff_user):
-    """The migration that made the table wrote a row for each court there was (the
+    """The migrations that made the table wrote a row for each court there was (the
     58 of a data migration, where no signal is sent), by the same rules."""
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
-    migration = importlib.import_module("checklists.migrations.0012_portfolio_row")
     cancelled = start(CourtFactory(name="Cancelled", county="Far"), go_live_in=100)
     golive.onboarding_cancel(onboarding=cancelled, by=staff_user, reason="Paused")
     start(court, go_live_in=120)
     PortfolioRow.objects.all().delete()
-    state = MigrationExecutor(connection).loader.project_state(
-        ("checklists", "0012_portfolio_row"), at_end=True
-    )
-    migration.backfill(state.apps, None)
+    loader = MigrationExecutor(connection).loader
+    for name in ("0012_portfolio_row", "0013_portfolio_row_stage"):
+        migration = importlib.import_module(f"checklists.migrations.{name}")
+        state = loader.project_state(("checklists", name), at_end=True)
+        migration.backfill(state.apps, None)
     assert PortfolioRow.objects.count() == Court.objects.count() >= 58
     for each in [court, cancelled.court, *Court.objects.all()[:3]]:
         assert_current(each)

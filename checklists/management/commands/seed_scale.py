@@ -44,7 +44,6 @@ from checklists.services import (
     checklist_items_from_template,
     default_template,
     onboarding_summaries_refresh,
-    portfolio_rows_refresh,
 )
 from courts.models import Court, Membership
 
@@ -175,9 +174,10 @@ class Command(BaseCommand):
             n += 1
             if f"{SLUG_PREFIX}{n:05d}" not in taken:
                 new.append(_court(n))
+        # bulk_create sends no signals: each new court's portfolio row is written
+        # once, with its onboarding's summary (`_onboard`), which every court without
+        # an onboarding gets.
         Court.objects.bulk_create(new, batch_size=BATCH_SIZE)
-        # bulk_create sends no signals: the new courts' portfolio rows.
-        portfolio_rows_refresh(court_ids=[court.pk for court in new])
         return len(new)
 
     # --- Onboardings --------------------------------------------------------------
