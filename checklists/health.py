@@ -8,9 +8,10 @@ Health of an active onboarding, for the court page, the dashboard and the export
 Onboardings that are live, closed or cancelled have no health ("").
 
 `health_for` decides it for one onboarding from its counts; `health_rank_sql` is the
-same rule as a SQL expression over the stored `OnboardingSummary`, so that the
-dashboard can filter and sort on it in the database. tests/checklists/test_health.py
-checks that both agree.
+same rule as a SQL expression over the stored `OnboardingSummary` (and
+`health_is_sql` as a condition, from the same pieces), so that the dashboard can
+filter and sort on it in the database. tests/checklists/test_health.py checks that
+they agree.
 """
 
 import datetime
@@ -56,7 +57,7 @@ def health_for(
     return Health.ON_TRACK
 
 
-def health_rank_sql(
+def health_sql_conditions(
     *,
     today: datetime.date,
     status: str = "",
@@ -64,35 +65,44 @@ def health_rank_sql(
     oldest_open_due: str,
     blocked: str,
     active: Q | None = None,
-) -> Case:
-    """`health_for` in SQL, as a rank (see HEALTH_RANK; NULL when there is no health),
-    for a query whose rows name an onboarding: `status`, `go_live`,
+) -> tuple[Q, Q, Q]:
+    """The rule of `health_for` as three conditions (active; late; overdue or
+    blocked) for a query whose rows name an onboarding: `status`, `go_live`,
     `oldest_open_due` (the earliest due date of its open items) and `blocked` (how
     many are blocked) are the names of that query's fields or annotations, e.g. of
     the stored `OnboardingSummary`. `active`, if given, says instead of `status`
     which rows are active onboardings.
 
     The oldest overdue item is the oldest open item when that one is due before
-    today, so no item needs reading: a few comparisons per row.
-    """
+    today, so no item needs reading: a few comparisons per row."""
     late_since = today - datetime.timedelta(days=LATE_AFTER_DAYS)
     if active is None:
         active = Q(**{status: Onboarding.Status.ACTIVE})
+    late = Q(**{f"{go_live}__lt": today}) | Q(**{f"{oldest_open_due}__lte": late_since})
+    troubled = Q(**{f"{oldest_open_due}__lt": today}) | Q(**{f"{blocked}__gt": 0})
+    return active, late, troubled
+
+
+def health_rank_sql(**fields) -> Case:
+    """`health_for` in SQL, as a rank (see HEALTH_RANK; NULL when there is no health),
+    from the fields `health_sql_conditions` takes."""
+    active, late, troubled = health_sql_conditions(**fields)
     return Case(
-        When(
-            active
-            & (
-                Q(**{f"{go_live}__lt": today})
-                | Q(**{f"{oldest_open_due}__lte": late_since})
-            ),
-            then=Value(HEALTH_RANK[Health.LATE]),
-        ),
-        When(
-            active
-            & (Q(**{f"{oldest_open_due}__lt": today}) | Q(**{f"{blocked}__gt": 0})),
-            then=Value(HEALTH_RANK[Health.AT_RISK]),
-        ),
+        When(active & late, then=Value(HEALTH_RANK[Health.LATE])),
+        When(active & troubled, then=Value(HEALTH_RANK[Health.AT_RISK])),
         When(active, then=Value(HEALTH_RANK[Health.ON_TRACK])),
         default=None,
         output_field=IntegerField(),
     )
+
+
+def health_is_sql(health: str, **fields) -> Q:
+    """The rows of this health, as a plain condition (no CASE to work out for each
+    row): the same rule as `health_rank_sql`, from the fields
+    `health_sql_conditions` takes."""
+    active, late, troubled = health_sql_conditions(**fields)
+    if health == Health.LATE:
+        return active & late
+    if health == Health.AT_RISK:
+        return active & ~late & troubled
+    return active & ~late & ~troubled

@@ -194,7 +194,7 @@ class PortfolioFilter(django_filters.FilterSet):
         return qs.filter(phase_order=self.phases[value].order)
 
     def filter_health(self, qs: QuerySet, name: str, value: str) -> QuerySet:
-        return qs.filter(health_q(value))
+        return qs.filter(health_q(value, today=self.today))
 
     def filter_reach(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         return qs.filter(no_one_to_remind_q())

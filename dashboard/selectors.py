@@ -23,7 +23,7 @@ from django.db.models.functions import Cast, Coalesce, NullIf
 
 from ccpor_onboard.lib.prepared import Memo, PreparedQuery
 from ccpor_onboard.lib.sorted_dates import CountBefore
-from checklists.health import HEALTH_RANK, health_rank_sql
+from checklists.health import health_is_sql, health_rank_sql
 from checklists.marks import next_mark_date_sql
 from checklists.models import (
     ACTOR_ORDER,
@@ -112,13 +112,18 @@ def no_one_to_remind_q() -> Q:
 def health_rank(*, today: datetime.date):
     """`checklists.health.health_rank_sql` of each row's open onboarding, from its
     stored summary; None for one that is not active or not started."""
-    return health_rank_sql(
-        today=today,
-        active=ONBOARDING,
-        go_live="go_live",
-        oldest_open_due="oldest_open_due",
-        blocked="blocked",
-    )
+    return health_rank_sql(**_health_fields(today))
+
+
+def _health_fields(today: datetime.date) -> dict:
+    """What the health rule reads of a portfolio row."""
+    return {
+        "today": today,
+        "active": ONBOARDING,
+        "go_live": "go_live",
+        "oldest_open_due": "oldest_open_due",
+        "blocked": "blocked",
+    }
 
 
 def with_overdue_q(*, today: datetime.date) -> Q:
@@ -196,9 +201,9 @@ def portfolio_fields(*, today: datetime.date) -> tuple[str, ...]:
     )
 
 
-def health_q(health: str) -> Q:
-    """Courts of this health, on a queryset annotated with `health_rank`."""
-    return Q(health_rank=HEALTH_RANK[health])
+def health_q(health: str, *, today: datetime.date) -> Q:
+    """Courts of this health (`checklists.health.health_is_sql`)."""
+    return health_is_sql(health, **_health_fields(today))
 
 
 def portfolio_courts(*, today: datetime.date) -> QuerySet[PortfolioRow]:

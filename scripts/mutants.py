@@ -70,7 +70,13 @@ TARGETS: list[tuple[str, str, list[str]]] = [
     (
         "health rule",
         "checklists/health.py",
-        ["health_for", "health_rank_sql", "=LATE_AFTER_DAYS"],
+        [
+            "health_for",
+            "health_sql_conditions",
+            "health_rank_sql",
+            "health_is_sql",
+            "=LATE_AFTER_DAYS",
+        ],
     ),
     (
         "marks (60-day, 30-day, Go-Live)",

@@ -4,7 +4,14 @@ the same answers on the same data."""
 import pytest
 
 from checklists import services
-from checklists.health import HEALTH_BY_RANK, Health, health_for, health_rank_sql
+from checklists.health import (
+    HEALTH_BY_RANK,
+    HEALTH_RANK,
+    Health,
+    health_for,
+    health_is_sql,
+    health_rank_sql,
+)
 from checklists.models import ChecklistItem, Onboarding
 from checklists.selectors import onboardings_with_status
 from checklists.services.summaries import onboarding_summaries_refresh
@@ -60,21 +67,23 @@ def test_health_rule_table(kwargs, expected):
 
 
 def _sql_health(onboarding, today):
-    rank = (
-        Onboarding.objects.filter(pk=onboarding.pk)
-        .annotate(
-            rank=health_rank_sql(
-                today=today,
-                status="status",
-                go_live="go_live_date",
-                oldest_open_due="summary__oldest_open_due",
-                blocked="summary__blocked",
-            )
-        )
-        .get()
-        .rank
-    )
-    return HEALTH_BY_RANK.get(rank, "")
+    """The health by `health_rank_sql`, after checking that `health_is_sql` (the
+    same rule as conditions) puts the onboarding in that health and no other."""
+    fields = {
+        "today": today,
+        "status": "status",
+        "go_live": "go_live_date",
+        "oldest_open_due": "summary__oldest_open_due",
+        "blocked": "summary__blocked",
+    }
+    this = Onboarding.objects.filter(pk=onboarding.pk)
+    rank = this.annotate(rank=health_rank_sql(**fields)).get().rank
+    health = HEALTH_BY_RANK.get(rank, "")
+    matching = {
+        h for h in HEALTH_RANK if this.filter(health_is_sql(h, **fields)).exists()
+    }
+    assert matching == ({health} if health else set()), (health, matching)
+    return health
 
 
 def finish_everything(onboarding):
