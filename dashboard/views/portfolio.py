@@ -12,6 +12,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 
 from ccpor_onboard.lib.dates import today_in_california
+from ccpor_onboard.lib.pagination import pager
 from ccpor_onboard.lib.prepared import PreparedPage
 from checklists.health import LATE_AFTER_DAYS, Health
 from checklists.selectors import phases
@@ -61,10 +62,10 @@ def _page_number(request) -> int:
 
 def _page(request, items, size: int):
     """The requested page (the last for a number past the end, the first for
-    nonsense) and the page numbers to offer, elided around the current one."""
+    nonsense) and the bar of links to the pages, elided around the current one."""
     page = Paginator(items, size).get_page(request.GET.get("page"))
     page_range = page.paginator.get_elided_page_range(page.number, on_ends=1)
-    return page, list(page_range)
+    return page, pager(request.GET, page, page_range)
 
 
 def _sort_columns(sort_params: list[str]) -> dict[str, dict]:
@@ -132,7 +133,7 @@ def _index_context(request, on_day) -> dict:
         limit=PAGE_SIZE,
         known_count=count,
     )
-    page, page_range = _page(request, rows, PAGE_SIZE)
+    page, page_bar = _page(request, rows, PAGE_SIZE)
     sort_params = query.sort_params
     export_query = request.GET.copy()
     export_query.pop("page", None)
@@ -142,7 +143,7 @@ def _index_context(request, on_day) -> dict:
             (actor.value, actor.label, summary.overdue_by_actor[actor])
             for actor in BLOCKING_ACTORS
         ],
-        "page_range": page_range,
+        "pager": page_bar,
         "late_after": LATE_AFTER_DAYS,
         "filter_errors": query.errors,
         "filter_form": mark_safe(query.form_html),  # noqa: S308 - crispy-forms' own output
@@ -219,7 +220,7 @@ def _statewide_context(request, on_day, district: str | None) -> dict:
         line = next((d for d in summary["districts"] if d.key == district), None)
         shown = line.total if line else 0
     courts = StatewideCourts(today=on_day, district=district, count=shown)
-    page, page_range = _page(request, courts, STATEWIDE_PAGE_SIZE)
+    page, page_bar = _page(request, courts, STATEWIDE_PAGE_SIZE)
     return {
         **summary,
         "groups": statewide_tiles(page.object_list, styles=TILE_STYLES),
@@ -231,7 +232,7 @@ def _statewide_context(request, on_day, district: str | None) -> dict:
         ),
         "shown": shown,
         "page": page,
-        "page_range": page_range,
+        "pager": page_bar,
     }
 
 
@@ -241,7 +242,7 @@ def overdue(request):
     form = OverdueFilterForm(request.GET)
     group, actor = form.choice()
     items = overdue_items_across_courts(today=on_day, group=group, actor=actor)
-    page, page_range = _page(request, items, OVERDUE_PAGE_SIZE)
+    page, page_bar = _page(request, items, OVERDUE_PAGE_SIZE)
     for item in page.object_list:
         item.days_overdue = (on_day - item.due_date).days
     return render(
@@ -249,7 +250,7 @@ def overdue(request):
         "dashboard/overdue.html",
         {
             "page": page,
-            "page_range": page_range,
+            "pager": page_bar,
             "group": group,
             "actor": actor,
             "form": form,
