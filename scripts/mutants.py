@@ -311,6 +311,24 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
         "As above: CCPOR Team and DOJ items are read but never looked up (no "
         "member organisation answers for them).",
     ),
+    "checklists/services/portfolio.py::portfolio_rows_refresh#6": (
+        "`court_id__in=` dropped from filter()",
+        "The open onboardings of every court are read, but only those of the "
+        "batch's courts are looked up: more work, the same rows.",
+    ),
+    "checklists/services/portfolio.py::portfolio_rows_refresh#9": (
+        "`court_id__in=` dropped from filter()",
+        "As above, for the closed and cancelled onboardings.",
+    ),
+    "checklists/services/portfolio.py::portfolio_rows_refresh#10": (
+        "`status__in=` dropped from filter()",
+        "Open statuses among the ended ones change nothing: `ob_status_of` looks "
+        "only for closed, then cancelled, and only when nothing is open.",
+    ),
+    "checklists/services/portfolio.py::portfolio_rows_refresh#13": (
+        ".filter(...) removed",
+        "Both of the above at once: more work, the same rows.",
+    ),
     "dashboard/selectors.py::portfolio_courts#3": (
         "1 → 2",
         "Never-started courts rank 6 instead of 5: still after every other rank (1-4).",

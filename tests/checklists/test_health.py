@@ -119,6 +119,21 @@ def test_the_sql_twin_agrees_with_the_python_rule(start, staff_user):
         # Active, nothing left open, Go-Live behind it (from TODAY + 1): late for
         # the date alone.
         ("all-finished-go-live-today", 0, finish_everything),
+        # Live with nothing overdue, or with only a blocked item: no health either
+        # (neither on track nor at risk: only an active onboarding has one).
+        (
+            "live-fresh",
+            200,
+            lambda o: Onboarding.objects.filter(pk=o.pk).update(status="live"),
+        ),
+        (
+            "live-blocked",
+            200,
+            lambda o: (
+                set_status(o, 30, "blocked", staff_user, "Wait")
+                and Onboarding.objects.filter(pk=o.pk).update(status="live")
+            ),
+        ),
         # Live with Go-Live behind it: no health, not "late" (only an active
         # onboarding is late for having passed Go-Live).
         (

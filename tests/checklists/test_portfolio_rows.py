@@ -253,3 +253,18 @@ def test_a_court_deleted_takes_its_row_with_it(admin_client):
     assert response.status_code == 302
     assert not Court.objects.filter(pk__in=[c.pk for c in doomed]).exists()
     assert not PortfolioRow.objects.filter(court_id__in=[c.pk for c in doomed]).exists()
+
+
+def test_a_save_of_fields_the_row_does_not_copy_does_not_rewrite_it(
+    start, court, django_assert_num_queries
+):
+    """Only what a row copies sends it to be rewritten: a save of other fields is
+    its own UPDATE (and history record) and nothing more (a version bump)."""
+    onboarding = start(court, go_live_in=120)
+    with django_assert_num_queries(1):
+        court.save(update_fields=["updated_at"])
+    with django_assert_num_queries(2):  # its UPDATE and its history record
+        onboarding.save(update_fields=["version"])
+    # A save of a copied field rewrites the row (the refresh's reads and write).
+    with django_assert_num_queries(5):
+        court.save(update_fields=["name"])
