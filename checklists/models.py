@@ -438,24 +438,11 @@ class ChecklistItem(ItemFields):
         return self.meeting_starts_at is not None
 
 
-class OnboardingSummary(models.Model):
-    """What the portfolio needs of one onboarding's items, in one row: counts, open
-    items by actor, the current phase and the due dates of the open items; and
-    what apps above keep in it by their own rules (readiness to go live, whether
-    anyone can be reminded).
+class ItemFigures(models.Model):
+    """What the portfolio needs of an onboarding's items, by the rule of
+    `checklists.services.summaries.summarise`: kept by the stored summary of each
+    onboarding, and copied into the portfolio row of its court while it is open."""
 
-    Derived, and stored only so that the CCPOR Team's pages can filter, sort and
-    count 5,000 courts without reading 180,000 items: every write to an onboarding's
-    items goes through `checklists.services`, which refreshes this row in the same
-    transaction (`onboarding_summaries_refresh`). What depends on the day (overdue,
-    health) is computed from it when read: see `checklists.health.health_rank_sql`
-    and `ccpor_onboard.lib.sorted_dates.CountBefore`. Includes CCPOR-internal items
-    (the portfolio is for CCPOR staff).
-    """
-
-    onboarding = models.OneToOneField(
-        Onboarding, on_delete=models.CASCADE, primary_key=True, related_name="summary"
-    )
     total = models.PositiveIntegerField(default=0)
     finished = models.PositiveIntegerField(default=0)
     blocked = models.PositiveIntegerField(default=0)
@@ -473,6 +460,29 @@ class OnboardingSummary(models.Model):
     open_due_so = SortedDateListField()
     open_due_ccpor = SortedDateListField()
     open_due_doj = SortedDateListField()
+
+    class Meta:
+        abstract = True
+
+
+class OnboardingSummary(ItemFigures):
+    """What the portfolio needs of one onboarding's items, in one row: counts, open
+    items by actor, the current phase and the due dates of the open items; and
+    what apps above keep in it by their own rules (readiness to go live, whether
+    anyone can be reminded).
+
+    Derived, and stored only so that the CCPOR Team's pages can filter, sort and
+    count 5,000 courts without reading 180,000 items: every write to an onboarding's
+    items goes through `checklists.services`, which refreshes this row in the same
+    transaction (`onboarding_summaries_refresh`). What depends on the day (overdue,
+    health) is computed from it when read: see `checklists.health.health_rank_sql`
+    and `ccpor_onboard.lib.sorted_dates.CountBefore`. Includes CCPOR-internal items
+    (the portfolio is for CCPOR staff).
+    """
+
+    onboarding = models.OneToOneField(
+        Onboarding, on_delete=models.CASCADE, primary_key=True, related_name="summary"
+    )
     # Readiness to go live, by the Go-Live phase's own rule (`golive.readiness`),
     # which it adds to every refresh (`summary_part_register`): what the
     # dashboard's readiness panel shows without reading the gates, sign-offs and
@@ -503,7 +513,7 @@ class OnboardingSummary(models.Model):
         return {actor: getattr(self, f"open_{actor}") for actor in ACTOR_ORDER}
 
 
-class PortfolioRow(models.Model):
+class PortfolioRow(ItemFigures):
     """One row per court: what the CCPOR Team's portfolio lists, filters, sorts and
     counts, copied from the court, its open onboarding (if any) and that
     onboarding's stored summary, so that the dashboard, its filters, the statewide
@@ -575,20 +585,8 @@ class PortfolioRow(models.Model):
         choices=Stage.choices, default=Stage.NOT_STARTED, db_default=Stage.NOT_STARTED
     )
     go_live = models.DateField(null=True, blank=True)
-    # The open onboarding's summary (OnboardingSummary); 0, None or empty without.
-    total = models.PositiveIntegerField(default=0)
-    finished = models.PositiveIntegerField(default=0)
-    blocked = models.PositiveIntegerField(default=0)
-    open_court = models.PositiveIntegerField(default=0)
-    open_so = models.PositiveIntegerField(default=0)
-    open_ccpor = models.PositiveIntegerField(default=0)
-    open_doj = models.PositiveIntegerField(default=0)
-    phase_order = models.PositiveSmallIntegerField(null=True, blank=True)
-    oldest_open_due = models.DateField(null=True, blank=True)
-    open_due_court = SortedDateListField()
-    open_due_so = SortedDateListField()
-    open_due_ccpor = SortedDateListField()
-    open_due_doj = SortedDateListField()
+    # The rest (ItemFigures) and reminder_recipients: the open onboarding's summary
+    # (OnboardingSummary); 0, None or empty without one.
     reminder_recipients = models.PositiveIntegerField(default=0)
 
     class Meta:

@@ -110,7 +110,12 @@ TARGETS: list[tuple[str, str, list[str]]] = [
     (
         "the portfolio's row per court (what the dashboard reads)",
         "checklists/services/portfolio.py",
-        ["search_text", "ob_status_of", "portfolio_rows_refresh"],
+        [
+            "search_text",
+            "ob_status_of",
+            "portfolio_row_values",
+            "portfolio_rows_refresh",
+        ],
     ),
     (
         "the portfolio's row per court: every path",

@@ -7,21 +7,21 @@ from django.db import migrations, models
 
 def backfill(apps, schema_editor):
     """Every court's row, as `checklists.services.portfolio_rows_refresh` writes it
-    (the same rules, on the historical models)."""
+    (the same rules, `portfolio_row_values`, on the historical models: the fields
+    they have)."""
     from checklists.services.portfolio import (
         COURT_FIELDS,
-        NO_SUMMARY,
         SUMMARY_FIELDS,
-        ob_status_of,
-        search_text,
+        portfolio_row_values,
     )
 
     Court = apps.get_model("courts", "Court")
     Onboarding = apps.get_model("checklists", "Onboarding")
     PortfolioRow = apps.get_model("checklists", "PortfolioRow")
+    fields = {field.attname for field in PortfolioRow._meta.concrete_fields}
     open_statuses = ("active", "live")
     current = {
-        row.pop("court_id"): row
+        row["court_id"]: row
         for row in Onboarding.objects.filter(status__in=open_statuses).values(
             "court_id",
             "pk",
@@ -37,24 +37,10 @@ def backfill(apps, schema_editor):
         ended.setdefault(court_id, set()).add(status)
     rows = []
     for court in Court.objects.values("pk", *COURT_FIELDS):
-        pk = court.pop("pk")
-        onboarding = current.get(pk)
-        summary = dict(NO_SUMMARY)
-        if onboarding is not None and onboarding["summary__total"] is not None:
-            summary = {name: onboarding[f"summary__{name}"] for name in SUMMARY_FIELDS}
-        status = onboarding["status"] if onboarding else None
-        rows.append(
-            PortfolioRow(
-                court_id=pk,
-                **court,
-                search=search_text(court["name"], court["county"]),
-                ob_id=onboarding["pk"] if onboarding else None,
-                status=status,
-                ob_status=ob_status_of(status, ended.get(pk, set())),
-                go_live=onboarding["go_live_date"] if onboarding else None,
-                **summary,
-            )
+        values = portfolio_row_values(
+            court, current.get(court["pk"]), ended.get(court["pk"], set())
         )
+        rows.append(PortfolioRow(**{k: v for k, v in values.items() if k in fields}))
     PortfolioRow.objects.bulk_create(rows, batch_size=1000)
 
 

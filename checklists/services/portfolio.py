@@ -66,6 +66,30 @@ def ob_status_of(open_status: str | None, ended: set[str]) -> str | None:
     return None
 
 
+def portfolio_row_values(court: dict, onboarding: dict | None, ended: set[str]) -> dict:
+    """A court's portfolio row, field by field, from the court's values ("pk" and
+    COURT_FIELDS), its open onboarding's ("pk", "status", "go_live_date" and
+    "summary__" each of SUMMARY_FIELDS), if it has one, and the statuses of its
+    closed or cancelled onboardings (the migration that made the table uses it
+    too)."""
+    summary = dict(NO_SUMMARY)
+    if onboarding is not None and onboarding["summary__total"] is not None:
+        summary = {name: onboarding[f"summary__{name}"] for name in SUMMARY_FIELDS}
+    status = onboarding["status"] if onboarding else None
+    ob_status = ob_status_of(status, ended)
+    return {
+        "court_id": court["pk"],
+        **{name: court[name] for name in COURT_FIELDS},
+        "search": search_text(court["name"], court["county"]),
+        "ob_id": onboarding["pk"] if onboarding else None,
+        "status": status,
+        "ob_status": ob_status,
+        "stage": PortfolioRow.STAGE_OF[ob_status],
+        "go_live": onboarding["go_live_date"] if onboarding else None,
+        **summary,
+    }
+
+
 def portfolio_rows_refresh(*, court_ids: Iterable[int]) -> None:
     """Rewrite the portfolio rows of these courts from the courts, their onboardings
     and the open ones' summaries: four statements per thousand courts. Courts that
@@ -76,7 +100,7 @@ def portfolio_rows_refresh(*, court_ids: Iterable[int]) -> None:
         batch = ids[start : start + BATCH_SIZE]
         courts = Court.objects.filter(pk__in=batch).values("pk", *COURT_FIELDS)
         current = {
-            row.pop("court_id"): row
+            row["court_id"]: row
             for row in Onboarding.objects.filter(
                 court_id__in=batch, status__in=Onboarding.OPEN_STATUSES
             ).values(
@@ -98,30 +122,14 @@ def portfolio_rows_refresh(*, court_ids: Iterable[int]) -> None:
             .distinct()
         ):
             ended[court_id].add(status)
-        rows = []
-        for court in courts:
-            pk = court.pop("pk")
-            onboarding = current.get(pk)
-            summary = dict(NO_SUMMARY)
-            if onboarding is not None and onboarding["summary__total"] is not None:
-                summary = {
-                    name: onboarding[f"summary__{name}"] for name in SUMMARY_FIELDS
-                }
-            status = onboarding["status"] if onboarding else None
-            ob_status = ob_status_of(status, ended[pk])
-            rows.append(
-                PortfolioRow(
-                    court_id=pk,
-                    **court,
-                    search=search_text(court["name"], court["county"]),
-                    ob_id=onboarding["pk"] if onboarding else None,
-                    status=status,
-                    ob_status=ob_status,
-                    stage=PortfolioRow.STAGE_OF[ob_status],
-                    go_live=onboarding["go_live_date"] if onboarding else None,
-                    **summary,
+        rows = [
+            PortfolioRow(
+                **portfolio_row_values(
+                    court, current.get(court["pk"]), ended[court["pk"]]
                 )
             )
+            for court in courts
+        ]
         PortfolioRow.objects.bulk_create(
             rows,
             update_conflicts=True,
