@@ -556,8 +556,6 @@ class PortfolioRow(ItemFigures):
         related_name="+",
         db_index=False,
     )
-    # The open onboarding's status; None without one (as a join would read it).
-    status = models.CharField(max_length=20, null=True, blank=True)  # noqa: DJ001
     # Where the court stands: the open onboarding's status, else "closed" if one
     # was closed out (the court went live), else "cancelled" if one was cancelled,
     # else None (never started).

@@ -3,7 +3,6 @@ from collections.abc import Callable
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Upper
 from django.urls import reverse
 
 # The six Court of Appeal districts, as people name them.
@@ -35,18 +34,8 @@ class Court(models.Model):
 
     class Meta:
         ordering = ["name"]
-        indexes = [
-            # The dashboard's name search (`icontains`): the planner reads how many
-            # courts match from these indexes' statistics, rather than guessing.
-            models.Index(Upper("name"), name="court_upper_name"),
-            models.Index(Upper("county"), name="court_upper_county"),
-            # The statewide view's order (district, tribal courts last, then type
-            # and name): a page of tiles is read from here, not from a sort of
-            # every court.
-            models.Index(
-                fields=["district", "court_type", "name"], name="court_statewide_order"
-            ),
-        ]
+        # The portfolio's searches and orders run on its own table (and indexes):
+        # `checklists.PortfolioRow`.
         constraints = [
             models.CheckConstraint(
                 condition=(

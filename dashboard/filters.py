@@ -18,7 +18,6 @@ from django_filters.constants import EMPTY_VALUES
 
 from ccpor_onboard.lib.prepared import (
     Memo,
-    PreparedCount,
     PreparedQuery,
 )
 from checklists.health import Health
@@ -227,7 +226,6 @@ class PortfolioQuery:
     # The courts' keys, filtered and sorted (read a page at a time: a top-N sort
     # of one table, or the first rows of an index).
     keys: PreparedQuery
-    count: PreparedCount
     # When something is filtered out: the summary's figures with how many courts
     # matched, in one pass (see `summary_with_count`); without a filter the
     # summary has counted them.
@@ -270,7 +268,6 @@ def _prepare(data, *, today: datetime.date, phases: list[Phase]) -> PortfolioQue
     return PortfolioQuery(
         queryset=queryset,
         keys=PreparedQuery(queryset.values("pk")),
-        count=PreparedCount(queryset),
         summary_found=(
             PreparedQuery(summary_with_count(queryset, today=today))
             if filtered

@@ -93,11 +93,11 @@ COUNTS = ("total", "finished", "blocked", *(f"open_{a}" for a in BLOCKING_ACTORS
 
 def portfolio_base() -> QuerySet[PortfolioRow]:
     """The portfolio rows (`checklists.models.PortfolioRow`) of the active courts:
-    each court's fields, its open onboarding's `status` (None without one) and
-    `go_live`, its summary's counts (0 without one), and `ob_status`, where the
-    court stands: the open onboarding's status, else "closed" if one was closed
-    out (it went live), else "cancelled" if one was cancelled, else None (never
-    started). One table, no join."""
+    each court's fields, its open onboarding's `go_live` (None without one), its
+    summary's counts (0 without one), and `ob_status`, where the court stands: the
+    open onboarding's status, else "closed" if one was closed out (it went live),
+    else "cancelled" if one was cancelled, else None (never started); `stage` is
+    the same as a number. One table, no join."""
     return PortfolioRow.objects.filter(is_active=True)
 
 

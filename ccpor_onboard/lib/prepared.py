@@ -179,68 +179,36 @@ def compiled_once(build: Callable[..., QuerySet], *kinds: type) -> Callable:
     return run
 
 
-class PreparedCount:
-    """How many rows a queryset has, as one prepared `SELECT COUNT(*)`."""
-
-    def __init__(self, queryset: QuerySet):
-        inner = PreparedQuery(queryset.order_by().values("pk"))
-        self.using = inner.using
-        self.sql = f"SELECT COUNT(*) FROM ({inner.sql}) AS counted"  # noqa: S608 - compiled SQL
-        self.params = inner.params
-
-    def __call__(self) -> int:
-        with connections[self.using].cursor() as cursor:
-            cursor.execute(self.sql, self.params)
-            return cursor.fetchone()[0]
-
-
 class PreparedPage(Sequence):
     """Rows of a prepared query for `django.core.paginator.Paginator`, read in two
-    steps: `keys` (filtered and sorted, only the key of each row and, by a window,
-    `COUNT(*) OVER ()` as `found`) picks the page, then `rows(keys)` reads those
-    rows in full. Sorting thousands of narrow rows is quick; carrying every column
-    of every row through the joins and the sort only to keep fifty is not.
-
-    The page asked for first (`offset`, `limit`: the page the request names) comes
-    with the total, so a filter that has to look at every row looks once, not once
-    for the count and again for the page. `count` runs only when that page is
-    empty and is not the first (a page number past the end). A caller that knows
-    the count already says so (`known_count`); `keys` may then leave `found` out.
-    """
+    steps: `keys` (filtered and sorted, only the key of each row) picks the page,
+    then `rows(keys)` reads those rows in full. Sorting thousands of narrow rows is
+    quick; carrying every column of every row through the sort only to keep fifty
+    is not. The caller knows how many rows there are (`count`: e.g. counted with
+    other figures in one pass)."""
 
     def __init__(
         self,
         keys: PreparedQuery,
         rows: Callable[[list], list[dict]],
-        count: PreparedCount,
         *,
-        offset: int,
-        limit: int,
-        known_count: int | None = None,
+        count: int,
     ):
-        self._keys, self._rows, self._count_query = keys, rows, count
-        self._first, self._limit = offset, limit
-        self._fetched: dict[int, list[dict]] = {}
-        self._count: int | None = known_count
+        self._keys, self._rows, self._count = keys, rows, count
+        self._fetched: dict[tuple[int, int], list[dict]] = {}
 
     def _fetch(self, offset: int, limit: int) -> list[dict]:
-        kept = self._fetched.get(offset)
-        if kept is not None and (len(kept) >= limit or self._count is not None):
-            return kept[:limit]
+        kept = self._fetched.get((offset, limit))
+        if kept is not None:
+            return kept
         found = self._keys.tuples(suffix=" LIMIT %s OFFSET %s", params=(limit, offset))
-        if found and self._count is None:
-            self._count = found[0][1]
         keys = [key[0] for key in found]
         by_key = {row["pk"]: row for row in self._rows(keys)}
         rows = [by_key[key] for key in keys]
-        self._fetched[offset] = rows
+        self._fetched[(offset, limit)] = rows
         return rows
 
     def count(self) -> int:
-        if self._count is None:
-            rows = self._fetch(self._first, self._limit)
-            if not rows:
-                self._count = 0 if self._first == 0 else self._count_query()
         return self._count
 
     def __len__(self) -> int:

@@ -71,7 +71,6 @@ class Migration(migrations.Migration):
                 ("district", models.PositiveSmallIntegerField(blank=True, null=True)),
                 ("is_active", models.BooleanField(default=True)),
                 ("search", models.TextField(blank=True)),
-                ("status", models.CharField(blank=True, max_length=20, null=True)),
                 ("ob_status", models.CharField(blank=True, max_length=20, null=True)),
                 ("go_live", models.DateField(blank=True, null=True)),
                 ("total", models.PositiveIntegerField(default=0)),

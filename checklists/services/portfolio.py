@@ -40,7 +40,6 @@ ROW_FIELDS = (
     *COURT_FIELDS,
     "search",
     "ob",
-    "status",
     "ob_status",
     "stage",
     "go_live",
@@ -75,14 +74,12 @@ def portfolio_row_values(court: dict, onboarding: dict | None, ended: set[str]) 
     summary = dict(NO_SUMMARY)
     if onboarding is not None and onboarding["summary__total"] is not None:
         summary = {name: onboarding[f"summary__{name}"] for name in SUMMARY_FIELDS}
-    status = onboarding["status"] if onboarding else None
-    ob_status = ob_status_of(status, ended)
+    ob_status = ob_status_of(onboarding["status"] if onboarding else None, ended)
     return {
         "court_id": court["pk"],
         **{name: court[name] for name in COURT_FIELDS},
         "search": search_text(court["name"], court["county"]),
         "ob_id": onboarding["pk"] if onboarding else None,
-        "status": status,
         "ob_status": ob_status,
         "stage": PortfolioRow.STAGE_OF[ob_status],
         "go_live": onboarding["go_live_date"] if onboarding else None,

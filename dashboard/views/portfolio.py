@@ -115,7 +115,6 @@ READINESS_SHOWN = 5
 
 def _index_context(request, on_day) -> dict:
     query = portfolio_query(request.GET, today=on_day)
-    offset = (_page_number(request) - 1) * PAGE_SIZE
     if query.filtered:
         # The summary and how many courts matched: one pass over the courts.
         [found] = query.summary_found.dicts()
@@ -128,10 +127,7 @@ def _index_context(request, on_day) -> dict:
     rows = PreparedPage(
         query.keys,
         lambda pks: portfolio_rows_by_pk(pks, today=on_day),
-        query.count,
-        offset=offset,
-        limit=PAGE_SIZE,
-        known_count=count,
+        count=count,
     )
     page, page_bar = _page(request, rows, PAGE_SIZE)
     sort_params = query.sort_params

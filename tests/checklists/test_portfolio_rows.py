@@ -71,7 +71,6 @@ def expected(court: Court) -> dict:
         "is_active": court.is_active,
         "search": f"{court.name}\n{court.county}".lower(),
         "ob_id": current[0].pk if current else None,
-        "status": current[0].status if current else None,
         "ob_status": ob_status,
         "stage": PortfolioRow.STAGE_OF[ob_status],
         "go_live": current[0].go_live_date if current else None,
@@ -157,8 +156,9 @@ def test_each_go_live_transition_rewrites_where_the_court_stands(
     first = start(court, go_live_in=120)
     golive.onboarding_cancel(onboarding=first, by=staff_user, reason="Paused")
     row = PortfolioRow.objects.get(court=court)
-    assert (row.ob_status, row.status, row.ob_id, row.total) == (
+    assert (row.ob_status, row.stage, row.ob_id, row.go_live, row.total) == (
         "cancelled",
+        PortfolioRow.Stage.CANCELLED,
         None,
         None,
         0,
