@@ -606,6 +606,38 @@ class PortfolioRow(ItemFigures):
         return f"Portfolio row of {self.name}"
 
 
+class PortfolioTally(models.Model):
+    """How many portfolio rows of active courts have each fact (`checklists.tally`:
+    a stage, a stage with nobody to remind, a Go-Live date, an open item's due
+    date), so that the dashboard's summary tiles are sums of a few dozen of these
+    rather than a pass over every court.
+
+    Derived, never edited: `checklists.services.portfolio_rows_refresh` adds the
+    difference its rewrite of the rows makes, in the same transaction, and
+    `portfolio_tally_rebuild` counts everything afresh (`manage.py portfolio_tally`
+    checks and repairs). A dated fact is counted by day and, as `fact` +
+    `tally.MONTHLY` on the first of the month, by month, so that "on or before a
+    day" is the months before it and at most 31 days."""
+
+    # "<fact> <day>" (`tally.key_of`): one row per fact and day, whoever writes it
+    # (a row restored from a snapshot replaces the row of its fact and day).
+    key = models.CharField(max_length=60, primary_key=True)
+    fact = models.CharField(max_length=40)
+    # tally.UNDATED for a fact without a date.
+    day = models.DateField()
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fact", "day"], name="portfolio_tally_fact_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fact} {self.day}: {self.n}"
+
+
 def evidence_upload_to(instance: "Evidence", filename: str) -> str:
     """A path nobody can guess: two random tokens; the extension comes from the
     detected content type (see services.evidence_upload), never from the user."""

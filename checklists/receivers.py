@@ -8,8 +8,12 @@ from django.dispatch import receiver
 
 from courts.models import Court
 
-from .models import Onboarding, PortfolioRow
-from .services.portfolio import COURT_FIELDS, portfolio_rows_refresh
+from .models import Onboarding
+from .services.portfolio import (
+    COURT_FIELDS,
+    portfolio_row_delete,
+    portfolio_rows_refresh,
+)
 
 # What a row copies of an onboarding.
 ONBOARDING_FIELDS = frozenset({"court", "status", "go_live_date"})
@@ -29,7 +33,7 @@ def court_saved(sender, instance, update_fields=None, **kwargs):
 
 @receiver(post_delete, sender=Court, dispatch_uid="portfolio_row_court_deleted")
 def court_deleted(sender, instance, **kwargs):
-    PortfolioRow.objects.filter(court_id=instance.pk).delete()
+    portfolio_row_delete(court_id=instance.pk)
 
 
 @receiver(post_save, sender=Onboarding, dispatch_uid="portfolio_row_onboarding_saved")

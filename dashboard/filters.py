@@ -13,7 +13,6 @@ from crispy_forms.layout import Column, Field, Layout, Row
 from crispy_forms.utils import render_crispy_form
 from django import forms
 from django.db.models import Count, F, QuerySet
-from django.db.models.sql.where import AND, WhereNode
 from django_filters.constants import EMPTY_VALUES
 
 from ccpor_onboard.lib.prepared import (
@@ -34,7 +33,6 @@ from .selectors import (
     no_one_to_remind_q,
     portfolio_courts,
     portfolio_fields,
-    summary_aggregates,
     summary_queryset,
 )
 
@@ -226,10 +224,9 @@ class PortfolioQuery:
     # The courts' keys, filtered and sorted (read a page at a time: a top-N sort
     # of one table, or the first rows of an index).
     keys: PreparedQuery
-    # When something is filtered out: the summary's figures with how many courts
-    # matched, in one pass (see `summary_with_count`); without a filter the
-    # summary has counted them.
-    summary_found: PreparedQuery | None
+    # When something is filtered out: how many courts matched (as `found`);
+    # without a filter the summary has counted them.
+    found: PreparedQuery | None
     filtered: bool
     sort_params: list[str]
     errors: list[tuple[str, str]]  # (the filter's label, what is wrong)
@@ -268,8 +265,8 @@ def _prepare(data, *, today: datetime.date, phases: list[Phase]) -> PortfolioQue
     return PortfolioQuery(
         queryset=queryset,
         keys=PreparedQuery(queryset.values("pk")),
-        summary_found=(
-            PreparedQuery(summary_with_count(queryset, today=today))
+        found=(
+            PreparedQuery(summary_queryset(queryset.order_by(), found=Count("pk")))
             if filtered
             else None
         ),
@@ -282,31 +279,6 @@ def _prepare(data, *, today: datetime.date, phases: list[Phase]) -> PortfolioQue
         ],
         form_html=render_crispy_form(filterset.form),
         phases_by_order={phase.order: phase for phase in phases},
-    )
-
-
-def summary_with_count(queryset: QuerySet, *, today: datetime.date) -> QuerySet:
-    """The portfolio summary (`summary_aggregates`) of every active court, with how
-    many of them `queryset` (the portfolio filtered) keeps, as `found`: one pass
-    over the courts' rows, where the summary and the count would each take one.
-
-    The filters become the count's FILTER clause: `queryset`'s conditions beyond
-    those of `portfolio_courts` (active courts), as the filter set added them
-    (`ValueError` for a queryset that is not built so)."""
-    base = portfolio_courts(today=today).query.where
-    query = queryset.query
-    conditions = query.where.children
-    if (
-        query.where.connector != AND
-        or query.where.negated
-        or conditions[: len(base.children)] != base.children
-    ):
-        raise ValueError("not a filtered portfolio_courts() queryset")
-    matched = WhereNode(conditions[len(base.children) :], AND)
-    everything = queryset.order_by()
-    everything.query.where = WhereNode(conditions[: len(base.children)], AND)
-    return summary_queryset(
-        everything, **summary_aggregates(today=today), found=Count("pk", filter=matched)
     )
 
 

@@ -23,6 +23,7 @@ from django.db.models.functions import Cast, Coalesce, NullIf
 
 from ccpor_onboard.lib.prepared import Memo, PreparedQuery
 from ccpor_onboard.lib.sorted_dates import CountBefore
+from checklists import tally
 from checklists.health import health_is_sql, health_rank_sql
 from checklists.marks import next_mark_date_sql
 from checklists.models import (
@@ -31,10 +32,11 @@ from checklists.models import (
     ChecklistItem,
     Onboarding,
     PortfolioRow,
+    PortfolioTally,
     overdue_q,
 )
 from courts.models import DISTRICT_LABELS
-from golive.selectors import in_readiness_window_q
+from golive.selectors import readiness_window_last
 
 # --- The CCPOR Team portfolio (dashboard, statewide view, exports) -----------------
 #
@@ -62,12 +64,14 @@ class PortfolioStatus:
     }
 
     @classmethod
+    def stages(cls, status: str) -> list[int]:
+        """The stages (PortfolioRow.Stage) of the statuses of ONBOARDING_STATUSES."""
+        return sorted(PortfolioRow.STAGE_OF[s] for s in cls.ONBOARDING_STATUSES[status])
+
+    @classmethod
     def q(cls, status: str) -> Q:
-        """Courts in this programme status, on `portfolio_base()`: the stages of the
-        statuses of ONBOARDING_STATUSES."""
-        stages = sorted(
-            PortfolioRow.STAGE_OF[s] for s in cls.ONBOARDING_STATUSES[status]
-        )
+        """Courts in this programme status, on `portfolio_base()`."""
+        stages = cls.stages(status)
         return Q(stage=stages[0]) if len(stages) == 1 else Q(stage__in=stages)
 
     @classmethod
@@ -244,7 +248,12 @@ def portfolio_summary(*, today: datetime.date) -> PortfolioSummary:
     active courts, Go-Lives in the next 90 days (today included), onboarding courts
     with no one to remind, onboardings inside the Go-Live readiness window, and
     overdue items by actor (from the stored summaries).
-    One query, compiled once a day."""
+
+    Sums of the tally of the portfolio rows' facts (`checklists.tally`), not a pass
+    over the rows: a few dozen tally rows however many courts. One query, compiled
+    once a day. The tests hold each figure to the filter of the same name
+    (`PortfolioStatus.q`, `go_live_window_q`, `in_readiness_window_q`,
+    `no_one_to_remind_q`, `overdue_of`) counted over the rows."""
     [counts] = _summary_queries.get(
         today, lambda: PreparedQuery(_summary_queryset(today=today))
     ).dicts()
@@ -252,8 +261,8 @@ def portfolio_summary(*, today: datetime.date) -> PortfolioSummary:
 
 
 def summary_of(counts: dict) -> PortfolioSummary:
-    """The PortfolioSummary of a row of `summary_aggregates`: the courts not started
-    are those neither onboarding nor live; a sum over no row is 0."""
+    """The PortfolioSummary of a row of the summary's sums: the courts not started
+    are those neither onboarding nor live."""
     live, onboarding = counts[PortfolioStatus.LIVE], counts[PortfolioStatus.ONBOARDING]
     return PortfolioSummary(
         total=counts["total"],
@@ -264,7 +273,7 @@ def summary_of(counts: dict) -> PortfolioSummary:
         no_one_to_remind=counts["no_one_to_remind"],
         readiness_window=counts["readiness_window"],
         overdue_by_actor={
-            actor: counts[f"overdue_{actor}"] or 0 for actor in BLOCKING_ACTORS
+            actor: counts[f"overdue_{actor}"] for actor in BLOCKING_ACTORS
         },
     )
 
@@ -272,46 +281,63 @@ def summary_of(counts: dict) -> PortfolioSummary:
 _summary_queries = Memo(4)
 
 
-def summary_aggregates(*, today: datetime.date) -> dict:
-    """The summary's aggregates over `portfolio_base()` (or a queryset built on it):
-    one row whatever the data (see `summary_of`). As few as will do, each as cheap
-    as it can be: every one is worked out for every court on every page."""
+def _summary_facts(*, today: datetime.date) -> dict[str, Q]:
+    """Each figure of the summary as the tally rows it sums."""
+    stages = PortfolioRow.Stage
+    onboarding = stages.ONBOARDING
+    _, soon_from, soon_to = GO_LIVE_WINDOWS[SOON]
+    day = datetime.timedelta(days=1)
     return {
-        "total": Count("pk"),
-        "no_one_to_remind": Count("pk", filter=no_one_to_remind_q()),
+        "total": tally.undated_q(*(tally.stage_fact(s) for s in stages)),
         **{
-            status: Count("pk", filter=PortfolioStatus.q(status))
+            status: tally.undated_q(
+                *(tally.stage_fact(s) for s in PortfolioStatus.stages(status))
+            )
             for status in (PortfolioStatus.ONBOARDING, PortfolioStatus.LIVE)
         },
-        "go_lives_soon": Count("pk", filter=go_live_window_q(SOON, today=today)),
-        "readiness_window": Count(
-            "pk",
-            filter=in_readiness_window_q(
-                today=today, go_live="go_live", active=ONBOARDING
-            ),
+        # no_one_to_remind_q: onboarding, nobody to send its reminders to.
+        "no_one_to_remind": tally.undated_q(tally.unreachable_fact(onboarding)),
+        # go_live_window_q(SOON): a Go-Live date (an open onboarding) in the window.
+        "go_lives_soon": tally.between_q(
+            (tally.go_live_fact(s) for s in stages),
+            today + soon_from * day,
+            today + soon_to * day,
         ),
+        # in_readiness_window_q: onboarding, Go-Live at most the window away.
+        "readiness_window": tally.on_or_before_q(
+            tally.go_live_fact(onboarding), readiness_window_last(today)
+        ),
+        # overdue_of: open items due before today.
         **{
-            f"overdue_{actor}": Sum(
-                overdue_in_list(actor, today=today), filter=with_overdue_q(today=today)
-            )
+            f"overdue_{actor}": tally.on_or_before_q(tally.due_fact(actor), today - day)
             for actor in BLOCKING_ACTORS
         },
     }
 
 
+def _summary_queryset(*, today: datetime.date) -> QuerySet:
+    facts = _summary_facts(today=today)
+    read = Q()
+    for q in facts.values():
+        read |= q
+    return summary_queryset(
+        PortfolioTally.objects.filter(read),
+        **{
+            name: Coalesce(Sum("n", filter=q), 0, output_field=IntegerField())
+            for name, q in facts.items()
+        },
+    )
+
+
 def summary_queryset(queryset: QuerySet, **aggregates) -> QuerySet:
-    """`queryset` (of `portfolio_base()`) aggregated into one row, whatever the data:
-    the `aggregates` grouped by a constant."""
+    """`queryset` aggregated into one row, whatever the data: the `aggregates`
+    grouped by a constant."""
     return (
         queryset.annotate(everything=Value(1))
         .values("everything")
         .annotate(**aggregates)
         .order_by()
     )
-
-
-def _summary_queryset(*, today: datetime.date) -> QuerySet:
-    return summary_queryset(portfolio_base(), **summary_aggregates(today=today))
 
 
 # Go-Live windows of the dashboard filter: (label, days from, days to), both

@@ -244,6 +244,11 @@ READINESS_FIGURES = (
 )
 
 
+def readiness_window_last(today: datetime.date) -> datetime.date:
+    """The last Go-Live date inside the readiness window on `today`."""
+    return today + datetime.timedelta(days=READINESS_WINDOW_DAYS)
+
+
 def in_readiness_window_q(
     *, today: datetime.date, go_live: str = "go_live_date", active: Q | None = None
 ) -> Q:
@@ -253,9 +258,7 @@ def in_readiness_window_q(
     `in_readiness_window`. Of active courts only: the caller's part."""
     if active is None:
         active = Q(status=Onboarding.Status.ACTIVE)
-    return active & Q(
-        **{f"{go_live}__lte": today + datetime.timedelta(days=READINESS_WINDOW_DAYS)}
-    )
+    return active & Q(**{f"{go_live}__lte": readiness_window_last(today)})
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     from django.db import connection, transaction
 
     from checklists.models import Phase, TemplateItem
-    from checklists.services import portfolio_rows_refresh
+    from checklists.services import portfolio_rows_refresh, portfolio_tally_rebuild
     from courts.models import Court
 
     with django_db_blocker.unblock():
@@ -61,6 +61,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
         # The portfolio's rows are derived: rewrite them with the code under test,
         # whatever a previous run of other code (another branch, a mutant) left.
         portfolio_rows_refresh(court_ids=Court.objects.values_list("pk", flat=True))
+        portfolio_tally_rebuild()
         # Tests with serialized_rollback restore this snapshot, taken at set-up
         # (before the reload and the rewrite): take it again.
         if getattr(connection, "_test_serialized_contents", None) is not None:

@@ -52,7 +52,11 @@ from .onboardings import (
     onboarding_start,
     onboarding_start_validate,
 )
-from .portfolio import portfolio_rows_refresh
+from .portfolio import (
+    portfolio_row_delete,
+    portfolio_rows_refresh,
+    portfolio_tally_rebuild,
+)
 from .processing_model import PROCESSING_MODEL_NA, onboarding_set_processing_model
 from .summaries import SummaryPart, onboarding_summaries_refresh, summary_part_register
 
@@ -90,7 +94,9 @@ __all__ = [
     "onboarding_start",
     "onboarding_start_validate",
     "onboarding_summaries_refresh",
+    "portfolio_row_delete",
     "portfolio_rows_refresh",
+    "portfolio_tally_rebuild",
     "summary_part_register",
     "SummaryPart",
     "team_document_upload",

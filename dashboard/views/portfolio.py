@@ -44,7 +44,6 @@ from ..selectors import (
     portfolio_summary,
     statewide_counts,
     statewide_district,
-    summary_of,
 )
 
 PAGE_SIZE = 50
@@ -115,14 +114,9 @@ READINESS_SHOWN = 5
 
 def _index_context(request, on_day) -> dict:
     query = portfolio_query(request.GET, today=on_day)
-    if query.filtered:
-        # The summary and how many courts matched: one pass over the courts.
-        [found] = query.summary_found.dicts()
-        summary, count = summary_of(found), found["found"]
-    else:
-        # Nothing filtered out: the summary has counted the courts already.
-        summary = portfolio_summary(today=on_day)
-        count = summary.total
+    summary = portfolio_summary(today=on_day)
+    # Nothing filtered out: the summary has counted the courts already.
+    count = query.found.dicts()[0]["found"] if query.filtered else summary.total
     # The page's keys come from a top-N sort (or the first rows of an index).
     rows = PreparedPage(
         query.keys,

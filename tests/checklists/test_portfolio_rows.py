@@ -85,6 +85,8 @@ def assert_current(court: Court) -> None:
     row = PortfolioRow.objects.get(court=court)
     want = expected(court)
     assert {name: getattr(row, name) for name in want} == want
+    # The tally of the rows' facts moved with the row (counted afresh: no change).
+    assert services.portfolio_tally_rebuild(repair=False) == {}
 
 
 def test_a_new_court_has_a_row_of_a_court_not_started():
@@ -253,6 +255,8 @@ def test_a_court_deleted_takes_its_row_with_it(admin_client):
     assert response.status_code == 302
     assert not Court.objects.filter(pk__in=[c.pk for c in doomed]).exists()
     assert not PortfolioRow.objects.filter(court_id__in=[c.pk for c in doomed]).exists()
+    # Their facts left the tally with them.
+    assert services.portfolio_tally_rebuild(repair=False) == {}
 
 
 def test_a_save_of_fields_the_row_does_not_copy_does_not_rewrite_it(
@@ -265,6 +269,7 @@ def test_a_save_of_fields_the_row_does_not_copy_does_not_rewrite_it(
         court.save(update_fields=["updated_at"])
     with django_assert_num_queries(2):  # its UPDATE and its history record
         onboarding.save(update_fields=["version"])
-    # A save of a copied field rewrites the row (the refresh's reads and write).
-    with django_assert_num_queries(5):
+    # A save of a copied field rewrites the row (the refresh locks the row as it
+    # is, reads its sources and writes it; the tally's counts do not change).
+    with django_assert_num_queries(6):
         court.save(update_fields=["name"])

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db.models import Count
 
+from checklists import services
 from checklists.models import ChecklistItem, Onboarding, PortfolioRow, TemplateItem
 from checklists.selectors import onboardings_with_status
 from courts.models import Court, Membership
@@ -71,6 +72,8 @@ def test_twice_gives_the_same_counts_and_more_courts_adds_only_the_difference():
         row = PortfolioRow.objects.get(court=onboarding.court)
         assert (row.ob_status, row.name) == (onboarding.status, onboarding.court.name)
         assert row.total == (onboarding.items.count() if onboarding.is_open else 0)
+    # And the tally of the rows' facts counts them.
+    assert services.portfolio_tally_rebuild(repair=False) == {}
 
 
 def test_courts_get_the_template_checklist_as_onboarding_start_copies_it(
