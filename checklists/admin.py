@@ -19,6 +19,7 @@ from .models import (
     OnboardingSummary,
     Phase,
     PortfolioRow,
+    PortfolioTally,
     TeamDocument,
     TemplateItem,
 )
@@ -320,6 +321,16 @@ class PortfolioRowAdmin(ReadOnlyAdmin):
     list_display = ("name", "ob_status", "go_live", "total", "finished", "blocked")
     list_filter = ("ob_status", "is_active")
     search_fields = ("name", "county")
+
+
+@admin.register(PortfolioTally)
+class PortfolioTallyAdmin(ReadOnlyAdmin):
+    """Read only: counted from the portfolio rows with every write to them
+    (`manage.py portfolio_tally` checks and repairs it)."""
+
+    list_display = ("fact", "day", "n")
+    list_filter = ("fact",)
+    ordering = ("fact", "day")
 
 
 @admin.register(OnboardingSummary)

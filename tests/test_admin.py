@@ -18,6 +18,7 @@ from checklists.models import (
     Onboarding,
     OnboardingSummary,
     PortfolioRow,
+    PortfolioTally,
 )
 from golive.models import (
     GoNoGoDecision,
@@ -35,6 +36,7 @@ NO_ADD = {
     GoLiveChange,
     OnboardingSummary,
     PortfolioRow,
+    PortfolioTally,
     AuditEvent,
     Session,
     Comment,

@@ -9,7 +9,12 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from audit.services import audit_record
 from checklists import services
-from checklists.models import CommentRevision, OnboardingSummary, PortfolioRow
+from checklists.models import (
+    CommentRevision,
+    OnboardingSummary,
+    PortfolioRow,
+    PortfolioTally,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +33,7 @@ def records(start, court, staff_user):
         ),
         "checklists_commentrevision": CommentRevision.objects.get(),
         "checklists_portfoliorow": PortfolioRow.objects.get(court=court),
+        "checklists_portfoliotally": PortfolioTally.objects.get(fact="stage:1"),
     }
 
 
@@ -38,6 +44,7 @@ def records(start, court, staff_user):
         "checklists_onboardingsummary",
         "checklists_commentrevision",
         "checklists_portfoliorow",
+        "checklists_portfoliotally",
     ],
 )
 def test_a_kept_record_is_read_but_never_added_changed_or_deleted(
