@@ -18,8 +18,6 @@ from .models import (
     Onboarding,
     OnboardingSummary,
     Phase,
-    PortfolioRow,
-    PortfolioTally,
     TeamDocument,
     TemplateItem,
 )
@@ -313,26 +311,6 @@ class ChecklistItemAdmin(SimpleHistoryAdmin):
         services.items_delete(items=list(queryset), by=request.user)
 
 
-@admin.register(PortfolioRow)
-class PortfolioRowAdmin(ReadOnlyAdmin):
-    """Read only: derived from the court, its onboardings and the open one's
-    summary, rewritten by every write to them."""
-
-    list_display = ("name", "ob_status", "go_live", "total", "finished", "blocked")
-    list_filter = ("ob_status", "is_active")
-    search_fields = ("name", "county")
-
-
-@admin.register(PortfolioTally)
-class PortfolioTallyAdmin(ReadOnlyAdmin):
-    """Read only: counted from the portfolio rows with every write to them
-    (`manage.py portfolio_tally` checks and repairs it)."""
-
-    list_display = ("fact", "day", "n")
-    list_filter = ("fact",)
-    ordering = ("fact", "day")
-
-
 @admin.register(OnboardingSummary)
 class OnboardingSummaryAdmin(ReadOnlyAdmin):
     """Read only: derived from the items, refreshed by every write to them."""
@@ -443,23 +421,14 @@ class EvidenceAdmin(admin.ModelAdmin):
         )
         obj.__dict__.update(created.__dict__)
 
-    # A deleted document can unfinish a readiness gate: the summaries' readiness
-    # figures are refreshed in the same transaction.
     def delete_model(self, request, obj):
         obj.file.delete(save=False)
-        with transaction.atomic():
-            super().delete_model(request, obj)
-            services.onboarding_summaries_refresh(
-                onboarding_ids=[obj.item.onboarding_id]
-            )
+        super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
-        onboarding_ids = set(queryset.values_list("item__onboarding_id", flat=True))
         for evidence in queryset:
             evidence.file.delete(save=False)
-        with transaction.atomic():
-            super().delete_queryset(request, queryset)
-            services.onboarding_summaries_refresh(onboarding_ids=onboarding_ids)
+        super().delete_queryset(request, queryset)
 
 
 class CommentRevisionInline(admin.TabularInline):

@@ -8,7 +8,6 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from ccpor_onboard.lib.sorted_dates import SortedDateListField
 from courts.access import is_ccpor_staff, signed_in
 from courts.models import Membership
 
@@ -438,11 +437,25 @@ class ChecklistItem(ItemFields):
         return self.meeting_starts_at is not None
 
 
-class ItemFigures(models.Model):
-    """What the portfolio needs of an onboarding's items, by the rule of
-    `checklists.services.summaries.summarise`: kept by the stored summary of each
-    onboarding, and copied into the portfolio row of its court while it is open."""
+class OnboardingSummary(models.Model):
+    """The one stored read model: what the pages need of one onboarding's items, in
+    one row, whatever the onboarding's status (a closed onboarding keeps counting
+    its finished items): counts by status and open items by actor, the current
+    phase and the oldest open due date.
 
+    Derived, and stored so that the CCPOR Team's pages can filter, sort and count
+    every court without reading every item: each service that adds, changes or
+    removes items recomputes the whole row from the items in the same transaction
+    (`checklists.services.onboarding_summaries_refresh`), never an increment that
+    could drift. What depends on the day (overdue, health) is computed from it when
+    read (`checklists.health`). Facts of the apps above (readiness to go live,
+    who can be reminded) live in their own tables and are joined by query.
+    Includes CCPOR-internal items (the portfolio is for CCPOR staff).
+    """
+
+    onboarding = models.OneToOneField(
+        Onboarding, on_delete=models.CASCADE, primary_key=True, related_name="summary"
+    )
     total = models.PositiveIntegerField(default=0)
     finished = models.PositiveIntegerField(default=0)
     blocked = models.PositiveIntegerField(default=0)
@@ -454,52 +467,6 @@ class ItemFigures(models.Model):
     # The current phase: the first phase (by order) with an open item.
     phase_order = models.PositiveSmallIntegerField(null=True, blank=True)
     oldest_open_due = models.DateField(null=True, blank=True)
-    # Due dates of the open items by actor, earliest first: how many are overdue on
-    # any day is a count in these lists.
-    open_due_court = SortedDateListField()
-    open_due_so = SortedDateListField()
-    open_due_ccpor = SortedDateListField()
-    open_due_doj = SortedDateListField()
-
-    class Meta:
-        abstract = True
-
-
-class OnboardingSummary(ItemFigures):
-    """What the portfolio needs of one onboarding's items, in one row: counts, open
-    items by actor, the current phase and the due dates of the open items; and
-    what apps above keep in it by their own rules (readiness to go live, whether
-    anyone can be reminded).
-
-    Derived, and stored only so that the CCPOR Team's pages can filter, sort and
-    count 5,000 courts without reading 180,000 items: every write to an onboarding's
-    items goes through `checklists.services`, which refreshes this row in the same
-    transaction (`onboarding_summaries_refresh`). What depends on the day (overdue,
-    health) is computed from it when read: see `checklists.health.health_rank_sql`
-    and `ccpor_onboard.lib.sorted_dates.CountBefore`. Includes CCPOR-internal items
-    (the portfolio is for CCPOR staff).
-    """
-
-    onboarding = models.OneToOneField(
-        Onboarding, on_delete=models.CASCADE, primary_key=True, related_name="summary"
-    )
-    # Readiness to go live, by the Go-Live phase's own rule (`golive.readiness`),
-    # which it adds to every refresh (`summary_part_register`): what the
-    # dashboard's readiness panel shows without reading the gates, sign-offs and
-    # decisions of each onboarding.
-    gates_total = models.PositiveSmallIntegerField(default=0)
-    gates_done = models.PositiveSmallIntegerField(default=0)
-    sign_offs_needed = models.PositiveSmallIntegerField(default=0)
-    sign_offs_given = models.PositiveSmallIntegerField(default=0)
-    sign_offs_asked = models.PositiveSmallIntegerField(default=0)
-    live_blockers = models.PositiveSmallIntegerField(default=0)
-    # The latest go/no-go decision ("go", "no_go", "postpone"), blank for none.
-    go_no_go = models.CharField(max_length=20, blank=True, default="")
-    # How many people the court's 60- and 30-day reminders can go to, by the
-    # reminders' own rule (`reminders.selectors.reminder_recipient_counts`), kept
-    # current on membership and people changes too (reminders/receivers.py): 0
-    # flags an onboarding court with no one to remind.
-    reminder_recipients = models.PositiveIntegerField(default=0)
     refreshed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -511,131 +478,6 @@ class OnboardingSummary(ItemFigures):
     @property
     def open_by_actor(self) -> dict[str, int]:
         return {actor: getattr(self, f"open_{actor}") for actor in ACTOR_ORDER}
-
-
-class PortfolioRow(ItemFigures):
-    """One row per court: what the CCPOR Team's portfolio lists, filters, sorts and
-    counts, copied from the court, its open onboarding (if any) and that
-    onboarding's stored summary, so that the dashboard, its filters, the statewide
-    view and the portfolio CSV read one table with no join, and cost about the same
-    at 5,000 courts as at 58.
-
-    Derived, never edited: `checklists.services.portfolio_rows_refresh` rewrites a
-    court's row from its sources in the same transaction as every change to them:
-    each summary refresh (every write to the items, the Go-Live transitions, the
-    people who can be reminded) and each save or delete of a court or an
-    onboarding; it is deleted with its court (checklists/receivers.py). What
-    depends on the day (overdue, health, the next mark) is computed from it when
-    read, as from the summary.
-    """
-
-    # A court's deletion deletes its row (checklists/receivers.py), rather than a
-    # cascade, so that deleting a court in the admin needs no permission on the
-    # rows, which nobody has (they are read-only there).
-    court = models.OneToOneField(
-        "courts.Court",
-        on_delete=models.DO_NOTHING,
-        primary_key=True,
-        related_name="portfolio_row",
-    )
-    # The court's own fields.
-    name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=100, db_index=False)
-    county = models.CharField(max_length=100, blank=True)
-    court_type = models.CharField(max_length=20)
-    district = models.PositiveSmallIntegerField(null=True, blank=True)
-    is_active = models.BooleanField(default=True)
-    # The name search: the name and the county, lower case, on two lines.
-    search = models.TextField(blank=True)
-    # The court's open (active or live) onboarding, at most one.
-    ob = models.ForeignKey(
-        Onboarding,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,
-    )
-    # Where the court stands: the open onboarding's status, else "closed" if one
-    # was closed out (the court went live), else "cancelled" if one was cancelled,
-    # else None (never started).
-    ob_status = models.CharField(max_length=20, null=True, blank=True)  # noqa: DJ001
-
-    class Stage(models.IntegerChoices):
-        """`ob_status` as a number, in the order the portfolio sorts by status: the
-        filters, tiles and health compare it for every court on every page."""
-
-        ONBOARDING = 1, "Onboarding"
-        LIVE = 2, "Live"
-        CLOSED_OUT = 3, "Live (closed out)"
-        CANCELLED = 4, "Cancelled"
-        NOT_STARTED = 5, "Not started"
-
-    STAGE_OF = {
-        Onboarding.Status.ACTIVE: Stage.ONBOARDING,
-        Onboarding.Status.LIVE: Stage.LIVE,
-        Onboarding.Status.CLOSED: Stage.CLOSED_OUT,
-        Onboarding.Status.CANCELLED: Stage.CANCELLED,
-        None: Stage.NOT_STARTED,
-    }
-    # A database default too: the migration that made the rows wrote them without.
-    stage = models.PositiveSmallIntegerField(
-        choices=Stage.choices, default=Stage.NOT_STARTED, db_default=Stage.NOT_STARTED
-    )
-    go_live = models.DateField(null=True, blank=True)
-    # The rest (ItemFigures) and reminder_recipients: the open onboarding's summary
-    # (OnboardingSummary); 0, None or empty without one.
-    reminder_recipients = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        indexes = [
-            # The portfolio's default order (by name): its first page is read
-            # from here, not from a sort of every court.
-            models.Index(
-                fields=["is_active", "name", "court"], name="portfolio_row_by_name"
-            ),
-            # The statewide view's order (district, tribal courts last, then type
-            # and name): likewise for a page of tiles.
-            models.Index(
-                fields=["is_active", "district", "court_type", "name", "court"],
-                name="portfolio_row_statewide",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"Portfolio row of {self.name}"
-
-
-class PortfolioTally(models.Model):
-    """How many portfolio rows of active courts have each fact (`checklists.tally`:
-    a stage, a stage with nobody to remind, a Go-Live date, an open item's due
-    date), so that the dashboard's summary tiles are sums of a few dozen of these
-    rather than a pass over every court.
-
-    Derived, never edited: `checklists.services.portfolio_rows_refresh` adds the
-    difference its rewrite of the rows makes, in the same transaction, and
-    `portfolio_tally_rebuild` counts everything afresh (`manage.py portfolio_tally`
-    checks and repairs). A dated fact is counted by day and, as `fact` +
-    `tally.MONTHLY` on the first of the month, by month, so that "on or before a
-    day" is the months before it and at most 31 days."""
-
-    # "<fact> <day>" (`tally.key_of`): one row per fact and day, whoever writes it
-    # (a row restored from a snapshot replaces the row of its fact and day).
-    key = models.CharField(max_length=60, primary_key=True)
-    fact = models.CharField(max_length=40)
-    # tally.UNDATED for a fact without a date.
-    day = models.DateField()
-    n = models.IntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["fact", "day"], name="portfolio_tally_fact_day"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.fact} {self.day}: {self.n}"
 
 
 def evidence_upload_to(instance: "Evidence", filename: str) -> str:

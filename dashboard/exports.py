@@ -36,7 +36,7 @@ from ccpor_onboard.lib.csv_sql import (
     csv_text,
     csv_value,
 )
-from ccpor_onboard.lib.sorted_dates import DaysBetween
+from ccpor_onboard.lib.dates import DaysBetween
 from checklists.health import HEALTH_RANK, Health
 from checklists.marks import MARKS
 from checklists.models import (
@@ -46,13 +46,12 @@ from checklists.models import (
     Kind,
     Onboarding,
     Phase,
-    PortfolioRow,
 )
 from checklists.selectors import PercentSQL
 from courts.models import Court
 from golive.models import Incident
 
-from .selectors import BLOCKING_ACTORS, PortfolioStatus
+from .selectors import BLOCKING_ACTORS, PortfolioStatus, Stage
 
 PORTFOLIO_HEADER = [
     "Court",
@@ -191,6 +190,16 @@ def _if_open(cell) -> Case:
     )
 
 
+def _if_started(cell) -> Case:
+    """A figure shown for any onboarding, open or ended (a closed court counts its
+    finished items)."""
+    return Case(
+        When(ob_status__isnull=False, then=cell),
+        default=Value(""),
+        output_field=TextField(),
+    )
+
+
 def portfolio_line(*, today: datetime.date, phases: list[Phase], site_url: str):
     """One court of `portfolio_courts` as a line of the portfolio CSV (columns of
     PORTFOLIO_HEADER), with the labels the dashboard shows."""
@@ -200,7 +209,7 @@ def portfolio_line(*, today: datetime.date, phases: list[Phase], site_url: str):
     next_marks = Case(
         *[
             When(
-                stage=PortfolioRow.Stage.ONBOARDING,
+                stage=Stage.ONBOARDING,
                 go_live__gte=today + datetime.timedelta(days=days),
                 then=Value(name),
             )
@@ -232,9 +241,13 @@ def portfolio_line(*, today: datetime.date, phases: list[Phase], site_url: str):
                 )
             )
         ),
-        _if_open(csv_value(PercentSQL(F("finished"), F("total")))),
-        _if_open(csv_value(F("finished"))),
-        _if_open(csv_value(F("total"))),
+        _if_started(
+            csv_value(
+                PercentSQL(F("ob__summary__finished"), F("ob__summary__total"))
+            )
+        ),
+        _if_started(csv_value(F("finished"))),
+        _if_started(csv_value(F("total"))),
         csv_value(F("go_live")),
         csv_value(DaysBetween(F("go_live"), day=today)),
         next_marks,
@@ -250,7 +263,7 @@ def portfolio_line(*, today: datetime.date, phases: list[Phase], site_url: str):
 
 
 def portfolio_csv(
-    courts: QuerySet[PortfolioRow],
+    courts: QuerySet[Court],
     *,
     today: datetime.date,
     phases: list[Phase],

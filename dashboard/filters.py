@@ -12,15 +12,11 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Layout, Row
 from crispy_forms.utils import render_crispy_form
 from django import forms
-from django.db.models import Count, F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django_filters.constants import EMPTY_VALUES
 
-from ccpor_onboard.lib.prepared import (
-    Memo,
-    PreparedQuery,
-)
 from checklists.health import Health
-from checklists.models import Phase, PortfolioRow
+from checklists.models import Phase
 from checklists.selectors import phases
 from courts.models import DISTRICT_LABELS, Court
 
@@ -32,8 +28,6 @@ from .selectors import (
     health_q,
     no_one_to_remind_q,
     portfolio_courts,
-    portfolio_fields,
-    summary_queryset,
 )
 
 # Sort parameter -> (column heading, annotations it sorts by). Empty values sort last
@@ -162,7 +156,7 @@ class PortfolioFilter(django_filters.FilterSet):
     sort = SortFilter(label="Sort by")
 
     class Meta:
-        model = PortfolioRow
+        model = Court
         fields: list[str] = []
         form = PortfolioFilterForm
 
@@ -181,8 +175,8 @@ class PortfolioFilter(django_filters.FilterSet):
         self.filters["phase"].extra["choices"] = [(p.slug, p.name) for p in phases]
 
     def filter_name(self, qs: QuerySet, name: str, value: str) -> QuerySet:
-        # The row's `search`: name and county, lower case, one per line.
-        return qs.filter(search__contains=" ".join(value.split()).lower())
+        words = " ".join(value.split())
+        return qs.filter(Q(name__icontains=words) | Q(county__icontains=words))
 
     def filter_status(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         return qs.filter(PortfolioStatus.q(value))
@@ -214,19 +208,10 @@ class PortfolioFilter(django_filters.FilterSet):
 
 @dataclass(frozen=True)
 class PortfolioQuery:
-    """What one query string asks of the portfolio, worked out once per process (and
-    day, and set of phases) and kept: the filters understood and those not, the
-    filter form as crispy-forms renders it, and the filtered, sorted queryset,
-    compiled. Each request runs the compiled SQL, so the rows are always read
-    afresh; only the work of parsing, building and compiling is kept."""
+    """What one query string asks of the portfolio: the filtered, sorted queryset,
+    the filters understood and those not, and the filter form."""
 
     queryset: QuerySet
-    # The courts' keys, filtered and sorted (read a page at a time: a top-N sort
-    # of one table, or the first rows of an index).
-    keys: PreparedQuery
-    # When something is filtered out: how many courts matched (as `found`);
-    # without a filter the summary has counted them.
-    found: PreparedQuery | None
     filtered: bool
     sort_params: list[str]
     errors: list[tuple[str, str]]  # (the filter's label, what is wrong)
@@ -234,43 +219,20 @@ class PortfolioQuery:
     phases_by_order: dict[int, Phase]
 
 
-QUERY_CACHE_SIZE = 256
-_queries = Memo(QUERY_CACHE_SIZE)
-
-
 def portfolio_query(data, *, today: datetime.date) -> PortfolioQuery:
     """The PortfolioQuery of a query string (`request.GET`); the page number is not
-    part of it. One query (the phases) when it is kept already."""
-    all_phases = phases()
-    key = (
-        today,
-        tuple((p.pk, p.slug, p.name, p.order) for p in all_phases),
-        tuple(sorted((k, tuple(v)) for k, v in data.lists() if k != "page")),
-    )
-    return _queries.get(key, lambda: _prepare(data, today=today, phases=all_phases))
-
-
-def _prepare(data, *, today: datetime.date, phases: list[Phase]) -> PortfolioQuery:
-    filterset = PortfolioFilter(
-        data, queryset=portfolio_courts(today=today), today=today, phases=phases
-    )
-    queryset = filterset.qs
+    part of it. One query (the phases)."""
+    filterset, phases_by_order = portfolio_filterset(data, today=today)
+    queryset = filterset.qs  # validates the form
     labels = {name: field.label for name, field in filterset.form.fields.items()}
     understood = filterset.form.cleaned_data
-    filtered = any(
-        value not in EMPTY_VALUES
-        for name, value in understood.items()
-        if name != "sort"
-    )
     return PortfolioQuery(
         queryset=queryset,
-        keys=PreparedQuery(queryset.values("pk")),
-        found=(
-            PreparedQuery(summary_queryset(queryset.order_by(), found=Count("pk")))
-            if filtered
-            else None
+        filtered=any(
+            value not in EMPTY_VALUES
+            for name, value in understood.items()
+            if name != "sort"
         ),
-        filtered=filtered,
         sort_params=filterset.sort_params,
         errors=[
             (labels.get(name, name), error)
@@ -278,24 +240,8 @@ def _prepare(data, *, today: datetime.date, phases: list[Phase]) -> PortfolioQue
             for error in errors
         ],
         form_html=render_crispy_form(filterset.form),
-        phases_by_order={phase.order: phase for phase in phases},
+        phases_by_order=phases_by_order,
     )
-
-
-_rows_queries = Memo(4)
-
-
-def portfolio_rows_by_pk(pks: list[int], *, today: datetime.date) -> list[dict]:
-    """The portfolio rows (`portfolio_fields`) of these courts, in no order."""
-    query = _rows_queries.get(
-        today,
-        lambda: PreparedQuery(
-            portfolio_courts(today=today)
-            .order_by()
-            .values(*portfolio_fields(today=today))
-        ),
-    )
-    return query.dicts_where_in('"checklists_portfoliorow"."court_id"', pks)
 
 
 def portfolio_filterset(

@@ -9,21 +9,21 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
+    Exists,
     ExpressionWrapper,
     F,
+    FilteredRelation,
     FloatField,
     IntegerField,
+    OuterRef,
     Q,
     QuerySet,
-    Sum,
+    Subquery,
     Value,
     When,
 )
 from django.db.models.functions import Cast, Coalesce, NullIf
 
-from ccpor_onboard.lib.prepared import Memo, PreparedQuery
-from ccpor_onboard.lib.sorted_dates import CountBefore
-from checklists import tally
 from checklists.health import health_is_sql, health_rank_sql
 from checklists.marks import next_mark_date_sql
 from checklists.models import (
@@ -31,23 +31,38 @@ from checklists.models import (
     Actor,
     ChecklistItem,
     Onboarding,
-    PortfolioRow,
-    PortfolioTally,
     overdue_q,
 )
-from courts.models import DISTRICT_LABELS
-from golive.selectors import readiness_window_last
+from courts.models import DISTRICT_LABELS, Court
+from golive.selectors import in_readiness_window_q
+from reminders.selectors import reminder_recipient_memberships
 
 # --- The CCPOR Team portfolio (dashboard, statewide view, exports) -----------------
 #
-# Everything the dashboard filters or sorts on is computed in SQL, per court, from the
-# court's stored `PortfolioRow` (one row per court: the court, its open onboarding and
-# that onboarding's stored summary, kept current by every write to them), so that
-# filtering, sorting and pagination happen in the database, in one table with no
-# join, read no item, and a page costs the same few queries at 58 courts or at
-# 5,000. The derived values repeat `checklists.selectors.onboardings_with_status`
-# in SQL (health and the next mark: their SQL twins in checklists/health.py and
-# checklists/marks.py); the tests check both give the same answers on the same data.
+# One row per active court: the court LEFT JOIN its current onboarding LEFT JOIN that
+# onboarding's stored summary (`checklists.OnboardingSummary`, the one stored read
+# model), so that filtering, sorting, counting and pagination happen in the
+# database and read no item, except the overdue counts, which read the open items
+# of the rows that have any. What depends on the day (health, the next mark,
+# overdue) is worked out in SQL when read; health and the next mark by their SQL
+# twins in checklists/health.py and checklists/marks.py, which the tests hold to
+# the Python rules.
+
+OPEN = Onboarding.OPEN_STATUSES
+
+
+class Stage:
+    """Where a court stands, as a small number in the order the portfolio sorts by
+    status: onboarding first, then live, closed out, cancelled, not started."""
+
+    ONBOARDING, LIVE, CLOSED_OUT, CANCELLED, NOT_STARTED = 1, 2, 3, 4, 5
+    OF = {
+        Onboarding.Status.ACTIVE: ONBOARDING,
+        Onboarding.Status.LIVE: LIVE,
+        Onboarding.Status.CLOSED: CLOSED_OUT,
+        Onboarding.Status.CANCELLED: CANCELLED,
+        None: NOT_STARTED,
+    }
 
 
 class PortfolioStatus:
@@ -64,15 +79,9 @@ class PortfolioStatus:
     }
 
     @classmethod
-    def stages(cls, status: str) -> list[int]:
-        """The stages (PortfolioRow.Stage) of the statuses of ONBOARDING_STATUSES."""
-        return sorted(PortfolioRow.STAGE_OF[s] for s in cls.ONBOARDING_STATUSES[status])
-
-    @classmethod
     def q(cls, status: str) -> Q:
         """Courts in this programme status, on `portfolio_base()`."""
-        stages = cls.stages(status)
-        return Q(stage=stages[0]) if len(stages) == 1 else Q(stage__in=stages)
+        return Q(stage__in=sorted(Stage.OF[s] for s in cls.ONBOARDING_STATUSES[status]))
 
     @classmethod
     def of(cls, ob_status: str | None) -> str:
@@ -85,9 +94,11 @@ class PortfolioStatus:
 # "Who is blocking": the dashboard shows open items by actor, in the usual order.
 BLOCKING_ACTORS = ACTOR_ORDER
 
-# Rows whose open onboarding is an active one. (Sorting by status is by stage:
-# onboarding first, then live, closed out, cancelled, not started.)
-ONBOARDING = Q(stage=PortfolioRow.Stage.ONBOARDING)
+# Rows whose current onboarding is an active one.
+ONBOARDING = Q(stage=Stage.ONBOARDING)
+# Rows whose current onboarding is open (active or live): the only ones with open
+# work to count, a Go-Live date to come, overdue items.
+IS_OPEN = Q(ob__status__in=OPEN)
 
 
 # What a row holds of the court itself ("pk" is the court's).
@@ -95,28 +106,74 @@ COURT_FIELDS = ("pk", "name", "slug", "county", "court_type", "district")
 COUNTS = ("total", "finished", "blocked", *(f"open_{a}" for a in BLOCKING_ACTORS))
 
 
-def portfolio_base() -> QuerySet[PortfolioRow]:
-    """The portfolio rows (`checklists.models.PortfolioRow`) of the active courts:
-    each court's fields, its open onboarding's `go_live` (None without one), its
-    summary's counts (0 without one), and `ob_status`, where the court stands: the
-    open onboarding's status, else "closed" if one was closed out (it went live),
-    else "cancelled" if one was cancelled, else None (never started); `stage` is
-    the same as a number. One table, no join."""
-    return PortfolioRow.objects.filter(is_active=True)
+def current_onboarding() -> QuerySet[Onboarding]:
+    """The pk of the onboarding a court's row shows (for `OuterRef("pk")`, the
+    court): its open one (at most one), else its latest closed one (it went live),
+    else its latest cancelled one."""
+    rank = Case(
+        When(status__in=OPEN, then=Value(0)),
+        When(status=Onboarding.Status.CLOSED, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return (
+        Onboarding.objects.filter(court=OuterRef("pk"))
+        .order_by(rank, "-pk")
+        .values("pk")[:1]
+    )
+
+
+def _open_only(expression, default):
+    """`expression` for a row whose onboarding is open, else `default`."""
+    return Case(When(IS_OPEN, then=expression), default=default)
+
+
+def portfolio_base() -> QuerySet[Court]:
+    """The active courts, each with its current onboarding (`current_onboarding`)
+    and that onboarding's stored summary, joined: `ob_id`, `ob_status` (None for a
+    court never started) and `stage` (the same as a number, `Stage`); `go_live`
+    (of an open onboarding, else None); `total` and `finished` (of any onboarding:
+    a closed court counts its finished items); `blocked`, the open items by actor,
+    `phase_order` and `oldest_open_due` (of an open onboarding, else 0 or None).
+    One query, however many courts."""
+    stage = Case(
+        *[When(ob__status=s, then=Value(n)) for s, n in Stage.OF.items() if s],
+        default=Value(Stage.NOT_STARTED),
+        output_field=IntegerField(),
+    )
+    return (
+        Court.objects.filter(is_active=True)
+        .annotate(
+            ob=FilteredRelation(
+                "onboardings",
+                condition=Q(onboardings__pk=Subquery(current_onboarding())),
+            )
+        )
+        .annotate(
+            ob_id=F("ob__pk"),
+            ob_status=F("ob__status"),
+            stage=stage,
+            go_live=_open_only(F("ob__go_live_date"), None),
+            total=Coalesce(F("ob__summary__total"), 0),
+            finished=Coalesce(F("ob__summary__finished"), 0),
+            blocked=_open_only(F("ob__summary__blocked"), 0),
+            **{
+                f"open_{a}": _open_only(F(f"ob__summary__open_{a}"), 0)
+                for a in BLOCKING_ACTORS
+            },
+            phase_order=_open_only(F("ob__summary__phase_order"), None),
+            oldest_open_due=_open_only(F("ob__summary__oldest_open_due"), None),
+        )
+    )
 
 
 def no_one_to_remind_q() -> Q:
     """Courts (of `portfolio_base`) with an active onboarding but no one the 60- and
-    30-day reminders can go to, so that their reminders would fail: from the
-    count its stored summary keeps (`reminders.selectors.reminder_recipient_counts`),
-    not from every membership."""
-    return ONBOARDING & Q(reminder_recipients=0)
-
-
-def health_rank(*, today: datetime.date):
-    """`checklists.health.health_rank_sql` of each row's open onboarding, from its
-    stored summary; None for one that is not active or not started."""
-    return health_rank_sql(**_health_fields(today))
+    30-day reminders can go to (`reminders.selectors.reminder_recipient_memberships`),
+    so that their reminders would fail."""
+    return ONBOARDING & ~Exists(
+        reminder_recipient_memberships().filter(court_id=OuterRef("pk"))
+    )
 
 
 def _health_fields(today: datetime.date) -> dict:
@@ -130,46 +187,47 @@ def _health_fields(today: datetime.date) -> dict:
     }
 
 
+def health_rank(*, today: datetime.date):
+    """`checklists.health.health_rank_sql` of each row's onboarding; None for one
+    that is not active or not started."""
+    return health_rank_sql(**_health_fields(today))
+
+
+def health_q(health: str, *, today: datetime.date) -> Q:
+    """Courts of this health (`checklists.health.health_is_sql`)."""
+    return health_is_sql(health, **_health_fields(today))
+
+
 def with_overdue_q(*, today: datetime.date) -> Q:
     """Rows whose oldest open item is overdue on `today`: the only ones with overdue
-    items, whose lists of due dates are searched (most onboardings have none)."""
+    items, whose items are counted (most onboardings have none)."""
     return Q(oldest_open_due__lt=today)
 
 
-def overdue_in_list(actor: str, *, today: datetime.date) -> CountBefore:
-    """How many of the row's open items of this actor are due before `today` (a
-    search of the stored list of their due dates)."""
-    return CountBefore(F(f"open_due_{actor}"), day=today)
-
-
-def overdue_of(actor: str, *, today: datetime.date) -> Case:
-    """How many open items of this actor are overdue on `today`, for the row's open
-    onboarding (0 without one), searched only in rows `with_overdue_q`."""
+def overdue_count(*, today: datetime.date) -> Case:
+    """How many open items of the row's open onboarding are due before `today` (0
+    without one), counted only in rows `with_overdue_q`."""
+    items = (
+        ChecklistItem.objects.overdue(today)
+        .filter(onboarding=OuterRef("ob_id"))
+        .order_by()
+        .values("onboarding")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return Case(
-        When(with_overdue_q(today=today), then=overdue_in_list(actor, today=today)),
+        When(with_overdue_q(today=today), then=Coalesce(Subquery(items), 0)),
         default=Value(0),
         output_field=IntegerField(),
     )
 
 
 def portfolio_values(*, today: datetime.date) -> dict:
-    """What a portfolio row holds besides the court's own fields (COURT_FIELDS),
-    `ob_status`, `go_live`, the counts (COUNTS) and the current phase
-    (`phase_order`: the first phase, in phase order, with an open item), all
-    stored: the one place that defines the row's values that depend on the day,
-    as SQL over `portfolio_base()`, for the table, its filters and sorts, the
-    statewide view and the CSV export, computed from the stored row.
-
-    Counts are 0 (not NULL) for a court with no open onboarding, so that they sort
-    among the zeros. They include CCPOR-internal items: the portfolio is for CCPOR
-    staff.
-    """
+    """What a portfolio row holds besides `portfolio_base`'s values, worked out on
+    `today` in SQL: the one definition for the table, its filters and sorts, the
+    statewide view, the CSV export and the API."""
     return {
-        # Open items due before today, counted in the stored lists of due dates.
-        "overdue": sum(
-            (overdue_of(actor, today=today) for actor in BLOCKING_ACTORS[1:]),
-            overdue_of(BLOCKING_ACTORS[0], today=today),
-        ),
+        "overdue": overdue_count(today=today),
         "health_rank": health_rank(today=today),
         "next_mark_date": next_mark_date_sql(
             today=today, go_live="go_live", when=ONBOARDING
@@ -205,15 +263,9 @@ def portfolio_fields(*, today: datetime.date) -> tuple[str, ...]:
     )
 
 
-def health_q(health: str, *, today: datetime.date) -> Q:
-    """Courts of this health (`checklists.health.health_is_sql`)."""
-    return health_is_sql(health, **_health_fields(today))
-
-
-def portfolio_courts(*, today: datetime.date) -> QuerySet[PortfolioRow]:
+def portfolio_courts(*, today: datetime.date) -> QuerySet[Court]:
     """Every active court with what the portfolio table shows, filters and sorts on
-    (see `portfolio_values`). One query, however many courts; filtering and sorting
-    read stored values, so neither reads a single item."""
+    (see `portfolio_values`). One query, however many courts."""
     return portfolio_base().annotate(**portfolio_values(today=today))
 
 
@@ -238,8 +290,7 @@ class PortfolioSummary:
 def _open_overdue_items(*, today: datetime.date) -> QuerySet[ChecklistItem]:
     """Open items, due before today, of the open onboardings of active courts."""
     return ChecklistItem.objects.overdue(today).filter(
-        onboarding__status__in=Onboarding.OPEN_STATUSES,
-        onboarding__court__is_active=True,
+        onboarding__status__in=OPEN, onboarding__court__is_active=True
     )
 
 
@@ -247,22 +298,32 @@ def portfolio_summary(*, today: datetime.date) -> PortfolioSummary:
     """The programme in numbers: courts live / onboarding / not started out of all
     active courts, Go-Lives in the next 90 days (today included), onboarding courts
     with no one to remind, onboardings inside the Go-Live readiness window, and
-    overdue items by actor (from the stored summaries).
-
-    Sums of the tally of the portfolio rows' facts (`checklists.tally`), not a pass
-    over the rows: a few dozen tally rows however many courts. One query, compiled
-    once a day. The tests hold each figure to the filter of the same name
-    (`PortfolioStatus.q`, `go_live_window_q`, `in_readiness_window_q`,
-    `no_one_to_remind_q`, `overdue_of`) counted over the rows."""
-    [counts] = _summary_queries.get(
-        today, lambda: PreparedQuery(_summary_queryset(today=today))
-    ).dicts()
-    return summary_of(counts)
-
-
-def summary_of(counts: dict) -> PortfolioSummary:
-    """The PortfolioSummary of a row of the summary's sums: the courts not started
-    are those neither onboarding nor live."""
+    overdue items by actor. Two queries: one aggregate over the courts' rows, each
+    figure counted by the filter of the same name (`PortfolioStatus.q`,
+    `go_live_window_q`, `in_readiness_window_q`, `no_one_to_remind_q`), and one over
+    the overdue items."""
+    counts = portfolio_base().aggregate(
+        total=Count("pk"),
+        **{
+            status: Count("pk", filter=PortfolioStatus.q(status))
+            for status in (PortfolioStatus.ONBOARDING, PortfolioStatus.LIVE)
+        },
+        go_lives_soon=Count("pk", filter=go_live_window_q(SOON, today=today)),
+        no_one_to_remind=Count("pk", filter=no_one_to_remind_q()),
+        readiness_window=Count(
+            "pk",
+            filter=in_readiness_window_q(
+                today=today, go_live="go_live", active=ONBOARDING
+            ),
+        ),
+    )
+    overdue = dict(
+        _open_overdue_items(today=today)
+        .order_by()
+        .values("actor")
+        .annotate(n=Count("pk"))
+        .values_list("actor", "n")
+    )
     live, onboarding = counts[PortfolioStatus.LIVE], counts[PortfolioStatus.ONBOARDING]
     return PortfolioSummary(
         total=counts["total"],
@@ -272,71 +333,7 @@ def summary_of(counts: dict) -> PortfolioSummary:
         go_lives_soon=counts["go_lives_soon"],
         no_one_to_remind=counts["no_one_to_remind"],
         readiness_window=counts["readiness_window"],
-        overdue_by_actor={
-            actor: counts[f"overdue_{actor}"] for actor in BLOCKING_ACTORS
-        },
-    )
-
-
-_summary_queries = Memo(4)
-
-
-def _summary_facts(*, today: datetime.date) -> dict[str, Q]:
-    """Each figure of the summary as the tally rows it sums."""
-    stages = PortfolioRow.Stage
-    onboarding = stages.ONBOARDING
-    _, soon_from, soon_to = GO_LIVE_WINDOWS[SOON]
-    day = datetime.timedelta(days=1)
-    return {
-        "total": tally.undated_q(*(tally.stage_fact(s) for s in stages)),
-        **{
-            status: tally.undated_q(
-                *(tally.stage_fact(s) for s in PortfolioStatus.stages(status))
-            )
-            for status in (PortfolioStatus.ONBOARDING, PortfolioStatus.LIVE)
-        },
-        # no_one_to_remind_q: onboarding, nobody to send its reminders to.
-        "no_one_to_remind": tally.undated_q(tally.unreachable_fact(onboarding)),
-        # go_live_window_q(SOON): a Go-Live date (an open onboarding) in the window.
-        "go_lives_soon": tally.between_q(
-            (tally.go_live_fact(s) for s in stages),
-            today + soon_from * day,
-            today + soon_to * day,
-        ),
-        # in_readiness_window_q: onboarding, Go-Live at most the window away.
-        "readiness_window": tally.on_or_before_q(
-            tally.go_live_fact(onboarding), readiness_window_last(today)
-        ),
-        # overdue_of: open items due before today.
-        **{
-            f"overdue_{actor}": tally.on_or_before_q(tally.due_fact(actor), today - day)
-            for actor in BLOCKING_ACTORS
-        },
-    }
-
-
-def _summary_queryset(*, today: datetime.date) -> QuerySet:
-    facts = _summary_facts(today=today)
-    read = Q()
-    for q in facts.values():
-        read |= q
-    return summary_queryset(
-        PortfolioTally.objects.filter(read),
-        **{
-            name: Coalesce(Sum("n", filter=q), 0, output_field=IntegerField())
-            for name, q in facts.items()
-        },
-    )
-
-
-def summary_queryset(queryset: QuerySet, **aggregates) -> QuerySet:
-    """`queryset` aggregated into one row, whatever the data: the `aggregates`
-    grouped by a constant."""
-    return (
-        queryset.annotate(everything=Value(1))
-        .values("everything")
-        .annotate(**aggregates)
-        .order_by()
+        overdue_by_actor={actor: overdue.get(actor, 0) for actor in BLOCKING_ACTORS},
     )
 
 
@@ -367,13 +364,8 @@ def go_live_window_q(window: str, *, today: datetime.date) -> Q:
 
 
 # The statewide view's order: by district (tribal courts, which have none, last),
-# then type and name (the `portfolio_row_statewide` index).
-STATEWIDE_ORDER = (
-    F("district").asc(nulls_last=True),
-    "court_type",
-    "name",
-    "court_id",
-)
+# then type and name.
+STATEWIDE_ORDER = (F("district").asc(nulls_last=True), "court_type", "name", "pk")
 # The statewide view's district filter: "1"-"6", or "tribal" (no district).
 TRIBAL = "tribal"
 
@@ -413,9 +405,7 @@ class StatewideCourts:
     """The active courts of a district (or all, `district` None) for `Paginator`, as
     (district, name, slug, county, court_type, ob_status, go_live, health_rank)
     tuples in the statewide order. `count` is known already (from
-    `statewide_counts`); a slice is one query, which reads its rows in order from
-    the `portfolio_row_statewide` index, so a page of tiles costs the same at 58
-    courts and at 5,000."""
+    `statewide_counts`); a slice is one query."""
 
     def __init__(self, *, today: datetime.date, district: str | None, count: int):
         self.today, self.district, self._count = today, district, count

@@ -97,20 +97,6 @@ class Readiness:
         """Sign-offs asked of someone and not yet given."""
         return sum(1 for line in self.sign_offs if line.asked and not line.is_given)
 
-    def figures(self) -> dict:
-        """What the stored summary keeps of it (`checklists.OnboardingSummary`):
-        the dashboard's readiness panel reads these instead of the gates,
-        sign-offs and decisions themselves."""
-        return {
-            "gates_total": self.gates_total,
-            "gates_done": self.gates_done,
-            "sign_offs_needed": self.sign_offs_needed,
-            "sign_offs_given": self.sign_offs_given,
-            "sign_offs_asked": self.sign_offs_asked,
-            "live_blockers": len(self.blockers),
-            "go_no_go": self.decision.decision if self.decision else "",
-        }
-
     def snapshot(self, *, at: datetime.datetime) -> dict:
         """What the go/no-go record keeps of this moment (JSON)."""
         return {

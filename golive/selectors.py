@@ -222,28 +222,6 @@ def in_readiness_window(onboarding: Onboarding, *, today: datetime.date) -> bool
     )
 
 
-def readiness_figures(onboarding_ids: list[int]) -> dict[int, dict]:
-    """`Readiness.figures` of going live for these onboardings, by id: what the
-    stored summary keeps (registered in `GoLiveConfig.ready`, so that every
-    refresh of the summary computes them by the rule above). Five queries."""
-    onboardings = Onboarding.objects.filter(pk__in=onboarding_ids).select_related(
-        "court"
-    )
-    return {pk: r.figures() for pk, r in live_readiness_for(onboardings).items()}
-
-
-# The summary's columns that `readiness_figures` fills.
-READINESS_FIGURES = (
-    "gates_total",
-    "gates_done",
-    "sign_offs_needed",
-    "sign_offs_given",
-    "sign_offs_asked",
-    "live_blockers",
-    "go_no_go",
-)
-
-
 def readiness_window_last(today: datetime.date) -> datetime.date:
     """The last Go-Live date inside the readiness window on `today`."""
     return today + datetime.timedelta(days=READINESS_WINDOW_DAYS)
@@ -263,7 +241,7 @@ def in_readiness_window_q(
 
 @dataclass(frozen=True)
 class ReadinessLine:
-    """One onboarding of the dashboard's readiness panel, from its stored summary."""
+    """One onboarding of the dashboard's readiness panel."""
 
     court_name: str
     court_short_name: str
@@ -281,48 +259,40 @@ class ReadinessLine:
 
 def readiness_soonest(*, today: datetime.date, limit: int) -> list[ReadinessLine]:
     """Readiness of the active onboardings of active courts inside the window, the
-    soonest Go-Lives first, at most `limit` of them: one query over the stored
-    summaries (`readiness_figures`), which reads `limit` rows (in Go-Live order from
-    the onboardings' index) however many are in the window. How many there are is
-    counted with the portfolio (`in_readiness_window_q`)."""
-    rows = (
+    soonest Go-Lives first, at most `limit` of them: the onboardings in Go-Live
+    order from their index, and their readiness by the rule of `live_readiness_for`
+    (a fixed number of queries however many are in the window). How many there are
+    is counted with the portfolio (`in_readiness_window_q`)."""
+    onboardings = list(
         Onboarding.objects.filter(in_readiness_window_q(today=today))
         .filter(court__is_active=True)
-        .order_by("go_live_date", "court__name")
-        .values(
-            "court__name",
-            "court__slug",
-            "court__court_type",
-            "court__county",
-            "go_live_date",
-            *(f"summary__{name}" for name in READINESS_FIGURES),
-        )[:limit]
+        .select_related("court")
+        .order_by("go_live_date", "court__name")[:limit]
     )
+    readiness = live_readiness_for(onboardings)
     url_for = Court.url_builder()
     marker = "court-slug-marker"
     head, tail = reverse("golive:readiness", kwargs={"slug": marker}).split(marker)
-    labels = dict(GoNoGoDecision.Decision.choices)
-    return [
-        ReadinessLine(
-            court_name=row["court__name"],
-            court_short_name=Court.short_name_of(
-                court_type=row["court__court_type"],
-                county=row["court__county"],
-                name=row["court__name"],
-            ),
-            court_url=url_for(row["court__slug"]),
-            readiness_url=f"{head}{row['court__slug']}{tail}",
-            go_live_date=row["go_live_date"],
-            gates_done=row["summary__gates_done"] or 0,
-            gates_total=row["summary__gates_total"] or 0,
-            sign_offs_given=row["summary__sign_offs_given"] or 0,
-            sign_offs_needed=row["summary__sign_offs_needed"] or 0,
-            sign_offs_asked=row["summary__sign_offs_asked"] or 0,
-            blockers=row["summary__live_blockers"] or 0,
-            decision_label=labels.get(row["summary__go_no_go"] or "", ""),
+    lines = []
+    for onboarding in onboardings:
+        court, r = onboarding.court, readiness[onboarding.pk]
+        lines.append(
+            ReadinessLine(
+                court_name=court.name,
+                court_short_name=court.short_name,
+                court_url=url_for(court.slug),
+                readiness_url=f"{head}{court.slug}{tail}",
+                go_live_date=onboarding.go_live_date,
+                gates_done=r.gates_done,
+                gates_total=r.gates_total,
+                sign_offs_given=r.sign_offs_given,
+                sign_offs_needed=r.sign_offs_needed,
+                sign_offs_asked=r.sign_offs_asked,
+                blockers=len(r.blockers),
+                decision_label=r.decision.get_decision_display() if r.decision else "",
+            )
         )
-        for row in rows
-    ]
+    return lines
 
 
 # --- The lifecycle history ---------------------------------------------------------

@@ -78,12 +78,6 @@ def _lock(onboarding: Onboarding) -> Onboarding:
     )
 
 
-def _summary_refresh(onboarding: Onboarding) -> None:
-    """The stored summary keeps readiness to go live (`readiness_figures`): every
-    write to a sign-off, a request or a decision refreshes it, in its transaction."""
-    checklists_services.onboarding_summaries_refresh(onboarding_ids=[onboarding.pk])
-
-
 def _wrong_status(onboarding: Onboarding, what: str) -> ValidationError:
     return ValidationError(
         f"Only {what}; this one is {onboarding.get_status_display().lower()}."
@@ -306,7 +300,6 @@ def go_no_go_record(
                 raise ValidationError({"new_go_live_date": messages}) from exc
             record.new_go_live_date = new_go_live_date
         record.save()
-        _summary_refresh(locked)
     onboarding.go_live_date = locked.go_live_date
     return record
 
@@ -392,7 +385,6 @@ def sign_off_give(
             signer_name=_signer_name(by),
             signed_at=timezone.now(),
         )
-        _summary_refresh(locked)
     return sign_off
 
 
@@ -437,7 +429,6 @@ def sign_off_revoke(*, sign_off: SignOff, by, reason: str) -> SignOff:
             signature.revoked_at, signature.revoked_by = now, by
             signature.revoke_reason = why
             signature.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
-        _summary_refresh(locked_onboarding)
     return locked
 
 
@@ -476,7 +467,6 @@ def sign_off_ask(
             asked_by=by,
             message=(message or "").strip(),
         )
-        _summary_refresh(locked)
         # Through the notifications outbox: batched, the person's choice applies.
         notify(
             kind=Kind.SIGNOFF_ASKED,

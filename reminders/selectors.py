@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 
+from ccpor_onboard.lib.dates import DaysBetween
 from ccpor_onboard.lib.prepared import compiled_once
-from ccpor_onboard.lib.sorted_dates import DaysBetween
 from checklists.marks import MARKS, REMINDER_MARKS, Mark, marks_for
 from checklists.models import ACTOR_FOR_ORGANISATION, ChecklistItem, Onboarding
 from courts.models import Court, Membership
@@ -159,27 +159,6 @@ def reminder_recipient_memberships() -> QuerySet[Membership]:
     return Membership.objects.filter(
         role__in=REMINDER_ROLES, user__is_active=True
     ).exclude(user__email="")
-
-
-def reminder_recipient_counts(onboarding_ids: list[int]) -> dict[int, dict]:
-    """How many people the reminders of each onboarding's court can go to
-    (`reminder_recipient_memberships`), as {id: {"reminder_recipients": n}}: the
-    part of the stored onboarding summary that the dashboard's "no one to remind"
-    reads (registered in `RemindersConfig.ready`). One query."""
-    per_court = (
-        reminder_recipient_memberships()
-        .filter(court_id=OuterRef("court_id"))
-        .order_by()
-        .values("court_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    rows = (
-        Onboarding.objects.filter(pk__in=onboarding_ids)
-        .annotate(n=Subquery(per_court))
-        .values_list("pk", "n")
-    )
-    return {pk: {"reminder_recipients": n or 0} for pk, n in rows}
 
 
 def reminder_recipients(court_ids: Iterable[int]) -> dict[int, list[Recipient]]:

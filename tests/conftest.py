@@ -47,7 +47,6 @@ def django_db_setup(django_db_setup, django_db_blocker):
     from django.db import connection, transaction
 
     from checklists.models import Phase, TemplateItem
-    from checklists.services import portfolio_rows_refresh, portfolio_tally_rebuild
     from courts.models import Court
 
     with django_db_blocker.unblock():
@@ -58,10 +57,6 @@ def django_db_setup(django_db_setup, django_db_blocker):
             call_command("flush", interactive=False, verbosity=0)
             with transaction.atomic():
                 _reload_data_migrations()
-        # The portfolio's rows are derived: rewrite them with the code under test,
-        # whatever a previous run of other code (another branch, a mutant) left.
-        portfolio_rows_refresh(court_ids=Court.objects.values_list("pk", flat=True))
-        portfolio_tally_rebuild()
         # Tests with serialized_rollback restore this snapshot, taken at set-up
         # (before the reload and the rewrite): take it again.
         if getattr(connection, "_test_serialized_contents", None) is not None:
@@ -237,16 +232,13 @@ def evidence_storage(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Cached portfolio pages never leak from one test into the next."""
+    """What a test leaves in the cache (notification batching keys) never leaks into
+    the next."""
     from django.core.cache import cache
 
-    from dashboard import cache as page_cache
-
-    page_cache._cache_down_until = 0.0
     cache.clear()
     yield
     cache.clear()
-    page_cache._cache_down_until = 0.0
 
 
 # --- Notifications (issue 12) ---------------------------------------------------------

@@ -174,17 +174,7 @@ def force_status(onboarding, status: str):
 
     Onboarding.objects.filter(pk=onboarding.pk).update(status=status)
     onboarding.status = status
-    portfolio_sync()
     return onboarding
-
-
-def portfolio_sync() -> None:
-    """Rewrite every court's portfolio row (`PortfolioRow`), as the services and
-    receivers do on each write: for a test's set-up that wrote courts or
-    onboardings behind their back (`bulk_create`, `update`)."""
-    from checklists.services import portfolio_rows_refresh
-
-    portfolio_rows_refresh(court_ids=Court.objects.values_list("pk", flat=True))
 
 
 def attach_evidence(item, *, by, name: str = "evidence.pdf"):

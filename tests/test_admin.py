@@ -17,8 +17,6 @@ from checklists.models import (
     GoLiveChange,
     Onboarding,
     OnboardingSummary,
-    PortfolioRow,
-    PortfolioTally,
 )
 from golive.models import (
     GoNoGoDecision,
@@ -35,8 +33,6 @@ pytestmark = pytest.mark.django_db
 NO_ADD = {
     GoLiveChange,
     OnboardingSummary,
-    PortfolioRow,
-    PortfolioTally,
     AuditEvent,
     Session,
     Comment,

@@ -1,5 +1,5 @@
-"""Records kept as they were written (the audit log, the stored onboarding summary
-and portfolio row, a comment's earlier texts) are read in the admin, never added,
+"""Records kept as they were written (the audit log, the stored onboarding summary,
+a comment's earlier texts) are read in the admin, never added,
 changed or deleted there, even by a superuser (ccpor_onboard.lib.admin.ReadOnlyAdmin).
 """
 
@@ -12,8 +12,6 @@ from checklists import services
 from checklists.models import (
     CommentRevision,
     OnboardingSummary,
-    PortfolioRow,
-    PortfolioTally,
 )
 
 pytestmark = pytest.mark.django_db
@@ -32,8 +30,6 @@ def records(start, court, staff_user):
             onboarding=onboarding
         ),
         "checklists_commentrevision": CommentRevision.objects.get(),
-        "checklists_portfoliorow": PortfolioRow.objects.get(court=court),
-        "checklists_portfoliotally": PortfolioTally.objects.get(fact="stage:1"),
     }
 
 
@@ -43,8 +39,6 @@ def records(start, court, staff_user):
         "audit_auditevent",
         "checklists_onboardingsummary",
         "checklists_commentrevision",
-        "checklists_portfoliorow",
-        "checklists_portfoliotally",
     ],
 )
 def test_a_kept_record_is_read_but_never_added_changed_or_deleted(

@@ -31,7 +31,7 @@ def test_the_default_stays_django_s_redis_backend_with_the_ccpor_prefix(monkeypa
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": "redis://127.0.0.1:6379/1",
             "KEY_PREFIX": "ccpor",
-            # A cache that hangs costs a page half a second (dashboard/cache.py).
+            # A cache that hangs costs a request at most half a second.
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }

@@ -1,30 +1,11 @@
-import ccpor_onboard.lib.sorted_dates
+"""The stored summary of each onboarding.
+
+Its data step is retired with the stored copies it filled (the portfolio rows,
+the tally, the lists of due dates): 0016 drops them and counts every summary again.
+"""
+
 import django.db.models.deletion
-from collections import defaultdict
-
 from django.db import migrations, models
-
-from checklists.services.summaries import summarise
-
-
-def backfill(apps, schema_editor):
-    """A summary for every existing onboarding, from its items (as the services
-    refresh it from now on)."""
-    ChecklistItem = apps.get_model("checklists", "ChecklistItem")
-    Onboarding = apps.get_model("checklists", "Onboarding")
-    OnboardingSummary = apps.get_model("checklists", "OnboardingSummary")
-    items = defaultdict(list)
-    for onboarding_id, *item in ChecklistItem.objects.order_by().values_list(
-        "onboarding_id", "status", "actor", "due_date", "phase__order"
-    ):
-        items[onboarding_id].append(item)
-    OnboardingSummary.objects.bulk_create(
-        [
-            OnboardingSummary(onboarding_id=pk, **summarise(items.get(pk, ())))
-            for pk in Onboarding.objects.values_list("pk", flat=True)
-        ],
-        batch_size=1000,
-    )
 
 
 class Migration(migrations.Migration):
@@ -60,19 +41,18 @@ class Migration(migrations.Migration):
                 ("oldest_open_due", models.DateField(blank=True, null=True)),
                 (
                     "open_due_court",
-                    ccpor_onboard.lib.sorted_dates.SortedDateListField(),
+                    models.TextField(default="[]", editable=False),
                 ),
-                ("open_due_so", ccpor_onboard.lib.sorted_dates.SortedDateListField()),
+                ("open_due_so", models.TextField(default="[]", editable=False)),
                 (
                     "open_due_ccpor",
-                    ccpor_onboard.lib.sorted_dates.SortedDateListField(),
+                    models.TextField(default="[]", editable=False),
                 ),
-                ("open_due_doj", ccpor_onboard.lib.sorted_dates.SortedDateListField()),
+                ("open_due_doj", models.TextField(default="[]", editable=False)),
                 ("refreshed_at", models.DateTimeField(auto_now=True)),
             ],
             options={
                 "verbose_name_plural": "onboarding summaries",
             },
         ),
-        migrations.RunPython(backfill, migrations.RunPython.noop),
     ]

@@ -12,9 +12,8 @@ One module per concern; everything is importable from `checklists.services`:
 - `notices`: what the changes above tell people (through `notifications`);
 - `processing_model`: who enters CARPOS / whether the SO participates, and the
   checklist that follows from it;
-- `summaries`: the stored per-onboarding summary of the items (and of what an app
-  above adds to it: readiness to go live), refreshed by every write above in its
-  own transaction.
+- `summaries`: the stored per-onboarding summary of the items (the one stored read
+  model), refreshed by every write above in its own transaction.
 """
 
 from .comments import comment_add, comment_create, comment_edit
@@ -52,13 +51,8 @@ from .onboardings import (
     onboarding_start,
     onboarding_start_validate,
 )
-from .portfolio import (
-    portfolio_row_delete,
-    portfolio_rows_refresh,
-    portfolio_tally_rebuild,
-)
 from .processing_model import PROCESSING_MODEL_NA, onboarding_set_processing_model
-from .summaries import SummaryPart, onboarding_summaries_refresh, summary_part_register
+from .summaries import onboarding_summaries_refresh
 
 __all__ = [
     "EVIDENCE_MAX_BYTES",
@@ -94,11 +88,6 @@ __all__ = [
     "onboarding_start",
     "onboarding_start_validate",
     "onboarding_summaries_refresh",
-    "portfolio_row_delete",
-    "portfolio_rows_refresh",
-    "portfolio_tally_rebuild",
-    "summary_part_register",
-    "SummaryPart",
     "team_document_upload",
     "team_document_validate",
 ]

@@ -6,14 +6,11 @@ member is sent to their own court's page, anonymous visitors to sign in.
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 
 from ccpor_onboard.lib.dates import today_in_california
 from ccpor_onboard.lib.pagination import pager
-from ccpor_onboard.lib.prepared import PreparedPage
 from checklists.health import LATE_AFTER_DAYS, Health
 from checklists.selectors import phases
 from courts.access import ccpor_staff_required
@@ -24,13 +21,12 @@ from golive.selectors import (
     readiness_soonest,
 )
 
-from ..cache import cached_portfolio_page
-from ..filters import SORT_COLUMNS, portfolio_query, portfolio_rows_by_pk
+from ..filters import SORT_COLUMNS, portfolio_query
 from ..forms import OverdueFilterForm
 from ..presenters import (
-    portfolio_head_html,
+    NO_ONE_TO_REMIND,
+    portfolio_head,
     portfolio_rows,
-    portfolio_rows_html,
     statewide_summary,
     statewide_tiles,
 )
@@ -41,6 +37,7 @@ from ..selectors import (
     PortfolioStatus,
     StatewideCourts,
     overdue_items_across_courts,
+    portfolio_fields,
     portfolio_summary,
     statewide_counts,
     statewide_district,
@@ -52,17 +49,14 @@ OVERDUE_PAGE_SIZE = 100
 DESCENDING_FIRST = {"overdue", "blocked", *(f"open_{a}" for a in BLOCKING_ACTORS)}
 
 
-def _page_number(request) -> int:
-    try:
-        return max(int(request.GET.get("page", 1)), 1)
-    except (TypeError, ValueError):
-        return 1
-
-
 def _page(request, items, size: int):
     """The requested page (the last for a number past the end, the first for
     nonsense) and the bar of links to the pages, elided around the current one."""
-    page = Paginator(items, size).get_page(request.GET.get("page"))
+    try:
+        number = max(int(request.GET.get("page", 1)), 1)
+    except (TypeError, ValueError):
+        number = 1
+    page = Paginator(items, size).get_page(number)
     page_range = page.paginator.get_elided_page_range(page.number, on_ends=1)
     return page, pager(request.GET, page, page_range)
 
@@ -86,21 +80,11 @@ def _sort_columns(sort_params: list[str]) -> dict[str, dict]:
 @ccpor_staff_required
 def index(request):
     on_day = today_in_california()
-    body = cached_portfolio_page(
-        "dashboard",
-        on_day,
-        request.GET.urlencode(),
-        render=lambda: render_to_string(
-            "dashboard/_index_body.html", _index_context(request, on_day), request
-        ),
-    )
-    # Incidents past their response target cross it at any minute: asked afresh on
-    # every request, outside the cached body.
     past_target = list(incidents_past_target(now=timezone.now())[:PAST_TARGET_SHOWN])
     return render(
         request,
         "dashboard/index.html",
-        {"body": mark_safe(body), "past_target": past_target},  # noqa: S308 - our own rendered template
+        {**_index_context(request, on_day), "past_target": past_target},
     )
 
 
@@ -115,14 +99,7 @@ READINESS_SHOWN = 5
 def _index_context(request, on_day) -> dict:
     query = portfolio_query(request.GET, today=on_day)
     summary = portfolio_summary(today=on_day)
-    # Nothing filtered out: the summary has counted the courts already.
-    count = query.found.dicts()[0]["found"] if query.filtered else summary.total
-    # The page's keys come from a top-N sort (or the first rows of an index).
-    rows = PreparedPage(
-        query.keys,
-        lambda pks: portfolio_rows_by_pk(pks, today=on_day),
-        count=count,
-    )
+    rows = query.queryset.values(*portfolio_fields(today=on_day))
     page, page_bar = _page(request, rows, PAGE_SIZE)
     sort_params = query.sort_params
     export_query = request.GET.copy()
@@ -139,16 +116,11 @@ def _index_context(request, on_day) -> dict:
         "filter_form": mark_safe(query.form_html),  # noqa: S308 - crispy-forms' own output
         "sort_value": ",".join(sort_params),
         "page": page,
-        "rows_html": portfolio_rows_html(
+        "rows": portfolio_rows(
             page.object_list, today=on_day, phases_by_order=query.phases_by_order
         ),
-        # The rows as objects, for whoever reads the context (built on first use).
-        "rows": SimpleLazyObject(
-            lambda: portfolio_rows(
-                page.object_list, today=on_day, phases_by_order=query.phases_by_order
-            )
-        ),
-        "head": portfolio_head_html(_sort_columns(sort_params), request.GET),
+        "no_one_to_remind": NO_ONE_TO_REMIND,
+        "head": portfolio_head(_sort_columns(sort_params), request.GET),
         "sort_label": _sort_label(sort_params[0]),
         "filtered": any(v for k, v in request.GET.items() if k not in ("page", "sort")),
         "export_query": export_query.urlencode(),
@@ -184,19 +156,11 @@ STATEWIDE_PAGE_SIZE = 100
 def statewide(request):
     on_day = today_in_california()
     district = statewide_district(request.GET.get("district"))
-    page_number = _page_number(request)
-    body = cached_portfolio_page(
-        "statewide",
-        on_day,
-        district,
-        page_number,
-        render=lambda: render_to_string(
-            "dashboard/_statewide_body.html",
-            _statewide_context(request, on_day, district),
-            request,
-        ),
+    return render(
+        request,
+        "dashboard/statewide.html",
+        _statewide_context(request, on_day, district),
     )
-    return render(request, "dashboard/statewide.html", {"body": mark_safe(body)})  # noqa: S308 - our own rendered template
 
 
 def _statewide_context(request, on_day, district: str | None) -> dict:

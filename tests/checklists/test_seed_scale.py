@@ -12,8 +12,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db.models import Count
 
-from checklists import services
-from checklists.models import ChecklistItem, Onboarding, PortfolioRow, TemplateItem
+from checklists.models import ChecklistItem, Onboarding, TemplateItem
 from checklists.selectors import onboardings_with_status
 from courts.models import Court, Membership
 from reminders.selectors import REMINDER_ROLES, Action, reminders_due
@@ -66,14 +65,9 @@ def test_twice_gives_the_same_counts_and_more_courts_adds_only_the_difference():
         ChecklistItem.objects.filter(onboarding__in=new).count()
         == grown["checklists.ChecklistItem"] - first["checklists.ChecklistItem"]
     )
-    # Every court has its portfolio row, as the services would have written it.
-    assert grown["checklists.PortfolioRow"] == 75
-    for onboarding in new.select_related("court"):
-        row = PortfolioRow.objects.get(court=onboarding.court)
-        assert (row.ob_status, row.name) == (onboarding.status, onboarding.court.name)
-        assert row.total == (onboarding.items.count() if onboarding.is_open else 0)
-    # And the tally of the rows' facts counts them.
-    assert services.portfolio_tally_rebuild(repair=False) == {}
+    # Every new onboarding has its stored summary, as the services would write it.
+    for onboarding in new:
+        assert onboarding.summary.total == onboarding.items.count()
 
 
 def test_courts_get_the_template_checklist_as_onboarding_start_copies_it(

@@ -23,7 +23,6 @@ from tests.factories import (
     MembershipFactory,
     UserFactory,
     days,
-    portfolio_sync,
 )
 
 pytestmark = pytest.mark.django_db
@@ -116,7 +115,6 @@ def build_portfolio(total_courts: int, *, template, today=TODAY) -> None:
         item(i, n, *row) for i in range(len(onboardings)) for n, row in enumerate(plan)
     )
     services.onboarding_summaries_refresh(onboarding_ids=[o.pk for o in onboardings])
-    portfolio_sync()  # the bulk courts without an onboarding
 
 
 def set_items(onboarding, orders, **fields):
@@ -161,13 +159,11 @@ def portfolio(start, default_template):
     live = start(CourtFactory(name="Golden", slug="golden", district=1), go_live_in=60)
     live.items.update(status="done")
     Onboarding.objects.filter(pk=live.pk).update(status="live")
-    portfolio_sync()
     made["golden"] = live
     cancelled = start(
         CourtFactory(name="Dropped", slug="dropped", district=5), go_live_in=90
     )
     Onboarding.objects.filter(pk=cancelled.pk).update(status="cancelled")
-    portfolio_sync()
     made["dropped"] = cancelled
     services.onboarding_summaries_refresh(onboarding_ids=[o.pk for o in made.values()])
     return made
@@ -264,7 +260,6 @@ def test_summary_counts_courts_go_lives_and_overdue_items_by_actor(
 
 def test_inactive_courts_are_left_out(client, staff_user, portfolio):
     Court.objects.filter(slug="calm").update(is_active=False)
-    portfolio_sync()
     client.force_login(staff_user)
     response = client.get(reverse("dashboard:index") + "?status=onboarding")
     assert response.context["summary"].total == 58 + 6
@@ -277,7 +272,6 @@ def test_overdue_items_of_inactive_courts_are_left_out(client, staff_user, portf
     behind = Court.objects.get(slug="behind")
     assert behind.onboardings.get().items.overdue(TODAY).exists()
     Court.objects.filter(pk=behind.pk).update(is_active=False)
-    portfolio_sync()
     cache.clear()  # an update() bypasses the portfolio cache's versioning
     after = client.get(reverse("dashboard:index")).context["summary"]
     assert after.overdue_total < before.overdue_total
@@ -330,7 +324,6 @@ def test_go_live_windows_include_their_edge_days(client, staff_user, start):
             go_live_in=max(n, 0),
         )
         Onboarding.objects.filter(pk=onboarding.pk).update(go_live_date=TODAY + days(n))
-        portfolio_sync()
     expected = {
         "passed": {-1},
         "next_30": {0, 30},
@@ -358,7 +351,6 @@ def test_a_closed_out_court_counts_as_live_on_the_statewide_view(start):
 
     onboarding = start(CourtFactory(name="Finished", slug="finished"), go_live_in=30)
     Onboarding.objects.filter(pk=onboarding.pk).update(status="closed")
-    portfolio_sync()
 
     summary = statewide_summary(
         statewide_counts(today=TODAY), styles=TILE_STYLES, phases=phases()
@@ -376,7 +368,6 @@ def test_a_court_onboarding_again_after_a_close_out_counts_as_onboarding(
     court = CourtFactory(name="Again", slug="again")
     first = start(court, go_live_in=30)
     Onboarding.objects.filter(pk=first.pk).update(status="closed")
-    portfolio_sync()
     start(court, go_live_in=200)
     client.force_login(staff_user)
     url = reverse("dashboard:index")
@@ -401,7 +392,6 @@ def test_the_summary_of_no_courts_at_all_is_zeros(client, staff_user):
 def test_a_closed_out_court_counts_as_live(client, staff_user, start):
     onboarding = start(CourtFactory(name="Finished", slug="finished"), go_live_in=30)
     Onboarding.objects.filter(pk=onboarding.pk).update(status="closed")
-    portfolio_sync()
     client.force_login(staff_user)
     response = client.get(reverse("dashboard:index") + "?status=live")
     assert table_slugs(response) == ["finished"]
@@ -422,7 +412,6 @@ def test_sort_by_status_puts_courts_not_started_last(client, staff_user, start):
     ]:
         onboarding = start(CourtFactory(name=name, slug=name.lower().replace(" ", "-")))
         Onboarding.objects.filter(pk=onboarding.pk).update(status=status)
-        portfolio_sync()
     CourtFactory(name="Zeta Alpha", slug="zeta-alpha")  # never started
     client.force_login(staff_user)
     response = client.get(reverse("dashboard:index") + "?q=zeta&sort=status")
@@ -721,9 +710,14 @@ def test_sql_values_agree_with_onboardings_with_status(staff_user, start):
         assert HEALTH_BY_RANK.get(court.health_rank, "") == state.health, label
         assert court.ob_status == expected[court.pk].status, label
         if court.go_live is None:
-            # Closed out: the portfolio shows its status, and figures only for
-            # open onboardings.
-            assert court.ob_status == "closed" and court.total == 0, label
+            # Closed out: the portfolio shows its status and counts its items (all
+            # finished); nothing open, overdue or blocked.
+            assert court.ob_status == "closed", label
+            assert (court.finished, court.total) == (
+                state.progress.finished,
+                state.progress.total,
+            ), label
+            assert court.total > 0 and (court.overdue, court.blocked) == (0, 0), label
             continue
         assert court.overdue == state.overdue_count, label
         assert court.blocked == state.blocked_count, label
@@ -941,23 +935,22 @@ def test_dashboard_queries_do_not_grow_with_the_courts(
 ):
     build_portfolio(total_courts, template=default_template)
     client.force_login(staff_user)
-    # 1 session, 2 user, 3 CCPOR Team group check, 4 the portfolio version
-    # (dashboard/cache.py), 5 phases, 6 the summary (counts and overdue by actor,
-    # summed from the tally of the rows' facts), 7 the page's courts, filtered and
-    # sorted, 8 those courts' rows, 9 Go-Live readiness inside 30 days
-    # (golive.selectors: the soonest onboardings with their stored readiness and
-    # how many there are), 10 incidents past their response target (never cached);
-    # with a filter, 11 how many courts matched.
+    # 1 session, 2 user, 3 CCPOR Team group check, 4 incidents past their response
+    # target, 5 phases, 6 the summary's counts over the courts' rows (court LEFT
+    # JOIN onboarding LEFT JOIN summary), 7 overdue items by actor, 8 how many
+    # courts match, 9 the page's rows, filtered and sorted, 10 the soonest
+    # onboardings inside the readiness window, 11-14 their readiness (gates,
+    # acceptance sign-offs, requests, go/no-go decisions: live_readiness_for).
     for url, queries in (
-        (reverse("dashboard:index"), 10),
-        (reverse("dashboard:index") + "?sort=-next_mark&page=2", 10),
+        (reverse("dashboard:index"), 14),
+        (reverse("dashboard:index") + "?sort=-next_mark&page=2", 14),
         (
             reverse("dashboard:index")
             + "?health=at_risk&status=onboarding&sort=-overdue",
-            11,
+            14,
         ),
-        (reverse("dashboard:index") + "?district=3&window=later&sort=health", 11),
-        (reverse("dashboard:index") + "?q=court&sort=-next_mark&page=2", 11),
+        (reverse("dashboard:index") + "?district=3&window=later&sort=health", 14),
+        (reverse("dashboard:index") + "?q=court&sort=-next_mark&page=2", 14),
     ):
         with django_assert_num_queries(queries):
             response = client.get(url)
@@ -972,14 +965,13 @@ def test_statewide_and_overdue_queries_do_not_grow_with_the_courts(
 ):
     build_portfolio(total_courts, template=default_template)
     client.force_login(staff_user)
-    # 1 session, 2 user, 3 CCPOR Team group check, 4 the portfolio version,
-    # 5 phases, 6 the courts counted by district and stage, 7 a page of tiles (of
-    # every court or one district's).
+    # 1 session, 2 user, 3 CCPOR Team group check, 4 phases, 5 the courts counted
+    # by district and stage, 6 a page of tiles (of every court or one district's).
     for query in ("", "?page=2", "?district=3&page=2", "?district=1"):
-        with django_assert_num_queries(7):
+        with django_assert_num_queries(6):
             response = client.get(reverse("dashboard:statewide") + query)
         assert response.context["total"] == total_courts
-    html = client.get(reverse("dashboard:statewide")).content.decode()  # cached
+    html = client.get(reverse("dashboard:statewide")).content.decode()
     assert html.count('<a class="card') == min(total_courts, 100)
     for group in ("actor", "court"):
         # 1 session, 2 user, 3 group check, 4 count of overdue items, 5 the page.
@@ -995,30 +987,13 @@ def test_dashboard_links_to_the_calendar_feed_and_the_api(client, staff_user):
     assert reverse("dashboard:api_onboarding_list") in html
 
 
-# --- The portfolio cache ----------------------------------------------------------
+# --- Changes show at once ----------------------------------------------------------
 
 
 def _row(html: str, court_name: str) -> str:
     """The row of one court in the portfolio table, from its name to the row's end."""
     row = html[html.index(f'title="{court_name}"') :]
     return row[: row.index("</tr>")]
-
-
-def test_a_repeated_dashboard_request_is_served_from_the_cache(
-    client, staff_user, portfolio, django_assert_num_queries
-):
-    client.force_login(staff_user)
-    url = reverse("dashboard:index") + "?sort=court"
-    first = client.get(url).content.decode()
-    # 1 session, 2 user, 3 CCPOR Team group check, 4 the portfolio version: the
-    # portfolio comes from the cache; 5 incidents past their response target are
-    # asked afresh.
-    with django_assert_num_queries(5):
-        second = client.get(url).content.decode()
-    assert _row(second, "Calm") == _row(first, "Calm")
-    # Another filter or sort is another page, computed afresh (with the readiness).
-    with django_assert_num_queries(10):
-        client.get(reverse("dashboard:index") + "?sort=-court")
 
 
 def test_a_change_through_a_service_shows_on_the_next_dashboard_request(

@@ -74,7 +74,8 @@ def test_portfolio_csv_has_a_line_per_court_with_the_tables_values(
         "Open: DOJ": "1",
         "Court page": "https://ccpor-onboard.test/courts/stuck/",
     }
-    # Courts without an open onboarding have a status and no figures at all.
+    # A court never started has a status and no figures at all; a cancelled one
+    # counts its onboarding's items (nothing finished) and nothing else.
     figures = [
         "Phase",
         "Progress %",
@@ -89,12 +90,17 @@ def test_portfolio_csv_has_a_line_per_court_with_the_tables_values(
         "Health",
         *(column for column in stuck if column.startswith("Open: ")),
     ]
-    for slug, status in [("alameda", "Not started"), ("dropped", "Cancelled")]:
+    counted = {"Progress %": "0", "Items finished": "0", "Items applicable": "36"}
+    for slug, status, shown in [
+        ("alameda", "Not started", {}),
+        ("dropped", "Cancelled", counted),
+    ]:
         row = next(r for r in rows if r["Slug"] == slug)
         assert row["Status"] == status
-        assert {column: row[column] for column in figures} == dict.fromkeys(
-            figures, ""
-        ), slug
+        assert {column: row[column] for column in figures} == {
+            **dict.fromkeys(figures, ""),
+            **shown,
+        }, slug
     golden = next(r for r in rows if r["Slug"] == "golden")
     assert (golden["Status"], golden["Phase"], golden["Progress %"]) == (
         "Live",

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from checklists import services
 from checklists.models import Onboarding
-from tests.factories import CourtFactory, MembershipFactory, portfolio_sync
+from tests.factories import CourtFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -107,7 +107,6 @@ def test_courts_with_no_one_to_remind_are_flagged(
     # Live with no one either: its reminders are over, so it is not flagged.
     gone_live = start(CourtFactory(name="Gone live", slug="gone-live"))
     Onboarding.objects.filter(pk=gone_live.pk).update(status=Onboarding.Status.LIVE)
-    portfolio_sync()
 
     client.force_login(staff_user)
     html = client.get(reverse("dashboard:index")).content.decode()
@@ -151,20 +150,3 @@ def test_adding_someone_to_remind_clears_the_flag_at_once(
         "no one to remind"
         not in client.get(reverse("dashboard:index")).content.decode()
     )
-
-
-def test_a_sign_in_does_not_invalidate_the_cached_portfolio(start, court, court_lead):
-    from django.contrib.auth.signals import user_logged_in
-    from django.test import RequestFactory, TestCase
-
-    from dashboard.cache import portfolio_version
-
-    before = portfolio_version()
-    request = RequestFactory().get("/")
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        user_logged_in.send(sender=type(court_lead), request=request, user=court_lead)
-    assert portfolio_version() == before
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        court_lead.email = "new@example.org"
-        court_lead.save(update_fields=["email"])
-    assert portfolio_version() != before

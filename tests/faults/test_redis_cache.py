@@ -1,6 +1,8 @@
 # ruff: noqa: F811 - `portfolio` is the dashboard tests' fixture, imported to share it
-"""The page cache on a real Redis that hangs (SIGSTOP) or restarts from an old
-snapshot: every page answers, every save succeeds, no stale page is served."""
+"""The cache on a real Redis that hangs (SIGSTOP): no page is cached any more, but the
+cache still spaces out notification mail and /healthz checks it. With it hung,
+every page answers, every save succeeds (and its notification is still scheduled),
+and /healthz names the cache."""
 
 import signal
 import time
@@ -8,8 +10,6 @@ import time
 import pytest
 from django.urls import reverse
 
-from checklists import services
-from dashboard import cache as page_cache
 from tests.conftest import TODAY
 from tests.dashboard.test_dashboard import _row, pin_today, portfolio  # noqa: F401
 
@@ -23,7 +23,7 @@ def pinned_today(monkeypatch):
 
 @pytest.fixture
 def cache_on_own_redis(settings, own_redis):
-    """The page cache on the test's Redis, with the socket timeouts of base.py."""
+    """The cache on the test's Redis, with the socket timeouts of base.py."""
     from ccpor_onboard.settings import base
 
     settings.CACHES = {
@@ -53,25 +53,23 @@ def test_with_the_cache_stopped_pages_answer_and_saves_succeed(
     staff_user,
     portfolio,
     django_capture_on_commit_callbacks,
-    caplog,
 ):
     client.force_login(staff_user)
     url = reverse("dashboard:index") + "?sort=court"
     assert client.get(url).status_code == 200
-    assert cache_on_own_redis.client().dbsize() > 0  # the page is cached there
+    assert cache_on_own_redis.client().dbsize() == 0  # no page is kept there
 
     cache_on_own_redis.process.send_signal(signal.SIGSTOP)
     try:
-        # The first request pays one socket timeout, then the cache is left alone.
         response, took = _timed(lambda: client.get(url))
         assert response.status_code == 200 and took < 3
         assert "Calm" in response.content.decode()
-        assert "The page cache failed" in caplog.text
         response, took = _timed(lambda: client.get(reverse("dashboard:statewide")))
-        assert response.status_code == 200 and took < 1
+        assert response.status_code == 200 and took < 3
 
+        # An item change tells people (notifications use the cache to batch their
+        # mail): the cache hangs, the save succeeds and the page shows it at once.
         item = portfolio["calm"].items.get(order=1)
-        client.force_login(staff_user)
         with django_capture_on_commit_callbacks(execute=True):
             response, took = _timed(
                 lambda: client.post(
@@ -86,9 +84,10 @@ def test_with_the_cache_stopped_pages_answer_and_saves_succeed(
                     },
                 )
             )
-        assert response.status_code == 302 and took < 3
+        assert response.status_code == 302 and took < 5
         item.refresh_from_db()
         assert item.status == "blocked"
+        assert "At risk" in _row(client.get(url).content.decode(), "Calm")
 
         response, took = _timed(lambda: client.get("/healthz?checks=database,cache"))
         assert took < 3
@@ -97,39 +96,4 @@ def test_with_the_cache_stopped_pages_answer_and_saves_succeed(
     finally:
         cache_on_own_redis.process.send_signal(signal.SIGCONT)
 
-    # Back: after the back-off the cache is used again, and shows the change.
-    page_cache._cache_down_until = 0.0
-    row = _row(client.get(url).content.decode(), "Calm")
-    assert "At risk" in row
     assert client.get("/healthz?checks=cache").status_code == 200
-
-
-def test_a_redis_restarted_from_an_old_snapshot_serves_no_stale_page(
-    cache_on_own_redis,
-    client,
-    staff_user,
-    portfolio,
-    django_capture_on_commit_callbacks,
-):
-    client.force_login(staff_user)
-    url = reverse("dashboard:index") + "?sort=court"
-    assert "On track" in _row(client.get(url).content.decode(), "Calm")
-    cache_on_own_redis.client().save()  # the snapshot holds that page
-
-    item = portfolio["calm"].items.get(order=1)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.item_set_status(
-            item=item,
-            status="blocked",
-            by=staff_user,
-            expected_version=item.version,
-            reason="Forum postponed",
-        )
-    # Redis dies and comes back from the snapshot taken before the change.
-    cache_on_own_redis.kill()
-    cache_on_own_redis.start()
-    assert cache_on_own_redis.client().dbsize() > 0  # the old page is back
-    page_cache._cache_down_until = 0.0
-
-    row = _row(client.get(url).content.decode(), "Calm")
-    assert "At risk" in row and "On track" not in row

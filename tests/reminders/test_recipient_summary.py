@@ -1,12 +1,12 @@
-"""Whether a court's reminders can reach anyone, kept in the stored summary of its
-onboardings (`OnboardingSummary.reminder_recipients`): after every kind of change to
-memberships and people, the stored count is what the reminders' rule counts afresh
-(`reminder_recipient_memberships`)."""
+"""Whether a court's reminders can reach anyone, as the dashboard's "no one to
+remind" reads it (joined by query, never stored): after every kind of change to
+memberships and people, the dashboard's flag is what the reminders' rule counts
+afresh (`reminder_recipient_memberships`)."""
 
 import pytest
 
-from checklists.models import OnboardingSummary
 from courts.services import membership_add
+from dashboard.selectors import no_one_to_remind_q, portfolio_base
 from reminders.selectors import reminder_recipient_memberships
 from tests.factories import CourtFactory, MembershipFactory, UserFactory
 
@@ -14,23 +14,21 @@ pytestmark = pytest.mark.django_db
 
 
 def agrees(*onboardings) -> list[int]:
-    """Each onboarding's stored count, asserted equal to the rule's."""
+    """How many people each onboarding's court can remind, asserted to agree with
+    the dashboard's flag."""
+    flagged = set(
+        portfolio_base().filter(no_one_to_remind_q()).values_list("pk", flat=True)
+    )
     counts = []
     for onboarding in onboardings:
-        stored = OnboardingSummary.objects.get(
-            onboarding_id=onboarding.pk
-        ).reminder_recipients
-        assert (
-            stored
-            == (
-                reminder_recipient_memberships().filter(court_id=onboarding.court_id)
-            ).count()
-        )
-        counts.append(stored)
+        n = reminder_recipient_memberships().filter(court_id=onboarding.court_id)
+        n = n.count()
+        assert (onboarding.court_id in flagged) == (n == 0)
+        counts.append(n)
     return counts
 
 
-def test_the_stored_recipients_follow_memberships_and_people(start, court):
+def test_no_one_to_remind_follows_memberships_and_people(start, court):
     other = CourtFactory(name="Other", slug="other")
     a, b = start(court), start(other)
     assert agrees(a, b) == [0, 0]

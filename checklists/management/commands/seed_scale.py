@@ -174,9 +174,6 @@ class Command(BaseCommand):
             n += 1
             if f"{SLUG_PREFIX}{n:05d}" not in taken:
                 new.append(_court(n))
-        # bulk_create sends no signals: each new court's portfolio row is written
-        # once, with its onboarding's summary (`_onboard`), which every court without
-        # an onboarding gets.
         Court.objects.bulk_create(new, batch_size=BATCH_SIZE)
         return len(new)
 
