@@ -19,12 +19,13 @@ test: venv
 
 # Not part of `make test`: seeds a throwaway database (app_bench) with 58 then 5,000
 # courts (manage.py seed_scale), serves the app with gunicorn, prints one table with
-# PASS/FAIL against issue 11's targets and writes bench-results/bench-<timestamp>.md.
+# PASS/FAIL against the targets, writes it into docs/performance.md (between its
+# bench:start and bench:end markers) and keeps it in bench-results/bench-<timestamp>.md.
 bench: venv
 	bench/run.sh
 
 # Not part of `make test`: mutation testing of the rules that matter
-# (docs/mutation-testing.md). Takes about an hour and a half on 2 cores.
+# (docs/testing.md, "Mutation testing"). About an hour and a half on 2 cores.
 mutants: venv
 	scripts/mutants.sh $(ARGS)
 

@@ -5,6 +5,7 @@
     python bench/bench.py measure --label 58 --work DIR --port 8097 --server cached
     python bench/bench.py sweep   --label 58 --work DIR
     python bench/bench.py report  --work DIR --labels 58 5000 --out-dir bench-results
+                                  [--doc docs/performance.md]
     python bench/bench.py profile --url /dashboard/ --n 20   # where a page's time goes
 
 The data comes from `manage.py seed_scale` (run.sh). Each step adds its figures to
@@ -24,7 +25,9 @@ DIR/<label>.json:
   run of each (statements, time in SQL, in rendering and in sending mail) and a
   second real run straight after the first (what it changes);
 - report: one table, p50/p95 and ratios to the trivial page of the same run, and
-  PASS/FAIL against the targets of issue 11. Exit status 1 if a target fails.
+  PASS/FAIL against the targets of issue 11, written to bench-results/bench-*.md and
+  between the `<!-- bench:start -->` and `<!-- bench:end -->` markers of
+  docs/performance.md (bench/doc_section.py). Exit status 1 if a target fails.
 
 Sampling: pages are measured in rounds, every page once per round (BENCH_N rounds, or
 fewer after BENCH_ROUNDS_SECONDS once BENCH_MIN_N are done), so that a load that comes
@@ -64,11 +67,14 @@ from django.db import connection  # noqa: E402
 from django.db.models import Count, Q  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from bench.doc_section import write_section  # noqa: E402
 from ccpor_onboard.lib.dates import today_in_california  # noqa: E402
 from checklists.models import ChecklistItem, Onboarding  # noqa: E402
 from courts.models import Court  # noqa: E402
 
 BENCH_USER = "bench.staff"
+# The page whose marked section `report` rewrites with the latest table.
+DOC = Path(__file__).resolve().parent.parent / "docs" / "performance.md"
 # Sessions name the backend that loads their user (not the lockout backend).
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 N = int(os.environ.get("BENCH_N", 40))
@@ -659,7 +665,14 @@ def _fmt_ratio(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f}×"
 
 
-def report(*, work: Path, labels: list[str], out_dir: Path, elapsed: float | None):
+def report(
+    *,
+    work: Path,
+    labels: list[str],
+    out_dir: Path,
+    elapsed: float | None,
+    doc: Path = DOC,
+):
     small, large = (_load(work, label) for label in (labels[0], labels[-1]))
     sizes = [small, large]
     cs, cl = small["sizes"]["courts"], large["sizes"]["courts"]
@@ -754,11 +767,10 @@ def report(*, work: Path, labels: list[str], out_dir: Path, elapsed: float | Non
         + (f" (seeded in {d['seed_seconds']:.0f} s)" if d.get("seed_seconds") else "")
         for d in sizes
     )
-    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
-    text = "\n".join(
+    now = datetime.datetime.now()
+    stamp = now.strftime("%Y%m%d-%H%M%S")
+    body = "\n".join(
         [
-            f"# make bench, {stamp}",
-            "",
             f"Data: {data_line}.  ",
             f"Machine: {env}."
             + (f"  \nTotal run time: {elapsed / 60:.1f} min." if elapsed else ""),
@@ -775,12 +787,17 @@ def report(*, work: Path, labels: list[str], out_dir: Path, elapsed: float | Non
             "",
         ]
     )
+    text = f"# make bench, {stamp}\n\n{body}"
     print()
     print(text)
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"bench-{stamp}.md"
     path.write_text(text)
     print(f"written to {path}")
+    # The documented table is the latest run's (docs/performance.md, between its
+    # bench:start and bench:end markers); bench-results/ keeps every run.
+    write_section(doc, f"Measured on {now:%b %d, %Y at %H:%M}.\n\n{body}")
+    print(f"written to {doc}")
     return 1 if failed else 0
 
 
@@ -1132,6 +1149,7 @@ def main() -> int:
     p.add_argument("--labels", nargs="+", required=True)
     p.add_argument("--out-dir", type=Path, default=Path("bench-results"))
     p.add_argument("--elapsed", type=float, default=None)
+    p.add_argument("--doc", type=Path, default=DOC)
     p = sub.add_parser("profile")
     p.add_argument("--url", default="/dashboard/")
     p.add_argument("--n", type=int, default=20)
@@ -1157,6 +1175,7 @@ def main() -> int:
             labels=args.labels,
             out_dir=args.out_dir,
             elapsed=args.elapsed,
+            doc=args.doc,
         )
     else:
         profile(path=args.url, n=args.n, out=args.out)

@@ -282,7 +282,7 @@ class Incident(models.Model):
         INVESTIGATING = "investigating", "Investigating"
         RESOLVED = "resolved", "Resolved"
 
-    # First-response targets by severity (README, "Incidents after Go-Live"). P1 runs
+    # First-response targets by severity (docs/guide-ccpor-team.md). P1 runs
     # around the clock; the others count BUSINESS_HOURS only.
     RESPONSE_TARGETS = {
         Severity.P1: ResponseTarget(1, "hours", "1 hour, around the clock"),

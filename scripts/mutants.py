@@ -6,7 +6,7 @@ code ("mutants": `<` for `<=`, `or` for `and`, a Q term or filter dropped, a day
 count off by one, a guard forced, a refusal emptied...), one at a time, and runs the
 tests that execute that code. A mutant the tests catch is *killed*; one they do not
 catch has *survived*: either the tests miss a behaviour, or the mutant is equivalent
-(it cannot change behaviour; docs/mutation-testing.md lists those and why).
+(it cannot change behaviour; EQUIVALENT below lists those and why).
 
 Nothing in the working tree is ever changed: the project is copied to a scratch
 directory (default /tmp/ccpor-mutants/src) and mutated there, one file at a time,
@@ -257,9 +257,9 @@ TARGETS: list[tuple[str, str, list[str]]] = [
 PROJECT_DIRS = ["accounts", "courts", "checklists", "reminders", "dashboard", "portal"]
 
 # Survivors that cannot change what the product does, with the reason (see
-# docs/mutation-testing.md). Keyed by mutant id and checked against its description,
-# so that an edit which renumbers a function's mutants does not silently excuse a
-# different one (all_mutants fails loudly instead).
+# docs/testing.md, "Mutation testing"). Keyed by mutant id and checked against its
+# description, so that an edit which renumbers a function's mutants does not silently
+# excuse a different one (all_mutants fails loudly instead).
 EQUIVALENT: dict[str, tuple[str, str]] = {
     "courts/access.py::signed_in#5": (
         "operand 1 dropped",

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make mutants`: the mutation-testing loop (scripts/mutants.py, docs/mutation-testing.md)
+# `make mutants`: the mutation-testing loop (scripts/mutants.py, docs/testing.md)
 # on a real PostgreSQL and a real Redis. Not part of `make test`. Arguments go to the
 # script: `make mutants ARGS="--only health"`.
 set -euo pipefail

@@ -1,4 +1,4 @@
-"""Read-only JSON API of onboardings, for CCPOR staff (documented in the README).
+"""Read-only JSON API of onboardings, for CCPOR staff (docs/guide-ccpor-team.md).
 
     GET /api/onboardings/                 the list (paginated)
     GET /api/onboardings/<court-slug>/    one court's current onboarding
