@@ -242,9 +242,7 @@ def portfolio_line(*, today: datetime.date, phases: list[Phase], site_url: str):
             )
         ),
         _if_started(
-            csv_value(
-                PercentSQL(F("ob__summary__finished"), F("ob__summary__total"))
-            )
+            csv_value(PercentSQL(F("ob__summary__finished"), F("ob__summary__total")))
         ),
         _if_started(csv_value(F("finished"))),
         _if_started(csv_value(F("total"))),
