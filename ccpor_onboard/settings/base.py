@@ -57,6 +57,7 @@ LOCAL_APPS = [
     "golive",
     "portal",
     "dashboard",
+    "demo",
 ]
 # accounts comes first so that its createsuperuser (no way around the password
 # validators) replaces Django's: the first app to define a command wins.

@@ -103,7 +103,7 @@ def test_every_demo_account_in_the_readme_signs_in_with_the_demo_password(
     password."""
     from pathlib import Path
 
-    from golive.management.commands.seed_demo import ACCOUNTS, DEFAULT_PASSWORD
+    from demo.management.commands.seed_demo import ACCOUNTS, DEFAULT_PASSWORD
 
     call_command("seed_demo")
     readme = (Path(settings.BASE_DIR) / "README.md").read_text()
