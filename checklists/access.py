@@ -1,3 +1,5 @@
+from collaboration.models import Evidence, TeamDocument  # noqa
+
 """Who may see and who may change a checklist item: the one place for item rules.
 
 Built on `courts.access` (which court a person may see). Lookups answer 404 for an
@@ -47,9 +49,7 @@ from .models import (
     ORGANISATION_FOR_ACTOR,
     Actor,
     ChecklistItem,
-    Evidence,
     Onboarding,
-    TeamDocument,
 )
 
 

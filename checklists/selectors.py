@@ -1,3 +1,5 @@
+from collaboration.models import Comment, CommentRevision, Evidence, TeamDocument  # noqa
+
 """Reads of onboardings and checklists, with what is derived from them.
 
 Nothing derived is stored: the current phase, progress, overdue count and next mark are
@@ -45,13 +47,9 @@ from .models import (
     ACTOR_ORDER,
     Actor,
     ChecklistItem,
-    Comment,
-    CommentRevision,
-    Evidence,
     GoLiveChange,
     Onboarding,
     Phase,
-    TeamDocument,
     overdue_q,
     visible_items_q,
 )

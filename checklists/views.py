@@ -1,3 +1,10 @@
+from collaboration.forms import (
+    CommentForm,
+    EvidenceUploadForm,
+    MeetingForm,
+    TeamDocumentForm,
+)  # noqa
+
 """One checklist item: its page, status changes (inline with htmx or as a plain form),
 its owner, evidence, comments, verification, meetings, the CCPOR Team's documents,
 and bulk status changes from the court page.
@@ -21,14 +28,10 @@ from courts.access import court_view, is_ccpor_staff, require
 from . import access, selectors, services
 from .forms import (
     BulkStatusForm,
-    CommentForm,
-    EvidenceUploadForm,
     ItemOwnerForm,
     ItemReopenForm,
     ItemStatusForm,
     ItemVersionForm,
-    MeetingForm,
-    TeamDocumentForm,
 )
 from .health import LATE_AFTER_DAYS
 from .models import Actor

@@ -21,7 +21,8 @@ from django.db.models import (
 from django.urls import reverse
 
 from ccpor_onboard.lib.prepared import PreparedModels, slot
-from checklists.models import ChecklistItem, Evidence, Onboarding
+from checklists.models import ChecklistItem, Onboarding
+from collaboration.models import Evidence
 from courts.access import ccpor_staff_users
 from courts.models import Court
 

@@ -53,6 +53,7 @@ LOCAL_APPS = [
     "courts",
     "notifications",
     "checklists",
+    "collaboration",
     "reminders",
     "golive",
     "portal",

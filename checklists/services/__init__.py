@@ -1,14 +1,12 @@
-"""Writes to onboardings and their checklists. Every write goes through here.
+"""Writes to onboardings and their checklists. Every write goes through here (what
+people add around an item, evidence, comments, documents and meetings, is
+`collaboration.services`).
 
 One module per concern; everything is importable from `checklists.services`:
 - `onboardings`: start, reschedule (move Go-Live); the rest of the lifecycle (live,
   close, cancel, reopen) is `golive.services`;
 - `guards`: the read-only rule of closed and cancelled onboardings, for every write;
 - `items`: an item's status and details, verification, reopening, bulk changes;
-- `evidence`: checking and storing uploaded documents;
-- `comments`: an item's discussion thread;
-- `meetings`: the date, place, attendees and minutes of meetings and trainings;
-- `documents`: the CCPOR Team's documents on template items, with their versions;
 - `notices`: what the changes above tell people (through `notifications`);
 - `processing_model`: who enters CARPOS / whether the SO participates, and the
   checklist that follows from it;
@@ -16,16 +14,6 @@ One module per concern; everything is importable from `checklists.services`:
   model), refreshed by every write above in its own transaction.
 """
 
-from .comments import comment_add, comment_create, comment_edit
-from .documents import team_document_upload, team_document_validate
-from .evidence import (
-    EVIDENCE_MAX_BYTES,
-    EVIDENCE_TYPES,
-    evidence_clean_name,
-    evidence_detect_type,
-    evidence_upload,
-    evidence_validate,
-)
 from .guards import onboarding_ensure_writable
 from .items import (
     StaleEditError,
@@ -39,7 +27,6 @@ from .items import (
     items_bulk_set_status,
     items_delete,
 )
-from .meetings import item_set_meeting
 from .onboardings import (
     checklist_dependencies,
     checklist_item_from_template,
@@ -55,25 +42,15 @@ from .processing_model import PROCESSING_MODEL_NA, onboarding_set_processing_mod
 from .summaries import onboarding_summaries_refresh
 
 __all__ = [
-    "EVIDENCE_MAX_BYTES",
-    "EVIDENCE_TYPES",
     "PROCESSING_MODEL_NA",
     "StaleEditError",
     "checklist_dependencies",
     "checklist_item_from_template",
     "checklist_items_from_template",
-    "comment_add",
-    "comment_create",
-    "comment_edit",
     "default_template",
-    "evidence_clean_name",
-    "evidence_detect_type",
-    "evidence_upload",
-    "evidence_validate",
     "item_add",
     "item_check_version",
     "item_reopen",
-    "item_set_meeting",
     "item_set_owner",
     "item_set_status",
     "item_update_details",
@@ -88,6 +65,4 @@ __all__ = [
     "onboarding_start",
     "onboarding_start_validate",
     "onboarding_summaries_refresh",
-    "team_document_upload",
-    "team_document_validate",
 ]

@@ -8,8 +8,8 @@ from django.utils import timezone
 from .. import access, limits
 from ..limits import history_reason
 from ..models import ChecklistItem, Onboarding
+from .. import signals
 from . import notices
-from .comments import comment_create
 from .guards import onboarding_ensure_writable
 from .summaries import onboarding_summaries_refresh
 
@@ -297,7 +297,9 @@ def item_reopen(
             expected_version=expected_version,
             change_reason=f"reopened: {reason}",
         )
-        comment_create(item=reopened, body=f"Reopened: {reason}", by=by)
+        signals.item_reopened.send(
+            sender=ChecklistItem, item=reopened, by=by, reason=reason
+        )
         notices.item_reopened(reopened, by=by, reason=reason)
     return reopened
 

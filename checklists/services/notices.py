@@ -12,7 +12,7 @@ from notifications.mentions import mentions_in
 from notifications.models import Kind
 from notifications.services import notify
 
-from ..models import ChecklistItem, Comment, GoLiveChange
+from ..models import ChecklistItem, GoLiveChange
 
 
 def _about(item: ChecklistItem) -> str:
@@ -29,8 +29,8 @@ def _item_notice(item: ChecklistItem, **kwargs) -> None:
     )
 
 
-def comment_added(comment: Comment, *, mentioned_before: str | None = None) -> None:
-    """A comment tells the item's owner and everyone it @mentions (`@ccpor`: the
+def comment_added(comment, *, mentioned_before: str | None = None) -> None:
+    """A comment (`collaboration.models.Comment`) tells the item's owner and everyone it @mentions (`@ccpor`: the
     CCPOR Team); someone both owner and mentioned is told once, as mentioned. For an
     edited comment (`mentioned_before`: its earlier text), only the people (and the
     team) it mentions now and did not before are told."""

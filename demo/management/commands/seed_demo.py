@@ -33,8 +33,9 @@ from checklists.models import (
     Actor,
     ChecklistItem,
     Onboarding,
-    TeamDocument,
 )
+from collaboration import services as collaboration
+from collaboration.models import TeamDocument
 from courts.models import Court, Membership
 from golive import services
 from golive.models import GoNoGoDecision, Incident, SignOffKind, SignOffRole
@@ -313,7 +314,7 @@ class Command(BaseCommand):
         evidence-required one with a document."""
         for item in onboarding.items.filter(due_date__lt=cutoff).order_by("order"):
             if item.evidence_required:
-                checklists.evidence_upload(
+                collaboration.evidence_upload(
                     item=item,
                     file=ContentFile(DEMO_PDF, name=f"item-{item.order}.pdf"),
                     by=by,
@@ -403,7 +404,7 @@ class Command(BaseCommand):
             starts = timezone.make_aware(
                 datetime.datetime.combine(day, datetime.time(hour))
             )
-            checklists.item_set_meeting(
+            collaboration.item_set_meeting(
                 item=item,
                 by=staff,
                 expected_version=item.version,
@@ -427,7 +428,7 @@ class Command(BaseCommand):
                 ).exists():
                     continue
                 name = f"{title} v{version}"
-                checklists.team_document_upload(
+                collaboration.team_document_upload(
                     template_item=template_item,
                     title=title,
                     version=version,

@@ -5,10 +5,10 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from .. import limits
-from ..models import ChecklistItem
-from .guards import onboarding_ensure_writable
-from .items import StaleEditError
+from checklists import limits
+from checklists.models import ChecklistItem
+from checklists.services.guards import onboarding_ensure_writable
+from checklists.services.items import StaleEditError
 
 
 def item_set_meeting(

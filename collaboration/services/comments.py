@@ -4,10 +4,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .. import limits
-from ..models import ChecklistItem, Comment, CommentRevision
-from . import notices
-from .guards import onboarding_ensure_writable
+from checklists import limits
+from checklists.models import ChecklistItem
+from checklists.services import notices
+from checklists.services.guards import onboarding_ensure_writable
+
+from ..models import Comment, CommentRevision
 
 
 def _clean_body(body: str) -> str:

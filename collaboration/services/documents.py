@@ -5,7 +5,9 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from ..models import TeamDocument, TemplateItem
+from checklists.models import TemplateItem
+
+from ..models import TeamDocument
 from .evidence import EVIDENCE_TYPES, evidence_clean_name, evidence_validate
 
 

@@ -11,9 +11,10 @@ from defusedxml import ElementTree as DefusedET
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from ..models import ChecklistItem, Evidence
-from .guards import onboarding_ensure_writable
-from .summaries import onboarding_summaries_refresh
+from checklists.models import ChecklistItem
+from checklists.services.guards import onboarding_ensure_writable
+
+from ..models import Evidence
 
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 EVIDENCE_TYPES = {
@@ -273,6 +274,4 @@ def evidence_upload(*, item: ChecklistItem, file, by) -> Evidence:
         except Exception:
             evidence.file.delete(save=False)
             raise
-        # A document can finish a readiness gate (the summary's readiness figures).
-        onboarding_summaries_refresh(onboarding_ids=[item.onboarding_id])
     return evidence
