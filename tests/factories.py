@@ -181,7 +181,7 @@ def attach_evidence(item, *, by, name: str = "evidence.pdf"):
     """A small PDF as an item's evidence, through the upload service (its checks)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from checklists.services import evidence_upload
+    from collaboration.services import evidence_upload
 
     return evidence_upload(
         item=item, file=SimpleUploadedFile(name, evidence_bytes("pdf")), by=by

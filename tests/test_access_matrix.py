@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from checklists import services
 from checklists.models import ChecklistItem
+from collaboration import services as collaboration_services
 from golive import services as golive_services
 from tests.conftest import TODAY
 from tests.factories import (
@@ -310,7 +311,7 @@ def world(
     items = {i.order: i for i in onboarding.items.all()}
     court_item, so_item, internal = items[11], items[8], items[23]
     meeting, guide = items[7], items[5]
-    document = services.team_document_upload(
+    document = collaboration_services.team_document_upload(
         template_item=guide.template_item,
         title="Court Planning Guide",
         version="1.0",
@@ -322,7 +323,7 @@ def world(
     court_item = services.item_set_status(
         item=court_item, status="done", by=court_lead, expected_version=1
     )
-    evidence = services.evidence_upload(
+    evidence = collaboration_services.evidence_upload(
         item=court_item,
         file=SimpleUploadedFile("letter.pdf", evidence_bytes("pdf")),
         by=court_lead,
@@ -346,7 +347,7 @@ def world(
         "meeting": meeting,
         "guide": guide,
         "document": document,
-        "comment": services.comment_add(
+        "comment": collaboration_services.comment_add(
             item=court_item, body="Sent on Monday.", by=court_lead
         ),
     }

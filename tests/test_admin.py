@@ -11,13 +11,8 @@ from accounts.models import Session
 from audit.models import AuditEvent
 from ccpor_onboard.lib.dates import today_in_california as today
 from checklists import services
-from checklists.models import (
-    Comment,
-    CommentRevision,
-    GoLiveChange,
-    Onboarding,
-    OnboardingSummary,
-)
+from checklists.models import GoLiveChange, Onboarding, OnboardingSummary
+from collaboration.models import Comment, CommentRevision
 from golive.models import (
     GoNoGoDecision,
     Incident,

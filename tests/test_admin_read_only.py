@@ -8,11 +8,9 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from audit.services import audit_record
-from checklists import services
-from checklists.models import (
-    CommentRevision,
-    OnboardingSummary,
-)
+from checklists.models import OnboardingSummary
+from collaboration import services as collaboration_services
+from collaboration.models import CommentRevision
 
 pytestmark = pytest.mark.django_db
 
@@ -21,15 +19,19 @@ pytestmark = pytest.mark.django_db
 def records(start, court, staff_user):
     onboarding = start(court, go_live_in=100)
     item = onboarding.items.get(order=1)
-    comment = services.comment_add(item=item, by=staff_user, body="First text")
-    services.comment_edit(comment=comment, by=staff_user, body="Second text")
+    comment = collaboration_services.comment_add(
+        item=item, by=staff_user, body="First text"
+    )
+    collaboration_services.comment_edit(
+        comment=comment, by=staff_user, body="Second text"
+    )
     event = audit_record(action=AuditEvent.Action.LOGIN_FAILED, username="nobody")
     return {
         "audit_auditevent": event,
         "checklists_onboardingsummary": OnboardingSummary.objects.get(
             onboarding=onboarding
         ),
-        "checklists_commentrevision": CommentRevision.objects.get(),
+        "collaboration_commentrevision": CommentRevision.objects.get(),
     }
 
 
@@ -38,7 +40,7 @@ def records(start, court, staff_user):
     [
         "audit_auditevent",
         "checklists_onboardingsummary",
-        "checklists_commentrevision",
+        "collaboration_commentrevision",
     ],
 )
 def test_a_kept_record_is_read_but_never_added_changed_or_deleted(

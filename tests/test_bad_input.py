@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from checklists import limits, services
 from checklists.models import ChecklistItem, GoLiveChange, Onboarding
+from collaboration import services as collaboration_services
 
 pytestmark = pytest.mark.django_db
 
@@ -271,7 +272,9 @@ def test_services_refuse_text_beyond_the_limits(court_item, staff_user):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
-        services.comment_add(item=court_item, body="c" * 6000, by=staff_user)
+        collaboration_services.comment_add(
+            item=court_item, body="c" * 6000, by=staff_user
+        )
     with pytest.raises(ValidationError):
         services.item_set_status(
             item=court_item,

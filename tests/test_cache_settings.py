@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import get_resolver, resolve
 
 from checklists import services
+from collaboration import services as collaboration_services
 from golive import services as golive_services
 from tests.factories import MembershipFactory, evidence_bytes, force_status
 
@@ -189,13 +190,13 @@ def onboarding_world(start, court, other_court, court_lead, evidence_storage):
     item = services.item_set_status(
         item=item, status="done", by=court_lead, expected_version=item.version
     )
-    evidence = services.evidence_upload(
+    evidence = collaboration_services.evidence_upload(
         item=item,
         file=SimpleUploadedFile("letter.pdf", evidence_bytes("pdf")),
         by=court_lead,
     )
-    comment = services.comment_add(item=item, body="Sent.", by=court_lead)
-    document = services.team_document_upload(
+    comment = collaboration_services.comment_add(item=item, body="Sent.", by=court_lead)
+    document = collaboration_services.team_document_upload(
         template_item=item.template_item,
         title="Connectivity guide",
         version="1.0",

@@ -14,8 +14,9 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from checklists import services
-from checklists.models import ChecklistItem, Comment, Evidence, GoLiveChange
+from checklists.models import ChecklistItem, GoLiveChange
+from collaboration import services as collaboration_services
+from collaboration.models import Comment, Evidence
 from tests.factories import evidence_bytes
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +52,7 @@ def world(start, court, other_court, court_lead, other_lead, staff_user):
     mine = start(court)
     theirs = start(other_court)
     foreign_item = theirs.items.get(order=11)
-    services.comment_add(item=foreign_item, body="Theirs.", by=other_lead)
+    collaboration_services.comment_add(item=foreign_item, body="Theirs.", by=other_lead)
     return {
         "mine": mine,
         "items": list(mine.items.order_by("order")),

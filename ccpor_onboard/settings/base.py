@@ -247,7 +247,7 @@ STORAGES = {
 }
 
 # --- Uploads --------------------------------------------------------------------
-# Evidence files are at most 10 MB (checklists.services.evidence.EVIDENCE_MAX_BYTES).
+# Evidence files are at most 10 MB (collaboration.services.evidence.EVIDENCE_MAX_BYTES).
 # A multipart request may carry that plus its form fields; a larger one is refused
 # before its body is read (ccpor_onboard/lib/uploads.py). Uploads over
 # FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file, not memory; other form data

@@ -4,7 +4,6 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
-from ccpor_onboard.lib.pagination import pager
 from courts.access import ccpor_staff_required
 from golive.selectors import incidents_across_courts
 
@@ -28,11 +27,7 @@ def incidents(request):
             "form": form,
             "filters": filters,
             "page": page,
-            "pager": pager(
-                request.GET,
-                page,
-                page.paginator.get_elided_page_range(page.number, on_ends=1),
-            ),
+            "page_range": page.paginator.get_elided_page_range(page.number, on_ends=1),
             "incidents": page.object_list,
             "now": now,
         },

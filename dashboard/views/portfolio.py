@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from ccpor_onboard.lib.dates import today_in_california
-from ccpor_onboard.lib.pagination import pager
 from checklists.health import LATE_AFTER_DAYS, Health
 from checklists.selectors import phases
 from courts.access import ccpor_staff_required
@@ -58,7 +57,7 @@ def _page(request, items, size: int):
         number = 1
     page = Paginator(items, size).get_page(number)
     page_range = page.paginator.get_elided_page_range(page.number, on_ends=1)
-    return page, pager(request.GET, page, page_range)
+    return page, page_range
 
 
 def _sort_columns(sort_params: list[str]) -> dict[str, dict]:
@@ -100,7 +99,7 @@ def _index_context(request, on_day) -> dict:
     query = portfolio_query(request.GET, today=on_day)
     summary = portfolio_summary(today=on_day)
     rows = query.queryset.values(*portfolio_fields(today=on_day))
-    page, page_bar = _page(request, rows, PAGE_SIZE)
+    page, page_range = _page(request, rows, PAGE_SIZE)
     sort_params = query.sort_params
     export_query = request.GET.copy()
     export_query.pop("page", None)
@@ -110,7 +109,7 @@ def _index_context(request, on_day) -> dict:
             (actor.value, actor.label, summary.overdue_by_actor[actor])
             for actor in BLOCKING_ACTORS
         ],
-        "pager": page_bar,
+        "page_range": page_range,
         "late_after": LATE_AFTER_DAYS,
         "filter_errors": query.errors,
         "filter_form": mark_safe(query.form_html),  # noqa: S308 - crispy-forms' own output
@@ -174,7 +173,7 @@ def _statewide_context(request, on_day, district: str | None) -> dict:
         line = next((d for d in summary["districts"] if d.key == district), None)
         shown = line.total if line else 0
     courts = StatewideCourts(today=on_day, district=district, count=shown)
-    page, page_bar = _page(request, courts, STATEWIDE_PAGE_SIZE)
+    page, page_range = _page(request, courts, STATEWIDE_PAGE_SIZE)
     return {
         **summary,
         "groups": statewide_tiles(page.object_list, styles=TILE_STYLES),
@@ -186,7 +185,7 @@ def _statewide_context(request, on_day, district: str | None) -> dict:
         ),
         "shown": shown,
         "page": page,
-        "pager": page_bar,
+        "page_range": page_range,
     }
 
 
@@ -196,7 +195,7 @@ def overdue(request):
     form = OverdueFilterForm(request.GET)
     group, actor = form.choice()
     items = overdue_items_across_courts(today=on_day, group=group, actor=actor)
-    page, page_bar = _page(request, items, OVERDUE_PAGE_SIZE)
+    page, page_range = _page(request, items, OVERDUE_PAGE_SIZE)
     for item in page.object_list:
         item.days_overdue = (on_day - item.due_date).days
     return render(
@@ -204,7 +203,7 @@ def overdue(request):
         "dashboard/overdue.html",
         {
             "page": page,
-            "pager": page_bar,
+            "page_range": page_range,
             "group": group,
             "actor": actor,
             "form": form,

@@ -18,7 +18,8 @@ from playwright.sync_api import expect
 
 from ccpor_onboard.lib.dates import today_in_california
 from checklists import services
-from checklists.models import TeamDocument
+from collaboration import services as collaboration_services
+from collaboration.models import TeamDocument
 from courts.models import Membership
 from tests.factories import MembershipFactory, evidence_bytes
 
@@ -98,7 +99,7 @@ def people(court, court_lead, court_liaison, staff_user, evidence_storage):
             onboarding.go_live_date - datetime.timedelta(days=5), datetime.time(10)
         )
     )
-    services.item_set_meeting(
+    collaboration_services.item_set_meeting(
         item=meeting,
         by=staff_user,
         expected_version=meeting.version,
@@ -108,7 +109,7 @@ def people(court, court_lead, court_liaison, staff_user, evidence_storage):
         attendees="Alex Alvarez, Sam Santos, Casey Staff",
     )
     guide = onboarding.items.get(order=5)
-    services.team_document_upload(
+    collaboration_services.team_document_upload(
         template_item=guide.template_item,
         title="Court Planning Guide",
         version="1.1",

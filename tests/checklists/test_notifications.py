@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from checklists import services
 from checklists.models import ChecklistItem
+from collaboration import services as collaboration_services
 from notifications.models import Delivery, Kind, Notification
 from notifications.services import notification_preferences_set
 from tests.conftest import TODAY
@@ -73,7 +74,9 @@ def test_a_comment_tells_the_items_owner(onboarding, cast, send_now):
     it = owned(onboarding, 11, cast["it"], by=cast["lead"])
     sent_to(send_now)  # the assignment
 
-    services.comment_add(item=it, body="Circuit ordered.", by=cast["lead"])
+    collaboration_services.comment_add(
+        item=it, body="Circuit ordered.", by=cast["lead"]
+    )
 
     mails = sent_to(send_now)
     assert list(mails) == ["it-a@example.org"]
@@ -90,17 +93,19 @@ def test_a_comment_tells_the_items_owner(onboarding, cast, send_now):
 def test_the_owner_is_not_told_of_their_own_comment(onboarding, cast, send_now):
     it = owned(onboarding, 11, cast["it"], by=cast["lead"])
     sent_to(send_now)
-    services.comment_add(item=it, body="Done on my side.", by=cast["it"])
+    collaboration_services.comment_add(item=it, body="Done on my side.", by=cast["it"])
     assert sent_to(send_now) == {}
 
 
 def test_a_comment_on_an_item_without_owner_tells_nobody(onboarding, cast, send_now):
-    services.comment_add(item=item(onboarding, 11), body="Hello", by=cast["lead"])
+    collaboration_services.comment_add(
+        item=item(onboarding, 11), body="Hello", by=cast["lead"]
+    )
     assert sent_to(send_now) == {}
 
 
 def test_at_username_tells_that_person(onboarding, cast, send_now):
-    services.comment_add(
+    collaboration_services.comment_add(
         item=item(onboarding, 11), body="@so-a can you confirm?", by=cast["lead"]
     )
     assert ("so-a@example.org", Kind.MENTION) in kinds()
@@ -111,7 +116,7 @@ def test_at_username_tells_that_person(onboarding, cast, send_now):
 
 def test_at_ccpor_reaches_the_team_mailbox(onboarding, cast, send_now):
     """The issue's case: "@CCPOR team: roster attached" told nobody."""
-    services.comment_add(
+    collaboration_services.comment_add(
         item=item(onboarding, 21), body="@CCPOR team: roster attached", by=cast["lead"]
     )
     mails = sent_to(send_now)
@@ -123,7 +128,7 @@ def test_at_ccpor_reaches_the_team_mailbox(onboarding, cast, send_now):
 def test_an_owner_who_is_mentioned_is_told_once(onboarding, cast, send_now):
     it = owned(onboarding, 11, cast["it"], by=cast["lead"])
     sent_to(send_now)
-    services.comment_add(item=it, body="@it-a see above", by=cast["lead"])
+    collaboration_services.comment_add(item=it, body="@it-a see above", by=cast["lead"])
     assert list(
         Notification.objects.filter(kind__in=["comment", "mention"]).values_list(
             "kind", flat=True
@@ -134,7 +139,7 @@ def test_an_owner_who_is_mentioned_is_told_once(onboarding, cast, send_now):
 def test_mentioning_someone_from_another_court_tells_them_nothing(
     onboarding, cast, other_lead, send_now
 ):
-    services.comment_add(
+    collaboration_services.comment_add(
         item=item(onboarding, 11), body="@lead-b how did you do it?", by=cast["lead"]
     )
     assert sent_to(send_now) == {}
@@ -145,11 +150,13 @@ def test_no_mail_to_court_members_about_an_internal_only_item(
 ):
     internal = item(onboarding, 23)  # CCPOR Team internal task
     assert internal.internal_only
-    services.comment_add(
+    collaboration_services.comment_add(
         item=internal, body="@lead-a @so-a @staff profiles done", by=cast["staff"]
     )
     staff_two = UserFactory(username="staff2", ccpor_staff=True)
-    services.comment_add(item=internal, body="@staff2 @lead-a check", by=cast["staff"])
+    collaboration_services.comment_add(
+        item=internal, body="@staff2 @lead-a check", by=cast["staff"]
+    )
     mails = sent_to(send_now)
     assert list(mails) == [staff_two.email]
 
@@ -376,10 +383,12 @@ def test_editing_a_comment_tells_only_the_people_it_newly_mentions(
     onboarding, cast, send_now
 ):
     it = owned(onboarding, 11, cast["it"], by=cast["lead"])
-    comment = services.comment_add(item=it, body="@so-a please check", by=cast["lead"])
+    comment = collaboration_services.comment_add(
+        item=it, body="@so-a please check", by=cast["lead"]
+    )
     sent_to(send_now)
 
-    services.comment_edit(
+    collaboration_services.comment_edit(
         comment=comment, body="@so-a and @viewer-a please check", by=cast["lead"]
     )
 

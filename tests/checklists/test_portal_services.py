@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from checklists import services
+from collaboration import services as collaboration_services
 from tests.factories import (
     attach_evidence,
     cancel_onboarding,
@@ -166,21 +167,30 @@ def test_bulk_reports_refusals_decided_beforehand(onboarding, court_lead):
 
 @pytest.mark.parametrize("kind", ["pdf", "docx", "xlsx", "png", "jpg"])
 def test_detect_type_from_content(kind):
-    assert services.evidence_detect_type(io.BytesIO(evidence_bytes(kind))) == kind
+    assert (
+        collaboration_services.evidence_detect_type(io.BytesIO(evidence_bytes(kind)))
+        == kind
+    )
 
 
 @pytest.mark.parametrize("kind", ["docm", "zip"])
 def test_detect_type_refuses_other_zip_files(kind):
-    assert services.evidence_detect_type(io.BytesIO(evidence_bytes(kind))) is None
+    assert (
+        collaboration_services.evidence_detect_type(io.BytesIO(evidence_bytes(kind)))
+        is None
+    )
 
 
 def test_detect_type_refuses_a_broken_zip():
-    assert services.evidence_detect_type(io.BytesIO(b"PK\x03\x04broken")) is None
+    assert (
+        collaboration_services.evidence_detect_type(io.BytesIO(b"PK\x03\x04broken"))
+        is None
+    )
 
 
 def test_comment_needs_text(onboarding, court_lead):
     with pytest.raises(ValidationError):
-        services.comment_add(
+        collaboration_services.comment_add(
             item=onboarding.items.get(order=11), body="  ", by=court_lead
         )
 

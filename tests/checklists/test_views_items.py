@@ -5,8 +5,9 @@ import pytest
 from django.urls import reverse
 
 from checklists import services
-from checklists.models import ChecklistItem, Comment
+from checklists.models import ChecklistItem
 from checklists.presenters import describe_change
+from collaboration.models import Comment
 from tests.conftest import TODAY
 from tests.factories import attach_evidence, days, force_status
 

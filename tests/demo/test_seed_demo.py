@@ -142,7 +142,8 @@ def test_demo_live_court_has_an_open_incident_and_closed_one_its_sign_offs(seede
 
 
 def test_seed_demo_shows_owners_contacts_meetings_and_team_documents(seeded):
-    from checklists.models import ChecklistItem, TeamDocument
+    from checklists.models import ChecklistItem
+    from collaboration.models import TeamDocument
     from courts.models import Court
     from courts.selectors import court_contacts
 

@@ -8,7 +8,8 @@ from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from checklists.models import ChecklistItem, Evidence, Onboarding
+from checklists.models import ChecklistItem, Onboarding
+from collaboration.models import Evidence
 from golive import services
 from golive.models import Transition
 from tests.conftest import TODAY
@@ -216,7 +217,7 @@ def test_no_evidence_is_added_to_a_closed_onboarding_in_the_admin(staff_admin, c
     item = closed.items.get(order=11)
     before = Evidence.objects.count()
     response = staff_admin.post(
-        reverse("admin:checklists_evidence_add"),
+        reverse("admin:collaboration_evidence_add"),
         {"item": item.pk, "file": SimpleUploadedFile("a.pdf", evidence_bytes("pdf"))},
     )
     assert response.status_code == 200

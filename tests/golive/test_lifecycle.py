@@ -5,7 +5,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from checklists import services as checklists
-from checklists.models import ChecklistItem, Evidence, Onboarding
+from checklists.models import ChecklistItem, Onboarding
+from collaboration import services as collaboration_services
+from collaboration.models import Evidence
 from golive import services
 from golive.models import GoNoGoDecision, Transition
 from golive.selectors import lifecycle_history, live_readiness_for
@@ -304,7 +306,9 @@ def test_a_closed_onboarding_is_read_only_for_everyone(
                 expected_version=item.version,
             )
         with pytest.raises(ValidationError, match="read-only"):
-            checklists.comment_add(item=item, body="One more thing", by=person)
+            collaboration_services.comment_add(
+                item=item, body="One more thing", by=person
+            )
         with pytest.raises(ValidationError, match="read-only"):
             attach_evidence(item, by=person)
     with pytest.raises(ValidationError, match="read-only"):

@@ -10,7 +10,8 @@ import pytest
 from django.urls import reverse
 
 from checklists import services as checklists
-from checklists.models import ChecklistItem, Evidence, Onboarding
+from checklists.models import ChecklistItem, Onboarding
+from collaboration.models import Evidence
 from golive import services
 from golive.models import GoNoGoDecision, SignOffKind
 from golive.selectors import live_readiness_for
@@ -70,7 +71,7 @@ def test_readiness_follows_every_kind_of_change(
     assert finished["gates_done"] > 1
     evidence = Evidence.objects.get(item=with_evidence)
     response = admin_client.post(
-        reverse("admin:checklists_evidence_delete", args=[evidence.pk]),
+        reverse("admin:collaboration_evidence_delete", args=[evidence.pk]),
         {"post": "yes"},
     )
     assert response.status_code == 302

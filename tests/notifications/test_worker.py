@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from checklists import services
+from collaboration import services as collaboration_services
 from notifications.models import Notification
 from tests.factories import CourtFactory, MembershipFactory
 
@@ -24,8 +24,8 @@ def test_a_comment_is_mailed_by_the_worker_after_the_batching_delay(
     mail_dir = pathlib.Path(celery_worker_process.mail_dir)
     before = set(mail_dir.iterdir())
 
-    services.comment_add(item=item, body="@w-lead first", by=staff_user)
-    services.comment_add(item=item, body="@w-lead second", by=staff_user)
+    collaboration_services.comment_add(item=item, body="@w-lead first", by=staff_user)
+    collaboration_services.comment_add(item=item, body="@w-lead second", by=staff_user)
 
     deadline = time.monotonic() + 60
     while Notification.objects.exclude(status="sent").exists():

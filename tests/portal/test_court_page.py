@@ -11,6 +11,7 @@ from django.utils import timezone
 from checklists import services
 from checklists.models import ChecklistItem
 from checklists.presenters import describe_activity
+from collaboration import services as collaboration_services
 from notifications.services import court_visit_record
 from tests.conftest import TODAY
 from tests.factories import (
@@ -135,7 +136,7 @@ def test_each_item_shows_title_actor_kind_due_status_last_change_and_evidence_co
         item=item, status="in_progress", by=court_lead, expected_version=1
     )
     for n in range(2):
-        services.evidence_upload(
+        collaboration_services.evidence_upload(
             item=item,
             file=SimpleUploadedFile(f"f{n}.pdf", evidence_bytes("pdf")),
             by=court_lead,
@@ -218,7 +219,9 @@ def test_activity_feed_lists_latest_changes_who_what_when(
         expected_version=1,
         reason="Waiting for the sheriff's sign-off.",
     )
-    services.comment_add(item=item, body="Chasing it today.", by=court_lead)
+    collaboration_services.comment_add(
+        item=item, body="Chasing it today.", by=court_lead
+    )
     feed = page(client, court_lead, court).context["feed"]
     assert describe_activity(feed[0]) == "commented: Chasing it today."
     assert feed[0].who == court_lead
@@ -284,7 +287,7 @@ def test_court_page_query_count_does_not_grow_with_items(
 ):
     onboarding = _onboarding_with(n_items, court, staff_user)
     for item in onboarding.items.all():
-        services.comment_add(item=item, body="note", by=court_lead)
+        collaboration_services.comment_add(item=item, body="note", by=court_lead)
     client.force_login(court_lead)
     url = reverse("portal:court", kwargs={"slug": court.slug})
     if returning:
@@ -367,7 +370,9 @@ def test_the_kept_activity_feed_follows_every_change(
 
     onboarding = start(court)
     item = onboarding.items.get(order=11)
-    comment = services.comment_add(item=item, body="First words.", by=court_lead)
+    comment = collaboration_services.comment_add(
+        item=item, body="First words.", by=court_lead
+    )
 
     def feed_html():
         html = page(client, court_lead, court).content.decode()
@@ -376,10 +381,12 @@ def test_the_kept_activity_feed_follows_every_change(
 
     assert "First words." in feed_html()
     assert "First words." in feed_html()  # kept
-    services.comment_edit(comment=comment, body="Better words.", by=court_lead)
+    collaboration_services.comment_edit(
+        comment=comment, body="Better words.", by=court_lead
+    )
     html = feed_html()
     assert "Better words." in html and "First words." not in html
-    evidence = services.evidence_upload(
+    evidence = collaboration_services.evidence_upload(
         item=item,
         file=SimpleUploadedFile("roster.pdf", evidence_bytes("pdf")),
         by=court_lead,

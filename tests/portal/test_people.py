@@ -12,6 +12,7 @@ from django.utils import timezone
 from freezegun import freeze_time
 
 from checklists import services
+from collaboration import services as collaboration_services
 from courts.models import Membership
 from notifications.models import Kind, Notification
 from tests.conftest import TODAY
@@ -138,7 +139,9 @@ def test_what_changed_lists_what_others_did_since_the_last_visit(
             by=court_lead,
             expected_version=mine.version,
         )
-        services.comment_add(item=it, body="Chasing the county.", by=staff_user)
+        collaboration_services.comment_add(
+            item=it, body="Chasing the county.", by=staff_user
+        )
         services.onboarding_reschedule(
             onboarding=onboarding,
             go_live_date=onboarding.go_live_date + datetime.timedelta(days=7),
@@ -171,7 +174,7 @@ def test_reloading_keeps_the_same_list_and_a_later_visit_starts_afresh(
     with freeze_time(t0):
         court_page(client, court_lead)
     with freeze_time(t0 + datetime.timedelta(hours=1)):
-        services.comment_add(
+        collaboration_services.comment_add(
             item=onboarding.items.get(order=11), body="New.", by=staff_user
         )
     with freeze_time(t0 + datetime.timedelta(hours=3)):
@@ -189,7 +192,7 @@ def test_what_changed_hides_internal_items_from_members(
     with freeze_time(t0):
         court_page(client, court_lead)
     with freeze_time(t0 + datetime.timedelta(hours=1)):
-        services.comment_add(
+        collaboration_services.comment_add(
             item=onboarding.items.get(order=23), body="Internal note.", by=staff_user
         )
     with freeze_time(t0 + datetime.timedelta(days=1)):

@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from checklists import services
-from checklists.models import TeamDocument
+from collaboration import services as collaboration_services
+from collaboration.models import TeamDocument
 from tests.conftest import TODAY
 from tests.factories import evidence_bytes
 
@@ -24,7 +24,7 @@ def guide_item(default_template):
 
 
 def upload(template_item, version, by, *, kind="pdf", title="Court Planning Guide"):
-    return services.team_document_upload(
+    return collaboration_services.team_document_upload(
         template_item=template_item,
         title=title,
         version=version,
@@ -61,7 +61,7 @@ def test_the_evidence_checks_apply(guide_item, staff_user, evidence_storage):
             upload(guide_item, f"v-{kind}", staff_user, kind=kind)
         assert "file" in refused.value.message_dict
     with pytest.raises(ValidationError) as refused:
-        services.team_document_upload(
+        collaboration_services.team_document_upload(
             template_item=guide_item,
             title="",
             version="",
@@ -196,7 +196,7 @@ def test_the_admin_adds_a_document_through_the_same_checks(
     client, superuser, guide_item, evidence_storage
 ):
     client.force_login(superuser)
-    url = reverse("admin:checklists_teamdocument_add")
+    url = reverse("admin:collaboration_teamdocument_add")
     data = {
         "template_item": guide_item.pk,
         "title": "Court Planning Guide",

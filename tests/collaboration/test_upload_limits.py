@@ -11,15 +11,15 @@ import zipfile
 import zlib
 
 import pytest
+from collaboration.services.evidence import EVIDENCE_MAX_BYTES
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.files.uploadhandler import StopUpload
 from django.urls import reverse
 
 from ccpor_onboard.lib.uploads import LimitedUploadHandler
-from checklists import services
-from checklists.models import Evidence
-from checklists.services.evidence import EVIDENCE_MAX_BYTES
+from collaboration import services as collaboration_services
+from collaboration.models import Evidence
 from tests.factories import evidence_bytes
 
 pytestmark = pytest.mark.django_db
@@ -141,14 +141,14 @@ def _refusal(content: bytes, name: str = "report.docx") -> str:
 
     upload = SimpleUploadedFile(name, content)
     with pytest.raises(ValidationError) as info:
-        services.evidence_validate(file=upload)
+        collaboration_services.evidence_validate(file=upload)
     return " ".join(info.value.messages)
 
 
 def test_a_plain_docx_is_accepted():
-    assert services.evidence_validate(file=SimpleUploadedFile("a.docx", docx())) == (
-        "docx"
-    )
+    assert collaboration_services.evidence_validate(
+        file=SimpleUploadedFile("a.docx", docx())
+    ) == ("docx")
 
 
 def test_a_part_that_declares_a_small_size_but_inflates_hugely_is_refused_fast():

@@ -5,8 +5,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from checklists import services
-from checklists.models import Evidence
+from collaboration import services as collaboration_services
+from collaboration.models import Evidence
 from tests.factories import evidence_bytes
 
 pytestmark = pytest.mark.django_db
@@ -142,7 +142,7 @@ def test_upload_form_warns_against_protective_order_data(client, item, court_lea
 def test_download_is_an_attachment_with_nosniff_for_those_who_see_the_item(
     client, item, court_lead, court_liaison, other_lead
 ):
-    evidence = services.evidence_upload(
+    evidence = collaboration_services.evidence_upload(
         item=item,
         file=SimpleUploadedFile("Sign-off.pdf", evidence_bytes("pdf")),
         by=court_lead,
@@ -170,7 +170,7 @@ def test_evidence_of_internal_items_is_hidden_from_members(
     client, start, court, court_lead, staff_user, frozen_today, evidence_storage
 ):
     internal = start(court).items.get(order=23)
-    evidence = services.evidence_upload(
+    evidence = collaboration_services.evidence_upload(
         item=internal,
         file=SimpleUploadedFile("staging.png", evidence_bytes("png")),
         by=staff_user,
@@ -190,7 +190,7 @@ def test_evidence_of_another_item_cannot_be_fetched_through_this_one(
 ):
     onboarding = start(court)
     a, b = onboarding.items.get(order=11), onboarding.items.get(order=13)
-    evidence = services.evidence_upload(
+    evidence = collaboration_services.evidence_upload(
         item=a, file=SimpleUploadedFile("a.pdf", evidence_bytes("pdf")), by=court_lead
     )
     client.force_login(court_lead)
@@ -204,7 +204,7 @@ def test_evidence_of_another_item_cannot_be_fetched_through_this_one(
 def test_admin_adds_evidence_through_the_same_checks(
     admin_client, item, evidence_storage
 ):
-    url = reverse("admin:checklists_evidence_add")
+    url = reverse("admin:collaboration_evidence_add")
     refused = admin_client.post(
         url,
         {"item": item.pk, "file": SimpleUploadedFile("x.pdf", b"not a pdf")},

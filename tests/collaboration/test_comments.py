@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from checklists import services
-from checklists.models import Comment, CommentRevision
+from collaboration import services as collaboration_services
+from collaboration.models import Comment, CommentRevision
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,9 @@ def item(start, court):
 
 @pytest.fixture
 def comment(item, court_lead):
-    return services.comment_add(item=item, body="Letter sent Monday.", by=court_lead)
+    return collaboration_services.comment_add(
+        item=item, body="Letter sent Monday.", by=court_lead
+    )
 
 
 def _edit_url(comment):
@@ -36,11 +38,13 @@ def _edit_url(comment):
 
 
 def test_the_author_edits_and_the_earlier_text_is_kept(comment, court_lead):
-    edited = services.comment_edit(
+    edited = collaboration_services.comment_edit(
         comment=comment, body="Letter sent Tuesday.", by=court_lead
     )
     assert edited.body == "Letter sent Tuesday." and edited.edited_at is not None
-    services.comment_edit(comment=comment, body="Letter sent Wednesday.", by=court_lead)
+    collaboration_services.comment_edit(
+        comment=comment, body="Letter sent Wednesday.", by=court_lead
+    )
     revisions = list(CommentRevision.objects.filter(comment=comment))
     assert [r.body for r in revisions] == [
         "Letter sent Monday.",
@@ -50,7 +54,9 @@ def test_the_author_edits_and_the_earlier_text_is_kept(comment, court_lead):
 
 
 def test_the_same_text_again_changes_nothing(comment, court_lead):
-    services.comment_edit(comment=comment, body=" Letter sent Monday. ", by=court_lead)
+    collaboration_services.comment_edit(
+        comment=comment, body=" Letter sent Monday. ", by=court_lead
+    )
     assert not CommentRevision.objects.exists()
     comment.refresh_from_db()
     assert comment.edited_at is None
@@ -60,7 +66,9 @@ def test_nobody_but_the_author_edits(comment, staff_user, superuser, court):
     colleague = MembershipFactory(court=court, user__username="colleague").user
     for someone in (staff_user, superuser, colleague, None):
         with pytest.raises(PermissionDenied):
-            services.comment_edit(comment=comment, body="Rewritten", by=someone)
+            collaboration_services.comment_edit(
+                comment=comment, body="Rewritten", by=someone
+            )
     comment.refresh_from_db()
     assert comment.body == "Letter sent Monday."
     assert not CommentRevision.objects.exists()
@@ -69,7 +77,9 @@ def test_nobody_but_the_author_edits(comment, staff_user, superuser, court):
 def test_an_empty_or_huge_edit_is_refused(comment, court_lead):
     for body in ("   ", "x" * 5001):
         with pytest.raises(ValidationError):
-            services.comment_edit(comment=comment, body=body, by=court_lead)
+            collaboration_services.comment_edit(
+                comment=comment, body=body, by=court_lead
+            )
     assert not CommentRevision.objects.exists()
 
 
@@ -104,7 +114,7 @@ def test_staff_and_colleagues_cannot_edit_through_the_page(
 
 
 def test_the_admin_cannot_rewrite_a_comment(admin_client, comment):
-    url = reverse("admin:checklists_comment_change", args=[comment.pk])
+    url = reverse("admin:collaboration_comment_change", args=[comment.pk])
     page = admin_client.get(url)
     assert page.status_code == 200  # readable
     assert 'name="body"' not in page.content.decode()

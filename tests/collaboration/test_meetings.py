@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from checklists import services
 from checklists.timeline import build_timeline
+from collaboration import services as collaboration_services
 from tests.conftest import TODAY
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +33,7 @@ def at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
 
 
 def schedule(it, by, starts, ends, **kwargs):
-    return services.item_set_meeting(
+    return collaboration_services.item_set_meeting(
         item=it,
         by=by,
         expected_version=it.version,
