@@ -27,12 +27,10 @@ from functools import wraps
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.db import connections
 from django.db.models import QuerySet
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404
 
-from ccpor_onboard.lib.prepared import Memo, PreparedModels, slot
 from courts.access import (
     allowed_methods,
     ccpor_staff_users,
@@ -40,7 +38,6 @@ from courts.access import (
     is_ccpor_staff,
     membership_for,
     signed_in,
-    stand_in,
 )
 from courts.models import Court, Membership
 
@@ -74,45 +71,21 @@ def item_for_user(user, court: Court | str, item_pk: int) -> ChecklistItem:
     may see it; Http404 otherwise. `item.onboarding.court` is filled in."""
     if not isinstance(court, Court):
         court = court_for_user(user, court)
-    if not signed_in(user) or not _is_id(item_pk):
-        raise Http404("No item matches the given query.")
-    staff = is_ccpor_staff(user)
-    # Compiled once per process for CCPOR staff and once for members.
-    prepared = _item_queries.get(
-        staff,
-        lambda: PreparedModels(
-            ChecklistItem.objects.visible_to(stand_in(user))
-            .select_related(
-                "onboarding",
-                "phase",
-                "updated_by",
-                "completed_by",
-                "verified_by",
-                "owner",
-            )
-            .filter(pk=slot(1), onboarding__court=slot(2))
-            .order_by(),
-            slots=[slot(1), slot(2)] if staff else [slot(0), slot(1), slot(2)],
+    item = get_object_or_404(
+        ChecklistItem.objects.visible_to(user)
+        .filter(onboarding__court=court)
+        .select_related(
+            "onboarding",
+            "phase",
+            "updated_by",
+            "completed_by",
+            "verified_by",
+            "owner",
         ),
+        pk=item_pk,
     )
-    values = (item_pk, court.pk) if staff else (user.pk, item_pk, court.pk)
-    items = prepared.run(*values)
-    if not items:
-        raise Http404("No item matches the given query.")
-    [item] = items  # one at most: the item's own row (a member's joins are unique)
     item.onboarding.court = court
     return item
-
-
-_item_queries = Memo(2)
-
-
-def _is_id(value) -> bool:
-    """An id the database can hold (a bigger number in a URL finds nothing)."""
-    low, high = connections[ChecklistItem.objects.db].ops.integer_field_range(
-        "BigAutoField"
-    )
-    return isinstance(value, int) and low <= value <= high
 
 
 def evidence_for_user(

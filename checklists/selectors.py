@@ -17,7 +17,6 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
-    Max,
     Min,
     OuterRef,
     Prefetch,
@@ -30,14 +29,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Lag
 
-from ccpor_onboard.lib.prepared import (
-    Memo,
-    PreparedModels,
-    PreparedQuery,
-    compiled_once,
-    slot,
-)
-from courts.access import courts_for_user, is_ccpor_staff, signed_in, stand_in
+from courts.access import courts_for_user, is_ccpor_staff
 from courts.models import Court
 
 from . import access
@@ -290,32 +282,17 @@ def calendar_onboardings(courts: QuerySet[Court]) -> QuerySet[Onboarding]:
 
 
 def court_current_onboarding(court) -> Onboarding | None:
-    """The court's open onboarding, else its latest one, else None (one query,
-    compiled once per court in this process)."""
-
-    def build() -> PreparedQuery:
-        return PreparedQuery(
-            court.onboardings.annotate(
-                is_open_rank=Case(
-                    When(status__in=Onboarding.OPEN_STATUSES, then=Value(0)),
-                    default=Value(1),
-                )
+    """The court's open onboarding, else its latest one, else None (one query)."""
+    return (
+        court.onboardings.annotate(
+            is_open_rank=Case(
+                When(status__in=Onboarding.OPEN_STATUSES, then=Value(0)),
+                default=Value(1),
             )
-            .order_by("is_open_rank", "-created_at", "-id")
-            .values(*_ONBOARDING_FIELDS)[:1]
         )
-
-    prepared = _current_onboarding_queries.get(court.pk, build)
-    rows = prepared.tuples()
-    if not rows:
-        return None
-    onboarding = Onboarding.from_db(prepared.using, _ONBOARDING_FIELDS, rows[0])
-    onboarding.court = court  # as court.onboardings would have set it
-    return onboarding
-
-
-_current_onboarding_queries = Memo(1024)
-_ONBOARDING_FIELDS = [f.attname for f in Onboarding._meta.concrete_fields]
+        .order_by("is_open_rank", "-created_at", "-id")
+        .first()
+    )
 
 
 def _count_of(model) -> Coalesce:
@@ -348,114 +325,29 @@ def court_page_items(
     change it). `mine`: the user's organisation's items; `owned`: the items the
     user owns.
 
-    Ordered by phase, then due date, so that the guide's marks fall in place. The
-    query for a whole page is compiled once per person, onboarding, filters and
-    day in this process (ccpor_onboard.lib.prepared): compiling it costs more than
-    running it; the rows are read afresh every time.
+    Ordered by phase, then due date, so that the guide's marks fall in place.
     """
-    actor = access.actor_for_user(user, onboarding.court_id) if mine else None
-
-    def queryset():
-        items = access.items_for_user(user, onboarding)
-        if pk is not None:
-            items = items.filter(pk=pk)
-        if mine:
-            items = items.filter(actor=actor)
-        if owned:
-            items = items.filter(owner=user)
-        if overdue_only:
-            items = items.overdue(today)
-        elif open_only:
-            items = items.open()
-        return (
-            items.select_related("phase", "updated_by", "verified_by", "owner")
-            .annotate(
-                evidence_count=_count_of(Evidence), comment_count=_count_of(Comment)
-            )
-            .order_by("phase__order", "due_date", "order")
-        )
-
+    items = access.items_for_user(user, onboarding)
     if pk is not None:
-        items = list(queryset())
-    else:
-        key = (
-            onboarding.pk,
-            user.pk,
-            is_ccpor_staff(user),
-            mine and actor,
-            owned,
-            open_only,
-            overdue_only and today,
-        )
-        prepared = _court_item_queries.get(
-            key, lambda: PreparedQuery(queryset().values(*_ITEM_COLUMNS))
-        )
-        items = [_item_from_row(row, prepared.using) for row in prepared.tuples()]
+        items = items.filter(pk=pk)
+    if mine:
+        items = items.filter(actor=access.actor_for_user(user, onboarding.court_id))
+    if owned:
+        items = items.filter(owner=user)
+    if overdue_only:
+        items = items.overdue(today)
+    elif open_only:
+        items = items.open()
+    items = list(
+        items.select_related("phase", "updated_by", "verified_by", "owner")
+        .annotate(evidence_count=_count_of(Evidence), comment_count=_count_of(Comment))
+        .order_by("phase__order", "due_date", "order")
+    )
     for item in items:
         item.onboarding = onboarding
         item.is_overdue = item.is_overdue_on(today)
         item.can_update = access.can_update_item(user, item)
     return items
-
-
-# The court pages' compiled item queries (the pages recently opened in this process).
-_court_item_queries = Memo(1024)
-
-
-def _model_columns(model, prefix: str = "") -> list[str]:
-    return [prefix + f.attname for f in model._meta.concrete_fields]
-
-
-_ITEM_FIELDS = _model_columns(ChecklistItem)
-_PHASE_FIELDS = _model_columns(Phase)
-_USER_RELATIONS = ("updated_by", "verified_by", "owner")
-# What court_page_items reads, in order: the item, its phase, its three people
-# (every column, as select_related would), then the two counts.
-_ITEM_COLUMNS = (
-    *_ITEM_FIELDS,
-    *_model_columns(Phase, "phase__"),
-    *(
-        column
-        for relation in _USER_RELATIONS
-        for column in _model_columns(
-            ChecklistItem._meta.get_field(relation).related_model, relation + "__"
-        )
-    ),
-    "evidence_count",
-    "comment_count",
-)
-
-
-# Each person relation of _ITEM_COLUMNS: its name, model, columns and pk's place.
-_USER_PARTS = [
-    (
-        relation,
-        model := ChecklistItem._meta.get_field(relation).related_model,
-        _model_columns(model),
-        _model_columns(model).index(model._meta.pk.attname),
-    )
-    for relation in _USER_RELATIONS
-]
-
-
-def _item_from_row(row: tuple, using: str) -> ChecklistItem:
-    """A ChecklistItem, with its phase and people, from a row of _ITEM_COLUMNS, as
-    select_related would have built it."""
-    n_item, n_phase = len(_ITEM_FIELDS), len(_PHASE_FIELDS)
-    item = ChecklistItem.from_db(using, _ITEM_FIELDS, row[:n_item])
-    at = n_item
-    item.phase = Phase.from_db(using, _PHASE_FIELDS, row[at : at + n_phase])
-    at += n_phase
-    for relation, model, fields, pk_at in _USER_PARTS:
-        values = row[at : at + len(fields)]
-        at += len(fields)
-        setattr(
-            item,
-            relation,
-            None if values[pk_at] is None else model.from_db(using, fields, values),
-        )
-    item.evidence_count, item.comment_count = row[at], row[at + 1]
-    return item
 
 
 def court_item_row(user, item: ChecklistItem, *, today: datetime.date):
@@ -701,50 +593,6 @@ def activity_feed(
     return feed[:limit]
 
 
-# One compiled query per onboarding (the court pages recently opened in this process).
-_activity_markers = Memo(1024)
-
-
-def activity_marker(onboarding: Onboarding) -> tuple:
-    """A value that moves whenever the activity feed can change other than through
-    its items' own rows: the number of evidence files and comments of the
-    onboarding's items, the newest of each, and the latest comment edit. With the
-    items' versions (`court_page_items`) it keys the court page's kept feed. One
-    small query, compiled once per onboarding (ccpor_onboard.lib.prepared)."""
-
-    def build() -> PreparedQuery:
-        def of(model):
-            return (
-                model.objects.filter(item__onboarding_id=OuterRef("pk"))
-                .order_by()
-                .values("item__onboarding_id")
-            )
-
-        evidence, comments = of(Evidence), of(Comment)
-        return PreparedQuery(
-            Onboarding.objects.filter(pk=onboarding.pk)
-            .annotate(
-                evidence_n=Subquery(evidence.annotate(v=Count("id")).values("v")),
-                evidence_last=Subquery(evidence.annotate(v=Max("id")).values("v")),
-                comments_n=Subquery(comments.annotate(v=Count("id")).values("v")),
-                comments_last=Subquery(comments.annotate(v=Max("id")).values("v")),
-                comments_edited=Subquery(
-                    comments.annotate(v=Max("edited_at")).values("v")
-                ),
-            )
-            .values(
-                "evidence_n",
-                "evidence_last",
-                "comments_n",
-                "comments_last",
-                "comments_edited",
-            )
-        )
-
-    rows = _activity_markers.get(onboarding.pk, build).tuples()
-    return rows[0] if rows else ()
-
-
 @dataclass
 class WhatChanged:
     """What others changed in an onboarding since a person's last visit."""
@@ -793,7 +641,11 @@ class HistoryEntry:
 
 def item_history(item: ChecklistItem) -> list[HistoryEntry]:
     """Every recorded change of an item, newest first (one query)."""
-    records = _history_of(item.pk)
+    records = (
+        ChecklistItem.history.filter(id=item.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
     entries, prev = [], None
     for r in records:
         entries.append(
@@ -806,29 +658,9 @@ def item_history(item: ChecklistItem) -> list[HistoryEntry]:
     return entries
 
 
-_history_of = compiled_once(
-    lambda item_id: (
-        ChecklistItem.history.filter(id=item_id)
-        .select_related("history_user")
-        .order_by("history_date", "history_id")
-    ),
-    int,
-)
-
-
-def item_evidence(item: ChecklistItem) -> list[Evidence]:
-    """The item's evidence, newest first (one query, compiled once)."""
-    return _evidence_of(item.pk)
-
-
-_evidence_of = compiled_once(
-    lambda item_id: (
-        Evidence.objects.filter(item=item_id)
-        .select_related("uploaded_by")
-        .order_by("-uploaded_at", "-id")
-    ),
-    int,
-)
+def item_evidence(item: ChecklistItem) -> QuerySet[Evidence]:
+    """The item's evidence, newest first (one query)."""
+    return item.evidence.select_related("uploaded_by").order_by("-uploaded_at", "-id")
 
 
 def item_comments(item: ChecklistItem) -> QuerySet[Comment]:
@@ -845,25 +677,11 @@ def item_comments(item: ChecklistItem) -> QuerySet[Comment]:
     )
 
 
-def item_dependencies(user, item: ChecklistItem) -> list[ChecklistItem]:
-    """What the item waits for, as far as the user may see (one query, compiled
-    once per process for CCPOR staff and once for members)."""
-    if not signed_in(user):
-        return []
-    staff = is_ccpor_staff(user)
-    prepared = _dependency_queries.get(
-        staff,
-        lambda: PreparedModels(
-            ChecklistItem.objects.filter(dependents=slot(1))
-            .visible_to(stand_in(user))
-            .order_by("order"),
-            slots=[slot(1)] if staff else [slot(0), slot(1)],
-        ),
+def item_dependencies(user, item: ChecklistItem) -> QuerySet[ChecklistItem]:
+    """What the item waits for, as far as the user may see (one query)."""
+    return (
+        ChecklistItem.objects.filter(dependents=item).visible_to(user).order_by("order")
     )
-    return prepared.run(item.pk) if staff else prepared.run(user.pk, item.pk)
-
-
-_dependency_queries = Memo(2)
 
 
 @dataclass
@@ -881,20 +699,14 @@ def item_team_documents(item: ChecklistItem) -> list[DocumentVersions]:
     if item.template_item_id is None:
         return []
     by_title: dict[str, list[TeamDocument]] = {}
-    for document in _team_documents_of(item.template_item_id):
+    for document in TeamDocument.objects.filter(
+        template_item_id=item.template_item_id
+    ).order_by("title", "-uploaded_at", "-id"):
         by_title.setdefault(document.title, []).append(document)
     return [
         DocumentVersions(title=title, current=versions[0], older=versions[1:])
         for title, versions in by_title.items()
     ]
-
-
-_team_documents_of = compiled_once(
-    lambda template_item_id: TeamDocument.objects.filter(
-        template_item_id=template_item_id
-    ).order_by("title", "-uploaded_at", "-id"),
-    int,
-)
 
 
 def calendar_meetings(user, courts: QuerySet[Court]) -> QuerySet[ChecklistItem]:

@@ -13,15 +13,12 @@ Every lookup goes through checklists.access (404 for what the user may not see, 
 for what they see but may not change); every write through checklists.services.
 """
 
-from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.forms import ModelChoiceField
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from ccpor_onboard.lib.dates import today_in_california
-from ccpor_onboard.lib.fragments import cached_fragment
 from ccpor_onboard.lib.requests import add_service_error, safe_next_url
 from courts.access import court_view, is_ccpor_staff, require
 
@@ -44,31 +41,6 @@ def _item_url(item) -> str:
 def _next_or(request, default: str) -> str:
     """The page to return to after a plain (no-JavaScript) form post."""
     return safe_next_url(request, request.POST.get("next", ""), default)
-
-
-def _form_html(request, form):
-    """A form as `{{ form|crispy }}` renders it. An unbound form shows only its
-    initial values (and its choices), so its rendering is kept by them; a bound one
-    (with its errors) is rendered afresh."""
-    if form is None:
-        return None
-    if form.is_bound:
-        return as_crispy_form(form)
-    choices = []
-    for name, field in form.fields.items():
-        if isinstance(field, ModelChoiceField):
-            # Read the choices once (one query), for the key and the rendering.
-            field.choices = list(iter(field.choices))
-            choices.append((name, tuple((str(v), str(k)) for v, k in field.choices)))
-    key = (
-        "crispy-form",
-        type(form).__qualname__,
-        form.auto_id,
-        form.prefix,
-        tuple(sorted((k, str(v)) for k, v in form.initial.items())),
-        tuple(choices),
-    )
-    return cached_fragment(request, key, lambda ctx: as_crispy_form(form))
 
 
 def _render_item(request, item, *, status: int = 200, **forms):
@@ -109,20 +81,13 @@ def _render_item(request, item, *, status: int = 200, **forms):
         "evidence_form": evidence_form,
         "comment_form": comment_form,
         "reopen_form": reopen_form,
-        "status_form_html": _form_html(request, status_form),
-        "evidence_form_html": _form_html(request, evidence_form),
-        "comment_form_html": _form_html(request, comment_form),
-        "reopen_form_html": _form_html(request, reopen_form),
         "conflict": forms.get("conflict"),
         "can_set_owner": can_set_owner,
         "owner_form": owner_form,
-        "owner_form_html": _form_html(request, owner_form),
         "can_schedule": can_schedule,
         "meeting_form": meeting_form,
-        "meeting_form_html": _form_html(request, meeting_form),
         "can_upload_document": can_upload_document,
         "document_form": document_form,
-        "document_form_html": _form_html(request, document_form),
         "team_documents": selectors.item_team_documents(item),
         "dependencies": selectors.item_dependencies(user, item),
         "evidence": selectors.item_evidence(item),

@@ -9,7 +9,6 @@ see or change an item) build on these and live in `checklists/access.py`.
 - Everyone else sees nothing. CCPOR-only pages are wrapped in `ccpor_staff_required`.
 """
 
-import copy
 from functools import wraps
 
 from django.conf import settings
@@ -18,10 +17,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpResponseNotAllowed
-from django.shortcuts import redirect
-
-from ccpor_onboard.lib.prepared import Memo, PreparedModels, slot
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
 
 from .models import Court, Membership
 
@@ -75,39 +72,8 @@ def courts_for_user(user) -> QuerySet[Court]:
 
 
 def court_for_user(user, slug: str) -> Court:
-    """The court with this slug if the user may see it; Http404 otherwise. The
-    query (`courts_for_user` of a person like this one, by slug) is compiled once
-    per process for CCPOR staff and once for members."""
-    if not signed_in(user):
-        raise Http404("No court matches the given query.")
-    staff = is_ccpor_staff(user)
-    prepared = _court_queries.get(
-        staff,
-        lambda: PreparedModels(
-            courts_for_user(stand_in(user)).filter(slug=slot(1, str)),
-            slots=[slot(1, str)] if staff else [slot(0), slot(1, str)],
-        ),
-    )
-    courts = prepared.run(slug) if staff else prepared.run(user.pk, slug)
-    if not courts:
-        raise Http404("No court matches the given query.")
-    if len(courts) > 1:
-        raise Court.MultipleObjectsReturned(f"{len(courts)} courts named {slug!r}")
-    return courts[0]
-
-
-# court_for_user's two queries: for CCPOR staff, and for members.
-_court_queries = Memo(2)
-
-
-def stand_in(user):
-    """A copy of a signed-in user with `slot(0)` for an id, to build a query that
-    is prepared once for everyone like this user (the same answer to
-    `is_ccpor_staff`) and run with each one's id (ccpor_onboard.lib.prepared)."""
-    copied = copy.copy(user)
-    copied._is_ccpor_staff = is_ccpor_staff(user)
-    copied.pk = slot(0)
-    return copied
+    """The court with this slug if the user may see it; Http404 otherwise."""
+    return get_object_or_404(courts_for_user(user), slug=slug)
 
 
 def membership_for(user, court_id: int) -> Membership | None:

@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 
-from ccpor_onboard.lib.prepared import Memo, PreparedModels, slot
-
 from .access import ccpor_staff_users
 from .models import Court, Membership
 
@@ -61,14 +59,7 @@ def court_leads(court: Court) -> QuerySet[Membership]:
 def court_contacts(court: Court) -> list[Contact]:
     """Who to reach about a court's onboarding: its members (court, then sheriff's
     office), then the CCPOR Team (its shared mailbox and each staff member). Two
-    queries, compiled once in this process (the court page shows them)."""
-    members, staff = _contact_queries.get(
-        settings.CCPOR_TEAM_GROUP,
-        lambda: (
-            PreparedModels(court_members(slot(0)), slots=[slot(0)]),
-            PreparedModels(ccpor_staff_users().order_by("last_name", "username")),
-        ),
-    )
+    queries."""
     contacts = [
         Contact(
             name=str(m.user),
@@ -78,7 +69,7 @@ def court_contacts(court: Court) -> list[Contact]:
             phone=m.user.phone,
             user_id=m.user_id,
         )
-        for m in members.run(court.pk)
+        for m in court_members(court)
     ]
     if settings.CCPOR_TEAM_EMAIL:
         contacts.append(
@@ -98,10 +89,6 @@ def court_contacts(court: Court) -> list[Contact]:
             phone=user.phone,
             user_id=user.pk,
         )
-        for user in staff.run()
+        for user in ccpor_staff_users().order_by("last_name", "username")
     )
     return contacts
-
-
-# By the CCPOR Team group's name (a setting the staff query holds).
-_contact_queries = Memo(2)

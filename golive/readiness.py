@@ -16,9 +16,8 @@ no P1 or P2 incident open or being investigated; the close-out sign-offs recorde
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-from django.urls import get_script_prefix, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from checklists.models import ChecklistItem, Onboarding
@@ -144,28 +143,14 @@ def _lacks_evidence(item: ChecklistItem) -> bool:
 
 
 def _item_url(onboarding: Onboarding, item: ChecklistItem) -> str:
-    head, middle, tail = _url_parts(
-        "checklists:item_detail", get_script_prefix(), pk=True
+    return reverse(
+        "checklists:item_detail",
+        kwargs={"slug": onboarding.court.slug, "pk": item.pk},
     )
-    return f"{head}{onboarding.court.slug}{middle}{item.pk}{tail}"
 
 
 def _court_url(onboarding: Onboarding, name: str) -> str:
-    head, _, tail = _url_parts(name, get_script_prefix(), pk=False)
-    return f"{head}{onboarding.court.slug}{tail}"
-
-
-@lru_cache(maxsize=64)
-def _url_parts(name: str, prefix: str, *, pk: bool) -> tuple[str, str, str]:
-    """A court URL (and item URL) split around its slug (and pk), reversed once per
-    URL name and script prefix: the dashboard's readiness panel builds hundreds."""
-    slug_marker, pk_marker = "court-slug-marker", 987654321
-    kwargs = {"slug": slug_marker, **({"pk": pk_marker} if pk else {})}
-    head, rest = reverse(name, kwargs=kwargs).split(slug_marker)
-    if not pk:
-        return head, "", rest
-    middle, tail = rest.split(str(pk_marker))
-    return head, middle, tail
+    return reverse(name, kwargs={"slug": onboarding.court.slug})
 
 
 def _evidence_blockers(

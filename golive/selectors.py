@@ -4,7 +4,7 @@ incident registers."""
 
 import datetime
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
@@ -20,7 +20,6 @@ from django.db.models import (
 )
 from django.urls import reverse
 
-from ccpor_onboard.lib.prepared import PreparedModels, slot
 from checklists.models import ChecklistItem, Onboarding
 from collaboration.models import Evidence
 from courts.access import ccpor_staff_users
@@ -185,34 +184,13 @@ def close_readiness_for(onboardings: Iterable[Onboarding]) -> dict[int, Readines
     return _close_readiness(onboardings, *_close_querysets({"onboarding_id__in": ids}))
 
 
-def _one_onboarding(querysets) -> Callable[[int], list[list]]:
-    """The four queries of `querysets` for one onboarding (`onboarding_id` a slot),
-    compiled once in this process: the court page and the Go-Live pages ask for
-    one onboarding on every request."""
-    compiled = None
-
-    def run(onboarding_id: int) -> list[list]:
-        nonlocal compiled
-        if compiled is None:
-            where = {"onboarding_id": slot(0)}
-            compiled = [PreparedModels(qs, slots=[slot(0)]) for qs in querysets(where)]
-        return [prepared.run(onboarding_id) for prepared in compiled]
-
-    return run
-
-
-_live_one = _one_onboarding(_live_querysets)
-_close_one = _one_onboarding(_close_querysets)
-
-
 def readiness_for(onboarding: Onboarding) -> Readiness | None:
     """The gate an onboarding faces next: going live while active, the close-out
-    while live; None for a closed or cancelled one. Four queries (the same as
-    `live_readiness_for` and `close_readiness_for`, compiled once)."""
+    while live; None for a closed or cancelled one. Four queries."""
     if onboarding.status == Onboarding.Status.ACTIVE:
-        return _live_readiness([onboarding], *_live_one(onboarding.pk))[onboarding.pk]
+        return live_readiness_for([onboarding])[onboarding.pk]
     if onboarding.status == Onboarding.Status.LIVE:
-        return _close_readiness([onboarding], *_close_one(onboarding.pk))[onboarding.pk]
+        return close_readiness_for([onboarding])[onboarding.pk]
     return None
 
 
@@ -440,19 +418,6 @@ def court_incidents(court: Court | int) -> QuerySet[Incident]:
     )
 
 
-def _court_incidents(court_id: int) -> list[Incident]:
-    """`court_incidents`, compiled once in this process (the court page)."""
-    global _court_incidents_query
-    if _court_incidents_query is None:
-        _court_incidents_query = PreparedModels(
-            court_incidents(slot(0)), slots=[slot(0)]
-        )
-    return _court_incidents_query.run(court_id)
-
-
-_court_incidents_query: PreparedModels | None = None
-
-
 def incidents_across_courts(
     *,
     now: datetime.datetime,
@@ -554,7 +519,7 @@ def court_panel(
         ),
         readiness=readiness_for(onboarding) if show else None,
         show_readiness=show,
-        incidents=_court_incidents(court.pk),
+        incidents=list(court_incidents(court)),
         now=now,
         can_run_lifecycle=can_run_lifecycle(user),
         can_report_incident=can_report_incident(user, onboarding),

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 
 from ccpor_onboard.lib.dates import DaysBetween
-from ccpor_onboard.lib.prepared import compiled_once
 from checklists.marks import MARKS, REMINDER_MARKS, Mark, marks_for
 from checklists.models import ACTOR_FOR_ORGANISATION, ChecklistItem, Onboarding
 from courts.models import Court, Membership
@@ -288,18 +287,12 @@ def reminders_awaiting_sweep(
     ]
 
 
-def reminder_log_for_onboarding(onboarding: Onboarding) -> list[ReminderLog]:
+def reminder_log_for_onboarding(onboarding: Onboarding) -> QuerySet[ReminderLog]:
     """The reminders of one onboarding, newest first (for the court page; one
-    query, compiled once per process)."""
-    return _reminder_log_of(onboarding.pk)
-
-
-_reminder_log_of = compiled_once(
-    lambda onboarding_id: ReminderLog.objects.filter(onboarding=onboarding_id).order_by(
+    query)."""
+    return ReminderLog.objects.filter(onboarding=onboarding).order_by(
         "-created_at", "-id"
-    ),
-    int,
-)
+    )
 
 
 # --- Weekly digest ---------------------------------------------------------------

@@ -1,5 +1,5 @@
-"""The court page's readiness summary reads a query compiled once per process: each
-onboarding's own rows, read afresh."""
+"""The court page's readiness summary: each onboarding's own rows, read afresh, and
+its blockers worded for who looks."""
 
 import pytest
 
@@ -27,7 +27,7 @@ def test_readiness_is_each_onboardings_own_and_current(
     assert readiness_for(ready).blockers != []
 
 
-def test_the_kept_blockers_list_names_an_internal_task_to_ccpor_staff_only(
+def test_the_blockers_list_names_an_internal_task_to_ccpor_staff_only(
     client, start, court, court_lead, staff_user
 ):
     onboarding = start(court, go_live_in=10)
