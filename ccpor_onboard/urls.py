@@ -8,7 +8,7 @@ urlpatterns = [
     # /accounts/profile/ is the portal's (portal:profile): it composes several apps.
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("courts/<slug:slug>/items/", include("checklists.urls")),
+    path("courts/<slug:slug>/items/", include("portal.item_urls")),
     path("courts/<slug:slug>/", include("golive.urls")),
     path("", include("dashboard.urls")),
     path("", include("portal.urls")),

@@ -1,5 +1,3 @@
-from collaboration.models import Evidence, TeamDocument  # noqa
-
 """Who may see and who may change a checklist item: the one place for item rules.
 
 Built on `courts.access` (which court a person may see). Lookups answer 404 for an
@@ -86,26 +84,6 @@ def item_for_user(user, court: Court | str, item_pk: int) -> ChecklistItem:
     )
     item.onboarding.court = court
     return item
-
-
-def evidence_for_user(
-    user, court: Court | str, item_pk: int, evidence_pk: int
-) -> Evidence:
-    """A piece of evidence, for those who may see its item; Http404 otherwise."""
-    item = item_for_user(user, court, item_pk)
-    return get_object_or_404(Evidence.objects.filter(item=item), pk=evidence_pk)
-
-
-def team_document_for_user(
-    user, court: Court | str, item_pk: int, document_pk: int
-) -> TeamDocument:
-    """A CCPOR Team document (any version) of an item's template item, for those who
-    may see the item; Http404 otherwise."""
-    item = item_for_user(user, court, item_pk)
-    return get_object_or_404(
-        TeamDocument.objects.filter(template_item_id=item.template_item_id),
-        pk=document_pk,
-    )
 
 
 def item_view(*methods: str):

@@ -6,7 +6,7 @@ filter of checklist_labels)."""
 from django.utils import timezone
 
 from .models import ChecklistItem, Kind
-from .selectors import Activity, Change
+from .selectors import Change
 
 # The guide's legend of item kinds as a key: a letter for each kind, shown beside
 # every item's kind on the court page and explained by the key there and under the
@@ -78,8 +78,8 @@ def describe_change(change: Change) -> str:
     return "; ".join(parts) or "details edited"
 
 
-def describe_activity(activity: Activity) -> str:
-    """One line of the activity feed, in words."""
+def describe_activity(activity) -> str:
+    """One line of the activity feed (`collaboration.selectors.Activity`), in words."""
     if activity.change is not None:
         return describe_change(activity.change)
     if activity.evidence_name:

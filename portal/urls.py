@@ -1,5 +1,5 @@
-"""The court portal's pages. Item pages are checklists' own (checklists/urls.py),
-mounted under each court's URL."""
+"""The court portal's pages. Item pages (portal/item_urls.py) are mounted under each
+court's URL."""
 
 from django.urls import path
 

@@ -5,10 +5,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .. import access, limits
+from .. import access, limits, signals
 from ..limits import history_reason
 from ..models import ChecklistItem, Onboarding
-from .. import signals
 from . import notices
 from .guards import onboarding_ensure_writable
 from .summaries import onboarding_summaries_refresh

@@ -30,10 +30,11 @@ def _item_notice(item: ChecklistItem, **kwargs) -> None:
 
 
 def comment_added(comment, *, mentioned_before: str | None = None) -> None:
-    """A comment (`collaboration.models.Comment`) tells the item's owner and everyone it @mentions (`@ccpor`: the
-    CCPOR Team); someone both owner and mentioned is told once, as mentioned. For an
-    edited comment (`mentioned_before`: its earlier text), only the people (and the
-    team) it mentions now and did not before are told."""
+    """A comment (`collaboration.models.Comment`) tells the item's owner and everyone
+    it @mentions (`@ccpor`: the CCPOR Team); someone both owner and mentioned is told
+    once, as mentioned. For an edited comment (`mentioned_before`: its earlier
+    text), only the people (and the team) it mentions now and did not before are
+    told."""
     item, by = comment.item, comment.author
     court = item.onboarding.court
     mentions = mentions_in(comment.body)

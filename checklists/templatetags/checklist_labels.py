@@ -10,7 +10,7 @@ from checklists.presenters import (
     describe_activity,
     describe_change,
 )
-from checklists.selectors import Activity
+from checklists.selectors import HistoryEntry
 
 register = template.Library()
 
@@ -23,10 +23,10 @@ def health_label(health: str) -> str:
 
 @register.filter
 def describe(entry) -> str:
-    """An activity (court page) or a history entry (item page), in words."""
-    if isinstance(entry, Activity):
-        return describe_activity(entry)
-    return describe_change(entry.change)
+    """A history entry (item page) or an activity (court page), in words."""
+    if isinstance(entry, HistoryEntry):
+        return describe_change(entry.change)
+    return describe_activity(entry)
 
 
 @register.filter

@@ -1,10 +1,7 @@
+"""Retired: this migration wrote the one row of the page cache's version, and the
+page cache is gone (0003 drops the table)."""
+
 from django.db import migrations
-
-
-def create_row(apps, schema_editor):
-    """The one row of PortfolioVersion, with this database's random instance id."""
-    PortfolioVersion = apps.get_model("dashboard", "PortfolioVersion")
-    PortfolioVersion.objects.get_or_create(pk=1)
 
 
 class Migration(migrations.Migration):
@@ -12,6 +9,4 @@ class Migration(migrations.Migration):
         ("dashboard", "0001_portfolio_version"),
     ]
 
-    operations = [
-        migrations.RunPython(create_row, migrations.RunPython.noop),
-    ]
+    operations = []

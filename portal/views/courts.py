@@ -15,15 +15,14 @@ from checklists.forms import BulkStatusForm
 from checklists.health import LATE_AFTER_DAYS
 from checklists.models import Actor
 from checklists.selectors import (
-    activity_feed,
     checklist_sections,
     court_current_onboarding,
     court_page_items,
     courts_with_current_onboarding,
     next_actions,
     onboarding_with_status_from_items,
-    what_changed,
 )
+from collaboration.selectors import activity_feed, what_changed
 from courts.access import court_view, courts_for_user, is_ccpor_staff, require
 from courts.selectors import court_contacts
 from golive.selectors import court_panel

@@ -11,7 +11,6 @@ import zipfile
 import zlib
 
 import pytest
-from collaboration.services.evidence import EVIDENCE_MAX_BYTES
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.files.uploadhandler import StopUpload
@@ -20,6 +19,7 @@ from django.urls import reverse
 from ccpor_onboard.lib.uploads import LimitedUploadHandler
 from collaboration import services as collaboration_services
 from collaboration.models import Evidence
+from collaboration.services.evidence import EVIDENCE_MAX_BYTES
 from tests.factories import evidence_bytes
 
 pytestmark = pytest.mark.django_db

@@ -1,16 +1,11 @@
-from collaboration.forms import (
-    CommentForm,
-    EvidenceUploadForm,
-    MeetingForm,
-    TeamDocumentForm,
-)  # noqa
-
 """One checklist item: its page, status changes (inline with htmx or as a plain form),
 its owner, evidence, comments, verification, meetings, the CCPOR Team's documents,
 and bulk status changes from the court page.
 
-Every lookup goes through checklists.access (404 for what the user may not see, 403
-for what they see but may not change); every write through checklists.services.
+The item page composes the checklist (`checklists`) and what people add around
+an item (`collaboration`). Every lookup goes through checklists.access and
+collaboration.access (404 for what the user may not see, 403 for what they see but
+may not change); every write through checklists.services or collaboration.services.
 """
 
 from django.contrib import messages
@@ -20,18 +15,26 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from ccpor_onboard.lib.dates import today_in_california
 from ccpor_onboard.lib.requests import add_service_error, safe_next_url
-from courts.access import court_view, is_ccpor_staff, require
-
-from . import access, selectors, services
-from .forms import (
+from checklists import access, selectors, services
+from checklists.forms import (
     BulkStatusForm,
     ItemOwnerForm,
     ItemReopenForm,
     ItemStatusForm,
     ItemVersionForm,
 )
-from .health import LATE_AFTER_DAYS
-from .models import Actor
+from checklists.health import LATE_AFTER_DAYS
+from checklists.models import Actor
+from collaboration import access as collaboration_access
+from collaboration import selectors as collaboration_selectors
+from collaboration import services as collaboration_services
+from collaboration.forms import (
+    CommentForm,
+    EvidenceUploadForm,
+    MeetingForm,
+    TeamDocumentForm,
+)
+from courts.access import court_view, is_ccpor_staff, require
 
 
 def _item_url(item) -> str:
@@ -88,10 +91,10 @@ def _render_item(request, item, *, status: int = 200, **forms):
         "meeting_form": meeting_form,
         "can_upload_document": can_upload_document,
         "document_form": document_form,
-        "team_documents": selectors.item_team_documents(item),
+        "team_documents": collaboration_selectors.item_team_documents(item),
         "dependencies": selectors.item_dependencies(user, item),
-        "evidence": selectors.item_evidence(item),
-        "comments": selectors.item_comments(item),
+        "evidence": collaboration_selectors.item_evidence(item),
+        "comments": collaboration_selectors.item_comments(item),
         "history": selectors.item_history(item),
     }
     return render(request, "checklists/item_detail.html", context, status=status)
@@ -207,7 +210,7 @@ def evidence_upload(request, item):
         form.errors["file"] = form.error_class([refused])
     elif form.is_valid():
         try:
-            evidence = services.evidence_upload(
+            evidence = collaboration_services.evidence_upload(
                 item=item, file=form.cleaned_data["file"], by=user
             )
         except ValidationError as exc:
@@ -221,7 +224,7 @@ def evidence_upload(request, item):
 @access.item_view("GET")
 def evidence_download(request, item, evidence_pk: int):
     """The file, as an attachment, to those who may see its item."""
-    evidence = access.evidence_for_user(
+    evidence = collaboration_access.evidence_for_user(
         request.user, item.onboarding.court, item.pk, evidence_pk
     )
     return _attachment(evidence.file, evidence.original_name, evidence.content_type)
@@ -249,7 +252,9 @@ def comment_add(request, item):
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
-            services.comment_add(item=item, body=form.cleaned_data["body"], by=user)
+            collaboration_services.comment_add(
+                item=item, body=form.cleaned_data["body"], by=user
+            )
         except ValidationError as exc:
             add_service_error(form, exc)
         else:
@@ -309,7 +314,7 @@ def item_meeting(request, item):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.item_set_meeting(
+            collaboration_services.item_set_meeting(
                 item=item,
                 by=user,
                 expected_version=data["expected_version"],
@@ -342,7 +347,7 @@ def team_document_upload(request, item):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            document = services.team_document_upload(
+            document = collaboration_services.team_document_upload(
                 template_item=item.template_item,
                 title=data["title"],
                 version=data["version"],
@@ -366,7 +371,7 @@ def team_document_upload(request, item):
 def team_document_download(request, item, document_pk: int):
     """A CCPOR Team document (current or older version), to those who may see the
     item, as an attachment."""
-    document = access.team_document_for_user(
+    document = collaboration_access.team_document_for_user(
         request.user, item.onboarding.court, item.pk, document_pk
     )
     return _attachment(document.file, document.original_name, document.content_type)
@@ -375,7 +380,9 @@ def team_document_download(request, item, document_pk: int):
 @access.item_view("GET", "POST")
 def comment_edit(request, item, comment_pk: int):
     """The author rewrites their comment; the earlier text is kept and shown."""
-    comment = get_object_or_404(selectors.item_comments(item), pk=comment_pk)
+    comment = get_object_or_404(
+        collaboration_selectors.item_comments(item), pk=comment_pk
+    )
     require(
         access.can_edit_comment(request.user, comment),
         "Only the author of a comment may edit it.",
@@ -383,7 +390,7 @@ def comment_edit(request, item, comment_pk: int):
     form = CommentForm(request.POST or None, initial={"body": comment.body})
     if request.method == "POST" and form.is_valid():
         try:
-            services.comment_edit(
+            collaboration_services.comment_edit(
                 comment=comment, body=form.cleaned_data["body"], by=request.user
             )
         except ValidationError as exc:

@@ -1,8 +1,10 @@
-"""Item URLs; mounted under courts/<slug>/items/ so every one names its court."""
+"""Item URLs; mounted under courts/<slug>/items/ so every one names its court. Their
+names keep the "checklists" namespace they have always had (`checklists:item_detail`)
+though the pages live here, with the court pages."""
 
 from django.urls import path
 
-from . import views
+from .views import items as views
 
 app_name = "checklists"
 
