@@ -69,3 +69,58 @@ def test_existing_onboardings_get_their_status_recorded():
         .objects.filter(court__slug__startswith="old-court")
         .values_list("status", flat=True)
     ) == {"active", "live", "closed", "cancelled"}
+
+
+def migrate_to(targets):
+    """Migrate to these nodes (every other app left where it is, or at its leaf when
+    `targets` is None); return the models as they then are."""
+    executor = MigrationExecutor(connection)
+    leaves = executor.loader.graph.leaf_nodes()
+    executor.migrate(targets or leaves)
+    executor.loader.build_graph()
+    return executor.loader.project_state(targets or leaves).apps
+
+
+def test_each_incident_gets_its_mail_row_from_notified_at():
+    """An incident whose mail was sent is recorded as sent then; one whose mail never
+    went is recorded as skipped (never mailed now by the backstop)."""
+    old = migrate_to([("golive", "0004_summaries_backfill")])
+    try:
+        Court = old.get_model("courts", "Court")
+        Template = old.get_model("checklists", "ChecklistTemplate")
+        Onboarding = old.get_model("checklists", "Onboarding")
+        Incident = old.get_model("golive", "Incident")
+        court = Court.objects.create(name="Old Court", slug="old-court", district=1)
+        onboarding = Onboarding.objects.create(
+            court=court,
+            template=Template.objects.get(name="CCPOR court onboarding", version=1),
+            go_live_date=datetime.date(2026, 1, 15),
+            court_enters_carpos=True,
+            so_participates=True,
+            status="live",
+        )
+        reported = timezone.now() - datetime.timedelta(days=30)
+        notified = reported + datetime.timedelta(seconds=3)
+        common = {
+            "onboarding": onboarding,
+            "description": "Timeouts.",
+            "severity": "P2",
+            "category": "connectivity",
+            "reported_at": reported,
+            "respond_by": reported + datetime.timedelta(hours=4),
+        }
+        mailed = Incident.objects.create(title="Mailed", notified_at=notified, **common)
+        unmailed = Incident.objects.create(title="Never mailed", **common)
+    finally:
+        new = migrate_to(None)
+
+    IncidentMail = new.get_model("golive", "IncidentMail")
+    rows = {row.incident_id: row for row in IncidentMail.objects.all()}
+    sent, skipped = rows[mailed.pk], rows[unmailed.pk]
+    assert (sent.status, sent.attempts, sent.sent_at) == ("sent", 1, notified)
+    assert sent.created_at == reported
+    assert (skipped.status, skipped.sent_at) == ("skipped", None)
+    assert skipped.error.startswith("Reported before incident mail had an outbox")
+    assert "notified_at" not in {
+        f.name for f in new.get_model("golive", "Incident")._meta.fields
+    }
