@@ -53,9 +53,6 @@ from .models import (
 
 logger = logging.getLogger(__name__)
 
-# The protocol's figures, for the callers that name them here.
-MAX_SEND_ATTEMPTS = outbox.MAX_SEND_ATTEMPTS
-CLAIM_TIMEOUT = outbox.CLAIM_TIMEOUT
 # Two page views closer together than this are one visit: "What changed" keeps
 # listing the same changes while the person works, instead of emptying on reload.
 VISIT_GAP = datetime.timedelta(minutes=30)

@@ -7,20 +7,18 @@ is not "taken by another sweep"), and the mail goes out exactly once: for each k
 of outgoing mail, since they all follow the one outbox protocol.
 """
 
-import datetime
 import os
 import signal
 
 import pytest
-from django.utils import timezone
 
 from ccpor_onboard.celery import app
-from golive.models import Incident, IncidentMail
+from golive.models import IncidentMail
 from notifications.models import Kind, Notification
 from notifications.services import notify
 from reminders.models import ReminderLog, SendStatus
 from reminders.tasks import send_due_reminders
-from tests.factories import CourtFactory
+from tests.factories import CourtFactory, incident_owing_mail
 
 from .conftest import wait_for
 
@@ -53,17 +51,7 @@ def _reminder(onboarding, today):
 
 
 def _incident_mail(onboarding, today):
-    reported = timezone.now()
-    incident = Incident.objects.create(
-        onboarding=onboarding,
-        title="Scanner drops pages",
-        description="The last page of long filings is missing.",
-        severity="P3",
-        category="scanning",
-        reported_at=reported,
-        respond_by=reported + datetime.timedelta(days=2),
-    )
-    IncidentMail.objects.create(incident=incident)  # as incident_report records it
+    incident = incident_owing_mail(onboarding)
     task = ("golive.send_incident_mail", {"incident_id": incident.pk})
     row = lambda: IncidentMail.objects.get(incident=incident)  # noqa: E731
     return task, row, 1, f"CCPOR incident #{incident.pk} (P3)"

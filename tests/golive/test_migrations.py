@@ -1,6 +1,7 @@
 """The Go-Live app's migrations on a database that already holds onboardings: one
 that had left "active" through the old, unguarded status field gets a transition
-saying so; an active one gets none."""
+saying so; an active one gets none. Incidents already reported get their mail's
+outbox row."""
 
 import datetime
 
@@ -8,6 +9,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
+
+from tests.migrating import migrate_to
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -69,16 +72,6 @@ def test_existing_onboardings_get_their_status_recorded():
         .objects.filter(court__slug__startswith="old-court")
         .values_list("status", flat=True)
     ) == {"active", "live", "closed", "cancelled"}
-
-
-def migrate_to(targets):
-    """Migrate to these nodes (every other app left where it is, or at its leaf when
-    `targets` is None); return the models as they then are."""
-    executor = MigrationExecutor(connection)
-    leaves = executor.loader.graph.leaf_nodes()
-    executor.migrate(targets or leaves)
-    executor.loader.build_graph()
-    return executor.loader.project_state(targets or leaves).apps
 
 
 def test_each_incident_gets_its_mail_row_from_notified_at():

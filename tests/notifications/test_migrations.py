@@ -6,19 +6,11 @@ import datetime
 import uuid
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+from tests.migrating import migrate_to
+
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-def migrate_to(targets):
-    executor = MigrationExecutor(connection)
-    leaves = executor.loader.graph.leaf_nodes()
-    executor.migrate(targets or leaves)
-    executor.loader.build_graph()
-    return executor.loader.project_state(targets or leaves).apps
 
 
 def test_claims_become_tokens_and_rows_are_dated_by_their_last_change():

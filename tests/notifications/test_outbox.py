@@ -19,7 +19,7 @@ from freezegun import freeze_time
 from accounts.models import User
 from golive import emails as golive_emails
 from golive import tasks as golive_tasks
-from golive.models import Incident, IncidentMail
+from golive.models import IncidentMail
 from notifications import outbox
 from notifications import tasks as notification_tasks
 from notifications.models import Kind, Notification
@@ -27,7 +27,7 @@ from notifications.services import notifications_send_batch, notify
 from reminders import tasks as reminder_tasks
 from reminders.models import DigestLog, ReminderLog, SendStatus
 from reminders.services import reminders_send_due
-from tests.factories import CourtFactory
+from tests.factories import CourtFactory, incident_owing_mail
 
 pytestmark = pytest.mark.django_db
 
@@ -176,18 +176,7 @@ class IncidentNotice:
     task = golive_tasks.send_incident_mail
 
     def __init__(self, *, start, court, today):
-        reported = timezone.now()
-        self.incident = Incident.objects.create(
-            onboarding=start(court, go_live_in=55),
-            title="Scanner drops pages",
-            description="The last page of long filings is missing.",
-            severity="P3",
-            category="scanning",
-            reported_at=reported,
-            respond_by=reported + datetime.timedelta(days=2),
-        )
-        # As incident_report records it, with the incident.
-        IncidentMail.objects.create(incident=self.incident)
+        self.incident = incident_owing_mail(start(court, go_live_in=55))
 
     def send(self, token: str) -> None:
         golive_emails.send_incident_mail(self.incident.pk, claim_token=token)
