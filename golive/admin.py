@@ -27,6 +27,7 @@ from .models import (
     GoNoGoDecision,
     Incident,
     IncidentEvent,
+    IncidentMail,
     SignOff,
     SignOffRequest,
     Transition,
@@ -331,6 +332,21 @@ class IncidentEventInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+class IncidentMailInline(ReadOnlyInline):
+    model = IncidentMail
+    fields = ("status", "attempts", "claimed_at", "sent_at", "error")
+    readonly_fields = fields
+
+
+@admin.register(IncidentMail)
+class IncidentMailAdmin(ReadOnlyAdmin):
+    """The outbox of incident mail, read only (sent again from the incident)."""
+
+    list_display = ("incident", "status", "attempts", "created_at", "sent_at")
+    list_filter = ("status", "created_at")
+    list_select_related = ("incident",)
+
+
 @admin.register(Incident)
 class IncidentAdmin(ReadOnlyAdmin):
     """The register across courts; incidents are reported and answered on their
@@ -348,22 +364,36 @@ class IncidentAdmin(ReadOnlyAdmin):
         "reported_at",
         "respond_by",
         "responded_at",
-        "notified_at",
+        "mail_status",
     )
     list_filter = ("severity", "status", "category", "reported_at")
     search_fields = ("title", "description", "onboarding__court__name")
-    list_select_related = ("onboarding__court", "owner")
-    inlines = [IncidentEventInline]
+    list_select_related = ("onboarding__court", "owner", "mail")
+    inlines = [IncidentMailInline, IncidentEventInline]
     actions = ["send_mail_again"]
 
     @admin.display(description="court")
     def court(self, obj):
         return obj.onboarding.court
 
+    @admin.display(description="mail", ordering="mail__status")
+    def mail_status(self, obj):
+        mail = getattr(obj, "mail", None)
+        return mail.get_status_display() if mail else "–"
+
     @admin.action(description="Send the incident mail again")
     def send_mail_again(self, request, queryset):
         for incident in queryset:
-            Incident.objects.filter(pk=incident.pk).update(notified_at=None)
+            # Owed afresh, with a fresh count of attempts.
+            IncidentMail.objects.update_or_create(
+                incident=incident,
+                defaults={
+                    "status": IncidentMail.Status.PENDING,
+                    "attempts": 0,
+                    "claim_token": "",
+                    "error": "",
+                },
+            )
             tasks.queue(tasks.send_incident_mail, incident.pk)
         self.message_user(
             request, f"{queryset.count()} incident mail(s) queued.", messages.SUCCESS

@@ -1,11 +1,14 @@
 """The Go-Live phase's incident e-mail: who gets what, built with
 `ccpor_onboard.lib.emails` (sign-off requests go through `notifications`).
 
-The incident sender claims its row (sets `notified_at` only if still empty) before
-sending, so a message is sent once however many workers run the task; if
-sending fails, the claim is released for the retry.
+Each incident's mail is an `IncidentMail` row, recorded with the report and claimed,
+sent and settled by the outbox protocol that every mail follows
+(notifications/outbox.py): it is sent once however many workers run the task, a
+mail-server error leaves it for the task's retry, and a claim left by a dead worker
+is resumed by its redelivered task at once, or by the backstop after CLAIM_TIMEOUT.
 """
 
+import datetime
 import logging
 
 from django.conf import settings
@@ -15,8 +18,9 @@ from django.utils import timezone
 
 from ccpor_onboard.lib.emails import team_addresses, templated_message
 from courts.models import Membership
+from notifications import outbox
 
-from .models import Incident
+from .models import Incident, IncidentMail
 
 logger = logging.getLogger(__name__)
 
@@ -68,18 +72,39 @@ def incident_messages(incident: Incident) -> list:
     return messages
 
 
-def send_incident_mail(incident_id: int) -> int:
-    """Send a new incident's mail once; how many messages went."""
-    claimed = Incident.objects.filter(pk=incident_id, notified_at__isnull=True).update(
-        notified_at=timezone.now()
-    )
-    if not claimed:
-        return 0
-    incident = Incident.objects.select_related("onboarding__court", "reported_by").get(
-        pk=incident_id
-    )
-    try:
+def send_incident_mail(incident_id: int, *, claim_token: str = "") -> outbox.Delivery:
+    """Send a new incident's mail once; the delivery's `value` is how many messages
+    went. `claim_token` names the claim (the task id: a redelivered task resumes
+    it); a random one by default."""
+
+    def send(_claimed) -> int:
+        incident = Incident.objects.select_related(
+            "onboarding__court", "reported_by"
+        ).get(pk=incident_id)
         return get_connection().send_messages(incident_messages(incident)) or 0
-    except Exception:
-        Incident.objects.filter(pk=incident_id).update(notified_at=None)
-        raise
+
+    return outbox.deliver(
+        IncidentMail.objects.filter(incident_id=incident_id),
+        token=claim_token or outbox.new_claim_token(),
+        target=f"the mail of incident #{incident_id}",
+        send=send,
+    )
+
+
+# The backstop leaves a new mail this long to its own task (queued on commit) first.
+BACKSTOP_AFTER = datetime.timedelta(minutes=5)
+
+
+def incident_mail_send_pending(*, claim_token: str = "") -> list[outbox.Delivery]:
+    """The backstop: send every incident mail still owed whose task was lost (the
+    broker was down at the report) or whose worker died holding it (claimed more
+    than CLAIM_TIMEOUT ago), through `send_incident_mail`."""
+    token = claim_token or outbox.new_claim_token()
+    now = timezone.now()
+    owed = IncidentMail.objects.filter(
+        outbox.claimable(now, token), created_at__lte=now - BACKSTOP_AFTER
+    ).order_by("created_at")
+    return [
+        send_incident_mail(incident_id, claim_token=token)
+        for incident_id in owed.values_list("incident_id", flat=True)
+    ]

@@ -15,6 +15,7 @@ from django.db.models import Q
 from ccpor_onboard.lib.business_time import BusinessHours
 from checklists.models import GoLiveChange, Onboarding
 from courts.models import Membership
+from notifications.outbox import OutboxRow
 
 OnboardingStatus = Onboarding.Status
 
@@ -335,8 +336,6 @@ class Incident(models.Model):
         blank=True,
         related_name="+",
     )
-    # Claimed by the mail task before it sends (so that it is sent once).
-    notified_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -377,6 +376,26 @@ def past_target_q(now: datetime.datetime, prefix: str = "") -> Q:
 
 def unresolved_q(prefix: str = "") -> Q:
     return Q(**{f"{prefix}status__in": Incident.UNRESOLVED})
+
+
+class IncidentMail(OutboxRow):
+    """The mail a new incident owes (to the court's project lead, and for P1 and P2
+    to the CCPOR Team): recorded with the report, in its transaction, then claimed,
+    sent and settled by the outbox protocol (notifications/outbox.py), once."""
+
+    incident = models.OneToOneField(
+        Incident, on_delete=models.CASCADE, related_name="mail"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The backstop (send_pending_incident_mail): the mails still owed.
+            models.Index(fields=["status", "created_at"], name="incidentmail_owed"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Mail of incident #{self.incident_id}: {self.get_status_display()}"
 
 
 class IncidentEvent(models.Model):

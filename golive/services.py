@@ -39,6 +39,7 @@ from .models import (
     GoNoGoDecision,
     Incident,
     IncidentEvent,
+    IncidentMail,
     SignOff,
     SignOffKind,
     SignOffRequest,
@@ -498,8 +499,9 @@ def incident_report(
 ) -> Incident:
     """Report an incident on a live court (court and SO members, CCPOR staff). Its
     first-response target follows from its severity. P1 and P2 e-mail the CCPOR
-    Team at once; every incident e-mails the court's project lead (after commit,
-    by a Celery task: a mail failure never undoes the report)."""
+    Team at once; every incident e-mails the court's project lead (recorded as owed
+    with the report, sent after commit by a Celery task: a mail failure never
+    undoes the report)."""
     title, description = (title or "").strip(), (description or "").strip()
     errors = {}
     if not title:
@@ -540,6 +542,9 @@ def incident_report(
             by=by,
             at=now,
         )
+        # Owed in the same transaction as the report: the backstop finds it even
+        # if the task below is never queued.
+        IncidentMail.objects.create(incident=incident)
         tasks.queue(tasks.send_incident_mail, incident.pk)
     return incident
 

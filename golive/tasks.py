@@ -3,9 +3,10 @@ queued only after the change that causes it has committed.
 
 `queue` never lets a broker failure reach the person who reported the incident or
 asked for the sign-off: their change is already committed, and the failure is
-logged. The tasks claim their row before sending (`emails.py`), so a retry or a
-second worker never sends twice; a mail-server error is retried with backoff.
-Routing these through a notifications app later means changing this module only.
+logged: the mail stays owed, and the backstop (`send_pending_incident_mail`) sends
+it. The mail goes through the outbox protocol (`emails.py`, notifications/outbox.py),
+so a retry or a second worker never sends twice; a mail-server error is retried
+after the outbox's back-off.
 """
 
 import logging
@@ -14,19 +15,20 @@ from functools import partial
 from celery import Task, shared_task
 from django.db import transaction
 
+from notifications import outbox
+
 from . import emails
 
 logger = logging.getLogger(__name__)
-
-MAX_ATTEMPTS = 4
-RETRY_BACKOFF = 60  # seconds before the first retry, doubled for each further one
 
 
 def _enqueue(task: Task, *args) -> None:
     try:
         task.delay(*args)
     except Exception:  # noqa: BLE001 - the change is committed; say so and move on
-        logger.exception("Could not queue %s%r: the mail is not sent", task.name, args)
+        logger.exception(
+            "Could not queue %s%r: the backstop will send the mail", task.name, args
+        )
 
 
 def queue(task: Task, *args) -> None:
@@ -34,23 +36,19 @@ def queue(task: Task, *args) -> None:
     transaction.on_commit(partial(_enqueue, task, *args))
 
 
-_OPTIONS = {
-    "bind": True,
-    "acks_late": True,
-    "reject_on_worker_lost": True,
-    "max_retries": MAX_ATTEMPTS - 1,
-}
-
-
-def _retry(task: Task, exc: Exception):
-    return task.retry(exc=exc, countdown=RETRY_BACKOFF * 2**task.request.retries)
-
-
-@shared_task(name="golive.send_incident_mail", **_OPTIONS)
+@shared_task(name="golive.send_incident_mail", **outbox.TASK_OPTIONS)
 def send_incident_mail(self: Task, incident_id: int) -> int:
     """The mails of a new incident: to the court's project lead, and for P1 and P2
     to the CCPOR Team. Returns how many messages were sent."""
-    try:
-        return emails.send_incident_mail(incident_id)
-    except OSError as exc:  # smtplib.SMTPException is an OSError
-        raise _retry(self, exc) from exc
+    delivery = emails.send_incident_mail(incident_id, claim_token=self.request.id or "")
+    if delivery.retry_later:
+        outbox.retry_later(self)
+    return delivery.value or 0
+
+
+@shared_task(name="golive.send_pending_incident_mail", **outbox.TASK_OPTIONS)
+def send_pending_incident_mail(self: Task) -> int:
+    """The backstop sweep (beat, every few minutes): incident mail left owed.
+    Returns how many messages were sent."""
+    sent = emails.incident_mail_send_pending(claim_token=self.request.id or "")
+    return sum(delivery.value or 0 for delivery in sent)

@@ -29,7 +29,7 @@ class NotificationAdmin(admin.ModelAdmin):
     @admin.action(description="Send again with the next batch (failed ones)")
     def send_again(self, request, queryset):
         n = queryset.filter(status=Notification.Status.FAILED).update(
-            status=Notification.Status.PENDING, claim=None, attempts=0, error=""
+            status=Notification.Status.PENDING, claim_token="", attempts=0, error=""
         )
         self.message_user(request, f"{n} notification(s) will be sent again.")
 

@@ -8,6 +8,8 @@ what the mail shows (subject, text, link) as data.
 from django.conf import settings
 from django.db import models
 
+from .outbox import OutboxRow
+
 
 class Kind(models.TextChoices):
     """What a notification is about. The label is how the profile page names it."""
@@ -63,20 +65,14 @@ class NotificationPreference(models.Model):
         return f"{self.user}: {self.get_kind_display()} → {self.get_delivery_display()}"
 
 
-class Notification(models.Model):
+class Notification(OutboxRow):
     """One thing to tell one address, queued until its batch is sent.
 
     `address` is the batch key: every pending immediate notification to an address
     goes in one mail. `recipient` is the person (None for the CCPOR Team's shared
-    mailbox). Claimed with a conditional update before sending, as the reminders are
-    (see notifications/services.py).
+    mailbox). Claimed, sent and settled by the outbox protocol, as every mail is
+    (notifications/outbox.py).
     """
-
-    class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        CLAIMED = "claimed", "Sending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -108,15 +104,6 @@ class Notification(models.Model):
     text = models.TextField(blank=True)
     url = models.URLField(max_length=500)
     data = models.JSONField(default=dict, blank=True)
-    status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.PENDING
-    )
-    claim = models.UUIDField(null=True, blank=True, editable=False)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

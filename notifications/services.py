@@ -9,18 +9,16 @@ makes one mail, never one per keystroke. A cache key keeps it to one scheduled t
 per address per window; the periodic sweep (`notifications_send_pending`, also
 `python manage.py send_notifications`) sends any batch whose task was lost.
 
-Exactly once. A batch is claimed with a conditional UPDATE (pending -> sending) that
-only one process can win for each row, as the reminders are claimed; two workers, or
-a worker and the command, never send a notification twice. A mail-server error puts
-the rows back to pending (the task retries with backoff) until MAX_SEND_ATTEMPTS,
-then they are recorded as failed; a claim left by a dead worker is taken over after
-CLAIM_TIMEOUT.
+Exactly once. A batch is claimed, sent and settled by the outbox protocol that every
+mail follows (notifications/outbox.py): two workers, or a worker and the command,
+never send a notification twice; a mail-server error puts the rows back to pending
+(the task retries with the one back-off) until MAX_SEND_ATTEMPTS, then they are
+recorded as failed; a claim left by a dead worker is resumed by its redelivered task
+at once, and by anyone after CLAIM_TIMEOUT.
 """
 
 import datetime
 import logging
-import smtplib
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
@@ -31,7 +29,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F, Min, Q
+from django.db.models import Min, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -39,12 +37,11 @@ from django.utils.http import urlsafe_base64_encode
 
 from accounts.services import user_get_or_create_for_invitation
 from ccpor_onboard.lib.emails import templated_message
-from ccpor_onboard.lib.prepared import Memo, PreparedQuery, slot
 from courts.access import ccpor_staff_users
 from courts.models import Court, Membership
 from courts.services import membership_add
 
-from . import selectors
+from . import outbox, selectors
 from .models import (
     ALWAYS_IMMEDIATE,
     CourtVisit,
@@ -56,10 +53,6 @@ from .models import (
 
 logger = logging.getLogger(__name__)
 
-MAX_SEND_ATTEMPTS = 4
-# Longer than a task's hard time limit (10 minutes): a live sender is never overtaken.
-CLAIM_TIMEOUT = datetime.timedelta(minutes=15)
-TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)
 # Two page views closer together than this are one visit: "What changed" keeps
 # listing the same changes while the person works, instead of emptying on reload.
 VISIT_GAP = datetime.timedelta(minutes=30)
@@ -205,48 +198,13 @@ class BatchResult:
     detail: str = ""
 
 
-def _claimable(now: datetime.datetime) -> Q:
-    """Rows nobody is sending: pending, or claimed by a sender that died."""
-    return Q(status=Notification.Status.PENDING) | Q(
-        status=Notification.Status.CLAIMED, claimed_at__lt=now - CLAIM_TIMEOUT
-    )
-
-
-def _claim(rows, *, now: datetime.datetime) -> uuid.UUID | None:
-    """Take the claimable rows among `rows` for sending, in one conditional UPDATE;
-    returns the claim's id, or None if there was nothing to take. Two callers racing
-    for the same rows: PostgreSQL re-checks the WHERE clause of the second UPDATE
-    once the first commits, so each row is taken by one of them only."""
-    token = uuid.uuid4()
-    taken = rows.filter(_claimable(now)).update(
-        status=Notification.Status.CLAIMED,
-        claim=token,
-        claimed_at=now,
-        attempts=F("attempts") + 1,
-    )
-    return token if taken else None
-
-
-def _claimed(token: uuid.UUID) -> list[Notification]:
-    return list(
-        Notification.objects.filter(claim=token, status=Notification.Status.CLAIMED)
-        .select_related("court", "by", "recipient")
-        .order_by("court__name", "created_at", "id")
-    )
-
-
-def notifications_settle(
-    *, claim: uuid.UUID, sent: bool, error: str = "", give_up: bool = False
-) -> None:
-    """Record the outcome of a claim: sent; or back to pending for another try; or,
-    with `give_up`, failed with the error."""
-    rows = Notification.objects.filter(claim=claim, status=Notification.Status.CLAIMED)
-    if sent:
-        rows.update(status=Notification.Status.SENT, sent_at=timezone.now(), error="")
-    elif give_up:
-        rows.update(status=Notification.Status.FAILED, error=error)
-    else:
-        rows.update(status=Notification.Status.PENDING, claim=None, error=error)
+def notifications_settle(*, claim: outbox.Claim | None, sent: bool) -> None:
+    """Record the outcome of the digest's mail on the notifications it claimed
+    (`notifications_claim_digest`): sent with it; or, when it was not sent, back to
+    pending for the next digest (whatever became of the digest itself)."""
+    if claim is not None:
+        status = Notification.Status.SENT if sent else Notification.Status.PENDING
+        claim.settle(status=status, error="")
 
 
 def batch_context(rows: list[Notification]) -> dict:
@@ -274,71 +232,80 @@ def batch_message(rows: list[Notification]) -> EmailMultiAlternatives:
     )
 
 
-def notifications_send_batch(*, address: str) -> BatchResult:
+def notifications_send_batch(*, address: str, claim_token: str = "") -> BatchResult:
     """Send, in one mail, every immediate notification pending for this address.
 
     Claims them first (see the module's docstring), so that a notification is sent
     once however many tasks or commands run at the same time. A mail-server error
     puts them back for a retry (Outcome.RETRY) until MAX_SEND_ATTEMPTS; any other
-    error fails them, with the error kept on each row.
+    error fails them, with the error kept on each row. `claim_token` names the
+    claim (the task id, so that a redelivered task resumes it); a random one by
+    default.
     """
-    now = timezone.now()
-    token = _claim(
+    delivery = outbox.deliver(
         Notification.objects.filter(address=address, delivery=Delivery.IMMEDIATE),
-        now=now,
+        token=claim_token or outbox.new_claim_token(),
+        target=f"notifications to {address}",
+        load=_batch_rows,
+        send=lambda rows: batch_message(rows).send(),
     )
-    rows = _claimed(token) if token else []
-    if not rows:
+    if delivery.attempt is None or not delivery.loaded:
         return BatchResult(address, Outcome.NOTHING)
-    try:
-        batch_message(rows).send()
-    except TRANSIENT_ERRORS as exc:
-        attempts = max(r.attempts for r in rows)
-        error = (
-            f"Attempt {attempts} of {MAX_SEND_ATTEMPTS}: {type(exc).__name__}: {exc}"
-        )
-        logger.warning("Notifications to %s: %s", address, error)
-        give_up = attempts >= MAX_SEND_ATTEMPTS
-        notifications_settle(claim=token, sent=False, error=error, give_up=give_up)
-        return BatchResult(
-            address, Outcome.FAILED if give_up else Outcome.RETRY, len(rows), error
-        )
-    except Exception as exc:  # noqa: BLE001 - one broken mail must not stop others
-        logger.exception("Notifications to %s failed", address)
-        error = f"{type(exc).__name__}: {exc}"
-        notifications_settle(claim=token, sent=False, error=error, give_up=True)
-        return BatchResult(address, Outcome.FAILED, len(rows), error)
-    notifications_settle(claim=token, sent=True)
-    return BatchResult(address, Outcome.SENT, len(rows))
+    count = len(delivery.loaded)
+    if delivery.sent:
+        return BatchResult(address, Outcome.SENT, count)
+    outcome = Outcome.RETRY if delivery.retry_later else Outcome.FAILED
+    return BatchResult(address, outcome, count, delivery.attempt.recorded_error)
 
 
-def notifications_send_pending(*, everything: bool = False) -> list[BatchResult]:
+def _batch_rows(claimed: QuerySet) -> list[Notification]:
+    return list(
+        claimed.select_related("court", "by", "recipient").order_by(
+            "court__name", "created_at", "id"
+        )
+    )
+
+
+def notifications_send_pending(
+    *, everything: bool = False, claim_token: str = ""
+) -> list[BatchResult]:
     """Send the batches that are due: each address whose oldest pending immediate
     notification has waited NOTIFICATION_BATCH_SECONDS (its task was lost or is
     late), or, with `everything`, every address with one pending now. Each batch
-    goes through `notifications_send_batch`, the function the task runs."""
+    goes through `notifications_send_batch`, the function the task runs, under
+    this run's `claim_token` (the task id: a redelivered sweep resumes its claims).
+    """
+    token = claim_token or outbox.new_claim_token()
     now = timezone.now()
     cutoff = now - datetime.timedelta(seconds=settings.NOTIFICATION_BATCH_SECONDS)
     addresses = (
-        Notification.objects.filter(_claimable(now), delivery=Delivery.IMMEDIATE)
+        Notification.objects.filter(
+            outbox.claimable(now, token), delivery=Delivery.IMMEDIATE
+        )
         .values("address")
         .annotate(oldest=Min("created_at"))
         .order_by("address")
     )
     if not everything:
         addresses = addresses.filter(oldest__lte=cutoff)
-    return [notifications_send_batch(address=row["address"]) for row in list(addresses)]
+    return [
+        notifications_send_batch(address=row["address"], claim_token=token)
+        for row in list(addresses)
+    ]
 
 
-def notifications_claim_digest(*, user) -> tuple[uuid.UUID | None, list]:
+def notifications_claim_digest(
+    *, user, claim_token: str
+) -> tuple[outbox.Claim | None, list[Notification]]:
     """Take the person's pending digest notifications for the weekly digest that is
-    being sent (the caller has claimed the digest itself). Settle the claim with
-    `notifications_settle` once the mail is sent or has failed."""
-    token = _claim(
+    being sent, under the digest's own claim token (the caller has claimed the
+    digest itself with it, so that a redelivered digest resumes both). Settle the
+    claim with `notifications_settle` once the mail is sent or has failed."""
+    claim = outbox.take(
         Notification.objects.filter(recipient=user, delivery=Delivery.DIGEST),
-        now=timezone.now(),
+        token=claim_token,
     )
-    return token, (_claimed(token) if token else [])
+    return claim, (_batch_rows(claim.rows) if claim else [])
 
 
 # --- Each person's choices ------------------------------------------------------
@@ -376,16 +343,11 @@ def court_visit_record(*, user, court: Court, at: datetime.datetime):
     which "What changed" lists changes (the end of their previous visit), or None on
     a first visit. Views within VISIT_GAP of each other count as one visit. Two
     queries (one when the last view was recorded less than VISIT_RESOLUTION ago)."""
-    last_visit = _visit_queries.get(
-        "last",
-        lambda: PreparedQuery(
-            CourtVisit.objects.filter(user=slot(0), court=slot(1))
-            .order_by("pk")
-            .values("pk", "seen_at", "since")[:1],
-            slots=[slot(0), slot(1)],
-        ),
+    visit = (
+        CourtVisit.objects.filter(user=user, court=court)
+        .values("pk", "seen_at", "since")
+        .first()
     )
-    [visit] = last_visit.dicts(bind=[user.pk, court.pk]) or [None]
     if visit is None:
         CourtVisit.objects.bulk_create(
             [CourtVisit(user=user, court=court, seen_at=at)], ignore_conflicts=True
@@ -395,10 +357,6 @@ def court_visit_record(*, user, court: Court, at: datetime.datetime):
     if at - visit["seen_at"] >= VISIT_RESOLUTION:
         CourtVisit.objects.filter(pk=visit["pk"]).update(seen_at=at, since=since)
     return since
-
-
-# The person's visit row of the court (one at most), compiled once per process.
-_visit_queries = Memo(1)
 
 
 # --- Invitations ----------------------------------------------------------------

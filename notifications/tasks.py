@@ -2,46 +2,36 @@
 
 `send_batch` is scheduled by `notify` (on commit, a few minutes ahead) for each
 address; `send_pending` is the periodic backstop that sends any batch whose task was
-lost. Both are acks_late with reject_on_worker_lost: a worker that dies while sending
-leaves the message to another, and the claims make that safe.
+lost. Both follow the outbox's task rules (`outbox.TASK_OPTIONS`): a worker that
+dies while sending leaves the message to another, which resumes the claim under the
+same task id; a mail-server error is retried after the one back-off.
 """
 
 import logging
 
 from celery import Task, shared_task
 
-from . import services
+from . import outbox, services
 
 logger = logging.getLogger(__name__)
 
-# Seconds before the first retry; doubled for each further one (1, 2, 4 minutes).
-RETRY_BACKOFF = 60
 
-_OPTIONS = {
-    "bind": True,
-    "acks_late": True,
-    "reject_on_worker_lost": True,
-    "max_retries": services.MAX_SEND_ATTEMPTS - 1,
-}
-
-
-@shared_task(name="notifications.send_batch", **_OPTIONS)
+@shared_task(name="notifications.send_batch", **outbox.TASK_OPTIONS)
 def send_batch(self: Task, address: str) -> str:
     """Send the pending notifications of one address in one mail."""
-    result = services.notifications_send_batch(address=address)
+    result = services.notifications_send_batch(
+        address=address, claim_token=self.request.id or ""
+    )
     logger.info("Notifications to %s: %s (%d)", address, result.outcome, result.count)
-    if (
-        result.outcome == services.Outcome.RETRY
-        and self.request.retries < self.max_retries
-    ):
-        raise self.retry(countdown=RETRY_BACKOFF * 2**self.request.retries)
+    if result.outcome == services.Outcome.RETRY:
+        outbox.retry_later(self)
     return result.outcome
 
 
-@shared_task(name="notifications.send_pending", **_OPTIONS)
+@shared_task(name="notifications.send_pending", **outbox.TASK_OPTIONS)
 def send_pending(self: Task) -> dict:
     """The backstop sweep (beat, every few minutes): batches left waiting."""
-    results = services.notifications_send_pending()
+    results = services.notifications_send_pending(claim_token=self.request.id or "")
     summary: dict[str, int] = {}
     for result in results:
         summary[result.outcome] = summary.get(result.outcome, 0) + 1

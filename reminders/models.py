@@ -4,45 +4,26 @@ from django.conf import settings
 from django.db import models
 
 from checklists.marks import REMINDER_MARKS
+from notifications.outbox import OutboxRow, SendStatus
+
+__all__ = [
+    "SKIP_REASON",
+    "DigestLog",
+    "ReminderLog",
+    "SendRecord",
+    "SendStatus",
+    "SweepRun",
+]
 
 # Why a 60-day reminder is recorded as skipped (kept in the log row's `error`).
 SKIP_REASON = "The 30-day mark had also come: only the 30-day reminder is sent."
 
 
-class SendStatus(models.TextChoices):
-    # Recorded as owed; any sweep may claim it (a conditional update only one wins).
-    PENDING = "pending", "Pending"
-    # Claimed by a sweep that is sending it now.
-    CLAIMED = "claimed", "Sending"
-    SENT = "sent", "Sent"
-    SKIPPED = "skipped", "Skipped"
-    FAILED = "failed", "Failed"
+class SendRecord(OutboxRow):
+    """What a reminder and a digest row share: the outbox's claim and outcome, and
+    to whom the mail went."""
 
-
-class SendRecord(models.Model):
-    """What a reminder and a digest row share: the claim and the outcome."""
-
-    Status = SendStatus
-
-    status = models.CharField(
-        max_length=10, choices=SendStatus.choices, default=SendStatus.PENDING
-    )
-    attempts = models.PositiveSmallIntegerField(
-        default=0, help_text="How many times a sweep claimed it to send."
-    )
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    # Whose claim it is: the Celery task id (a redelivered task resumes its own
-    # claim), or a random token per command run.
-    claim_token = models.CharField(max_length=64, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
     recipients = models.JSONField(default=list, blank=True)
-    error = models.TextField(
-        "reason or error",
-        blank=True,
-        help_text="Why it was skipped or failed, or the last sending error.",
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         abstract = True

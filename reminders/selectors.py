@@ -11,9 +11,10 @@ from ccpor_onboard.lib.dates import DaysBetween
 from checklists.marks import MARKS, REMINDER_MARKS, Mark, marks_for
 from checklists.models import ACTOR_FOR_ORGANISATION, ChecklistItem, Onboarding
 from courts.models import Court, Membership
+from notifications import outbox
 from notifications.selectors import pending_digest_notifications
 
-from .models import DigestLog, ReminderLog, SendStatus, SweepRun
+from .models import DigestLog, ReminderLog, SweepRun
 
 # Court members who get the 60- and 30-day reminders. Viewers are left out: they follow
 # the onboarding but own none of its work (they still get the weekly digest).
@@ -63,15 +64,6 @@ def _mark_status_annotations() -> dict[str, Subquery]:
     return annotations
 
 
-def is_open(status: str | None, attempts: int | None) -> bool:
-    """Whether a sweep still has work to do on a reminder: none recorded yet, pending,
-    being sent, or failed for want of recipients (no sending attempt: it is tried again
-    at every sweep while its mark is due, so a court given members gets it)."""
-    return status in (None, SendStatus.PENDING, SendStatus.CLAIMED) or (
-        status == SendStatus.FAILED and attempts == 0
-    )
-
-
 def onboardings_in_reminder_window(*, today: datetime.date) -> QuerySet[Onboarding]:
     """Active onboardings whose Go-Live is after today and at most 60 days away, each
     annotated with the status and attempts of its log row per mark for its current
@@ -110,7 +102,7 @@ def reminders_due(*, today: datetime.date) -> list[DueReminder]:
         for name in come:
             status = getattr(onboarding, f"log_{name[:2]}")
             attempts = getattr(onboarding, f"log_{name[:2]}_attempts")
-            if not is_open(status, attempts):
+            if not outbox.is_open(status, attempts):
                 action = Action.DONE
             elif name != _LATEST_MARK and latest_come:
                 action = Action.SKIP  # only the latest mark's reminder is sent
@@ -131,16 +123,13 @@ def reminders_due(*, today: datetime.date) -> list[DueReminder]:
 
 
 def reminder_logs_open(due: Iterable[DueReminder]) -> dict[tuple, ReminderLog]:
-    """The open log rows (see `is_open`) for these reminders, keyed by
+    """The open log rows (`outbox.OPEN`) for these reminders, keyed by
     (onboarding id, mark, Go-Live date). One query."""
     due = list(due)
     if not due:
         return {}
     rows = ReminderLog.objects.filter(
-        onboarding_id__in={d.onboarding.pk for d in due},
-    ).filter(
-        Q(status__in=(SendStatus.PENDING, SendStatus.CLAIMED))
-        | Q(status=SendStatus.FAILED, attempts=0)
+        outbox.OPEN, onboarding_id__in={d.onboarding.pk for d in due}
     )
     return {(r.onboarding_id, r.mark, r.go_live_date): r for r in rows}
 

@@ -1,46 +1,33 @@
 """The reminder sweep and the weekly digest: what is owed is recorded, claimed, sent.
 
-Both follow the same protocol, so that two sweeps running at once (two beats, a beat
-and a manual command, a redelivered task) still send each mail once:
-
-1. record every mail owed as a `pending` log row (the database's unique constraint
-   keeps one row per reminder, however many sweeps insert it);
-2. claim a row with a conditional update (`pending` → `claimed`) that only one
-   process can win, and send only if the claim was won;
-3. record the outcome: `sent`, or back to `pending` after a transient SMTP error (the
-   task retries with backoff), or `failed` after MAX_SEND_ATTEMPTS or for a reason that
-   retrying cannot fix.
+Both record every mail owed as a `pending` log row first (the database's unique
+constraint keeps one row per reminder, and per person and week, however many sweeps
+insert it), then claim, send and settle each row by the outbox protocol that every
+mail of the product follows (notifications/outbox.py): two sweeps running at once
+(two beats, a beat and a manual command, a redelivered task) still send each mail
+once; a sweep resumes its own claims under its token (the Celery task id, which a
+redelivered or retried task keeps; a random one for a command run) and anyone
+else's after CLAIM_TIMEOUT; a mail-server error leaves the row pending for the
+task's retry until MAX_SEND_ATTEMPTS.
 
 A sweep is deliberately not one transaction: each claim must be committed before its
-mail leaves, or a racing sweep could not see it. A claim carries its sweep's token (the
-Celery task id, which a redelivered or retried task keeps; a random one for a command
-run): when a worker dies mid-send and the broker hands the task to another worker, that
-sweep resumes its *own* claims at once. A row left `claimed` by any other sweep that
-died is claimed again after CLAIM_TIMEOUT (longer than the task's hard time limit, so a
-live sender is never overtaken). A reminder is never lost to a crash, at the price of a
-duplicate only if the worker died between the mail server accepting the mail and the
-next statement.
+mail leaves, or a racing sweep could not see it.
 """
 
 import datetime
-import json
 import logging
-import smtplib
-import uuid
-from collections.abc import Callable
-from contextlib import nullcontext
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import connection, transaction
-from django.db.models import Case, F, Model, Q, Value, When
-from django.db.models.expressions import RawSQL
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from ccpor_onboard.lib.emails import team_addresses, templated_message
 from checklists.selectors import group_by_actor
+from notifications import outbox
 from notifications.services import notifications_claim_digest, notifications_settle
 
 from . import selectors
@@ -53,13 +40,6 @@ logger = logging.getLogger(__name__)
 # a worker that dies mid-batch leaves at most this many mails sent but unrecorded,
 # which its redelivered task sends again.
 SEND_BATCH_SIZE = 25
-# Claims per reminder before it is recorded as failed (the first try and 3 retries).
-MAX_SEND_ATTEMPTS = 4
-# A claim older than this belongs to a sweep that died: longer than the hard time
-# limit of a task (CELERY_TASK_TIME_LIMIT, 10 minutes).
-CLAIM_TIMEOUT = datetime.timedelta(minutes=15)
-# Errors worth trying again later: the mail server refused or could not be reached.
-TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)
 
 NO_RECIPIENTS = (
     "No recipients: the court has no active member with an e-mail address as "
@@ -116,255 +96,25 @@ class SweepResult:
         return counts
 
 
-# --- The claim protocol ----------------------------------------------------------
-
-
-def new_claim_token() -> str:
-    """A token for a sweep run that has no task id (a command, a test)."""
-    return uuid.uuid4().hex
-
-
-def _claimable(now: datetime.datetime, token: str = "") -> Q:
-    """Rows nobody else is working on: pending, failed for want of recipients (never
-    attempted), claimed by this very sweep (`token`: a redelivered task resuming
-    what its dead worker had claimed), or claimed by a sweep that died."""
-    q = (
-        Q(status=SendStatus.PENDING)
-        | Q(status=SendStatus.FAILED, attempts=0)
-        | Q(status=SendStatus.CLAIMED, claimed_at__lt=now - CLAIM_TIMEOUT)
-    )
-    if token:
-        q |= Q(status=SendStatus.CLAIMED, claim_token=token)
-    return q
-
-
-def _claim(model: type[Model], pk: int, *, now: datetime.datetime, token: str) -> bool:
-    """Take the row for sending: True for exactly one caller, however many race.
-
-    PostgreSQL re-checks the WHERE clause of a concurrent UPDATE once the row lock is
-    released, so the loser sees the row already claimed and updates nothing.
-    """
-    updated = model.objects.filter(_claimable(now, token), pk=pk).update(
-        status=SendStatus.CLAIMED,
-        claimed_at=now,
-        claim_token=token,
-        attempts=F("attempts") + 1,
-        updated_at=now,
-    )
-    return updated == 1
-
-
-def _record(model: type[Model], pk: int, *, token: str, **fields) -> None:
-    """Record the outcome of a row this sweep claimed (and still holds)."""
-    model.objects.filter(pk=pk, status=SendStatus.CLAIMED, claim_token=token).update(
-        updated_at=timezone.now(), **fields
-    )
-
-
-def _claim_batch(
-    model: type[Model], pks: list[int], *, now: datetime.datetime, token: str
-) -> dict[int, int]:
-    """`_claim` for a batch of rows in one UPDATE: returns {pk: attempts} of the rows
-    this sweep won (a racing sweep wins the others). Each claim is stamped with this
-    call's `now` and the sweep's token, so one more statement reads back exactly the
-    rows this UPDATE took. Runs outside any transaction: the claims are committed
-    before a mail of the batch is sent."""
-    if not pks:
-        return {}
-    model.objects.filter(_claimable(now, token), pk__in=pks).update(
-        status=SendStatus.CLAIMED,
-        claimed_at=now,
-        claim_token=token,
-        attempts=F("attempts") + 1,
-        updated_at=now,
-    )
-    return dict(
-        model.objects.filter(
-            pk__in=pks,
-            status=SendStatus.CLAIMED,
-            claim_token=token,
-            claimed_at=now,
-        ).values_list("pk", "attempts")
-    )
-
-
-def _record_batch(model: type[Model], outcomes: dict[int, dict], *, token: str) -> None:
-    """`_record` for a batch, on the rows this sweep still holds: one UPDATE per kind
-    of outcome in the batch (usually one: all sent), setting what those rows share
-    as such and what differs (the recipients) row by row (`_each_row`), all of
-    them committed together. A sent row's `sent_at` is when its batch is recorded
-    (within the batch's few seconds of its sending)."""
-    if not outcomes:
-        return
-    now = timezone.now()
-    groups: dict[tuple, dict[int, dict]] = {}
-    for pk, fields in outcomes.items():
-        if fields.get("status") == SendStatus.SENT:
-            fields["sent_at"] = now
-        shape = tuple(
-            sorted((k, repr(v)) for k, v in fields.items() if k != "recipients")
-        )
-        groups.setdefault(shape, {})[pk] = fields
-    # Several kinds of outcome: one commit for them all (one flush to disk).
-    with transaction.atomic() if len(groups) > 1 else nullcontext():
-        for group in groups.values():
-            shared = dict(next(iter(group.values())))
-            updates: dict = {k: v for k, v in shared.items() if k != "recipients"}
-            if "recipients" in shared:
-                updates["recipients"] = _each_row(
-                    model,
-                    "recipients",
-                    {pk: fields["recipients"] for pk, fields in group.items()},
-                )
-            model.objects.filter(
-                pk__in=list(group), status=SendStatus.CLAIMED, claim_token=token
-            ).update(updated_at=now, **updates)
-
-
-def _each_row(model: type[Model], name: str, values: dict[int, object]):
-    """For an UPDATE of the rows `values` names (by pk): each row's own value of the
-    JSON field `name`. On PostgreSQL one parameter (a JSON object by pk) however
-    many rows, instead of a CASE branch and a parameter per row."""
-    field = model._meta.get_field(name)
-    if connection.vendor != "postgresql":
-        return Case(
-            *[
-                When(pk=pk, then=Value(value, output_field=field))
-                for pk, value in values.items()
-            ],
-            default=F(name),
-            output_field=field,
-        )
-    pk = connection.ops.quote_name(model._meta.pk.column)
-    return RawSQL(  # noqa: S611 - a quoted column name and one parameter
-        f"(%s::jsonb -> ({pk})::text)",
-        (json.dumps({str(key): value for key, value in values.items()}),),
-        output_field=field,
-    )
-
-
-def _send_claimed(
-    row_pk: int,
-    *,
-    attempts: int,
-    target: str,
-    recipients: list[str],
-    build: Callable[[], EmailMultiAlternatives],
+def _report(
     result: SweepResult,
-    no_recipients: str = "No recipients.",
-    note: str = "",
-    extra: dict | None = None,
-) -> dict:
-    """Send the mail of a row this sweep has claimed and say what to record for it
-    (the outcome fields of `_deliver`). Never raises for a mail that fails."""
-    if not recipients:
-        result.add(Outcome.FAILED, target, no_recipients)
-        # Not a sending attempt: attempts back to 0.
-        return {"status": SendStatus.FAILED, "error": no_recipients, "attempts": 0}
-    try:
-        build().send()
-    except TRANSIENT_ERRORS as exc:
-        error = (
-            f"Attempt {attempts} of {MAX_SEND_ATTEMPTS}: {type(exc).__name__}: {exc}"
-        )
-        logger.warning("Sending %s failed: %s", target, error)
-        if attempts >= MAX_SEND_ATTEMPTS:
-            result.add(Outcome.FAILED, target, f"gave up. {error}")
-            return {
-                "status": SendStatus.FAILED,
-                "error": f"Gave up. {error}",
-                "recipients": recipients,
-            }
-        result.add(Outcome.RETRY, target, error)
-        return {"status": SendStatus.PENDING, "error": error}
-    except Exception as exc:  # noqa: BLE001 - isolate one broken mail from the others
-        logger.exception("Sending %s failed", target)
-        error = f"{type(exc).__name__}: {exc}"
-        result.add(Outcome.FAILED, target, error)
-        return {"status": SendStatus.FAILED, "error": error}
-    detail = "to " + ", ".join(recipients)
-    result.add(Outcome.SENT, target, f"{detail} ({note})" if note else detail)
-    return {
-        "status": SendStatus.SENT,
-        "recipients": recipients,
-        "error": note,
-        **(extra or {}),
-    }
-
-
-def _deliver(
-    model: type[Model],
-    row,
-    *,
     target: str,
-    recipients: list[str],
-    build: Callable[[], EmailMultiAlternatives],
-    result: SweepResult,
-    token: str,
-    no_recipients: str = "No recipients.",
+    sent: outbox.Attempt | None,
+    *,
+    to: Sequence[str] = (),
     note: str = "",
-    extra: dict | None = None,
-) -> bool:
-    """Claim `row`, build and send its mail, record what happened (`note` and the
-    `extra` fields with a success). True if the mail went out. Never raises: one
-    failing mail must not stop the sweep for the others."""
-    if not _claim(model, row.pk, now=timezone.now(), token=token):
+) -> None:
+    """Say what became of one mail (None: another sweep had claimed it)."""
+    if sent is None:
         result.add(Outcome.TAKEN, target, "another sweep is sending it or has sent it")
-        return False
-    if not recipients:
-        # Not a sending attempt: attempts back to 0 keeps it open for the next sweep.
-        _record(
-            model,
-            row.pk,
-            token=token,
-            status=SendStatus.FAILED,
-            error=no_recipients,
-            attempts=0,
-        )
-        result.add(Outcome.FAILED, target, no_recipients)
-        return False
-    try:
-        build().send()
-    except TRANSIENT_ERRORS as exc:
-        attempts = model.objects.filter(pk=row.pk).values_list("attempts", flat=True)
-        attempts = attempts.first() or MAX_SEND_ATTEMPTS
-        error = (
-            f"Attempt {attempts} of {MAX_SEND_ATTEMPTS}: {type(exc).__name__}: {exc}"
-        )
-        logger.warning("Sending %s failed: %s", target, error)
-        if attempts >= MAX_SEND_ATTEMPTS:
-            _record(
-                model,
-                row.pk,
-                token=token,
-                status=SendStatus.FAILED,
-                error=f"Gave up. {error}",
-                recipients=recipients,
-            )
-            result.add(Outcome.FAILED, target, f"gave up. {error}")
-        else:
-            _record(model, row.pk, token=token, status=SendStatus.PENDING, error=error)
-            result.add(Outcome.RETRY, target, error)
-    except Exception as exc:  # noqa: BLE001 - isolate one broken mail from the others
-        logger.exception("Sending %s failed", target)
-        error = f"{type(exc).__name__}: {exc}"
-        _record(model, row.pk, token=token, status=SendStatus.FAILED, error=error)
-        result.add(Outcome.FAILED, target, error)
-    else:
-        _record(
-            model,
-            row.pk,
-            token=token,
-            status=SendStatus.SENT,
-            sent_at=timezone.now(),
-            recipients=recipients,
-            error=note,
-            **(extra or {}),
-        )
-        detail = "to " + ", ".join(recipients)
+    elif sent.sent:
+        detail = "to " + ", ".join(to)
         result.add(Outcome.SENT, target, f"{detail} ({note})" if note else detail)
-        return True
-    return False
+    elif sent.retry_later:
+        result.add(Outcome.RETRY, target, sent.error)
+    else:
+        detail = f"gave up. {sent.error}" if sent.gave_up else sent.error
+        result.add(Outcome.FAILED, target, detail)
 
 
 def _count(n: int, noun: str) -> str:
@@ -457,7 +207,7 @@ def reminders_send_due(
     recorded as the sweep's heartbeat (`SweepRun`). `dry_run` writes and sends
     nothing and says what would be done.
     """
-    token = claim_token or new_claim_token()
+    token = claim_token or outbox.new_claim_token()
     result = SweepResult(today=today, dry_run=dry_run)
     due = selectors.reminders_due(today=today)
     to_send = [d for d in due if d.action == Action.SEND]
@@ -517,9 +267,9 @@ def reminders_send_due(
         stale_skips = [rows[_key(d)].pk for d in to_skip if _key(d) in rows]
         if stale_skips:
             now = timezone.now()
-            ReminderLog.objects.filter(_claimable(now), pk__in=stale_skips).update(
-                status=SendStatus.SKIPPED, error=SKIP_REASON, updated_at=now
-            )
+            ReminderLog.objects.filter(
+                outbox.claimable(now), pk__in=stale_skips
+            ).update(status=SendStatus.SKIPPED, error=SKIP_REASON, updated_at=now)
     for d in to_skip:
         result.add(Outcome.SKIPPED, _target(d), SKIP_REASON)
 
@@ -538,41 +288,40 @@ def reminders_send_due(
         sendable.append((d, row, people))
     for start in range(0, len(sendable), SEND_BATCH_SIZE):
         batch = sendable[start : start + SEND_BATCH_SIZE]
-        claimed = _claim_batch(
-            ReminderLog,
-            [row.pk for _, row, _ in batch],
-            now=timezone.now(),
+        taken = outbox.take(
+            ReminderLog.objects.filter(pk__in=[row.pk for _, row, _ in batch]),
             token=token,
         )
+        claimed = dict(taken.rows.values_list("pk", "attempts")) if taken else {}
         outcomes: dict[int, dict] = {}
         for d, row, people in batch:
             if row.pk not in claimed:
-                result.add(
-                    Outcome.TAKEN,
-                    _target(d),
-                    "another sweep is sending it or has sent it",
-                )
+                _report(result, _target(d), None)
                 continue
+            to = [r.email for r in people] + team_addresses()
             team_only = not people
-            if team_only:
-                logger.warning("%s: %s", _target(d), TEAM_ONLY)
-            outcomes[row.pk] = _send_claimed(
-                row.pk,
-                attempts=claimed[row.pk],
-                target=_target(d),
-                recipients=[r.email for r in people] + team_addresses(),
-                build=lambda d=d, people=people: reminder_message(
-                    d,
-                    items=items.get(d.onboarding.pk, []),
-                    recipients=people,
-                    today=today,
-                ),
-                result=result,
-                no_recipients=NO_RECIPIENTS,
-                note=TEAM_ONLY if team_only else "",
-                extra={"team_only": team_only},
-            )
-        _record_batch(ReminderLog, outcomes, token=token)
+            note = TEAM_ONLY if team_only else ""
+            if not to:
+                sent = outbox.Attempt.nobody(NO_RECIPIENTS)
+                outcomes[row.pk] = sent.fields()
+            else:
+                if team_only:
+                    logger.warning("%s: %s", _target(d), TEAM_ONLY)
+                sent, _ = outbox.attempt(
+                    lambda d=d, people=people: reminder_message(
+                        d,
+                        items=items.get(d.onboarding.pk, []),
+                        recipients=people,
+                        today=today,
+                    ).send(),
+                    attempts=lambda n=claimed[row.pk]: n,
+                    target=_target(d),
+                )
+                outcomes[row.pk] = sent.fields(
+                    note=note, recipients=to, team_only=team_only
+                )
+            _report(result, _target(d), sent, to=to, note=note)
+        outbox.settle_each(ReminderLog, outcomes, token=token)
     _heartbeat(SweepRun.Kind.REMINDERS, today=today, result=result)
     return result
 
@@ -616,7 +365,7 @@ def digest_send_weekly(
     nothing is overdue for them any more it is closed as skipped, saying why.
     `dry_run` sends and writes nothing.
     """
-    token = claim_token or new_claim_token()
+    token = claim_token or outbox.new_claim_token()
     result = SweepResult(today=today, dry_run=dry_run)
     week = selectors.week_start(today)
     entries = selectors.digest_entries(today=today)
@@ -660,28 +409,29 @@ def digest_send_weekly(
             continue
         claims = []
 
-        def build(entry=entry, claims=claims):
+        def send(_row, entry=entry, claims=claims):
             if entry.notifications:  # take them, so that they are sent once
-                claim, entry.notifications = notifications_claim_digest(user=entry.user)
+                claim, entry.notifications = notifications_claim_digest(
+                    user=entry.user, claim_token=token
+                )
                 claims.append(claim)
-            return templated_message(
+            templated_message(
                 "digest",
                 digest_context(entry, today=today),
                 to=[entry.user.email],
                 cc=[],
-            )
+            ).send()
 
-        sent = _deliver(
-            DigestLog,
-            row,
-            target=_digest_target(entry),
-            recipients=[entry.user.email],
-            build=build,
-            result=result,
+        delivery = outbox.deliver(
+            DigestLog.objects.filter(pk=row.pk),
             token=token,
+            target=_digest_target(entry),
+            send=send,
+            facts={"recipients": [entry.user.email]},
         )
+        _report(result, _digest_target(entry), delivery.attempt, to=[entry.user.email])
         for claim in filter(None, claims):
-            notifications_settle(claim=claim, sent=sent)
+            notifications_settle(claim=claim, sent=delivery.sent)
     _digest_catch_up(week=week, entries=entries, token=token, result=result)
     _heartbeat(SweepRun.Kind.DIGEST, today=today, result=result)
     return result
@@ -697,7 +447,7 @@ def _digest_catch_up(
     """Close the digests of earlier weeks that were owed but never sent."""
     now = timezone.now()
     stranded = DigestLog.objects.filter(
-        _claimable(now, token),
+        outbox.claimable(now, token),
         week_start__lt=week,
         status__in=(SendStatus.PENDING, SendStatus.CLAIMED),
     ).select_related("user")
@@ -715,7 +465,7 @@ def _digest_catch_up(
     for row in stranded:
         target = f"digest for {row.user} of the week of {row.week_start:%Y-%m-%d}"
         owed = DigestLog.objects.filter(
-            _claimable(now, token),
+            outbox.claimable(now, token),
             pk=row.pk,
             status__in=(SendStatus.PENDING, SendStatus.CLAIMED),
         )

@@ -8,8 +8,8 @@ A warm shutdown (SIGTERM: the normal restart) lets the running sweep finish and 
 prefetched messages back at once. Whoever runs the message again runs it with the same
 task id, which the sweep uses as its claim token: it resumes its own claims instead of
 finding them "taken" (the claims make that safe). Mail-server errors are retried with
-exponential backoff, MAX_SEND_ATTEMPTS in all, the whole series well inside the
-visibility timeout (see retry_countdown).
+the outbox's back-off (notifications/outbox.py), MAX_SEND_ATTEMPTS in all, the whole
+series well inside the visibility timeout.
 """
 
 import datetime
@@ -18,18 +18,11 @@ import logging
 from celery import Task, shared_task
 
 from ccpor_onboard.lib.dates import today_in_california
+from notifications import outbox
 
 from . import services
 
 logger = logging.getLogger(__name__)
-
-# Seconds before the first retry; doubled for each further one (1, 2, 4 minutes).
-RETRY_BACKOFF = 60
-
-
-def retry_countdown(retries: int) -> int:
-    """Seconds to wait before retry number `retries + 1`."""
-    return RETRY_BACKOFF * 2**retries
 
 
 def _day(today: str | None) -> datetime.date:
@@ -41,22 +34,13 @@ def _retry_or_summarise(
 ) -> dict:
     summary = result.summary()
     logger.info("%s for %s: %s", task.name, day, summary or "nothing due")
-    if result.retry_later and task.request.retries < task.max_retries:
+    if result.retry_later:
         # Same day on retry: a retry that runs after midnight finishes today's work.
-        raise task.retry(
-            kwargs={"today": day.isoformat()},
-            countdown=retry_countdown(task.request.retries),
-        )
+        outbox.retry_later(task, kwargs={"today": day.isoformat()})
     return summary
 
 
-_OPTIONS = {
-    "bind": True,
-    "acks_late": True,
-    "reject_on_worker_lost": True,
-    "max_retries": services.MAX_SEND_ATTEMPTS - 1,
-    "ignore_result": False,
-}
+_OPTIONS = {**outbox.TASK_OPTIONS, "ignore_result": False}
 
 
 @shared_task(name="reminders.send_due_reminders", **_OPTIONS)

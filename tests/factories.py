@@ -186,3 +186,24 @@ def attach_evidence(item, *, by, name: str = "evidence.pdf"):
     return evidence_upload(
         item=item, file=SimpleUploadedFile(name, evidence_bytes("pdf")), by=by
     )
+
+
+def incident_owing_mail(onboarding, *, severity: str = "P3"):
+    """An incident on `onboarding` with its mail owed, as `incident_report` records
+    them (without its live-court rule: set-up for the tests of the mail itself)."""
+    from django.utils import timezone
+
+    from golive.models import Incident, IncidentMail
+
+    reported = timezone.now()
+    incident = Incident.objects.create(
+        onboarding=onboarding,
+        title="Scanner drops pages",
+        description="The last page of long filings is missing.",
+        severity=severity,
+        category="scanning",
+        reported_at=reported,
+        respond_by=reported + datetime.timedelta(days=2),
+    )
+    IncidentMail.objects.create(incident=incident)
+    return incident

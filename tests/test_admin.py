@@ -17,6 +17,7 @@ from golive.models import (
     GoNoGoDecision,
     Incident,
     IncidentEvent,
+    IncidentMail,
     SignOff,
     SignOffRequest,
     Transition,
@@ -38,6 +39,7 @@ NO_ADD = {
     SignOffRequest,
     Incident,
     IncidentEvent,
+    IncidentMail,
 }
 PROJECT_APPS = {"accounts", "audit", "courts", "checklists", "golive"}
 MODELS = [m for m in admin.site._registry if m._meta.app_label in PROJECT_APPS]

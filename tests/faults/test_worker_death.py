@@ -1,9 +1,10 @@
 """Exactly once, with a real worker killed by SIGKILL in the middle of sending.
 
 The worker's mail backend (tests/faults/blocking_mail.py) blocks inside the send, so
-the test kills the worker after the reminder is claimed and before the mail leaves.
-Whoever runs the message next runs it with the same task id, resumes the claim at
-once (it is not "taken by another sweep"), and the mail goes out exactly once.
+the test kills the worker after the mail is claimed and before it leaves. Whoever
+runs the message next runs it with the same task id, resumes the claim at once (it
+is not "taken by another sweep"), and the mail goes out exactly once: for each kind
+of outgoing mail, since they all follow the one outbox protocol.
 """
 
 import os
@@ -11,9 +12,13 @@ import signal
 
 import pytest
 
+from ccpor_onboard.celery import app
+from golive.models import IncidentMail
+from notifications.models import Kind, Notification
+from notifications.services import notify
 from reminders.models import ReminderLog, SendStatus
 from reminders.tasks import send_due_reminders
-from tests.factories import CourtFactory
+from tests.factories import CourtFactory, incident_owing_mail
 
 from .conftest import wait_for
 
@@ -37,15 +42,46 @@ def _entered(workers) -> list:
     return sorted(workers.mail_dir.glob("entered-*"))
 
 
-def test_a_worker_killed_mid_send_then_a_new_worker_send_the_reminder_once(
-    workers, due, today
-):
-    first = workers.start(pool="solo")
-    result = send_due_reminders.apply_async(
-        kwargs={"today": today.isoformat()}, queue=workers.queue
+def _reminder(onboarding, today):
+    """(the task's name and arguments, the row, the result the task keeps, the
+    mail's subject) for the 60-day reminder that is due."""
+    task = ("reminders.send_due_reminders", {"today": today.isoformat()})
+    row = lambda: ReminderLog.objects.get(onboarding=onboarding)  # noqa: E731
+    return task, row, {"sent": 1}, "60-day reminder: Killed court"
+
+
+def _incident_mail(onboarding, today):
+    incident = incident_owing_mail(onboarding)
+    task = ("golive.send_incident_mail", {"incident_id": incident.pk})
+    row = lambda: IncidentMail.objects.get(incident=incident)  # noqa: E731
+    # None: the task keeps no result (only the sweeps' summaries are kept).
+    return task, row, None, f"CCPOR incident #{incident.pk} (P3)"
+
+
+def _notification(onboarding, today):
+    lead = onboarding.court.memberships.get(user__username="k-lead").user
+    notify(
+        kind=Kind.COMMENT,
+        court=onboarding.court,
+        recipients=[lead],
+        subject="A comment on Killed court",
+        link="/",
     )
+    task = ("notifications.send_batch", {"address": lead.email})
+    return task, Notification.objects.get, None, "CCPOR: A comment on Killed court"
+
+
+@pytest.mark.parametrize(
+    "kind", [_reminder, _incident_mail, _notification], ids=lambda k: k.__name__[1:]
+)
+def test_a_worker_killed_mid_send_then_a_new_worker_send_the_mail_once(
+    workers, due, today, kind
+):
+    (name, kwargs), get_row, returned, subject = kind(due, today)
+    first = workers.start(pool="solo")
+    result = app.send_task(name, kwargs=kwargs, queue=workers.queue)
     wait_for(lambda: _entered(workers), timeout=60, what="the send to begin")
-    row = ReminderLog.objects.get(onboarding=due)
+    row = get_row()
     assert (row.status, row.claim_token) == (SendStatus.CLAIMED, result.id)
 
     os.killpg(first.pid, signal.SIGKILL)  # the whole worker, no goodbye
@@ -59,10 +95,11 @@ def test_a_worker_killed_mid_send_then_a_new_worker_send_the_reminder_once(
         row.refresh_from_db()
         return row.status == SendStatus.SENT
 
-    wait_for(sent, timeout=60, what="the reminder to be sent")
-    assert result.get(timeout=30) == {"sent": 1}
+    wait_for(sent, timeout=60, what="the mail to be sent")
+    if returned is not None:
+        assert result.get(timeout=30) == returned
     assert len(_mails(workers)) == 1
-    assert "60-day reminder: Killed court" in _mails(workers)[0].read_text()
+    assert subject in _mails(workers)[0].read_text()
     assert (row.attempts, row.claim_token) == (2, result.id)
 
 

@@ -13,8 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 from freezegun import freeze_time
 
-from golive import services, tasks
-from golive.models import Incident, IncidentEvent, past_target_q
+from golive import emails, services, tasks
+from golive.models import Incident, IncidentEvent, IncidentMail, past_target_q
+from notifications.outbox import CLAIM_TIMEOUT
 from tests.factories import MembershipFactory, force_status
 
 from .stages import queued
@@ -175,8 +176,8 @@ def test_the_mail_goes_once_however_often_the_task_runs(live, court_lead):
     assert tasks.send_incident_mail(incident.pk) == 2
     assert tasks.send_incident_mail(incident.pk) == 0
     assert len(mail.outbox) == 2
-    incident.refresh_from_db()
-    assert incident.notified_at is not None
+    sent = IncidentMail.objects.get(incident=incident)
+    assert (sent.status, sent.attempts, sent.sent_at is not None) == ("sent", 1, True)
 
 
 def test_a_mail_server_failure_is_retried_with_backoff_then_sent(
@@ -186,7 +187,7 @@ def test_a_mail_server_failure_is_retried_with_backoff_then_sent(
     real_send, calls = EmailBackend.send_messages, []
 
     def flaky(self, messages):
-        calls.append(Incident.objects.get(pk=incident.pk).notified_at)
+        calls.append(IncidentMail.objects.get(incident=incident).status)
         if len(calls) <= 2:
             raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
         return real_send(self, messages)
@@ -202,9 +203,10 @@ def test_a_mail_server_failure_is_retried_with_backoff_then_sent(
     result = tasks.send_incident_mail.apply(args=[incident.pk])
     assert result.successful() and result.get() == 2
     assert countdowns == [60, 120]
-    # Each attempt claimed the incident afresh: the failed ones released it.
-    assert len(calls) == 3 and all(calls)
+    # Each attempt claimed the mail afresh: the failed ones put it back as owed.
+    assert calls == ["claimed"] * 3
     assert len(mail.outbox) == 2
+    assert IncidentMail.objects.get(incident=incident).attempts == 3
 
 
 def test_a_broker_failure_never_undoes_the_report(
@@ -227,7 +229,58 @@ def test_a_broker_failure_never_undoes_the_report(
         )
     assert response.status_code == 302
     incident = Incident.objects.get()
-    assert incident.title == "Cannot reach CCPOR" and incident.notified_at is None
+    assert incident.title == "Cannot reach CCPOR"
+    # The mail stays owed, for the backstop to send.
+    assert incident.mail.status == "pending" and mail.outbox == []
+
+
+def test_the_backstop_sends_a_mail_whose_task_was_lost_once(live, court_lead):
+    incident = report(live, court_lead, severity="P2")  # its task never runs here
+    # Too soon: its own task may still come.
+    assert tasks.send_pending_incident_mail.apply().get() == 0
+    later = timezone.now() + emails.BACKSTOP_AFTER + datetime.timedelta(seconds=1)
+    with freeze_time(later):
+        assert tasks.send_pending_incident_mail.apply().get() == 2
+        assert tasks.send_pending_incident_mail.apply().get() == 0
+    assert len(mail.outbox) == 2
+    assert IncidentMail.objects.get(incident=incident).status == "sent"
+    assert tasks.send_incident_mail(incident.pk) == 0  # the late task: nothing left
+
+
+def test_the_backstop_resumes_a_mail_whose_worker_died_after_the_claim_timeout(
+    live, court_lead
+):
+    incident = report(live, court_lead, severity="P3")
+    claimed = timezone.now() + emails.BACKSTOP_AFTER
+    IncidentMail.objects.filter(incident=incident).update(
+        status="claimed", claim_token="dead-task", claimed_at=claimed, attempts=1
+    )
+    with freeze_time(claimed + datetime.timedelta(minutes=1)):
+        assert emails.incident_mail_send_pending() == []
+    with freeze_time(claimed + CLAIM_TIMEOUT + datetime.timedelta(seconds=1)):
+        [delivery] = emails.incident_mail_send_pending()
+    assert delivery.sent and delivery.value == 1
+    row = IncidentMail.objects.get(incident=incident)
+    assert (row.status, row.attempts) == ("sent", 2)
+
+
+def test_the_mail_is_sent_again_from_the_admin(
+    live, court_lead, admin_client, monkeypatch
+):
+    incident = report(live, court_lead, severity="P3")
+    assert tasks.send_incident_mail(incident.pk) == 1
+    queued = []
+    monkeypatch.setattr(tasks, "queue", lambda *args: queued.append(args))
+    response = admin_client.post(
+        reverse("admin:golive_incident_changelist"),
+        {"action": "send_mail_again", "_selected_action": [incident.pk]},
+    )
+    assert response.status_code == 302
+    assert queued == [(tasks.send_incident_mail, incident.pk)]
+    row = IncidentMail.objects.get(incident=incident)
+    assert (row.status, row.attempts, row.error) == ("pending", 0, "")
+    assert tasks.send_incident_mail(incident.pk) == 1
+    assert len(mail.outbox) == 2
 
 
 def test_no_lead_mail_when_the_court_has_no_project_lead(live, court_liaison):

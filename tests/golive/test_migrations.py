@@ -1,6 +1,7 @@
 """The Go-Live app's migrations on a database that already holds onboardings: one
 that had left "active" through the old, unguarded status field gets a transition
-saying so; an active one gets none."""
+saying so; an active one gets none. Incidents already reported get their mail's
+outbox row."""
 
 import datetime
 
@@ -8,6 +9,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
+
+from tests.migrating import migrate_to
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -69,3 +72,48 @@ def test_existing_onboardings_get_their_status_recorded():
         .objects.filter(court__slug__startswith="old-court")
         .values_list("status", flat=True)
     ) == {"active", "live", "closed", "cancelled"}
+
+
+def test_each_incident_gets_its_mail_row_from_notified_at():
+    """An incident whose mail was sent is recorded as sent then; one whose mail never
+    went is recorded as skipped (never mailed now by the backstop)."""
+    old = migrate_to([("golive", "0004_summaries_backfill")])
+    try:
+        Court = old.get_model("courts", "Court")
+        Template = old.get_model("checklists", "ChecklistTemplate")
+        Onboarding = old.get_model("checklists", "Onboarding")
+        Incident = old.get_model("golive", "Incident")
+        court = Court.objects.create(name="Old Court", slug="old-court", district=1)
+        onboarding = Onboarding.objects.create(
+            court=court,
+            template=Template.objects.get(name="CCPOR court onboarding", version=1),
+            go_live_date=datetime.date(2026, 1, 15),
+            court_enters_carpos=True,
+            so_participates=True,
+            status="live",
+        )
+        reported = timezone.now() - datetime.timedelta(days=30)
+        notified = reported + datetime.timedelta(seconds=3)
+        common = {
+            "onboarding": onboarding,
+            "description": "Timeouts.",
+            "severity": "P2",
+            "category": "connectivity",
+            "reported_at": reported,
+            "respond_by": reported + datetime.timedelta(hours=4),
+        }
+        mailed = Incident.objects.create(title="Mailed", notified_at=notified, **common)
+        unmailed = Incident.objects.create(title="Never mailed", **common)
+    finally:
+        new = migrate_to(None)
+
+    IncidentMail = new.get_model("golive", "IncidentMail")
+    rows = {row.incident_id: row for row in IncidentMail.objects.all()}
+    sent, skipped = rows[mailed.pk], rows[unmailed.pk]
+    assert (sent.status, sent.attempts, sent.sent_at) == ("sent", 1, notified)
+    assert sent.created_at == reported
+    assert (skipped.status, skipped.sent_at) == ("skipped", None)
+    assert skipped.error.startswith("Reported before incident mail had an outbox")
+    assert "notified_at" not in {
+        f.name for f in new.get_model("golive", "Incident")._meta.fields
+    }

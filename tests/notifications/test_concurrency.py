@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.core import mail
 
-from notifications import services
+from notifications import outbox, services
 from notifications.models import Kind, Notification
 from notifications.services import Outcome
 from tests.factories import CourtFactory, MembershipFactory
@@ -33,13 +33,13 @@ def test_two_racing_batches_send_one_mail(monkeypatch):
 
     # Make the race real: both reach their claim at the same moment.
     at_claim = threading.Barrier(2, timeout=30)
-    real_claim = services._claim
+    real_claim = outbox.claim
 
-    def claim(rows, *, now):
+    def claim(rows, *, token, now):
         at_claim.wait()
-        return real_claim(rows, now=now)
+        return real_claim(rows, token=token, now=now)
 
-    monkeypatch.setattr(services, "_claim", claim)
+    monkeypatch.setattr(outbox, "claim", claim)
 
     results = run_together(
         2, lambda: services.notifications_send_batch(address="racer@example.org")

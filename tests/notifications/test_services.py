@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from freezegun import freeze_time
 
-from notifications import services
+from notifications import outbox, services
 from notifications.models import (
     CourtVisit,
     Delivery,
@@ -279,7 +279,7 @@ def test_a_mail_server_error_is_retried_then_recorded(court, court_lead, monkeyp
     monkeypatch.setattr("django.core.mail.EmailMessage.send", refuse)
     outcomes = [
         services.notifications_send_batch(address="lead-a@example.org").outcome
-        for _ in range(services.MAX_SEND_ATTEMPTS)
+        for _ in range(outbox.MAX_SEND_ATTEMPTS)
     ]
     assert outcomes == [Outcome.RETRY] * 3 + [Outcome.FAILED]
     row = Notification.objects.get()
@@ -299,7 +299,7 @@ def test_another_error_fails_the_batch_at_once(court, court_lead, monkeypatch):
 
 def test_a_claim_left_by_a_dead_worker_is_taken_over(court, court_lead):
     _notify(court, [court_lead])
-    long_ago = timezone.now() - services.CLAIM_TIMEOUT - datetime.timedelta(minutes=1)
+    long_ago = timezone.now() - outbox.CLAIM_TIMEOUT - datetime.timedelta(minutes=1)
     Notification.objects.update(status=Notification.Status.CLAIMED, claimed_at=long_ago)
     result = services.notifications_send_batch(address="lead-a@example.org")
     assert result.outcome == Outcome.SENT

@@ -11,7 +11,7 @@ from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 from freezegun import freeze_time
 
-from reminders import services
+from notifications import outbox
 from reminders.models import DigestLog, ReminderLog, SendStatus, SweepRun
 from reminders.services import Outcome, digest_send_weekly, reminders_send_due
 from tests.factories import MembershipFactory
@@ -78,7 +78,7 @@ def test_a_claim_left_by_a_dead_sweep_is_taken_over_after_the_timeout(
         with pytest.raises(WorkerDied):
             reminders_send_due(today=today, claim_token="task-1")
     later = datetime.datetime(2026, 3, 4, 15, tzinfo=datetime.UTC)
-    with freeze_time(later + services.CLAIM_TIMEOUT + datetime.timedelta(seconds=1)):
+    with freeze_time(later + outbox.CLAIM_TIMEOUT + datetime.timedelta(seconds=1)):
         result = reminders_send_due(today=today, claim_token="task-9")
     assert result.count(Outcome.SENT) == 1 and len(mail.outbox) == 1
 
@@ -93,7 +93,11 @@ def test_a_stale_sweep_cannot_record_over_a_claim_taken_from_it(
     ReminderLog.objects.filter(pk=row.pk).update(
         status=SendStatus.CLAIMED, claim_token="new-owner"
     )
-    services._record(ReminderLog, row.pk, token="old-owner", status=SendStatus.FAILED)
+    outbox.settle(
+        ReminderLog.objects.filter(pk=row.pk),
+        token="old-owner",
+        status=SendStatus.FAILED,
+    )
     row.refresh_from_db()
     assert (row.status, row.claim_token) == (SendStatus.CLAIMED, "new-owner")
 

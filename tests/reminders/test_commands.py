@@ -97,10 +97,12 @@ def test_setup_schedules_creates_the_beat_schedules_at_7_pacific():
         assert str(task.crontab.timezone) == "America/Los_Angeles"
     assert reminders.crontab.day_of_week == "*"
     assert digest.crontab.day_of_week == "mon"
-    # The notifications' backstop: batches whose own task was lost, every 5 minutes.
-    backstop = PeriodicTask.objects.get(task="notifications.send_pending")
-    assert (backstop.crontab.minute, backstop.crontab.hour) == ("*/5", "*")
-    assert out.count("Created:") == 3
+    # The backstops of the notifications and of the incident mail: mail whose own
+    # task was lost, every 5 minutes.
+    for name in ("notifications.send_pending", "golive.send_pending_incident_mail"):
+        backstop = PeriodicTask.objects.get(task=name)
+        assert (backstop.crontab.minute, backstop.crontab.hour) == ("*/5", "*")
+    assert out.count("Created:") == 4
 
 
 def test_setup_schedules_is_idempotent_and_keeps_admin_edits():
@@ -114,7 +116,7 @@ def test_setup_schedules_is_idempotent_and_keeps_admin_edits():
 
     out = run("setup_schedules")
 
-    assert out.count("Kept:") == 3
+    assert out.count("Kept:") == 4
     assert PeriodicTask.objects.filter(task__startswith="reminders.").count() == 2
     task.refresh_from_db()
     assert (task.crontab.hour, task.crontab.minute) == ("6", "15")

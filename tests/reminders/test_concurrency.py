@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.db import connections
 
+from notifications import outbox
 from reminders import services
 from reminders.models import ReminderLog, SendStatus
 from reminders.services import Outcome
@@ -51,15 +52,15 @@ def test_two_racing_sweeps_send_one_mail_per_mark(start, members, today, monkeyp
     # claim at the same moment, so they fight over the same rows.
     at_first_claim = threading.Barrier(2, timeout=30)
     claimed_once = threading.local()
-    real_claim = services._claim_batch
+    real_claim = outbox.claim
 
-    def claim(model, pks, *, now, token):
+    def claim(rows, *, token, now):
         if not getattr(claimed_once, "done", False):
             claimed_once.done = True
             at_first_claim.wait()
-        return real_claim(model, pks, now=now, token=token)
+        return real_claim(rows, token=token, now=now)
 
-    monkeypatch.setattr(services, "_claim_batch", claim)
+    monkeypatch.setattr(outbox, "claim", claim)
 
     results = run_together(2, lambda: services.reminders_send_due(today=today))
 

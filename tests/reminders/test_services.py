@@ -8,6 +8,7 @@ from freezegun import freeze_time
 
 from checklists import services as checklist_services
 from checklists.models import ChecklistItem, Onboarding
+from notifications import outbox
 from reminders import selectors, services
 from reminders.models import SKIP_REASON, ReminderLog, SendStatus, SweepRun
 from reminders.services import Outcome, reminders_send_due
@@ -383,7 +384,7 @@ def test_a_claim_left_by_a_dead_worker_is_taken_over_after_the_timeout(
         mark="60-day",
         go_live_date=onboarding.go_live_date,
         status=SendStatus.CLAIMED,
-        claimed_at=timezone.now() - services.CLAIM_TIMEOUT - datetime.timedelta(1),
+        claimed_at=timezone.now() - outbox.CLAIM_TIMEOUT - datetime.timedelta(1),
         attempts=1,
     )
 
@@ -428,6 +429,12 @@ def test_sent_at_is_the_time_of_sending(court, start, members, today):
     assert row.sent_at == datetime.datetime(2026, 3, 4, 15, tzinfo=datetime.UTC)
 
 
+def _claim(row, *, now, token) -> bool:
+    """The outbox's claim of this one reminder row: whether it was won."""
+    rows = ReminderLog.objects.filter(pk=row.pk)
+    return outbox.claim(rows, token=token, now=now) == 1
+
+
 def _row(onboarding, mark="60-day", **fields):
     return ReminderLog.objects.create(
         onboarding=onboarding, mark=mark, go_live_date=onboarding.go_live_date, **fields
@@ -437,7 +444,7 @@ def _row(onboarding, mark="60-day", **fields):
 def test_a_reminder_given_up_on_is_not_tried_again(court, start, members, today):
     members(court)
     onboarding = start(court, go_live_in=55)
-    _row(onboarding, status=SendStatus.FAILED, attempts=services.MAX_SEND_ATTEMPTS)
+    _row(onboarding, status=SendStatus.FAILED, attempts=outbox.MAX_SEND_ATTEMPTS)
 
     result = reminders_send_due(today=today)
 
@@ -476,7 +483,7 @@ def test_a_claim_is_taken_over_once_older_than_15_minutes(court, start, age, tak
     row = _row(start(court, go_live_in=55), status=SendStatus.CLAIMED, attempts=1)
     now = timezone.now()
     ReminderLog.objects.filter(pk=row.pk).update(claimed_at=now - age)
-    assert services._claim(ReminderLog, row.pk, now=now, token="b") is taken
+    assert _claim(row, now=now, token="b") is taken
 
 
 @pytest.mark.parametrize(
@@ -489,7 +496,7 @@ def test_a_finished_reminder_is_never_claimed_again(court, start, status, attemp
     ReminderLog.objects.filter(pk=row.pk).update(
         claimed_at=now - datetime.timedelta(days=1)
     )
-    assert not services._claim(ReminderLog, row.pk, now=now, token="b")
+    assert not _claim(row, now=now, token="b")
     row.refresh_from_db()
     assert (row.status, row.attempts) == (status, attempts)
 
@@ -526,7 +533,7 @@ def test_a_reminder_recorded_as_owed_carries_no_error(
     members(court)
     onboarding = start(court, go_live_in=25)
     # Another sweep wins every claim: this one leaves the rows as it made them.
-    monkeypatch.setattr(services, "_claim_batch", lambda *args, **kwargs: {})
+    monkeypatch.setattr(outbox, "claim", lambda *args, **kwargs: 0)
 
     reminders_send_due(today=today)
 
@@ -580,7 +587,7 @@ def test_the_reminder_window_is_go_live_after_today_and_at_most_60_days_away(sta
 def test_a_claim_records_when_it_was_taken_so_a_dead_sweep_is_overtaken(court, start):
     row = _row(start(court, go_live_in=55), status=SendStatus.PENDING)
     taken_at = timezone.now() - datetime.timedelta(hours=1)
-    assert services._claim(ReminderLog, row.pk, now=taken_at, token="a")
+    assert _claim(row, now=taken_at, token="a")
     row.refresh_from_db()
     # The court page shows an unsent row's last change: here, the claim.
     assert (row.status, row.claimed_at, row.updated_at) == (
@@ -589,13 +596,9 @@ def test_a_claim_records_when_it_was_taken_so_a_dead_sweep_is_overtaken(court, s
         taken_at,
     )
     # The sweep that claimed it died: a minute later the row is still its...
-    assert not services._claim(
-        ReminderLog, row.pk, now=taken_at + datetime.timedelta(minutes=1), token="b"
-    )
+    assert not _claim(row, now=taken_at + datetime.timedelta(minutes=1), token="b")
     # ...and once the timeout has passed, another sweep takes it over.
-    assert services._claim(
-        ReminderLog, row.pk, now=taken_at + datetime.timedelta(minutes=16), token="b"
-    )
+    assert _claim(row, now=taken_at + datetime.timedelta(minutes=16), token="b")
 
 
 def test_recording_an_outcome_touches_that_row_only(

@@ -4,9 +4,9 @@ import pytest
 from django.conf import settings
 from django.core import mail
 
+from notifications.outbox import MAX_SEND_ATTEMPTS, retry_countdown
 from reminders import tasks
 from reminders.models import ReminderLog, SendStatus
-from reminders.services import MAX_SEND_ATTEMPTS
 
 pytestmark = pytest.mark.django_db
 
@@ -56,9 +56,7 @@ def test_no_message_can_be_handed_out_twice_while_it_runs_and_none_waits_an_hour
     # hard time limit: that whole span must end before Redis would hand the message
     # to another worker. And a message whose worker vanished must not wait an hour.
     visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
-    waits = [
-        tasks.retry_countdown(n) for n in range(tasks.send_due_reminders.max_retries)
-    ]
+    waits = [retry_countdown(n) for n in range(tasks.send_due_reminders.max_retries)]
     assert waits == sorted(waits) and waits[0] > 0  # backoff
     assert max(waits) + settings.CELERY_TASK_TIME_LIMIT < visibility
     assert visibility <= 30 * 60
@@ -76,7 +74,7 @@ def test_an_smtp_error_is_retried_with_backoff_then_sent(
 
     assert result.successful()
     assert result.get() == {"sent": 1}
-    assert countdowns == [tasks.retry_countdown(0), tasks.retry_countdown(1)]
+    assert countdowns == [retry_countdown(0), retry_countdown(1)]
     assert len(mail.outbox) == 1
     row = ReminderLog.objects.get(onboarding=onboarding)
     assert (row.status, row.attempts, row.error) == (SendStatus.SENT, 3, "")

@@ -53,6 +53,17 @@ NOTIFICATIONS = Schedule(
     day_of_week="*",
 )
 
+# The incident mail's backstop: a mail whose task was lost, or whose worker died
+# holding it, goes out within minutes.
+INCIDENT_MAIL = Schedule(
+    name="CCPOR incident mail left waiting",
+    task="golive.send_pending_incident_mail",
+    description="Every 5 minutes: sends incident mail still owed whose own task was "
+    "lost (each new incident's mail normally has its own task at once).",
+    time="*/5",
+    day_of_week="*",
+)
+
 
 def _time(value: str) -> tuple[str, str]:
     match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", value or "")
@@ -64,9 +75,9 @@ def _time(value: str) -> tuple[str, str]:
 class Command(BaseCommand):
     help = (
         "Create the Celery beat schedules: reminders daily at 07:00 and the digest "
-        "on Mondays at 07:00, America/Los_Angeles, and the notifications' backstop "
-        "every 5 minutes (idempotent; edits made in the admin are kept unless "
-        "--reset or an explicit option is given)."
+        "on Mondays at 07:00, America/Los_Angeles, and the backstops of the "
+        "notifications and the incident mail every 5 minutes (idempotent; edits "
+        "made in the admin are kept unless --reset or an explicit option is given)."
     )
 
     def add_arguments(self, parser):
@@ -108,7 +119,8 @@ class Command(BaseCommand):
             or options["digest_at"] is not None
             or options["digest_day"] is not None,
         )
-        self._ensure_every_few_minutes(NOTIFICATIONS, reset=options["reset"])
+        for backstop in (NOTIFICATIONS, INCIDENT_MAIL):
+            self._ensure_every_few_minutes(backstop, reset=options["reset"])
 
     def _ensure_every_few_minutes(self, schedule: Schedule, *, reset: bool) -> None:
         crontab, _ = CrontabSchedule.objects.get_or_create(

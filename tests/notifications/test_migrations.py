@@ -1,0 +1,45 @@
+"""The notifications' migration to the one outbox's fields, on a database holding
+notifications: a claim's id becomes its claim token, no claim an empty one, and each
+row is dated by its last change."""
+
+import datetime
+import uuid
+
+import pytest
+from django.utils import timezone
+
+from tests.migrating import migrate_to
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def test_claims_become_tokens_and_rows_are_dated_by_their_last_change():
+    old = migrate_to([("notifications", "0001_initial")])
+    claim = uuid.uuid4()
+    created = timezone.now() - datetime.timedelta(days=2)
+    sent = created + datetime.timedelta(minutes=5)
+    try:
+        Court = old.get_model("courts", "Court")
+        Notification = old.get_model("notifications", "Notification")
+        court = Court.objects.create(name="Old Court", slug="old-court", district=1)
+        common = {
+            "court": court,
+            "address": "lead@example.org",
+            "kind": "comment",
+            "subject": "A comment",
+            "url": "https://ccpor-onboard.test/",
+        }
+        waiting = Notification.objects.create(**common)
+        done = Notification.objects.create(
+            status="sent", claim=claim, claimed_at=sent, sent_at=sent, **common
+        )
+        Notification.objects.filter(pk__in=[waiting.pk, done.pk]).update(
+            created_at=created
+        )
+    finally:
+        new = migrate_to(None)
+
+    Notification = new.get_model("notifications", "Notification")
+    rows = {row.pk: row for row in Notification.objects.all()}
+    assert (rows[waiting.pk].claim_token, rows[waiting.pk].updated_at) == ("", created)
+    assert (rows[done.pk].claim_token, rows[done.pk].updated_at) == (str(claim), sent)
