@@ -1,44 +1,32 @@
-"""Reads of the Go-Live phase: readiness and close-out of one or many onboardings (a
-fixed number of queries however many), the lifecycle history, the sign-offs and the
-incident registers."""
+"""Readiness to go live and to close out, of one or many onboardings (a fixed number
+of queries however many), and the dashboard's readiness panel."""
 
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.db.models import (
-    Case,
     Exists,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
-    Value,
-    When,
 )
 from django.urls import reverse
 
 from checklists.models import ChecklistItem, Onboarding
 from collaboration.models import Evidence
-from courts.access import ccpor_staff_users
 from courts.models import Court
 
-from .access import can_report_incident, can_run_lifecycle
-from .models import (
-    MEMBERSHIP_FOR_ROLE,
+from ..models import (
     GoNoGoDecision,
     Incident,
     SignOff,
     SignOffKind,
     SignOffRequest,
-    SignOffRole,
-    past_target_q,
-    sign_off_roles,
     unresolved_q,
 )
-from .readiness import Readiness, close_readiness, live_readiness, sign_off_lines
+from ..readiness import Readiness, close_readiness, live_readiness
 
 # The readiness summary is shown for active onboardings this close to Go-Live (or
 # past it): on the court page and on the dashboard.
@@ -272,255 +260,3 @@ def readiness_soonest(*, today: datetime.date, limit: int) -> list[ReadinessLine
             )
         )
     return lines
-
-
-# --- The lifecycle history ---------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class HistoryLine:
-    """One event of an onboarding's lifecycle, as data (the template words it)."""
-
-    at: datetime.datetime
-    who: object
-    kind: str  # "started", a Transition.Kind, or "decision"
-    label: str
-    from_status: str = ""
-    to_status: str = ""
-    reason: str = ""
-    decision: GoNoGoDecision | None = None
-
-
-def lifecycle_history(onboarding: Onboarding) -> list[HistoryLine]:
-    """The onboarding's start, every transition and every go/no-go decision, oldest
-    first: three queries."""
-    started_by = (
-        get_user_model().objects.filter(pk=onboarding.started_by_id).first()
-        if onboarding.started_by_id
-        else None
-    )
-    lines = [
-        HistoryLine(
-            at=onboarding.created_at,
-            who=started_by,
-            kind="started",
-            label="Started",
-            to_status=Onboarding.Status.ACTIVE,
-        )
-    ]
-    lines += [
-        HistoryLine(
-            at=t.at,
-            who=t.by,
-            kind=t.kind,
-            label=t.get_kind_display(),
-            from_status=t.from_status,
-            to_status=t.to_status,
-            reason=t.reason,
-        )
-        for t in onboarding.transitions.select_related("by")
-    ]
-    lines += [
-        HistoryLine(
-            at=d.decided_at,
-            who=d.decided_by,
-            kind="decision",
-            label=f"Go/no-go: {d.get_decision_display()}",
-            reason=d.reason,
-            decision=d,
-        )
-        for d in onboarding.go_no_go_decisions.select_related("decided_by")
-    ]
-    lines.sort(key=lambda line: line.at)
-    return lines
-
-
-# --- Sign-offs ----------------------------------------------------------------------
-
-
-@dataclass
-class SignOffSection:
-    """One kind of sign-off on the sign-off page: each role's line, who holds the
-    role, and every signature ever given (revoked ones included)."""
-
-    kind: str
-    lines: list
-    history: list[SignOff] = field(default_factory=list)
-
-    @property
-    def label(self) -> str:
-        return SignOffKind(self.kind).label
-
-
-def role_holders(court: Court, role: str) -> QuerySet:
-    """The active people who hold a sign-off role for a court: its executive
-    officer(s), its sheriff's office liaison(s), or the CCPOR Team."""
-    if role == SignOffRole.CCPOR:
-        return ccpor_staff_users()
-    organisation, member_role = MEMBERSHIP_FOR_ROLE[role]
-    return get_user_model().objects.filter(
-        is_active=True,
-        memberships__court=court,
-        memberships__organisation=organisation,
-        memberships__role=member_role,
-    )
-
-
-def sign_off_sections(onboarding: Onboarding) -> list[SignOffSection]:
-    """Acceptance and close-out: three queries."""
-    every = list(
-        onboarding.sign_offs.select_related("signed_by", "revoked_by").order_by(
-            "signed_at", "id"
-        )
-    )
-    requests = list(onboarding.sign_off_requests.select_related("asked", "asked_by"))
-    sections = []
-    for kind in SignOffKind.values:
-        standing = [s for s in every if s.kind == kind and not s.is_revoked]
-        sections.append(
-            SignOffSection(
-                kind=kind,
-                lines=sign_off_lines(
-                    onboarding, kind, standing=standing, requests=requests
-                ),
-                history=[s for s in every if s.kind == kind],
-            )
-        )
-    return sections
-
-
-def holders_by_role(court: Court, onboarding: Onboarding) -> dict[str, list]:
-    """Who may sign for each role the onboarding needs (one query per role)."""
-    return {
-        role: list(role_holders(court, role).order_by("first_name", "username"))
-        for role in sign_off_roles(onboarding)
-    }
-
-
-# --- Incidents ------------------------------------------------------------------------
-
-
-def _unresolved_first() -> Case:
-    return Case(
-        When(unresolved_q(), then=Value(0)),
-        default=Value(1),
-        output_field=IntegerField(),
-    )
-
-
-def court_incidents(court: Court | int) -> QuerySet[Incident]:
-    """A court's incident register: unresolved first, newest first (one query)."""
-    return (
-        Incident.objects.filter(onboarding__court=court)
-        .select_related("owner", "reported_by")
-        .annotate(unresolved_rank=_unresolved_first())
-        .order_by("unresolved_rank", "-reported_at", "-id")
-    )
-
-
-def incidents_across_courts(
-    *,
-    now: datetime.datetime,
-    status: str = "",
-    severity: str = "",
-    past_target: bool = False,
-) -> QuerySet[Incident]:
-    """Every incident of every court, with its court, for the CCPOR Team: filtered by
-    status ("unresolved", or one status), severity, or past target only; unresolved
-    first, then newest."""
-    incidents = Incident.objects.select_related(
-        "onboarding__court", "owner", "reported_by"
-    )
-    if status == "unresolved":
-        incidents = incidents.filter(unresolved_q())
-    elif status:
-        incidents = incidents.filter(status=status)
-    if severity:
-        incidents = incidents.filter(severity=severity)
-    if past_target:
-        incidents = incidents.filter(past_target_q(now))
-    return incidents.annotate(unresolved_rank=_unresolved_first()).order_by(
-        "unresolved_rank", "-reported_at", "-id"
-    )
-
-
-def incidents_past_target(*, now: datetime.datetime) -> QuerySet[Incident]:
-    """Incidents still waiting for a first response after their target, oldest
-    target first (the dashboard flags them)."""
-    return (
-        Incident.objects.filter(past_target_q(now))
-        .select_related("onboarding__court")
-        .order_by("respond_by", "id")
-    )
-
-
-def incident_events(incident: Incident):
-    return incident.events.select_related("by").order_by("at", "id")
-
-
-@dataclass
-class CourtPanel:
-    """What the court page shows of the Go-Live phase."""
-
-    onboarding: Onboarding | None
-    # Once the onboarding is live, closed or cancelled its lifecycle is its story
-    # and the panel tells it; while active, the readiness page does (a link away).
-    history: list[HistoryLine] | None
-    readiness: Readiness | None
-    show_readiness: bool
-    incidents: list[Incident]
-    now: datetime.datetime
-    can_run_lifecycle: bool
-    can_report_incident: bool
-
-    @property
-    def unresolved_count(self) -> int:
-        return sum(1 for i in self.incidents if i.is_unresolved)
-
-    @property
-    def past_target_count(self) -> int:
-        return sum(1 for i in self.incidents if i.is_past_target(self.now))
-
-
-def court_panel(
-    user,
-    court: Court,
-    onboarding: Onboarding | None,
-    *,
-    today: datetime.date,
-    now: datetime.datetime,
-) -> CourtPanel:
-    """The Go-Live panel of a court page: the readiness summary (active and inside
-    READINESS_WINDOW_DAYS) or the close-out summary (live), the court's incident
-    register, and the lifecycle history once the onboarding is no longer active
-    (while active it is on the readiness page, a link away: three queries the
-    court page does without)."""
-    if onboarding is None:
-        return CourtPanel(
-            onboarding=None,
-            history=None,
-            readiness=None,
-            show_readiness=False,
-            incidents=[],
-            now=now,
-            can_run_lifecycle=can_run_lifecycle(user),
-            can_report_incident=False,
-        )
-    onboarding.court = court
-    show = in_readiness_window(onboarding, today=today) or (
-        onboarding.status == Onboarding.Status.LIVE
-    )
-    return CourtPanel(
-        onboarding=onboarding,
-        history=(
-            None
-            if onboarding.status == Onboarding.Status.ACTIVE
-            else lifecycle_history(onboarding)
-        ),
-        readiness=readiness_for(onboarding) if show else None,
-        show_readiness=show,
-        incidents=list(court_incidents(court)),
-        now=now,
-        can_run_lifecycle=can_run_lifecycle(user),
-        can_report_incident=can_report_incident(user, onboarding),
-    )

@@ -1,0 +1,221 @@
+"""The onboarding's lifecycle after its start. Every change of an onboarding's
+status comes through here; each is guarded, atomic and recorded (a `Transition`:
+who, when, from, to, why). A refused change raises ValidationError naming what
+blocks, and changes nothing.
+
+The lifecycle: not started → active (`checklists.services.onboarding_start`) → live
+(`onboarding_mark_live`) → closed (`onboarding_close`). Exceptions: active →
+cancelled (`onboarding_cancel`); live → active to undo a mistaken "live"
+(`onboarding_undo_live`); closed → live and cancelled → active (`onboarding_reopen`).
+Undo, cancel and reopen need a reason; all are for CCPOR staff.
+"""
+
+from collections.abc import Callable
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from checklists.limits import history_reason
+from checklists.models import Onboarding
+
+from ..access import (
+    can_run_lifecycle,
+)
+from ..models import (
+    Transition,
+)
+from ..readiness import Blocker
+from ..selectors import close_readiness_for, live_readiness_for
+
+Status = Onboarding.Status
+STATEMENT_MAX = 1000
+
+
+class TransitionRefused(ValidationError):
+    """A transition refused by its gate: the messages name every blocker, and
+    `blockers` keeps them with the page that fixes each one."""
+
+    def __init__(self, blockers: list[Blocker]):
+        super().__init__([b.message for b in blockers], code="blocked")
+        self.blockers = blockers
+
+
+def _required_reason(reason: str, what: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": f"Say why {what}; the reason is kept."})
+    return reason
+
+
+def _lock(onboarding: Onboarding) -> Onboarding:
+    return (
+        Onboarding.objects.select_for_update(of=("self",))
+        .select_related("court")
+        .get(pk=onboarding.pk)
+    )
+
+
+def _wrong_status(onboarding: Onboarding, what: str) -> ValidationError:
+    return ValidationError(
+        f"Only {what}; this one is {onboarding.get_status_display().lower()}."
+    )
+
+
+def _transition(
+    *,
+    onboarding: Onboarding,
+    by,
+    kind: str,
+    allowed_from: dict[str, str],
+    wrong_status: str,
+    reason: str = "",
+    gate: Callable[[Onboarding], list[Blocker]] | None = None,
+) -> Onboarding:
+    """Move the onboarding from one of `allowed_from` (status → new status), once
+    `gate` finds nothing blocking; record the transition. All or nothing."""
+    if not can_run_lifecycle(by):
+        raise ValidationError(
+            "Only the CCPOR Team moves an onboarding through its lifecycle."
+        )
+    try:
+        with transaction.atomic():
+            locked = _lock(onboarding)
+            if locked.status not in allowed_from:
+                raise _wrong_status(locked, wrong_status)
+            if gate is not None:
+                blockers = gate(locked)
+                if blockers:
+                    raise TransitionRefused(blockers)
+            from_status, now = locked.status, timezone.now()
+            locked.status = allowed_from[from_status]
+            locked.status_changed_at = now
+            locked.version += 1  # a stale admin form of it is refused
+            locked._change_reason = history_reason(
+                f"{Transition.Kind(kind).label}: {reason}".strip(": ")
+            )
+            locked._history_user = by
+            locked.save(
+                update_fields=["status", "status_changed_at", "version", "updated_at"]
+            )
+            Transition.objects.create(
+                onboarding=locked,
+                kind=kind,
+                from_status=from_status,
+                to_status=locked.status,
+                reason=reason,
+                by=by,
+                at=now,
+            )
+    except IntegrityError as exc:
+        # Only a reopen can break the database's one-open-onboarding rule (two
+        # reopens racing past `_reopen_gate`).
+        if kind != Transition.Kind.REOPEN:
+            raise
+        raise ValidationError(
+            f"{onboarding.court} already has an open onboarding; it cannot have two."
+        ) from exc
+    onboarding.status = locked.status
+    onboarding.status_changed_at = locked.status_changed_at
+    onboarding.version = locked.version
+    return locked
+
+
+def _live_gate(onboarding: Onboarding) -> list[Blocker]:
+    return live_readiness_for([onboarding])[onboarding.pk].blockers
+
+
+def _close_gate(onboarding: Onboarding) -> list[Blocker]:
+    return close_readiness_for([onboarding])[onboarding.pk].blockers
+
+
+def onboarding_mark_live(*, onboarding: Onboarding, by) -> Onboarding:
+    """Active → live, only when every readiness gate is done or N/A (justified),
+    every evidence-required item done has its document, the acceptance sign-offs
+    are recorded and the latest go/no-go decision is "go" for the current Go-Live
+    date. Otherwise TransitionRefused lists every blocker."""
+    return _transition(
+        onboarding=onboarding,
+        by=by,
+        kind=Transition.Kind.MARK_LIVE,
+        allowed_from={Status.ACTIVE: Status.LIVE},
+        wrong_status="an active onboarding can be marked live",
+        gate=_live_gate,
+    )
+
+
+def onboarding_undo_live(*, onboarding: Onboarding, by, reason: str) -> Onboarding:
+    """Live → active, to undo a mistaken "live" (until close-out), with a reason."""
+    reason = _required_reason(reason, "the onboarding goes back to active")
+    return _transition(
+        onboarding=onboarding,
+        by=by,
+        kind=Transition.Kind.UNDO_LIVE,
+        allowed_from={Status.LIVE: Status.ACTIVE},
+        wrong_status="a live onboarding can go back to active",
+        reason=reason,
+    )
+
+
+def onboarding_close(*, onboarding: Onboarding, by) -> Onboarding:
+    """Live → closed, only when every item is done (with its document where evidence
+    is required) or N/A, no P1 or P2 incident is unresolved and the close-out
+    sign-offs are recorded. The closed onboarding is read-only history."""
+    return _transition(
+        onboarding=onboarding,
+        by=by,
+        kind=Transition.Kind.CLOSE,
+        allowed_from={Status.LIVE: Status.CLOSED},
+        wrong_status="a live onboarding can be closed",
+        gate=_close_gate,
+    )
+
+
+def onboarding_cancel(*, onboarding: Onboarding, by, reason: str) -> Onboarding:
+    """Active → cancelled, with a reason. The court may then start a new onboarding,
+    or CCPOR staff reopen this one."""
+    reason = _required_reason(reason, "the onboarding is cancelled")
+    return _transition(
+        onboarding=onboarding,
+        by=by,
+        kind=Transition.Kind.CANCEL,
+        allowed_from={Status.ACTIVE: Status.CANCELLED},
+        wrong_status="an active onboarding can be cancelled",
+        reason=reason,
+    )
+
+
+def _reopen_gate(onboarding: Onboarding) -> list[Blocker]:
+    other = (
+        Onboarding.objects.open()
+        .filter(court_id=onboarding.court_id)
+        .exclude(pk=onboarding.pk)
+        .first()
+    )
+    if other is None:
+        return []
+    return [
+        Blocker(
+            kind="status",
+            message=(
+                f"{onboarding.court} already has an open onboarding (Go-Live "
+                f"{other.go_live_date:%b %-d, %Y}); a court has one at a time."
+            ),
+        )
+    ]
+
+
+def onboarding_reopen(*, onboarding: Onboarding, by, reason: str) -> Onboarding:
+    """Closed → live (the court stays live; the close-out is done again) or
+    cancelled → active, with a reason; refused while the court has another open
+    onboarding."""
+    reason = _required_reason(reason, "the onboarding is reopened")
+    return _transition(
+        onboarding=onboarding,
+        by=by,
+        kind=Transition.Kind.REOPEN,
+        allowed_from={Status.CLOSED: Status.LIVE, Status.CANCELLED: Status.ACTIVE},
+        wrong_status="a closed or cancelled onboarding can be reopened",
+        reason=reason,
+        gate=_reopen_gate,
+    )
