@@ -8,9 +8,6 @@ import datetime
 from dataclasses import dataclass
 
 import django_filters
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Field, Layout, Row
-from crispy_forms.utils import render_crispy_form
 from django import forms
 from django.db.models import F, Q, QuerySet
 from django_filters.constants import EMPTY_VALUES
@@ -79,8 +76,9 @@ class SortFilter(django_filters.OrderingFilter):
 
 
 class PortfolioFilterForm(forms.Form):
-    """The filters as one compact row, rendered by crispy-forms (the template says
-    `{% crispy filter.form %}` inside its own <form>, which carries the buttons)."""
+    """The filters as one compact row (templates/dashboard/_filter_form.html, inside
+    the page's own <form>, which carries the buttons): Bootstrap's classes on the
+    widgets, a plain template around them."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -89,26 +87,14 @@ class PortfolioFilterForm(forms.Form):
         dates = self.fields["go_live"].widget.widgets
         dates[0].attrs["aria-label"] = "Go-Live on or after"
         dates[1].attrs["aria-label"] = "Go-Live on or before"
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        # Errors are listed above the form, in words that name the filter.
-        self.helper.form_show_errors = False
-        narrow = "col-6 col-md-3 col-xl-2"
-        self.helper.layout = Layout(
-            Row(
-                *[
-                    Column(Field(name), css_class=narrow)
-                    for name in self.fields
-                    if name not in ("go_live", "sort")
-                ],
-                Column(
-                    Field("go_live", wrapper_class="date-range"),
-                    css_class="col-12 col-md-6 col-xl-4",
-                ),
-                css_class="g-2 align-items-end",
-            )
-        )
+        for field in self.fields.values():
+            for widget in getattr(field.widget, "widgets", [field.widget]):
+                select = isinstance(widget, forms.Select)
+                widget.attrs["class"] = (
+                    "form-select form-select-sm"
+                    if select
+                    else "form-control form-control-sm"
+                )
 
 
 class PortfolioFilter(django_filters.FilterSet):
@@ -215,7 +201,7 @@ class PortfolioQuery:
     filtered: bool
     sort_params: list[str]
     errors: list[tuple[str, str]]  # (the filter's label, what is wrong)
-    form_html: str
+    form: forms.Form
     phases_by_order: dict[int, Phase]
 
 
@@ -239,7 +225,7 @@ def portfolio_query(data, *, today: datetime.date) -> PortfolioQuery:
             for name, errors in filterset.form.errors.items()
             for error in errors
         ],
-        form_html=render_crispy_form(filterset.form),
+        form=filterset.form,
         phases_by_order=phases_by_order,
     )
 

@@ -142,11 +142,20 @@ def _lacks_evidence(item: ChecklistItem) -> bool:
     )
 
 
+# A pk no item has: its URL is reversed once per onboarding and the real pk put in.
+_PK_MARKER = 987654321
+
+
 def _item_url(onboarding: Onboarding, item: ChecklistItem) -> str:
-    return reverse(
-        "checklists:item_detail",
-        kwargs={"slug": onboarding.court.slug, "pk": item.pk},
-    )
+    """The item page's URL, with one reverse() per onboarding (kept on the instance,
+    for this read only), not one per blocker."""
+    pattern = getattr(onboarding, "_item_url_pattern", None)
+    if pattern is None:
+        pattern = onboarding._item_url_pattern = reverse(
+            "checklists:item_detail",
+            kwargs={"slug": onboarding.court.slug, "pk": _PK_MARKER},
+        )
+    return pattern.replace(str(_PK_MARKER), str(item.pk))
 
 
 def _court_url(onboarding: Onboarding, name: str) -> str:

@@ -7,7 +7,6 @@ member is sent to their own court's page, anonymous visitors to sign in.
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 
 from ccpor_onboard.lib.dates import today_in_california
 from checklists.health import LATE_AFTER_DAYS, Health
@@ -112,7 +111,7 @@ def _index_context(request, on_day) -> dict:
         "page_range": page_range,
         "late_after": LATE_AFTER_DAYS,
         "filter_errors": query.errors,
-        "filter_form": mark_safe(query.form_html),  # noqa: S308 - crispy-forms' own output
+        "filter_form": query.form,
         "sort_value": ",".join(sort_params),
         "page": page,
         "rows": portfolio_rows(
