@@ -61,7 +61,7 @@ def test_durations_print_real_seconds_for_a_frozen_test(tmp_path):
     frozen date as seconds since 1970, for the set-up."""
     (tmp_path / "pytest.ini").write_text("[pytest]\n")
     (tmp_path / "conftest.py").write_text(
-        "from tests.frozen_clocks import leave_pytest_clocks_alone as _x\n\n"
+        "from tests.frozen_clocks import leave_pytest_clocks_alone\n\n"
         "leave_pytest_clocks_alone()\n"
     )
     (tmp_path / "test_frozen.py").write_text(textwrap.dedent(FROZEN_TEST))
