@@ -15,7 +15,6 @@ import copy
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from freezegun import freeze_time
@@ -34,6 +33,7 @@ from tests.factories import (
     evidence_bytes,
     force_status,
 )
+from tests.once import kept_until_the_module_ends
 
 pytestmark = pytest.mark.django_db
 
@@ -373,9 +373,8 @@ def _build_world(staff_user) -> dict:
 @pytest.fixture(scope="module")
 def built_world(django_db_setup, django_db_blocker, tmp_path_factory):
     """The world, built once for the module's ~800 cases (rebuilding it for each was
-    most of the suite's time) inside a transaction that is never committed. Each case
-    runs in a savepoint of it (pytest-django's `db`), rolled back after the case: every
-    case starts from this same state, whatever the one before it changed.
+    most of the suite's time): every case starts from it, whatever the one before it
+    changed (tests/once.py).
 
     The clock is frozen at noon in California on TODAY (ticking, as frozen_today) for
     the whole module, not case by case: freezing it is a pass over every loaded
@@ -383,8 +382,7 @@ def built_world(django_db_setup, django_db_blocker, tmp_path_factory):
     media = tmp_path_factory.mktemp("access-matrix-media")
     with (
         freeze_time("2026-03-04 20:00:00", tick=True),
-        django_db_blocker.unblock(),
-        transaction.atomic(),
+        kept_until_the_module_ends(django_db_blocker),
     ):
         with override_settings(MEDIA_ROOT=media):
             built = _build_world(
@@ -401,7 +399,6 @@ def built_world(django_db_setup, django_db_blocker, tmp_path_factory):
             for key, value in built.items()
         }
         yield {"media": media, "records": records}
-        transaction.set_rollback(True)
 
 
 def _fresh(record):
