@@ -24,8 +24,14 @@ lint-imports --no-cache
 ruff check --quiet .
 ruff format --check --quiet .
 
+# The suite runs in one process per core (pytest-xdist; at most four: the Celery
+# tests take one Redis database each, see settings/test.py), each on a test database
+# of its own (test_<name>_gw0, _gw1...). loadgroup keeps the browser tests together in
+# one process (tests/browser/conftest.py) and sends them first, as the largest group,
+# while the other process runs the rest. --durations: the slowest tests, every run.
 set +e
-python -m pytest "$@"
+python -m pytest --numprocesses "${TEST_PROCESSES:-auto}" --maxprocesses 4 \
+  --dist loadgroup --durations 15 "$@"
 rc=$?
 set -e
 if [ "$rc" -eq 5 ]; then

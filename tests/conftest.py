@@ -5,6 +5,10 @@ import pytest
 from checklists import services
 from checklists.models import ChecklistTemplate
 from tests.factories import CourtFactory, MembershipFactory, UserFactory
+from tests.frozen_clocks import leave_pytest_clocks_alone
+
+# `--durations` in real seconds, also for the tests that freeze time.
+leave_pytest_clocks_alone()
 
 # A fixed "today" for date-driven tests: a Wednesday.
 TODAY = datetime.date(2026, 3, 4)
@@ -36,6 +40,27 @@ def _reload_data_migrations() -> None:
                     operation.code(state.apps, schema_editor)
             else:
                 operation.state_forwards(migration.app_label, state)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadgroup` (scripts/test.sh), with the browser tests (tests/browser/)
+    as one group: one process runs them all, in order, since the markup check
+    validates what the journeys before it recorded in that process. pytest-xdist's
+    own `xdist_group` mark cannot do it on pytest 9 (it rewrites a node id that pytest
+    9 no longer lets it change). As the largest group, they are sent first: the other
+    process runs the rest meanwhile."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class BrowserTestsTogether(LoadGroupScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            if nodeid.startswith("tests/browser/"):
+                return "tests/browser/"
+            return super()._split_scope(nodeid)
+
+    return BrowserTestsTogether(config, log)
 
 
 @pytest.fixture(scope="session")
@@ -159,7 +184,8 @@ def celery_worker_process(django_db_setup, django_db_blocker):
         "TEST_DATABASE_URL": (
             f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
         ),
-        "TEST_CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        # The broker is this process's: TEST_CELERY_BROKER_URL and PYTEST_XDIST_WORKER
+        # are inherited, and settings/test.py works it out from them.
         # The worker's mail goes to files here (see settings/test.py): worker.mail_dir.
         "TEST_EMAIL_FILE_PATH": tempfile.mkdtemp(prefix="ccpor-worker-mail-"),
     }

@@ -11,9 +11,13 @@ reporting refusals). Calendar feeds are asked with the visitor's own calendar se
 (a made-up one for the anonymous visitor): the secret says who is asking.
 """
 
+import copy
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from freezegun import freeze_time
 
 from checklists import services
 from checklists.models import ChecklistItem
@@ -21,12 +25,15 @@ from collaboration import services as collaboration_services
 from golive import services as golive_services
 from tests.conftest import TODAY
 from tests.factories import (
+    CourtFactory,
+    MembershipFactory,
     UserFactory,
     cancel_onboarding,
     days,
     evidence_bytes,
     force_status,
 )
+from tests.once import kept_until_the_module_ends
 
 pytestmark = pytest.mark.django_db
 
@@ -295,17 +302,27 @@ CASES = [
 ]
 
 
-@pytest.fixture
-def world(
-    start,
-    court,
-    other_court,
-    court_lead,
-    court_liaison,
-    other_lead,
-    staff_user,
-    evidence_storage,
-):
+def _build_world(staff_user) -> dict:
+    """Two courts with an onboarding each, their people, and the records the rows'
+    URLs name (an item done with evidence, a comment, a team document...)."""
+    court = CourtFactory(name="Court A", slug="court-a")
+    other_court = CourtFactory(name="Court B", slug="court-b")
+    court_lead = MembershipFactory(court=court, user__username="lead-a").user
+    court_liaison = MembershipFactory(
+        court=court, user__username="so-a", organisation="so", role="liaison"
+    ).user
+    other_lead = MembershipFactory(court=other_court, user__username="lead-b").user
+
+    def start(court):
+        return services.onboarding_start(
+            court=court,
+            go_live_date=TODAY + days(90),
+            court_enters_carpos=True,
+            so_participates=True,
+            started_by=staff_user,
+            today=TODAY,
+        )
+
     onboarding = start(court)
     other = start(other_court)
     items = {i.order: i for i in onboarding.items.all()}
@@ -351,6 +368,56 @@ def world(
             item=court_item, body="Sent on Monday.", by=court_lead
         ),
     }
+
+
+@pytest.fixture(scope="module")
+def built_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The world, built once for the module's ~800 cases (rebuilding it for each was
+    most of the suite's time): every case starts from it, whatever the one before it
+    changed (tests/once.py).
+
+    The clock is frozen at noon in California on TODAY (ticking, as frozen_today) for
+    the whole module, not case by case: freezing it is a pass over every loaded
+    module, 800 of which were a minute of the suite."""
+    media = tmp_path_factory.mktemp("access-matrix-media")
+    with (
+        freeze_time("2026-03-04 20:00:00", tick=True),
+        kept_until_the_module_ends(django_db_blocker),
+    ):
+        with override_settings(MEDIA_ROOT=media):
+            built = _build_world(
+                UserFactory(username="staff", ccpor_staff=True, is_staff=True)
+            )
+        # As the database has them once built (a service may have changed a row
+        # after returning its object), which is how every case finds them.
+        records = {
+            key: (
+                {role: _fresh(user) for role, user in value.items()}
+                if key == "users"
+                else _fresh(value)
+            )
+            for key, value in built.items()
+        }
+        yield {"media": media, "records": records}
+
+
+def _fresh(record):
+    return None if record is None else type(record)._default_manager.get(pk=record.pk)
+
+
+@pytest.fixture(autouse=True)
+def evidence_storage(settings, built_world):
+    """The world's uploads (the evidence, the team document) are in its MEDIA_ROOT."""
+    settings.MEDIA_ROOT = built_world["media"]
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def world(built_world, db):
+    """The world's records for one case: copies, so that a case never sees what an
+    earlier one changed on a Python object (rolled back in the database, not in
+    memory)."""
+    return copy.deepcopy(built_world["records"])
 
 
 def _item(name, item, slug="court-a"):
@@ -637,7 +704,7 @@ def request_for(key: str, world, user, extra=None) -> tuple[str, dict]:
 
 
 @pytest.mark.parametrize(("key", "role", "method"), CASES)
-def test_access_matrix(client, world, frozen_today, key, role, method):
+def test_access_matrix(client, world, key, role, method):
     user = world["users"][role]
     if user is not None:
         client.force_login(user)
@@ -679,7 +746,7 @@ def test_every_route_has_a_row():
     assert covered - routes == set(), "rows naming a route that does not exist"
 
 
-def test_a_refused_bulk_change_leaves_the_item_alone(client, world, frozen_today):
+def test_a_refused_bulk_change_leaves_the_item_alone(client, world):
     """The liaison's bulk POST above is a 302, but the Court item is not theirs."""
     client.force_login(world["users"]["liaison"])
     url, data = request_for("bulk_status", world, world["users"]["liaison"])

@@ -1,5 +1,9 @@
 """Test suite: `make test` runs it against a real PostgreSQL and a real Redis."""
 
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -11,8 +15,31 @@ DATABASES = {
         default=env("DATABASE_URL", default="postgres://app:app@127.0.0.1:5432/app"),
     )
 }
-# Redis database 15 keeps test tasks away from a `make run` worker on database 0.
-CELERY_BROKER_URL = env("TEST_CELERY_BROKER_URL", default="redis://127.0.0.1:6379/15")
+
+
+def _broker_of_this_process(url: str) -> str:
+    """pytest-xdist runs the suite in several processes (gw0, gw1, ...), each on a
+    database of its own; each also gets a Redis database of its own (the given one for
+    gw0, the next for gw1, ...), so that the Celery worker one of them starts never
+    takes the other's tasks. A process started by a test (a Celery worker, gunicorn)
+    inherits PYTEST_XDIST_WORKER, so it works out the same database."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker:
+        return url
+    scheme_host, _, database = url.rpartition("/")
+    number = int(database or 0) + int(worker.removeprefix("gw"))
+    if number > 15:
+        raise ImproperlyConfigured(
+            f"pytest-xdist worker {worker} would use Redis database {number}: give "
+            "TEST_CELERY_BROKER_URL a lower database or run fewer workers"
+        )
+    return f"{scheme_host}/{number}"
+
+
+# Redis databases 12 to 15 keep test tasks away from a `make run` worker on database 0.
+CELERY_BROKER_URL = _broker_of_this_process(
+    env("TEST_CELERY_BROKER_URL", default="redis://127.0.0.1:6379/12")
+)
 CELERY_RESULT_BACKEND = CELERY_BROKER_URL
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # A real worker started by the tests (another process) cannot fill mail.outbox: the

@@ -22,6 +22,7 @@ import os
 import pytest
 from django.conf import settings
 from django.test import Client
+from playwright.sync_api import sync_playwright
 
 from .checks import (
     WIDTHS,
@@ -47,10 +48,10 @@ MARKUP_TEST = "test_markup.py::test_every_checked_page_is_valid_html"
 
 
 def pytest_collection_modifyitems(config, items):
-    """Browser tests run after all the others, and the markup check after every
-    journey. Two reasons: the markup check validates what the journeys recorded, and
-    Playwright's sync API leaves an asyncio loop running in the main thread until the
-    session ends, which Django's async-safety checks would trip over in later tests."""
+    """The markup check validates what the journeys recorded in this process, so it
+    runs after every journey; under pytest-xdist they all run in one process
+    (tests/conftest.py, pytest_xdist_make_scheduler). Without xdist the browser tests
+    run after all the others."""
     here = os.path.dirname(__file__)
 
     def rank(item):
@@ -59,6 +60,86 @@ def pytest_collection_modifyitems(config, items):
         return 2 if item.nodeid.endswith(MARKUP_TEST) else 1
 
     items.sort(key=rank)  # stable: the order within each group is kept
+
+
+@pytest.fixture(scope="package")
+def playwright(
+    _pw_api_request_contexts, _allow_async_unsafe, django_db_setup, django_db_blocker
+):
+    """pytest-playwright's, for the browser tests alone (package scope, not session):
+    Playwright's sync API runs an asyncio loop in the main thread from its start to
+    its stop, and while it runs Django refuses synchronous ORM calls (see
+    _allow_async_unsafe) and hands out other connection objects (asgiref's Local).
+    Stopped after the last browser test, it leaves the main thread as it found it for
+    the tests the same process runs next (pytest-xdist sends the browser tests first).
+
+    The browser tests all use a transactional database restored from the snapshot
+    that `serialized_rollback=True` keeps (the data migrations' rows: phases, the
+    default template, the courts). Around them:
+
+    - the connections made in the loop lack that snapshot: they get it from the
+      connections made before;
+    - a transactional test without `serialized_rollback` that ran earlier flushed the
+      tables and let post_migrate create content types and permissions again under new
+      ids, with which the snapshot would collide: the tables are emptied first, as
+      after a serialized test (Django's own teardown flush, without post_migrate);
+    - a serialized test leaves the tables empty, and the tests that may follow in this
+      process (non-transactional ones, under pytest-xdist) expect the reference data
+      that django_db_setup loaded: the snapshot is restored after the last one, and
+      the loop's connections are closed.
+    """
+    from django.core.management import call_command
+    from django.db import connections
+
+    def flush(alias):
+        call_command(
+            "flush",
+            database=alias,
+            interactive=False,
+            verbosity=0,
+            reset_sequences=False,
+            inhibit_post_migrate=True,
+        )
+
+    snapshots = {
+        alias: connections[alias]._test_serialized_contents
+        for alias in connections
+        if hasattr(connections[alias], "_test_serialized_contents")
+    }
+    pw = sync_playwright().start()
+    if _pw_api_request_contexts:
+        _pw_api_request_contexts.instrument(pw)
+    with django_db_blocker.unblock():
+        for alias, contents in snapshots.items():
+            connections[alias]._test_serialized_contents = contents
+            flush(alias)
+    yield pw
+    with django_db_blocker.unblock():
+        for alias, contents in snapshots.items():
+            flush(alias)
+            connections[alias].creation.deserialize_db_from_string(contents)
+        connections.close_all()
+    pw.stop()
+
+
+@pytest.fixture(scope="package")
+def browser_type(playwright, browser_name):
+    return getattr(playwright, browser_name)
+
+
+@pytest.fixture(scope="package")
+def launch_browser(browser_type_launch_args, browser_type):
+    def launch(**kwargs):
+        return browser_type.launch(**{**browser_type_launch_args, **kwargs})
+
+    return launch
+
+
+@pytest.fixture(scope="package")
+def browser(launch_browser):
+    browser = launch_browser()
+    yield browser
+    browser.close()
 
 
 @pytest.fixture(scope="session")
@@ -71,14 +152,24 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args):
-    """Reduced motion: Bootstrap then drops its transitions and app.css its flash, so
-    axe never measures a colour halfway through a fade."""
-    return {**browser_context_args, "reduced_motion": "reduce"}
+@pytest.fixture(scope="package")
+def browser_context_args(
+    pytestconfig, playwright, device, base_url, _pw_artifacts_folder
+):
+    """pytest-playwright's (at the scope of `playwright`, which it uses), with reduced
+    motion: Bootstrap then drops its transitions and app.css its flash, so axe never
+    measures a colour halfway through a fade."""
+    context_args = {"reduced_motion": "reduce"}
+    if device:
+        context_args.update(playwright.devices[device])
+    if base_url:
+        context_args["base_url"] = base_url
+    if pytestconfig.getoption("--video") in ("on", "retain-on-failure"):
+        context_args["record_video_dir"] = _pw_artifacts_folder.name
+    return context_args
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="package", autouse=True)
 def _allow_async_unsafe():
     """The test's own ORM calls (factories, assertions) run while Playwright's event
     loop is running in the same thread; they are still synchronous and safe."""
@@ -91,40 +182,10 @@ def _allow_async_unsafe():
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _browser_test_database(request, django_db_setup, django_db_blocker):
-    """Two things before the first browser test, which all use a transactional
-    database restored from the snapshot that `serialized_rollback=True` keeps (the data
-    migrations' rows: phases, the default template, the courts):
-
-    - Once Playwright's sync API runs, an asyncio loop counts as running in the main
-      thread, and Django (asgiref's Local) hands out *new* connection objects, which
-      lack that snapshot: take it from the connections made before Playwright starts.
-    - A transactional test without `serialized_rollback` that ran earlier flushed the
-      tables and let post_migrate create content types and permissions again under new
-      ids; the snapshot would collide with them. Start from empty tables, as after a
-      serialized test (Django's own teardown flush, without post_migrate).
-    """
-    from django.core.management import call_command
-    from django.db import connections
-
-    snapshots = {
-        alias: connections[alias]._test_serialized_contents
-        for alias in connections
-        if hasattr(connections[alias], "_test_serialized_contents")
-    }
-    request.getfixturevalue("playwright")
-    with django_db_blocker.unblock():
-        for alias, contents in snapshots.items():
-            connections[alias]._test_serialized_contents = contents
-            call_command(
-                "flush",
-                database=alias,
-                interactive=False,
-                verbosity=0,
-                reset_sequences=False,
-                inhibit_post_migrate=True,
-            )
+@pytest.fixture(scope="package", autouse=True)
+def _browser_test_database(playwright):
+    """Every browser test, with or without a page, runs between the set-up and the
+    clean-up of the database that the `playwright` fixture does."""
 
 
 @pytest.fixture(autouse=True)

@@ -7,12 +7,14 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.test import override_settings
 
 from ccpor_onboard.lib.dates import today_in_california
 from checklists.models import Onboarding
 from courts.access import is_ccpor_staff
 from golive.models import Incident, SignOff, Transition
 from golive.selectors import live_readiness_for
+from tests.once import kept_until_the_module_ends
 
 pytestmark = pytest.mark.django_db
 
@@ -25,9 +27,20 @@ def row_counts() -> dict[str, int]:
     }
 
 
+@pytest.fixture(scope="module")
+def seeded_once(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Seeded once for the module (tests/once.py): seed_demo takes seconds."""
+    media = tmp_path_factory.mktemp("seed-demo-media")
+    with kept_until_the_module_ends(django_db_blocker):
+        with override_settings(MEDIA_ROOT=media):
+            call_command("seed_demo", "--password", "pw-for-tests-123")
+        yield media
+
+
 @pytest.fixture
-def seeded():
-    call_command("seed_demo", "--password", "pw-for-tests-123")
+def seeded(seeded_once, db, settings):
+    # The team documents' files are where seed_demo wrote them.
+    settings.MEDIA_ROOT = seeded_once
 
 
 def test_seed_demo_twice_leaves_the_same_row_counts(seeded):
@@ -97,10 +110,10 @@ def test_demo_courts_are_as_the_readme_describes_them(seeded):
 
 
 def test_every_demo_account_in_the_readme_signs_in_with_the_demo_password(
-    client, settings
+    seeded, client, settings
 ):
     """The README's table of demo accounts, each signed in with the documented
-    password."""
+    password (seed_demo run again with it, as a second `make run` does, resets it)."""
     from pathlib import Path
 
     from demo.management.commands.seed_demo import ACCOUNTS, DEFAULT_PASSWORD

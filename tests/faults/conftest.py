@@ -1,6 +1,7 @@
 """Real processes for fault tests: Celery workers the test may kill, a Redis it may
 stop with SIGSTOP, a PostgreSQL it may restart. Each is started by the test on its
-own port (6392, 6393, 5442) and stopped by it."""
+own port (6392, 6393, 5442; one set per pytest-xdist worker: worker_port) and
+stopped by it."""
 
 import os
 import pathlib
@@ -17,6 +18,13 @@ from django.conf import settings
 from django.db import connection
 
 from tests.reminders.conftest import members  # noqa: F401 - the reminders' cast
+
+
+def worker_port(base: int) -> int:
+    """`base` for the first pytest-xdist worker (or without xdist), base + 10 for the
+    second, ...: two workers running fault tests at once never share a server."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    return base + 10 * int(worker.removeprefix("gw"))
 
 
 def wait_for(condition, *, timeout: float, what: str, interval: float = 0.1):
@@ -50,7 +58,8 @@ class Workers:
                 f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}"
                 f"/{db['NAME']}"
             ),
-            "TEST_CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+            # The broker is this process's: TEST_CELERY_BROKER_URL and
+            # PYTEST_XDIST_WORKER are inherited, settings/test.py works it out.
             "TEST_EMAIL_FILE_PATH": str(self.mail_dir),
             "TEST_EMAIL_BACKEND": "tests.faults.blocking_mail.EmailBackend",
             "CELERY_VISIBILITY_TIMEOUT": str(visibility_timeout),
@@ -150,7 +159,7 @@ class RedisProcess:
 
 @pytest.fixture
 def own_redis():
-    server = RedisProcess(6392)
+    server = RedisProcess(worker_port(6392))
     server.start()
     try:
         yield server

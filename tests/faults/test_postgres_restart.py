@@ -1,7 +1,7 @@
 """The application against a PostgreSQL that restarts, stops and hangs: a throwaway
-cluster on port 5442 started by the test, and the application served by gunicorn
-with the production-like connection settings of base.py (persistent connections
-with health checks).
+cluster on port 5442 (one port per pytest-xdist worker: worker_port) started by the
+test, and the application served by gunicorn with the production-like connection
+settings of base.py (persistent connections with health checks).
 
 - a restart between two requests: the next request reconnects (no 500);
 - the database down: /healthz says so at once (503, "database");
@@ -25,9 +25,9 @@ import urllib.request
 import pytest
 from django.conf import settings
 
-from .conftest import wait_for
+from .conftest import wait_for, worker_port
 
-PORT = 5442
+PORT = worker_port(5442)
 
 
 def _pg_bin() -> pathlib.Path:
@@ -143,7 +143,7 @@ def app_on_own_postgres():
             "DATABASE_URL": f"postgres://app:app@127.0.0.1:{PORT}/app_faults_pg",
             "DATABASE_CONNECT_TIMEOUT": "2",
             # No page cache here (nothing listens): pages render without it.
-            "CACHE_URL": "redis://127.0.0.1:6393/0",
+            "CACHE_URL": f"redis://127.0.0.1:{worker_port(6393)}/0",
             "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
         }
         env.pop("DATABASE_URL_TEST", None)
