@@ -193,6 +193,24 @@ def _targets() -> dict:
     return {"court": onboarding.court.slug, "item": item.pk}
 
 
+def _rows_shown(path: str) -> dict | None:
+    """For a dashboard page: how many courts its filters match and how many rows
+    its page shows. At 58 courts most filters match less than a page, at 5,000
+    every page is full: the growth of a filtered page includes drawing more rows."""
+    from django.http import QueryDict
+
+    from dashboard.filters import portfolio_query
+    from dashboard.views.portfolio import PAGE_SIZE
+
+    base, _, query = path.partition("?")
+    if base != "/dashboard/":
+        return None
+    params = QueryDict(query)
+    matches = portfolio_query(params, today=today_in_california()).queryset.count()
+    first = PAGE_SIZE * (int(params.get("page", 1)) - 1)
+    return {"matches": matches, "rows": max(0, min(PAGE_SIZE, matches - first))}
+
+
 def prepare(*, label: str, work: Path) -> None:
     from django.test import Client
 
@@ -215,7 +233,11 @@ def prepare(*, label: str, work: Path) -> None:
                 body = b"".join(response.streaming_content)
             else:
                 body = response.content
-        pages[key] = {"status": response.status_code, "queries": len(queries)}
+        pages[key] = {
+            "status": response.status_code,
+            "queries": len(queries),
+            **(_rows_shown(path) or {}),
+        }
         if key in EXPORTS:
             # The statements that produced the rows: those run while streaming.
             selects = []
@@ -633,6 +655,13 @@ def _queries(data: dict, key: str) -> str:
     return str(pages[key]["queries"]) if key in pages else ""
 
 
+def _rows_note(data: dict, key: str) -> str:
+    page = data.get("prepared", {}).get("pages", {}).get(key, {})
+    if "rows" not in page:
+        return ""
+    return f"; {page['rows']} rows of {page['matches']}"
+
+
 def _judge(checks: list, text: str, passed: bool | None) -> None:
     verdict = "not measured" if passed is None else ("PASS" if passed else "FAIL")
     checks.append((passed, f"- {text} — **{verdict}**"))
@@ -695,14 +724,18 @@ def report(
         "at all), DEBUG off, PostgreSQL; × trivial divides by the trivial page "
         "measured in the same rounds.",
         "¹ Each filter and sort, measured separately (the row shows the worst p50 "
-        "at each size; its growth column is the worst growth of any one of them):",
+        "at each size; its growth column is the worst growth of any one of them), "
+        "with the rows its page shows of the courts it matches (at 58 courts most "
+        "match less than a page of 50; at 5,000 every page is full, so their "
+        "growth includes drawing more rows):",
         *[
             f"  - {name}: `{FILTERS[name]}`: "
             + ", ".join(
                 f"{d['sizes']['courts']} courts "
                 + (
                     f"{d['results'][k]['p50']:.1f} ms "
-                    f"({_fmt_ratio(_ratio(d['results'][k]['p50'], _base(d, k)))})"
+                    f"({_fmt_ratio(_ratio(d['results'][k]['p50'], _base(d, k)))}"
+                    f"{_rows_note(d, k)})"
                     if "p50" in d.get("results", {}).get(k, {})
                     else "not measured"
                 )
