@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
 # `make bench`: seed a throwaway PostgreSQL database with 58, then 5,000 courts
 # (`manage.py seed_scale`), serve the app with gunicorn on production settings (DEBUG
-# off), and time p50/p95 of the pages, exports and the reminder sweep that issue 11
-# sets targets for: every page with no page cache (CACHE_URL=dummycache://), the
-# dashboard also from the Redis page cache, each CSV beside PostgreSQL's own COPY of
-# the same rows. Prints one table with PASS/FAIL per target and writes it to
+# off, no cache: CACHE_URL=dummycache://), and time p50/p95 of the pages, exports and
+# the reminder sweep that issue 21 sets targets for, each CSV beside PostgreSQL's own
+# COPY of the same rows. Prints one table with PASS/FAIL per target and writes it to
 # bench-results/bench-*.md; exits 1 if a target fails. See bench/bench.py.
 # Only 127.0.0.1 is loaded, with a bounded number of sequential requests.
 set -euo pipefail
@@ -26,10 +25,8 @@ export DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost"
 export DJANGO_SECURE_SSL_REDIRECT=false
 export DATABASE_URL="postgres://app:app@127.0.0.1:5432/$BENCH_DB"
 export CELERY_BROKER_URL="${BENCH_BROKER_URL:-redis://127.0.0.1:6379/12}"
-# The page cache of the "cached" server: a Redis database of its own, emptied after
-# each seeding (bulk inserts send no signals, so nothing else would tell it).
-REDIS_CACHE_URL="${BENCH_CACHE_URL:-redis://127.0.0.1:6379/11}"
-# Everything else (seeding, the in-process steps, the "nocache" server): no page cache.
+# No cache anywhere (seeding, the in-process steps, the server): the targets are
+# without any cache.
 export CACHE_URL="dummycache://"
 export LOG_LEVEL=WARNING
 export PGPASSWORD=app
@@ -37,10 +34,6 @@ export PGPASSWORD=app
 WORK="${BENCH_WORK:-$(mktemp -d /tmp/ccpor-bench.XXXXXX)}"
 mkdir -p "$WORK"
 GUNICORN_PID=""
-
-flush_page_cache() {
-  redis-cli -u "$REDIS_CACHE_URL" flushdb >/dev/null
-}
 
 stop_gunicorn() {
   if [ -n "$GUNICORN_PID" ]; then
@@ -60,9 +53,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# start_gunicorn CACHE_URL: a fresh server (fresh workers) on BENCH_PORT.
+# start_gunicorn: a fresh server (fresh workers) on BENCH_PORT.
 start_gunicorn() {
-  CACHE_URL="$1" gunicorn ccpor_onboard.wsgi:application --bind "127.0.0.1:$BENCH_PORT" \
+  gunicorn ccpor_onboard.wsgi:application --bind "127.0.0.1:$BENCH_PORT" \
     --workers "$BENCH_WORKERS" --timeout 600 --log-level warning &
   GUNICORN_PID=$!
   for _ in $(seq 150); do
@@ -87,28 +80,20 @@ for COURTS in "$BENCH_SMALL" "$BENCH_LARGE"; do
   # bench.settings are production settings: --force, on this throwaway database.
   python manage.py seed_scale --courts "$COURTS" --force
   python bench/bench.py seeded --label "$COURTS" --work "$WORK" --seconds $((SECONDS - T0))
-  flush_page_cache
   python bench/bench.py prepare --label "$COURTS" --work "$WORK"
 
-  echo "-- no page cache (CACHE_URL=dummycache://), gunicorn $BENCH_WORKERS workers on 127.0.0.1:$BENCH_PORT"
-  start_gunicorn "dummycache://"
+  echo "-- no cache (CACHE_URL=dummycache://), gunicorn $BENCH_WORKERS workers on 127.0.0.1:$BENCH_PORT"
+  start_gunicorn
   python bench/bench.py measure --label "$COURTS" --work "$WORK" --port "$BENCH_PORT" \
-    --server nocache --master-pid "$GUNICORN_PID"
+    --master-pid "$GUNICORN_PID"
   stop_gunicorn
-
-  echo "-- Redis page cache ($REDIS_CACHE_URL)"
-  start_gunicorn "$REDIS_CACHE_URL"
-  python bench/bench.py measure --label "$COURTS" --work "$WORK" --port "$BENCH_PORT" \
-    --server cached
-  stop_gunicorn
-  flush_page_cache
 
   echo "-- reminder sweep (in-process, mail in memory)"
   python bench/bench.py sweep --label "$COURTS" --work "$WORK"
 done
 
 if [ -n "${BENCH_PROFILE:-}" ]; then
-  echo "== profile of the dashboard with no page cache at $BENCH_LARGE courts"
+  echo "== profile of the dashboard (no cache) at $BENCH_LARGE courts"
   python bench/bench.py profile --url /dashboard/ --n 20 \
     --out "bench-results/profile-dashboard-$(date +%Y%m%d-%H%M%S).md"
 fi

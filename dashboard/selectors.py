@@ -23,6 +23,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Coalesce, NullIf
+from django.db.models.lookups import Exact, In, IsNull
 
 from checklists.health import health_is_sql, health_rank_sql
 from checklists.marks import next_mark_date_sql
@@ -106,21 +107,26 @@ COURT_FIELDS = ("pk", "name", "slug", "county", "court_type", "district")
 COUNTS = ("total", "finished", "blocked", *(f"open_{a}" for a in BLOCKING_ACTORS))
 
 
-def current_onboarding() -> QuerySet[Onboarding]:
-    """The pk of the onboarding a court's row shows (for `OuterRef("pk")`, the
-    court): its open one (at most one), else its latest closed one (it went live),
-    else its latest cancelled one."""
-    rank = Case(
-        When(status__in=OPEN, then=Value(0)),
-        When(status=Onboarding.Status.CLOSED, then=Value(1)),
-        default=Value(2),
-        output_field=IntegerField(),
+def current_onboarding_q() -> Q:
+    """The condition that makes the joined onboarding (`ob`) its court's current
+    one: no other onboarding of the same court comes before it. An open one (at
+    most one) comes before any other, a closed one (it went live) before a
+    cancelled one, and between two of the same status the later (by pk).
+
+    A NOT EXISTS on `ob`'s own columns, not a subquery on the court picking the
+    first in that order: PostgreSQL plans it as an anti-join inside the outer join
+    (a hash anti-join when every court is read: the summary, the statewide view,
+    the CSV; an index lookup per court for a page of rows), where a subquery in the
+    join condition ran once or twice per court."""
+    status = OuterRef("ob__status")
+    before = Onboarding.objects.filter(
+        Q(status__in=OPEN) & ~Q(In(status, sorted(OPEN)))
+        | Q(status=Onboarding.Status.CLOSED)
+        & Q(Exact(status, Onboarding.Status.CANCELLED))
+        | Q(status=status, pk__gt=OuterRef("ob__pk")),
+        court=OuterRef("ob__court"),
     )
-    return (
-        Onboarding.objects.filter(court=OuterRef("pk"))
-        .order_by(rank, "-pk")
-        .values("pk")[:1]
-    )
+    return Q(~Exists(before))
 
 
 def _open_only(expression, default):
@@ -129,7 +135,7 @@ def _open_only(expression, default):
 
 
 def portfolio_base() -> QuerySet[Court]:
-    """The active courts, each with its current onboarding (`current_onboarding`)
+    """The active courts, each with its current onboarding (`current_onboarding_q`)
     and that onboarding's stored summary, joined: `ob_id`, `ob_status` (None for a
     court never started) and `stage` (the same as a number, `Stage`); `go_live`
     (of an open onboarding, else None); `total` and `finished` (of any onboarding:
@@ -146,7 +152,7 @@ def portfolio_base() -> QuerySet[Court]:
         .annotate(
             ob=FilteredRelation(
                 "onboardings",
-                condition=Q(onboardings__pk=Subquery(current_onboarding())),
+                condition=current_onboarding_q(),
             )
         )
         .annotate(
@@ -173,6 +179,20 @@ def no_one_to_remind_q() -> Q:
     so that their reminders would fail."""
     return ONBOARDING & ~Exists(
         reminder_recipient_memberships().filter(court_id=OuterRef("pk"))
+    )
+
+
+def _first_recipient() -> Subquery:
+    """The pk of one membership the reminders of the row's court can go to (None
+    without one), for `no_one_to_remind` as a value. A scalar subquery, which
+    PostgreSQL runs for the rows it returns only (50 on a page), by index: the
+    NOT EXISTS of `no_one_to_remind_q` in a SELECT list is planned as a hash of
+    every membership and user, built for a page of rows too."""
+    return Subquery(
+        reminder_recipient_memberships()
+        .filter(court_id=OuterRef("pk"))
+        .order_by()
+        .values("pk")[:1]
     )
 
 
@@ -233,9 +253,11 @@ def portfolio_values(*, today: datetime.date) -> dict:
             today=today, go_live="go_live", when=ONBOARDING
         ),
         "status_rank": F("stage"),
-        # An onboarding court with nobody the reminders can go to.
+        # An onboarding court with nobody the reminders can go to: the rows of
+        # `no_one_to_remind_q`, shown as a value.
         "no_one_to_remind": ExpressionWrapper(
-            no_one_to_remind_q(), output_field=BooleanField()
+            ONBOARDING & Q(IsNull(_first_recipient(), True)),
+            output_field=BooleanField(),
         ),
         "progress_ratio": Coalesce(
             Cast(F("finished"), FloatField())

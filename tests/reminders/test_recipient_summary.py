@@ -6,8 +6,9 @@ afresh (`reminder_recipient_memberships`)."""
 import pytest
 
 from courts.services import membership_add
-from dashboard.selectors import no_one_to_remind_q, portfolio_base
+from dashboard.selectors import no_one_to_remind_q, portfolio_base, portfolio_courts
 from reminders.selectors import reminder_recipient_memberships
+from tests.conftest import TODAY
 from tests.factories import CourtFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -15,15 +16,17 @@ pytestmark = pytest.mark.django_db
 
 def agrees(*onboardings) -> list[int]:
     """How many people each onboarding's court can remind, asserted to agree with
-    the dashboard's flag."""
+    the dashboard's flag, both as a filter and as the value its rows show."""
     flagged = set(
         portfolio_base().filter(no_one_to_remind_q()).values_list("pk", flat=True)
     )
+    shown = dict(portfolio_courts(today=TODAY).values_list("pk", "no_one_to_remind"))
     counts = []
     for onboarding in onboardings:
         n = reminder_recipient_memberships().filter(court_id=onboarding.court_id)
         n = n.count()
         assert (onboarding.court_id in flagged) == (n == 0)
+        assert shown[onboarding.court_id] == (n == 0)
         counts.append(n)
     return counts
 
