@@ -43,8 +43,8 @@ def _broker() -> CheckResult:
 
 
 def _cache() -> CheckResult:
-    """A round trip through a fresh client of the page cache (the pages themselves
-    stop using a failing cache for a while; this asks every time)."""
+    """A round trip through a fresh client of the cache (the notifications' batching
+    carries on without it; this asks every time)."""
     backend = settings.CACHES["default"]["BACKEND"]
     if backend.endswith("DummyCache"):
         return CheckResult(True, "disabled")

@@ -34,8 +34,6 @@ class Court(models.Model):
 
     class Meta:
         ordering = ["name"]
-        # The portfolio's searches and orders run on its own table (and indexes):
-        # `checklists.PortfolioRow`.
         constraints = [
             models.CheckConstraint(
                 condition=(

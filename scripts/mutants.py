@@ -108,19 +108,9 @@ TARGETS: list[tuple[str, str, list[str]]] = [
         ["summarise", "onboarding_summaries_refresh"],
     ),
     (
-        "the portfolio's row per court (what the dashboard reads)",
-        "checklists/services/portfolio.py",
-        [
-            "search_text",
-            "ob_status_of",
-            "portfolio_row_values",
-            "portfolio_rows_refresh",
-        ],
-    ),
-    (
-        "the portfolio's row per court: every path",
-        "checklists/receivers.py",
-        ["_touches", "court_saved", "court_deleted", "onboarding_saved"],
+        "the portfolio: each court's current onboarding and its summary, joined",
+        "dashboard/selectors.py",
+        ["current_onboarding_q", "portfolio_base", "overdue_count"],
     ),
     (
         "membership and staff gate",
@@ -144,7 +134,6 @@ TARGETS: list[tuple[str, str, list[str]]] = [
             "actor_for_user",
             "items_for_user",
             "item_for_user",
-            "evidence_for_user",
             "item_view.decorator.wrapped",
             "update_refusal",
             "can_update_item",
@@ -326,24 +315,6 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
         "`actor__in=` dropped from filter()",
         "As above: CCPOR Team and DOJ items are read but never looked up (no "
         "member organisation answers for them).",
-    ),
-    "checklists/services/portfolio.py::portfolio_rows_refresh#6": (
-        "`court_id__in=` dropped from filter()",
-        "The open onboardings of every court are read, but only those of the "
-        "batch's courts are looked up: more work, the same rows.",
-    ),
-    "checklists/services/portfolio.py::portfolio_rows_refresh#9": (
-        "`court_id__in=` dropped from filter()",
-        "As above, for the closed and cancelled onboardings.",
-    ),
-    "checklists/services/portfolio.py::portfolio_rows_refresh#10": (
-        "`status__in=` dropped from filter()",
-        "Open statuses among the ended ones change nothing: `ob_status_of` looks "
-        "only for closed, then cancelled, and only when nothing is open.",
-    ),
-    "checklists/services/portfolio.py::portfolio_rows_refresh#13": (
-        ".filter(...) removed",
-        "Both of the above at once: more work, the same rows.",
     ),
     "dashboard/selectors.py::portfolio_courts#3": (
         "1 → 2",

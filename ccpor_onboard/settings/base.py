@@ -279,10 +279,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 NOTIFICATION_BATCH_SECONDS = env.int("NOTIFICATION_BATCH_SECONDS", default=300)
 
 # --- Cache ----------------------------------------------------------------------
-# Shared by every web process (Redis), so that invalidation reaches all of them.
-# CACHE_URL takes any django-environ cache URL: redis://host:port/db (Django's own
-# Redis backend), locmemcache:// (one process only), dummycache:// (no page cache at
-# all: every page renders each time; `make bench` measures the uncached path so).
+# No page is cached: the cache only spaces out notification mail (one scheduled
+# task per address) and is checked by /healthz. CACHE_URL takes any django-environ
+# cache URL: redis://host:port/db (Django's own Redis backend), locmemcache:// (one
+# process only), dummycache:// (none at all; `make bench` runs so).
 CACHES = {"default": env.cache_url("CACHE_URL", default="redis://127.0.0.1:6379/1")}
 # django-environ leaves ?key_prefix=…&timeout=… in lower case for Django's Redis
 # backend, where Django reads only upper-case keys.
@@ -290,16 +290,14 @@ for _option in ("TIMEOUT", "KEY_PREFIX", "VERSION", "KEY_FUNCTION"):
     if _option.lower() in CACHES["default"]:
         CACHES["default"][_option] = CACHES["default"].pop(_option.lower())
 CACHES["default"].setdefault("KEY_PREFIX", "ccpor")
-# The cache is an optimisation (dashboard/cache.py): a Redis that is down or hangs
-# must cost a page a fraction of a second, not minutes. Short socket timeouts for
+# A Redis that is down or hangs must cost a request a fraction of a second, not
+# minutes (tests/faults/test_redis_cache.py). Short socket timeouts for
 # Django's Redis backend, whatever CACHE_URL says (no retries: redis-py's default).
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     _cache_timeout = env.float("CACHE_SOCKET_TIMEOUT", default=0.5)
     CACHES["default"].setdefault("OPTIONS", {})
     CACHES["default"]["OPTIONS"].setdefault("socket_connect_timeout", _cache_timeout)
     CACHES["default"]["OPTIONS"].setdefault("socket_timeout", _cache_timeout)
-# Backstop expiry of cached portfolio pages (see dashboard/cache.py).
-PORTFOLIO_CACHE_SECONDS = env.int("PORTFOLIO_CACHE_SECONDS", default=300)
 
 # --- Celery ---------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/0")

@@ -29,15 +29,20 @@ from .status import Progress
 
 
 def court_current_onboarding(court) -> Onboarding | None:
-    """The court's open onboarding, else its latest one, else None (one query)."""
+    """The court's current onboarding, else None (one query): its open one (at most
+    one), else its latest closed one (it went live), else its latest cancelled one.
+    The portfolio picks the same one in SQL (`dashboard.selectors.
+    current_onboarding_q`; tests/dashboard/test_current_onboarding.py holds the two
+    together)."""
     return (
         court.onboardings.annotate(
-            is_open_rank=Case(
+            current_rank=Case(
                 When(status__in=Onboarding.OPEN_STATUSES, then=Value(0)),
-                default=Value(1),
+                When(status=Onboarding.Status.CLOSED, then=Value(1)),
+                default=Value(2),
             )
         )
-        .order_by("is_open_rank", "-created_at", "-id")
+        .order_by("current_rank", "-id")
         .first()
     )
 

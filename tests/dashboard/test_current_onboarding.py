@@ -5,6 +5,7 @@ one, whatever order they were made in."""
 import pytest
 
 from checklists.models import Onboarding
+from checklists.selectors import court_current_onboarding
 from dashboard.selectors import portfolio_courts, portfolio_summary
 from tests.conftest import TODAY
 from tests.factories import CourtFactory
@@ -13,7 +14,11 @@ pytestmark = pytest.mark.django_db
 
 
 def _row(court):
-    return portfolio_courts(today=TODAY).values("ob_id", "ob_status").get(pk=court.pk)
+    """The portfolio's pick, asserted to be the court page's too."""
+    row = portfolio_courts(today=TODAY).values("ob_id", "ob_status").get(pk=court.pk)
+    page = court_current_onboarding(court)
+    assert row["ob_id"] == (page.pk if page else None)
+    return row
 
 
 def _ended(onboarding, status):

@@ -16,9 +16,9 @@ reminder sweep has 60- and 30-day marks due), a few past Go-Live, with items don
 overdue, in progress, blocked and N/A as their court is ahead or behind. Repeatable:
 the same courts get the same data on the same day.
 
-Bulk inserts (with history rows, as the services write them), one transaction; 5,000
-courts take well under a minute on PostgreSQL. Bulk inserts send no signals: a page
-cache in front of this database keeps its pages until they expire.
+Bulk inserts (with history rows, as the services write them) and each onboarding's
+stored summary, one transaction; 5,000 courts take well under a minute on
+PostgreSQL.
 
 For non-production databases only: refuses under production settings unless --force.
 """
