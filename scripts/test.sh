@@ -29,6 +29,7 @@ ruff format --check --quiet .
 # of its own (test_<name>_gw0, _gw1...). loadgroup keeps the browser tests together in
 # one process (tests/browser/conftest.py) and sends them first, as the largest group,
 # while the other process runs the rest. --durations: the slowest tests, every run.
+# One process: `scripts/test.sh -n 0 ...` (quicker to start for a few tests).
 set +e
 python -m pytest --numprocesses "${TEST_PROCESSES:-auto}" --maxprocesses 4 \
   --dist loadgroup --durations 15 "$@"
