@@ -308,7 +308,7 @@ def test_court_lead_journey_with_the_keyboard_alone(
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_contain_text("CCTC connectivity")
     tab_to(page, 'input "Document')
-    with page.expect_file_chooser() as chooser:
+    with page.expect_file_chooser(timeout=30_000) as chooser:
         page.keyboard.press("Space")
     chooser.value.set_files(
         files=[
