@@ -31,7 +31,7 @@ ruff format --check --quiet .
 # while the other process runs the rest. --durations: the slowest tests, every run.
 # One process: `scripts/test.sh -n 0 ...` (quicker to start for a few tests).
 set +e
-python -m pytest --numprocesses "${TEST_PROCESSES:-auto}" --maxprocesses 4 \
+python -m pytest --numprocesses auto --maxprocesses 4 \
   --dist loadgroup --durations 15 "$@"
 rc=$?
 set -e
