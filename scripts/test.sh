@@ -27,11 +27,12 @@ ruff format --check --quiet .
 # The suite runs in one process per core (pytest-xdist; at most four: the Celery
 # tests take one Redis database each, see settings/test.py), each on a test database
 # of its own (test_<name>_gw0, _gw1...). loadgroup keeps the browser tests together in
-# one process (tests/browser/conftest.py) and sends them first, as the largest group,
-# while the other process runs the rest. --durations: the slowest tests, every run.
+# one process (tests/conftest.py, pytest_xdist_make_scheduler) and sends them first,
+# as the largest group, while the other process runs the rest. --durations: the
+# slowest tests, every run.
 # One process: `scripts/test.sh -n 0 ...` (quicker to start for a few tests).
 set +e
-python -m pytest --numprocesses "${TEST_PROCESSES:-auto}" --maxprocesses 4 \
+python -m pytest --numprocesses auto --maxprocesses 4 \
   --dist loadgroup --durations 15 "$@"
 rc=$?
 set -e
