@@ -17,6 +17,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 
 from .. import access
 from ..marks import Mark, marks_for
@@ -98,11 +99,30 @@ def court_page_items(
         )
         .order_by("phase__order", "due_date", "order")
     )
+    page_url, status_url = _item_url_patterns(onboarding.court.slug)
     for item in items:
         item.onboarding = onboarding
         item.is_overdue = item.is_overdue_on(today)
         item.can_update = access.can_update_item(user, item)
+        # Two reverse()s per page, not four per row.
+        pk = str(item.pk)
+        item.page_url = page_url.replace(_PK_MARKER, pk)
+        item.status_url = status_url.replace(_PK_MARKER, pk)
     return items
+
+
+# A pk no item has: the item URLs are reversed once per page and the pk put in.
+_PK_MARKER = "987654321"
+
+
+def _item_url_patterns(court_slug: str) -> tuple[str, str]:
+    """The item page's and the status change's URLs of this court, with a marker
+    for the item's pk."""
+    kwargs = {"slug": court_slug, "pk": int(_PK_MARKER)}
+    return (
+        reverse("checklists:item_detail", kwargs=kwargs),
+        reverse("checklists:item_status", kwargs=kwargs),
+    )
 
 
 def court_item_row(user, item: ChecklistItem, *, today: datetime.date):
