@@ -46,14 +46,20 @@ def _reminder(onboarding, today):
     """(the task's name and arguments, the row, the result the task keeps, the
     mail's subject) for the 60-day reminder that is due."""
     task = ("reminders.send_due_reminders", {"today": today.isoformat()})
-    row = lambda: ReminderLog.objects.get(onboarding=onboarding)  # noqa: E731
+
+    def row():
+        return ReminderLog.objects.get(onboarding=onboarding)
+
     return task, row, {"sent": 1}, "60-day reminder: Killed court"
 
 
 def _incident_mail(onboarding, today):
     incident = incident_owing_mail(onboarding)
     task = ("golive.send_incident_mail", {"incident_id": incident.pk})
-    row = lambda: IncidentMail.objects.get(incident=incident)  # noqa: E731
+
+    def row():
+        return IncidentMail.objects.get(incident=incident)
+
     # None: the task keeps no result (only the sweeps' summaries are kept).
     return task, row, None, f"CCPOR incident #{incident.pk} (P3)"
 
