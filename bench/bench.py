@@ -99,7 +99,9 @@ FILTERS = {
 # key: (table label, path); {court}/{item} are filled in by `prepare`.
 PAGES = {
     "trivial": ("Trivial signed-in page", "/bench/trivial/"),
-    "dashboard": ("Dashboard, first page", "/dashboard/"),
+    # The default view, asked for by its sort: a bare /dashboard/ opens on the view
+    # the person last applied (here the last filter measured), by a redirect.
+    "dashboard": ("Dashboard, first page", "/dashboard/?sort=attention"),
     **{
         f"filter:{name}": (f"Dashboard, {name}", "/dashboard/" + query)
         for name, query in FILTERS.items()

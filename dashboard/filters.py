@@ -21,15 +21,24 @@ from .selectors import (
     BLOCKING_ACTORS,
     GO_LIVE_WINDOWS,
     PortfolioStatus,
+    Stage,
     go_live_window_q,
     health_q,
     no_one_to_remind_q,
     portfolio_courts,
 )
 
-# Sort parameter -> (column heading, annotations it sorts by). Empty values sort last
-# in both directions; ties are broken by court name.
+# Sort parameter -> (column heading, annotations it sorts by; "-name" sorts that one
+# the other way). Empty values sort last in both directions; ties are broken by court
+# name.
 SORT_COLUMNS = {
+    # The default: what needs the team first. Late, then at-risk, then on-track
+    # onboardings, the most overdue and blocked first, then live, closed-out and
+    # cancelled courts, the soonest Go-Live first.
+    "attention": (
+        "Attention",
+        ["health_rank", "-overdue", "-blocked", "status_rank", "go_live"],
+    ),
     "court": ("Court", ["name"]),
     # District 1-6 first, tribal courts (no district) last; `type` groups by type.
     "district": ("District", ["district", "court_type"]),
@@ -48,7 +57,10 @@ SORT_COLUMNS = {
         for a in BLOCKING_ACTORS
     },
 }
-DEFAULT_SORT = "court"
+DEFAULT_SORT = "attention"
+# The courts never started (`Stage.NOT_STARTED`) are folded into one line below the
+# table unless the status filter asks for them or `?not_started=show` unfolds them.
+SHOW_NOT_STARTED = "show"
 
 
 class SortFilter(django_filters.OrderingFilter):
@@ -66,10 +78,10 @@ class SortFilter(django_filters.OrderingFilter):
         for param in params:
             descending = param.startswith("-")
             for field in SORT_COLUMNS[param.lstrip("-")][1]:
-                expression = F(field)
+                expression = F(field.lstrip("-"))
                 ordering.append(
                     expression.desc(nulls_last=True)
-                    if descending
+                    if descending != field.startswith("-")
                     else expression.asc(nulls_last=True)
                 )
         return qs.order_by(*ordering, "name", "pk")
@@ -139,6 +151,12 @@ class PortfolioFilter(django_filters.FilterSet):
         field_name="go_live",
         widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
     )
+    not_started = django_filters.ChoiceFilter(
+        label="Courts not started",
+        choices=[(SHOW_NOT_STARTED, "Listed")],
+        method="filter_not_started",
+        empty_label="Folded into one line",
+    )
     sort = SortFilter(label="Sort by")
 
     class Meta:
@@ -153,10 +171,11 @@ class PortfolioFilter(django_filters.FilterSet):
         *,
         today: datetime.date,
         phases: list[Phase],
+        fold: bool = True,
         **kwargs,
     ):
         super().__init__(data, queryset, **kwargs)
-        self.today = today
+        self.today, self.fold = today, fold
         self.phases = {phase.slug: phase for phase in phases}
         self.filters["phase"].extra["choices"] = [(p.slug, p.name) for p in phases]
 
@@ -179,8 +198,25 @@ class PortfolioFilter(django_filters.FilterSet):
     def filter_window(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         return qs.filter(go_live_window_q(value, today=self.today))
 
+    def filter_not_started(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return qs  # unfolded: `folds_not_started` is False
+
+    @property
+    def folds_not_started(self) -> bool:
+        """Whether the table leaves out the courts never started (one line below it
+        counts them): unless they are asked for by the status filter or unfolded."""
+        data = self.form.cleaned_data
+        return (
+            self.fold
+            and not data.get("status")
+            and data.get("not_started") != SHOW_NOT_STARTED
+        )
+
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         queryset = super().filter_queryset(queryset)
+        self.unfolded_qs = queryset
+        if self.folds_not_started:
+            queryset = queryset.exclude(stage=Stage.NOT_STARTED)
         if "sort" not in self.form.cleaned_data:
             # An unknown sort is reported on the form; the rows keep the default.
             queryset = self.filters["sort"].filter(queryset, None)
@@ -203,12 +239,16 @@ class PortfolioQuery:
     errors: list[tuple[str, str]]  # (the filter's label, what is wrong)
     form: forms.Form
     phases_by_order: dict[int, Phase]
+    # The courts never started that match the filters, when the table folds them
+    # into one line (None when it lists them): a query, run when read.
+    folded: QuerySet | None = None
 
 
-def portfolio_query(data, *, today: datetime.date) -> PortfolioQuery:
+def portfolio_query(data, *, today: datetime.date, fold: bool = True) -> PortfolioQuery:
     """The PortfolioQuery of a query string (`request.GET`); the page number is not
-    part of it. One query (the phases)."""
-    filterset, phases_by_order = portfolio_filterset(data, today=today)
+    part of it. One query (the phases). `fold=False` (the exports) keeps the courts
+    never started in the rows whatever the query string says."""
+    filterset, phases_by_order = portfolio_filterset(data, today=today, fold=fold)
     queryset = filterset.qs  # validates the form
     labels = {name: field.label for name, field in filterset.form.fields.items()}
     understood = filterset.form.cleaned_data
@@ -217,7 +257,7 @@ def portfolio_query(data, *, today: datetime.date) -> PortfolioQuery:
         filtered=any(
             value not in EMPTY_VALUES
             for name, value in understood.items()
-            if name != "sort"
+            if name not in ("sort", "not_started")
         ),
         sort_params=filterset.sort_params,
         errors=[
@@ -227,16 +267,25 @@ def portfolio_query(data, *, today: datetime.date) -> PortfolioQuery:
         ],
         form=filterset.form,
         phases_by_order=phases_by_order,
+        folded=(
+            filterset.unfolded_qs.filter(stage=Stage.NOT_STARTED).order_by()
+            if filterset.folds_not_started
+            else None
+        ),
     )
 
 
 def portfolio_filterset(
-    data, *, today: datetime.date
+    data, *, today: datetime.date, fold: bool = True
 ) -> tuple[PortfolioFilter, dict[int, Phase]]:
     """The portfolio filtered and sorted as `data` (the query string) says, and the
     phases by order (for the rows' phase column)."""
     all_phases = phases()
     filterset = PortfolioFilter(
-        data, queryset=portfolio_courts(today=today), today=today, phases=all_phases
+        data,
+        queryset=portfolio_courts(today=today),
+        today=today,
+        phases=all_phases,
+        fold=fold,
     )
     return filterset, {phase.order: phase for phase in all_phases}

@@ -211,10 +211,18 @@ class TileGroup:
     tiles: list[Tile]
 
 
+# The tile status of a court whose last onboarding was cancelled (counted with the
+# courts not started in the programme's figures, shown as what it is on its tile).
+CANCELLED = Onboarding.Status.CANCELLED.value
+
+
 def _tile_key(ob_status, rank) -> str:
-    """The tile status of a court: its health while onboarding, else its status."""
+    """The tile status of a court: its health while onboarding, "cancelled" after a
+    cancelled onboarding, else its programme status."""
     if rank is not None:
         return HEALTH_BY_RANK[rank]
+    if ob_status == CANCELLED:
+        return CANCELLED
     return PortfolioStatus.of(ob_status)
 
 

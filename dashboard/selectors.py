@@ -25,7 +25,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, NullIf
 from django.db.models.lookups import Exact, In, IsNull
 
-from checklists.health import health_is_sql, health_rank_sql
+from checklists.health import Health, health_is_sql, health_rank_sql
 from checklists.marks import next_mark_date_sql
 from checklists.models import (
     ACTOR_ORDER,
@@ -37,6 +37,8 @@ from checklists.models import (
 from courts.models import DISTRICT_LABELS, Court
 from golive.selectors import in_readiness_window_q
 from reminders.selectors import reminder_recipient_memberships
+
+from .models import SavedPortfolioView
 
 # --- The CCPOR Team portfolio (dashboard, statewide view, exports) -----------------
 #
@@ -303,6 +305,10 @@ class PortfolioSummary:
     # Active onboardings inside the Go-Live readiness window (the readiness panel
     # lists the soonest few).
     readiness_window: int = 0
+    # Active onboardings by health (checklists.health): the tiles that filter.
+    late: int = 0
+    at_risk: int = 0
+    go_lives_30: int = 0
 
     @property
     def overdue_total(self) -> int:
@@ -331,6 +337,9 @@ def portfolio_summary(*, today: datetime.date) -> PortfolioSummary:
             for status in (PortfolioStatus.ONBOARDING, PortfolioStatus.LIVE)
         },
         go_lives_soon=Count("pk", filter=go_live_window_q(SOON, today=today)),
+        go_lives_30=Count("pk", filter=go_live_window_q(NEXT_30, today=today)),
+        late=Count("pk", filter=health_q(Health.LATE, today=today)),
+        at_risk=Count("pk", filter=health_q(Health.AT_RISK, today=today)),
         no_one_to_remind=Count("pk", filter=no_one_to_remind_q()),
         readiness_window=Count(
             "pk",
@@ -355,6 +364,9 @@ def portfolio_summary(*, today: datetime.date) -> PortfolioSummary:
         go_lives_soon=counts["go_lives_soon"],
         no_one_to_remind=counts["no_one_to_remind"],
         readiness_window=counts["readiness_window"],
+        late=counts["late"],
+        at_risk=counts["at_risk"],
+        go_lives_30=counts["go_lives_30"],
         overdue_by_actor={actor: overdue.get(actor, 0) for actor in BLOCKING_ACTORS},
     )
 
@@ -370,6 +382,7 @@ GO_LIVE_WINDOWS = {
     "later": ("More than 90 days away", 91, None),
 }
 SOON = "next_90"  # the summary's "Go-Lives in the next 90 days"
+NEXT_30 = "next_30"  # the attention tile's "going live in the next 30 days"
 
 
 def go_live_window_q(window: str, *, today: datetime.date) -> Q:
@@ -499,3 +512,10 @@ def open_items_by_actor(
         counts["open"][row["actor"]] = row["open"]
         counts["overdue"][row["actor"]] = row["overdue"]
     return result
+
+
+def saved_portfolio_query(user) -> str:
+    """The query string `user` last applied to the portfolio (dashboard.services),
+    or ""."""
+    saved = SavedPortfolioView.objects.filter(user=user).values_list("query")
+    return next(iter(saved), ("",))[0]

@@ -14,7 +14,7 @@ from ..filters import portfolio_query
 @ccpor_staff_required
 def export_portfolio(request):
     on_day = today_in_california()
-    query = portfolio_query(request.GET, today=on_day)
+    query = portfolio_query(request.GET, today=on_day, fold=False)
     return exports.portfolio_csv(
         query.queryset,
         today=on_day,

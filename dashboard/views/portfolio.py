@@ -5,7 +5,7 @@ member is sent to their own court's page, anonymous visitors to sign in.
 """
 
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from ccpor_onboard.lib.dates import today_in_california
@@ -15,13 +15,16 @@ from courts.access import ccpor_staff_required
 from courts.models import DISTRICT_LABELS
 from golive.selectors import (
     READINESS_WINDOW_DAYS,
-    incidents_past_target,
+    decisions_waiting_on_team,
+    incidents_needing_attention,
     readiness_soonest,
+    sign_offs_waiting_on_team,
 )
 
-from ..filters import SORT_COLUMNS, portfolio_query
+from ..filters import DEFAULT_SORT, SHOW_NOT_STARTED, SORT_COLUMNS, portfolio_query
 from ..forms import OverdueFilterForm
 from ..presenters import (
+    CANCELLED,
     NO_ONE_TO_REMIND,
     portfolio_head,
     portfolio_rows,
@@ -37,9 +40,11 @@ from ..selectors import (
     overdue_items_across_courts,
     portfolio_fields,
     portfolio_summary,
+    saved_portfolio_query,
     statewide_counts,
     statewide_district,
 )
+from ..services import portfolio_view_forget, portfolio_view_remember
 
 PAGE_SIZE = 50
 OVERDUE_PAGE_SIZE = 100
@@ -75,20 +80,47 @@ def _sort_columns(sort_params: list[str]) -> dict[str, dict]:
     return columns
 
 
+# A bare /dashboard/ opens on the view the person last applied; `?clear=1` forgets it.
+CLEAR = "clear"
+
+
 @ccpor_staff_required
 def index(request):
-    on_day = today_in_california()
-    past_target = list(incidents_past_target(now=timezone.now())[:PAST_TARGET_SHOWN])
+    if CLEAR in request.GET:
+        portfolio_view_forget(user=request.user)
+        return redirect("dashboard:index")
+    saved = saved_portfolio_query(request.user)
+    if saved and not request.GET:
+        return redirect(f"{request.path}?{saved}")
+    on_day, now = today_in_california(), timezone.now()
+    context = _index_context(request, on_day)
+    if not context["filter_errors"] and context["export_query"] != saved:
+        # Remembered as asked (the page number aside), once it is understood.
+        portfolio_view_remember(user=request.user, query=context["export_query"])
     return render(
         request,
         "dashboard/index.html",
-        {**_index_context(request, on_day), "past_target": past_target},
+        {**context, **_attention_context(now)},
     )
 
 
-# At most this many incidents past their target are listed above the dashboard (the
-# Incidents tab lists them all).
-PAST_TARGET_SHOWN = 10
+# At most this many incidents, sign-offs and decisions are listed at the top of the
+# dashboard (each list links to all of them).
+ATTENTION_SHOWN = 10
+
+
+def _attention_context(now) -> dict:
+    """What waits on the team, above the portfolio (golive.selectors.attention)."""
+    return {
+        "now": now,
+        "attention_incidents": incidents_needing_attention(
+            now=now, limit=ATTENTION_SHOWN
+        ),
+        "team_sign_offs": sign_offs_waiting_on_team(limit=ATTENTION_SHOWN),
+        "team_decisions": decisions_waiting_on_team(limit=ATTENTION_SHOWN),
+    }
+
+
 # The readiness panel lists the soonest Go-Lives inside its window, this many at most
 # (the portfolio lists the rest), so that the dashboard costs the same at 5,000 courts.
 READINESS_SHOWN = 5
@@ -120,8 +152,12 @@ def _index_context(request, on_day) -> dict:
         "no_one_to_remind": NO_ONE_TO_REMIND,
         "head": portfolio_head(_sort_columns(sort_params), request.GET),
         "sort_label": _sort_label(sort_params[0]),
-        "filtered": any(v for k, v in request.GET.items() if k not in ("page", "sort")),
+        "filtered": query.filtered,
         "export_query": export_query.urlencode(),
+        "folded": query.folded.count() if query.folded is not None else 0,
+        "unfold_query": _with(request.GET, not_started=SHOW_NOT_STARTED),
+        "fold_query": _with(request.GET, not_started=None),
+        "listing_not_started": request.GET.get("not_started") == SHOW_NOT_STARTED,
         "soon": SOON,
         "soon_label": GO_LIVE_WINDOWS[SOON][0],
         "today": on_day,
@@ -131,7 +167,20 @@ def _index_context(request, on_day) -> dict:
     }
 
 
+def _with(data, **params) -> str:
+    """The query string `data` with `params` set (None: removed), on its first page."""
+    query = data.copy()
+    query.pop("page", None)
+    for name, value in params.items():
+        query.pop(name, None)
+        if value is not None:
+            query[name] = value
+    return query.urlencode()
+
+
 def _sort_label(param: str) -> str:
+    if param == DEFAULT_SORT:
+        return "what needs attention first"
     label = SORT_COLUMNS[param.lstrip("-")][0]
     return f"{label}, {'descending' if param.startswith('-') else 'ascending'}"
 
@@ -143,6 +192,7 @@ TILE_STYLES = {
     Health.ON_TRACK: ("Onboarding, on track", "text-bg-primary"),
     PortfolioStatus.LIVE: ("Live", "text-bg-success"),
     PortfolioStatus.NOT_STARTED: ("Not started", "text-bg-light border"),
+    CANCELLED: ("Cancelled", "text-bg-secondary"),
 }
 
 

@@ -2,16 +2,23 @@
 `golive.selectors`:
 - `readiness`: readiness to go live and to close out, and the dashboard's panel;
 - `lifecycle`: an onboarding's lifecycle history and its sign-off sections;
-- `incidents`: the incident registers and the court page's Go-Live panel.
+- `incidents`: the incident registers and the court page's Go-Live panel;
+- `attention`: what waits on the CCPOR Team (serious incidents, its sign-offs and
+  decisions), for the top of the dashboard.
 """
 
+from .attention import (
+    Waiting,
+    decisions_waiting_on_team,
+    incidents_needing_attention,
+    sign_offs_waiting_on_team,
+)
 from .incidents import (
     CourtPanel,
     court_incidents,
     court_panel,
     incident_events,
     incidents_across_courts,
-    incidents_past_target,
 )
 from .lifecycle import (
     HistoryLine,
@@ -35,6 +42,10 @@ from .readiness import (
 )
 
 __all__ = [
+    "Waiting",
+    "decisions_waiting_on_team",
+    "incidents_needing_attention",
+    "sign_offs_waiting_on_team",
     "READINESS_WINDOW_DAYS",
     "CourtPanel",
     "HistoryLine",
@@ -48,7 +59,6 @@ __all__ = [
     "in_readiness_window_q",
     "incident_events",
     "incidents_across_courts",
-    "incidents_past_target",
     "latest_decisions",
     "lifecycle_history",
     "live_readiness_for",

@@ -72,16 +72,6 @@ def incidents_across_courts(
     )
 
 
-def incidents_past_target(*, now: datetime.datetime) -> QuerySet[Incident]:
-    """Incidents still waiting for a first response after their target, oldest
-    target first (the dashboard flags them)."""
-    return (
-        Incident.objects.filter(past_target_q(now))
-        .select_related("onboarding__court")
-        .order_by("respond_by", "id")
-    )
-
-
 def incident_events(incident: Incident):
     return incident.events.select_related("by").order_by("at", "id")
 

@@ -357,7 +357,7 @@ def test_go_live_windows_include_their_edge_days(client, staff_user, start):
         assert set(table_slugs(response)) == {f"edge-{n + 1}" for n in in_window}, (
             window
         )
-    summary = client.get(reverse("dashboard:index")).context["summary"]
+    summary = client.get(reverse("dashboard:index") + "?sort=court").context["summary"]
     assert summary.go_lives_soon == len(expected["next_90"])
 
 
@@ -434,7 +434,9 @@ def test_sort_by_status_puts_courts_not_started_last(client, staff_user, start):
         Onboarding.objects.filter(pk=onboarding.pk).update(status=status)
     CourtFactory(name="Zeta Alpha", slug="zeta-alpha")  # never started
     client.force_login(staff_user)
-    response = client.get(reverse("dashboard:index") + "?q=zeta&sort=status")
+    response = client.get(
+        reverse("dashboard:index") + "?q=zeta&sort=status&not_started=show"
+    )
     assert table_slugs(response) == [
         "zeta-active",
         "zeta-live",
@@ -460,7 +462,9 @@ def test_the_search_matches_the_name_or_the_county(client, staff_user):
         ("  rancheria ", {"blue-lake"}),
         ("County of Humboldt", {"humboldt"}),
     ]:
-        response = client.get(reverse("dashboard:index"), {"q": query})
+        response = client.get(
+            reverse("dashboard:index"), {"q": query, "not_started": "show"}
+        )
         assert set(table_slugs(response)) == expected, query
 
 
@@ -476,15 +480,19 @@ def test_status_not_started_counts_cancelled_and_never_started(
 
 def test_a_filter_it_cannot_read_is_reported_and_ignored(client, staff_user, portfolio):
     client.force_login(staff_user)
-    response = client.get(reverse("dashboard:index") + "?health=bad&sort=nonsense")
+    response = client.get(
+        reverse("dashboard:index") + "?health=bad&sort=nonsense&not_started=show"
+    )
     assert response.status_code == 200
     page = response.content.decode()
     assert "Some filters were not understood" in page
     assert "Select a valid choice. bad is not one of the available choices." in page
-    # Nothing is filtered out, and the rows keep the default order (court name).
+    # Nothing is filtered out, and the rows keep the default order (attention).
     assert response.context["page"].paginator.count == 58 + 7
-    names = [row.court.name for row in response.context["rows"]]
-    assert names == sorted(names)
+    default = client.get(reverse("dashboard:index") + "?not_started=show")
+    assert table_slugs(response) == table_slugs(default)
+    # A view with a filter it cannot read is not remembered.
+    assert client.get(reverse("dashboard:index")).status_code == 302
 
 
 # --- Sort ---------------------------------------------------------------------------
@@ -580,12 +588,17 @@ def test_sort_headers_are_links_with_aria_sort_that_keep_the_filters(
 
 def test_fifty_rows_a_page_and_links_that_keep_the_filters(client, staff_user):
     client.force_login(staff_user)
-    response = client.get(reverse("dashboard:index") + "?court_type=superior&page=2")
+    response = client.get(
+        reverse("dashboard:index") + "?court_type=superior&not_started=show&page=2"
+    )
     assert response.context["page"].paginator.count == 58
     assert len(response.context["rows"]) == 8
-    assert 'href="?court_type=superior&amp;page=1"' in response.content.decode()
+    assert (
+        'href="?court_type=superior&amp;not_started=show&amp;page=1"'
+        in response.content.decode()
+    )
     # A page past the end shows the last page rather than an error.
-    response = client.get(reverse("dashboard:index") + "?page=99")
+    response = client.get(reverse("dashboard:index") + "?not_started=show&page=99")
     assert response.context["page"].number == 2
 
 
@@ -813,7 +826,8 @@ def test_statewide_tiles_grouped_by_district_with_tribal_courts_apart(
     assert by_slug["slipping"].label == "Onboarding, at risk"
     assert by_slug["calm"].label == "Onboarding, on track"
     assert by_slug["golden"].label == "Live"
-    assert by_slug["dropped"].label == "Not started"
+    # A cancelled court says so; a court never started says that.
+    assert by_slug["dropped"].label == "Cancelled"
     assert by_slug["alameda"].label == "Not started"
     page = response.content.decode()
     # Each tile links to the court page and says its status in words.
@@ -844,7 +858,8 @@ def test_statewide_counts_courts_by_district_and_stage(client, staff_user, portf
         "Onboarding, at risk": 2,
         "Onboarding, on track": 2,
         "Live": 1,
-        "Not started": 59,
+        "Not started": 58,
+        "Cancelled": 1,
     }
     html = response.content.decode()
     assert '<a href="?district=3">3rd District</a>' in html
@@ -955,22 +970,27 @@ def test_dashboard_queries_do_not_grow_with_the_courts(
 ):
     build_portfolio(total_courts, template=default_template)
     client.force_login(staff_user)
-    # 1 session, 2 user, 3 CCPOR Team group check, 4 incidents past their response
-    # target, 5 phases, 6 the summary's counts over the courts' rows (court LEFT
-    # JOIN onboarding LEFT JOIN summary), 7 overdue items by actor, 8 how many
-    # courts match, 9 the page's rows, filtered and sorted, 10 the soonest
-    # onboardings inside the readiness window, 11-14 their readiness (gates,
-    # acceptance sign-offs, requests, go/no-go decisions: live_readiness_for).
+    # 1 session, 2 user, 3 CCPOR Team group check, 4 the person's saved view, 5
+    # phases, 6 the summary's counts over the courts' rows (court LEFT JOIN
+    # onboarding LEFT JOIN summary), 7 overdue items by actor, 8 how many courts
+    # match, 9 the page's rows, filtered and sorted, 10 how many courts never
+    # started are folded (not when the status filter lists them), 11 the soonest
+    # onboardings inside the readiness window, 12-15 their readiness (gates,
+    # acceptance sign-offs, requests, go/no-go decisions: live_readiness_for),
+    # 16-18 what waits on the team (incidents, sign-offs, decisions). A view that
+    # changed is remembered: an UPDATE, and the first time also a get_or_create
+    # (SELECT, SAVEPOINT, INSERT, RELEASE).
     for url, queries in (
-        (reverse("dashboard:index"), 14),
-        (reverse("dashboard:index") + "?sort=-next_mark&page=2", 14),
+        (reverse("dashboard:index"), 18),
+        (reverse("dashboard:index") + "?sort=-next_mark&page=2", 18 + 5),
         (
             reverse("dashboard:index")
             + "?health=at_risk&status=onboarding&sort=-overdue",
-            14,
+            18 - 1 + 1,
         ),
-        (reverse("dashboard:index") + "?district=3&window=later&sort=health", 14),
-        (reverse("dashboard:index") + "?q=court&sort=-next_mark&page=2", 14),
+        (reverse("dashboard:index") + "?district=3&window=later&sort=health", 19),
+        (reverse("dashboard:index") + "?q=court&sort=-next_mark&page=2", 19),
+        (reverse("dashboard:index") + "?q=court&sort=-next_mark&page=2", 18),
     ):
         with django_assert_num_queries(queries):
             response = client.get(url)

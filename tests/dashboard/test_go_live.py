@@ -95,12 +95,24 @@ def test_the_readiness_follows_a_sign_off_through_the_cache(
     )
 
 
-def test_an_incident_past_its_target_is_flagged_above_the_dashboard(
+def attention_incidents(client) -> str:
+    html = client.get(reverse("dashboard:index")).content.decode()
+    if 'id="attention-incidents"' not in html:
+        return ""
+    block = html[html.index('id="attention-incidents"') :]
+    return block[: block.index("</div>")]
+
+
+def test_a_serious_incident_is_at_the_top_of_the_dashboard_at_once_with_its_clock(
     client, start, court, court_lead, staff_user
 ):
+    """A P1 shows from the minute it is reported, with the time left to respond;
+    past its target it says by how much; once answered, while unresolved, it stays
+    with its first response; resolved, it leaves. A P3 shows only past its target.
+    Nothing is cached: each load reads the clock again."""
     onboarding = force_status(start(court, go_live_in=1), "live")
     with freeze_time("2026-03-04 18:00:00"):  # 10 am Pacific
-        incident = services.incident_report(
+        p1 = services.incident_report(
             onboarding=onboarding,
             by=court_lead,
             title="Orders cannot be saved",
@@ -108,25 +120,48 @@ def test_an_incident_past_its_target_is_flagged_above_the_dashboard(
             severity="P1",
             category="carpos",
         )
+        p3 = services.incident_report(
+            onboarding=onboarding,
+            by=court_lead,
+            title="A typo on a screen",
+            description="Cosmetic.",
+            severity="P3",
+            category="other",
+        )
     client.force_login(staff_user)
-    with freeze_time("2026-03-04 18:59:00"):
-        html = client.get(reverse("dashboard:index")).content.decode()
-    assert 'id="past-target"' not in html
-    # An hour later, with no write in between: the flag is not cached.
-    with freeze_time("2026-03-04 19:01:00"):
-        html = client.get(reverse("dashboard:index")).content.decode()
-    flag = html[html.index('id="past-target"') :]
-    assert f"#{incident.pk} P1 Orders cannot be saved" in flag
-    with freeze_time("2026-03-04 19:02:00"):
+    with freeze_time("2026-03-04 18:01:00"):
+        block = attention_incidents(client)
+    assert f"#{p1.pk} P1 Orders cannot be saved" in block
+    assert "response due in 59" in block
+    assert f"#{p3.pk}" not in block
+    with freeze_time("2026-03-04 19:05:00"):
+        block = attention_incidents(client)
+    assert "response overdue by 5" in block
+    with freeze_time("2026-03-04 19:06:00"):
         services.incident_update(
-            incident=incident,
+            incident=p1,
             by=staff_user,
             status="investigating",
             owner=None,
             severity="P1",
         )
-        html = client.get(reverse("dashboard:index")).content.decode()
-    assert 'id="past-target"' not in html
+        block = attention_incidents(client)
+    assert f"#{p1.pk} P1" in block and "first response given" in block
+    # Two business days later the P3 is past its target too.
+    with freeze_time("2026-03-06 19:00:00"):
+        block = attention_incidents(client)
+    assert f"#{p3.pk} P3 A typo on a screen" in block
+    with freeze_time("2026-03-06 19:01:00"):
+        for incident in (p1, p3):
+            services.incident_update(
+                incident=incident,
+                by=staff_user,
+                status="resolved",
+                owner=None,
+                severity=incident.severity,
+                resolution="Fixed.",
+            )
+        assert attention_incidents(client) == ""
 
 
 # --- The incidents page and its CSV ---------------------------------------------------
@@ -273,13 +308,17 @@ def test_go_live_queries_do_not_grow_with_the_courts(
 ):
     build(n, template=default_template, staff_user=staff_user)
     client.force_login(staff_user)
-    # 1 session, 2 user, 3 group check, 4 incidents past target, 5 phases, 6 the
+    # 1 session, 2 user, 3 group check, 4 the saved view, 5 phases, 6 the
     # summary's counts, 7 overdue items by actor, 8 how many courts, 9 the page's
-    # rows; readiness: 10 the soonest onboardings inside 30 days, 11-14 their
-    # gates, sign-offs, requests and decisions (however many onboardings).
-    with django_assert_num_queries(14):
+    # rows, 10 how many never started are folded; readiness: 11 the soonest
+    # onboardings inside 30 days, 12-15 their gates, sign-offs, requests and
+    # decisions (however many onboardings); 16-18 incidents, sign-offs and
+    # decisions waiting on the team.
+    with django_assert_num_queries(18):
         response = client.get(reverse("dashboard:index"))
-    assert len(response.context["past_target"]) == min(2 * n, 10)
+    # Every one of them waits on the team (the P4s are past their target).
+    assert len(response.context["attention_incidents"].shown) == min(2 * n, 10)
+    assert response.context["attention_incidents"].total == 2 * n
     # The readiness panel lists the soonest few and says how many there are.
     assert len(response.context["readiness"]) == min(n, READINESS_SHOWN)
     assert response.context["readiness_total"] == n

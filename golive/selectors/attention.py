@@ -1,0 +1,139 @@
+"""What of the Go-Live phase waits on the CCPOR Team, for the top of its dashboard:
+serious incidents (from the moment they are reported) and any incident past its
+response target, the sign-offs whose turn is the team's, and the go/no-go decisions
+the team has to record. Each a bounded list and a count: the same cost at 5,000
+courts."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
+
+from checklists.models import Onboarding
+
+from ..models import (
+    SIGN_OFF_STATUS,
+    GoNoGoDecision,
+    Incident,
+    SignOff,
+    SignOffKind,
+    SignOffRole,
+    past_target_q,
+    unresolved_q,
+)
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A bounded list of what waits, and how many there are in all."""
+
+    shown: list
+    total: int
+
+
+def _waiting(queryset: QuerySet, limit: int) -> Waiting:
+    """The first `limit` of `queryset` and how many there are, in one query (a
+    window count over every row, worked out before the LIMIT)."""
+    shown = list(queryset.annotate(waiting_total=Window(Count("pk")))[:limit])
+    return Waiting(shown=shown, total=shown[0].waiting_total if shown else 0)
+
+
+def attention_incidents_q(now: datetime.datetime) -> Q:
+    """Unresolved P1 and P2 incidents, whether or not their first response is due
+    yet, and incidents of any severity waiting past their response target."""
+    return unresolved_q() & (Q(severity__in=Incident.SERIOUS) | past_target_q(now))
+
+
+def incidents_needing_attention(*, now: datetime.datetime, limit: int) -> Waiting:
+    """`attention_incidents_q`, those still without a first response first, the
+    soonest (or longest) due first."""
+    incidents = (
+        Incident.objects.filter(attention_incidents_q(now))
+        .select_related("onboarding__court")
+        .order_by(
+            Case(When(responded_at__isnull=True, then=Value(0)), default=Value(1)),
+            "respond_by",
+            "pk",
+        )
+    )
+    return _waiting(incidents, limit)
+
+
+def _standing(kind: str, role: str) -> Exists:
+    return Exists(
+        SignOff.objects.standing().filter(
+            onboarding=OuterRef("pk"), kind=kind, role=role
+        )
+    )
+
+
+def _court_side_signed(kind: str) -> Q:
+    """The court's executive officer has signed this set, and the sheriff's office
+    liaison too where the sheriff's office takes part."""
+    return Q(_standing(kind, SignOffRole.EXECUTIVE_OFFICER)) & (
+        Q(so_participates=False) | Q(_standing(kind, SignOffRole.SO_LIAISON))
+    )
+
+
+def team_sign_off_q(kind: str) -> Q:
+    """Onboardings whose set of `kind` waits only on the CCPOR Team's line (the team
+    signs last): the court side has signed, the team has not."""
+    return (
+        Q(status=SIGN_OFF_STATUS[kind])
+        & _court_side_signed(kind)
+        & ~Q(_standing(kind, SignOffRole.CCPOR))
+    )
+
+
+def sign_offs_waiting_on_team(*, limit: int) -> Waiting:
+    """Onboardings (of active courts) whose acceptance or close-out sign-off waits on
+    the CCPOR Team (an active one: acceptance; a live one: close-out), the soonest
+    Go-Live first."""
+    onboardings = (
+        Onboarding.objects.filter(court__is_active=True)
+        .filter(
+            team_sign_off_q(SignOffKind.ACCEPTANCE)
+            | team_sign_off_q(SignOffKind.CLOSE_OUT)
+        )
+        .select_related("court")
+        .order_by("go_live_date", "pk")
+    )
+    return _waiting(onboardings, limit)
+
+
+def decision_due_q() -> Q:
+    """Active onboardings whose acceptance set is signed (every line, the team's
+    last) but which have no "go" for the Go-Live date in force: the go/no-go
+    meeting's decision is the team's to record."""
+    go_for_date = GoNoGoDecision.objects.filter(
+        onboarding=OuterRef("pk"),
+        decision=GoNoGoDecision.Decision.GO,
+        go_live_date=OuterRef("go_live_date"),
+    )
+    return (
+        Q(status=Onboarding.Status.ACTIVE)
+        & _court_side_signed(SignOffKind.ACCEPTANCE)
+        & Q(_standing(SignOffKind.ACCEPTANCE, SignOffRole.CCPOR))
+        & ~Q(Exists(go_for_date))
+    )
+
+
+def decisions_waiting_on_team(*, limit: int) -> Waiting:
+    """`decision_due_q` onboardings of active courts, the soonest Go-Live first."""
+    onboardings = (
+        Onboarding.objects.filter(court__is_active=True)
+        .filter(decision_due_q())
+        .select_related("court")
+        .order_by("go_live_date", "pk")
+    )
+    return _waiting(onboardings, limit)
