@@ -10,8 +10,11 @@
 from .attention import (
     Waiting,
     decisions_waiting_on_team,
+    incidents_awaiting,
     incidents_needing_attention,
+    sign_offs_asked_of,
     sign_offs_waiting_on_team,
+    team_turn,
 )
 from .incidents import (
     CourtPanel,
@@ -44,8 +47,11 @@ from .readiness import (
 __all__ = [
     "Waiting",
     "decisions_waiting_on_team",
+    "incidents_awaiting",
     "incidents_needing_attention",
+    "sign_offs_asked_of",
     "sign_offs_waiting_on_team",
+    "team_turn",
     "READINESS_WINDOW_DAYS",
     "CourtPanel",
     "HistoryLine",

@@ -137,3 +137,61 @@ def decisions_waiting_on_team(*, limit: int) -> Waiting:
         .order_by("go_live_date", "pk")
     )
     return _waiting(onboardings, limit)
+
+
+# --- One person's to-dos on a court page (portal.todo) --------------------------------
+
+
+def sign_offs_asked_of(user, onboarding: Onboarding) -> list:
+    """The sign-off requests made to `user` on this onboarding whose line is still
+    unsigned and can be signed now (acceptance while active, close-out while live),
+    the latest request of each line, with who asked."""
+    standing = SignOff.objects.standing().filter(
+        onboarding=onboarding, kind=OuterRef("kind"), role=OuterRef("role")
+    )
+    kinds = [
+        kind for kind, status in SIGN_OFF_STATUS.items() if status == onboarding.status
+    ]
+    requests = (
+        onboarding.sign_off_requests.filter(asked=user, kind__in=kinds)
+        .exclude(Exists(standing))
+        .select_related("asked_by")
+        .order_by("kind", "role", "-asked_at", "-pk")
+    )
+    latest = {}
+    for request in requests:
+        latest.setdefault((request.kind, request.role), request)
+    return list(latest.values())
+
+
+def team_turn(onboarding: Onboarding) -> list[tuple[str, str]]:
+    """What of this onboarding waits on the CCPOR Team: ("sign_off", kind) when the
+    court side has signed a set and the team has not, ("decision", "") when the
+    go/no-go decision is the team's to record. One query."""
+    checks = {
+        f"sign_off:{kind}": team_sign_off_q(kind) for kind in SignOffKind.values
+    } | {"decision:": decision_due_q()}
+    found = Onboarding.objects.filter(pk=onboarding.pk).aggregate(
+        **{name: Count("pk", filter=q) for name, q in checks.items()}
+    )
+    return [tuple(name.split(":")) for name, n in found.items() if n]
+
+
+def incidents_awaiting(user, incidents, *, staff: bool) -> list[Incident]:
+    """Of a court's incidents (its Go-Live panel has them), the unresolved ones that
+    are `user`'s to follow: those they reported, and for CCPOR staff those they own
+    or that nobody has answered yet; the soonest response due first."""
+
+    def is_mine(incident: Incident) -> bool:
+        if incident.reported_by_id == user.pk:
+            return True
+        if not staff:
+            return False
+        return incident.owner_id == user.pk or (
+            incident.owner_id is None and incident.responded_at is None
+        )
+
+    return sorted(
+        (i for i in incidents if i.is_unresolved and is_mine(i)),
+        key=lambda i: (i.respond_by, i.pk),
+    )

@@ -19,7 +19,6 @@ from checklists.selectors import (
     court_current_onboarding,
     court_page_items,
     courts_with_current_onboarding,
-    next_actions,
     onboarding_with_status_from_items,
 )
 from collaboration.selectors import activity_feed, what_changed
@@ -33,6 +32,7 @@ from reminders.selectors import (
 )
 
 from ..forms import CourtItemFilterForm, InviteForm
+from ..todo import todo_list
 
 
 @login_required
@@ -108,10 +108,13 @@ def court_detail(request, court):
             items=items,
             timeline_items=all_items,
             next_actions_for=Actor(my_actor) if my_actor else None,
-            next_actions=next_actions(
-                all_items,
+            next_actions=todo_list(
+                user,
+                onboarding,
+                items=all_items,
                 actor=my_actor,
-                next_mark=onboarding.state.next_mark,
+                incidents=context["golive"].incidents,
+                staff=is_ccpor_staff(user),
                 today=day,
             ),
             reminder_log=(log := list(reminder_log_for_onboarding(onboarding))),

@@ -35,6 +35,9 @@ from collaboration.forms import (
     TeamDocumentForm,
 )
 from courts.access import court_view, is_ccpor_staff, require
+from golive.selectors import court_incidents
+
+from ..todo import todo_list
 
 
 def _item_url(item) -> str:
@@ -123,14 +126,17 @@ def _render_row(request, item, *, form=None, saved=False, conflict=None):
         [onboarding], today=day, include_internal=is_ccpor_staff(user)
     )
     actor = access.actor_for_user(user, onboarding.court_id)
-    next_actions = selectors.next_actions(
-        selectors.court_page_items(
+    next_actions = todo_list(
+        user,
+        onboarding,
+        items=selectors.court_page_items(
             user, onboarding, today=day, mine=True, open_only=True
         )
         if actor
         else [],
         actor=actor,
-        next_mark=onboarding.state.next_mark,
+        incidents=court_incidents(onboarding.court),
+        staff=is_ccpor_staff(user),
         today=day,
     )
     return render(

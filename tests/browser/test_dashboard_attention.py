@@ -50,7 +50,9 @@ def test_the_dashboard_opens_on_what_needs_the_team(
         attention = page.locator("#attention")
         expect(attention.get_by_text("Orders cannot be saved")).to_be_visible()
         expect(attention.get_by_text("response due in")).to_be_visible()
-        expect(page.get_by_role("link", name=f"{never_started} courts not started")).to_be_visible()
+        expect(
+            page.get_by_role("link", name=f"{never_started} courts not started")
+        ).to_be_visible()
         # Two rows (the late court and the live one) and the folded line.
         expect(page.locator("table.portfolio tbody tr")).to_have_count(3)
         check_page(page)
