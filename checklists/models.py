@@ -190,7 +190,11 @@ class Onboarding(models.Model):
     template = models.ForeignKey(
         ChecklistTemplate, on_delete=models.PROTECT, related_name="onboardings"
     )
+    # The planned Go-Live (moved by reschedules, each kept as a GoLiveChange).
     go_live_date = models.DateField()
+    # The day the court actually went live (California), set when it is marked live
+    # and cleared if that is undone; the planned date stays as it was.
+    went_live_on = models.DateField(null=True, blank=True, editable=False)
     court_enters_carpos = models.BooleanField(
         "court enters CARPOS",
         help_text="The court itself enters order data into CARPOS.",
@@ -242,6 +246,22 @@ class Onboarding(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+    @property
+    def went_live_against_plan(self) -> str:
+        """How the actual Go-Live compared with the planned one, in words ("26 days
+        before the planned Mar 28, 2026"), or "" before going live."""
+        if self.went_live_on is None:
+            return ""
+        days = (self.go_live_date - self.went_live_on).days
+        planned = (
+            f"{self.go_live_date:%b} {self.go_live_date.day}, {self.go_live_date:%Y}"
+        )
+        if days == 0:
+            return "on the planned date"
+        side = "before" if days > 0 else "after"
+        plural = "s" if abs(days) != 1 else ""
+        return f"{abs(days)} day{plural} {side} the planned {planned}"
 
     @property
     def read_only_reason(self) -> str:

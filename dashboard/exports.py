@@ -65,6 +65,7 @@ PORTFOLIO_HEADER = [
     "Items finished",
     "Items applicable",
     "Go-Live",
+    "Went live",
     "Days to go",
     "Next mark",
     "Next mark date",
@@ -247,7 +248,16 @@ def portfolio_line(*, today: datetime.date, phases: list[Phase], site_url: str):
         _if_started(csv_value(F("finished"))),
         _if_started(csv_value(F("total"))),
         csv_value(F("go_live")),
-        csv_value(DaysBetween(F("go_live"), day=today)),
+        csv_value(F("ob__went_live_on")),
+        # Counted down only until the court goes live.
+        Case(
+            When(
+                ob_status=Onboarding.Status.ACTIVE,
+                then=csv_value(DaysBetween(F("go_live"), day=today)),
+            ),
+            default=Value(""),
+            output_field=TextField(),
+        ),
         next_marks,
         csv_value(F("next_mark_date")),
         _if_open(csv_value(overdue)),

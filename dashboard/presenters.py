@@ -33,6 +33,8 @@ class PortfolioRow:
     health: str
     open_by_actor: dict[str, int]
     no_one_to_remind: bool = False
+    # The day the court actually went live (live or closed out), else None.
+    went_live_on: datetime.date | None = None
 
     @property
     def status_label(self) -> str:
@@ -125,6 +127,7 @@ def _portfolio_row(
         health=HEALTH_BY_RANK.get(v["health_rank"], ""),
         open_by_actor={a: v[f"open_{a}"] for a in BLOCKING_ACTORS},
         no_one_to_remind=v["no_one_to_remind"],
+        went_live_on=v["went_live_on"],
     )
 
 

@@ -10,6 +10,10 @@ so when a Go-Live date moves, subscribed calendars move the event instead of add
 Scheduled meetings and trainings are timed events in America/Los_Angeles (with its
 VTIMEZONE), their UID depending only on the item. Cancelled onboardings are left out:
 their dates will not happen.
+
+Once a court has gone live its Go-Live event stands on the actual day
+(`Onboarding.went_live_on`), the marks still to come of the planned date are dropped,
+and the meetings that no longer apply are sent as cancelled (`meeting_applies`).
 """
 
 import datetime
@@ -61,7 +65,13 @@ def _event(
     go_live = f"{onboarding.go_live_date:%B} {onboarding.go_live_date.day}, "
     go_live += f"{onboarding.go_live_date:%Y}"
     court_url = settings.SITE_URL + court.get_absolute_url()
-    if mark == "Go-Live":
+    if mark == "Go-Live" and onboarding.went_live_on:
+        summary = f"{name}: CCPOR Go-Live (went live)"
+        about = f"{court.name} went live on CCPOR"
+        if onboarding.went_live_on != onboarding.go_live_date:
+            about += f" (planned for {go_live.rstrip(', ')})"
+        about += "."
+    elif mark == "Go-Live":
         summary = f"{name}: CCPOR Go-Live"
         about = f"{court.name} goes live on CCPOR."
     else:
@@ -80,14 +90,36 @@ def _event(
     # fetch until something changes (calendar programs compare it).
     event.add("dtstamp", onboarding.updated_at)
     event.add("last-modified", onboarding.updated_at)
-    event.add("sequence", onboarding.reschedules)
+    # Going live moves the Go-Live event once more.
+    event.add(
+        "sequence", onboarding.reschedules + (1 if onboarding.went_live_on else 0)
+    )
     event.add("transp", "TRANSPARENT")
     event.add("categories", ["CCPOR", mark])
     return event
 
 
+def meeting_applies(item: ChecklistItem) -> bool:
+    """Whether a scheduled meeting or training still stands: not on an item marked
+    not applicable, not once the onboarding is closed, and, once the court is live,
+    only if it belongs to the time after Go-Live (its item is due after the planned
+    date, as the close-out is); a go/no-go meeting of a live court no longer applies."""
+    onboarding = item.onboarding
+    if item.status == ChecklistItem.Status.NOT_APPLICABLE:
+        return False
+    if onboarding.status == Onboarding.Status.CLOSED:
+        # What was held before the close-out is history; nothing after it happens.
+        closed_at = onboarding.status_changed_at
+        return closed_at is not None and item.meeting_starts_at <= closed_at
+    if onboarding.went_live_on:
+        return item.due_date > onboarding.go_live_date
+    return True
+
+
 def _meeting_event(item: ChecklistItem) -> Event:
-    """A scheduled meeting or training as a timed event, in California time."""
+    """A scheduled meeting or training as a timed event, in California time; one that
+    no longer applies (`meeting_applies`) is sent as cancelled, so that subscribed
+    calendars strike it rather than keep it."""
     court = item.onboarding.court
     url = settings.SITE_URL + item.get_absolute_url()
     host = urlsplit(settings.SITE_URL).hostname or "ccpor-onboard"
@@ -96,9 +128,17 @@ def _meeting_event(item: ChecklistItem) -> Event:
     if item.meeting_attendees:
         about.append(f"Attendees: {item.meeting_attendees}")
     about.append(url)
+    applies = meeting_applies(item)
+    if not applies:
+        about.insert(1, "Cancelled: it no longer applies to this onboarding.")
     event = Event()
     event.add("uid", f"ccpor-meeting-{item.pk}@{host}")
-    event.add("summary", f"{court.everyday_name}: {item.title}")
+    event.add(
+        "summary",
+        f"{'Cancelled: ' if not applies else ''}{court.everyday_name}: {item.title}",
+    )
+    if not applies:
+        event.add("status", "CANCELLED")
     event.add("description", "\n".join(about))
     event.add("url", url)
     event.add("dtstart", timezone.localtime(item.meeting_starts_at))
@@ -106,10 +146,14 @@ def _meeting_event(item: ChecklistItem) -> Event:
         event.add("dtend", timezone.localtime(item.meeting_ends_at))
     if item.meeting_location:
         event.add("location", item.meeting_location)
-    event.add("dtstamp", item.updated_at)
-    event.add("last-modified", item.updated_at)
-    # Every edit of the item bumps its version: calendars take the newest.
-    event.add("sequence", item.version)
+    changed = (
+        item.updated_at if applies else max(item.updated_at, item.onboarding.updated_at)
+    )
+    event.add("dtstamp", changed)
+    event.add("last-modified", changed)
+    # Every edit of the item bumps its version, and a cancellation one more:
+    # calendars take the newest.
+    event.add("sequence", item.version + (0 if applies else 1))
     event.add("categories", ["CCPOR", what])
     return event
 
@@ -133,10 +177,14 @@ def build_calendar(onboardings, *, name: str, meetings=()) -> Calendar:
     cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", "PT1H")
     for onboarding in onboardings:
+        went_live = onboarding.went_live_on
         for mark in marks_for(onboarding.go_live_date):
-            cal.add_component(
-                _event(onboarding, mark.name, mark.date, mark.days_before)
-            )
+            if mark.name == "Go-Live" and went_live:
+                cal.add_component(_event(onboarding, mark.name, went_live, 0))
+            elif went_live is None or mark.date <= went_live:
+                cal.add_component(
+                    _event(onboarding, mark.name, mark.date, mark.days_before)
+                )
     for item in meetings:
         cal.add_component(_meeting_event(item))
     # A VTIMEZONE for each time zone the timed events use (America/Los_Angeles).

@@ -132,7 +132,14 @@ def onboarding_json(request, onboarding: Onboarding, by_actor: dict, *, today) -
         },
         "status": onboarding.status,
         "go_live_date": onboarding.go_live_date,
-        "days_to_go_live": state.days_to_go_live,
+        # The day it actually went live (None before), and the countdown only until
+        # then.
+        "went_live_on": onboarding.went_live_on,
+        "days_to_go_live": (
+            state.days_to_go_live
+            if onboarding.status == Onboarding.Status.ACTIVE
+            else None
+        ),
         "phase": {"name": phase.name, "slug": phase.slug} if phase else None,
         "progress": _progress(state.progress),
         "phases": [

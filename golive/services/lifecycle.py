@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from ccpor_onboard.lib.dates import today_in_california
 from checklists.limits import history_reason
 from checklists.models import Onboarding
 
@@ -30,6 +31,12 @@ from ..selectors import close_readiness_for, live_readiness_for
 
 Status = Onboarding.Status
 STATEMENT_MAX = 1000
+# The actual Go-Live date each transition sets: today when marked live, none again
+# when that is undone (a close or a reopen keeps it).
+WENT_LIVE_ON = {
+    Transition.Kind.MARK_LIVE: today_in_california,
+    Transition.Kind.UNDO_LIVE: lambda: None,
+}
 
 
 class TransitionRefused(ValidationError):
@@ -90,13 +97,21 @@ def _transition(
             from_status, now = locked.status, timezone.now()
             locked.status = allowed_from[from_status]
             locked.status_changed_at = now
+            if kind in WENT_LIVE_ON:
+                locked.went_live_on = WENT_LIVE_ON[kind]()
             locked.version += 1  # a stale admin form of it is refused
             locked._change_reason = history_reason(
                 f"{Transition.Kind(kind).label}: {reason}".strip(": ")
             )
             locked._history_user = by
             locked.save(
-                update_fields=["status", "status_changed_at", "version", "updated_at"]
+                update_fields=[
+                    "status",
+                    "status_changed_at",
+                    "went_live_on",
+                    "version",
+                    "updated_at",
+                ]
             )
             Transition.objects.create(
                 onboarding=locked,
@@ -117,6 +132,7 @@ def _transition(
         ) from exc
     onboarding.status = locked.status
     onboarding.status_changed_at = locked.status_changed_at
+    onboarding.went_live_on = locked.went_live_on
     onboarding.version = locked.version
     return locked
 

@@ -192,6 +192,12 @@ class Command(BaseCommand):
                 so_participates=p.so,
                 status=p.status,
                 status_changed_at=None if p.status == Onboarding.Status.ACTIVE else now,
+                # Live and closed courts went live on their planned day.
+                went_live_on=(
+                    p.go_live
+                    if p.status in (Onboarding.Status.LIVE, Onboarding.Status.CLOSED)
+                    else None
+                ),
             )
             for p in plans
         ]
