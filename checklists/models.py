@@ -298,6 +298,23 @@ class GoLiveChange(models.Model):
     def __str__(self) -> str:
         return f"{self.onboarding.court}: {self.old_date} → {self.new_date}"
 
+    @property
+    def days(self) -> int:
+        """How far this move took Go-Live: later is positive."""
+        return (self.new_date - self.old_date).days
+
+    @property
+    def slip_label(self) -> str:
+        return slip_label(self.days)
+
+
+def slip_label(days: int) -> str:
+    """A move or a slip of Go-Live in words: "27 days later", "3 days earlier"."""
+    if days == 0:
+        return "same day"
+    plural = "s" if abs(days) != 1 else ""
+    return f"{abs(days)} day{plural} {'later' if days > 0 else 'earlier'}"
+
 
 def open_q(prefix: str = "") -> Q:
     """Items still to do (not started, in progress or blocked)."""

@@ -26,12 +26,14 @@ class Activity:
 
     when: datetime.datetime
     who: object  # a user or None
-    item_order: int
-    item_title: str
-    item_pk: int
+    item_order: int = 0
+    item_title: str = ""
+    item_pk: int | None = None
     change: Change | None = None
     evidence_name: str = ""
     comment: str = ""
+    # A Go-Live move: one line, whatever number of items' due dates followed it.
+    go_live_change: GoLiveChange | None = None
 
 
 def activity_feed(
@@ -41,14 +43,17 @@ def activity_feed(
     limit: int = 15,
     since: datetime.datetime | None = None,
     exclude_by=None,
+    go_live_moves: list[GoLiveChange] | None = None,
 ) -> list[Activity]:
-    """The latest changes across an onboarding's items that the user may see: status
-    and detail changes (from the item history), evidence uploads and comments, newest
-    first. Three queries whatever the number of items.
+    """The latest changes of an onboarding that the user may see: Go-Live moves (one
+    line each, not one per item whose due date followed), the items' status and
+    detail changes (from their history), evidence uploads and comments, newest
+    first. Four queries whatever the number of items.
 
-    With `since`, only what happened after it, leaving out the due dates moved by a
-    Go-Live move (the move is one change: see `what_changed`); with `exclude_by`,
-    not that person's own changes.
+    With `since`, only what happened after it, and no Go-Live moves (`what_changed`
+    lists those apart); with `exclude_by`, not that person's own changes.
+    `go_live_moves` (with who moved) spares the fourth query when the caller has
+    them already.
     """
     visible = visible_items_q(user)
     lagged = {
@@ -60,12 +65,18 @@ def activity_feed(
         for name in TRACKED
     }
     history = ChecklistItem.history.filter(visible, onboarding_id=onboarding.pk)
-    narrowed = since is not None or exclude_by is not None
-    # Query 1: the latest history records, each with its predecessor's values. The
-    # window needs every record, so narrowing happens here in Python, on a larger
-    # slice of the newest ones.
+    shown = history.exclude(history_change_reason__startswith=GO_LIVE_MOVED_REASON)
+    if since is not None:
+        shown = shown.filter(history_date__gt=since)
+    if exclude_by is not None:
+        shown = shown.exclude(history_user=exclude_by)
+    newest = shown.order_by("-history_date", "-history_id")
+    # Query 1: every record of the items the newest `limit` shown records belong to
+    # (the window needs each record's predecessor, a due date moved by a Go-Live
+    # move included), each with its predecessor's values; the shown ones are picked
+    # here. Those items have a few dozen records at most.
     records = list(
-        history
+        history.filter(id__in=newest.values("id")[:limit])
         # Only what the feed shows: a historical item has every column of an item.
         .only(
             "history_id",
@@ -79,16 +90,15 @@ def activity_feed(
         )
         .annotate(**lagged)
         .select_related("history_user")
-        .order_by("-history_date", "-history_id")[: limit * 4 if narrowed else limit]
+        .order_by("-history_date", "-history_id")
     )
-    if narrowed:
-        records = [
-            r
-            for r in records
-            if (since is None or r.history_date > since)
-            and (exclude_by is None or r.history_user_id != exclude_by.pk)
-            and not (r.history_change_reason or "").startswith(GO_LIVE_MOVED_REASON)
-        ][:limit]
+    records = [
+        r
+        for r in records
+        if not (r.history_change_reason or "").startswith(GO_LIVE_MOVED_REASON)
+        and (since is None or r.history_date > since)
+        and (exclude_by is None or r.history_user_id != exclude_by.pk)
+    ][:limit]
     feed = [
         Activity(
             when=r.history_date,
@@ -106,6 +116,16 @@ def activity_feed(
         )
         for r in records
     ]
+    if since is None:
+        # Query 4: the latest Go-Live moves, one line each.
+        if go_live_moves is None:
+            go_live_moves = onboarding.go_live_changes.select_related(
+                "changed_by"
+            ).order_by("-changed_at", "-id")[:limit]
+        feed += [
+            Activity(when=m.changed_at, who=m.changed_by, go_live_change=m)
+            for m in go_live_moves
+        ]
     item_visible = visible_items_q(user, prefix="item__")
     evidence = Evidence.objects.filter(item_visible, item__onboarding_id=onboarding.pk)
     comments = Comment.objects.filter(item_visible, item__onboarding_id=onboarding.pk)

@@ -66,6 +66,7 @@ PORTFOLIO_HEADER = [
     "Items applicable",
     "Go-Live",
     "Went live",
+    "Slip (days)",
     "Days to go",
     "Next mark",
     "Next mark date",
@@ -249,6 +250,7 @@ def portfolio_line(*, today: datetime.date, phases: list[Phase], site_url: str):
         _if_started(csv_value(F("total"))),
         csv_value(F("go_live")),
         csv_value(F("ob__went_live_on")),
+        csv_value(F("slip_days")),
         # Counted down only until the court goes live.
         Case(
             When(

@@ -47,6 +47,7 @@ SORT_COLUMNS = {
     "phase": ("Phase", ["phase_order"]),
     "progress": ("Progress", ["progress_ratio"]),
     "go_live": ("Go-Live", ["go_live"]),
+    "slip": ("Slip", ["slip_days"]),
     "days": ("Days to go", ["go_live"]),
     "next_mark": ("Next mark", ["next_mark_date"]),
     "overdue": ("Overdue", ["overdue"]),
@@ -61,6 +62,8 @@ DEFAULT_SORT = "attention"
 # The courts never started (`Stage.NOT_STARTED`) are folded into one line below the
 # table unless the status filter asks for them or `?not_started=show` unfolds them.
 SHOW_NOT_STARTED = "show"
+# The Go-Live moved filter: later than first planned, or by 30 days or more.
+SLIPPED, SLIPPED_30 = "later", "30"
 
 
 class SortFilter(django_filters.OrderingFilter):
@@ -140,6 +143,15 @@ class PortfolioFilter(django_filters.FilterSet):
         method="filter_window",
         empty_label="Any time",
     )
+    slip = django_filters.ChoiceFilter(
+        label="Go-Live moved",
+        choices=[
+            (SLIPPED, "Later than first planned"),
+            (SLIPPED_30, "30 days or more later"),
+        ],
+        method="filter_slip",
+        empty_label="Any",
+    )
     reach = django_filters.ChoiceFilter(
         label="Reminders",
         choices=[("none", "No one to remind")],
@@ -191,6 +203,9 @@ class PortfolioFilter(django_filters.FilterSet):
 
     def filter_health(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         return qs.filter(health_q(value, today=self.today))
+
+    def filter_slip(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return qs.filter(slip_days__gte=30 if value == SLIPPED_30 else 1)
 
     def filter_reach(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         return qs.filter(no_one_to_remind_q())

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from checklists.health import HEALTH_BY_RANK, Health
 from checklists.marks import Mark, next_mark
-from checklists.models import Onboarding, Phase
+from checklists.models import Onboarding, Phase, slip_label
 from checklists.selectors import Progress
 from courts.models import DISTRICT_LABELS, Court
 
@@ -35,6 +35,12 @@ class PortfolioRow:
     no_one_to_remind: bool = False
     # The day the court actually went live (live or closed out), else None.
     went_live_on: datetime.date | None = None
+    # Days later than first planned (open onboardings; 0 if never moved).
+    slip_days: int | None = None
+
+    @property
+    def slip_label(self) -> str:
+        return slip_label(self.slip_days) if self.slip_days else ""
 
     @property
     def status_label(self) -> str:
@@ -128,6 +134,7 @@ def _portfolio_row(
         open_by_actor={a: v[f"open_{a}"] for a in BLOCKING_ACTORS},
         no_one_to_remind=v["no_one_to_remind"],
         went_live_on=v["went_live_on"],
+        slip_days=v["slip_days"],
     )
 
 
@@ -140,6 +147,7 @@ HEAD_COLUMNS = [
     ("phase", False),
     ("progress", False),
     ("go_live", False),
+    ("slip", True),
     ("days", True),
     ("next_mark", False),
     ("overdue", True),

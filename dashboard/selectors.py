@@ -25,6 +25,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, NullIf
 from django.db.models.lookups import Exact, In, IsNull
 
+from ccpor_onboard.lib.dates import DaysBetween
 from checklists.health import Health, health_is_sql, health_rank_sql
 from checklists.marks import next_mark_date_sql
 from checklists.models import (
@@ -34,6 +35,7 @@ from checklists.models import (
     Onboarding,
     overdue_q,
 )
+from checklists.selectors import first_planned_go_live
 from courts.models import DISTRICT_LABELS, Court
 from golive.selectors import in_readiness_window_q
 from reminders.selectors import reminder_recipient_memberships
@@ -256,6 +258,14 @@ def portfolio_values(*, today: datetime.date) -> dict:
             today=today, go_live="go_live", when=ONBOARDING
         ),
         "status_rank": F("stage"),
+        # How many days later (earlier: negative) than first planned the open
+        # onboarding's Go-Live now is (0 if it never moved).
+        "slip_days": _open_only(
+            DaysBetween(
+                F("go_live"), day=Coalesce(first_planned_go_live("ob_id"), F("go_live"))
+            ),
+            None,
+        ),
         # An onboarding court with nobody the reminders can go to: the rows of
         # `no_one_to_remind_q`, shown as a value.
         "no_one_to_remind": ExpressionWrapper(

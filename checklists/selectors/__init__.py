@@ -2,11 +2,18 @@
 importable from `checklists.selectors`:
 - `status`: progress, phase, overdue, next mark and health of a list of onboardings;
 - `court_page`: the court page's current onboarding, items, sections and next actions;
-- `history`: an item's recorded changes and dependencies, and the calendars' meetings.
+- `history`: an item's recorded changes and dependencies, and the calendars' meetings;
+- `baseline`: the Go-Live first planned, its moves and the slip.
 What people add around items (evidence, comments, documents, the activity feed) is
 read by `collaboration.selectors`.
 """
 
+from .baseline import (
+    Baseline,
+    first_planned_go_live,
+    go_live_baseline,
+    go_live_baselines,
+)
 from .court_page import (
     PhaseSection,
     checklist_sections,
@@ -39,6 +46,10 @@ from .status import (
 )
 
 __all__ = [
+    "Baseline",
+    "first_planned_go_live",
+    "go_live_baseline",
+    "go_live_baselines",
     "GO_LIVE_MOVED_REASON",
     "TRACKED",
     "Change",

@@ -25,7 +25,13 @@ from ccpor_onboard.lib.dates import today_in_california
 from checklists.health import Health
 from checklists.marks import Mark, marks_for
 from checklists.models import ChecklistItem, Onboarding
-from checklists.selectors import court_current_onboarding, onboardings_with_status
+from checklists.selectors import (
+    Baseline,
+    court_current_onboarding,
+    go_live_baseline,
+    go_live_baselines,
+    onboardings_with_status,
+)
 from courts.access import court_for_user, courts_for_user, is_ccpor_staff
 
 from ..selectors import open_items_by_actor
@@ -113,7 +119,9 @@ def _mark_json(mark: Mark) -> dict:
     return {"name": mark.name, "date": mark.date, "days_to": mark.days_to}
 
 
-def onboarding_json(request, onboarding: Onboarding, by_actor: dict, *, today) -> dict:
+def onboarding_json(
+    request, onboarding: Onboarding, by_actor: dict, *, baseline: Baseline, today
+) -> dict:
     """The API's representation of one onboarding (with `.state` attached)."""
     court = onboarding.court
     state = onboarding.state
@@ -132,6 +140,11 @@ def onboarding_json(request, onboarding: Onboarding, by_actor: dict, *, today) -
         },
         "status": onboarding.status,
         "go_live_date": onboarding.go_live_date,
+        # The Go-Live first planned, how far it has moved since (later is
+        # positive) and how many times.
+        "baseline_go_live": baseline.original,
+        "slip_days": baseline.slip_days,
+        "go_live_move_count": len(baseline.moves),
         # The day it actually went live (None before), and the countdown only until
         # then.
         "went_live_on": onboarding.went_live_on,
@@ -227,6 +240,7 @@ def onboarding_list(request, user):
         return _error(404, "not_found", f"There is no page {page_number}.")
     rows = onboardings_with_status(page.object_list, today=today)
     by_actor = open_items_by_actor([o.pk for o in rows], today=today)
+    baselines = go_live_baselines(rows)
 
     def link(number):
         query = request.GET.copy()
@@ -245,7 +259,10 @@ def onboarding_list(request, user):
             ),
             "today": today,
             "results": [
-                onboarding_json(request, o, by_actor[o.pk], today=today) for o in rows
+                onboarding_json(
+                    request, o, by_actor[o.pk], baseline=baselines[o.pk], today=today
+                )
+                for o in rows
             ],
         }
     )
@@ -267,7 +284,21 @@ def onboarding_detail(request, user, slug: str):
         .select_related("phase", "owner")
         .order_by("due_date", "order")
     )
-    body = onboarding_json(request, onboarding, by_actor[onboarding.pk], today=today)
+    baseline = go_live_baseline(onboarding)
+    body = onboarding_json(
+        request, onboarding, by_actor[onboarding.pk], baseline=baseline, today=today
+    )
+    body["go_live_moves"] = [
+        {
+            "from": move.old_date,
+            "to": move.new_date,
+            "days": move.days,
+            "reason": move.reason,
+            "by": str(move.changed_by) if move.changed_by else None,
+            "at": move.changed_at,
+        }
+        for move in baseline.moves
+    ]
     body["today"] = today
     body["open_items"] = [_item_json(item, today=today) for item in items]
     return JsonResponse(body)

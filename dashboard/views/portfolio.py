@@ -49,7 +49,12 @@ from ..services import portfolio_view_forget, portfolio_view_remember
 PAGE_SIZE = 50
 OVERDUE_PAGE_SIZE = 100
 # Columns where the biggest number is the interesting one sort descending first.
-DESCENDING_FIRST = {"overdue", "blocked", *(f"open_{a}" for a in BLOCKING_ACTORS)}
+DESCENDING_FIRST = {
+    "overdue",
+    "blocked",
+    "slip",
+    *(f"open_{a}" for a in BLOCKING_ACTORS),
+}
 
 
 def _page(request, items, size: int):

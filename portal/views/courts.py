@@ -19,6 +19,7 @@ from checklists.selectors import (
     court_current_onboarding,
     court_page_items,
     courts_with_current_onboarding,
+    go_live_baseline,
     onboarding_with_status_from_items,
 )
 from collaboration.selectors import activity_feed, what_changed
@@ -120,7 +121,8 @@ def court_detail(request, court):
             reminder_log=(log := list(reminder_log_for_onboarding(onboarding))),
             reminders_pending=reminders_awaiting_sweep(onboarding, log, today=day),
             sections=checklist_sections(onboarding, items, today=day),
-            feed=activity_feed(user, onboarding),
+            baseline=(baseline := go_live_baseline(onboarding)),
+            feed=activity_feed(user, onboarding, go_live_moves=baseline.moves),
             changes=(what_changed(user, onboarding, since=since) if since else None),
             first_visit=since is None,
             bulk_form=BulkStatusForm.for_page(

@@ -196,7 +196,7 @@ def test_so_liaison_changes_the_sheriffs_items_and_not_the_courts(
     sign_in(page, court_liaison)
     page.goto(court_url(live_server))
     actions = page.locator("#next-actions")
-    expect(actions).to_contain_text("Open items for the Sheriff's Office")
+    expect(actions).to_contain_text("the open items of the Sheriff's Office")
     for title in actions.locator("a.next-action-title").all_inner_texts():
         order = int(title.split(".")[0])
         assert item(alameda, order).actor == "so", title

@@ -310,8 +310,9 @@ def test_list_query_count_is_the_same_for_58_and_1000_courts(
     client.force_login(staff_user)
     # 1 session, 2 user, 3 CCPOR Team group check (courts.access), 4 paginator
     # count, 5 the page of onboardings with their courts, 6 phases, 7 progress and
-    # overdue per onboarding and phase, 8 open and overdue items per actor.
-    with django_assert_num_queries(8):
+    # overdue per onboarding and phase, 8 open and overdue items per actor, 9 the
+    # Go-Live moves (baseline and slip).
+    with django_assert_num_queries(9):
         response = client.get(LIST, {"page_size": 200})
     body = response.json()
     assert body["count"] == courts
@@ -325,7 +326,7 @@ def test_list_query_count_by_token(
 ):
     bulk_onboardings(60, template=default_template, go_live_date=TODAY + days(45))
     # 1 user by token, 2 CCPOR Team group check, 3 count, 4 page, 5 phases,
-    # 6 progress per onboarding and phase, 7 items per actor.
-    with django_assert_num_queries(7):
+    # 6 progress per onboarding and phase, 7 items per actor, 8 Go-Live moves.
+    with django_assert_num_queries(8):
         response = client.get(LIST, **token(staff_user))
     assert len(response.json()["results"]) == 50

@@ -67,6 +67,7 @@ def test_portfolio_csv_has_a_line_per_court_with_the_tables_values(
         "Items applicable": "36",
         "Go-Live": "2026-07-17",
         "Went live": "",
+        "Slip (days)": "0",
         "Days to go": "135",
         "Next mark": "60-day",
         "Next mark date": "2026-05-18",
