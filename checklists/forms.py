@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 
 from ccpor_onboard.lib.dates import today_in_california
+from ccpor_onboard.lib.holidays import court_closed_reason
 
 from . import access, limits, services
 from .models import ChecklistItem, Onboarding
@@ -19,8 +20,44 @@ class TimeInput(forms.TimeInput):
     input_type = "time"
 
 
+# --- A Go-Live on a day the courts are closed: warned about before it is saved -------
+
+CLOSED_DAY_OK = "closed_day_ok"
+
+
+def closed_day_field() -> forms.BooleanField:
+    """The box that keeps a Go-Live on a weekend or a judicial holiday."""
+    return forms.BooleanField(
+        label="Keep this date even though courts are closed that day",
+        required=False,
+        help_text="Courts are closed on weekends and California judicial holidays.",
+    )
+
+
+def warn_closed_day(form: forms.Form, field: str = "go_live_date") -> None:
+    """Refuse, once, a Go-Live on a day California courts are closed
+    (`ccpor_onboard.lib.holidays`), saying why; ticking the form's
+    `closed_day_ok` box keeps it. A warning of the pages and the admin, not a rule
+    of the services: a court may go live on a Saturday on purpose."""
+    day = form.cleaned_data.get(field)
+    if day is None or form.cleaned_data.get(CLOSED_DAY_OK):
+        return
+    today = today_in_california()
+    if day < today or limits.go_live_too_far(day, today):
+        return  # refused by the services, which say why
+    reason = court_closed_reason(day)
+    if reason:
+        form.add_error(
+            field,
+            f"{day:%A, %B} {day.day}, {day:%Y} is {reason}: courts are closed. Pick "
+            "a court day, or tick the box below to keep this date.",
+        )
+
+
 class OnboardingStartForm(forms.ModelForm):
     """Start an onboarding (admin "add"): validated by the start service's own rules."""
+
+    closed_day_ok = closed_day_field()
 
     class Meta:
         model = Onboarding
@@ -53,6 +90,7 @@ class OnboardingStartForm(forms.ModelForm):
             template=data.get("template") or services.default_template(),
             today=today_in_california(),
         )
+        warn_closed_day(self)
         return data
 
     def _post_clean(self):
@@ -73,12 +111,13 @@ class OnboardingChangeForm(forms.ModelForm):
         help_text="Required when the Go-Live date changes; kept in the change log.",
     )
 
+    closed_day_ok = closed_day_field()
     # Optimistic locking: the version the form was opened on (as on the pages).
     expected_version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
         model = Onboarding
-        fields = ["go_live_date", "reason", "expected_version"]
+        fields = ["go_live_date", "reason", "closed_day_ok", "expected_version"]
         widgets = {"go_live_date": DateInput}
 
     def __init__(self, *args, **kwargs):
@@ -107,6 +146,7 @@ class OnboardingChangeForm(forms.ModelForm):
             except ValidationError as exc:
                 # The services name "reason"; so does this form.
                 raise ValidationError(exc.message_dict) from exc
+            warn_closed_day(self)
         return data
 
     def _post_clean(self):

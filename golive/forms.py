@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
-from checklists.forms import DateInput
+from checklists.forms import DateInput, closed_day_field, warn_closed_day
 from courts.access import ccpor_staff_users
 
 from .models import GoNoGoDecision, Incident, SignOffKind, SignOffRole
@@ -37,6 +37,12 @@ class GoNoGoForm(forms.Form):
         widget=DateInput,
         help_text="Every open item moves by the same number of days.",
     )
+    closed_day_ok = closed_day_field()
+
+    def clean(self):
+        data = super().clean()
+        warn_closed_day(self, "new_go_live_date")
+        return data
 
 
 class SignOffGiveForm(forms.Form):

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 
 from ccpor_onboard.lib.business_time import BusinessHours
+from ccpor_onboard.lib.holidays import judicial_holiday
 from checklists.models import GoLiveChange, Onboarding
 from courts.models import Membership
 from notifications.outbox import OutboxRow
@@ -235,12 +236,14 @@ class SignOffRequest(models.Model):
 # --- Incidents --------------------------------------------------------------------
 
 # The CCPOR Team's working hours, for the response targets counted in business time:
-# Monday to Friday, 08:00 to 17:00 Pacific time, no holiday calendar.
+# Monday to Friday, 08:00 to 17:00 Pacific time, except California's judicial
+# holidays (the same table the Go-Live date warns on).
 BUSINESS_HOURS = BusinessHours(
     opens=datetime.time(8),
     closes=datetime.time(17),
     weekdays=frozenset(range(5)),
     zone="America/Los_Angeles",
+    holiday=judicial_holiday,
 )
 
 

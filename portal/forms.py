@@ -6,7 +6,7 @@ from crispy_forms.layout import HTML, Field, Layout
 from django import forms
 
 from checklists import limits
-from checklists.forms import DateInput
+from checklists.forms import DateInput, closed_day_field, warn_closed_day
 from checklists.models import ChecklistTemplate
 from courts.models import Membership
 
@@ -45,12 +45,18 @@ class CourtItemFilterForm(forms.Form):
 
 class RescheduleForm(forms.Form):
     go_live_date = forms.DateField(label="New Go-Live date", widget=DateInput)
+    closed_day_ok = closed_day_field()
     reason = forms.CharField(
         label="Reason for the move",
         max_length=limits.REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Kept in the change log and shown to the court.",
     )
+
+    def clean(self):
+        data = super().clean()
+        warn_closed_day(self)
+        return data
 
 
 class ProcessingModelForm(forms.Form):
@@ -77,6 +83,7 @@ class OnboardingStartForm(forms.Form):
         empty_label="The newest active template",
     )
     go_live_date = forms.DateField(label="Go-Live date", widget=DateInput)
+    closed_day_ok = closed_day_field()
     court_enters_carpos = forms.BooleanField(
         label="The court enters order data into CARPOS",
         required=False,
@@ -87,6 +94,11 @@ class OnboardingStartForm(forms.Form):
         required=False,
         help_text="Adds the SO secure-channel item and the SO liaison's sign-offs.",
     )
+
+    def clean(self):
+        data = super().clean()
+        warn_closed_day(self)
+        return data
 
 
 class InviteForm(forms.Form):

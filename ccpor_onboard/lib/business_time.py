@@ -1,10 +1,11 @@
 """Business time: a moment plus so many working hours, on a weekly schedule.
 
-Domain-free: the schedule (working days, opening and closing time, time zone) is given
-by the caller. There is no holiday calendar: a public holiday counts as a working day.
+Domain-free: the schedule (working days, opening and closing time, time zone, and
+which dates are holidays) is given by the caller.
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -17,6 +18,11 @@ class BusinessHours:
     closes: datetime.time
     weekdays: frozenset[int]  # Monday = 0 ... Sunday = 6
     zone: str
+    # A date's holiday name ("" on a working day): holidays do not count.
+    holiday: Callable[[datetime.date], str] = lambda day: ""
+
+    def is_working_day(self, day: datetime.date) -> bool:
+        return day.weekday() in self.weekdays and not self.holiday(day)
 
     @property
     def day_length(self) -> datetime.timedelta:
@@ -37,10 +43,10 @@ class BusinessHours:
         current = start.astimezone(tz)
         remaining = working
         # Each turn consumes one working day (or skips a closed one); a week has at
-        # least one working day, so this ends.
+        # least one working day that is not a holiday, so this ends.
         while True:
             day = current.date()
-            if day.weekday() in self.weekdays:
+            if self.is_working_day(day):
                 opening = datetime.datetime.combine(day, self.opens, tz)
                 closing = datetime.datetime.combine(day, self.closes, tz)
                 current = max(current, opening)

@@ -10,6 +10,7 @@ from ccpor_onboard.lib.dates import today_in_california
 from ccpor_onboard.lib.requests import add_service_error
 from checklists import services
 from checklists.access import can_manage_onboarding
+from checklists.forms import CLOSED_DAY_OK
 from checklists.selectors import court_current_onboarding
 from courts.access import court_view, is_ccpor_staff, require
 
@@ -101,7 +102,7 @@ def start(request, court):
                 court=court,
                 started_by=request.user,
                 today=today_in_california(),
-                **form.cleaned_data,
+                **{k: v for k, v in form.cleaned_data.items() if k != CLOSED_DAY_OK},
             )
         except ValidationError as exc:
             # The service names "court" for an open onboarding: not a field here.
