@@ -177,8 +177,7 @@ def item_set_status(
     SO's readiness gate only that side's, never the CCPOR Team's); whose word it
     is, is recorded (`na_justified_by`). Only `replan`, the recorded re-plan of the
     item's onboarding that makes the change, lifts those two. Nothing changes on a
-    closed or
-    cancelled onboarding (read-only for everyone). Done and N/A record
+    closed or cancelled onboarding (read-only for everyone). Done and N/A record
     who finished the item and when; reopening clears that. If the item changed since
     the caller read it (`expected_version`), StaleEditError is raised and nothing
     changes. A non-empty `note` replaces the item's note. Leaving Done clears the CCPOR

@@ -12,6 +12,7 @@ from ccpor_onboard.lib.dates import today_in_california
 from checklists import services as checklists_services
 from checklists.models import Onboarding
 from courts.access import is_ccpor_staff
+from courts.separation import holds_team_powers
 from notifications.models import Kind
 from notifications.services import notify
 
@@ -113,7 +114,7 @@ def _ensure_court_accepted(onboarding: Onboarding) -> None:
         .select_related("signed_by")
         .first()
     )
-    if court_line is None or is_ccpor_staff(court_line.signed_by):
+    if court_line is None or holds_team_powers(court_line.signed_by):
         raise ValidationError(
             {
                 "decision": "A go is recorded only after the court has signed its "

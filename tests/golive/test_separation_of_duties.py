@@ -86,6 +86,15 @@ def test_one_person_signs_one_line_of_a_set(onboarding, court_eo):
     assert SignOff.objects.count() == 1
 
 
+def test_one_person_signs_one_line_of_the_close_out_too(live, court_eo):
+    give(live, EO, court_eo, kind=CLOSE_OUT)
+    Membership.objects.filter(user=court_eo).update(organisation="so", role="liaison")
+    court_eo = type(court_eo).objects.get(pk=court_eo.pk)
+    with pytest.raises(ValidationError, match="one person signs one line of it"):
+        give(live, SO, court_eo, kind=CLOSE_OUT)
+    assert SignOff.objects.filter(kind=CLOSE_OUT).count() == 1
+
+
 def test_the_database_holds_one_line_per_signer_too(onboarding, court_eo):
     signed = give(onboarding, EO, court_eo)
     with pytest.raises(IntegrityError), transaction.atomic():
