@@ -14,6 +14,13 @@ items the user may already see; a "no" there is a 403 (or a refusal on the page)
 - A closed or cancelled onboarding is read-only for everyone, CCPOR staff included
   (`Onboarding.read_only_reason`; the services refuse too): nobody updates, verifies,
   reopens or comments on its items until CCPOR staff reopen the onboarding.
+- "Not applicable" stands on someone's written word (`na_justifiers`,
+  `na_refusal`): a readiness gate of the court or the sheriff's office only on
+  that side's own (CCPOR staff cannot N/A it, one by one or in bulk); their other
+  items on that side's or the CCPOR Team's; CCPOR Team and DOJ items on the CCPOR
+  Team's. An evidence-required item is finished (done or N/A) only with its
+  document. Only a recorded re-plan by CCPOR staff (`checklists.models.Replan`)
+  makes an item N/A otherwise.
 - Who may *own* an item (`owner_candidates`, `owner_refusal`): an active member of the
   item's actor's organisation at the item's court who is not a viewer, or a CCPOR
   staff member for a CCPOR Team item; nobody for a DOJ item. Whoever may update an
@@ -44,6 +51,7 @@ from .models import (
     ORGANISATION_FOR_ACTOR,
     Actor,
     ChecklistItem,
+    Justifier,
     Onboarding,
 )
 
@@ -137,6 +145,67 @@ def update_refusal(user, item: ChecklistItem) -> str:
 def can_update_item(user, item: ChecklistItem) -> bool:
     """Court members update Court items, SO members SO items, CCPOR staff every item."""
     return not update_refusal(user, item)
+
+
+def na_justifiers(item: ChecklistItem) -> tuple[str, ...]:
+    """Whose word may make this item not applicable (`Justifier` values): see the
+    module's docstring."""
+    if item.actor in (Actor.COURT, Actor.SHERIFF):
+        if item.is_readiness_gate:
+            return (item.actor, Justifier.REPLAN)
+        return (item.actor, Justifier.CCPOR, Justifier.REPLAN)
+    return (Justifier.CCPOR, Justifier.REPLAN)
+
+
+def na_justifier(user, court_id: int) -> str | None:
+    """Whose word an N/A given by the user is: the CCPOR Team's for CCPOR staff,
+    else the organisation of their membership of the court (viewers give none)."""
+    if is_ccpor_staff(user):
+        return Justifier.CCPOR
+    membership = membership_for(user, court_id)
+    if membership is None or membership.role == Membership.Role.VIEWER:
+        return None
+    return ACTOR_FOR_ORGANISATION.get(membership.organisation)
+
+
+def na_refusal(user, item: ChecklistItem) -> str:
+    """Why the user may not mark this item not applicable, or ""."""
+    if na_justifier(user, item.onboarding.court_id) in na_justifiers(item):
+        return ""
+    side = Actor(item.actor).label
+    if item.actor in (Actor.COURT, Actor.SHERIFF) and item.is_readiness_gate:
+        return (
+            f"“{item.title}” is a readiness gate of the {side}: only the {side} "
+            "marks it not applicable, with its own justification."
+        )
+    if item.actor in (Actor.COURT, Actor.SHERIFF):
+        return (
+            f"“{item.title}” is the {side}'s: only the {side} or the CCPOR Team marks "
+            "it not applicable."
+        )
+    return (
+        f"“{item.title}” is a {side} item: only the CCPOR Team marks it not "
+        "applicable, with its justification."
+    )
+
+
+def na_stands(item: ChecklistItem) -> bool:
+    """N/A, with a written justification given by a side whose word it needs."""
+    return (
+        item.status == ChecklistItem.Status.NOT_APPLICABLE
+        and bool(item.na_justification.strip())
+        and item.na_justified_by in na_justifiers(item)
+    )
+
+
+def lacks_evidence(item: ChecklistItem) -> bool:
+    """Finished without the document its evidence requires (`has_evidence`, from the
+    query): done, or N/A other than by a recorded re-plan."""
+    if not item.evidence_required or item.has_evidence:
+        return False
+    if item.status == ChecklistItem.Status.NOT_APPLICABLE:
+        return item.na_justified_by != Justifier.REPLAN
+    return item.status == ChecklistItem.Status.DONE
 
 
 def can_comment(user, item: ChecklistItem) -> bool:

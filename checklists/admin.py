@@ -13,6 +13,7 @@ from .models import (
     Onboarding,
     OnboardingSummary,
     Phase,
+    Replan,
     TemplateItem,
 )
 
@@ -126,8 +127,24 @@ class GoLiveChangeInline(admin.TabularInline):
         return False
 
 
+class ReplanInline(admin.TabularInline):
+    model = Replan
+    extra = 0
+    can_delete = False
+    fields = ("at", "kind", "by", "reason", "changes", "gates_made_na")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(ChecklistItem)
 class ChecklistItemAdmin(SimpleHistoryAdmin):
+    """An item's details are corrected here. Items are neither added nor deleted,
+    and whether one is a readiness gate, requires evidence or whose it is does not
+    change here while its onboarding runs: a recorded re-plan does that
+    (`services.onboarding_replan`, `onboarding_set_processing_model`)."""
+
     form = ChecklistItemDetailsForm
     list_display = (
         "order",
@@ -145,6 +162,7 @@ class ChecklistItemAdmin(SimpleHistoryAdmin):
         "status",
         "blocked_reason",
         "na_justification",
+        "na_justified_by",
         "note",
         "meeting_starts_at",
         "meeting_ends_at",
@@ -160,25 +178,17 @@ class ChecklistItemAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ("owner",)
 
     def get_readonly_fields(self, request, obj=None):
-        if obj is None:
-            return ()
         return ("onboarding", "order", *self.readonly_fields)
 
-    def has_delete_permission(self, request, obj=None):
-        # A closed or cancelled onboarding's checklist is history.
-        if obj is not None and obj.onboarding.read_only_reason:
-            return False
-        return super().has_delete_permission(request, obj)
+    def has_add_permission(self, request):
+        # A running onboarding's items come from its template or a re-plan; a
+        # closed or cancelled one's are history.
+        return False
 
-    def get_fields(self, request, obj=None):
-        if obj is None:
-            return ["onboarding", "order", *ChecklistItemDetailsForm.Meta.fields]
-        return super().get_fields(request, obj)
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            services.item_add(item=obj, by=request.user)
-            return
         fields = [
             name
             for name in form.changed_data
@@ -216,11 +226,16 @@ class ChecklistItemAdmin(SimpleHistoryAdmin):
         if not getattr(request, "stale_edit", False):
             super().save_related(request, form, formsets, change)
 
-    def delete_model(self, request, obj):
-        services.items_delete(items=[obj], by=request.user)
 
-    def delete_queryset(self, request, queryset):
-        services.items_delete(items=list(queryset), by=request.user)
+@admin.register(Replan)
+class ReplanAdmin(ReadOnlyAdmin):
+    """Re-plans are made by their services (the court page's "Re-plan from the
+    template", the processing model); read here."""
+
+    list_display = ("onboarding", "kind", "by", "at")
+    list_filter = ("kind", "at")
+    search_fields = ("onboarding__court__name", "reason")
+    list_select_related = ("onboarding__court", "by")
 
 
 @admin.register(OnboardingSummary)

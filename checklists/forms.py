@@ -217,10 +217,12 @@ class ChecklistItemDetailsForm(forms.ModelForm):
             self.instance.onboarding if self.instance.onboarding_id else None
         )
         if onboarding is not None:
-            # The services' rule, checked here too so the admin shows it as an error.
-            services.onboarding_ensure_writable(
-                Onboarding.objects.get(pk=onboarding.pk)
-            )
+            # The services' rules, checked here too so the admin shows them as
+            # errors: nothing changes on a read-only onboarding, and a running
+            # one's plan changes only by a recorded re-plan.
+            current = Onboarding.objects.get(pk=onboarding.pk)
+            services.onboarding_ensure_writable(current)
+            services.ensure_plan_unchanged(current, fields=self.changed_data)
         due = data.get("due_date")
         if onboarding is not None and due is not None:
             problem = limits.due_date_out_of_range(due, onboarding.go_live_date)

@@ -52,6 +52,21 @@ KIND_WORDING = {
 }
 
 
+class Justifier(models.TextChoices):
+    """Whose word an item's "not applicable" stands on (`na_justified_by`)."""
+
+    COURT = Actor.COURT.value, "Court"
+    SHERIFF = Actor.SHERIFF.value, "Sheriff's Office"
+    CCPOR = Actor.CCPOR.value, "CCPOR Team"
+    # A recorded re-plan by CCPOR staff (`Replan`), such as a processing-model change.
+    REPLAN = "replan", "Re-plan"
+
+
+# What decides an item's place in the Go-Live gate (and whose word finishes it): on
+# a running onboarding these change only through a recorded re-plan (`Replan`).
+PLAN_FIELDS = ("is_readiness_gate", "evidence_required", "actor")
+
+
 class Condition(models.TextChoices):
     ALWAYS = "always", "Always"
     COURT_ENTERS_CARPOS = "carpos", "If the court enters CARPOS"
@@ -316,6 +331,38 @@ def slip_label(days: int) -> str:
     return f"{abs(days)} day{plural} {'later' if days > 0 else 'earlier'}"
 
 
+class Replan(models.Model):
+    """A recorded re-plan of a running onboarding by CCPOR staff: a template change
+    brought to it, or a processing-model change. The only way an item of a running
+    onboarding becomes (or stops being) a readiness gate or evidence-required,
+    changes hands, or is added; the record keeps what changed and which gate items
+    it made not applicable."""
+
+    class Kind(models.TextChoices):
+        TEMPLATE = "template", "Template changes applied"
+        PROCESSING_MODEL = "processing_model", "Processing model changed"
+
+    onboarding = models.ForeignKey(
+        Onboarding, on_delete=models.CASCADE, related_name="replans"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    reason = models.TextField(blank=True)
+    # One line per change, in words ("14. CCTC connectivity…: readiness gate").
+    changes = models.JSONField(default=list)
+    gates_made_na = models.JSONField("gate items made N/A", default=list)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = "re-plan"
+
+    def __str__(self) -> str:
+        return f"{self.onboarding.court}: {self.get_kind_display()}"
+
+
 def open_q(prefix: str = "") -> Q:
     """Items still to do (not started, in progress or blocked)."""
     return Q(**{f"{prefix}status__in": ChecklistItem.OPEN_STATUSES})
@@ -383,6 +430,13 @@ class ChecklistItem(ItemFields):
     )
     blocked_reason = models.TextField(blank=True)
     na_justification = models.TextField("justification for N/A", blank=True)
+    na_justified_by = models.CharField(
+        "N/A justified by",
+        max_length=10,
+        choices=Justifier.choices,
+        blank=True,
+        db_default="",
+    )
     note = models.TextField(blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     completed_by = models.ForeignKey(

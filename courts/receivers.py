@@ -1,12 +1,19 @@
-"""Membership changes into the audit log (connected in courts/apps.py).
+"""Membership changes into the audit log, and the separation-of-duties guard
+(courts/separation.py) on every save of a membership, a user's superuser flag and
+the CCPOR Team group's members (connected in courts/apps.py).
 
-Memberships are edited in the admin and by seed_demo, which save the model directly:
-a signal sees every path.
+Memberships, users and groups are edited in the admin and by commands, which save
+the models directly: a signal sees every path.
 """
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 
 from audit.models import AuditEvent
 from audit.services import audit_record, request_user
 
+from . import separation
 from .models import Membership
 
 _AUDITED = ("court_id", "organisation", "role", "user_id")
@@ -59,3 +66,54 @@ def on_membership_post_delete(sender, instance, **kwargs):
         target=f"membership {instance}",
         detail=_describe(instance),
     )
+
+
+# --- Separation of duties (courts/separation.py) -------------------------------------
+
+
+def refuse_staff_membership(sender, instance, raw=False, **kwargs):
+    """No membership is saved for CCPOR staff, whatever saves it."""
+    if raw:
+        return
+    refusal = separation.membership_refusal(instance.user)
+    if refusal:
+        raise ValidationError({"user": refusal})
+
+
+def refuse_superuser_with_roles(sender, instance, raw=False, update_fields=None, **kw):
+    """No holder of a court role is saved as a superuser."""
+    if raw or not instance.is_superuser or instance.pk is None:
+        return
+    if update_fields is not None and "is_superuser" not in update_fields:
+        return
+    refusal = separation.team_refusal([instance.pk])
+    if refusal:
+        raise ValidationError({"is_superuser": refusal})
+
+
+def refuse_team_with_roles(sender, instance, action, reverse, pk_set, **kwargs):
+    """No holder of a court role joins the CCPOR Team group, from either side of the
+    relation (a user's groups, or a group's users)."""
+    if action != "pre_add" or not pk_set:
+        return
+    if reverse:  # group.user_set.add(...): `instance` is the group
+        joining = pk_set if instance.name == settings.CCPOR_TEAM_GROUP else ()
+    else:  # user.groups.add(...)
+        team = Group.objects.filter(name=settings.CCPOR_TEAM_GROUP, pk__in=pk_set)
+        joining = [instance.pk] if team.exists() else ()
+    refusal = separation.team_refusal(joining) if joining else ""
+    if refusal:
+        raise ValidationError({"groups": refusal})
+
+
+def refuse_team_rename(sender, instance, raw=False, **kwargs):
+    """A group renamed to the CCPOR Team makes its members staff: refused while any
+    of them holds a court role."""
+    if raw or instance.pk is None or instance.name != settings.CCPOR_TEAM_GROUP:
+        return
+    if Group.objects.filter(pk=instance.pk, name=instance.name).exists():
+        return
+    members = instance.user_set.values_list("pk", flat=True)
+    refusal = separation.team_refusal(members)
+    if refusal:
+        raise ValidationError({"name": refusal})

@@ -4,12 +4,17 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from .models import Court, Membership
+from .separation import membership_refusal
 
 
 def membership_add(*, court: Court, user, organisation: str, role: str) -> Membership:
     """Make the person a member of the court's onboarding (for the court or its
-    sheriff's office, in a role). ValidationError if they already are one, or for an
+    sheriff's office, in a role). ValidationError if they already are one, if they
+    are CCPOR staff (who never hold a court's role, courts/separation.py), or for an
     organisation or role that does not exist."""
+    refusal = membership_refusal(user)
+    if refusal:
+        raise ValidationError({"email": refusal})
     errors = {}
     if organisation not in Membership.Organisation.values:
         errors["organisation"] = f"“{organisation}” is not an organisation."

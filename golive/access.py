@@ -7,9 +7,12 @@ decide what to offer, and get a 404 for another court's records through
   record the go/no-go decision.
 - A sign-off is given only by the person holding its role for the court: the court's
   executive officer (court membership, role executive officer), the sheriff's office
-  liaison (SO membership, role liaison), or CCPOR staff for the CCPOR Team. It is
-  revoked by its signer or by CCPOR staff. CCPOR staff and the court's project lead
-  ask for sign-offs.
+  liaison (SO membership, role liaison), or CCPOR staff for the CCPOR Team. CCPOR
+  staff (and superusers) never speak for the court or the sheriff's office, whatever
+  membership they might have (courts/separation.py keeps them from having one).
+  One person signs at most one line of each set (golive.services). It is revoked by
+  its signer or by CCPOR staff. CCPOR staff and the court's project lead ask for
+  sign-offs.
 - Court and SO members of a court (any role) and CCPOR staff report incidents on a
   live court; CCPOR staff respond to them (status, owner, severity, resolution).
 """
@@ -43,6 +46,8 @@ def holds_role(user, court_id: int, role: str) -> bool:
     """Whether the user holds this sign-off role for the court."""
     if role == SignOffRole.CCPOR:
         return is_ccpor_staff(user)
+    if is_ccpor_staff(user):
+        return False
     membership = membership_for(user, court_id)
     return membership is not None and (
         (membership.organisation, membership.role) == MEMBERSHIP_FOR_ROLE[role]

@@ -17,7 +17,7 @@ from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from checklists import services as checklists_services
-from checklists.admin import ChecklistItemInline, GoLiveChangeInline
+from checklists.admin import ChecklistItemInline, GoLiveChangeInline, ReplanInline
 from checklists.forms import OnboardingChangeForm, OnboardingStartForm
 from checklists.models import Onboarding
 
@@ -100,7 +100,13 @@ class OnboardingAdmin(SimpleHistoryAdmin):
     search_fields = ("court__name", "court__county")
     date_hierarchy = "go_live_date"
     list_select_related = ("court", "template")
-    inlines = [TransitionInline, SignOffInline, GoLiveChangeInline, ChecklistItemInline]
+    inlines = [
+        TransitionInline,
+        SignOffInline,
+        GoLiveChangeInline,
+        ReplanInline,
+        ChecklistItemInline,
+    ]
     actions = ["mark_live", "close"]
     change_form_template = "admin/checklists/onboarding/change_form.html"
 

@@ -64,13 +64,24 @@ class SignOffRevokeForm(forms.Form):
     )
 
 
+class HolderChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.get_username()
+
+
 class SignOffAskForm(forms.Form):
+    """Ask one of the court's holders of the line's role: only they are offered and
+    accepted, so a refusal never names someone of another court."""
+
     kind = forms.ChoiceField(choices=SignOffKind.choices, widget=forms.HiddenInput)
     role = forms.ChoiceField(choices=SignOffRole.choices, widget=forms.HiddenInput)
-    asked = forms.ModelChoiceField(
+    asked = HolderChoiceField(
         label="Ask",
-        queryset=get_user_model().objects.filter(is_active=True),
+        queryset=get_user_model().objects.none(),
         empty_label="Choose the person…",
+        error_messages={
+            "invalid_choice": "Choose one of the people who hold this role here."
+        },
     )
     message = forms.CharField(
         label="Message (optional)",
@@ -78,12 +89,16 @@ class SignOffAskForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, holders=None, **kwargs):
+    def __init__(self, *args, holders: list, **kwargs):
         super().__init__(*args, **kwargs)
-        if holders is not None:
-            self.fields["asked"].choices = [("", "Choose the person…")] + [
-                (u.pk, u.get_full_name() or u.get_username()) for u in holders
-            ]
+        field = self.fields["asked"]
+        field.queryset = get_user_model().objects.filter(
+            pk__in=[person.pk for person in holders]
+        )
+        # Offered from the list already read (no query per line of the page).
+        field.choices = [("", field.empty_label)] + [
+            (person.pk, field.label_from_instance(person)) for person in holders
+        ]
 
 
 def _severity_choices():

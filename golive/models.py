@@ -195,6 +195,13 @@ class SignOff(models.Model):
                 name="one_standing_sign_off_per_role",
                 violation_error_message="This role has already signed.",
             ),
+            # Separation of duties: nobody signs two lines of the same set.
+            models.UniqueConstraint(
+                fields=["onboarding", "kind", "signed_by"],
+                condition=Q(revoked_at__isnull=True),
+                name="one_standing_line_per_signer",
+                violation_error_message="One person signs one line of a set.",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -5,12 +5,15 @@ number of queries; `golive.services` refuses a transition while `blockers` is no
 empty; pages and the dashboard show the same `Readiness`.
 
 Mark live needs: every readiness-gate item done (with its document when evidence is
-required) or N/A with a justification; every evidence-required item that is done
-has a document; the acceptance sign-offs recorded; and the latest go/no-go decision
-"go", taken for the current Go-Live date.
+required) or N/A on the word of a side it needs (`checklists.access.na_stands`: a
+court's or SO's gate on that side's own justification); every evidence-required
+item that is finished has its document (`checklists.access.lacks_evidence`); the
+acceptance sign-offs recorded; and the latest go/no-go decision "go", taken for
+the current Go-Live date with no move of the date since (even one back to the same
+day).
 
-Close needs: every item done (with its document when evidence is required) or N/A;
-no P1 or P2 incident open or being investigated; the close-out sign-offs recorded.
+Close needs: every item finished, each evidence-required one with its document; no
+P1 or P2 incident open or being investigated; the close-out sign-offs recorded.
 """
 
 import datetime
@@ -20,7 +23,8 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 from django.utils import timezone
 
-from checklists.models import ChecklistItem, Onboarding
+from checklists.access import lacks_evidence, na_justifiers, na_stands
+from checklists.models import ChecklistItem, Justifier, Onboarding
 
 from .models import (
     GoNoGoDecision,
@@ -126,20 +130,11 @@ class Readiness:
 
 
 def gate_is_finished(item: ChecklistItem) -> bool:
-    """A readiness gate is finished when done (with its document where evidence is
-    required) or not applicable with a written justification."""
-    if item.status == ChecklistItem.Status.NOT_APPLICABLE:
-        return bool(item.na_justification.strip())
-    return item.status == ChecklistItem.Status.DONE and not _lacks_evidence(item)
-
-
-def _lacks_evidence(item: ChecklistItem) -> bool:
-    """Done, evidence required, no document (`has_evidence` from the selector)."""
-    return (
-        item.status == ChecklistItem.Status.DONE
-        and item.evidence_required
-        and not item.has_evidence
-    )
+    """A readiness gate is finished when done or not applicable on the word of a
+    side it needs, with its document where evidence is required."""
+    if lacks_evidence(item):
+        return False
+    return item.status == ChecklistItem.Status.DONE or na_stands(item)
 
 
 # A pk no item has: its URL is reversed once per onboarding and the real pk put in.
@@ -169,14 +164,15 @@ def _evidence_blockers(
         Blocker(
             kind="evidence",
             message=(
-                f"{item.order}. {item.title} is done but has no document "
+                f"{item.order}. {item.title} is "
+                f"{item.get_status_display().lower()} but has no document "
                 "(evidence required)."
             ),
             url=_item_url(onboarding, item),
             internal=item.internal_only,
         )
         for item in items
-        if _lacks_evidence(item)
+        if lacks_evidence(item)
     ]
 
 
@@ -258,6 +254,15 @@ def _decision_blocker(
             ),
             url=url,
         )
+    if decision.go_live_moved_since:
+        return Blocker(
+            kind="decision",
+            message=(
+                f"Go-Live was moved after the go decision of {when}: a go holds for "
+                "the date it was taken for, until the date moves. Decide again."
+            ),
+            url=url,
+        )
     return None
 
 
@@ -270,7 +275,7 @@ def live_readiness(
     decision: GoNoGoDecision | None,
 ) -> Readiness:
     """Readiness to be marked live. `items`: the onboarding's readiness gates and its
-    done evidence-required items, each with `has_evidence`."""
+    finished evidence-required items, each with `has_evidence`."""
     gates = [i for i in items if i.is_readiness_gate]
     blockers = [
         Blocker(
@@ -282,7 +287,7 @@ def live_readiness(
             internal=item.internal_only,
         )
         for item in gates
-        if not gate_is_finished(item) and not _lacks_evidence(item)
+        if not gate_is_finished(item) and not lacks_evidence(item)
     ]
     blockers += _evidence_blockers(onboarding, items)
     lines = sign_off_lines(
@@ -305,9 +310,17 @@ def live_readiness(
 
 
 def _gate_state(item: ChecklistItem) -> str:
-    if item.status == ChecklistItem.Status.NOT_APPLICABLE:
+    if item.status != ChecklistItem.Status.NOT_APPLICABLE:
+        return item.get_status_display().lower()
+    if not item.na_justification.strip():
         return "N/A without a justification"
-    return item.get_status_display().lower()
+    needed = " or the ".join(
+        Justifier(side).label
+        for side in na_justifiers(item)
+        if side != Justifier.REPLAN
+    )
+    given = item.get_na_justified_by_display() or "nobody recorded"
+    return f"N/A without a justification of the {needed} (given by: {given})"
 
 
 def close_readiness(
@@ -318,7 +331,7 @@ def close_readiness(
     requests: Iterable[SignOffRequest],
     serious_incidents: Iterable[Incident],
 ) -> Readiness:
-    """Readiness to be closed. `items`: the onboarding's open items and its done
+    """Readiness to be closed. `items`: the onboarding's open items and its finished
     evidence-required items, each with `has_evidence`; `serious_incidents`: its P1
     and P2 incidents not yet resolved."""
     blockers = [

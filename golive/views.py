@@ -26,7 +26,7 @@ from .forms import (
     SignOffGiveForm,
     SignOffRevokeForm,
 )
-from .models import SIGN_OFF_STATUS
+from .models import SIGN_OFF_STATUS, SignOffRole
 
 STAFF_ONLY = "Only the CCPOR Team moves an onboarding through its lifecycle."
 
@@ -322,7 +322,13 @@ def sign_off_ask(request, court):
         access.can_ask_sign_off(request.user, court.pk),
         "Only the CCPOR Team and the court's project lead ask for sign-offs.",
     )
-    form, _ = _prefixed_form(SignOffAskForm, request, "ask")
+    # Only the court's holders of the line's role are accepted (and named).
+    line = request.POST.get("line", "")
+    role = request.POST.get(f"ask-{line}-role", "")
+    holders = (
+        list(selectors.role_holders(court, role)) if role in SignOffRole.values else []
+    )
+    form, _ = _prefixed_form(SignOffAskForm, request, "ask", holders=holders)
     if form.is_valid():
         data = form.cleaned_data
         try:

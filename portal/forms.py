@@ -59,6 +59,15 @@ class RescheduleForm(forms.Form):
         return data
 
 
+class ReplanForm(forms.Form):
+    reason = forms.CharField(
+        label="Why re-plan now?",
+        max_length=limits.REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept with the record of the re-plan.",
+    )
+
+
 class ProcessingModelForm(forms.Form):
     court_enters_carpos = forms.BooleanField(
         label="The court enters order data into CARPOS",

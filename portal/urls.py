@@ -22,6 +22,7 @@ urlpatterns = [
         onboarding.processing_model,
         name="processing_model",
     ),
+    path("courts/<slug:slug>/replan/", onboarding.replan, name="replan"),
     path("calendar/", feeds.subscriptions, name="feeds"),
     path("calendar/reset/", feeds.reset_calendar_token, name="feed_reset"),
     path("calendar/reset-api-token/", feeds.reset_api_token, name="api_token_reset"),

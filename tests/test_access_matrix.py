@@ -112,6 +112,11 @@ MATRIX = {
         "portal:processing_model",
         same(403, 403, staff=(200, 302), **MEMBERS_ONLY),
     ),
+    # A template change first (set-up): staff re-plan the onboarding with it.
+    "replan": (
+        "portal:replan",
+        same(403, 403, staff=(200, "/courts/court-a/"), **MEMBERS_ONLY),
+    ),
     "invite": (
         "portal:invite",
         same(403, 403, staff=(200, 302), **MEMBERS_ONLY),
@@ -446,6 +451,8 @@ def set_up(key: str, world) -> dict:
         force_status(onboarding, "closed")
     elif key == "onboarding_start":
         cancel_onboarding(onboarding, by=users["staff"])
+    elif key == "replan":
+        onboarding.template.items.filter(order=15).update(is_readiness_gate=False)
     elif key in ("incident_detail", "incident_update"):
         return {"incident": _report(onboarding, users["lead"])}
     elif key == "foreign_incident_under_own_slug":
@@ -509,6 +516,10 @@ def request_for(key: str, world, user, extra=None) -> tuple[str, dict]:
         "processing_model": (
             reverse("portal:processing_model", kwargs=court_a),
             {"court_enters_carpos": "", "so_participates": "on"},
+        ),
+        "replan": (
+            reverse("portal:replan", kwargs=court_a),
+            {"reason": "The template dropped a gate."},
         ),
         "invite": (
             reverse("portal:invite", kwargs=court_a),
@@ -630,7 +641,11 @@ def request_for(key: str, world, user, extra=None) -> tuple[str, dict]:
             reverse("golive:reopen", kwargs=court_a),
             {"reopen-reason": "A close-out document was unsigned."},
         ),
-        "decision": (reverse("golive:decision", kwargs=court_a), {"decision": "go"}),
+        # A no-go: a go waits for the court's acceptance (tests/golive).
+        "decision": (
+            reverse("golive:decision", kwargs=court_a),
+            {"decision": "no_go", "reason": "The acceptance test failed."},
+        ),
         "sign_offs": (reverse("golive:sign_offs", kwargs=court_a), {}),
         "sign_off_give": (
             reverse("golive:sign_off_give", kwargs=court_a),

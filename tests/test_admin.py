@@ -11,7 +11,13 @@ from accounts.models import Session
 from audit.models import AuditEvent
 from ccpor_onboard.lib.dates import today_in_california as today
 from checklists import services
-from checklists.models import GoLiveChange, Onboarding, OnboardingSummary
+from checklists.models import (
+    ChecklistItem,
+    GoLiveChange,
+    Onboarding,
+    OnboardingSummary,
+    Replan,
+)
 from collaboration.models import Comment, CommentRevision
 from golive.models import (
     GoNoGoDecision,
@@ -25,8 +31,11 @@ from golive.models import (
 
 pytestmark = pytest.mark.django_db
 
-# Logs written only by services, and sessions: their add page is refused on purpose.
+# Logs written only by services, sessions, and a running onboarding's items (added
+# only by a recorded re-plan): their add page is refused on purpose.
 NO_ADD = {
+    ChecklistItem,
+    Replan,
     GoLiveChange,
     OnboardingSummary,
     AuditEvent,
@@ -136,6 +145,8 @@ def test_moving_go_live_in_the_admin_needs_a_reason_and_is_logged(
         "sign_offs-INITIAL_FORMS": "0",
         "go_live_changes-TOTAL_FORMS": "0",
         "go_live_changes-INITIAL_FORMS": "0",
+        "replans-TOTAL_FORMS": "0",
+        "replans-INITIAL_FORMS": "0",
         "items-TOTAL_FORMS": "0",
         "items-INITIAL_FORMS": "0",
     }
@@ -169,6 +180,8 @@ def _onboarding_form(onboarding, **changes):
         "sign_offs-INITIAL_FORMS": "0",
         "go_live_changes-TOTAL_FORMS": "0",
         "go_live_changes-INITIAL_FORMS": "0",
+        "replans-TOTAL_FORMS": "0",
+        "replans-INITIAL_FORMS": "0",
         "items-TOTAL_FORMS": "0",
         "items-INITIAL_FORMS": "0",
     }

@@ -12,6 +12,7 @@ from django.urls import reverse
 from checklists import limits, services
 from checklists.models import ChecklistItem, GoLiveChange, Onboarding
 from collaboration import services as collaboration_services
+from tests.factories import attach_evidence
 
 pytestmark = pytest.mark.django_db
 
@@ -146,6 +147,7 @@ def test_long_text_is_refused_by_the_form_with_the_limit(
 def test_a_long_reopen_reason_is_kept_and_its_history_reason_fits(
     client, staff_user, court_item, frozen_today
 ):
+    attach_evidence(court_item, by=staff_user)  # N/A needs its document too
     item = services.item_set_status(
         item=court_item, status="na", by=staff_user, expected_version=1, reason="n/a"
     )

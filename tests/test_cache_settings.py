@@ -112,6 +112,7 @@ PAGES = {
     "/courts/court-a/": 200,
     "/courts/court-a/reschedule/": 200,
     "/courts/court-a/processing-model/": 200,
+    "/courts/court-a/replan/": 200,
     "/courts/court-a/start/": 200,
     "/courts/court-a/invite/": 200,
     "/courts/court-a/go-live/": 200,

@@ -9,7 +9,9 @@ One module per concern; everything is importable from `checklists.services`:
 - `items`: an item's status and details, verification, reopening, bulk changes;
 - `notices`: what the changes above tell people (through `notifications`);
 - `processing_model`: who enters CARPOS / whether the SO participates, and the
-  checklist that follows from it;
+  checklist that follows from it (a recorded re-plan);
+- `replans`: bringing a template's changes to a running onboarding (a recorded
+  re-plan, the only way its gates, evidence and items change);
 - `summaries`: the stored per-onboarding summary of the items (the one stored read
   model), refreshed by every write above in its own transaction.
 """
@@ -17,6 +19,7 @@ One module per concern; everything is importable from `checklists.services`:
 from .guards import onboarding_ensure_writable
 from .items import (
     StaleEditError,
+    ensure_plan_unchanged,
     item_add,
     item_check_version,
     item_reopen,
@@ -25,7 +28,6 @@ from .items import (
     item_update_details,
     item_verify,
     items_bulk_set_status,
-    items_delete,
 )
 from .onboardings import (
     checklist_dependencies,
@@ -39,15 +41,19 @@ from .onboardings import (
     onboarding_start_validate,
 )
 from .processing_model import PROCESSING_MODEL_NA, onboarding_set_processing_model
+from .replans import PlanChange, ReplanPreview, onboarding_replan, replan_preview
 from .summaries import onboarding_summaries_refresh
 
 __all__ = [
     "PROCESSING_MODEL_NA",
+    "PlanChange",
+    "ReplanPreview",
     "StaleEditError",
     "checklist_dependencies",
     "checklist_item_from_template",
     "checklist_items_from_template",
     "default_template",
+    "ensure_plan_unchanged",
     "item_add",
     "item_check_version",
     "item_reopen",
@@ -56,13 +62,14 @@ __all__ = [
     "item_update_details",
     "item_verify",
     "items_bulk_set_status",
-    "items_delete",
     "onboarding_check_version",
     "onboarding_ensure_writable",
+    "onboarding_replan",
     "onboarding_reschedule",
     "onboarding_reschedule_validate",
     "onboarding_set_processing_model",
     "onboarding_start",
     "onboarding_start_validate",
     "onboarding_summaries_refresh",
+    "replan_preview",
 ]

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from .. import access, limits, signals
 from ..limits import history_reason
-from ..models import ChecklistItem, Onboarding
+from ..models import PLAN_FIELDS, ChecklistItem, Justifier, Onboarding, Replan
 from . import notices
 from .guards import onboarding_ensure_writable
 from .summaries import onboarding_summaries_refresh
@@ -65,6 +65,7 @@ def _apply_status(
     note: str = "",
     reason: str = "",
     change_reason: str = "",
+    replan: Replan | None = None,
 ) -> tuple[ChecklistItem, str]:
     """`item_set_status` without its notification; returns the item and the status
     it had before. Call inside a transaction."""
@@ -88,6 +89,9 @@ def _apply_status(
         raise ValidationError(
             {"reason": "Give a justification for marking this item not applicable."}
         )
+    justifier = ""
+    if status == ChecklistItem.Status.NOT_APPLICABLE:
+        justifier = _na_justifier(locked, by, replan)
     if status == ChecklistItem.Status.DONE:
         open_deps = list(locked.depends_on.open().order_by("order"))
         if open_deps:
@@ -106,6 +110,7 @@ def _apply_status(
     locked.na_justification = (
         reason if status == ChecklistItem.Status.NOT_APPLICABLE else ""
     )
+    locked.na_justified_by = justifier
     if status in ChecklistItem.FINISHED_STATUSES:
         if not finished_before or locked.completed_at is None:
             locked.completed_at = timezone.now()
@@ -128,6 +133,22 @@ def _apply_status(
     return locked, before
 
 
+def _na_justifier(item: ChecklistItem, by, replan: Replan | None) -> str:
+    """Whose word the N/A of `item` by `by` stands on; ValidationError if it may not
+    stand on theirs, or if the item's evidence is missing. A recorded re-plan of
+    the item's onboarding may make any item N/A."""
+    if replan is not None and replan.onboarding_id == item.onboarding_id:
+        return Justifier.REPLAN
+    refusal = access.na_refusal(by, item)
+    if refusal:
+        raise ValidationError({"status": refusal})
+    if item.evidence_required and not item.evidence.exists():
+        raise ValidationError(
+            {"status": evidence_missing_message(item, action="marked not applicable")}
+        )
+    return access.na_justifier(by, item.onboarding.court_id)
+
+
 def _reopens(before: str, after: str) -> bool:
     return (
         before in ChecklistItem.FINISHED_STATUSES
@@ -144,13 +165,19 @@ def item_set_status(
     note: str = "",
     reason: str = "",
     change_reason: str = "",
+    replan: Replan | None = None,
 ) -> ChecklistItem:
     """Change an item's status, enforcing the checklist's rules.
 
     Blocked needs a reason and N/A a justification (both passed as `reason`); done is
     refused while any item it depends on is still open, naming them, and for an
-    evidence-required item without a document. Nothing changes on a closed or
-    cancelled onboarding (read-only for everyone). Done and N/A record
+    evidence-required item without a document. N/A is refused for an
+    evidence-required item without its document, and unless the justification is
+    the word of a side the item needs (`checklists.access.na_refusal`: a court's or
+    SO's readiness gate only that side's, never the CCPOR Team's); whose word it
+    is, is recorded (`na_justified_by`). Only `replan`, the recorded re-plan of the
+    item's onboarding that makes the change, lifts those two. Nothing changes on a
+    closed or cancelled onboarding (read-only for everyone). Done and N/A record
     who finished the item and when; reopening clears that. If the item changed since
     the caller read it (`expected_version`), StaleEditError is raised and nothing
     changes. A non-empty `note` replaces the item's note. Leaving Done clears the CCPOR
@@ -168,6 +195,7 @@ def item_set_status(
             note=note,
             reason=reason,
             change_reason=change_reason,
+            replan=replan,
         )
         if status == ChecklistItem.Status.BLOCKED and before != status:
             notices.item_blocked(locked, by=by)
@@ -195,7 +223,9 @@ def item_update_details(
         raise ValidationError(
             f"Use item_set_status to change {', '.join(sorted(forbidden))}."
         )
-    onboarding_ensure_writable(Onboarding.objects.get(pk=item.onboarding_id))
+    onboarding = Onboarding.objects.get(pk=item.onboarding_id)
+    onboarding_ensure_writable(onboarding)
+    ensure_plan_unchanged(onboarding, fields=fields)
     with transaction.atomic():
         locked = ChecklistItem.objects.select_for_update().get(pk=item.pk)
         if expected_version is not None and locked.version != expected_version:
@@ -208,10 +238,42 @@ def item_update_details(
     return item
 
 
-def item_add(*, item: ChecklistItem, by) -> ChecklistItem:
-    """Add an item that the template did not have to one court's checklist (its
-    owner, if it has one, is told)."""
+# The plan's fields in a sentence ("On a running onboarding, whether an item is a
+# readiness gate changes only ...").
+_PLAN_WORDS = {
+    "is_readiness_gate": "whether an item is a readiness gate",
+    "evidence_required": "whether it requires evidence",
+    "actor": "whose item it is",
+}
+
+
+def ensure_plan_unchanged(
+    onboarding: Onboarding, *, fields=(), adds: bool = False
+) -> None:
+    """Refuse (ValidationError) a change of a running onboarding's plan outside a
+    recorded re-plan: which items are readiness gates, which require evidence and
+    whose they are (`PLAN_FIELDS`, named in `fields`), and which items it has
+    (`adds`: an item added)."""
+    if not onboarding.is_open:
+        return
+    changed = [_PLAN_WORDS[name] for name in PLAN_FIELDS if name in fields]
+    if not changed and not adds:
+        return
+    what = "items are added" if adds else " or ".join(changed) + " changes"
+    raise ValidationError(
+        f"On a running onboarding, {what} only through a recorded re-plan by the "
+        "CCPOR Team (“Re-plan from the template”, on the court page), never by an "
+        "edit of an item."
+    )
+
+
+def item_add(*, item: ChecklistItem, by, replan: Replan | None = None) -> ChecklistItem:
+    """Add an item to one court's checklist, as part of `replan`, the recorded
+    re-plan of its onboarding (its owner, if it has one, is told). Refused
+    otherwise: a running onboarding's items are fixed."""
     onboarding_ensure_writable(item.onboarding)
+    if replan is None or replan.onboarding_id != item.onboarding_id:
+        ensure_plan_unchanged(item.onboarding, adds=True)
     with transaction.atomic():
         item.offset_days = (item.due_date - item.onboarding.go_live_date).days
         item.updated_by = by
@@ -221,17 +283,6 @@ def item_add(*, item: ChecklistItem, by) -> ChecklistItem:
         if item.owner_id:
             notices.item_assigned(item, by=by)
     return item
-
-
-def items_delete(*, items: list[ChecklistItem], by) -> None:
-    """Remove items from their checklists (the admin's delete): their history keeps
-    who removed them."""
-    with transaction.atomic():
-        onboarding_ids = {item.onboarding_id for item in items}
-        for item in items:
-            item._history_user = by
-            item.delete()
-        onboarding_summaries_refresh(onboarding_ids=onboarding_ids)
 
 
 def item_verify(*, item: ChecklistItem, by, expected_version: int) -> ChecklistItem:

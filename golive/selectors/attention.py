@@ -19,7 +19,7 @@ from django.db.models import (
     Window,
 )
 
-from checklists.models import Onboarding
+from checklists.models import GoLiveChange, Onboarding
 
 from ..models import (
     SIGN_OFF_STATUS,
@@ -113,18 +113,20 @@ def sign_offs_waiting_on_team(*, limit: int) -> Waiting:
 
 def decision_due_q() -> Q:
     """Active onboardings whose acceptance set is signed (every line, the team's
-    last) but which have no "go" for the Go-Live date in force: the go/no-go
-    meeting's decision is the team's to record."""
-    go_for_date = GoNoGoDecision.objects.filter(
-        onboarding=OuterRef("pk"),
-        decision=GoNoGoDecision.Decision.GO,
-        go_live_date=OuterRef("go_live_date"),
+    last) but with no go/no-go decision standing: none taken since Go-Live last
+    moved (a decision holds only until the date moves). Recording it is the
+    CCPOR Team's."""
+    moved_since = GoLiveChange.objects.filter(
+        onboarding_id=OuterRef("onboarding_id"), changed_at__gt=OuterRef("decided_at")
+    )
+    standing = GoNoGoDecision.objects.filter(onboarding=OuterRef("pk")).exclude(
+        Exists(moved_since)
     )
     return (
         Q(status=Onboarding.Status.ACTIVE)
         & _court_side_signed(SignOffKind.ACCEPTANCE)
         & Q(_standing(SignOffKind.ACCEPTANCE, SignOffRole.CCPOR))
-        & ~Q(Exists(go_for_date))
+        & ~Q(Exists(standing))
     )
 
 

@@ -102,15 +102,20 @@ class SignOffSection:
 
 def role_holders(court: Court, role: str) -> QuerySet:
     """The active people who hold a sign-off role for a court: its executive
-    officer(s), its sheriff's office liaison(s), or the CCPOR Team."""
+    officer(s), its sheriff's office liaison(s) (never CCPOR staff, as
+    `golive.access.holds_role`), or the CCPOR Team."""
     if role == SignOffRole.CCPOR:
         return ccpor_staff_users()
     organisation, member_role = MEMBERSHIP_FOR_ROLE[role]
-    return get_user_model().objects.filter(
-        is_active=True,
-        memberships__court=court,
-        memberships__organisation=organisation,
-        memberships__role=member_role,
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            memberships__court=court,
+            memberships__organisation=organisation,
+            memberships__role=member_role,
+        )
+        .exclude(pk__in=ccpor_staff_users().values("pk"))
     )
 
 

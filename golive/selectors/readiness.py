@@ -14,7 +14,7 @@ from django.db.models import (
 )
 from django.urls import reverse
 
-from checklists.models import ChecklistItem, Onboarding
+from checklists.models import ChecklistItem, GoLiveChange, Onboarding
 from collaboration.models import Evidence
 from courts.models import Court
 
@@ -47,8 +47,16 @@ def _by_onboarding(rows: Iterable, attr: str = "onboarding_id") -> dict[int, lis
 
 
 def _decisions(where: dict) -> QuerySet[GoNoGoDecision]:
-    # Newest first (Meta.ordering).
-    return GoNoGoDecision.objects.filter(**where).select_related("decided_by")
+    """Newest first (Meta.ordering), each knowing whether Go-Live moved after it
+    was taken (`go_live_moved_since`): a "go" holds only until then."""
+    moved = GoLiveChange.objects.filter(
+        onboarding_id=OuterRef("onboarding_id"), changed_at__gt=OuterRef("decided_at")
+    )
+    return (
+        GoNoGoDecision.objects.filter(**where)
+        .annotate(go_live_moved_since=Exists(moved))
+        .select_related("decided_by")
+    )
 
 
 def _latest(decisions: Iterable[GoNoGoDecision]) -> dict[int, GoNoGoDecision]:
@@ -76,13 +84,13 @@ def _sign_off_querysets(where: dict, kind: str) -> tuple[QuerySet, QuerySet]:
 
 def _live_querysets(where: dict) -> tuple[QuerySet, ...]:
     """What readiness to go live reads of the onboardings `where` selects (a filter
-    on `onboarding_id`): the gates and done evidence items, the standing acceptance
+    on `onboarding_id`): the gates and finished evidence items, the standing acceptance
     sign-offs, the requests, the go/no-go decisions."""
     items = _with_evidence_flag(
         ChecklistItem.objects.filter(**where)
         .filter(
             Q(is_readiness_gate=True)
-            | Q(evidence_required=True, status=ChecklistItem.Status.DONE)
+            | Q(evidence_required=True, status__in=ChecklistItem.FINISHED_STATUSES)
         )
         # What golive.readiness reads of an item (the dashboard reads ten
         # onboardings' worth on every request).
@@ -92,6 +100,8 @@ def _live_querysets(where: dict) -> tuple[QuerySet, ...]:
             "title",
             "status",
             "na_justification",
+            "na_justified_by",
+            "actor",
             "is_readiness_gate",
             "evidence_required",
             "internal_only",
@@ -106,12 +116,12 @@ def _live_querysets(where: dict) -> tuple[QuerySet, ...]:
 
 def _close_querysets(where: dict) -> tuple[QuerySet, ...]:
     """What readiness to be closed reads of the onboardings `where` selects: the
-    open and done evidence items, the standing close-out sign-offs, the requests,
+    open and finished evidence items, the standing close-out sign-offs, the requests,
     the unresolved serious incidents."""
     items = _with_evidence_flag(
         ChecklistItem.objects.filter(**where).filter(
             Q(status__in=ChecklistItem.OPEN_STATUSES)
-            | Q(evidence_required=True, status=ChecklistItem.Status.DONE)
+            | Q(evidence_required=True, status__in=ChecklistItem.FINISHED_STATUSES)
         )
     )
     incidents = Incident.objects.filter(

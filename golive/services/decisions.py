@@ -11,6 +11,8 @@ from django.utils import timezone
 from ccpor_onboard.lib.dates import today_in_california
 from checklists import services as checklists_services
 from checklists.models import Onboarding
+from courts.access import is_ccpor_staff
+from courts.separation import holds_team_powers
 from notifications.models import Kind
 from notifications.services import notify
 
@@ -48,7 +50,10 @@ def go_no_go_record(
     """Record the go/no-go meeting's decision on an active onboarding, with the
     readiness at that moment: go; no-go (with the reason); or postpone to a new
     date (with the reason), which moves Go-Live and every open item through the
-    reschedule service. CCPOR staff only."""
+    reschedule service. CCPOR staff only; a "go" only once the court has signed
+    its own acceptance line (its executive officer, nobody of the CCPOR Team). A
+    "go" holds for the Go-Live date it was taken for, and only until the date
+    next moves (`golive.readiness`)."""
     if not can_run_lifecycle(by):
         raise ValidationError("Only the CCPOR Team records the go/no-go decision.")
     if decision not in GoNoGoDecision.Decision.values:
@@ -66,6 +71,8 @@ def go_no_go_record(
         locked = _lock(onboarding)
         if locked.status != Status.ACTIVE:
             raise _wrong_status(locked, "an active onboarding has a go/no-go meeting")
+        if decision == GoNoGoDecision.Decision.GO:
+            _ensure_court_accepted(locked)
         now = timezone.now()
         snapshot = live_readiness_for([locked])[locked.pk].snapshot(at=now)
         record = GoNoGoDecision(
@@ -92,6 +99,29 @@ def go_no_go_record(
         record.save()
     onboarding.go_live_date = locked.go_live_date
     return record
+
+
+def _ensure_court_accepted(onboarding: Onboarding) -> None:
+    """ValidationError unless the court's own acceptance line stands, signed by its
+    executive officer (never by CCPOR staff)."""
+    court_line = (
+        SignOff.objects.standing()
+        .filter(
+            onboarding=onboarding,
+            kind=SignOffKind.ACCEPTANCE,
+            role=SignOffRole.EXECUTIVE_OFFICER,
+        )
+        .select_related("signed_by")
+        .first()
+    )
+    if court_line is None or holds_team_powers(court_line.signed_by):
+        raise ValidationError(
+            {
+                "decision": "A go is recorded only after the court has signed its "
+                f"acceptance: the {role_in_sentence(SignOffRole.EXECUTIVE_OFFICER)} "
+                f"of {onboarding.court} has not signed it yet."
+            }
+        )
 
 
 # --- Sign-offs ---------------------------------------------------------------------
@@ -126,7 +156,8 @@ def sign_off_give(
 ) -> SignOff:
     """A named person signs for their role: acceptance testing (while active) or
     close-out (while live). Only the person holding that role for the court may
-    sign; the CCPOR Team signs last; one standing signature per role. The
+    sign (a court's or SO's line never by CCPOR staff); the CCPOR Team signs last;
+    one standing signature per role, and one line per person in each set. The
     statement is kept as given, never edited."""
     statement = (statement or "").strip()
     if not statement:
@@ -140,8 +171,14 @@ def sign_off_give(
         _sign_off_rules(locked, kind, role)
         role_label = role_in_sentence(role)
         if not holds_role(by, locked.court_id, role):
+            staff = role != SignOffRole.CCPOR and is_ccpor_staff(by)
             raise ValidationError(
-                f"Only the {role_label} of {locked.court} can give this sign-off."
+                (
+                    "The CCPOR Team never signs for the court or its sheriff's office. "
+                    if staff
+                    else ""
+                )
+                + f"Only the {role_label} of {locked.court} can give this sign-off."
             )
         standing = {
             s.role: s
@@ -153,6 +190,12 @@ def sign_off_give(
                 f"The {role_label} already signed ({s.signer_name}, "
                 f"{timezone.localtime(s.signed_at):%b %-d, %Y}); it must be revoked "
                 "before it is signed again."
+            )
+        own = next((s for s in standing.values() if s.signed_by_id == by.pk), None)
+        if own is not None:
+            raise ValidationError(
+                f"You already signed this {SignOffKind(kind).label.lower()} as the "
+                f"{role_in_sentence(own.role)}; one person signs one line of it."
             )
         if role == SignOffRole.CCPOR:
             missing = [
@@ -236,8 +279,12 @@ def sign_off_ask(
         _sign_off_rules(locked, kind, role)
         role_label = role_in_sentence(role)
         if not holds_role(asked, locked.court_id, role):
+            # Not named: the person chosen may be anyone, of any court.
             raise ValidationError(
-                {"asked": f"{asked} is not the {role_label} of {locked.court}."}
+                {
+                    "asked": f"The person chosen is not the {role_label} of "
+                    f"{locked.court}."
+                }
             )
         if not asked.email:
             raise ValidationError(

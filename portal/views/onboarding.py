@@ -1,5 +1,5 @@
-"""The CCPOR-only changes to a court's onboarding: starting it, its Go-Live date and
-processing model."""
+"""The CCPOR-only changes to a court's onboarding: starting it, its Go-Live date,
+processing model and re-plan from its template."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -14,7 +14,12 @@ from checklists.forms import CLOSED_DAY_OK
 from checklists.selectors import court_current_onboarding
 from courts.access import court_view, is_ccpor_staff, require
 
-from ..forms import OnboardingStartForm, ProcessingModelForm, RescheduleForm
+from ..forms import (
+    OnboardingStartForm,
+    ProcessingModelForm,
+    ReplanForm,
+    RescheduleForm,
+)
 
 
 def _managed_onboarding(request, court):
@@ -88,6 +93,42 @@ def processing_model(request, court):
         request,
         "portal/processing_model.html",
         {"court": court, "onboarding": onboarding, "form": form},
+    )
+
+
+@court_view("GET", "POST")
+def replan(request, court):
+    """What the template's current plan would change on this onboarding (gates,
+    evidence, whose items, missing items), applied with a reason and recorded;
+    the earlier re-plans (processing-model changes included) below."""
+    onboarding = _managed_onboarding(request, court)
+    form = ReplanForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = services.onboarding_replan(
+                onboarding=onboarding, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(
+                request,
+                f"Re-planned from the template: {len(record.changes)} change(s), "
+                "recorded.",
+            )
+            return redirect(court)
+    return render(
+        request,
+        "portal/replan.html",
+        {
+            "court": court,
+            "onboarding": onboarding,
+            "form": form,
+            "preview": (
+                services.replan_preview(onboarding) if onboarding.is_open else None
+            ),
+            "replans": onboarding.replans.select_related("by"),
+        },
     )
 
 

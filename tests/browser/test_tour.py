@@ -161,6 +161,7 @@ def test_a_tour_of_every_page_at_both_widths(
         ("/courts/kern/incidents/", "Incident register", None),
         (f"/courts/kern/incidents/{kern_incident.pk}/", kern_incident.title, None),
         ("/courts/fresno/processing-model/", "Change the processing model", None),
+        ("/courts/fresno/replan/", "Re-plan from the template", None),
         ("/courts/orange/start/", "Start Orange", None),
         ("/courts/fresno/report/", "Fresno", {1280: "report"}),
         ("/calendar/", "Calendar feeds", None),

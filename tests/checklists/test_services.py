@@ -177,8 +177,9 @@ def test_database_allows_closed_onboardings_beside_an_open_one(
 
 
 def _finish(item, status, by, reason=""):
-    """Set a status; an evidence-required item gets its document before "done"."""
-    if status == DONE and item.evidence_required and not item.evidence.exists():
+    """Set a status; an evidence-required item gets its document before it is
+    finished (done or N/A)."""
+    if status in (DONE, NA) and item.evidence_required and not item.evidence.exists():
         attach_evidence(item, by=by)
     return services.item_set_status(
         item=item, status=status, by=by, expected_version=item.version, reason=reason
@@ -360,14 +361,15 @@ def test_a_finished_item_without_a_finish_time_gets_one(start, court, staff_user
     assert item.completed_by == staff_user and item.completed_at is not None
 
 
-def test_not_applicable_needs_a_justification(start, court, staff_user):
+def test_not_applicable_needs_a_justification(start, court, court_lead):
     item = start(court).items.get(order=15)
     with pytest.raises(ValidationError) as exc:
-        _finish(item, NA, staff_user)
+        _finish(item, NA, court_lead)
     assert "justification" in exc.value.message_dict["reason"][0]
-    item = _finish(item, NA, staff_user, reason="Scanning done by the SO")
+    item = _finish(item, NA, court_lead, reason="Scanning done by the SO")
     assert item.na_justification == "Scanning done by the SO"
-    assert item.completed_by == staff_user and item.completed_at is not None
+    assert item.na_justified_by == "court"
+    assert item.completed_by == court_lead and item.completed_at is not None
 
 
 def test_done_is_refused_while_a_dependency_is_open_and_names_it(

@@ -11,7 +11,7 @@ from checklists import services
 from checklists.models import ACTOR_ORDER, ChecklistItem, Onboarding, OnboardingSummary
 from checklists.selectors import onboardings_with_status
 from tests.conftest import TODAY
-from tests.factories import CourtFactory, days
+from tests.factories import CourtFactory, TemplateItemFactory, days
 
 pytestmark = pytest.mark.django_db
 
@@ -119,7 +119,9 @@ def test_processing_model_changes_refresh_it(start, court, staff_user):
     assert_fresh(onboarding)
 
 
-def test_admin_item_add_change_and_delete_refresh_it(admin_client, start, court):
+def test_an_admin_edit_and_a_replan_refresh_it(
+    admin_client, start, court, default_template, staff_user
+):
     onboarding = start(court, go_live_in=120)
     item = onboarding.items.get(order=1)
     url = reverse("admin:checklists_checklistitem_change", args=[item.pk])
@@ -129,32 +131,17 @@ def test_admin_item_add_change_and_delete_refresh_it(admin_client, start, court)
         for name in form.fields
         if name != "depends_on"
     }
-    data.update(due_date=(TODAY - days(40)).isoformat(), actor="so")
+    data.update(due_date=(TODAY - days(400)).isoformat())
     response = admin_client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
-    item.refresh_from_db()
-    assert item.actor == "so"
     assert_fresh(onboarding)
 
-    item.refresh_from_db()
-    services.item_add(
-        item=ChecklistItem(
-            onboarding=onboarding,
-            phase=item.phase,
-            order=99,
-            title="Extra",
-            actor="doj",
-            kind="activity",
-            offset_days=0,
-            due_date=TODAY - days(3),
-        ),
-        by=None,
-    )
-    assert_fresh(onboarding)
-
-    delete = reverse("admin:checklists_checklistitem_delete", args=[item.pk])
-    assert admin_client.post(delete, {"post": "yes"}).status_code == 302
-    assert not ChecklistItem.objects.filter(pk=item.pk).exists()
+    # A template change brought by a re-plan: whose item it is, and a new item.
+    default_template.items.filter(order=1).update(actor="so")
+    TemplateItemFactory(template=default_template, order=99, actor="doj")
+    services.onboarding_replan(onboarding=onboarding, by=staff_user, reason="v1.1")
+    assert onboarding.items.get(order=1).actor == "so"
+    assert onboarding.items.filter(order=99).exists()
     assert_fresh(onboarding)
 
 

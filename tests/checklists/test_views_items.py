@@ -575,11 +575,22 @@ def test_verifying_without_the_required_document_is_refused(
     assert item.verified_at is None
 
 
-def test_na_needs_no_document(client, onboarding, court_lead):
+def test_na_of_an_evidence_required_item_needs_its_document(
+    client, onboarding, court_lead
+):
     item = item_of(onboarding, 13)
     client.force_login(court_lead)
     response = post_status(client, item, status="na", reason="Assessed last year")
+    assert response.status_code == 200
+    assert "needs evidence: upload its document before it can be marked not " in (
+        response.content.decode()
+    )
+    assert item_of(onboarding, 13).status == "not_started"
+    attach_evidence(item, by=court_lead)
+    item.refresh_from_db()
+    response = post_status(client, item, status="na", reason="Assessed last year")
     assert response.status_code == 302
+    assert item_of(onboarding, 13).status == "na"
 
 
 # --- a closed onboarding --------------------------------------------------------------

@@ -2,9 +2,12 @@
 portfolio sorted by attention with the courts never started folded into one line,
 and the last view each person applied remembered."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
+from checklists.models import GoLiveChange
 from dashboard.models import SavedPortfolioView
 from golive.models import GoNoGoDecision, SignOff, SignOffKind, SignOffRole
 from tests.dashboard import test_dashboard
@@ -132,16 +135,21 @@ def test_sign_offs_and_decisions_waiting_on_the_team_are_listed(
     assert "the team's acceptance sign-off" in html
     assert "the team's close-out sign-off" in html
     assert "record the go/no-go decision" in html
-    # A "go" for the Go-Live in force settles the decision; one for another date
-    # does not.
-    GoNoGoDecision.objects.create(
-        onboarding=calm, decision="go", go_live_date=calm.go_live_date.replace(day=1)
-    )
-    assert client.get(INDEX).context["team_decisions"].total == 1
-    GoNoGoDecision.objects.create(
+    # A decision settles it until Go-Live moves again.
+    decision = GoNoGoDecision.objects.create(
         onboarding=calm, decision="go", go_live_date=calm.go_live_date
     )
     assert client.get(INDEX).context["team_decisions"].total == 0
+    GoLiveChange.objects.create(
+        onboarding=calm,
+        old_date=calm.go_live_date,
+        new_date=calm.go_live_date,
+        reason="Moved and back",
+    )
+    GoLiveChange.objects.filter(onboarding=calm).update(
+        changed_at=decision.decided_at + datetime.timedelta(minutes=1)
+    )
+    assert client.get(INDEX).context["team_decisions"].total == 1
 
 
 def test_the_last_view_is_remembered_per_person_until_cleared(

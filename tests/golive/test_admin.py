@@ -36,7 +36,13 @@ def change_form(onboarding, **fields) -> dict:
         "expected_version": onboarding.version,
         **{
             f"{prefix}-{suffix}": "0"
-            for prefix in ("transitions", "sign_offs", "go_live_changes", "items")
+            for prefix in (
+                "transitions",
+                "sign_offs",
+                "go_live_changes",
+                "replans",
+                "items",
+            )
             for suffix in ("TOTAL_FORMS", "INITIAL_FORMS")
         },
     }

@@ -88,7 +88,9 @@ def test_mark_live_succeeds_when_ready_and_records_the_transition(
 def test_a_gate_na_without_justification_blocks(start, court, make_ready, staff_user):
     onboarding = make_ready(start(court, go_live_in=20))
     # Data written before N/A needed a justification (the service insists now).
-    onboarding.items.filter(order=15).update(status="na", na_justification=" ")
+    onboarding.items.filter(order=15).update(
+        status="na", na_justification=" ", na_justified_by="court"
+    )
     exc = refusal(
         lambda: services.onboarding_mark_live(onboarding=onboarding, by=staff_user)
     )

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from checklists import services as checklists
-from checklists.models import ChecklistItem, Onboarding
+from checklists.models import ChecklistItem, Onboarding, TemplateItem
 from collaboration.models import Evidence
 from golive import services
 from golive.models import GoNoGoDecision, SignOffKind
@@ -50,12 +50,13 @@ def test_readiness_follows_every_kind_of_change(
     # gates + three sign-offs + no decision
     assert first["live_blockers"] == gates.count() + 4
 
-    # An item: a gate N/A with a justification.
+    # An item: a court's gate N/A with the court's justification.
     gate = gates.exclude(evidence_required=True).first()
+    assert gate.actor == "court"
     checklists.item_set_status(
         item=gate,
         status=ChecklistItem.Status.NOT_APPLICABLE,
-        by=staff_user,
+        by=court_eo,
         expected_version=gate.version,
         reason="Not used here.",
     )
@@ -79,12 +80,11 @@ def test_readiness_follows_every_kind_of_change(
     assert after_delete["gates_done"] == finished["gates_done"] - 1
     assert after_delete["live_blockers"] == finished["live_blockers"] + 1
 
-    # An item's details: no longer a readiness gate.
-    gate.refresh_from_db()
-    gate.is_readiness_gate = False
-    checklists.item_update_details(
-        item=gate, by=staff_user, fields=["is_readiness_gate"]
+    # A re-plan from the template: the item is no longer a readiness gate.
+    TemplateItem.objects.filter(pk=gate.template_item_id).update(
+        is_readiness_gate=False
     )
+    checklists.onboarding_replan(onboarding=onboarding, by=staff_user, reason="v2")
     assert agrees(onboarding)["gates_total"] == first["gates_total"] - 1
 
     # Sign-offs: asked, given, revoked.
@@ -118,8 +118,15 @@ def test_readiness_follows_every_kind_of_change(
     )
     assert agrees(onboarding)["sign_offs_needed"] == 2
 
-    # Go/no-go: a go, then Go-Live moved (the go was for the old date), a no-go,
-    # and a postponement.
+    # Go/no-go (once the court has accepted): a go, then Go-Live moved (the go was
+    # for the old date), a no-go, and a postponement.
+    services.sign_off_give(
+        onboarding=onboarding,
+        kind=SignOffKind.ACCEPTANCE,
+        role="executive_officer",
+        by=court_eo,
+        statement="Accepted after the retest.",
+    )
     services.go_no_go_record(
         onboarding=onboarding, by=staff_user, decision=GoNoGoDecision.Decision.GO
     )

@@ -35,10 +35,15 @@ def test_only_the_courts_executive_officer_gives_its_sign_off(
 ):
     other_eo = MembershipFactory(court=other_court, role="executive_officer").user
     message = "Only the court executive officer of Court A can give this sign-off."
-    for person in (court_lead, court_liaison, staff_user, other_eo):
+    for person in (court_lead, court_liaison, other_eo):
         with pytest.raises(ValidationError) as info:
             give(onboarding, EO, person)
         assert info.value.messages == [message]
+    with pytest.raises(ValidationError) as info:
+        give(onboarding, EO, staff_user)
+    assert info.value.messages == [
+        "The CCPOR Team never signs for the court or its sheriff's office. " + message
+    ]
     assert not SignOff.objects.exists()
     signed = give(onboarding, EO, court_eo, statement="Acceptance tests passed.")
     assert (signed.signed_by, signed.signer_name, signed.statement) == (
@@ -206,7 +211,7 @@ def test_asking_is_for_staff_and_the_project_lead_and_for_the_role_holder(
             by=staff_user,
         )  # fmt: skip
     assert info.value.message_dict == {
-        "asked": ["lead-a is not the court executive officer of Court A."]
+        "asked": ["The person chosen is not the court executive officer of Court A."]
     }
     no_mail = UserFactory(username="no-mail", email="")
     MembershipFactory(

@@ -478,6 +478,7 @@ def test_next_actions_progress_and_contacts_follow_every_change(
     html = client.get(reverse("portal:court", kwargs={"slug": court.slug}))
     other_actions = part(html.content.decode(), 'id="next-actions"', "</section>")
     assert "Owner: you" not in other_actions and str(court_lead) in other_actions
+    attach_evidence(item, by=court_lead)  # evidence required, N/A included
     services.item_set_status(
         item=item,
         status="na",
