@@ -54,7 +54,7 @@ def test_one_client_address_is_limited(
     assert Incident.objects.count() == 3
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_identical_reports_at_the_same_moment_never_give_a_500(live, court, court_lead):
     threads, results = 6, []
     barrier = threading.Barrier(threads)

@@ -16,7 +16,7 @@ from courts.models import Membership
 from notifications.models import Kind, Notification
 from tests.factories import MembershipFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 INVITE = {
     "email": "pat.lee@alameda.courts.ca.gov",
