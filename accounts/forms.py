@@ -56,8 +56,12 @@ class OTPTokenForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, submit_label: str = "Continue", **kwargs):
+    def __init__(
+        self, *args, submit_label: str = "Continue", label: str = "", **kwargs
+    ):
         super().__init__(*args, **kwargs)
+        if label:
+            self.fields["token"].label = label
         self.helper = FormHelper()
         self.helper.form_method = "post"
         self.helper.form_tag = False

@@ -67,13 +67,15 @@ def two_factor_set_up(request) -> bool:
     return bool(session is not None and session.get(OTP_ENROLLED_KEY))
 
 
-def _redirect(request, url: str):
+def redirect_for_request(request, url: str):
+    """A redirect, as htmx needs it (HX-Redirect) for an htmx request."""
     if getattr(request, "htmx", False):
         return HttpResponseClientRedirect(url)
     return redirect(url)
 
 
-def _with_next(url: str, request) -> str:
+def with_next(url: str, request) -> str:
+    """`url` with ?next= the page the request was for."""
     return f"{url}?{urlencode({'next': request.get_full_path()})}"
 
 
@@ -122,12 +124,17 @@ class SessionPolicyMiddleware:
         request.session.flush()
         request.user = AnonymousUser()
         messages.info(request, message)
-        return _redirect(request, _with_next(resolve_url(settings.LOGIN_URL), request))
+        return redirect_for_request(
+            request, with_next(resolve_url(settings.LOGIN_URL), request)
+        )
 
 
-def _paths_allowed_before_code() -> tuple[str, ...]:
+def paths_allowed_before_code() -> tuple[str, ...]:
+    """The pages a person who owes a second factor may still open: giving a code,
+    setting up an authenticator app, signing out."""
     return (
         reverse("accounts:otp_verify"),
+        reverse("accounts:otp_setup"),
         reverse("logout"),
         reverse("admin:logout"),
     )
@@ -146,10 +153,10 @@ class SecondFactorMiddleware:
             user.is_authenticated
             and request.session.get(OTP_PENDING_KEY)
             and not user.is_verified()
-            and request.path not in _paths_allowed_before_code()
+            and request.path not in paths_allowed_before_code()
         ):
-            return _redirect(
-                request, _with_next(reverse("accounts:otp_verify"), request)
+            return redirect_for_request(
+                request, with_next(reverse("accounts:otp_verify"), request)
             )
         return self.get_response(request)
 

@@ -1,3 +1,4 @@
+import hashlib
 import secrets
 
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -8,6 +9,13 @@ from django.db import models
 
 def new_secret() -> str:
     return secrets.token_urlsafe(32)
+
+
+def api_token_digest(token: str) -> str:
+    """What is stored of an API token: its SHA-256, hex. A token is 256 random bits,
+    so a fast hash is enough (nothing to guess from it); the token itself is shown
+    to its owner once, when it is made, and kept nowhere."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class ProductUserManager(UserManager):
@@ -39,11 +47,16 @@ class User(AbstractUser):
         blank=True,
         help_text="Optional; shown to the people of your courts' onboardings.",
     )
-    api_token = models.CharField(
+    api_token_digest = models.CharField(
+        "API token (SHA-256)",
         max_length=64,
-        default=new_secret,
+        null=True,
+        blank=True,
         unique=True,
-        help_text="Secret for the read-only JSON API (Authorization: Token ...).",
+        editable=False,
+        help_text="What is kept of the person's token for the read-only JSON API "
+        "(Authorization: Token ...); empty when they have none. The token is shown "
+        "once, when made.",
     )
 
     objects = ProductUserManager()

@@ -2,8 +2,8 @@
 and access changes, each into the session policy and the audit log.
 
 Signals, not service calls, because these writes happen in Django's own views, forms,
-admin and commands (sign-in, password change and reset, the user admin), which call
-no service of ours. Each receiver hands over to a service.
+admin and commands (sign-in, password change and reset, the user admin, django-otp's
+device admin), which call no service of ours. Each receiver hands over to a service.
 """
 
 from django.contrib.auth.models import Group
@@ -14,6 +14,7 @@ from ccpor_onboard.lib.current_request import current_request
 
 from . import services
 from .middleware import OTP_ENROLLED_KEY, OTP_PENDING_KEY, session_start
+from .models import User
 
 # Flags that change what a person may do, audited when they change.
 ACCESS_FLAGS = ("is_active", "is_staff", "is_superuser")
@@ -114,6 +115,48 @@ def on_user_post_save(sender, instance, created, raw=False, update_fields=None, 
         keep_session_key=keep,
         by_reset_link=request is not None and by is None,
     )
+
+
+# --- Authenticator devices -----------------------------------------------------------
+
+
+def on_device_pre_save(sender, instance, raw=False, **kwargs):
+    """Remember whose confirmed device this was, as stored, to tell a device set up
+    from one removed (or moved to another account) after the save."""
+    if raw or instance.pk is None:
+        instance._stored_device = None
+        return
+    instance._stored_device = (
+        sender.objects.filter(pk=instance.pk).values("user_id", "confirmed").first()
+    )
+
+
+def on_device_post_save(sender, instance, created, raw=False, **kwargs):
+    if raw:
+        return
+    stored = getattr(instance, "_stored_device", None) or {}
+    instance._stored_device = None
+    was = stored.get("user_id") if stored.get("confirmed") else None
+    now = instance.user_id if instance.confirmed else None
+    if was == now:
+        return
+    by = request_user()
+    if was is not None:
+        owner = User.objects.filter(pk=was).first()
+        if owner is not None:
+            services.user_totp_device_changed(owner=owner, added=False, by=by)
+    if now is not None:
+        services.user_totp_device_changed(owner=instance.user, added=True, by=by)
+
+
+def on_device_post_delete(sender, instance, **kwargs):
+    if instance.confirmed:
+        services.user_totp_device_changed(
+            owner=instance.user, added=False, by=request_user()
+        )
+
+
+# --- Groups and permissions ----------------------------------------------------------
 
 
 def on_m2m_changed(sender, instance, action, model, pk_set, **kwargs):

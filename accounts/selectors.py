@@ -2,7 +2,7 @@
 
 from django.http import Http404
 
-from .models import User
+from .models import User, api_token_digest
 
 
 def user_for_calendar_token(token: str) -> User:
@@ -14,5 +14,10 @@ def user_for_calendar_token(token: str) -> User:
 
 
 def user_for_api_token(token: str) -> User | None:
-    """The active user whose API token this is, or None."""
-    return User.objects.filter(api_token=token, is_active=True).first()
+    """The active user whose API token this is, or None (found by the token's
+    digest: the token itself is stored nowhere)."""
+    if not token:
+        return None
+    return User.objects.filter(
+        api_token_digest=api_token_digest(token), is_active=True
+    ).first()

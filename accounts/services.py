@@ -5,13 +5,14 @@ import secrets
 
 from axes.utils import reset as axes_reset
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.models import AuditEvent
 from audit.services import audit_record
+from ccpor_onboard.lib.emails import templated_message
 
-from .models import Session, User, new_secret
+from .models import Session, User, api_token_digest, new_secret
 
 
 @transaction.atomic
@@ -37,16 +38,33 @@ def user_reset_api_token(
     *, user: User, by: User | None = None, reason: str = ""
 ) -> str:
     """Give the user a new API token; the old one is refused (401) from now on.
-    Returns the new token. `by` is who asked (the user themself unless given)."""
-    user.api_token = new_secret()
-    user.save(update_fields=["api_token"])
+    Returns the new token, to be shown once: only its digest is stored
+    (api_token_digest), so nobody can read it again. `by` is who asked (the user
+    themself unless given)."""
+    token = new_secret()
+    user.api_token_digest = api_token_digest(token)
+    user.save(update_fields=["api_token_digest"])
     audit_record(
         action=AuditEvent.Action.API_TOKEN_RESET,
         user=by or user,
         target=f"user {user.get_username()}",
-        detail=reason,
+        detail=reason or "new token made",
     )
-    return user.api_token
+    return token
+
+
+@transaction.atomic
+def user_revoke_api_token(*, user: User, by: User | None, reason: str) -> None:
+    """Take the user's API token away (401 from now on); they make a new one on
+    the calendar page when they need it."""
+    user.api_token_digest = None
+    user.save(update_fields=["api_token_digest"])
+    audit_record(
+        action=AuditEvent.Action.API_TOKEN_RESET,
+        user=by or user,
+        target=f"user {user.get_username()}",
+        detail=f"token revoked: {reason}",
+    )
 
 
 def user_end_sessions(*, user: User, keep_session_key: str | None = None) -> int:
@@ -69,12 +87,12 @@ def user_password_changed(
 ) -> None:
     """What follows a new password, however it was set (the password page, a reset
     link, the admin, a command): every other session of the user ends, their API
-    token and calendar secret are replaced (a stolen copy stops working), and the
-    audit log records who did it. `by` is None for a reset link or a command."""
+    token is revoked and their calendar secret replaced (a stolen copy stops
+    working), and the audit log records who did it. `by` is None for a reset link
+    or a command."""
     ended = user_end_sessions(user=user, keep_session_key=keep_session_key)
-    reason = "replaced with the new password"
-    user_reset_api_token(user=user, by=by, reason=reason)
-    user_reset_calendar_token(user=user, by=by, reason=reason)
+    user_revoke_api_token(user=user, by=by, reason="the password changed")
+    user_reset_calendar_token(user=user, by=by, reason="replaced with the new password")
     audit_record(
         action=(
             AuditEvent.Action.PASSWORD_RESET
@@ -84,7 +102,8 @@ def user_password_changed(
         user=by or (user if by_reset_link else None),
         target=f"user {user.get_username()}",
         detail=(
-            f"{ended} other session(s) ended; API token and calendar secret replaced."
+            f"{ended} other session(s) ended; API token revoked; calendar secret "
+            "replaced."
         ),
     )
 
@@ -109,6 +128,13 @@ def user_unlock_sign_in(*, user: User, by: User | None) -> int:
 def user_totp_device(user: User) -> TOTPDevice | None:
     """The user's confirmed authenticator (TOTP) device, if they set one up."""
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+@transaction.atomic
+def user_discard_unconfirmed_totp(*, user: User) -> None:
+    """Forget the person's half-set-up authenticator device, so that the key shown
+    after they prove it is them is a new one (not one shown before the proof)."""
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
 
 
 @transaction.atomic
@@ -137,11 +163,34 @@ def user_confirm_totp_device(*, user: User, device: TOTPDevice, token: str) -> b
             detail="Wrong code while setting up an authenticator app.",
         )
         return False
+    # Recorded and mailed to the person by user_totp_device_changed (a receiver of
+    # the save, as for a device an administrator adds in the admin).
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-    audit_record(action=AuditEvent.Action.OTP_ENROLLED, user=user)
     return True
+
+
+def user_totp_device_changed(*, owner: User, added: bool, by: User | None) -> None:
+    """Record that an authenticator device was set up on (or removed from) the
+    owner's account, by `by` (themself, an administrator, or None for a command),
+    and tell the owner by e-mail once the change is committed, so that a device
+    nobody asked for is noticed. Called for every path (the set-up page, the admin,
+    a command) by the receivers of device saves and deletions."""
+    audit_record(
+        action=(
+            AuditEvent.Action.OTP_ENROLLED if added else AuditEvent.Action.OTP_REMOVED
+        ),
+        user=by,
+        target=f"user {owner.get_username()}",
+    )
+    if owner.email:
+        message = templated_message(
+            "otp_device_changed",
+            {"user": owner, "added": added, "by": by, "by_self": by == owner},
+            to=[owner.email],
+        )
+        transaction.on_commit(message.send, robust=True)
 
 
 def user_verify_totp(*, user: User, token: str) -> TOTPDevice | None:
@@ -204,22 +253,36 @@ def user_get_or_create_for_invitation(
     (user, created). ValidationError if several accounts share the address, since
     the invitation could not know which one is meant."""
     email = (email or "").strip()
-    existing = list(User.objects.filter(email__iexact=email)[:2])
-    if len(existing) > 1:
-        raise ValidationError(
-            {
-                "email": "Several accounts use this address; add the membership "
-                "in the admin, on the account it is for."
-            }
+    # A second invitation to the same new address at the same moment makes the same
+    # user name: its insert waits for the first transaction and then fails on the
+    # unique name, and the account the first one made is found (the caller then
+    # answers "already a member"). A name taken by someone else meanwhile: try the
+    # next free one.
+    tries = 3
+    while True:
+        existing = list(User.objects.filter(email__iexact=email)[:2])
+        if len(existing) > 1:
+            raise ValidationError(
+                {
+                    "email": "Several accounts use this address; add the membership "
+                    "in the admin, on the account it is for."
+                }
+            )
+        if existing:
+            return existing[0], False
+        user = User(
+            username=_free_username(email),
+            email=email,
+            first_name=first_name.strip(),
+            last_name=last_name.strip(),
         )
-    if existing:
-        return existing[0], False
-    user = User(
-        username=_free_username(email),
-        email=email,
-        first_name=first_name.strip(),
-        last_name=last_name.strip(),
-    )
-    user.set_password(secrets.token_urlsafe(32))
-    user.save()
-    return user, True
+        user.set_password(secrets.token_urlsafe(32))
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError:
+            tries -= 1
+            if not tries:
+                raise
+            continue
+        return user, True

@@ -1,17 +1,22 @@
 import base64
+from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import PasswordResetView
 from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 
+from ccpor_onboard.lib.client_ip import client_ip
+from ccpor_onboard.lib.rate_limit import rate_limit_hit
 from ccpor_onboard.lib.requests import safe_next_url
 
-from . import services
+from . import enrolment, services
 from .forms import OTPTokenForm
 from .middleware import OTP_ENROLLED_KEY, OTP_PENDING_KEY
 
@@ -30,15 +35,77 @@ def _second_factor_passed(request, device) -> None:
     request.session.pop(OTP_PENDING_KEY, None)
 
 
+def _setup_url(request) -> str:
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    url = reverse("accounts:otp_setup")
+    return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
+
+def _prove_it_is_you(request):
+    """The first step of setting up an authenticator app: a code mailed to the
+    account's address (accounts/enrolment.py)."""
+    user = request.user
+    form = OTPTokenForm(label="Code from the e-mail")
+    status = 200
+    if request.method == "POST" and "send_code" in request.POST and user.email:
+        refused = rate_limit_hit(
+            "otp_enrolment_code", f"user:{user.pk}", f"ip:{client_ip(request)}"
+        )
+        if refused:
+            messages.error(request, refused.message)
+            status = 429
+        else:
+            try:
+                enrolment.enrolment_code_send(request)
+            except OSError:
+                messages.error(
+                    request,
+                    "The code could not be sent just now: try again in a few minutes.",
+                )
+                status = 503
+            else:
+                messages.info(
+                    request,
+                    f"A code is on its way to {enrolment.masked_address(user.email)}.",
+                )
+                return redirect(_setup_url(request))
+    elif request.method == "POST" and user.email:
+        form = OTPTokenForm(request.POST, label="Code from the e-mail")
+        if form.is_valid():
+            if enrolment.enrolment_code_check(request, form.cleaned_data["token"]):
+                services.user_discard_unconfirmed_totp(user=user)
+                return redirect(_setup_url(request))
+            form.add_error(
+                "token",
+                "That code is not right, or it has expired or been tried too often: "
+                "check the latest e-mail, or send a new code.",
+            )
+    return render(
+        request,
+        "accounts/otp_setup.html",
+        {
+            "prove": True,
+            "form": form,
+            "code_sent": enrolment.enrolment_code_pending(request),
+            "address": enrolment.masked_address(user.email) if user.email else "",
+            "next": request.POST.get("next") or request.GET.get("next", ""),
+        },
+        status=status,
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def otp_setup(request):
-    """Set up an authenticator app (TOTP): scan the code or type the key, then give
-    the first code to prove it works."""
+    """Set up an authenticator app (TOTP): first a code mailed to the account's
+    address (a password alone does not enrol a device), then scan the QR code or
+    type the key, and give the first code from the app to prove it works."""
     user = request.user
     device = services.user_totp_device(user)
     if device is not None:
         return render(request, "accounts/otp_setup.html", {"device": device})
+    if not enrolment.enrolment_proven(request):
+        return _prove_it_is_you(request)
     pending = services.user_start_totp_enrolment(user=user)
     form = OTPTokenForm(request.POST or None, submit_label="Turn on")
     if request.method == "POST" and form.is_valid():
@@ -46,6 +113,7 @@ def otp_setup(request):
             user=user, device=pending, token=form.cleaned_data["token"]
         ):
             _second_factor_passed(request, pending)
+            enrolment.enrolment_end(request)
             messages.success(
                 request,
                 "Two-factor authentication is on: signing in now asks for a code "
@@ -98,6 +166,23 @@ def otp_verify(request):
         "accounts/otp_verify.html",
         {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")},
     )
+
+
+class RateLimitedPasswordResetView(PasswordResetView):
+    """Django's "Forgotten your password?", at most settings.RATE_LIMITS
+    ["password_reset"] per address typed and per client address: each request mails
+    someone. The refusal is the same whether an account has that address or not."""
+
+    def form_valid(self, form):
+        refused = rate_limit_hit(
+            "password_reset",
+            f"email:{form.cleaned_data['email'].lower()}",
+            f"ip:{client_ip(self.request)}",
+        )
+        if refused:
+            form.add_error(None, refused.message)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
 
 
 def locked_out(request, original_response=None, credentials=None):

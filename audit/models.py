@@ -32,6 +32,7 @@ class AuditEvent(models.Model):
         UNLOCK = "auth.unlock", "Sign-in unlocked"
         OTP_ENROLLED = "auth.otp_enrolled", "Authenticator app set up"
         OTP_VERIFIED = "auth.otp_verified", "Authenticator code checked"
+        OTP_REMOVED = "auth.otp_removed", "Authenticator app removed"
         PASSWORD_CHANGED = "account.password_changed", "Password changed"
         PASSWORD_RESET = "account.password_reset", "Password reset by e-mail link"
         API_TOKEN_RESET = "account.api_token_reset", "API token reset"

@@ -147,8 +147,22 @@ def _bench_user():
     return user
 
 
+def _verified_session(session, user) -> None:
+    """Mark the session as having passed the second factor with the bench user's
+    authenticator device, as django_otp.login() does after a right code (staff
+    need it on every page under production settings, OTP_STAFF_REQUIRED)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, confirmed=True, defaults={"name": "bench"}
+    )
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+
+
 def _session_cookie() -> str:
-    """A signed-in session for the bench staff user, made the way login() makes one."""
+    """A signed-in session for the bench staff user, made the way login() makes one,
+    with the second factor passed."""
     from importlib import import_module
 
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
@@ -158,8 +172,22 @@ def _session_cookie() -> str:
     store[SESSION_KEY] = str(user.pk)
     store[BACKEND_SESSION_KEY] = MODEL_BACKEND
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    _verified_session(store, user)
     store.create()
     return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+
+
+def _signed_in_client():
+    """A test client signed in as the bench staff user, second factor passed."""
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    user = _bench_user()
+    client.force_login(user, backend=MODEL_BACKEND)
+    session = client.session
+    _verified_session(session, user)
+    session.save()
+    return client
 
 
 def _paths(data: dict) -> dict[str, str]:
@@ -214,13 +242,10 @@ def _rows_shown(path: str) -> dict | None:
 
 
 def prepare(*, label: str, work: Path) -> None:
-    from django.test import Client
-
     targets = _targets()
     _save(work, label, targets=targets)
     data = _load(work, label)
-    client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(_bench_user(), backend=MODEL_BACKEND)
+    client = _signed_in_client()
     pages, exports = {}, {}
     for key, path in _paths(data).items():
         if key not in EXPORTS:
@@ -994,10 +1019,8 @@ def profile(*, path: str, n: int, out: Path | None) -> None:
     from django.db.models.query import QuerySet
     from django.db.models.sql.compiler import SQLCompiler
     from django.template.base import Template
-    from django.test import Client
 
-    client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(_bench_user(), backend=MODEL_BACKEND)
+    client = _signed_in_client()
 
     def get():
         response = client.get(path)

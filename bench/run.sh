@@ -23,6 +23,8 @@ export DJANGO_SETTINGS_MODULE=bench.settings
 export DJANGO_SECRET_KEY="bench-only-$(python -c 'import secrets; print(secrets.token_hex(16))')"
 export DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost"
 export DJANGO_SECURE_SSL_REDIRECT=false
+# gunicorn on 127.0.0.1, no proxy: the client's address is the peer's.
+export TRUSTED_PROXY_COUNT=0
 export DATABASE_URL="postgres://app:app@127.0.0.1:5432/$BENCH_DB"
 export CELERY_BROKER_URL="${BENCH_BROKER_URL:-redis://127.0.0.1:6379/12}"
 # No cache anywhere (seeding, the in-process steps, the server): the targets are
@@ -77,8 +79,8 @@ python manage.py collectstatic --noinput -v 0
 for COURTS in "$BENCH_SMALL" "$BENCH_LARGE"; do
   echo "== $COURTS courts"
   T0=$SECONDS
-  # bench.settings are production settings: --force, on this throwaway database.
-  python manage.py seed_scale --courts "$COURTS" --force
+  # bench.settings allow it (ALLOW_DEMO_DATA), on this throwaway database.
+  python manage.py seed_scale --courts "$COURTS"
   python bench/bench.py seeded --label "$COURTS" --work "$WORK" --seconds $((SECONDS - T0))
   python bench/bench.py prepare --label "$COURTS" --work "$WORK"
 

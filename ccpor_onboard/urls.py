@@ -7,7 +7,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     # /accounts/profile/ is the portal's (portal:profile): it composes several apps.
     path("accounts/", include("accounts.urls")),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("accounts.auth_urls")),
     path("courts/<slug:slug>/items/", include("portal.item_urls")),
     path("courts/<slug:slug>/", include("golive.urls")),
     path("", include("dashboard.urls")),

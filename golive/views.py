@@ -13,7 +13,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from ccpor_onboard.lib.client_ip import client_ip
 from ccpor_onboard.lib.dates import today_in_california
+from ccpor_onboard.lib.rate_limit import rate_limit_hit
 from courts.access import court_view, is_ccpor_staff, require
 
 from . import access, selectors, services
@@ -377,6 +379,19 @@ def incidents(request, court):
     )
 
 
+def _reported(request, court, incident):
+    messages.success(
+        request,
+        f"Incident #{incident.pk} is reported; the CCPOR Team responds by "
+        f"{timezone.localtime(incident.respond_by):%a %b %-d, %-I:%M %p}.",
+    )
+    return redirect(
+        reverse(
+            "golive:incident_detail", kwargs={"slug": court.slug, "pk": incident.pk}
+        )
+    )
+
+
 @court_view("GET", "POST")
 def incident_report(request, court):
     onboarding = access.onboarding_of(court)
@@ -385,29 +400,29 @@ def incident_report(request, court):
         access.report_refusal(request.user, onboarding),
     )
     form = IncidentReportForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        try:
-            incident = services.incident_report(
-                onboarding=onboarding, by=request.user, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
+        # Each report mails the court's lead and may page the CCPOR Team.
+        refused = rate_limit_hit(
+            "incident_report", f"user:{request.user.pk}", f"ip:{client_ip(request)}"
+        )
+        if refused:
+            form.add_error(None, refused.message)
+            status = 429
         else:
-            messages.success(
-                request,
-                f"Incident #{incident.pk} is reported; the CCPOR Team responds by "
-                f"{timezone.localtime(incident.respond_by):%a %b %-d, %-I:%M %p}.",
-            )
-            return redirect(
-                reverse(
-                    "golive:incident_detail",
-                    kwargs={"slug": court.slug, "pk": incident.pk},
+            try:
+                incident = services.incident_report(
+                    onboarding=onboarding, by=request.user, **form.cleaned_data
                 )
-            )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                return _reported(request, court, incident)
     return render(
         request,
         "golive/incident_report.html",
         {"court": court, "onboarding": onboarding, "form": form},
+        status=status,
     )
 
 

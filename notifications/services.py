@@ -207,8 +207,25 @@ def notifications_settle(*, claim: outbox.Claim | None, sent: bool) -> None:
         claim.settle(status=status, error="")
 
 
+def _add_set_password_links(rows: list[Notification]) -> None:
+    """Give each invitation to a new account that has never signed in its one-time
+    link to set a password (`set_password_url`, on the row in memory only). Made as
+    the mail is sent and stored nowhere: the row keeps the court's address, so
+    neither the outbox nor the admin holds a working link."""
+    for row in rows:
+        recipient = row.recipient
+        if (
+            row.kind == Kind.INVITATION
+            and row.data.get("new_account")
+            and recipient is not None
+            and recipient.last_login is None
+        ):
+            row.set_password_url = absolute_link(set_password_path(recipient))
+
+
 def batch_context(rows: list[Notification]) -> dict:
     """What the batch mail shows: the notifications grouped by court."""
+    _add_set_password_links(rows)
     courts: dict[int, dict] = {}
     for row in rows:
         courts.setdefault(row.court_id, {"court": row.court, "notifications": []})[
@@ -393,10 +410,12 @@ def person_invite(
     """Invite a person to a court's onboarding: the membership exists at once, and
     the person is e-mailed at once (whatever their choices).
 
-    A new address gets a new account and a one-time link to set its password; an
-    address that already has an account just gets the membership (and a mail saying
-    so, with a link to the court). ValidationError if the person is already a
-    member of the court, or the address is shared by several accounts.
+    A new address gets a new account and a one-time link to set its password (made
+    when the mail is sent, never stored: the notification keeps the court's
+    address); an address that already has an account just gets the membership (and
+    a mail saying so, with a link to the court). ValidationError if the person is
+    already a member of the court (also when two invitations race), or the address
+    is shared by several accounts.
     """
     with transaction.atomic():
         user, created = user_get_or_create_for_invitation(
@@ -405,14 +424,13 @@ def person_invite(
         membership = membership_add(
             court=court, user=user, organisation=organisation, role=role
         )
-        link = set_password_path(user) if created else court.get_absolute_url()
         notify(
             kind=Kind.INVITATION,
             court=court,
             recipients=[user],
             by=by,
             subject=f"You are invited to {court.everyday_name}'s CCPOR onboarding",
-            link=link,
+            link=court.get_absolute_url(),
             data={
                 "new_account": created,
                 "username": user.get_username(),

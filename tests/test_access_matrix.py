@@ -130,7 +130,7 @@ MATRIX = {
     "feed_reset": ("portal:feed_reset", same(405, 302)),
     "api_token_reset": (
         "portal:api_token_reset",
-        same(405, 404, staff=(405, 302)),
+        same(405, 404, staff=(405, 200)),
     ),
     "feed_all": ("portal:feed_all", same(200, 405, anonymous=(404, 404))),
     "feed_court": (

@@ -13,9 +13,10 @@ if (BASE_DIR / ".env").exists():
 
 # --- Core -----------------------------------------------------------------------
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
-# True only in settings/production.py (and what imports it): commands that write
-# synthetic data (seed_scale) refuse to run there unless forced.
-IS_PRODUCTION = False
+# Whether the development-only commands that write made-up people and courts with
+# published passwords (seed_demo, seed_scale) may run: only local.py, test.py and
+# the bench's settings say so, never an environment variable.
+ALLOW_DEMO_DATA = False
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
@@ -85,6 +86,8 @@ MIDDLEWARE = [
     # Idle and absolute session limits, the second factor, no-store when signed in.
     "accounts.middleware.SessionPolicyMiddleware",
     "accounts.middleware.SecondFactorMiddleware",
+    # CCPOR staff: the second factor on every page (OTP_STAFF_REQUIRED).
+    "courts.middleware.StaffSecondFactorMiddleware",
     "accounts.middleware.NoStoreWhenSignedInMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -162,8 +165,24 @@ CCPOR_INFO_URL = env(
     "CCPOR_INFO_URL", default="https://www.courts.ca.gov/partners/ccpor.htm"
 )
 # How many proxies in front of the app append to X-Forwarded-For (0: use the peer
-# address). The client's address feeds the lockout per address and the audit log.
+# address; production has no default, see production.py). The client's address
+# (ccpor_onboard/lib/client_ip.py) feeds the lockout per address, the rate limits
+# and the audit log. A system check refuses SECURE_PROXY_SSL_HEADER without it.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# --- Rate limits (ccpor_onboard/lib/rate_limit.py) ------------------------------
+# (requests, seconds) per person and per client address, counted in the cache; when
+# the cache is down the requests are let through (and a warning logged).
+RATE_LIMITS = {
+    # CCPOR staff inviting people to a court's onboarding (each one a mail).
+    "invitation": (30, 60 * 60),
+    # "Forgotten your password?": per address typed and per client address.
+    "password_reset": (5, 60 * 60),
+    # Incidents reported after Go-Live (each one mails the CCPOR Team).
+    "incident_report": (10, 60 * 60),
+    # E-mailed codes to prove it is you before setting up an authenticator app.
+    "otp_enrolment_code": (5, 60 * 60),
+}
 
 # --- Lockout (django-axes) ------------------------------------------------------
 # AXES_FAILURE_LIMIT failed sign-ins lock the username, and the address, for
@@ -187,6 +206,14 @@ AXES_VERBOSE = False
 # --- Two-factor authentication (django-otp, TOTP) -------------------------------
 # When true, the admin site needs a verified authenticator code (production: on).
 OTP_ADMIN_REQUIRED = env.bool("OTP_ADMIN_REQUIRED", default=False)
+# When true, CCPOR staff need a verified code on every page of the site, and are
+# sent to set up an authenticator app first if they have none (production: on).
+OTP_STAFF_REQUIRED = env.bool("OTP_STAFF_REQUIRED", default=False)
+# An e-mailed code proves it is the person before they set up an authenticator app
+# (a stolen password alone cannot enrol a device); it works this long, for so many
+# tries.
+OTP_ENROLMENT_CODE_SECONDS = 15 * 60
+OTP_ENROLMENT_CODE_TRIES = 5
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="CCPOR Onboard")
 # The admin lists and removes people's authenticator devices, never shows their keys.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True

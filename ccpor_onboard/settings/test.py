@@ -9,6 +9,8 @@ from .base import env
 
 SECRET_KEY = "test-only-key"  # noqa: S105 - never used outside the test suite
 DEBUG = False
+# The tests load the demo data and the bulk portfolio (seed_demo, seed_scale).
+ALLOW_DEMO_DATA = True
 DATABASES = {
     "default": env.db(
         "TEST_DATABASE_URL",

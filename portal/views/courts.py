@@ -9,7 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from ccpor_onboard.lib.client_ip import client_ip
 from ccpor_onboard.lib.dates import today_in_california
+from ccpor_onboard.lib.rate_limit import rate_limit_hit
 from checklists import access as item_access
 from checklists.forms import BulkStatusForm
 from checklists.health import LATE_AFTER_DAYS
@@ -138,31 +140,48 @@ def court_detail(request, court):
     return render(request, "portal/court_detail.html", context)
 
 
+def _invited(request, court, invitation):
+    user = invitation.membership.user
+    messages.success(
+        request,
+        f"{user} ({user.email}) is now a member of {court.everyday_name}"
+        + (
+            "; they have been e-mailed a link to set their password."
+            if invitation.created
+            else "; they already had an account and have been told."
+        ),
+    )
+    return redirect(court.get_absolute_url() + "#contacts")
+
+
 @court_view("GET", "POST")
 def invite(request, court):
     """CCPOR staff invite a person to the court's onboarding: the membership exists
     at once and the person is e-mailed a one-time link to set their password."""
     require(is_ccpor_staff(request.user), "Only the CCPOR Team invites people.")
     form = InviteForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        try:
-            invitation = person_invite(
-                court=court, by=request.user, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
+        # Each invitation mails someone: per inviter, per client address and per
+        # address invited.
+        refused = rate_limit_hit(
+            "invitation",
+            f"user:{request.user.pk}",
+            f"ip:{client_ip(request)}",
+            f"email:{form.cleaned_data['email'].lower()}",
+        )
+        if refused:
+            form.add_error(None, refused.message)
+            status = 429
         else:
-            user = invitation.membership.user
-            messages.success(
-                request,
-                f"{user} ({user.email}) is now a member of {court.everyday_name}"
-                + (
-                    "; they have been e-mailed a link to set their password."
-                    if invitation.created
-                    else "; they already had an account and have been told."
-                ),
-            )
-            return redirect(court.get_absolute_url() + "#contacts")
+            try:
+                invitation = person_invite(
+                    court=court, by=request.user, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                return _invited(request, court, invitation)
     return render(
         request,
         "portal/invite.html",
@@ -171,4 +190,5 @@ def invite(request, court):
             "form": form,
             "timeout_days": settings.PASSWORD_RESET_TIMEOUT // 86400,
         },
+        status=status,
     )

@@ -66,6 +66,10 @@ def subscriptions(request):
 
     `?court=<slug>` puts that court's feed first (the court page links here so).
     """
+    return _subscriptions_page(request)
+
+
+def _subscriptions_page(request, *, new_api_token: str = "", status: int = 200):
     user = request.user
     staff = is_ccpor_staff(user)
     chosen = None
@@ -91,10 +95,12 @@ def subscriptions(request):
             for c in own_courts
         ],
         "api_list_url": settings.SITE_URL + reverse("dashboard:api_onboarding_list"),
+        "has_api_token": bool(user.api_token_digest),
+        "new_api_token": new_api_token,
     }
     if chosen:
         chosen["webcal"] = webcal_url(chosen["url"])
-    return render(request, "portal/feeds/subscriptions.html", context)
+    return render(request, "portal/feeds/subscriptions.html", context, status=status)
 
 
 @login_required
@@ -114,9 +120,12 @@ def reset_calendar_token(request):
 def reset_api_token(request):
     if not is_ccpor_staff(request.user):
         raise Http404
-    user_reset_api_token(user=request.user)
+    token = user_reset_api_token(user=request.user)
+    # Shown in this response only (never in a redirect's message, which would keep
+    # it in the session or a cookie): only its digest is stored.
     messages.success(
         request,
-        "Your API token has been reset. Programs using the old token are now refused.",
+        "Your new API token is below. Copy it now: it is not shown again. Programs "
+        "using an earlier token are refused from now on.",
     )
-    return redirect(reverse("portal:feeds") + "#api")
+    return _subscriptions_page(request, new_api_token=token)

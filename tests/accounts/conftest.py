@@ -1,4 +1,7 @@
+import re
+
 import pytest
+from django.core import mail
 from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -26,3 +29,16 @@ def totp_token(device: TOTPDevice) -> str:
 def totp_device(staff_user):
     """A confirmed authenticator app for the CCPOR staff user."""
     return TOTPDevice.objects.create(user=staff_user, name="phone", confirmed=True)
+
+
+def mailed_code() -> str:
+    """The code of the latest set-up e-mail (the one that proves it is the person)."""
+    return re.search(r"^(\d{6})$", mail.outbox[-1].body, re.MULTILINE).group(1)
+
+
+def prove_by_email(client) -> None:
+    """The first step of setting up an authenticator app: ask for the e-mailed code
+    and give it."""
+    url = reverse("accounts:otp_setup")
+    assert client.post(url, {"send_code": "1"}).status_code == 302
+    assert client.post(url, {"token": mailed_code()}).status_code == 302

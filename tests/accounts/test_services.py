@@ -1,9 +1,11 @@
 """Writes to a person's own settings: secrets and the weekly digest."""
 
+import hashlib
+
 import pytest
 
 from accounts import services
-from accounts.models import User
+from accounts.models import User, api_token_digest
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,16 +23,29 @@ def test_resetting_the_calendar_secret_gives_a_new_unguessable_one():
 def test_resetting_the_api_token_leaves_the_calendar_secret_alone():
     user = UserFactory()
     calendar = user.calendar_token
-    old = user.api_token
+    old = services.user_reset_api_token(user=user)
     new = services.user_reset_api_token(user=user)
     user.refresh_from_db()
-    assert (user.api_token, user.calendar_token) == (new, calendar)
-    assert new != old
+    assert user.calendar_token == calendar
+    assert new != old and len(new) >= 40
+    assert user.api_token_digest == api_token_digest(new)
 
 
-def test_every_person_gets_secrets_of_their_own():
+def test_an_api_token_is_stored_only_as_its_digest():
+    user = UserFactory()
+    token = services.user_reset_api_token(user=user)
+    stored = User.objects.filter(pk=user.pk).values().get()
+    assert token not in {str(value) for value in stored.values()}
+    assert stored["api_token_digest"] == hashlib.sha256(token.encode()).hexdigest()
+
+
+def test_a_new_person_has_no_api_token_and_secrets_of_their_own():
     a, b = UserFactory(), UserFactory()
-    assert len({a.calendar_token, a.api_token, b.calendar_token, b.api_token}) == 4
+    assert a.api_token_digest is None and b.api_token_digest is None
+    assert a.calendar_token != b.calendar_token
+    assert services.user_reset_api_token(user=a) != services.user_reset_api_token(
+        user=b
+    )
 
 
 @pytest.mark.parametrize("wanted", [False, True])

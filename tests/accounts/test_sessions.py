@@ -18,6 +18,8 @@ from django.urls import reverse
 from freezegun import freeze_time
 
 from accounts.models import Session
+from accounts.selectors import user_for_api_token
+from accounts.services import user_reset_api_token
 from audit.models import AuditEvent
 
 from .conftest import PASSWORD, post_sign_in
@@ -168,7 +170,8 @@ def _browsers(user, n=2):
 
 def test_password_change_ends_other_sessions_and_replaces_secrets(court_lead):
     this, other = _browsers(court_lead)
-    api, calendar = court_lead.api_token, court_lead.calendar_token
+    api = user_reset_api_token(user=court_lead)
+    calendar = court_lead.calendar_token
     response = this.post(
         reverse("password_change"),
         {
@@ -180,13 +183,14 @@ def test_password_change_ends_other_sessions_and_replaces_secrets(court_lead):
     )
     page = response.content.decode()
     assert "signed out everywhere else" in page
-    assert "API token and calendar addresses were replaced" in page
+    assert "API token was revoked and your calendar addresses were replaced" in page
     # This browser stays signed in; the other is signed out, its row gone.
     assert this.get(reverse("portal:profile")).status_code == 200
     assert other.get(reverse("portal:profile")).status_code == 302
     assert Session.objects.filter(user=court_lead).count() == 1
     court_lead.refresh_from_db()
-    assert court_lead.api_token != api and court_lead.calendar_token != calendar
+    assert court_lead.api_token_digest is None
+    assert court_lead.calendar_token != calendar
     # The old secrets no longer work.
     old_feed = f"/calendar/{calendar}/all.ics"
     assert Client().get(old_feed).status_code == 404
@@ -201,7 +205,7 @@ def test_password_change_ends_other_sessions_and_replaces_secrets(court_lead):
 
 def test_password_reset_ends_every_session_and_replaces_secrets(court_lead):
     (signed_in_elsewhere,) = _browsers(court_lead, 1)
-    api = court_lead.api_token
+    api = user_reset_api_token(user=court_lead)
     visitor = Client()
     visitor.post(reverse("password_reset"), {"email": court_lead.email})
     link = re.search(r"http://testserver(/accounts/reset/\S+)", mail.outbox[0].body)
@@ -215,7 +219,8 @@ def test_password_reset_ends_every_session_and_replaces_secrets(court_lead):
     assert not Session.objects.filter(user=court_lead).exists()
     assert signed_in_elsewhere.get(reverse("portal:profile")).status_code == 302
     court_lead.refresh_from_db()
-    assert court_lead.api_token != api
+    assert court_lead.api_token_digest is None
+    assert user_for_api_token(api) is None
     event = AuditEvent.objects.get(action=AuditEvent.Action.PASSWORD_RESET)
     assert event.user == court_lead
 

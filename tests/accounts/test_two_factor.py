@@ -15,7 +15,7 @@ from freezegun import freeze_time
 
 from audit.models import AuditEvent
 
-from .conftest import post_sign_in, totp_token
+from .conftest import post_sign_in, prove_by_email, totp_token
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +24,7 @@ PROMPT = "need two-factor authentication"
 
 def test_setting_up_an_authenticator_app(client, staff_user):
     client.force_login(staff_user)
+    prove_by_email(client)
     page = client.get(reverse("accounts:otp_setup"))
     html = page.content.decode()
     device = TOTPDevice.objects.get(user=staff_user)
@@ -69,6 +70,7 @@ def test_a_code_that_is_not_six_digits_is_refused_in_the_form(
     client, staff_user, token, message
 ):
     client.force_login(staff_user)
+    prove_by_email(client)
     response = client.post(reverse("accounts:otp_setup"), {"token": token})
     assert response.status_code == 200
     assert message in response.content.decode()
@@ -253,6 +255,7 @@ def test_production_requires_two_factor_for_the_admin_and_local_does_not():
         "OTP_ADMIN_REQUIRED",
         DJANGO_SECRET_KEY="x" * 50,
         DJANGO_ALLOWED_HOSTS="ccpor.example.org",
+        TRUSTED_PROXY_COUNT="1",
     )
     assert production == "True"
     assert _setting("ccpor_onboard.settings.local", "OTP_ADMIN_REQUIRED") == "False"

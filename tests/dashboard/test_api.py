@@ -1,7 +1,10 @@
+import hashlib
+
 import pytest
 from django.urls import reverse
 from freezegun import freeze_time
 
+from accounts.services import user_reset_api_token
 from checklists import services
 from checklists.models import ChecklistItem, ChecklistTemplate, Onboarding
 from tests.conftest import TODAY
@@ -23,7 +26,11 @@ def detail(slug: str) -> str:
 
 
 def token(user) -> dict:
-    return {"HTTP_AUTHORIZATION": f"Token {user.api_token}"}
+    """The header with the person's API token, made once per person and test (only
+    its digest is stored, so it is kept on the object)."""
+    if not hasattr(user, "_test_api_token"):
+        user._test_api_token = user_reset_api_token(user=user)
+    return {"HTTP_AUTHORIZATION": f"Token {user._test_api_token}"}
 
 
 @pytest.fixture(autouse=True)
@@ -87,12 +94,19 @@ def test_superuser_is_staff_for_the_api(client, start, court, superuser):
 
 
 def test_reset_token_is_refused_afterwards(client, staff_user):
-    from accounts.services import user_reset_api_token
-
     old = token(staff_user)
-    user_reset_api_token(user=staff_user)
+    new = user_reset_api_token(user=staff_user)
     assert client.get(LIST, **old).status_code == 401
-    assert client.get(LIST, **token(staff_user)).status_code == 200
+    assert client.get(LIST, HTTP_AUTHORIZATION=f"Token {new}").status_code == 200
+
+
+def test_a_token_made_before_hashing_keeps_working_after_it(client, staff_user):
+    """What migration 0005 does to a token stored in clear: the digest it stores
+    lets the same token in."""
+    clear = "an-old-token-stored-in-clear-" + "x" * 20
+    staff_user.api_token_digest = hashlib.sha256(clear.encode()).hexdigest()
+    staff_user.save(update_fields=["api_token_digest"])
+    assert client.get(LIST, HTTP_AUTHORIZATION=f"Token {clear}").status_code == 200
 
 
 def test_inactive_staff_token_gets_401(client, staff_user):
@@ -327,6 +341,7 @@ def test_list_query_count_by_token(
     bulk_onboardings(60, template=default_template, go_live_date=TODAY + days(45))
     # 1 user by token, 2 CCPOR Team group check, 3 count, 4 page, 5 phases,
     # 6 progress per onboarding and phase, 7 items per actor, 8 Go-Live moves.
+    header = token(staff_user)
     with django_assert_num_queries(8):
-        response = client.get(LIST, **token(staff_user))
+        response = client.get(LIST, **header)
     assert len(response.json()["results"]) == 50

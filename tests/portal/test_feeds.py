@@ -1,9 +1,11 @@
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
 from icalendar import Calendar
 
+from accounts.selectors import user_for_api_token
 from checklists import services
 from tests.conftest import TODAY
 from tests.factories import UserFactory, cancel_onboarding, days
@@ -217,7 +219,7 @@ def test_subscription_page_names_a_chosen_court(client, court, staff_user):
     body = response.content.decode()
     assert f"https://{HOST}{court_url(staff_user, court)}" in body
     assert f"https://{HOST}{all_url(staff_user)}" in body
-    assert staff_user.api_token in body
+    assert "You have no API token" in body
 
 
 def test_subscription_page_404s_for_a_court_not_yours(client, other_court, court_lead):
@@ -232,22 +234,42 @@ def test_subscription_page_needs_sign_in(client):
     assert response["Location"].startswith(reverse("login"))
 
 
-def test_staff_can_reset_api_token(client, staff_user):
-    old = staff_user.api_token
+def _shown_token(response) -> str:
+    return re.search(
+        r'id="api-token"[^>]*value="([^"]+)"', response.content.decode()
+    ).group(1)
+
+
+def test_a_new_api_token_is_shown_once_and_works(client, staff_user):
     client.force_login(staff_user)
     response = client.post(reverse("portal:api_token_reset"))
-    assert response.status_code == 302
-    staff_user.refresh_from_db()
-    assert staff_user.api_token != old
-    assert len(staff_user.api_token) >= 40
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    token = _shown_token(response)
+    assert len(token) >= 40
+    assert user_for_api_token(token) == staff_user
+    # Never again: the page afterwards says there is one, and shows nothing of it.
+    later = client.get(reverse("portal:feeds")).content.decode()
+    assert token not in later and "You have an API token" in later
+    assert 'id="api-token"' not in later
+    # Nor is it in the session or a cookie (a message carrying it would be).
+    assert token not in str(dict(client.session)) and token not in str(client.cookies)
+
+
+def test_a_second_api_token_refuses_the_first(client, staff_user):
+    client.force_login(staff_user)
+    first = _shown_token(client.post(reverse("portal:api_token_reset")))
+    second = _shown_token(client.post(reverse("portal:api_token_reset")))
+    assert first != second
+    assert user_for_api_token(first) is None
+    assert user_for_api_token(second) == staff_user
 
 
 def test_member_cannot_reach_api_token_reset(client, court_lead):
-    old = court_lead.api_token
     client.force_login(court_lead)
     assert client.post(reverse("portal:api_token_reset")).status_code == 404
     court_lead.refresh_from_db()
-    assert court_lead.api_token == old
+    assert court_lead.api_token_digest is None
 
 
 def test_every_user_has_a_distinct_secret(db):

@@ -40,6 +40,8 @@ from courts.models import Court, Membership
 from golive import services
 from golive.models import GoNoGoDecision, Incident, SignOffKind, SignOffRole
 
+from ...guard import refuse_unless_demo_data_allowed
+
 DEFAULT_PASSWORD = "ccpor-demo-2026"  # noqa: S105 - documented local-only demo
 
 # username, first, last, superuser, ccpor staff, (court slug, organisation, role)
@@ -176,9 +178,15 @@ class Command(BaseCommand):
             help="Password for every demo account (local use only).",
         )
 
-    @transaction.atomic
     def handle(self, *args, password: str, **options):
+        refuse_unless_demo_data_allowed(
+            "seed_demo", "demo accounts with a published password"
+        )
         self._check_password(password)
+        self._seed(password)
+
+    @transaction.atomic
+    def _seed(self, password: str) -> None:
         today = today_in_california()
         team = self._ccpor_team()
         self.users = {row[0]: self._account(row, password, team) for row in ACCOUNTS}

@@ -20,7 +20,8 @@ Bulk inserts (with history rows, as the services write them) and each onboarding
 stored summary, one transaction; 5,000 courts take well under a minute on
 PostgreSQL.
 
-For non-production databases only: refuses under production settings unless --force.
+For non-production databases only: refuses unless the settings allow demo data
+(settings.ALLOW_DEMO_DATA: local, test and the bench's settings).
 """
 
 import datetime
@@ -28,7 +29,6 @@ import random
 import time
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
@@ -46,6 +46,8 @@ from checklists.services import (
     onboarding_summaries_refresh,
 )
 from courts.models import Court, Membership
+
+from ...guard import refuse_unless_demo_data_allowed
 
 SLUG_PREFIX = "scale-court-"
 USERNAME_PREFIX = "scale."
@@ -123,19 +125,9 @@ class Command(BaseCommand):
             metavar="YYYY-MM-DD",
             help="Spread the stages around this day (default: today in California).",
         )
-        parser.add_argument(
-            "--force",
-            action="store_true",
-            help="Run even under production settings (a throwaway database only).",
-        )
 
-    def handle(self, *args, courts: int, today=None, force=False, **options):
-        if settings.IS_PRODUCTION and not force:
-            raise CommandError(
-                "seed_scale writes thousands of synthetic courts and refuses to run "
-                "under production settings. Point DATABASE_URL at a throwaway "
-                "database and pass --force if that is really what you want."
-            )
+    def handle(self, *args, courts: int, today=None, **options):
+        refuse_unless_demo_data_allowed("seed_scale", "thousands of synthetic courts")
         if courts < 0:
             raise CommandError("--courts must be 0 or more.")
         template = default_template()
