@@ -14,7 +14,10 @@ decide what to offer, and get a 404 for another court's records through
   its signer or by CCPOR staff. CCPOR staff and the court's project lead ask for
   sign-offs.
 - Court and SO members of a court (any role) and CCPOR staff report incidents on a
-  live court; CCPOR staff respond to them (status, owner, severity, resolution).
+  live court, and after its close-out; CCPOR staff respond to them (status, owner,
+  severity, resolution). The reporter adds information while it is unresolved, and
+  once it is resolved confirms the fix or reopens it. Only a cancelled onboarding's
+  incidents are read-only: a closed-out court still has incidents to answer.
 """
 
 from functools import wraps
@@ -72,13 +75,19 @@ def can_revoke_sign_off(user, sign_off: SignOff) -> bool:
     )
 
 
+# The onboarding statuses in which a court's incidents are reported: once it is
+# live, and after its close-out (a closed onboarding's checklist is history, but
+# the court still runs CCPOR).
+REPORTABLE = (Onboarding.Status.LIVE, Onboarding.Status.CLOSED)
+
+
 def report_refusal(user, onboarding: Onboarding) -> str:
     """Why the user may not report an incident on this onboarding, or ""."""
     if not (is_ccpor_staff(user) or membership_for(user, onboarding.court_id)):
         return "Only this court's members and the CCPOR Team report its incidents."
-    if onboarding.status != Onboarding.Status.LIVE:
+    if onboarding.status not in REPORTABLE:
         return (
-            "Incidents are reported on a live court; this onboarding is "
+            "Incidents are reported once the court is live; this onboarding is "
             f"{onboarding.get_status_display().lower()}."
         )
     return ""
@@ -88,9 +97,42 @@ def can_report_incident(user, onboarding: Onboarding) -> bool:
     return not report_refusal(user, onboarding)
 
 
+def incident_read_only_reason(incident: Incident) -> str:
+    """Why nobody may change this incident, or "": only a cancelled onboarding's
+    incidents are history (a closed-out court's are still answered)."""
+    onboarding = incident.onboarding
+    if onboarding.status != Onboarding.Status.CANCELLED:
+        return ""
+    return onboarding.read_only_reason
+
+
+def update_refusal(user, incident: Incident) -> str:
+    """Why the user may not respond to the incident, or "": CCPOR staff respond to
+    incidents, unless the onboarding is cancelled."""
+    if not is_ccpor_staff(user):
+        return "Only the CCPOR Team responds to incidents."
+    return incident_read_only_reason(incident)
+
+
 def can_update_incident(user, incident: Incident) -> bool:
-    """CCPOR staff respond to incidents, while the onboarding is not read-only."""
-    return is_ccpor_staff(user) and not incident.onboarding.read_only_reason
+    return not update_refusal(user, incident)
+
+
+def follow_up_refusal(user, incident: Incident) -> str:
+    """Why the user may not add to this incident, confirm its fix or reopen it as
+    its reporter, or "" (what the incident's status allows is the service's)."""
+    if not signed_in(user) or incident.reported_by_id != user.pk:
+        return (
+            "Only the person who reported the incident adds to it, confirms the "
+            "fix or reopens it; the CCPOR Team answers it."
+        )
+    if not (is_ccpor_staff(user) or membership_for(user, incident.onboarding.court_id)):
+        return "Only this court's members and the CCPOR Team follow its incidents."
+    return incident_read_only_reason(incident)
+
+
+def can_follow_up_incident(user, incident: Incident) -> bool:
+    return not follow_up_refusal(user, incident)
 
 
 def onboarding_of(court: Court) -> Onboarding:

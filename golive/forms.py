@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from checklists.forms import DateInput, closed_day_field, warn_closed_day
 from courts.access import ccpor_staff_users
 
-from .models import GoNoGoDecision, Incident, SignOffKind, SignOffRole
+from .models import FollowUp, GoNoGoDecision, Incident, SignOffKind, SignOffRole
 
 
 class ReasonForm(forms.Form):
@@ -125,7 +125,25 @@ class IncidentReportForm(forms.Form):
     severity = forms.ChoiceField(
         label="Severity", choices=_severity_choices, widget=forms.RadioSelect
     )
-    category = forms.ChoiceField(label="Category", choices=Incident.Category.choices)
+    category = forms.ChoiceField(
+        label="Category",
+        choices=Incident.Category.choices,
+        initial=Incident.Category.OTHER,
+        help_text="“Other” if none fits: the CCPOR Team files it.",
+    )
+
+
+class IncidentFollowUpForm(forms.Form):
+    """The reporter's follow-up: the note, and which button was pressed (add
+    information; or confirm the fix, or reopen it)."""
+
+    action = forms.ChoiceField(choices=FollowUp.choices)
+    note = forms.CharField(
+        label="Note",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class IncidentUpdateForm(forms.Form):

@@ -311,7 +311,11 @@ class Incident(models.Model):
     title = models.CharField(max_length=200)
     description = models.TextField()
     severity = models.CharField(max_length=2, choices=Severity.choices)
-    category = models.CharField(max_length=20, choices=Category.choices)
+    # "Other" until the reporter says: a report never lands by accident in the
+    # first category of the list.
+    category = models.CharField(
+        max_length=20, choices=Category.choices, default=Category.OTHER
+    )
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.OPEN
     )
@@ -346,6 +350,8 @@ class Incident(models.Model):
         blank=True,
         related_name="+",
     )
+    # The reporter's word that the fix works; cleared when the incident reopens.
+    fix_confirmed_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -375,6 +381,21 @@ class Incident(models.Model):
     @property
     def responded_late(self) -> bool:
         return self.responded_at is not None and self.responded_at > self.respond_by
+
+    @property
+    def awaits_reporter(self) -> bool:
+        """Resolved, and its reporter has neither confirmed the fix nor reopened it."""
+        return self.status == self.Status.RESOLVED and self.fix_confirmed_at is None
+
+
+class FollowUp(models.TextChoices):
+    """What an incident's reporter does with it (golive.services.incident_follow_up):
+    adds information while it is unresolved; once it is resolved, confirms the fix
+    or reopens it."""
+
+    ADD = "add", "Add information"
+    CONFIRM = "confirm", "Confirm the fix"
+    REOPEN = "reopen", "Reopen it"
 
 
 def past_target_q(now: datetime.datetime, prefix: str = "") -> Q:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import incident_views, views
 
 app_name = "golive"
 
@@ -22,8 +22,21 @@ urlpatterns = [
         views.sign_off_revoke,
         name="sign_off_revoke",
     ),
-    path("incidents/", views.incidents, name="incidents"),
-    path("incidents/report/", views.incident_report, name="incident_report"),
-    path("incidents/<int:pk>/", views.incident_detail, name="incident_detail"),
-    path("incidents/<int:pk>/update/", views.incident_update, name="incident_update"),
+    path("incidents/", incident_views.incidents, name="incidents"),
+    path("incidents/report/", incident_views.incident_report, name="incident_report"),
+    path(
+        "incidents/<int:pk>/",
+        incident_views.incident_detail,
+        name="incident_detail",
+    ),
+    path(
+        "incidents/<int:pk>/update/",
+        incident_views.incident_update,
+        name="incident_update",
+    ),
+    path(
+        "incidents/<int:pk>/follow-up/",
+        incident_views.incident_follow_up,
+        name="incident_follow_up",
+    ),
 ]

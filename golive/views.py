@@ -1,5 +1,5 @@
 """The Go-Live pages of one court: readiness and lifecycle (with the transitions),
-the go/no-go decision, sign-offs, and the incident register with each incident.
+the go/no-go decision and sign-offs (the incident pages are in `incident_views`).
 
 Every page goes through `courts.access.court_view` (404 for a court the user may not
 see, and for another court's records); what a person may do is asked of
@@ -11,18 +11,13 @@ from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 
-from ccpor_onboard.lib.client_ip import client_ip
 from ccpor_onboard.lib.dates import today_in_california
-from ccpor_onboard.lib.rate_limit import rate_limit_hit
-from courts.access import court_view, is_ccpor_staff, require
+from courts.access import court_view, require
 
 from . import access, selectors, services
 from .forms import (
     GoNoGoForm,
-    IncidentReportForm,
-    IncidentUpdateForm,
     ReasonForm,
     SignOffAskForm,
     SignOffGiveForm,
@@ -357,120 +352,3 @@ def sign_off_ask(request, court):
             form.data.get(f"{form.prefix}-role"),
         )
     return _render_sign_offs(request, court, onboarding, bound={key: form})
-
-
-# --- Incidents ------------------------------------------------------------------------
-
-
-@court_view("GET")
-def incidents(request, court):
-    onboarding = access.onboarding_of(court)
-    return render(
-        request,
-        "golive/incidents.html",
-        {
-            "court": court,
-            "onboarding": onboarding,
-            "incidents": selectors.court_incidents(court),
-            "now": timezone.now(),
-            "can_report": access.can_report_incident(request.user, onboarding),
-            "report_refusal": access.report_refusal(request.user, onboarding),
-        },
-    )
-
-
-def _reported(request, court, incident):
-    messages.success(
-        request,
-        f"Incident #{incident.pk} is reported; the CCPOR Team responds by "
-        f"{timezone.localtime(incident.respond_by):%a %b %-d, %-I:%M %p}.",
-    )
-    return redirect(
-        reverse(
-            "golive:incident_detail", kwargs={"slug": court.slug, "pk": incident.pk}
-        )
-    )
-
-
-@court_view("GET", "POST")
-def incident_report(request, court):
-    onboarding = access.onboarding_of(court)
-    require(
-        access.can_report_incident(request.user, onboarding),
-        access.report_refusal(request.user, onboarding),
-    )
-    form = IncidentReportForm(request.POST or None)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        # Each report mails the court's lead and may page the CCPOR Team.
-        refused = rate_limit_hit(
-            "incident_report", f"user:{request.user.pk}", f"ip:{client_ip(request)}"
-        )
-        if refused:
-            form.add_error(None, refused.message)
-            status = 429
-        else:
-            try:
-                incident = services.incident_report(
-                    onboarding=onboarding, by=request.user, **form.cleaned_data
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                return _reported(request, court, incident)
-    return render(
-        request,
-        "golive/incident_report.html",
-        {"court": court, "onboarding": onboarding, "form": form},
-        status=status,
-    )
-
-
-def _render_incident(request, court, incident, *, form=None, status=200):
-    can_update = access.can_update_incident(request.user, incident)
-    return render(
-        request,
-        "golive/incident_detail.html",
-        {
-            "court": court,
-            "incident": incident,
-            "events": selectors.incident_events(incident),
-            "now": timezone.now(),
-            "can_update": can_update,
-            "form": form
-            or (IncidentUpdateForm.for_incident(incident) if can_update else None),
-            "is_staff": is_ccpor_staff(request.user),
-        },
-        status=status,
-    )
-
-
-@access.incident_view("GET")
-def incident_detail(request, court, incident):
-    return _render_incident(request, court, incident)
-
-
-@access.incident_view("POST")
-def incident_update(request, court, incident):
-    require(
-        access.can_update_incident(request.user, incident),
-        incident.onboarding.read_only_reason
-        or "Only the CCPOR Team responds to incidents.",
-    )
-    form = IncidentUpdateForm(request.POST)
-    if form.is_valid():
-        try:
-            services.incident_update(
-                incident=incident, by=request.user, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, f"Incident #{incident.pk} is updated.")
-            return redirect(
-                reverse(
-                    "golive:incident_detail",
-                    kwargs={"slug": court.slug, "pk": incident.pk},
-                )
-            )
-    return _render_incident(request, court, incident, form=form)

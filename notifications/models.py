@@ -21,6 +21,11 @@ class Kind(models.TextChoices):
     ITEM_REOPENED = "item_reopened", "An item you own or lead is reopened"
     GO_LIVE_MOVED = "go_live_moved", "Your court's Go-Live date moves"
     SIGNOFF_ASKED = "signoff_asked", "Your sign-off is asked"
+    INCIDENT_RESOLVED = "incident_resolved", "An incident you reported is resolved"
+    INCIDENT_FOLLOW_UP = (
+        "incident_follow_up",
+        "An incident's reporter adds to it, confirms the fix or reopens it",
+    )
     INVITATION = "invitation", "An invitation to a court's onboarding"
 
 

@@ -265,6 +265,11 @@ MATRIX = {
         "golive:incident_update",
         same(405, 403, staff=(405, 302), **MEMBERS_ONLY),
     ),
+    # The same incident, reported by court A's lead: only its reporter follows it up.
+    "incident_follow_up": (
+        "golive:incident_follow_up",
+        same(405, 403, lead=(405, 302), **MEMBERS_ONLY),
+    ),
     "foreign_incident_under_own_slug": ("golive:incident_detail", same(404, 404)),
     # --- The CCPOR Team dashboard: members are sent to their court, others home ----
     **{
@@ -453,7 +458,7 @@ def set_up(key: str, world) -> dict:
         cancel_onboarding(onboarding, by=users["staff"])
     elif key == "replan":
         onboarding.template.items.filter(order=15).update(is_readiness_gate=False)
-    elif key in ("incident_detail", "incident_update"):
+    elif key in ("incident_detail", "incident_update", "incident_follow_up"):
         return {"incident": _report(onboarding, users["lead"])}
     elif key == "foreign_incident_under_own_slug":
         return {"incident": _report(world["other"], users["other_lead"])}
@@ -695,6 +700,13 @@ def request_for(key: str, world, user, extra=None) -> tuple[str, dict]:
                 kwargs={**court_a, "pk": getattr(extra.get("incident"), "pk", 0)},
             ),
             {"status": "investigating", "severity": "P3", "note": "Looking."},
+        ),
+        "incident_follow_up": (
+            reverse(
+                "golive:incident_follow_up",
+                kwargs={**court_a, "pk": getattr(extra.get("incident"), "pk", 0)},
+            ),
+            {"action": "add", "note": "It happens on scanner 2 only."},
         ),
         "foreign_incident_under_own_slug": (
             reverse(

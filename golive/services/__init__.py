@@ -6,7 +6,12 @@ from `golive.services`:
 """
 
 from .decisions import go_no_go_record, sign_off_ask, sign_off_give, sign_off_revoke
-from .incidents import INCIDENT_MOVES, incident_report, incident_update
+from .incidents import (
+    INCIDENT_MOVES,
+    incident_follow_up,
+    incident_report,
+    incident_update,
+)
 from .lifecycle import (
     STATEMENT_MAX,
     TransitionRefused,
@@ -22,6 +27,7 @@ __all__ = [
     "STATEMENT_MAX",
     "TransitionRefused",
     "go_no_go_record",
+    "incident_follow_up",
     "incident_report",
     "incident_update",
     "onboarding_cancel",

@@ -62,15 +62,39 @@ def test_members_of_the_court_and_staff_report_on_a_live_court(
     assert Incident.objects.count() == 4
 
 
-@pytest.mark.parametrize("status", ["active", "closed", "cancelled"])
-def test_incidents_are_reported_on_a_live_court_only(start, court, court_lead, status):
+@pytest.mark.parametrize("status", ["active", "cancelled"])
+def test_incidents_are_reported_once_the_court_is_live(
+    start, court, court_lead, status
+):
     onboarding = force_status(start(court), status)
     with pytest.raises(
         ValidationError,
-        match=f"Incidents are reported on a live court; this onboarding is {status}.",
+        match=f"Incidents are reported once the court is live; this onboarding is "
+        f"{status}.",
     ):
         report(onboarding, court_lead)
     assert not Incident.objects.exists()
+
+
+def test_incidents_are_reported_after_the_close_out(
+    live, make_closable, court_lead, staff_user
+):
+    closed = services.onboarding_close(onboarding=make_closable(live), by=staff_user)
+    assert closed.status == "closed"
+    incident = report(closed, court_lead, severity="P2")
+    assert incident.onboarding == closed and incident.status == "open"
+    assert IncidentMail.objects.filter(incident=incident).exists()
+
+
+def test_a_report_without_a_category_is_filed_under_other(live, court_lead):
+    incident = services.incident_report(
+        onboarding=live,
+        by=court_lead,
+        title="Odd banner",
+        description="A banner shows twice.",
+        severity="P4",
+    )
+    assert incident.category == Incident.Category.OTHER
 
 
 def test_a_report_names_each_missing_or_wrong_field(live, court_lead):
@@ -367,13 +391,23 @@ def test_only_staff_respond_and_nothing_is_a_refusal(
     assert info.value.message_dict == {"owner": ["lead-a is not in the CCPOR Team."]}
 
 
-def test_a_closed_onboardings_incidents_are_read_only(
+def test_a_closed_out_courts_incidents_are_still_answered(
     live, make_closable, court_lead, staff_user
 ):
     incident = report(live, court_lead, severity="P4")
     services.onboarding_close(onboarding=make_closable(live), by=staff_user)
     incident.refresh_from_db()
-    with pytest.raises(ValidationError, match="closed: it is read-only history"):
+    assert incident.onboarding.status == "closed"
+    incident = update(incident, staff_user, status="investigating", note="On it")
+    assert incident.status == "investigating"
+
+
+def test_a_cancelled_onboardings_incidents_are_read_only(live, court_lead, staff_user):
+    incident = report(live, court_lead, severity="P4")
+    services.onboarding_undo_live(onboarding=live, by=staff_user, reason="Too early")
+    services.onboarding_cancel(onboarding=live, by=staff_user, reason="Withdrawn")
+    incident.refresh_from_db()
+    with pytest.raises(ValidationError, match="cancelled: it is read-only history"):
         update(incident, staff_user, status="investigating")
 
 
