@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 
+from ccpor_onboard.lib.admin import SuperusersOnly
+
 from . import services
 from .models import Session, User
 
@@ -47,7 +49,7 @@ class ProductUserAdmin(UserAdmin):
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(SuperusersOnly, admin.ModelAdmin):
     """Who is signed in, and until when; deleting a session signs that browser out.
     The session's content is never shown."""
 

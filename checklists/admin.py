@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.db import models, transaction
 from simple_history.admin import SimpleHistoryAdmin
 
-from ccpor_onboard.lib.admin import ReadOnlyAdmin
+from ccpor_onboard.lib.admin import ReadOnlyAdmin, SuperusersOnly
 
 from . import services
 from .forms import ChecklistItemDetailsForm
@@ -239,7 +239,7 @@ class ReplanAdmin(ReadOnlyAdmin):
 
 
 @admin.register(OnboardingSummary)
-class OnboardingSummaryAdmin(ReadOnlyAdmin):
+class OnboardingSummaryAdmin(SuperusersOnly, ReadOnlyAdmin):
     """Read only: derived from the items, refreshed by every write to them."""
 
     list_display = (

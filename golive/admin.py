@@ -16,6 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
+from ccpor_onboard.lib.admin import SuperusersOnly
 from checklists import services as checklists_services
 from checklists.admin import ChecklistItemInline, GoLiveChangeInline, ReplanInline
 from checklists.forms import OnboardingChangeForm, OnboardingStartForm
@@ -345,7 +346,7 @@ class IncidentMailInline(ReadOnlyInline):
 
 
 @admin.register(IncidentMail)
-class IncidentMailAdmin(ReadOnlyAdmin):
+class IncidentMailAdmin(SuperusersOnly, ReadOnlyAdmin):
     """The outbox of incident mail, read only (sent again from the incident)."""
 
     list_display = ("incident", "status", "attempts", "created_at", "sent_at")

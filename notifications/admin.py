@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from ccpor_onboard.lib.admin import SuperusersOnly
+
 from .models import Notification, NotificationPreference
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(SuperusersOnly, admin.ModelAdmin):
     """The outbox, read only: what was queued, for whom, and what became of it."""
 
     list_display = (
@@ -35,7 +37,7 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(NotificationPreference)
-class NotificationPreferenceAdmin(admin.ModelAdmin):
+class NotificationPreferenceAdmin(SuperusersOnly, admin.ModelAdmin):
     list_display = ("user", "kind", "delivery", "updated_at")
     list_filter = ("kind", "delivery")
     search_fields = ("user__username", "user__email")

@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
 from django.utils import timezone
 
+from ccpor_onboard.lib.admin import SuperusersOnly
+
 from .models import DigestLog, ReminderLog, SendStatus, SweepRun
 
 
@@ -18,7 +20,7 @@ def rearm(modeladmin, request, queryset):
     )
 
 
-class SendRecordAdmin(admin.ModelAdmin):
+class SendRecordAdmin(SuperusersOnly, admin.ModelAdmin):
     list_filter = ("status",)
     actions = [rearm]
     readonly_fields = (
@@ -78,7 +80,7 @@ class DigestLogAdmin(SendRecordAdmin):
 
 
 @admin.register(SweepRun)
-class SweepRunAdmin(admin.ModelAdmin):
+class SweepRunAdmin(SuperusersOnly, admin.ModelAdmin):
     """The sweeps' heartbeats (what /healthz reads): read-only."""
 
     list_display = ("kind", "today", "finished_at", "summary")
