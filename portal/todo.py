@@ -87,7 +87,9 @@ def _team_todos(onboarding: Onboarding, slug: str) -> list[ToDo]:
 def _incident_todos(user, incidents, slug: str, *, staff: bool, now) -> list[ToDo]:
     todos = []
     for incident in incidents_awaiting(user, incidents, staff=staff):
-        if incident.reported_by_id == user.pk:
+        if incident.awaits_reporter:
+            why = "You reported it and it is resolved: confirm the fix or reopen it."
+        elif incident.reported_by_id == user.pk:
             why = f"You reported it; it is {incident.get_status_display().lower()}."
         elif incident.owner_id == user.pk:
             why = "You own it for the CCPOR Team."

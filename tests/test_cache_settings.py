@@ -130,6 +130,7 @@ PAGES = {
     "/courts/court-a/incidents/report/": 200,
     "/courts/court-a/incidents/{incident}/": 200,
     "/courts/court-a/incidents/{incident}/update/": 405,
+    "/courts/court-a/incidents/{incident}/follow-up/": 405,
     "/courts/court-a/items/bulk-status/": 405,
     "/courts/court-a/items/{item}/": 200,
     "/courts/court-a/items/{item}/status/": 405,

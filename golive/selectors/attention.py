@@ -180,9 +180,10 @@ def team_turn(onboarding: Onboarding) -> list[tuple[str, str]]:
 
 
 def incidents_awaiting(user, incidents, *, staff: bool) -> list[Incident]:
-    """Of a court's incidents (its Go-Live panel has them), the unresolved ones that
-    are `user`'s to follow: those they reported, and for CCPOR staff those they own
-    or that nobody has answered yet; the soonest response due first."""
+    """Of a court's incidents (its Go-Live panel has them), those that are `user`'s
+    to follow: unresolved ones they reported, resolved ones they reported and have
+    not yet confirmed or reopened, and for CCPOR staff unresolved ones they own or
+    that nobody has answered yet; the soonest response due first."""
 
     def is_mine(incident: Incident) -> bool:
         if incident.reported_by_id == user.pk:
@@ -194,6 +195,11 @@ def incidents_awaiting(user, incidents, *, staff: bool) -> list[Incident]:
         )
 
     return sorted(
-        (i for i in incidents if i.is_unresolved and is_mine(i)),
+        (
+            i
+            for i in incidents
+            if (i.is_unresolved and is_mine(i))
+            or (i.awaits_reporter and i.reported_by_id == user.pk)
+        ),
         key=lambda i: (i.respond_by, i.pk),
     )

@@ -148,6 +148,17 @@ def test_incidents_a_person_follows(client, live, court, court_lead, staff_user)
         severity="P2",
         resolution="Fixed.",
     )
+    assert not [
+        t for t in next_actions(client, staff_user, court) if t.kind == "incident"
+    ]
+    # Resolved, the reporter's word is awaited: the fix confirmed, or it reopens.
+    [mine] = [
+        t for t in next_actions(client, court_lead, court) if t.kind == "incident"
+    ]
+    assert mine.why == (
+        "You reported it and it is resolved: confirm the fix or reopen it."
+    )
+    services.incident_follow_up(incident=incident, by=court_lead, action="confirm")
     for user in (court_lead, staff_user):
         assert not [
             t for t in next_actions(client, user, court) if t.kind == "incident"
