@@ -177,6 +177,11 @@ MATRIX = {
         "checklists:team_document_download",
         same(200, 405, **MEMBERS_ONLY),
     ),
+    # A CCPOR item's document offered as its evidence: who may update the item.
+    "evidence_from_document": (
+        "checklists:evidence_from_document",
+        same(405, 403, staff=(405, 302), **MEMBERS_ONLY),
+    ),
     # The lead's own comment: only its author edits it (staff included: 403).
     "comment_edit": (
         "checklists:comment_edit",
@@ -587,6 +592,17 @@ def request_for(key: str, world, user, extra=None) -> tuple[str, dict]:
                 "document_date": TODAY.isoformat(),
                 "file": SimpleUploadedFile("guide.pdf", evidence_bytes("pdf")),
             },
+        ),
+        "evidence_from_document": (
+            reverse(
+                "checklists:evidence_from_document",
+                kwargs={
+                    **court_a,
+                    "pk": world["guide"].pk,
+                    "document_pk": world["document"].pk,
+                },
+            ),
+            {},
         ),
         "team_document_download": (
             reverse(

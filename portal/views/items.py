@@ -227,6 +227,28 @@ def evidence_upload(request, item):
     return _render_item(request, item, evidence_form=form)
 
 
+@access.item_view("POST")
+def evidence_from_document(request, item, document_pk: int):
+    """A CCPOR Team document of the item offered as its evidence (a copy, no upload
+    again), by whoever may update the item."""
+    user = request.user
+    require(access.can_update_item(user, item), access.update_refusal(user, item))
+    document = collaboration_access.team_document_for_user(
+        user, item.onboarding.court, item.pk, document_pk
+    )
+    try:
+        evidence = collaboration_services.evidence_from_team_document(
+            item=item, document=document, by=user
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, f"“{evidence.original_name}” is now evidence of this item."
+        )
+    return redirect(_item_url(item) + "#evidence")
+
+
 @access.item_view("GET")
 def evidence_download(request, item, evidence_pk: int):
     """The file, as an attachment, to those who may see its item."""
