@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from ccpor_onboard.lib.bounds import field_error, validate_values
+
 from .. import access, limits, signals
 from ..limits import history_reason
 from ..models import ChecklistItem, Onboarding
@@ -40,13 +42,38 @@ def item_check_version(*, item: ChecklistItem, expected_version: int) -> None:
 
 
 def _check_length(*, reason: str = "", note: str = "") -> None:
+    """A reason's and a note's bounds (length, control characters): those of the
+    item's fields they fill."""
     errors = {}
     if len(reason) > limits.REASON_MAX:
         errors["reason"] = f"At most {limits.REASON_MAX} characters, please."
+    elif problem := field_error(ChecklistItem, "blocked_reason", reason):
+        errors["reason"] = problem
     if len(note or "") > limits.NOTE_MAX:
         errors["note"] = f"A note may be at most {limits.NOTE_MAX} characters."
+    elif problem := field_error(ChecklistItem, "note", note):
+        errors["note"] = problem
     if errors:
         raise ValidationError(errors)
+
+
+def _check_details(item: ChecklistItem, fields) -> None:
+    """An administrator's values for the item's details pass the model's bounds,
+    and its due date stays within OFFSET_MAX_DAYS of Go-Live (as the admin form
+    checks; here for every other path)."""
+    validate_values(
+        ChecklistItem,
+        **{
+            name: getattr(item, name)
+            for name in fields
+            if not ChecklistItem._meta.get_field(name).is_relation
+        },
+    )
+    if "due_date" in fields and item.due_date is not None:
+        onboarding = Onboarding.objects.get(pk=item.onboarding_id)
+        problem = limits.due_date_out_of_range(item.due_date, onboarding.go_live_date)
+        if problem:
+            raise ValidationError({"due_date": problem})
 
 
 def evidence_missing_message(item: ChecklistItem, *, action: str) -> str:
@@ -196,6 +223,7 @@ def item_update_details(
             f"Use item_set_status to change {', '.join(sorted(forbidden))}."
         )
     onboarding_ensure_writable(Onboarding.objects.get(pk=item.onboarding_id))
+    _check_details(item, fields)
     with transaction.atomic():
         locked = ChecklistItem.objects.select_for_update().get(pk=item.pk)
         if expected_version is not None and locked.version != expected_version:
@@ -212,6 +240,10 @@ def item_add(*, item: ChecklistItem, by) -> ChecklistItem:
     """Add an item that the template did not have to one court's checklist (its
     owner, if it has one, is told)."""
     onboarding_ensure_writable(item.onboarding)
+    _check_details(
+        item,
+        [f.name for f in ChecklistItem._meta.concrete_fields if f.editable],
+    )
     with transaction.atomic():
         item.offset_days = (item.due_date - item.onboarding.go_live_date).days
         item.updated_by = by
