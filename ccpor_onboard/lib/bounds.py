@@ -91,8 +91,7 @@ def validate_single_line(value: str) -> None:
     """Names and titles: no control character at all (no line breaks either)."""
     if value and _control_characters(value):
         raise ValidationError(
-            "Use letters, digits and punctuation only: no line breaks or control "
-            "characters.",
+            "Write this on one line: no line breaks or control characters.",
             code="control_characters",
         )
 
