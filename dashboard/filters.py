@@ -66,6 +66,12 @@ SHOW_NOT_STARTED = "show"
 SLIPPED, SLIPPED_30 = "later", "30"
 
 
+def sort_keys(value) -> list[str]:
+    """The sort keys asked for (`["-overdue"]`), empty ones left out ("?sort=,"):
+    by court name when none is left."""
+    return [p for p in (value or []) if p not in EMPTY_VALUES] or [DEFAULT_SORT]
+
+
 class SortFilter(django_filters.OrderingFilter):
     """Sort by any column of the table: `?sort=-overdue` (comma-separated for more
     than one key). Without a valid sort, by court name."""
@@ -76,9 +82,8 @@ class SortFilter(django_filters.OrderingFilter):
         super().__init__(*args, **kwargs)
 
     def filter(self, qs: QuerySet, value) -> QuerySet:
-        params = [p for p in (value or []) if p not in EMPTY_VALUES] or [DEFAULT_SORT]
         ordering = []
-        for param in params:
+        for param in sort_keys(value):
             descending = param.startswith("-")
             for field in SORT_COLUMNS[param.lstrip("-")][1]:
                 expression = F(field.lstrip("-"))
@@ -240,7 +245,7 @@ class PortfolioFilter(django_filters.FilterSet):
     @property
     def sort_params(self) -> list[str]:
         """The sort in force, as URL parameters (`["-overdue"]`)."""
-        return list(self.form.cleaned_data.get("sort") or [DEFAULT_SORT])
+        return sort_keys(self.form.cleaned_data.get("sort"))
 
 
 @dataclass(frozen=True)

@@ -21,12 +21,9 @@ def _about(item: ChecklistItem) -> str:
 
 def _item_notice(item: ChecklistItem, **kwargs) -> None:
     court = item.onboarding.court
-    notify(
-        court=court,
-        link=item.get_absolute_url(),
-        internal_only=item.internal_only,
-        **kwargs,
-    )
+    # About the item: only CCPOR staff are told of an internal-only one, and the
+    # outbox asks again when it sends (the item may have become internal-only).
+    notify(court=court, link=item.get_absolute_url(), about=item, **kwargs)
 
 
 def comment_added(comment, *, mentioned_before: str | None = None) -> None:
