@@ -10,13 +10,20 @@ longer see the court, or whose subject (`about`) has become internal-only (and t
 recipient is not CCPOR staff) or no longer exists, is dropped: recorded as skipped
 with the reason, never retried, and left out of the mail.
 
+The same check asks whether what the notification says is still true: a row whose
+`still_if` (a filter on its subject, e.g. the item still blocked) no longer holds,
+or whose `void_if` (a row of another model, e.g. the sign-off it asks for) now
+exists, is dropped too. "Please sign" does not arrive after she signed.
+
 The app knows no checklists: a subject says it is internal-only through a field
-named `internal_only`, the word `notify` already uses.
+named `internal_only`, the word `notify` already uses; the conditions name their
+models and fields as data.
 """
 
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 
 from courts.access import ccpor_staff_users
@@ -83,10 +90,35 @@ def _subjects(rows: Iterable[Notification]) -> dict[tuple[int, int], dict]:
     return found
 
 
+def _no_longer_true(rows: Iterable[Notification]) -> dict[int, str]:
+    """Why each row whose content stopped being true is no longer sent (pk ->
+    reason): one query per row that carries a condition (few: a batch)."""
+    reasons = {}
+    for row in rows:
+        data = row.data or {}
+        still_if, void_if = data.get("still_if"), data.get("void_if")
+        if still_if and row.about_type_id and row.about_id is not None:
+            model = ContentType.objects.get_for_id(row.about_type_id).model_class()
+            if model is not None and not (
+                model._base_manager.filter(pk=row.about_id, **still_if).exists()
+            ):
+                reasons[row.pk] = "What it said is no longer true."
+        if void_if and row.pk not in reasons:
+            model = apps.get_model(void_if["model"])
+            if model._base_manager.filter(**void_if["filter"]).exists():
+                reasons[row.pk] = void_if.get("says") or (
+                    "What it asked for has been done."
+                )
+    return reasons
+
+
 def drop_unreachable(rows: list[Notification], *, token: str) -> list[Notification]:
     """The rows (claimed under `token`) that may still be sent; the others are
     recorded as skipped, each with its reason, in one commit."""
     reasons = _reasons(rows)
+    reasons.update(
+        {pk: why for pk, why in _no_longer_true(rows).items() if pk not in reasons}
+    )
     if reasons:
         outbox.settle_each(
             Notification,

@@ -99,6 +99,8 @@ def notify(
     team: bool = False,
     internal_only: bool = False,
     about=None,
+    still_if: dict | None = None,
+    void_if: dict | None = None,
 ) -> list[Notification]:
     """Queue a notification of `kind` about `court` for each recipient; the mail is
     sent once the caller's transaction commits, batched with the person's other
@@ -114,6 +116,10 @@ def notify(
     - each is checked again when it is sent (notifications.reach): someone who has
       lost access to the court, or to `about` since it became internal-only, is not
       mailed;
+    - what it says is checked again when it is sent: with `still_if` (a filter on
+      `about`, e.g. {"status": "blocked"}) it is dropped once `about` no longer
+      matches; with `void_if` ({"model": "app.Model", "filter": {...}, "says":
+      why}) once such a row exists (the sign-off it asks for has been given);
     - inactive people and people without an e-mail address are left out;
     - each person's choice for the kind applies (immediately, in the weekly digest,
       never), except for the kinds in ALWAYS_IMMEDIATE;
@@ -149,7 +155,11 @@ def notify(
         "subject": subject[:300],
         "text": text[: Notification._meta.get_field("text").max_length],
         "url": absolute_link(link),
-        "data": data or {},
+        "data": {
+            **(data or {}),
+            **({"still_if": still_if} if still_if else {}),
+            **({"void_if": void_if} if void_if else {}),
+        },
         "about": about,
     }
     rows = [

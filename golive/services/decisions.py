@@ -322,5 +322,16 @@ def sign_off_ask(
             link=reverse("golive:sign_offs", kwargs={"slug": locked.court.slug}),
             recipients=[asked],
             by=by,
+            # Not sent once the line is signed (by anyone).
+            void_if={
+                "model": "golive.SignOff",
+                "filter": {
+                    "onboarding_id": locked.pk,
+                    "kind": kind,
+                    "role": role,
+                    "revoked_at__isnull": True,
+                },
+                "says": "The sign-off it asked for has been given.",
+            },
         )
     return request
