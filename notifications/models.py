@@ -121,6 +121,11 @@ class Notification(OutboxRow):
     )
     about_id = models.PositiveBigIntegerField(null=True, blank=True)
     about = GenericForeignKey("about_type", "about_id")
+    # When the recipient opened it in the product's list (notifications.services
+    # .notifications_mark_read); None: unread.
+    read_at = models.DateTimeField(
+        null=True, blank=True, validators=[validate_date_in_window]
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -52,3 +52,19 @@ def pending_digest_notifications(
     ):
         by_user[row.recipient_id].append(row)
     return by_user
+
+
+def inbox_for(user):
+    """What was sent (or is waiting to be sent) to `user`, newest first, with the
+    court: the in-app list beside the e-mails. The notifications the send-time check
+    dropped are left out: they stopped being true."""
+    return (
+        Notification.objects.filter(recipient=user)
+        .exclude(status=Notification.Status.SKIPPED)
+        .select_related("court", "by")
+        .order_by("-created_at", "-id")
+    )
+
+
+def unread_count(user) -> int:
+    return inbox_for(user).filter(read_at__isnull=True).count()
