@@ -36,6 +36,7 @@ from collaboration.forms import (
 )
 from courts.access import court_view, is_ccpor_staff, require
 from golive.selectors import court_incidents
+from notifications.mentions import mentions_not_reached
 
 from ..todo import todo_list
 
@@ -287,8 +288,20 @@ def comment_add(request, item):
             add_service_error(form, exc)
         else:
             messages.success(request, "Comment posted.")
+            _say_mentions_not_reached(request, item, form.cleaned_data["body"])
             return redirect(_item_url(item) + "#comments")
     return _render_item(request, item, comment_form=form)
+
+
+def _say_mentions_not_reached(request, item, body: str) -> None:
+    """Tell the author at once which of their @mentions no one will be told of."""
+    missed = mentions_not_reached(
+        body, court=item.onboarding.court, internal_only=item.internal_only
+    )
+    if missed:
+        messages.warning(
+            request, "Not told, so not reached: " + "; ".join(missed) + "."
+        )
 
 
 def _stale(form, exc, item):
@@ -425,6 +438,7 @@ def comment_edit(request, item, comment_pk: int):
             add_service_error(form, exc)
         else:
             messages.success(request, "Comment edited; the earlier text is kept.")
+            _say_mentions_not_reached(request, item, form.cleaned_data["body"])
             return redirect(_item_url(item) + f"#comment-{comment.pk}")
     return render(
         request,
