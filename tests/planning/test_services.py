@@ -200,3 +200,18 @@ def test_backtest_reports_p85_coverage_on_finished_onboardings(
         "P85 coverage: 1 of 2 finished onboardings (50%) were ready by their P85."
         in out.getvalue()
     )
+
+
+def test_court_page_shows_the_forecast_in_words_with_its_date(
+    client, started, staff_user, today, frozen_today
+):
+    finish_late(started, late=10, by=staff_user, until=today)
+    forecasts_refresh(today=today)
+    client.force_login(staff_user)
+
+    page = client.get(f"/courts/{started.court.slug}/").content.decode()
+
+    # Go-Live 2 June; ten days late on every item.
+    assert "Target 2 June; likely 12 June; 85 % by 12 June" in page
+    assert "Slipping (forecast)" in page
+    assert "Forecast made Mar 4, 2026" in page
