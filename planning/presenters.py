@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 
 def day_words(day: datetime.date, *, today: datetime.date) -> str:
-    """"3 March", with the year when it is not this year's."""
+    """ "3 March", with the year when it is not this year's."""
     words = f"{day.day} {day:%B}"
     return words if day.year == today.year else f"{words} {day.year}"
 

@@ -4,6 +4,7 @@ the statewide forecast and the burn-up of courts live over time."""
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
@@ -139,6 +140,45 @@ def forecasts() -> QuerySet[Forecast]:
     return Forecast.objects.filter(
         onboarding__status=Onboarding.Status.ACTIVE
     ).select_related("onboarding__court")
+
+
+@dataclass(frozen=True)
+class CourtForecast:
+    slug: str
+    target: datetime.date
+    p50: datetime.date | None
+    p85: datetime.date | None
+    as_of: datetime.date | None
+
+    @property
+    def slipping(self) -> bool | None:
+        """`Forecast.slipping` (None before the first forecast)."""
+        return None if self.p85 is None else self.p85 > self.target
+
+
+def forecasts_by_court() -> list[CourtForecast]:
+    """Every active onboarding of an active court, by court name, with its forecast
+    (the dates are None before its first). One query."""
+    rows = (
+        Onboarding.objects.filter(
+            status=Onboarding.Status.ACTIVE, court__is_active=True
+        )
+        .order_by("court__name", "pk")
+        .values_list(
+            "court__slug",
+            "go_live_date",
+            "forecast__target",
+            "forecast__p50",
+            "forecast__p85",
+            "forecast__as_of",
+        )
+    )
+    return [
+        CourtForecast(
+            slug=slug, target=target or go_live, p50=p50, p85=p85, as_of=as_of
+        )
+        for slug, go_live, target, p50, p85, as_of in rows
+    ]
 
 
 def forecast_of(onboarding: Onboarding | None) -> Forecast | None:
