@@ -215,3 +215,16 @@ def test_court_page_shows_the_forecast_in_words_with_its_date(
     assert "Target 2 June; likely 12 June; 85 % by 12 June" in page
     assert "Slipping (forecast)" in page
     assert "Forecast made Mar 4, 2026" in page
+
+
+def test_go_live_page_shows_the_forecast_in_words(
+    client, started, staff_user, today, frozen_today
+):
+    finish_late(started, late=0, by=staff_user, until=today)
+    forecasts_refresh(today=today)
+    client.force_login(staff_user)
+
+    page = client.get(f"/courts/{started.court.slug}/go-live/").content.decode()
+
+    assert "Target 2 June; likely 2 June; 85 % by 2 June" in page
+    assert "Slipping (forecast)" not in page
