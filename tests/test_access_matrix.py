@@ -310,6 +310,10 @@ MATRIX = {
         "dashboard:api_onboarding_detail",
         same(403, 405, anonymous=(401, 405), staff=(200, 405)),
     ),
+    "api_forecast": (
+        "dashboard:api_forecast",
+        same(403, 405, anonymous=(401, 405), staff=(200, 405)),
+    ),
 }
 CASES = [
     (key, role, method)
@@ -748,6 +752,7 @@ def request_for(key: str, world, user, extra=None) -> tuple[str, dict]:
         "incidents": (reverse("dashboard:incidents"), {}),
         "export_incidents": (reverse("dashboard:export_incidents"), {}),
         "api_list": (reverse("dashboard:api_onboarding_list"), {}),
+        "api_forecast": (reverse("dashboard:api_forecast"), {}),
         "api_detail": (
             reverse("dashboard:api_onboarding_detail", kwargs=court_a),
             {},
