@@ -3,6 +3,8 @@
 from collections import defaultdict
 from collections.abc import Iterable
 
+from courts.models import Membership
+
 from .models import (
     CHOOSABLE_KINDS,
     DEFAULT_DELIVERY,
@@ -68,3 +70,24 @@ def inbox_for(user):
 
 def unread_count(user) -> int:
     return inbox_for(user).filter(read_at__isnull=True).count()
+
+
+def mention_candidates(court, *, internal_only: bool = False) -> list[dict]:
+    """Whom a comment on an item of `court` may @mention, for the suggestions offered
+    as one types: the court's active members with an e-mail address (none on a
+    CCPOR-internal item), and the CCPOR Team ("@ccpor"). One query."""
+    people = [{"handle": "ccpor", "name": "the CCPOR Team"}]
+    if internal_only:
+        return people
+    seen = set()
+    for user in (
+        Membership.objects.filter(court=court, user__is_active=True)
+        .exclude(user__email="")
+        .order_by("user__first_name", "user__last_name", "user__username")
+        .values_list("user__username", "user__first_name", "user__last_name")
+    ):
+        handle, first, last = user
+        if handle not in seen:
+            seen.add(handle)
+            people.append({"handle": handle, "name": f"{first} {last}".strip()})
+    return people

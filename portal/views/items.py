@@ -37,6 +37,7 @@ from collaboration.forms import (
 from courts.access import court_view, is_ccpor_staff, require
 from golive.selectors import court_incidents
 from notifications.mentions import mentions_not_reached
+from notifications.selectors import mention_candidates
 
 from ..todo import todo_list
 
@@ -81,7 +82,13 @@ def _render_item(request, item, *, status: int = 200, **forms):
         "is_overdue": item.is_overdue_on(today_in_california()),
         "can_update": can_update,
         "update_refusal": refusal,
-        "can_comment": access.can_comment(user, item),
+        "can_comment": (can_comment := access.can_comment(user, item)),
+        # The @mention suggestions of the comment box (static/js/mentions.js).
+        "mention_people": (
+            mention_candidates(item.onboarding.court, internal_only=item.internal_only)
+            if can_comment
+            else None
+        ),
         "can_verify": access.can_verify_item(user, item),
         "can_reopen": access.can_reopen_item(user, item),
         "status_form": status_form,

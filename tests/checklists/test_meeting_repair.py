@@ -1,7 +1,7 @@
 """A meeting stored at the far edge of the calendar (before its window was enforced)
 is a time Python cannot read back once in UTC, and broke every page that read the
-item. Migration 0018 clears such times, so that the pages load again without
-editing the database by hand; 0019's constraint keeps them out from then on."""
+item. Migration 0020 clears such times, so that the pages load again without
+editing the database by hand; 0021's constraint keeps them out from then on."""
 
 import pytest
 from django.db import connection
@@ -12,7 +12,7 @@ from tests.migrating import migrate_to
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
-BEFORE = [("checklists", "0017_collaboration_moves_out")]
+BEFORE = [("checklists", "0019_na_justified_by_and_replans")]
 
 
 def test_unreadable_meeting_times_are_cleared_and_the_pages_load_again(
