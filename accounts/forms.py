@@ -2,6 +2,8 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 
+from ccpor_onboard.lib.bounds import field_bounds
+
 from .models import User
 
 
@@ -21,7 +23,7 @@ class ContactDetailsForm(_Part):
     phone = forms.CharField(
         label="Phone",
         required=False,
-        max_length=User._meta.get_field("phone").max_length,
+        **field_bounds(User, "phone"),
         help_text="Optional. Shown on the court pages of your courts' onboardings.",
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
     )

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from ccpor_onboard.lib.bounds import validate_values
 from checklists.models import Onboarding
 from notifications.models import Kind
 from notifications.services import notify
@@ -47,10 +48,12 @@ def incident_report(
     errors = {}
     if not title:
         errors["title"] = "Give the incident a short title."
-    elif len(title) > 200:
-        errors["title"] = "Keep the title to 200 characters."
     if not description:
         errors["description"] = "Describe what happens (never protective-order data)."
+    try:
+        validate_values(Incident, title=title, description=description)
+    except ValidationError as exc:
+        errors = {**exc.message_dict, **errors}
     if severity not in Incident.Severity.values:
         errors["severity"] = "Choose a severity from P1 to P4."
     if category not in Incident.Category.values:
@@ -117,6 +120,8 @@ def incident_update(
     (who, when, what changed, the note); a cancelled onboarding's incidents are
     read-only (a closed-out court's are still answered)."""
     note, resolution = (note or "").strip(), (resolution or "").strip()
+    validate_values(IncidentEvent, note=note)
+    validate_values(Incident, resolution=resolution)
     refusal = update_refusal(by, incident)
     if refusal:
         raise ValidationError(refusal)
@@ -208,7 +213,8 @@ def _incident_path(incident: Incident) -> str:
 
 def _tell_the_reporter(incident: Incident, *, by) -> None:
     """The reporter hears that the incident is resolved, with the resolution, and is
-    asked to confirm the fix or reopen it (never when they resolved it themselves)."""
+    asked to confirm the fix or reopen it (never when they resolved it themselves).
+    Dropped at send time if, meanwhile, it was reopened or resolved otherwise."""
     notify(
         kind=Kind.INCIDENT_RESOLVED,
         court=incident.onboarding.court,
@@ -217,8 +223,21 @@ def _tell_the_reporter(incident: Incident, *, by) -> None:
         link=_incident_path(incident),
         recipients=[incident.reported_by],
         by=by,
-        data={"incident": incident.pk},
+        about=incident,
+        still_if={
+            "status": Incident.Status.RESOLVED,
+            "resolution": incident.resolution,
+        },
     )
+
+
+# What must still hold when the news of a follow-up is mailed: a reopened incident
+# not yet resolved again, a confirmation not withdrawn (information added stays
+# news).
+FOLLOW_UP_STILL_IF = {
+    FollowUp.REOPEN: {"status__in": list(Incident.UNRESOLVED)},
+    FollowUp.CONFIRM: {"fix_confirmed_at__isnull": False},
+}
 
 
 # --- The reporter's follow-up -------------------------------------------------------
@@ -234,6 +253,7 @@ def incident_follow_up(
     history, and tells the CCPOR Team: the owner, or the team when nobody owns it.
     Only the reporter, still of the court, while the onboarding is not cancelled."""
     note = (note or "").strip()
+    validate_values(IncidentEvent, note=note)
     if action not in FollowUp.values:
         raise ValidationError(f"“{action}” is not something a reporter does.")
     refusal = follow_up_refusal(by, incident)
@@ -287,7 +307,9 @@ def incident_follow_up(
             # Nobody (active) owns it yet: whoever of the team picks it up.
             team=locked.owner is None or not locked.owner.is_active,
             by=by,
-            data={"incident": locked.pk, "action": action},
+            data={"action": action},
+            about=locked,
+            still_if=FOLLOW_UP_STILL_IF.get(action),
         )
     return locked
 

@@ -89,7 +89,7 @@ def test_news_of_an_incident_nobody_owns_goes_to_the_team(live, court_lead):
     incident = follow_up(report(live, court_lead), court_lead, "add", "Also scanner 3")
     [told] = Notification.objects.filter(kind=Kind.INCIDENT_FOLLOW_UP)
     assert told.recipient is None and told.address == "ccpor-team@example.org"
-    assert told.data == {"incident": incident.pk, "action": "add"}
+    assert told.about == incident and told.data == {"action": "add"}
 
 
 def test_adding_needs_a_note_and_an_unresolved_incident(live, court_lead, staff_user):
@@ -138,8 +138,7 @@ def test_resolving_mails_the_reporter_once_with_the_resolution(
 ):
     incident = resolve(report(live, court_lead), staff_user)
     [notice] = Notification.objects.filter(kind=Kind.INCIDENT_RESOLVED)
-    assert notice.recipient == court_lead
-    assert notice.data == {"incident": incident.pk}
+    assert notice.recipient == court_lead and notice.about == incident
     assert notifications_send_pending(everything=True)
     [message] = sent_to(court_lead.email)
     assert f"Incident #{incident.pk} “Scanner drops pages” is resolved" in message.body
@@ -149,6 +148,29 @@ def test_resolving_mails_the_reporter_once_with_the_resolution(
     # A later change of the resolution mails nobody again.
     respond(incident, staff_user, resolution="Driver 4.2 installed")
     assert Notification.objects.filter(kind=Kind.INCIDENT_RESOLVED).count() == 1
+
+
+def test_a_resolution_reopened_before_its_mail_leaves_is_not_sent(
+    live, court_lead, staff_user
+):
+    incident = resolve(report(live, court_lead), staff_user)
+    respond(incident, staff_user, status="investigating", note="Not fixed after all")
+    notifications_send_pending(everything=True)
+    assert sent_to(court_lead.email) == []
+    notice = Notification.objects.get(kind=Kind.INCIDENT_RESOLVED)
+    assert notice.status == "skipped"
+    assert notice.error == "What it said is no longer true."
+
+
+def test_an_earlier_resolution_is_not_sent_once_another_replaces_it(
+    live, court_lead, staff_user
+):
+    incident = resolve(report(live, court_lead), staff_user, "Driver updated")
+    incident = respond(incident, staff_user, status="investigating", note="Again")
+    resolve(incident, staff_user, "Feeder replaced")
+    notifications_send_pending(everything=True)
+    [message] = sent_to(court_lead.email)
+    assert "Feeder replaced" in message.body and "Driver updated" not in message.body
 
 
 def test_resolving_ones_own_report_mails_nobody(live, staff_user):
