@@ -2,11 +2,13 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 
 from . import services
+from .forms import AccountChangeForm
 from .models import Session, User
 
 
 @admin.register(User)
 class ProductUserAdmin(UserAdmin):
+    form = AccountChangeForm
     list_display = (
         "username",
         "email",

@@ -14,7 +14,7 @@ from audit.models import AuditEvent
 from audit.services import audit_record, request_user
 
 from . import separation
-from .models import Membership
+from .models import Membership, role_refusal
 
 _AUDITED = ("court_id", "organisation", "role", "user_id")
 
@@ -78,6 +78,26 @@ def refuse_staff_membership(sender, instance, raw=False, **kwargs):
     refusal = separation.membership_refusal(instance.user)
     if refusal:
         raise ValidationError({"user": refusal})
+
+
+def refuse_role_outside_organisation(sender, instance, raw=False, **kwargs):
+    """No membership is given, or changed to, a role its organisation does not have
+    (courts.models.ROLES_OF_ORGANISATION), whatever saves it. A row from before the
+    rule is left as it is until its organisation or role changes."""
+    if raw:
+        return
+    refusal = role_refusal(instance.organisation, instance.role)
+    if not refusal:
+        return
+    if instance.pk is not None:
+        stored = (
+            Membership.objects.filter(pk=instance.pk)
+            .values_list("organisation", "role")
+            .first()
+        )
+        if stored == (instance.organisation, instance.role):
+            return
+    raise ValidationError({"role": refusal})
 
 
 def refuse_superuser_with_roles(sender, instance, raw=False, update_fields=None, **kw):

@@ -75,7 +75,9 @@ def test_a_wrong_password_keeps_the_person_on_the_form_with_the_error(
     page.get_by_role("button", name="Sign in").click()
 
     expect(
-        page.get_by_text("Please enter a correct username and password")
+        page.get_by_text(
+            "Please enter a correct username or e-mail address, and password"
+        )
     ).to_be_visible()
     expect(page).to_have_url(live_server.url + "/accounts/login/")
     expect(page.get_by_label("Username")).to_have_value("lead-a")
