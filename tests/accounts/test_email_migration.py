@@ -19,7 +19,9 @@ def test_shared_addresses_stop_the_migration_and_are_listed():
         User = old.get_model("accounts", "User")
         User.objects.create(username="pat", email="pat@example.org")
         User.objects.create(username="pat2", email="PAT@example.org")
-        User.objects.create(username="pat-old", email="pat@example.org", is_active=False)
+        User.objects.create(
+            username="pat-old", email="pat@example.org", is_active=False
+        )
         User.objects.create(username="solo", email="solo@example.org")
         User.objects.create(username="blank-1", email="")
         User.objects.create(username="blank-2", email="")

@@ -11,8 +11,7 @@ import sys
 import pytest
 from django.conf import settings
 from django.contrib.messages import get_messages
-from django.core import signing
-from django.core import mail
+from django.core import mail, signing
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse

@@ -10,7 +10,7 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from tests.factories import UserFactory
 
-from .conftest import PASSWORD, post_sign_in
+from .conftest import post_sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -18,9 +18,7 @@ LIMIT = 5
 
 
 def fail(client, name, times, *, ip="10.0.0.1"):
-    return [
-        post_sign_in(client, name, "not-the-password", ip=ip) for _ in range(times)
-    ]
+    return [post_sign_in(client, name, "not-the-password", ip=ip) for _ in range(times)]
 
 
 # --- Signing in ---------------------------------------------------------------------
@@ -70,9 +68,7 @@ def test_the_admin_sign_in_takes_an_address_too(client, admin_user):
 # --- The lockout counts per account ---------------------------------------------------
 
 
-def test_failures_by_username_and_by_address_add_up_on_the_account(
-    client, court_lead
-):
+def test_failures_by_username_and_by_address_add_up_on_the_account(client, court_lead):
     # Each from its own network address, so that only the account's count locks.
     for n in range(LIMIT - 2):
         fail(client, "lead-a", 1, ip=f"10.1.0.{n}")
