@@ -1,6 +1,7 @@
-"""Membership changes into the audit log, and the separation-of-duties guard
+"""Membership changes into the audit log, the separation-of-duties guard
 (courts/separation.py) on every save of a membership, a user's superuser flag and
-the CCPOR Team group's members (connected in courts/apps.py).
+the CCPOR Team group's members, and a membership's role kept to its organisation's
+(courts.models.ROLES_OF_ORGANISATION); connected in courts/apps.py.
 
 Memberships, users and groups are edited in the admin and by commands, which save
 the models directly: a signal sees every path.

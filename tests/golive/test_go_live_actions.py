@@ -42,6 +42,20 @@ def test_blocked_mark_live_is_shown_unavailable_with_what_blocks_it(
     assert "Not available while" in live
     assert f"Readiness gate 14. {gate.title} is not started." in live
     assert "No go/no-go decision has been recorded." in live
+    # Listed once on the team's page: the summary points to the action.
+    html = page(client, court)
+    assert html.count("No go/no-go decision has been recorded.") == 1
+    assert "Each is listed, linked, beside the action it blocks." in html
+
+
+def test_members_read_the_blockers_in_the_summary(
+    client, start, court, court_lead, frozen_today
+):
+    start(court, go_live_in=20)
+    client.force_login(court_lead)
+    html = page(client, court)
+    assert "No go/no-go decision has been recorded." in html
+    assert "beside the action" not in html and 'id="action-live"' not in html
 
 
 def test_ready_mark_live_asks_for_confirmation(
@@ -145,3 +159,39 @@ def test_undo_live_keeps_its_reason_box_with_it(client, live, court, staff_user)
     # An empty reason comes back in the same block, with its error.
     response = client.post(url("golive:undo_live", court), {"undo-reason": " "})
     assert "This field is required." in action(response.content.decode(), "undo")
+
+
+def test_the_gate_refusal_is_the_transitions_own_and_writes_nothing(
+    start, court, staff_user, court_lead, make_ready
+):
+    from golive import services
+
+    onboarding = start(court, go_live_in=20)
+    asked = services.onboarding_gate_refusal(
+        onboarding=onboarding, by=staff_user, kind="mark_live"
+    )
+    with pytest.raises(services.TransitionRefused) as refused:
+        services.onboarding_mark_live(onboarding=onboarding, by=staff_user)
+    assert isinstance(asked, services.TransitionRefused)
+    assert asked.messages == refused.value.messages
+    # Closing an active onboarding: the wrong status, in the transition's words.
+    wrong = services.onboarding_gate_refusal(
+        onboarding=onboarding, by=staff_user, kind="close"
+    )
+    assert wrong.messages == [
+        "Only a live onboarding can be closed; this one is active."
+    ]
+    assert services.onboarding_gate_refusal(
+        onboarding=onboarding, by=court_lead, kind="mark_live"
+    ).messages == ["Only the CCPOR Team moves an onboarding through its lifecycle."]
+
+    make_ready(onboarding)
+    assert (
+        services.onboarding_gate_refusal(
+            onboarding=onboarding, by=staff_user, kind="mark_live"
+        )
+        is None
+    )
+    onboarding.refresh_from_db()
+    assert onboarding.status == "active"
+    assert not Transition.objects.filter(onboarding=onboarding).exists()
