@@ -1,6 +1,9 @@
 """The product's admin site: Django's, with two-factor authentication where it is
-required (settings.OTP_ADMIN_REQUIRED, on in production) and every deletion in the
-audit log. Installed in place of "django.contrib.admin" (settings.DJANGO_APPS)."""
+required (settings.OTP_ADMIN_REQUIRED, on in production), every deletion in the
+audit log, and every admin registered on it (the product's and the libraries')
+answering malformed query values and ids with a page, never a server error
+(`ccpor_onboard.lib.admin.InputGuards`). Installed in place of
+"django.contrib.admin" (settings.DJANGO_APPS)."""
 
 from urllib.parse import urlencode
 
@@ -9,6 +12,8 @@ from django.contrib import admin, messages
 from django.contrib.admin.apps import AdminConfig
 from django.shortcuts import redirect
 from django.urls import reverse
+
+from ccpor_onboard.lib.admin import with_input_guards
 
 
 class ProductAdminSite(admin.AdminSite):
@@ -21,6 +26,13 @@ class ProductAdminSite(admin.AdminSite):
 
         # Same name: replaces Django's action everywhere in this site.
         self.add_action(delete_selected, "delete_selected")
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        super().register(
+            model_or_iterable,
+            with_input_guards(admin_class or admin.ModelAdmin),
+            **options,
+        )
 
     @staticmethod
     def otp_required() -> bool:

@@ -3,6 +3,8 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, UserChangeForm
 
+from ccpor_onboard.lib.bounds import field_bounds
+
 from .models import EMAIL_TAKEN, User
 
 
@@ -22,7 +24,7 @@ class ContactDetailsForm(_Part):
     phone = forms.CharField(
         label="Phone",
         required=False,
-        max_length=User._meta.get_field("phone").max_length,
+        **field_bounds(User, "phone"),
         help_text="Optional. Shown on the court pages of your courts' onboardings.",
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
     )

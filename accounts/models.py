@@ -7,6 +7,10 @@ from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ccpor_onboard.lib.bounds import validate_date_in_window, validate_single_line
 
 # What an active account's e-mail address must not share with another active one:
 # the address signs in (accounts.backends) and receives the set-password links.
@@ -39,6 +43,23 @@ class ProductUserManager(UserManager):
 class User(AbstractUser):
     """The product's user, with the per-person settings the product needs."""
 
+    # Django's fields, with the product's bounds (names on one line, dates within
+    # the calendar window): the admin's user form types them.
+    first_name = models.CharField(
+        _("first name"), max_length=150, blank=True, validators=[validate_single_line]
+    )
+    last_name = models.CharField(
+        _("last name"), max_length=150, blank=True, validators=[validate_single_line]
+    )
+    email = models.EmailField(
+        _("email address"), blank=True, validators=[validate_single_line]
+    )
+    last_login = models.DateTimeField(
+        _("last login"), blank=True, null=True, validators=[validate_date_in_window]
+    )
+    date_joined = models.DateTimeField(
+        _("date joined"), default=timezone.now, validators=[validate_date_in_window]
+    )
     weekly_digest = models.BooleanField(
         "weekly digest of overdue items",
         default=True,
@@ -54,6 +75,7 @@ class User(AbstractUser):
         "phone",
         max_length=40,
         blank=True,
+        validators=[validate_single_line],
         help_text="Optional; shown to the people of your courts' onboardings.",
     )
     api_token_digest = models.CharField(
@@ -102,6 +124,9 @@ class Session(AbstractBaseSession):
 
     user = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.CASCADE, related_name="sessions"
+    )
+    expire_date = models.DateTimeField(
+        _("expire date"), db_index=True, validators=[validate_date_in_window]
     )
 
     class Meta(AbstractBaseSession.Meta):

@@ -10,6 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.models import AuditEvent
 from audit.services import audit_record
+from ccpor_onboard.lib.bounds import validate_values
 from ccpor_onboard.lib.emails import templated_message
 
 from .models import Session, User, api_token_digest, new_secret
@@ -222,7 +223,9 @@ def user_set_weekly_digest(*, user: User, weekly_digest: bool) -> None:
 
 @transaction.atomic
 def user_set_phone(*, user: User, phone: str) -> None:
-    """The person's phone number, shown with their name on their courts' contacts."""
+    """The person's phone number, shown with their name on their courts' contacts.
+    ValidationError for one with control characters."""
+    validate_values(User, phone=phone)
     user.phone = " ".join((phone or "").split())[
         : User._meta.get_field("phone").max_length
     ]
@@ -254,6 +257,8 @@ def user_get_or_create_for_invitation(
     belongs only to a deactivated account: whoever deactivated it meant it, and a
     second account for the same person would split their history."""
     email = (email or "").strip()
+    first_name, last_name = first_name.strip(), last_name.strip()
+    validate_values(User, email=email, first_name=first_name, last_name=last_name)
     # A second invitation to the same new address at the same moment makes the same
     # user name and address: its insert waits for the first transaction and then
     # fails on the unique name or address, and the account the first one made is
@@ -276,8 +281,8 @@ def user_get_or_create_for_invitation(
         user = User(
             username=_free_username(email),
             email=email,
-            first_name=first_name.strip(),
-            last_name=last_name.strip(),
+            first_name=first_name,
+            last_name=last_name,
         )
         user.set_password(secrets.token_urlsafe(32))
         try:

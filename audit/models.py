@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from ccpor_onboard.lib.bounds import validate_date_in_window
+
 
 class AppendOnlyError(Exception):
     """Raised when code tries to change or delete an audit event."""
@@ -54,7 +56,12 @@ class AuditEvent(models.Model):
         SUCCESS = "success", "Success"
         FAILURE = "failure", "Failure"
 
-    created_at = models.DateTimeField("when", default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(
+        "when",
+        default=timezone.now,
+        db_index=True,
+        validators=[validate_date_in_window],
+    )
     action = models.CharField(max_length=40, choices=Action.choices, db_index=True)
     outcome = models.CharField(
         max_length=10, choices=Outcome.choices, default=Outcome.SUCCESS

@@ -3,13 +3,13 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Fieldset, Hidden, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
 
+from ccpor_onboard.lib.bounds import field_bounds
 from ccpor_onboard.lib.dates import today_in_california
 from ccpor_onboard.lib.holidays import court_closed_reason
 
 from . import access, limits, services
-from .models import ChecklistItem, Onboarding
+from .models import ChecklistItem, GoLiveChange, Onboarding
 
 
 class DateInput(forms.DateInput):
@@ -106,7 +106,7 @@ class OnboardingChangeForm(forms.ModelForm):
     reason = forms.CharField(
         label="Reason for moving Go-Live",
         required=False,
-        max_length=limits.REASON_MAX,
+        **field_bounds(GoLiveChange, "reason"),
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Required when the Go-Live date changes; kept in the change log.",
     )
@@ -189,10 +189,6 @@ class ChecklistItemDetailsForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["description"].max_length = limits.DESCRIPTION_MAX
-        self.fields["description"].validators.append(
-            MaxLengthValidator(limits.DESCRIPTION_MAX)
-        )
         if self.instance.pk:
             self.fields["expected_version"].initial = self.instance.version
             self.fields["expected_version"].required = True
@@ -248,12 +244,12 @@ class ItemStatusForm(forms.Form):
     reason = forms.CharField(
         label="Reason (required when blocked) or justification (required for N/A)",
         required=False,
-        max_length=limits.REASON_MAX,
+        **field_bounds(ChecklistItem, "blocked_reason"),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     note = forms.CharField(
         required=False,
-        max_length=limits.NOTE_MAX,
+        **field_bounds(ChecklistItem, "note"),
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Replaces the item's note; leave empty to keep the current one.",
     )
@@ -284,7 +280,7 @@ class ItemVersionForm(forms.Form):
 class ItemReopenForm(forms.Form):
     reason = forms.CharField(
         label="Why reopen it?",
-        max_length=limits.REASON_MAX,
+        **field_bounds(ChecklistItem, "blocked_reason"),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     expected_version = forms.IntegerField(widget=forms.HiddenInput)
@@ -328,7 +324,7 @@ class BulkStatusForm(forms.Form):
     reason = forms.CharField(
         label="Reason or justification (blocked / N/A)",
         required=False,
-        max_length=limits.REASON_MAX,
+        **field_bounds(ChecklistItem, "blocked_reason"),
     )
 
     def __init__(self, *args, item_pks=(), **kwargs):

@@ -7,8 +7,12 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from ccpor_onboard.lib import bounds
+from ccpor_onboard.lib.bounds import IN_WINDOW, ONE_LINE, bounded_text
 from courts.access import is_ccpor_staff, signed_in
 from courts.models import Membership
+
+from .limits import DESCRIPTION_MAX, MEETING_MINUTES_MAX, NOTE_MAX, REASON_MAX
 
 
 class Actor(models.TextChoices):
@@ -74,7 +78,7 @@ class Condition(models.TextChoices):
 
 
 class Phase(models.Model):
-    name = models.CharField(max_length=50, unique=True)
+    name = models.CharField(max_length=50, unique=True, validators=ONE_LINE)
     slug = models.SlugField(max_length=50, unique=True)
     order = models.PositiveSmallIntegerField(unique=True)
 
@@ -86,9 +90,9 @@ class Phase(models.Model):
 
 
 class ChecklistTemplate(models.Model):
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=ONE_LINE)
     version = models.PositiveIntegerField(default=1)
-    description = models.TextField(blank=True)
+    description = bounded_text(max_length=DESCRIPTION_MAX, blank=True)
     is_active = models.BooleanField(
         default=True, help_text="Only active templates can start new onboardings."
     )
@@ -112,8 +116,8 @@ class ItemFields(models.Model):
 
     phase = models.ForeignKey(Phase, on_delete=models.PROTECT)
     order = models.PositiveSmallIntegerField(help_text="Position in the checklist.")
-    title = models.CharField(max_length=300)
-    description = models.TextField(blank=True)
+    title = models.CharField(max_length=300, validators=ONE_LINE)
+    description = bounded_text(max_length=DESCRIPTION_MAX, blank=True)
     actor = models.CharField(max_length=10, choices=Actor.choices)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     offset_days = models.IntegerField(
@@ -148,6 +152,7 @@ class ItemFields(models.Model):
         db_default="",
         help_text="A public page the item points the court to (e.g. the CCPOR "
         "information page).",
+        validators=ONE_LINE,  # Django's URL check lets control characters through
     )
 
     class Meta:
@@ -205,11 +210,14 @@ class Onboarding(models.Model):
     template = models.ForeignKey(
         ChecklistTemplate, on_delete=models.PROTECT, related_name="onboardings"
     )
-    # The planned Go-Live (moved by reschedules, each kept as a GoLiveChange).
-    go_live_date = models.DateField()
+    # The planned Go-Live (moved by reschedules, each kept as a GoLiveChange). The
+    # start and reschedule services also keep it within ten years of today.
+    go_live_date = models.DateField(validators=IN_WINDOW)
     # The day the court actually went live (California), set when it is marked live
     # and cleared if that is undone; the planned date stays as it was.
-    went_live_on = models.DateField(null=True, blank=True, editable=False)
+    went_live_on = models.DateField(
+        null=True, blank=True, editable=False, validators=IN_WINDOW
+    )
     court_enters_carpos = models.BooleanField(
         "court enters CARPOS",
         help_text="The court itself enters order data into CARPOS.",
@@ -228,7 +236,9 @@ class Onboarding(models.Model):
         blank=True,
         related_name="+",
     )
-    status_changed_at = models.DateTimeField(null=True, blank=True)
+    status_changed_at = models.DateTimeField(
+        null=True, blank=True, validators=IN_WINDOW
+    )
     # Optimistic locking (as on items): every write through the services bumps it;
     # an admin form opened on an older one is refused.
     version = models.PositiveIntegerField(default=1)
@@ -299,9 +309,9 @@ class GoLiveChange(models.Model):
     onboarding = models.ForeignKey(
         Onboarding, on_delete=models.CASCADE, related_name="go_live_changes"
     )
-    old_date = models.DateField()
-    new_date = models.DateField()
-    reason = models.TextField()
+    old_date = models.DateField(validators=IN_WINDOW)
+    new_date = models.DateField(validators=IN_WINDOW)
+    reason = bounded_text(max_length=REASON_MAX)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -346,7 +356,7 @@ class Replan(models.Model):
         Onboarding, on_delete=models.CASCADE, related_name="replans"
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    reason = models.TextField(blank=True)
+    reason = bounded_text(max_length=REASON_MAX, blank=True)
     # One line per change, in words ("14. CCTC connectivity…: readiness gate").
     changes = models.JSONField(default=list)
     gates_made_na = models.JSONField("gate items made N/A", default=list)
@@ -424,12 +434,13 @@ class ChecklistItem(ItemFields):
     depends_on = models.ManyToManyField(
         "self", symmetrical=False, blank=True, related_name="dependents"
     )
-    due_date = models.DateField()
+    # The services also keep it within OFFSET_MAX_DAYS of Go-Live (checklists.limits).
+    due_date = models.DateField(validators=IN_WINDOW)
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.NOT_STARTED
     )
-    blocked_reason = models.TextField(blank=True)
-    na_justification = models.TextField("justification for N/A", blank=True)
+    blocked_reason = bounded_text(max_length=REASON_MAX, blank=True)
+    na_justification = bounded_text(REASON_MAX, "justification for N/A", blank=True)
     na_justified_by = models.CharField(
         "N/A justified by",
         max_length=10,
@@ -437,8 +448,8 @@ class ChecklistItem(ItemFields):
         blank=True,
         db_default="",
     )
-    note = models.TextField(blank=True)
-    completed_at = models.DateTimeField(null=True, blank=True)
+    note = bounded_text(max_length=NOTE_MAX, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True, validators=IN_WINDOW)
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -454,7 +465,7 @@ class ChecklistItem(ItemFields):
         related_name="+",
     )
     # A CCPOR staff member checked a done item; cleared when it is reopened.
-    verified_at = models.DateTimeField(null=True, blank=True)
+    verified_at = models.DateTimeField(null=True, blank=True, validators=IN_WINDOW)
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -471,12 +482,18 @@ class ChecklistItem(ItemFields):
         related_name="owned_items",
     )
     # Meetings and trainings (`is_schedulable`): when, where, who, and the minutes.
-    # Times are stored in UTC and shown in America/Los_Angeles.
-    meeting_starts_at = models.DateTimeField("meeting starts", null=True, blank=True)
-    meeting_ends_at = models.DateTimeField("meeting ends", null=True, blank=True)
-    meeting_location = models.CharField("place or link", max_length=300, blank=True)
-    meeting_attendees = models.TextField("attendees", blank=True)
-    meeting_minutes = models.TextField("minutes", blank=True)
+    # In UTC, shown in California time; in the window (a constraint too) to be read.
+    meeting_starts_at = models.DateTimeField(
+        "meeting starts", null=True, blank=True, validators=IN_WINDOW
+    )
+    meeting_ends_at = models.DateTimeField(
+        "meeting ends", null=True, blank=True, validators=IN_WINDOW
+    )
+    meeting_location = models.CharField(
+        "place or link", max_length=300, blank=True, validators=ONE_LINE
+    )
+    meeting_attendees = bounded_text(NOTE_MAX, "attendees", blank=True)
+    meeting_minutes = bounded_text(MEETING_MINUTES_MAX, "minutes", blank=True)
     # Optimistic locking: every write bumps it; a write naming an older one is refused.
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -490,6 +507,11 @@ class ChecklistItem(ItemFields):
         constraints = [
             models.UniqueConstraint(
                 fields=["onboarding", "order"], name="unique_checklist_item_order"
+            ),
+            models.CheckConstraint(
+                condition=bounds.datetime_in_window_q("meeting_starts_at")
+                & bounds.datetime_in_window_q("meeting_ends_at"),
+                name="item_meeting_in_window",
             ),
         ]
         indexes = [
@@ -556,7 +578,7 @@ class OnboardingSummary(models.Model):
     open_doj = models.PositiveIntegerField(default=0)
     # The current phase: the first phase (by order) with an open item.
     phase_order = models.PositiveSmallIntegerField(null=True, blank=True)
-    oldest_open_due = models.DateField(null=True, blank=True)
+    oldest_open_due = models.DateField(null=True, blank=True, validators=IN_WINDOW)
     refreshed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -3,8 +3,12 @@ change, so that they can react without this app calling up (import-linter's floo
 
 - `item_reopened(item, by, reason)`: a finished item was reopened with a reason
   (collaboration records the reason in the item's thread).
+- `items_changed(onboarding_ids)`: items of these onboardings were added, changed or
+  removed, or their dates moved (sent by the summary refresh that every such write
+  makes; planning forecasts them again after commit).
 """
 
 from django.dispatch import Signal
 
 item_reopened = Signal()
+items_changed = Signal()

@@ -7,12 +7,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from checklists import limits
+from ccpor_onboard.lib.bounds import field_bounds, validate_date_in_window
 from checklists.forms import DateInput, TimeInput
 from checklists.models import ChecklistItem
 
 from . import services
-from .models import TeamDocument
+from .models import Comment, TeamDocument
 
 
 class EvidenceUploadForm(forms.Form):
@@ -28,7 +28,7 @@ class EvidenceUploadForm(forms.Form):
 class CommentForm(forms.Form):
     body = forms.CharField(
         label="Comment",
-        max_length=limits.COMMENT_MAX,
+        **field_bounds(Comment, "body"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Mention someone with @ and their user name (e.g. @alameda.lead) "
         "to e-mail them; @ccpor reaches the CCPOR Team. The item's owner is told "
@@ -40,24 +40,26 @@ class MeetingForm(forms.Form):
     """A meeting's or training's date, times (California time), place, attendees
     and minutes; the times become aware datetimes for the service."""
 
-    date = forms.DateField(widget=DateInput, required=False)
+    date = forms.DateField(
+        widget=DateInput, required=False, validators=[validate_date_in_window]
+    )
     starts = forms.TimeField(label="Starts", widget=TimeInput, required=False)
     ends = forms.TimeField(label="Ends", widget=TimeInput, required=False)
     location = forms.CharField(
         label="Place or link",
-        max_length=300,
+        **field_bounds(ChecklistItem, "meeting_location"),
         required=False,
         help_text="A room and address, or the video-call link.",
     )
     attendees = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
-        max_length=limits.NOTE_MAX,
+        **field_bounds(ChecklistItem, "meeting_attendees"),
     )
     minutes = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
-        max_length=limits.MEETING_MINUTES_MAX,
+        **field_bounds(ChecklistItem, "meeting_minutes"),
     )
     expected_version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -105,12 +107,18 @@ class TeamDocumentForm(forms.Form):
     """A CCPOR Team document (or a new version of one) for the item's template."""
 
     title = forms.CharField(
-        max_length=200,
+        **field_bounds(TeamDocument, "title"),
         help_text="To replace a document, use its title: the new version becomes "
         "the current one and the old one stays listed.",
     )
-    version = forms.CharField(max_length=30, help_text="e.g. 2.1")
-    document_date = forms.DateField(label="Date of the document", widget=DateInput)
+    version = forms.CharField(
+        **field_bounds(TeamDocument, "version"), help_text="e.g. 2.1"
+    )
+    document_date = forms.DateField(
+        label="Date of the document",
+        widget=DateInput,
+        **field_bounds(TeamDocument, "document_date"),
+    )
     file = forms.FileField(
         label="Document",
         help_text="PDF, Word (DOCX), Excel (XLSX), PNG or JPEG; at most 10 MB.",
@@ -147,6 +155,7 @@ class TeamDocumentAdminForm(forms.ModelForm):
                 template_item=data["template_item"],
                 title=data["title"],
                 version=data["version"],
+                document_date=data["document_date"],
             )
         return data
 

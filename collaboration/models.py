@@ -8,6 +8,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 
+from ccpor_onboard.lib.bounds import COMMENT_MAX, IN_WINDOW, ONE_LINE, bounded_text
 from checklists.models import ChecklistItem, TemplateItem
 
 
@@ -29,7 +30,9 @@ class Evidence(models.Model):
     )
     file = models.FileField(upload_to=evidence_upload_to, max_length=255)
     original_name = models.CharField(
-        max_length=200, help_text="The uploaded file's name, sanitised."
+        max_length=200,
+        help_text="The uploaded file's name, sanitised.",
+        validators=ONE_LINE,
     )
     content_type = models.CharField(
         max_length=120, help_text="Detected from the file's content."
@@ -64,11 +67,11 @@ class Comment(models.Model):
         null=True,
         related_name="+",
     )
-    body = models.TextField()
+    body = bounded_text(max_length=COMMENT_MAX)
     created_at = models.DateTimeField(auto_now_add=True)
     # Comments are append-only: an edit (by the author only) keeps the previous text
     # as a CommentRevision and marks the comment "edited".
-    edited_at = models.DateTimeField(null=True, blank=True)
+    edited_at = models.DateTimeField(null=True, blank=True, validators=IN_WINDOW)
 
     class Meta:
         db_table = "checklists_comment"
@@ -95,11 +98,14 @@ class TeamDocument(models.Model):
     template_item = models.ForeignKey(
         TemplateItem, on_delete=models.CASCADE, related_name="documents"
     )
-    title = models.CharField(max_length=200, help_text="e.g. Court Planning Guide")
-    version = models.CharField(max_length=30, help_text="e.g. 2.1")
-    document_date = models.DateField("date of the document")
+    title = models.CharField(
+        max_length=200, help_text="e.g. Court Planning Guide", validators=ONE_LINE
+    )
+    version = models.CharField(max_length=30, help_text="e.g. 2.1", validators=ONE_LINE)
+    # The upload service also keeps it within ten years of today.
+    document_date = models.DateField("date of the document", validators=IN_WINDOW)
     file = models.FileField(upload_to=team_document_upload_to, max_length=255)
-    original_name = models.CharField(max_length=200)
+    original_name = models.CharField(max_length=200, validators=ONE_LINE)
     content_type = models.CharField(max_length=120)
     size = models.PositiveIntegerField(help_text="Bytes.")
     uploaded_by = models.ForeignKey(
@@ -131,7 +137,7 @@ class CommentRevision(models.Model):
     comment = models.ForeignKey(
         Comment, on_delete=models.CASCADE, related_name="revisions"
     )
-    body = models.TextField(help_text="The text before this edit.")
+    body = bounded_text(help_text="The text before this edit.", max_length=COMMENT_MAX)
     edited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from ccpor_onboard.lib.bounds import validate_single_line
+
 # The six Court of Appeal districts, as people name them.
 DISTRICT_LABELS = {
     n: f"{ordinal} District"
@@ -17,9 +19,13 @@ class Court(models.Model):
         SUPERIOR = "superior", "Superior court"
         TRIBAL = "tribal", "Tribal court"
 
-    name = models.CharField(max_length=200, unique=True)
+    name = models.CharField(
+        max_length=200, unique=True, validators=[validate_single_line]
+    )
     slug = models.SlugField(max_length=100, unique=True)
-    county = models.CharField(max_length=100, blank=True)
+    county = models.CharField(
+        max_length=100, blank=True, validators=[validate_single_line]
+    )
     court_type = models.CharField(
         max_length=20, choices=CourtType.choices, default=CourtType.SUPERIOR
     )

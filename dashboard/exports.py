@@ -73,6 +73,9 @@ PORTFOLIO_HEADER = [
     "Overdue",
     "Blocked",
     "Health",
+    "Forecast P50",
+    "Forecast P85",
+    "Slipping (forecast)",
     *(f"Open: {actor.label}" for actor in BLOCKING_ACTORS),
     "Court page",
 ]
@@ -265,6 +268,14 @@ def portfolio_line(*, today: datetime.date, phases: list[Phase], site_url: str):
         _if_open(csv_value(overdue)),
         _if_open(csv_value(F("blocked"))),
         _labels("health_rank", {HEALTH_RANK[h]: label for h, label in Health.CHOICES}),
+        csv_value(F("forecast_p50")),
+        csv_value(F("forecast_p85")),
+        Case(
+            When(forecast_slip_days__gt=0, then=Value("yes")),
+            When(forecast_slip_days__isnull=False, then=Value("no")),
+            default=Value(""),
+            output_field=TextField(),
+        ),
         *(_if_open(csv_value(F(f"open_{actor}"))) for actor in BLOCKING_ACTORS),
         Concat(
             Value(site_url + head), F("slug"), Value(tail), output_field=TextField()

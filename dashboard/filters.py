@@ -22,6 +22,7 @@ from .selectors import (
     GO_LIVE_WINDOWS,
     PortfolioStatus,
     Stage,
+    forecast_slipping_q,
     go_live_window_q,
     health_q,
     no_one_to_remind_q,
@@ -53,6 +54,8 @@ SORT_COLUMNS = {
     "overdue": ("Overdue", ["overdue"]),
     "blocked": ("Blocked", ["blocked"]),
     "health": ("Health", ["health_rank"]),
+    # Days from target to the forecast's P85: the most slipping first, descending.
+    "forecast": ("Forecast", ["forecast_slip_days", "forecast_p85"]),
     **{
         f"open_{a.value}": (f"Open: {a.label}", [f"open_{a.value}"])
         for a in BLOCKING_ACTORS
@@ -64,6 +67,14 @@ DEFAULT_SORT = "attention"
 SHOW_NOT_STARTED = "show"
 # The Go-Live moved filter: later than first planned, or by 30 days or more.
 SLIPPED, SLIPPED_30 = "later", "30"
+# The forecast filter: P85 passes the target.
+FORECAST_SLIPPING = "slipping"
+
+
+def sort_keys(value) -> list[str]:
+    """The sort keys asked for (`["-overdue"]`), empty ones left out ("?sort=,"):
+    by court name when none is left."""
+    return [p for p in (value or []) if p not in EMPTY_VALUES] or [DEFAULT_SORT]
 
 
 class SortFilter(django_filters.OrderingFilter):
@@ -76,9 +87,8 @@ class SortFilter(django_filters.OrderingFilter):
         super().__init__(*args, **kwargs)
 
     def filter(self, qs: QuerySet, value) -> QuerySet:
-        params = [p for p in (value or []) if p not in EMPTY_VALUES] or [DEFAULT_SORT]
         ordering = []
-        for param in params:
+        for param in sort_keys(value):
             descending = param.startswith("-")
             for field in SORT_COLUMNS[param.lstrip("-")][1]:
                 expression = F(field.lstrip("-"))
@@ -152,6 +162,14 @@ class PortfolioFilter(django_filters.FilterSet):
         method="filter_slip",
         empty_label="Any",
     )
+    # Not the "Go-Live moved" filter above (`slip`: moved later than first
+    # planned): the forecast from pace passes the target.
+    forecast = django_filters.ChoiceFilter(
+        label="Forecast",
+        choices=[(FORECAST_SLIPPING, "Slipping (forecast)")],
+        method="filter_forecast",
+        empty_label="Any forecast",
+    )
     reach = django_filters.ChoiceFilter(
         label="Reminders",
         choices=[("none", "No one to remind")],
@@ -207,6 +225,9 @@ class PortfolioFilter(django_filters.FilterSet):
     def filter_slip(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         return qs.filter(slip_days__gte=30 if value == SLIPPED_30 else 1)
 
+    def filter_forecast(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return qs.filter(forecast_slipping_q())
+
     def filter_reach(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         return qs.filter(no_one_to_remind_q())
 
@@ -240,7 +261,7 @@ class PortfolioFilter(django_filters.FilterSet):
     @property
     def sort_params(self) -> list[str]:
         """The sort in force, as URL parameters (`["-overdue"]`)."""
-        return list(self.form.cleaned_data.get("sort") or [DEFAULT_SORT])
+        return sort_keys(self.form.cleaned_data.get("sort"))
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from checklists.marks import Mark, next_mark
 from checklists.models import Onboarding, Phase, slip_label
 from checklists.selectors import Progress
 from courts.models import DISTRICT_LABELS, Court
+from planning.presenters import ForecastWords
 
 from .selectors import BLOCKING_ACTORS, COURT_FIELDS, PortfolioStatus
 
@@ -37,6 +38,8 @@ class PortfolioRow:
     went_live_on: datetime.date | None = None
     # Days later than first planned (open onboardings; 0 if never moved).
     slip_days: int | None = None
+    # The forecast from pace of an active onboarding (planning), or None.
+    forecast: ForecastWords | None = None
 
     @property
     def slip_label(self) -> str:
@@ -135,6 +138,16 @@ def _portfolio_row(
         no_one_to_remind=v["no_one_to_remind"],
         went_live_on=v["went_live_on"],
         slip_days=v["slip_days"],
+        forecast=(
+            ForecastWords(
+                target=v["forecast_target"],
+                p50=v["forecast_p50"],
+                p85=v["forecast_p85"],
+                today=today,
+            )
+            if v["forecast_p50"] is not None
+            else None
+        ),
     )
 
 
@@ -153,6 +166,7 @@ HEAD_COLUMNS = [
     ("overdue", True),
     ("blocked", True),
     ("health", False),
+    ("forecast", False),
 ]
 ACTOR_HEADINGS = {"court": "Court", "so": "SO", "ccpor": "CCPOR", "doj": "DOJ"}
 

@@ -38,6 +38,7 @@ from checklists.models import (
 from checklists.selectors import first_planned_go_live
 from courts.models import DISTRICT_LABELS, Court
 from golive.selectors import in_readiness_window_q
+from planning.models import slipping_q
 from reminders.selectors import reminder_recipient_memberships
 
 from .models import SavedPortfolioView
@@ -136,6 +137,17 @@ def current_onboarding_q() -> Q:
 def _open_only(expression, default):
     """`expression` for a row whose onboarding is open, else `default`."""
     return Case(When(IS_OPEN, then=expression), default=default)
+
+
+def _if_onboarding(expression):
+    """`expression` for a row whose onboarding is active, else None."""
+    return Case(When(ONBOARDING, then=expression), default=None)
+
+
+def forecast_slipping_q() -> Q:
+    """Rows whose active onboarding's forecast is slipping (`planning.models.
+    slipping_q` on the joined forecast)."""
+    return ONBOARDING & slipping_q("ob__forecast__")
 
 
 def portfolio_base() -> QuerySet[Court]:
@@ -271,6 +283,15 @@ def portfolio_values(*, today: datetime.date) -> dict:
         "no_one_to_remind": ExpressionWrapper(
             ONBOARDING & Q(IsNull(_first_recipient(), True)),
             output_field=BooleanField(),
+        ),
+        # The onboarding's forecast from pace (planning.Forecast, joined: no query
+        # more), for an active onboarding only: P50, P85 and days from its target
+        # to its P85 (slipping when positive: planning.models.slipping_q).
+        "forecast_target": _if_onboarding(F("ob__forecast__target")),
+        "forecast_p50": _if_onboarding(F("ob__forecast__p50")),
+        "forecast_p85": _if_onboarding(F("ob__forecast__p85")),
+        "forecast_slip_days": _if_onboarding(
+            DaysBetween(F("ob__forecast__p85"), day=F("ob__forecast__target"))
         ),
         "progress_ratio": Coalesce(
             Cast(F("finished"), FloatField())

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import api, exports, incidents, portfolio
+from .views import api, exports, incidents, planning_api, portfolio
 
 app_name = "dashboard"
 
@@ -22,6 +22,7 @@ urlpatterns = [
         exports.export_incidents,
         name="export_incidents",
     ),
+    path("api/forecast/", planning_api.forecast, name="api_forecast"),
     path("api/onboardings/", api.onboarding_list, name="api_onboarding_list"),
     path(
         "api/onboardings/<slug:slug>/",

@@ -9,9 +9,10 @@ is disabled (it would write an old status back).
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseNotAllowed
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
@@ -211,9 +212,10 @@ class OnboardingAdmin(SimpleHistoryAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     def transition_view(self, request, object_id, action: str):
-        onboarding = get_object_or_404(
-            Onboarding.objects.select_related("court"), pk=object_id
-        )
+        # None for an id that is not one (get_object_or_404 would fail on it).
+        onboarding = self.get_object(request, unquote(object_id))
+        if onboarding is None:
+            raise Http404
         if action not in TRANSITIONS or not self.has_change_permission(
             request, onboarding
         ):

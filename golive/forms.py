@@ -3,10 +3,20 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
+from ccpor_onboard.lib.bounds import field_bounds
 from checklists.forms import DateInput, closed_day_field, warn_closed_day
 from courts.access import ccpor_staff_users
 
-from .models import GoNoGoDecision, Incident, SignOffKind, SignOffRole
+from .models import (
+    GoNoGoDecision,
+    Incident,
+    IncidentEvent,
+    SignOff,
+    SignOffKind,
+    SignOffRequest,
+    SignOffRole,
+    Transition,
+)
 
 
 class ReasonForm(forms.Form):
@@ -18,6 +28,7 @@ class ReasonForm(forms.Form):
         label="Reason",
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Kept in the onboarding's lifecycle history.",
+        **field_bounds(Transition, "reason"),
     )
 
     def __init__(self, *args, label: str = "", **kwargs):
@@ -69,6 +80,7 @@ class GoNoGoForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Required for a no-go or a postponement.",
+        **field_bounds(GoNoGoDecision, "reason"),
     )
     new_go_live_date = forms.DateField(
         label="New Go-Live date (postponement)",
@@ -125,7 +137,7 @@ class SignOffGiveForm(forms.Form):
     role = forms.ChoiceField(choices=SignOffRole.choices, widget=forms.HiddenInput)
     statement = forms.CharField(
         label="Statement",
-        max_length=1000,
+        **field_bounds(SignOff, "statement"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=(
             "What you sign: the usual words are suggested; change them as you need. "
@@ -139,6 +151,9 @@ class SignOffRevokeForm(forms.Form):
         label="Why revoke it?",
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Kept with the signature, which stays on record.",
+        # What is typed: the record keeps room for the CCPOR Team's line revoked
+        # with it (SignOff.revoke_reason).
+        **field_bounds(Transition, "reason"),
     )
 
 
@@ -165,6 +180,7 @@ class SignOffAskForm(forms.Form):
         label="Message (optional)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
+        **field_bounds(SignOffRequest, "message"),
     )
 
     def __init__(self, *args, holders: list, **kwargs):
@@ -190,10 +206,11 @@ def _severity_choices():
 
 
 class IncidentReportForm(forms.Form):
-    title = forms.CharField(label="Title", max_length=200)
+    title = forms.CharField(label="Title", **field_bounds(Incident, "title"))
     description = forms.CharField(
         label="What happens",
         widget=forms.Textarea(attrs={"rows": 5}),
+        **field_bounds(Incident, "description"),
         help_text=(
             "Steps, error messages, who is affected, since when. Never protective-"
             "order data: no order images, party names, dates of birth or CLETS "
@@ -222,12 +239,14 @@ class IncidentUpdateForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Kept in the incident's history; required to reopen it.",
+        **field_bounds(IncidentEvent, "note"),
     )
     resolution = forms.CharField(
         label="Resolution",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Required to resolve it.",
+        **field_bounds(Incident, "resolution"),
     )
 
     def __init__(self, *args, **kwargs):

@@ -12,6 +12,14 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from ccpor_onboard.lib.bounds import (
+    DESCRIPTION_MAX,
+    IN_WINDOW,
+    NOTE_MAX,
+    ONE_LINE,
+    REASON_MAX,
+    bounded_text,
+)
 from ccpor_onboard.lib.business_time import BusinessHours
 from ccpor_onboard.lib.holidays import judicial_holiday
 from checklists.models import GoLiveChange, Onboarding
@@ -43,7 +51,7 @@ class Transition(models.Model):
         max_length=10, choices=OnboardingStatus.choices, blank=True
     )
     to_status = models.CharField(max_length=10, choices=OnboardingStatus.choices)
-    reason = models.TextField(blank=True)
+    reason = bounded_text(max_length=REASON_MAX, blank=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -51,7 +59,7 @@ class Transition(models.Model):
         blank=True,
         related_name="+",
     )
-    at = models.DateTimeField()
+    at = models.DateTimeField(validators=IN_WINDOW)
 
     class Meta:
         ordering = ["at", "id"]
@@ -72,10 +80,10 @@ class GoNoGoDecision(models.Model):
         Onboarding, on_delete=models.CASCADE, related_name="go_no_go_decisions"
     )
     decision = models.CharField(max_length=10, choices=Decision.choices)
-    reason = models.TextField(blank=True)
+    reason = bounded_text(max_length=REASON_MAX, blank=True)
     # The Go-Live date the meeting decided on: a "go" counts only for that date.
-    go_live_date = models.DateField()
-    new_go_live_date = models.DateField(null=True, blank=True)
+    go_live_date = models.DateField(validators=IN_WINDOW)
+    new_go_live_date = models.DateField(null=True, blank=True, validators=IN_WINDOW)
     go_live_change = models.ForeignKey(
         GoLiveChange,
         on_delete=models.SET_NULL,
@@ -166,14 +174,14 @@ class SignOff(models.Model):
     )
     kind = models.CharField(max_length=20, choices=SignOffKind.choices)
     role = models.CharField(max_length=20, choices=SignOffRole.choices)
-    statement = models.TextField()
+    statement = bounded_text(max_length=REASON_MAX)
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     # The signer's name as it was when they signed (a user may be renamed later).
-    signer_name = models.CharField(max_length=300)
-    signed_at = models.DateTimeField()
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    signer_name = models.CharField(max_length=300, validators=ONE_LINE)
+    signed_at = models.DateTimeField(validators=IN_WINDOW)
+    revoked_at = models.DateTimeField(null=True, blank=True, validators=IN_WINDOW)
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -181,7 +189,9 @@ class SignOff(models.Model):
         blank=True,
         related_name="+",
     )
-    revoke_reason = models.TextField(blank=True)
+    # The reason typed (REASON_MAX), or for the CCPOR Team's signature revoked with
+    # a court's, that reason after a sentence saying so: room for both.
+    revoke_reason = bounded_text(max_length=NOTE_MAX, blank=True)
 
     objects = SignOffQuerySet.as_manager()
 
@@ -229,7 +239,7 @@ class SignOffRequest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     asked_at = models.DateTimeField(auto_now_add=True)
-    message = models.TextField(blank=True)
+    message = bounded_text(max_length=NOTE_MAX, blank=True)
 
     class Meta:
         ordering = ["-asked_at", "-id"]
@@ -308,8 +318,8 @@ class Incident(models.Model):
     onboarding = models.ForeignKey(
         Onboarding, on_delete=models.PROTECT, related_name="incidents"
     )
-    title = models.CharField(max_length=200)
-    description = models.TextField()
+    title = models.CharField(max_length=200, validators=ONE_LINE)
+    description = bounded_text(max_length=DESCRIPTION_MAX)
     severity = models.CharField(max_length=2, choices=Severity.choices)
     category = models.CharField(max_length=20, choices=Category.choices)
     status = models.CharField(
@@ -323,14 +333,14 @@ class Incident(models.Model):
         related_name="+",
         help_text="Who in the CCPOR Team handles it; the first responder if unset.",
     )
-    resolution = models.TextField(blank=True)
+    resolution = bounded_text(max_length=DESCRIPTION_MAX, blank=True)
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    reported_at = models.DateTimeField()
+    reported_at = models.DateTimeField(validators=IN_WINDOW)
     # The first response is due by then (RESPONSE_TARGETS, from reported_at).
-    respond_by = models.DateTimeField()
-    responded_at = models.DateTimeField(null=True, blank=True)
+    respond_by = models.DateTimeField(validators=IN_WINDOW)
+    responded_at = models.DateTimeField(null=True, blank=True, validators=IN_WINDOW)
     responded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -338,7 +348,7 @@ class Incident(models.Model):
         blank=True,
         related_name="+",
     )
-    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True, validators=IN_WINDOW)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -421,11 +431,11 @@ class IncidentEvent(models.Model):
     to_status = models.CharField(max_length=20, choices=Incident.Status.choices)
     # What else changed, in words ("Owner: Casey Staff; severity P3 → P2").
     changes = models.CharField(max_length=300, blank=True)
-    note = models.TextField(blank=True)
+    note = bounded_text(max_length=NOTE_MAX, blank=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    at = models.DateTimeField()
+    at = models.DateTimeField(validators=IN_WINDOW)
 
     class Meta:
         ordering = ["at", "id"]

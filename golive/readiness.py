@@ -39,6 +39,44 @@ from .models import (
 
 
 @dataclass(frozen=True)
+class Wait:
+    """An open item something waits for (a dependency), and whose it is."""
+
+    order: int
+    title: str
+    actor_label: str
+    internal: bool
+    depends_on: tuple[int, ...] = ()  # the pks of its own open dependencies
+
+    def words(self) -> str:
+        """ "item 28. Title (CCPOR Team)"; a CCPOR-internal one without its title,
+        since court and SO members read the same words."""
+        if self.internal:
+            return f"item {self.order} (a CCPOR Team internal task)"
+        return f"item {self.order}. {self.title} ({self.actor_label})"
+
+
+def wait_chain(pk: int, waits: dict[int, Wait], direct: dict[int, tuple]) -> str:
+    """What item `pk` waits for, in words, down the chain: "it waits for item 28.
+    Title (CCPOR Team), which waits for item 27. Title (DOJ)"; "" when it waits
+    for nothing open. `direct`: item pk -> the pks of its open dependencies."""
+    seen: set[int] = set()
+    parts: list[str] = []
+    level = list(direct.get(pk, ()))
+    while level:
+        fresh = [p for p in level if p not in seen and p in waits]
+        if not fresh:
+            break
+        seen.update(fresh)
+        words = " and ".join(waits[p].words() for p in fresh)
+        parts.append(words)
+        level = [d for p in fresh for d in direct.get(p, ())]
+    if not parts:
+        return ""
+    return "it waits for " + ", which waits for ".join(parts)
+
+
+@dataclass(frozen=True)
 class Blocker:
     """One thing that stands in the way, in words, with the page that fixes it."""
 
@@ -266,6 +304,11 @@ def _decision_blocker(
     return None
 
 
+def _gate_message(item: ChecklistItem, chain: str) -> str:
+    state = f"Readiness gate {item.order}. {item.title} is {_gate_state(item)}"
+    return f"{state}; {chain}." if chain else f"{state}."
+
+
 def live_readiness(
     onboarding: Onboarding,
     *,
@@ -273,16 +316,19 @@ def live_readiness(
     standing: Iterable[SignOff],
     requests: Iterable[SignOffRequest],
     decision: GoNoGoDecision | None,
+    waits: dict[int, Wait] | None = None,
+    direct: dict[int, tuple] | None = None,
 ) -> Readiness:
     """Readiness to be marked live. `items`: the onboarding's readiness gates and its
-    finished evidence-required items, each with `has_evidence`."""
+    finished evidence-required items, each with `has_evidence`; `waits` and
+    `direct`: its open items that others wait for, and who waits for which (see
+    `wait_chain`), so that a gate says what it waits for."""
+    waits, direct = waits or {}, direct or {}
     gates = [i for i in items if i.is_readiness_gate]
     blockers = [
         Blocker(
             kind="gate",
-            message=(
-                f"Readiness gate {item.order}. {item.title} is {_gate_state(item)}."
-            ),
+            message=_gate_message(item, wait_chain(item.pk, waits, direct)),
             url=_item_url(onboarding, item),
             internal=item.internal_only,
         )

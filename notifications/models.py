@@ -6,7 +6,15 @@ what the mail shows (subject, text, link) as data.
 """
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
+
+from ccpor_onboard.lib.bounds import (
+    COMMENT_MAX,
+    bounded_text,
+    validate_date_in_window,
+)
 
 from .outbox import OutboxRow
 
@@ -101,9 +109,23 @@ class Notification(OutboxRow):
         help_text="Who made the change (never notified of it).",
     )
     subject = models.CharField(max_length=300)
-    text = models.TextField(blank=True)
+    # What the notification quotes (a comment, a reason): typed text, cut to fit
+    # by `notify`.
+    text = bounded_text(max_length=COMMENT_MAX, blank=True)
     url = models.URLField(max_length=500)
     data = models.JSONField(default=dict, blank=True)
+    # What it is about (a checklist item), if anything: looked at again when it is
+    # sent (notifications.reach), in case it has become internal-only or is gone.
+    about_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    about_id = models.PositiveBigIntegerField(null=True, blank=True)
+    about = GenericForeignKey("about_type", "about_id")
+    # When the recipient opened it in the product's list (notifications.services
+    # .notifications_mark_read); None: unread.
+    read_at = models.DateTimeField(
+        null=True, blank=True, validators=[validate_date_in_window]
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -138,10 +160,14 @@ class CourtVisit(models.Model):
     court = models.ForeignKey(
         "courts.Court", on_delete=models.CASCADE, related_name="+"
     )
-    seen_at = models.DateTimeField(help_text="The latest time the page was opened.")
+    seen_at = models.DateTimeField(
+        help_text="The latest time the page was opened.",
+        validators=[validate_date_in_window],
+    )
     since = models.DateTimeField(
         null=True,
         blank=True,
+        validators=[validate_date_in_window],
         help_text="What changed is listed from here: the end of the previous visit.",
     )
 

@@ -54,6 +54,8 @@ from django.db.models import Case, F, Max, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from ccpor_onboard.lib.bounds import validate_date_in_window
+
 logger = logging.getLogger(__name__)
 
 # Claims of a row before it is recorded as failed (the first try and 3 retries).
@@ -65,6 +67,12 @@ CLAIM_TIMEOUT = datetime.timedelta(minutes=15)
 TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)
 # Seconds before the first retry; doubled for each further one (1, 2, 4 minutes).
 RETRY_BACKOFF = 60
+
+
+class NothingToSend(Exception):
+    """Raised by a sender that finds, once it holds a mail, that nothing in it may
+    still be sent (notifications.reach): the mail is recorded as skipped, with the
+    reason (the exception's text), and never retried."""
 
 
 def retry_countdown(retries: int) -> int:
@@ -112,11 +120,15 @@ class OutboxRow(models.Model):
     attempts = models.PositiveSmallIntegerField(
         default=0, help_text="How many times a sweep claimed it to send."
     )
-    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(
+        null=True, blank=True, validators=[validate_date_in_window]
+    )
     # Whose claim it is: the Celery task id (a redelivered task resumes its own
     # claim), or a random token per command run.
     claim_token = models.CharField(max_length=64, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(
+        null=True, blank=True, validators=[validate_date_in_window]
+    )
     error = models.TextField(
         "reason or error",
         blank=True,
@@ -279,7 +291,7 @@ def _each_row(model: type[models.Model], name: str, values: dict[int, object]):
 class Attempt:
     """What became of one sending of a claimed mail, and what to record for it."""
 
-    status: str  # SENT; PENDING (try again later); FAILED
+    status: str  # SENT; PENDING (try again later); FAILED; SKIPPED (NothingToSend)
     error: str = ""
     gave_up: bool = False  # failed on the mail server MAX_SEND_ATTEMPTS times
     unsent: bool = False  # nobody to send to: no sending attempt was made
@@ -324,6 +336,8 @@ def attempt(
     what became of it and what `send` returned."""
     try:
         value = send()
+    except NothingToSend as exc:
+        return Attempt(SendStatus.SKIPPED, str(exc)), None
     except TRANSIENT_ERRORS as exc:
         tries = attempts()
         error = f"Attempt {tries} of {MAX_SEND_ATTEMPTS}: {type(exc).__name__}: {exc}"

@@ -3,6 +3,8 @@
 from collections import defaultdict
 from collections.abc import Iterable
 
+from courts.models import Membership
+
 from .models import (
     CHOOSABLE_KINDS,
     DEFAULT_DELIVERY,
@@ -52,3 +54,40 @@ def pending_digest_notifications(
     ):
         by_user[row.recipient_id].append(row)
     return by_user
+
+
+def inbox_for(user):
+    """What was sent (or is waiting to be sent) to `user`, newest first, with the
+    court: the in-app list beside the e-mails. The notifications the send-time check
+    dropped are left out: they stopped being true."""
+    return (
+        Notification.objects.filter(recipient=user)
+        .exclude(status=Notification.Status.SKIPPED)
+        .select_related("court", "by")
+        .order_by("-created_at", "-id")
+    )
+
+
+def unread_count(user) -> int:
+    return inbox_for(user).filter(read_at__isnull=True).count()
+
+
+def mention_candidates(court, *, internal_only: bool = False) -> list[dict]:
+    """Whom a comment on an item of `court` may @mention, for the suggestions offered
+    as one types: the court's active members with an e-mail address (none on a
+    CCPOR-internal item), and the CCPOR Team ("@ccpor"). One query."""
+    people = [{"handle": "ccpor", "name": "the CCPOR Team"}]
+    if internal_only:
+        return people
+    seen = set()
+    for user in (
+        Membership.objects.filter(court=court, user__is_active=True)
+        .exclude(user__email="")
+        .order_by("user__first_name", "user__last_name", "user__username")
+        .values_list("user__username", "user__first_name", "user__last_name")
+    ):
+        handle, first, last = user
+        if handle not in seen:
+            seen.add(handle)
+            people.append({"handle": handle, "name": f"{first} {last}".strip()})
+    return people

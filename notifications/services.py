@@ -41,7 +41,7 @@ from courts.access import ccpor_staff_users
 from courts.models import Court, Membership
 from courts.services import membership_add
 
-from . import outbox, selectors
+from . import outbox, reach, selectors
 from .models import (
     ALWAYS_IMMEDIATE,
     CourtVisit,
@@ -98,6 +98,9 @@ def notify(
     data: dict | None = None,
     team: bool = False,
     internal_only: bool = False,
+    about=None,
+    still_if: dict | None = None,
+    void_if: dict | None = None,
 ) -> list[Notification]:
     """Queue a notification of `kind` about `court` for each recipient; the mail is
     sent once the caller's transaction commits, batched with the person's other
@@ -108,7 +111,15 @@ def notify(
     (whatever the kind's template shows besides). Promises:
     - the author of the change (`by`) is never notified of it;
     - only people who may see the court (its members, CCPOR staff) are notified,
-      and only CCPOR staff about an `internal_only` item;
+      and only CCPOR staff about an `internal_only` item (or an `about` object,
+      the item it is about, whose `internal_only` is true);
+    - each is checked again when it is sent (notifications.reach): someone who has
+      lost access to the court, or to `about` since it became internal-only, is not
+      mailed;
+    - what it says is checked again when it is sent: with `still_if` (a filter on
+      `about`, e.g. {"status": "blocked"}) it is dropped once `about` no longer
+      matches; with `void_if` ({"model": "app.Model", "filter": {...}, "says":
+      why}) once such a row exists (the sign-off it asks for has been given);
     - inactive people and people without an e-mail address are left out;
     - each person's choice for the kind applies (immediately, in the weekly digest,
       never), except for the kinds in ALWAYS_IMMEDIATE;
@@ -117,6 +128,7 @@ def notify(
     Returns the queued notifications.
     """
     kind = Kind(kind)
+    internal_only = internal_only or bool(getattr(about, "internal_only", False))
     by_pk = getattr(by, "pk", None)
     users = {
         u.pk: u
@@ -141,9 +153,14 @@ def notify(
         "court": court,
         "by": by,
         "subject": subject[:300],
-        "text": text,
+        "text": text[: Notification._meta.get_field("text").max_length],
         "url": absolute_link(link),
-        "data": data or {},
+        "data": {
+            **(data or {}),
+            **({"still_if": still_if} if still_if else {}),
+            **({"void_if": void_if} if void_if else {}),
+        },
+        "about": about,
     }
     rows = [
         Notification(recipient=u, address=u.email, delivery=deliveries[pk], **common)
@@ -253,18 +270,20 @@ def notifications_send_batch(*, address: str, claim_token: str = "") -> BatchRes
     """Send, in one mail, every immediate notification pending for this address.
 
     Claims them first (see the module's docstring), so that a notification is sent
-    once however many tasks or commands run at the same time. A mail-server error
-    puts them back for a retry (Outcome.RETRY) until MAX_SEND_ATTEMPTS; any other
-    error fails them, with the error kept on each row. `claim_token` names the
-    claim (the task id, so that a redelivered task resumes it); a random one by
-    default.
+    once however many tasks or commands run at the same time, then drops those the
+    person may no longer be told (notifications.reach: skipped, with the reason).
+    A mail-server error puts them back for a retry (Outcome.RETRY) until
+    MAX_SEND_ATTEMPTS; any other error fails them, with the error kept on each row.
+    `claim_token` names the claim (the task id, so that a redelivered task resumes
+    it); a random one by default.
     """
+    token = claim_token or outbox.new_claim_token()
     delivery = outbox.deliver(
         Notification.objects.filter(address=address, delivery=Delivery.IMMEDIATE),
-        token=claim_token or outbox.new_claim_token(),
+        token=token,
         target=f"notifications to {address}",
-        load=_batch_rows,
-        send=lambda rows: batch_message(rows).send(),
+        load=lambda claimed: reach.drop_unreachable(_batch_rows(claimed), token=token),
+        send=_send_batch_mail,
     )
     if delivery.attempt is None or not delivery.loaded:
         return BatchResult(address, Outcome.NOTHING)
@@ -273,6 +292,12 @@ def notifications_send_batch(*, address: str, claim_token: str = "") -> BatchRes
         return BatchResult(address, Outcome.SENT, count)
     outcome = Outcome.RETRY if delivery.retry_later else Outcome.FAILED
     return BatchResult(address, outcome, count, delivery.attempt.recorded_error)
+
+
+def _send_batch_mail(rows: list[Notification]) -> int:
+    if not rows:
+        raise outbox.NothingToSend("Nobody may still be told any of it.")
+    return batch_message(rows).send()
 
 
 def _batch_rows(claimed: QuerySet) -> list[Notification]:
@@ -316,13 +341,17 @@ def notifications_claim_digest(
 ) -> tuple[outbox.Claim | None, list[Notification]]:
     """Take the person's pending digest notifications for the weekly digest that is
     being sent, under the digest's own claim token (the caller has claimed the
-    digest itself with it, so that a redelivered digest resumes both). Settle the
-    claim with `notifications_settle` once the mail is sent or has failed."""
+    digest itself with it, so that a redelivered digest resumes both). Those the
+    person may no longer be told are dropped (notifications.reach) and left out of
+    what is returned. Settle the claim with `notifications_settle` once the mail is
+    sent or has failed."""
     claim = outbox.take(
         Notification.objects.filter(recipient=user, delivery=Delivery.DIGEST),
         token=claim_token,
     )
-    return claim, (_batch_rows(claim.rows) if claim else [])
+    if claim is None:
+        return None, []
+    return claim, reach.drop_unreachable(_batch_rows(claim.rows), token=claim_token)
 
 
 # --- Each person's choices ------------------------------------------------------

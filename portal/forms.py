@@ -5,9 +5,11 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Field, Layout
 from django import forms
 
+from accounts.models import User
+from ccpor_onboard.lib.bounds import field_bounds
 from checklists import limits
 from checklists.forms import DateInput, closed_day_field, warn_closed_day
-from checklists.models import ChecklistTemplate
+from checklists.models import ChecklistTemplate, GoLiveChange
 from courts.models import Membership, role_refusal
 
 
@@ -44,11 +46,12 @@ class CourtItemFilterForm(forms.Form):
 
 
 class RescheduleForm(forms.Form):
+    # Bounded by the reschedule service (from today to ten years ahead).
     go_live_date = forms.DateField(label="New Go-Live date", widget=DateInput)
     closed_day_ok = closed_day_field()
     reason = forms.CharField(
         label="Reason for the move",
-        max_length=limits.REASON_MAX,
+        **field_bounds(GoLiveChange, "reason"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Kept in the change log and shown to the court.",
     )
@@ -91,6 +94,7 @@ class OnboardingStartForm(forms.Form):
         required=False,
         empty_label="The newest active template",
     )
+    # Bounded by the start service (from today to ten years ahead).
     go_live_date = forms.DateField(label="Go-Live date", widget=DateInput)
     closed_day_ok = closed_day_field()
     court_enters_carpos = forms.BooleanField(
@@ -116,8 +120,8 @@ class InviteForm(forms.Form):
     nobody holds yet."""
 
     email = forms.EmailField(label="E-mail")
-    first_name = forms.CharField(label="First name", max_length=150)
-    last_name = forms.CharField(label="Last name", max_length=150)
+    first_name = forms.CharField(label="First name", **field_bounds(User, "first_name"))
+    last_name = forms.CharField(label="Last name", **field_bounds(User, "last_name"))
     organisation = forms.ChoiceField(
         choices=Membership.Organisation.choices,
         help_text="Court members update the Court's items; sheriff's office members "

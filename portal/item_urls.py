@@ -32,6 +32,11 @@ urlpatterns = [
         name="team_document_download",
     ),
     path(
+        "<int:pk>/documents/<int:document_pk>/as-evidence/",
+        views.evidence_from_document,
+        name="evidence_from_document",
+    ),
+    path(
         "<int:pk>/comments/<int:comment_pk>/edit/",
         views.comment_edit,
         name="comment_edit",

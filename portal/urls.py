@@ -3,7 +3,7 @@ court's URL."""
 
 from django.urls import path
 
-from .views import courts, feeds, onboarding, profile, report
+from .views import courts, feeds, inbox, onboarding, profile, report
 
 app_name = "portal"
 
@@ -11,6 +11,9 @@ urlpatterns = [
     path("", courts.home, name="home"),
     # Under /accounts/ with the sign-in pages, where people look for it.
     path("accounts/profile/", profile.profile, name="profile"),
+    path("notifications/", inbox.inbox, name="inbox"),
+    path("notifications/read/", inbox.inbox_mark_read, name="inbox_mark_read"),
+    path("notifications/<int:pk>/open/", inbox.inbox_open, name="inbox_open"),
     path("courts/", courts.landing, name="landing"),
     path("courts/<slug:slug>/", courts.court_detail, name="court"),
     path("courts/<slug:slug>/report/", report.court_report, name="report"),

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 
+from ccpor_onboard.lib.bounds import IN_WINDOW
 from checklists.marks import REMINDER_MARKS
 from notifications.outbox import OutboxRow, SendStatus
 
@@ -46,7 +47,9 @@ class ReminderLog(SendRecord):
     mark = models.CharField(
         max_length=10, choices=[(name, f"{name} mark") for name, _ in REMINDER_MARKS]
     )
-    go_live_date = models.DateField(help_text="The Go-Live date the reminder was for.")
+    go_live_date = models.DateField(
+        help_text="The Go-Live date the reminder was for.", validators=IN_WINDOW
+    )
     team_only = models.BooleanField(
         "to the CCPOR Team only",
         default=False,
@@ -81,8 +84,16 @@ class DigestLog(SendRecord):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_logs"
     )
-    week_start = models.DateField(help_text="Monday of the week the digest is for.")
+    week_start = models.DateField(
+        help_text="Monday of the week the digest is for.", validators=IN_WINDOW
+    )
     item_count = models.PositiveIntegerField(default=0)
+
+    # Why a digest is recorded as skipped when it comes to be sent.
+    NOTHING_LEFT = (
+        "Nothing left to send: nothing is overdue for this person, and the "
+        "notifications that waited for the digest may no longer be sent to them."
+    )
 
     class Meta:
         ordering = ["-week_start", "user__username"]
@@ -106,8 +117,10 @@ class SweepRun(models.Model):
         DIGEST = "digest", "Weekly digest"
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    today = models.DateField(help_text="The day the run worked for.")
-    finished_at = models.DateTimeField()
+    today = models.DateField(
+        help_text="The day the run worked for.", validators=IN_WINDOW
+    )
+    finished_at = models.DateTimeField(validators=IN_WINDOW)
     summary = models.JSONField(default=dict, blank=True)
 
     class Meta:

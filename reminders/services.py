@@ -112,6 +112,8 @@ def _report(
         result.add(Outcome.SENT, target, f"{detail} ({note})" if note else detail)
     elif sent.retry_later:
         result.add(Outcome.RETRY, target, sent.error)
+    elif sent.status == SendStatus.SKIPPED:
+        result.add(Outcome.SKIPPED, target, sent.error)
     else:
         detail = f"gave up. {sent.error}" if sent.gave_up else sent.error
         result.add(Outcome.FAILED, target, detail)
@@ -415,10 +417,13 @@ def digest_send_weekly(
 
         def send(_row, entry=entry, claims=claims):
             if entry.notifications:  # take them, so that they are sent once
+                # (those the person may no longer be told are dropped there)
                 claim, entry.notifications = notifications_claim_digest(
                     user=entry.user, claim_token=token
                 )
                 claims.append(claim)
+                if not (entry.notifications or entry.item_count):
+                    raise outbox.NothingToSend(DigestLog.NOTHING_LEFT)
             templated_message(
                 "digest",
                 digest_context(entry, today=today),

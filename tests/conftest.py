@@ -13,7 +13,14 @@ leave_pytest_clocks_alone()
 # A fixed "today" for date-driven tests: a Wednesday.
 TODAY = datetime.date(2026, 3, 4)
 # Apps whose data migrations load reference data (courts, phases, the template...).
-PROJECT_APPS = ("accounts", "courts", "checklists", "reminders", "dashboard")
+PROJECT_APPS = (
+    "accounts",
+    "courts",
+    "checklists",
+    "reminders",
+    "dashboard",
+    "planning",
+)
 
 
 def _reload_data_migrations() -> None:
@@ -283,6 +290,24 @@ def scheduled_batches(request, monkeypatch):
 
     monkeypatch.setattr(
         tasks.send_batch, "apply_async", lambda *args, **kwargs: calls.append(kwargs)
+    )
+    return calls
+
+
+@pytest.fixture(autouse=True)
+def scheduled_forecasts(request, monkeypatch):
+    """The forecast runs queued after a change to an onboarding's items (planning
+    receivers), recorded here (kwargs of each `apply_async`) instead of going to
+    the broker, as `scheduled_batches` does for notifications."""
+    calls: list[dict] = []
+    if "celery_worker_process" in request.fixturenames:
+        return calls
+    from planning import tasks
+
+    monkeypatch.setattr(
+        tasks.forecast_onboarding,
+        "apply_async",
+        lambda *args, **kwargs: calls.append(kwargs),
     )
     return calls
 

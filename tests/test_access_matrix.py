@@ -23,6 +23,8 @@ from checklists import services
 from checklists.models import ChecklistItem
 from collaboration import services as collaboration_services
 from golive import services as golive_services
+from notifications.models import Kind
+from notifications.services import notify
 from tests.conftest import TODAY
 from tests.factories import (
     CourtFactory,
@@ -85,6 +87,11 @@ MATRIX = {
         same(200, 405, anonymous=(200, 405)),
     ),
     "profile": ("portal:profile", same(200, 302)),
+    # The in-app notification list: everyone their own; one of the lead's
+    # notifications opens for the lead only (anyone else: 404).
+    "inbox": ("portal:inbox", same(200, 405)),
+    "inbox_mark_read": ("portal:inbox_mark_read", same(405, 302)),
+    "inbox_open": ("portal:inbox_open", same(405, 404, lead=(405, 302))),
     # Two-factor: anyone signed in may set up an authenticator app (a wrong code
     # redisplays the form); the code step, for someone without one, moves on.
     "otp_setup": ("accounts:otp_setup", same(200, 200)),
@@ -176,6 +183,11 @@ MATRIX = {
     "team_document_download": (
         "checklists:team_document_download",
         same(200, 405, **MEMBERS_ONLY),
+    ),
+    # A CCPOR item's document offered as its evidence: who may update the item.
+    "evidence_from_document": (
+        "checklists:evidence_from_document",
+        same(405, 403, staff=(405, 302), **MEMBERS_ONLY),
     ),
     # The lead's own comment: only its author edits it (staff included: 403).
     "comment_edit": (
@@ -298,6 +310,10 @@ MATRIX = {
         "dashboard:api_onboarding_detail",
         same(403, 405, anonymous=(401, 405), staff=(200, 405)),
     ),
+    "api_forecast": (
+        "dashboard:api_forecast",
+        same(403, 405, anonymous=(401, 405), staff=(200, 405)),
+    ),
 }
 CASES = [
     (key, role, method)
@@ -350,7 +366,15 @@ def _build_world(staff_user) -> dict:
         file=SimpleUploadedFile("letter.pdf", evidence_bytes("pdf")),
         by=court_lead,
     )
+    lead_notification = notify(
+        kind=Kind.ASSIGNED,
+        court=onboarding.court,
+        recipients=[court_lead],
+        subject="Court A: you were assigned an item",
+        link=court_item.get_absolute_url(),
+    )[0]
     return {
+        "lead_notification": lead_notification,
         "onboarding": onboarding,
         "other": other,
         "users": {
@@ -503,6 +527,12 @@ def request_for(key: str, world, user, extra=None) -> tuple[str, dict]:
         ),
         "password_reset_complete": (reverse("password_reset_complete"), {}),
         "profile": (reverse("portal:profile"), {"weekly_digest": "on"}),
+        "inbox": (reverse("portal:inbox"), {}),
+        "inbox_mark_read": (reverse("portal:inbox_mark_read"), {}),
+        "inbox_open": (
+            reverse("portal:inbox_open", args=[world["lead_notification"].pk]),
+            {},
+        ),
         "otp_setup": (reverse("accounts:otp_setup"), {"token": "000000"}),
         "otp_verify": (reverse("accounts:otp_verify"), {"token": "000000"}),
         "home": (reverse("portal:home"), {}),
@@ -587,6 +617,17 @@ def request_for(key: str, world, user, extra=None) -> tuple[str, dict]:
                 "document_date": TODAY.isoformat(),
                 "file": SimpleUploadedFile("guide.pdf", evidence_bytes("pdf")),
             },
+        ),
+        "evidence_from_document": (
+            reverse(
+                "checklists:evidence_from_document",
+                kwargs={
+                    **court_a,
+                    "pk": world["guide"].pk,
+                    "document_pk": world["document"].pk,
+                },
+            ),
+            {},
         ),
         "team_document_download": (
             reverse(
@@ -711,6 +752,7 @@ def request_for(key: str, world, user, extra=None) -> tuple[str, dict]:
         "incidents": (reverse("dashboard:incidents"), {}),
         "export_incidents": (reverse("dashboard:export_incidents"), {}),
         "api_list": (reverse("dashboard:api_onboarding_list"), {}),
+        "api_forecast": (reverse("dashboard:api_forecast"), {}),
         "api_detail": (
             reverse("dashboard:api_onboarding_detail", kwargs=court_a),
             {},

@@ -57,6 +57,7 @@ LOCAL_APPS = [
     "collaboration",
     "reminders",
     "golive",
+    "planning",
     "portal",
     "dashboard",
     "demo",

@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from ccpor_onboard.lib.bounds import field_error, validate_values
+
 from .. import access, limits, signals
 from ..limits import history_reason
 from ..models import PLAN_FIELDS, ChecklistItem, Justifier, Onboarding, Replan
@@ -40,13 +42,38 @@ def item_check_version(*, item: ChecklistItem, expected_version: int) -> None:
 
 
 def _check_length(*, reason: str = "", note: str = "") -> None:
+    """A reason's and a note's bounds (length, control characters): those of the
+    item's fields they fill."""
     errors = {}
     if len(reason) > limits.REASON_MAX:
         errors["reason"] = f"At most {limits.REASON_MAX} characters, please."
+    elif problem := field_error(ChecklistItem, "blocked_reason", reason):
+        errors["reason"] = problem
     if len(note or "") > limits.NOTE_MAX:
         errors["note"] = f"A note may be at most {limits.NOTE_MAX} characters."
+    elif problem := field_error(ChecklistItem, "note", note):
+        errors["note"] = problem
     if errors:
         raise ValidationError(errors)
+
+
+def _check_details(item: ChecklistItem, fields) -> None:
+    """An administrator's values for the item's details pass the model's bounds,
+    and its due date stays within OFFSET_MAX_DAYS of Go-Live (as the admin form
+    checks; here for every other path)."""
+    validate_values(
+        ChecklistItem,
+        **{
+            name: getattr(item, name)
+            for name in fields
+            if not ChecklistItem._meta.get_field(name).is_relation
+        },
+    )
+    if "due_date" in fields and item.due_date is not None:
+        onboarding = Onboarding.objects.get(pk=item.onboarding_id)
+        problem = limits.due_date_out_of_range(item.due_date, onboarding.go_live_date)
+        if problem:
+            raise ValidationError({"due_date": problem})
 
 
 def evidence_missing_message(item: ChecklistItem, *, action: str) -> str:
@@ -226,6 +253,7 @@ def item_update_details(
     onboarding = Onboarding.objects.get(pk=item.onboarding_id)
     onboarding_ensure_writable(onboarding)
     ensure_plan_unchanged(onboarding, fields=fields)
+    _check_details(item, fields)
     with transaction.atomic():
         locked = ChecklistItem.objects.select_for_update().get(pk=item.pk)
         if expected_version is not None and locked.version != expected_version:
@@ -274,6 +302,10 @@ def item_add(*, item: ChecklistItem, by, replan: Replan | None = None) -> Checkl
     onboarding_ensure_writable(item.onboarding)
     if replan is None or replan.onboarding_id != item.onboarding_id:
         ensure_plan_unchanged(item.onboarding, adds=True)
+    _check_details(
+        item,
+        [f.name for f in ChecklistItem._meta.concrete_fields if f.editable],
+    )
     with transaction.atomic():
         item.offset_days = (item.due_date - item.onboarding.go_live_date).days
         item.updated_by = by

@@ -21,12 +21,9 @@ def _about(item: ChecklistItem) -> str:
 
 def _item_notice(item: ChecklistItem, **kwargs) -> None:
     court = item.onboarding.court
-    notify(
-        court=court,
-        link=item.get_absolute_url(),
-        internal_only=item.internal_only,
-        **kwargs,
-    )
+    # About the item: only CCPOR staff are told of an internal-only one, and the
+    # outbox asks again when it sends (the item may have become internal-only).
+    notify(court=court, link=item.get_absolute_url(), about=item, **kwargs)
 
 
 def comment_added(comment, *, mentioned_before: str | None = None) -> None:
@@ -90,6 +87,8 @@ def item_blocked(item: ChecklistItem, *, by) -> None:
         by=by,
         subject=f"{item.onboarding.court.short_name}: {_about(item)} is blocked",
         text=item.blocked_reason,
+        # Not sent once it is no longer blocked.
+        still_if={"status": ChecklistItem.Status.BLOCKED},
     )
 
 
@@ -105,6 +104,8 @@ def item_reopened(item: ChecklistItem, *, by, reason: str = "") -> None:
         + (f" by {by}" if by else ""),
         text=reason,
         data={"status": item.get_status_display()},
+        # Not sent once it is finished again.
+        still_if={"status__in": list(ChecklistItem.OPEN_STATUSES)},
     )
 
 
@@ -120,6 +121,8 @@ def item_assigned(item: ChecklistItem, *, by) -> None:
         subject=f"{item.onboarding.court.short_name}: {by or 'The CCPOR Team'} "
         f"assigned you {_about(item)}",
         data={"due_date": f"{item.due_date:%B %-d, %Y}"},
+        # Not sent once someone else owns it.
+        still_if={"owner_id": item.owner_id},
     )
 
 
@@ -141,4 +144,8 @@ def go_live_moved(change: GoLiveChange, *, by) -> None:
             "old_date": f"{change.old_date:%B %-d, %Y}",
             "new_date": f"{change.new_date:%B %-d, %Y}",
         },
+        # A later move tells its own news: this one is not sent once it has been
+        # moved again.
+        about=change.onboarding,
+        still_if={"go_live_date": change.new_date.isoformat()},
     )

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from ccpor_onboard.lib.bounds import field_error
 from ccpor_onboard.lib.dates import today_in_california
 from courts.models import Court
 
@@ -220,6 +221,8 @@ def onboarding_reschedule_validate(
         )
     elif len(reason.strip()) > REASON_MAX:
         errors["reason"] = f"The reason may be at most {REASON_MAX} characters."
+    elif problem := field_error(GoLiveChange, "reason", reason.strip()):
+        errors["reason"] = problem
     if onboarding.status != Onboarding.Status.ACTIVE:
         errors["go_live_date"] = (
             "Only an active onboarding can be rescheduled; this one is "

@@ -11,6 +11,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 
+from .. import signals
 from ..models import ACTOR_ORDER, ChecklistItem, OnboardingSummary
 
 # Onboardings refreshed per statement pair (seed_scale refreshes thousands).
@@ -61,7 +62,7 @@ def summarise(
 def onboarding_summaries_refresh(*, onboarding_ids: Iterable[int]) -> None:
     """Recompute the stored summary of these onboardings from their items: one
     read and one upsert per thousand onboardings. Call it inside the transaction
-    that changed the items."""
+    that changed the items; it announces the change (`signals.items_changed`)."""
     ids = sorted(set(onboarding_ids))
     for start in range(0, len(ids), BATCH_SIZE):
         batch = ids[start : start + BATCH_SIZE]
@@ -82,3 +83,5 @@ def onboarding_summaries_refresh(*, onboarding_ids: Iterable[int]) -> None:
             unique_fields=["onboarding"],
             update_fields=SUMMARY_FIELDS,
         )
+    if ids:
+        signals.items_changed.send(sender=ChecklistItem, onboarding_ids=ids)

@@ -13,6 +13,7 @@ from .evidence import (
     EVIDENCE_TYPES,
     evidence_clean_name,
     evidence_detect_type,
+    evidence_from_team_document,
     evidence_upload,
     evidence_validate,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "comment_edit",
     "evidence_clean_name",
     "evidence_detect_type",
+    "evidence_from_team_document",
     "evidence_upload",
     "evidence_validate",
     "item_set_meeting",

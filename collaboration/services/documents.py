@@ -5,6 +5,9 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from ccpor_onboard.lib.bounds import field_error
+from ccpor_onboard.lib.dates import today_in_california
+from checklists import limits
 from checklists.models import TemplateItem
 
 from ..models import TeamDocument
@@ -12,18 +15,36 @@ from .evidence import EVIDENCE_TYPES, evidence_clean_name, evidence_validate
 
 
 def team_document_validate(
-    *, template_item: TemplateItem | None, title: str, version: str
+    *,
+    template_item: TemplateItem | None,
+    title: str,
+    version: str,
+    document_date: datetime.date | None = None,
+    today: datetime.date | None = None,
 ) -> tuple[str, str]:
     """The title and version as they will be kept (spaces tidied); ValidationError
-    keyed by field if one is missing or the title already has that version."""
+    keyed by field if one is missing or out of bounds (control characters; a date
+    more than ten years from `today`, California's by default), or the title
+    already has that version."""
+    errors = {}
+    for name, value in (("title", title), ("version", version)):
+        if problem := field_error(TeamDocument, name, value):
+            errors[name] = problem
     title = " ".join((title or "").split())
     version = " ".join((version or "").split())
-    errors = {}
+    if document_date is not None:
+        problem = field_error(
+            TeamDocument, "document_date", document_date
+        ) or limits.date_too_far(
+            document_date, today or today_in_california(), what="The document's date"
+        )
+        if problem:
+            errors["document_date"] = problem
     if not title:
         errors["title"] = "Name the document (e.g. Court Planning Guide)."
     if not version:
         errors["version"] = "Give the document's version (e.g. 2.1)."
-    elif (
+    elif "version" not in errors and (
         template_item is not None
         and TeamDocument.objects.filter(
             template_item=template_item, title__iexact=title, version__iexact=version
@@ -56,7 +77,10 @@ def team_document_upload(
     version can be uploaded once. ValidationError keyed by field otherwise.
     """
     title, version = team_document_validate(
-        template_item=template_item, title=title, version=version
+        template_item=template_item,
+        title=title,
+        version=version,
+        document_date=document_date,
     )
     kind = evidence_validate(file=file)
     content_type, _ = EVIDENCE_TYPES[kind]

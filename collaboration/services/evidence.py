@@ -9,12 +9,13 @@ import zlib
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as DefusedET
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
 
 from checklists.models import ChecklistItem
 from checklists.services.guards import onboarding_ensure_writable
 
-from ..models import Evidence
+from ..models import Evidence, TeamDocument
 
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 EVIDENCE_TYPES = {
@@ -275,3 +276,43 @@ def evidence_upload(*, item: ChecklistItem, file, by) -> Evidence:
             evidence.file.delete(save=False)
             raise
     return evidence
+
+
+def evidence_from_team_document(
+    *, item: ChecklistItem, document: TeamDocument, by
+) -> Evidence:
+    """Offer a document the CCPOR Team attached to the item's template item (any
+    version) as this item's evidence, without uploading it again: the evidence is
+    a copy of the document's file, so that a later version leaves it as it was.
+    The same refusals as an upload (closed onboarding, who may update the item is
+    the caller's check); ValidationError if the document is not this item's."""
+    onboarding_ensure_writable(item.onboarding)
+    if item.template_item_id is None or document.template_item_id != (
+        item.template_item_id
+    ):
+        raise ValidationError("That document is not one of this item's.")
+    kind = evidence_extension_of(document.content_type)
+    with transaction.atomic():
+        evidence = Evidence(
+            item=item,
+            original_name=document.original_name,
+            content_type=document.content_type,
+            size=document.size,
+            uploaded_by=by,
+        )
+        with document.file.open("rb") as source:
+            evidence.file.save(f"upload.{kind}", File(source), save=False)
+        try:
+            evidence.save()
+        except Exception:
+            evidence.file.delete(save=False)
+            raise
+    return evidence
+
+
+def evidence_extension_of(content_type: str) -> str:
+    """The file extension evidence of this (detected) content type is stored with."""
+    for kind, (known_type, _) in EVIDENCE_TYPES.items():
+        if known_type == content_type:
+            return kind
+    return "bin"

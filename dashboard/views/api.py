@@ -169,6 +169,22 @@ def onboarding_json(
         "blocked_count": state.blocked_count,
         "open_items_by_actor": by_actor["open"],
         "overdue_items_by_actor": by_actor["overdue"],
+        "forecast": _forecast_json(onboarding),
+    }
+
+
+def _forecast_json(onboarding: Onboarding) -> dict | None:
+    """The active onboarding's forecast from pace (planning), read with it
+    (`select_related("forecast")`), or None."""
+    forecast = getattr(onboarding, "forecast", None)
+    if forecast is None or onboarding.status != Onboarding.Status.ACTIVE:
+        return None
+    return {
+        "as_of": forecast.as_of,
+        "target_go_live": forecast.target,
+        "p50": forecast.p50,
+        "p85": forecast.p85,
+        "slipping": forecast.slipping,
     }
 
 
@@ -230,7 +246,8 @@ def onboarding_list(request, user):
     page_size = min(page_size, MAX_PAGE_SIZE)
     onboardings = (
         Onboarding.objects.filter(court__in=courts_for_user(user), status__in=statuses)
-        .select_related("court")
+        # The forecast (planning) is joined: no query more.
+        .select_related("court", "forecast")
         .order_by("go_live_date", "court__name", "pk")
     )
     paginator = Paginator(onboardings, page_size)

@@ -53,6 +53,7 @@ DESCENDING_FIRST = {
     "overdue",
     "blocked",
     "slip",
+    "forecast",
     *(f"open_{a}" for a in BLOCKING_ACTORS),
 }
 

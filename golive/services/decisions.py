@@ -8,6 +8,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from ccpor_onboard.lib.bounds import validate_values
 from ccpor_onboard.lib.dates import today_in_california
 from checklists import services as checklists_services
 from checklists.models import Onboarding
@@ -59,6 +60,8 @@ def go_no_go_record(
     if decision not in GoNoGoDecision.Decision.values:
         raise ValidationError({"decision": f"“{decision}” is not a decision."})
     reason = (reason or "").strip()
+    # The new date: the reschedule's rules (from today to ten years ahead).
+    validate_values(GoNoGoDecision, reason=reason)
     errors = {}
     if decision != GoNoGoDecision.Decision.GO and not reason:
         errors["reason"] = "Say why; a no-go or a postponement needs its reason."
@@ -166,6 +169,7 @@ def sign_off_give(
         raise ValidationError(
             {"statement": f"Keep the statement to {STATEMENT_MAX} characters."}
         )
+    validate_values(SignOff, statement=statement)
     with transaction.atomic():
         locked = _lock(onboarding)
         _sign_off_rules(locked, kind, role)
@@ -270,6 +274,7 @@ def sign_off_ask(
 ) -> SignOffRequest:
     """Ask a named person for a sign-off they may give; they are e-mailed once the
     request is saved. By CCPOR staff or the court's project lead."""
+    validate_values(SignOffRequest, message=(message or "").strip())
     if not can_ask_sign_off(by, onboarding.court_id):
         raise ValidationError(
             "Only the CCPOR Team and the court's project lead ask for sign-offs."
@@ -317,5 +322,16 @@ def sign_off_ask(
             link=reverse("golive:sign_offs", kwargs={"slug": locked.court.slug}),
             recipients=[asked],
             by=by,
+            # Not sent once the line is signed (by anyone).
+            void_if={
+                "model": "golive.SignOff",
+                "filter": {
+                    "onboarding_id": locked.pk,
+                    "kind": kind,
+                    "role": role,
+                    "revoked_at__isnull": True,
+                },
+                "says": "The sign-off it asked for has been given.",
+            },
         )
     return request

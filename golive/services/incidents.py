@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from ccpor_onboard.lib.bounds import validate_values
 from checklists.models import Onboarding
 
 from .. import tasks
@@ -41,10 +42,12 @@ def incident_report(
     errors = {}
     if not title:
         errors["title"] = "Give the incident a short title."
-    elif len(title) > 200:
-        errors["title"] = "Keep the title to 200 characters."
     if not description:
         errors["description"] = "Describe what happens (never protective-order data)."
+    try:
+        validate_values(Incident, title=title, description=description)
+    except ValidationError as exc:
+        errors = {**exc.message_dict, **errors}
     if severity not in Incident.Severity.values:
         errors["severity"] = "Choose a severity from P1 to P4."
     if category not in Incident.Category.values:
@@ -110,6 +113,8 @@ def incident_update(
     when, what changed, the note); a closed or cancelled onboarding's incidents are
     read-only."""
     note, resolution = (note or "").strip(), (resolution or "").strip()
+    validate_values(IncidentEvent, note=note)
+    validate_values(Incident, resolution=resolution)
     if not can_update_incident(by, incident):
         raise ValidationError(
             incident.onboarding.read_only_reason

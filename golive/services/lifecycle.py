@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from ccpor_onboard.lib.bounds import validate_values
 from ccpor_onboard.lib.dates import today_in_california
 from checklists.limits import history_reason
 from checklists.models import Onboarding
@@ -55,6 +56,7 @@ def _required_reason(reason: str, what: str) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": f"Say why {what}; the reason is kept."})
+    validate_values(Transition, reason=reason)
     return reason
 
 

@@ -29,6 +29,8 @@ from courts.access import court_view, courts_for_user, is_ccpor_staff, require
 from courts.selectors import court_contacts
 from golive.selectors import court_panel
 from notifications.services import court_visit_record, person_invite
+from planning.presenters import forecast_words
+from planning.selectors import forecast_of
 from reminders.selectors import (
     reminder_log_for_onboarding,
     reminders_awaiting_sweep,
@@ -72,6 +74,8 @@ def court_detail(request, court):
         "today": day,
         "contacts": court_contacts(court),
         "golive": court_panel(user, court, onboarding, today=day, now=timezone.now()),
+        # One query, for an active onboarding only.
+        "forecast": forecast_words(forecast_of(onboarding), today=day),
         # A court with no onboarding, or only a cancelled one, may start one.
         "can_start": is_ccpor_staff(user)
         and (onboarding is None or onboarding.status == onboarding.Status.CANCELLED),

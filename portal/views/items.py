@@ -36,6 +36,8 @@ from collaboration.forms import (
 )
 from courts.access import court_view, is_ccpor_staff, require
 from golive.selectors import court_incidents
+from notifications.mentions import mentions_not_reached
+from notifications.selectors import mention_candidates
 
 from ..todo import todo_list
 
@@ -80,7 +82,13 @@ def _render_item(request, item, *, status: int = 200, **forms):
         "is_overdue": item.is_overdue_on(today_in_california()),
         "can_update": can_update,
         "update_refusal": refusal,
-        "can_comment": access.can_comment(user, item),
+        "can_comment": (can_comment := access.can_comment(user, item)),
+        # The @mention suggestions of the comment box (static/js/mentions.js).
+        "mention_people": (
+            mention_candidates(item.onboarding.court, internal_only=item.internal_only)
+            if can_comment
+            else None
+        ),
         "can_verify": access.can_verify_item(user, item),
         "can_reopen": access.can_reopen_item(user, item),
         "status_form": status_form,
@@ -227,6 +235,28 @@ def evidence_upload(request, item):
     return _render_item(request, item, evidence_form=form)
 
 
+@access.item_view("POST")
+def evidence_from_document(request, item, document_pk: int):
+    """A CCPOR Team document of the item offered as its evidence (a copy, no upload
+    again), by whoever may update the item."""
+    user = request.user
+    require(access.can_update_item(user, item), access.update_refusal(user, item))
+    document = collaboration_access.team_document_for_user(
+        user, item.onboarding.court, item.pk, document_pk
+    )
+    try:
+        evidence = collaboration_services.evidence_from_team_document(
+            item=item, document=document, by=user
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, f"“{evidence.original_name}” is now evidence of this item."
+        )
+    return redirect(_item_url(item) + "#evidence")
+
+
 @access.item_view("GET")
 def evidence_download(request, item, evidence_pk: int):
     """The file, as an attachment, to those who may see its item."""
@@ -265,8 +295,20 @@ def comment_add(request, item):
             add_service_error(form, exc)
         else:
             messages.success(request, "Comment posted.")
+            _say_mentions_not_reached(request, item, form.cleaned_data["body"])
             return redirect(_item_url(item) + "#comments")
     return _render_item(request, item, comment_form=form)
+
+
+def _say_mentions_not_reached(request, item, body: str) -> None:
+    """Tell the author at once which of their @mentions no one will be told of."""
+    missed = mentions_not_reached(
+        body, court=item.onboarding.court, internal_only=item.internal_only
+    )
+    if missed:
+        messages.warning(
+            request, "Not told, so not reached: " + "; ".join(missed) + "."
+        )
 
 
 def _stale(form, exc, item):
@@ -403,6 +445,7 @@ def comment_edit(request, item, comment_pk: int):
             add_service_error(form, exc)
         else:
             messages.success(request, "Comment edited; the earlier text is kept.")
+            _say_mentions_not_reached(request, item, form.cleaned_data["body"])
             return redirect(_item_url(item) + f"#comment-{comment.pk}")
     return render(
         request,

@@ -10,7 +10,7 @@ from tests.migrating import migrate_to
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
-BEFORE = [("accounts", "0005_api_token_stored_hashed")]
+BEFORE = [("accounts", "0006_typed_input_bounds")]
 
 
 def test_shared_addresses_stop_the_migration_and_are_listed():

@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from ccpor_onboard.lib.holidays import court_closed_reason
 from checklists.models import ChecklistItem, Onboarding
 from courts.models import Court
 from golive.models import Incident
@@ -94,6 +95,8 @@ def test_ccpor_staff_move_a_go_live_with_a_reason_and_see_it_recorded(
 
     fresno = Onboarding.objects.get(court__slug="fresno")
     old, new = fresno.go_live_date, fresno.go_live_date + datetime.timedelta(days=14)
+    while court_closed_reason(new):  # a court day: no "courts are closed" warning
+        new += datetime.timedelta(days=1)
     page.get_by_role("link", name="Move the Go-Live date").click()
     check_page(page)
     page.get_by_label("New Go-Live date").fill(new.isoformat())
@@ -111,6 +114,11 @@ def test_ccpor_staff_move_a_go_live_with_a_reason_and_see_it_recorded(
     # Every open item moved with it; the finished ones kept their dates.
     item = fresno.items.get(order=32)
     assert item.due_date == new
+    # The baseline stays on the court page: the date first planned and the move.
+    baseline = page.locator("#go-live-baseline")
+    expect(baseline).to_contain_text(f"Baseline Go-Live {old:%b} {old.day}, {old.year}")
+    baseline.get_by_text("Every move of the Go-Live date").click()
+    expect(baseline).to_contain_text("test environment is unreachable")
 
     # The change, with its reason, in the court's history of moves and its report.
     page.get_by_role("link", name="Move the Go-Live date").click()

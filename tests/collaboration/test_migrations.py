@@ -18,6 +18,8 @@ BEFORE = [
     ("collaboration", None),
     # golive's later migrations stand on later checklists ones.
     ("golive", "0006_remove_incident_notified_at"),
+    # planning's tables stand on today's checklists.
+    ("planning", None),
 ]
 
 

@@ -221,3 +221,47 @@ def test_the_admin_adds_a_document_through_the_same_checks(
     )
     assert again.status_code == 200
     assert "already has a version 2.0" in again.content.decode()
+
+
+def test_a_team_document_is_offered_as_the_items_evidence_without_a_new_upload(
+    client,
+    start,
+    court,
+    court_lead,
+    other_lead,
+    staff_user,
+    guide_item,
+    evidence_storage,
+):
+    # A document the team attaches to a court item (a form the court fills in).
+    court_item = guide_item.template.items.filter(actor="court").first()
+    document = upload(court_item, "2.0", staff_user)
+    onboarding = start(court, go_live_in=120)
+    item = onboarding.items.get(template_item=court_item)
+    page = reverse("checklists:item_detail", args=[court.slug, item.pk])
+    offer = reverse(
+        "checklists:evidence_from_document", args=[court.slug, item.pk, document.pk]
+    )
+    client.force_login(court_lead)
+    assert offer in client.get(page).content.decode()
+    response = client.post(offer)
+    assert response.status_code == 302
+    [evidence] = item.evidence.all()
+    assert (evidence.original_name, evidence.uploaded_by) == (
+        "guide-2.0.pdf",
+        court_lead,
+    )
+    # A copy: the same bytes, its own file.
+    assert evidence.file.name != document.file.name
+    with evidence.file.open("rb") as copy, document.file.open("rb") as original:
+        assert copy.read() == original.read()
+    # Another court's lead cannot, and learns nothing of the document (404).
+    client.force_login(other_lead)
+    assert client.post(offer).status_code == 404
+    # A document of another item is refused by the service.
+    other_item = onboarding.items.exclude(template_item=court_item).first()
+    with pytest.raises(ValidationError):
+        collaboration_services.evidence_from_team_document(
+            item=other_item, document=document, by=court_lead
+        )
+    assert item.evidence.count() == 1

@@ -74,6 +74,10 @@ def test_portfolio_csv_has_a_line_per_court_with_the_tables_values(
         "Overdue": "0",
         "Blocked": "1",
         "Health": "At risk",
+        # No forecast made yet (tests/planning/test_dashboard.py has them).
+        "Forecast P50": "",
+        "Forecast P85": "",
+        "Slipping (forecast)": "",
         "Open: Court": "16",
         "Open: Sheriff's Office": "3",
         "Open: CCPOR Team": "12",

@@ -40,7 +40,7 @@ def test_blocked_mark_live_is_shown_unavailable_with_what_blocks_it(
     assert url("golive:mark_live", court) not in live  # no form to send
     gate = onboarding.items.get(order=14)
     assert "Not available while" in live
-    assert f"Readiness gate 14. {gate.title} is not started." in live
+    assert f"Readiness gate 14. {gate.title} is not started" in live
     assert "No go/no-go decision has been recorded." in live
     # Listed once on the team's page: the summary points to the action.
     html = page(client, court)

@@ -60,7 +60,7 @@ def test_mark_live_refused_on_the_page_lists_each_blocker_linked(
     item_url = url("checklists:item_detail", court, pk=gate.pk)
     assert (
         f'<a href="{item_url}" class="alert-link">Readiness gate 14. {gate.title} is '
-        "not started.</a>" in refused
+        "not started; it waits for item " in refused
     )
     assert f'href="{url("golive:sign_offs", court)}"' in refused
     assert (

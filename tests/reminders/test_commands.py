@@ -102,7 +102,7 @@ def test_setup_schedules_creates_the_beat_schedules_at_7_pacific():
     for name in ("notifications.send_pending", "golive.send_pending_incident_mail"):
         backstop = PeriodicTask.objects.get(task=name)
         assert (backstop.crontab.minute, backstop.crontab.hour) == ("*/5", "*")
-    assert out.count("Created:") == 4
+    assert out.count("Created:") == 5  # the four above and the nightly forecast
 
 
 def test_setup_schedules_is_idempotent_and_keeps_admin_edits():
@@ -116,7 +116,7 @@ def test_setup_schedules_is_idempotent_and_keeps_admin_edits():
 
     out = run("setup_schedules")
 
-    assert out.count("Kept:") == 4
+    assert out.count("Kept:") == 5
     assert PeriodicTask.objects.filter(task__startswith="reminders.").count() == 2
     task.refresh_from_db()
     assert (task.crontab.hour, task.crontab.minute) == ("6", "15")
@@ -141,7 +141,7 @@ def test_the_scheduled_tasks_are_registered_with_celery():
 
     app.loader.import_default_modules()  # what a worker does at start: autodiscovery
     run("setup_schedules")
-    for task in PeriodicTask.objects.filter(task__startswith="reminders."):
+    for task in PeriodicTask.objects.all():
         assert task.task in app.tasks
 
 

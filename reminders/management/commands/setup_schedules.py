@@ -65,6 +65,18 @@ INCIDENT_MAIL = Schedule(
 )
 
 
+# The nightly forecast of every active onboarding and the statewide one (planning);
+# each change to an onboarding's items also forecasts it again within a minute.
+FORECAST = Schedule(
+    name="CCPOR nightly forecasts",
+    task="planning.forecast_all",
+    description="Nightly: forecasts each active onboarding's ready date from its "
+    "pace, and when every open onboarding will be live.",
+    time="02:00",
+    day_of_week="*",
+)
+
+
 def _time(value: str) -> tuple[str, str]:
     match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", value or "")
     if not match:
@@ -75,8 +87,9 @@ def _time(value: str) -> tuple[str, str]:
 class Command(BaseCommand):
     help = (
         "Create the Celery beat schedules: reminders daily at 07:00 and the digest "
-        "on Mondays at 07:00, America/Los_Angeles, and the backstops of the "
-        "notifications and the incident mail every 5 minutes (idempotent; edits "
+        "on Mondays at 07:00, the forecasts nightly at 02:00, America/Los_Angeles, "
+        "and the backstops of the notifications and the incident mail every 5 "
+        "minutes (idempotent; edits "
         "made in the admin are kept unless --reset or an explicit option is given)."
     )
 
@@ -118,6 +131,13 @@ class Command(BaseCommand):
             update=reset
             or options["digest_at"] is not None
             or options["digest_day"] is not None,
+        )
+        self._ensure(
+            FORECAST,
+            time=FORECAST.time,
+            day_of_week=FORECAST.day_of_week,
+            tz=tz,
+            update=reset,
         )
         for backstop in (NOTIFICATIONS, INCIDENT_MAIL):
             self._ensure_every_few_minutes(backstop, reset=options["reset"])

@@ -51,7 +51,7 @@ def refuse_shared_addresses(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0005_api_token_stored_hashed"),
+        ("accounts", "0006_typed_input_bounds"),
     ]
 
     operations = [

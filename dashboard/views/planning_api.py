@@ -1,0 +1,41 @@
+"""The planning endpoints of the read-only JSON API (CCPOR staff; session or API
+token, as dashboard.views.api):
+
+    GET /api/forecast/           every active onboarding's forecast from pace, and
+                                 when all open onboardings will likely be live
+    GET /api/capacity/?weeks=N   the CCPOR Team's load against capacity, by week
+                                 and role, from the Monday of this week
+"""
+
+from django.http import JsonResponse
+
+from planning.selectors import forecasts_by_court, statewide_forecast
+
+from .api import api_view
+
+
+@api_view
+def forecast(request, user):
+    """Two queries: the onboardings with their forecasts, and the statewide one.
+    A court whose forecast is not made yet has null dates."""
+    statewide = statewide_forecast()
+    return JsonResponse(
+        {
+            "courts": [
+                {
+                    "slug": row.slug,
+                    "target_go_live": row.target,
+                    "forecast_p50": row.p50,
+                    "forecast_p85": row.p85,
+                    "slipping": row.slipping,
+                    "as_of": row.as_of,
+                }
+                for row in forecasts_by_court()
+            ],
+            "statewide": {
+                "all_live_p50": statewide.all_live_p50 if statewide else None,
+                "all_live_p85": statewide.all_live_p85 if statewide else None,
+                "as_of": statewide.as_of if statewide else None,
+            },
+        }
+    )
