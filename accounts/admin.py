@@ -4,11 +4,13 @@ from django.contrib.auth.admin import UserAdmin
 from ccpor_onboard.lib.admin import SuperusersOnly
 
 from . import services
+from .forms import AccountChangeForm
 from .models import Session, User
 
 
 @admin.register(User)
 class ProductUserAdmin(UserAdmin):
+    form = AccountChangeForm
     list_display = (
         "username",
         "email",

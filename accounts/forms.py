@@ -1,10 +1,11 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm, UserChangeForm
 
 from ccpor_onboard.lib.bounds import field_bounds
 
-from .models import User
+from .models import EMAIL_TAKEN, User
 
 
 class _Part(forms.Form):
@@ -74,3 +75,53 @@ class OTPTokenForm(forms.Form):
         if not (token.isascii() and token.isdigit() and len(token) == 6):
             raise forms.ValidationError("Type the 6 digits your app shows.")
         return token
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, taking a user name or an e-mail address
+    (accounts.backends)."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": (
+            "Please enter a correct username or e-mail address, and password. "
+            "The password is case-sensitive."
+        ),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.label = "Username or e-mail address"
+        field.max_length = 254  # an address may be longer than a user name
+        field.widget.attrs.update(maxlength=254, autocomplete="username")
+
+
+def email_taken_by(email: str, *, other_than: User | None = None) -> User | None:
+    """The active account, other than `other_than`, that already uses this address
+    (case does not matter), or None."""
+    email = (email or "").strip()
+    if not email:
+        return None
+    others = User.objects.filter(email__iexact=email, is_active=True)
+    if other_than is not None and other_than.pk:
+        others = others.exclude(pk=other_than.pk)
+    return others.first()
+
+
+class AccountChangeForm(UserChangeForm):
+    """A user in the admin: an active account's e-mail address is its own (the
+    database refuses a shared one; this says which account holds it, on the
+    field)."""
+
+    def clean(self):
+        data = super().clean()
+        active = data.get("is_active", self.instance.is_active)
+        holder = email_taken_by(data.get("email", ""), other_than=self.instance)
+        if active and holder is not None:
+            self.add_error(
+                "email",
+                f"{EMAIL_TAKEN} It belongs to {holder.get_username()}. Give this "
+                "account another address, or deactivate the other one first.",
+            )
+        return data

@@ -3,7 +3,9 @@ no caching of signed-in pages.
 
 - A session ends after settings.SESSION_IDLE_TIMEOUT seconds without a request and
   settings.SESSION_ABSOLUTE_TIMEOUT seconds after sign-in (the database refuses it
-  after that too: its expiry is fixed at sign-in). The person is told why.
+  after that too: its expiry is fixed at sign-in). The person is told why, also
+  when they come back after the session is gone from the server (a small signed
+  cookie remembers when it was last used; a deliberate sign-out deletes it).
 - A person with an authenticator app answers a code after their password before
   anything else (accounts.views.otp_verify).
 - Every response to a signed-in person says `Cache-Control: no-store`: pages show
@@ -16,6 +18,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
+from django.core import signing
 from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
 from django.utils import timezone
@@ -35,6 +38,11 @@ OTP_ENROLLED_KEY = "otp_enrolled"
 # The last request is written to the session at most this often (a write a request
 # would cost a database UPDATE on every page).
 LAST_SEEN_GRANULARITY = 60
+# Beside the session cookie, and living as long: when the signed-in session started
+# and was last used (signed, so it cannot be made up), to say why a person whose
+# session is gone from the server was signed out. No name, no session key.
+MARKER_COOKIE = "ccpor_signed_in"
+MARKER_SALT = "accounts.middleware.signed-in-marker"
 
 
 def _now() -> float:
@@ -49,6 +57,48 @@ def session_start(request) -> None:
     request.session.set_expiry(
         datetime.timedelta(seconds=settings.SESSION_ABSOLUTE_TIMEOUT)
     )
+    _mark(request, started=now, last_seen=now)
+
+
+def _mark(request, *, started: float, last_seen: float) -> None:
+    """Have the response (re)write the signed-in marker cookie."""
+    request._session_marker = {"started": started, "last_seen": last_seen}
+
+
+def session_signed_out(request) -> None:
+    """A deliberate sign-out: the response deletes the marker, so that the sign-in
+    page says nothing about a session that ran out."""
+    request._session_marker = None
+
+
+def _idle_message() -> str:
+    return (
+        "You were signed out after "
+        f"{_duration(settings.SESSION_IDLE_TIMEOUT)} without activity. "
+        "Sign in again to continue."
+    )
+
+
+def _absolute_message() -> str:
+    return (
+        "You were signed out: a session lasts "
+        f"{_duration(settings.SESSION_ABSOLUTE_TIMEOUT)} at most. "
+        "Sign in again to continue."
+    )
+
+
+def why_the_session_ended(marker: dict) -> str:
+    """What to tell a person whose signed-in session is gone, from the marker of
+    when it started and was last used: whichever limit it reached first, else
+    that it was ended (a password change or an administrator ends sessions)."""
+    idle_end = marker["last_seen"] + settings.SESSION_IDLE_TIMEOUT
+    absolute_end = marker["started"] + settings.SESSION_ABSOLUTE_TIMEOUT
+    now = _now()
+    if idle_end <= min(now, absolute_end):
+        return _idle_message()
+    if absolute_end <= now:
+        return _absolute_message()
+    return "Your session was ended. Sign in again to continue."
 
 
 def _duration(seconds: int) -> str:
@@ -87,8 +137,10 @@ class SessionPolicyMiddleware:
         if request.user.is_authenticated:
             ended = self._check(request)
             if ended is not None:
-                return ended
-        return self.get_response(request)
+                return self._write_marker(request, ended)
+        elif MARKER_COOKIE in request.COOKIES:
+            self._tell_why_gone(request)
+        return self._write_marker(request, self.get_response(request))
 
     def _check(self, request):
         session, now = request.session, _now()
@@ -99,22 +151,13 @@ class SessionPolicyMiddleware:
             return None
         if now - started >= settings.SESSION_ABSOLUTE_TIMEOUT:
             return self._end(
-                request,
-                "You were signed out: a session lasts "
-                f"{_duration(settings.SESSION_ABSOLUTE_TIMEOUT)} at most. "
-                "Sign in again to continue.",
-                detail="absolute limit reached",
+                request, _absolute_message(), detail="absolute limit reached"
             )
         if now - last_seen >= settings.SESSION_IDLE_TIMEOUT:
-            return self._end(
-                request,
-                "You were signed out after "
-                f"{_duration(settings.SESSION_IDLE_TIMEOUT)} without activity. "
-                "Sign in again to continue.",
-                detail="idle limit reached",
-            )
+            return self._end(request, _idle_message(), detail="idle limit reached")
         if now - last_seen >= LAST_SEEN_GRANULARITY:
             session[LAST_SEEN_KEY] = now
+            _mark(request, started=started, last_seen=now)
         return None
 
     def _end(self, request, message: str, *, detail: str):
@@ -123,10 +166,41 @@ class SessionPolicyMiddleware:
         )
         request.session.flush()
         request.user = AnonymousUser()
+        session_signed_out(request)  # told now: not again on the next page
         messages.info(request, message)
         return redirect_for_request(
             request, with_next(resolve_url(settings.LOGIN_URL), request)
         )
+
+    @staticmethod
+    def _tell_why_gone(request) -> None:
+        """A visitor whose signed-in session is gone from the server (its row
+        expired, or was cleared or deleted) without a sign-out: say why, once."""
+        session_signed_out(request)
+        try:
+            marker = signing.loads(request.COOKIES[MARKER_COOKIE], salt=MARKER_SALT)
+            message = why_the_session_ended(marker)
+        except (signing.BadSignature, KeyError, TypeError):
+            return
+        messages.info(request, message)
+
+    @staticmethod
+    def _write_marker(request, response):
+        if not hasattr(request, "_session_marker"):
+            return response
+        marker = request._session_marker
+        if marker is None:
+            response.delete_cookie(MARKER_COOKIE, samesite="Lax")
+        else:
+            # No max_age: it ends with the browser, as the session cookie does.
+            response.set_cookie(
+                MARKER_COOKIE,
+                signing.dumps(marker, salt=MARKER_SALT),
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+        return response
 
 
 def paths_allowed_before_code() -> tuple[str, ...]:

@@ -5,10 +5,19 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ccpor_onboard.lib.bounds import validate_date_in_window, validate_single_line
+
+# What an active account's e-mail address must not share with another active one:
+# the address signs in (accounts.backends) and receives the set-password links.
+EMAIL_TAKEN = (
+    "Another active account already uses this e-mail address: each person signs in "
+    "with their own."
+)
 
 
 def new_secret() -> str:
@@ -85,6 +94,17 @@ class User(AbstractUser):
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
+        constraints = [
+            # An address names one active person: signing in by e-mail, a reset link
+            # and an invitation all look an account up by its address. Deactivated
+            # accounts keep theirs (history), so they are left out.
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=Q(is_active=True) & ~Q(email=""),
+                name="accounts_user_active_email_unique",
+                violation_error_message=EMAIL_TAKEN,
+            ),
+        ]
         indexes = [
             # The few superusers among many members (courts.access.ccpor_staff_users,
             # on every court page): found without reading every user.

@@ -13,7 +13,12 @@ from audit.services import audit_record, request_user
 from ccpor_onboard.lib.current_request import current_request
 
 from . import services
-from .middleware import OTP_ENROLLED_KEY, OTP_PENDING_KEY, session_start
+from .middleware import (
+    OTP_ENROLLED_KEY,
+    OTP_PENDING_KEY,
+    session_signed_out,
+    session_start,
+)
 from .models import User
 
 # Flags that change what a person may do, audited when they change.
@@ -51,6 +56,8 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
 
 
 def on_logged_out(sender, request, user, **kwargs):
+    if request is not None:
+        session_signed_out(request)
     if user is not None:
         audit_record(action=AuditEvent.Action.LOGOUT, user=user, request=request)
 

@@ -247,34 +247,37 @@ def _free_username(email: str) -> str:
 def user_get_or_create_for_invitation(
     *, email: str, first_name: str, last_name: str
 ) -> tuple[User, bool]:
-    """The account that an invitation to this address is for: the existing one
-    (addresses compare case-insensitively), else a new active account with a random
-    password nobody knows, which its owner replaces through the invitation's
-    one-time link (a random password rather than an unusable one, so that
-    "Forgotten your password?", which ignores accounts without a usable password,
-    still works once that link has expired). Returns
-    (user, created). ValidationError if several accounts share the address, since
-    the invitation could not know which one is meant."""
+    """The account that an invitation to this address is for: the active one with
+    that address (addresses compare case-insensitively, and the database keeps them
+    unique among active accounts), else a new active account with a random password
+    nobody knows, which its owner replaces through the invitation's one-time link (a
+    random password rather than an unusable one, so that "Forgotten your
+    password?", which ignores accounts without a usable password, still works once
+    that link has expired). Returns (user, created). ValidationError if the address
+    belongs only to a deactivated account: whoever deactivated it meant it, and a
+    second account for the same person would split their history."""
     email = (email or "").strip()
     first_name, last_name = first_name.strip(), last_name.strip()
     validate_values(User, email=email, first_name=first_name, last_name=last_name)
     # A second invitation to the same new address at the same moment makes the same
-    # user name: its insert waits for the first transaction and then fails on the
-    # unique name, and the account the first one made is found (the caller then
-    # answers "already a member"). A name taken by someone else meanwhile: try the
-    # next free one.
+    # user name and address: its insert waits for the first transaction and then
+    # fails on the unique name or address, and the account the first one made is
+    # found (the caller then answers "already a member"). A name taken by someone
+    # else meanwhile: try the next free one.
     tries = 3
     while True:
-        existing = list(User.objects.filter(email__iexact=email)[:2])
-        if len(existing) > 1:
+        existing = User.objects.filter(email__iexact=email, is_active=True).first()
+        if existing is not None:
+            return existing, False
+        retired = User.objects.filter(email__iexact=email).first()
+        if retired is not None:
             raise ValidationError(
                 {
-                    "email": "Several accounts use this address; add the membership "
-                    "in the admin, on the account it is for."
+                    "email": f"This address belongs to a deactivated account "
+                    f"({retired.get_username()}). Reactivate that account (Users in "
+                    "the admin) and invite the person again, or use another address."
                 }
             )
-        if existing:
-            return existing[0], False
         user = User(
             username=_free_username(email),
             email=email,

@@ -5,7 +5,11 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import PasswordResetView
+from django.contrib.auth.views import (
+    PasswordResetCompleteView,
+    PasswordResetConfirmView,
+    PasswordResetView,
+)
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -183,6 +187,52 @@ class RateLimitedPasswordResetView(PasswordResetView):
             form.add_error(None, refused.message)
             return self.render_to_response(self.get_context_data(form=form), status=429)
         return super().form_valid(form)
+
+
+# Set when a set-password link gave an account its first password, so that the next
+# page welcomes the person instead of telling them about sessions and tokens.
+FIRST_PASSWORD_KEY = "first_password_set"  # noqa: S105 - a session key
+
+
+class SetPasswordView(PasswordResetConfirmView):
+    """Django's set-password page (the reset link and the invitation's link), which
+    welcomes a person who has never signed in: their first password, not a new
+    one."""
+
+    def _first_password(self) -> bool:
+        user = getattr(self, "user", None)
+        return user is not None and user.last_login is None
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if self._first_password():
+            form.fields["new_password1"].label = "Password"
+            form.fields["new_password2"].label = "The same password again"
+        return form
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["first_password"] = bool(context.get("validlink")) and (
+            self._first_password()
+        )
+        context["account"] = self.user if context["first_password"] else None
+        return context
+
+    def form_valid(self, form):
+        first = self._first_password()
+        response = super().form_valid(form)
+        if first:
+            self.request.session[FIRST_PASSWORD_KEY] = True
+        return response
+
+
+class PasswordSetView(PasswordResetCompleteView):
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["first_password"] = bool(
+            self.request.session.pop(FIRST_PASSWORD_KEY, False)
+        )
+        return context
 
 
 def locked_out(request, original_response=None, credentials=None):

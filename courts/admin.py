@@ -1,14 +1,14 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 
 from accounts.admin import ProductUserAdmin
+from accounts.forms import AccountChangeForm
 from accounts.models import User
 
-from .models import Court, Membership
+from .models import Court, Membership, role_refusal
 from .separation import membership_refusal, team_refusal
 
 
@@ -29,7 +29,7 @@ class RefusalsAsMessages:
 
 class MembershipForm(forms.ModelForm):
     """A membership in the admin (its own page and the inlines): never for CCPOR
-    staff."""
+    staff, and only in a role of its organisation."""
 
     def clean(self):
         data = super().clean()
@@ -37,6 +37,9 @@ class MembershipForm(forms.ModelForm):
         refusal = membership_refusal(user)
         if refusal:
             raise ValidationError(refusal)
+        wrong_role = role_refusal(data.get("organisation"), data.get("role"))
+        if wrong_role:
+            self.add_error("role", wrong_role)
         return data
 
 
@@ -66,7 +69,7 @@ class MembershipAdmin(RefusalsAsMessages, admin.ModelAdmin):
     autocomplete_fields = ("user", "court")
 
 
-class UserWithMembershipsForm(UserChangeForm):
+class UserWithMembershipsForm(AccountChangeForm):
     """Joining the CCPOR Team (its group, or superuser) is refused while the person
     holds a court or sheriff's-office role."""
 

@@ -7,9 +7,10 @@ class CourtsConfig(AppConfig):
 
     def ready(self) -> None:
         # Who may see which court: every membership change goes to the audit log,
-        # and nobody is at once CCPOR staff and a court's role holder
-        # (courts/separation.py). Signals, because memberships, users and groups are
-        # saved by the admin and by commands directly.
+        # nobody is at once CCPOR staff and a court's role holder
+        # (courts/separation.py), and a role belongs to its organisation. Signals,
+        # because memberships, users and groups are saved by the admin and by
+        # commands directly.
         from django.contrib.auth import get_user_model
         from django.contrib.auth.models import Group
         from django.db.models.signals import (
@@ -25,6 +26,11 @@ class CourtsConfig(AppConfig):
         User = get_user_model()
         pre_save.connect(
             receivers.refuse_staff_membership, sender=Membership, dispatch_uid="m-sod"
+        )
+        pre_save.connect(
+            receivers.refuse_role_outside_organisation,
+            sender=Membership,
+            dispatch_uid="m-role",
         )
         pre_save.connect(
             receivers.refuse_superuser_with_roles, sender=User, dispatch_uid="u-sod"

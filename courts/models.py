@@ -144,3 +144,44 @@ class Membership(models.Model):
     def __str__(self) -> str:
         org, role = self.get_organisation_display(), self.get_role_display()
         return f"{self.user} – {self.court} ({org}, {role})"
+
+
+# The roles each organisation's people hold: the executive officer is the court's
+# (they sign its acceptance and close-out), the liaison the sheriff's office's (they
+# sign for it). Checked on every path that gives or changes a membership
+# (courts.services.membership_add, the admin's forms, courts/receivers.py).
+ROLES_OF_ORGANISATION = {
+    Membership.Organisation.COURT: (
+        Membership.Role.PROJECT_LEAD,
+        Membership.Role.IT_CONTACT,
+        Membership.Role.EXECUTIVE_OFFICER,
+        Membership.Role.VIEWER,
+    ),
+    Membership.Organisation.SHERIFF: (
+        Membership.Role.LIAISON,
+        Membership.Role.PROJECT_LEAD,
+        Membership.Role.IT_CONTACT,
+        Membership.Role.VIEWER,
+    ),
+}
+
+
+def role_refusal(organisation: str, role: str) -> str:
+    """Why a member of `organisation` may not hold `role`, or "" (also "" for an
+    unknown organisation or role: the field's own choices refuse those)."""
+    allowed = ROLES_OF_ORGANISATION.get(organisation)
+    if allowed is None or role not in Membership.Role.values or role in allowed:
+        return ""
+    org = Membership.Organisation(organisation).label
+    labels = [Membership.Role(r).label for r in allowed]
+    choices = ", ".join(labels[:-1]) + f" or {labels[-1]}"
+    elsewhere = [
+        Membership.Organisation(other).label
+        for other, roles in ROLES_OF_ORGANISATION.items()
+        if role in roles
+    ]
+    belongs = f" (it is a {elsewhere[0]} role)" if elsewhere else ""
+    return (
+        f"{Membership.Role(role).label} is not a role of the {org}{belongs}: "
+        f"choose {choices}."
+    )

@@ -1,6 +1,7 @@
-"""Membership changes into the audit log, and the separation-of-duties guard
+"""Membership changes into the audit log, the separation-of-duties guard
 (courts/separation.py) on every save of a membership, a user's superuser flag and
-the CCPOR Team group's members (connected in courts/apps.py).
+the CCPOR Team group's members, and a membership's role kept to its organisation's
+(courts.models.ROLES_OF_ORGANISATION); connected in courts/apps.py.
 
 Memberships, users and groups are edited in the admin and by commands, which save
 the models directly: a signal sees every path.
@@ -14,7 +15,7 @@ from audit.models import AuditEvent
 from audit.services import audit_record, request_user
 
 from . import separation
-from .models import Membership
+from .models import Membership, role_refusal
 
 _AUDITED = ("court_id", "organisation", "role", "user_id")
 
@@ -78,6 +79,26 @@ def refuse_staff_membership(sender, instance, raw=False, **kwargs):
     refusal = separation.membership_refusal(instance.user)
     if refusal:
         raise ValidationError({"user": refusal})
+
+
+def refuse_role_outside_organisation(sender, instance, raw=False, **kwargs):
+    """No membership is given, or changed to, a role its organisation does not have
+    (courts.models.ROLES_OF_ORGANISATION), whatever saves it. A row from before the
+    rule is left as it is until its organisation or role changes."""
+    if raw:
+        return
+    refusal = role_refusal(instance.organisation, instance.role)
+    if not refusal:
+        return
+    if instance.pk is not None:
+        stored = (
+            Membership.objects.filter(pk=instance.pk)
+            .values_list("organisation", "role")
+            .first()
+        )
+        if stored == (instance.organisation, instance.role):
+            return
+    raise ValidationError({"role": refusal})
 
 
 def refuse_superuser_with_roles(sender, instance, raw=False, update_fields=None, **kw):

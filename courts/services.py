@@ -3,15 +3,17 @@
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from .models import Court, Membership
+from .models import Court, Membership, role_refusal
 from .separation import membership_refusal
 
 
 def membership_add(*, court: Court, user, organisation: str, role: str) -> Membership:
     """Make the person a member of the court's onboarding (for the court or its
     sheriff's office, in a role). ValidationError if they already are one, if they
-    are CCPOR staff (who never hold a court's role, courts/separation.py), or for an
-    organisation or role that does not exist."""
+    are CCPOR staff (who never hold a court's role, courts/separation.py), for an
+    organisation or role that does not exist, or for a role the organisation does
+    not have (`ROLES_OF_ORGANISATION`: no court liaison, no sheriff's office
+    executive officer)."""
     refusal = membership_refusal(user)
     if refusal:
         raise ValidationError({"email": refusal})
@@ -20,6 +22,8 @@ def membership_add(*, court: Court, user, organisation: str, role: str) -> Membe
         errors["organisation"] = f"“{organisation}” is not an organisation."
     if role not in Membership.Role.values:
         errors["role"] = f"“{role}” is not a role."
+    if not errors and role_refusal(organisation, role):
+        errors["role"] = role_refusal(organisation, role)
     if errors:
         raise ValidationError(errors)
     existing = Membership.objects.filter(court=court, user=user).first()

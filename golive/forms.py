@@ -21,7 +21,9 @@ from .models import (
 
 
 class ReasonForm(forms.Form):
-    """Undo live, cancel, reopen: the reason is kept with the transition."""
+    """Undo live, cancel, reopen: the reason is kept with the transition. `label`
+    names the action it is the reason for ("Why cancel the onboarding?"), since the
+    page holds several."""
 
     reason = forms.CharField(
         label="Reason",
@@ -29,6 +31,43 @@ class ReasonForm(forms.Form):
         help_text="Kept in the onboarding's lifecycle history.",
         **field_bounds(Transition, "reason"),
     )
+
+    def __init__(self, *args, label: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if label:
+            self.fields["reason"].label = label
+
+
+def _confirm_field() -> forms.BooleanField:
+    return forms.BooleanField(
+        label="I confirm",
+        required=True,
+        error_messages={"required": "Tick the box to confirm; nothing was changed."},
+    )
+
+
+class ConfirmForm(forms.Form):
+    """Mark live or close: steps not taken back lightly, so the person ticks that
+    they mean it (no JavaScript needed; the server checks it). `label` says what
+    they confirm."""
+
+    confirm = _confirm_field()
+
+    def __init__(self, *args, label: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if label:
+            self.fields["confirm"].label = label
+
+
+class CancelForm(ReasonForm):
+    """Cancel: a reason, and the box that confirms it."""
+
+    confirm = _confirm_field()
+
+    def __init__(self, *args, confirm_label: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if confirm_label:
+            self.fields["confirm"].label = confirm_label
 
 
 class GoNoGoForm(forms.Form):
@@ -58,6 +97,42 @@ class GoNoGoForm(forms.Form):
         return data
 
 
+# What a signer is offered to sign, by kind and role: the usual words of each line,
+# which they may change. {court} is the court in a sentence.
+SUGGESTED_STATEMENTS = {
+    (SignOffKind.ACCEPTANCE, SignOffRole.EXECUTIVE_OFFICER): (
+        "As the court executive officer, I accept {court}'s CCPOR acceptance "
+        "testing: the court's tests passed and it is ready to go live."
+    ),
+    (SignOffKind.ACCEPTANCE, SignOffRole.SO_LIAISON): (
+        "As the sheriff's office liaison, I accept the CCPOR acceptance testing for "
+        "{court}: the sheriff's office's tests passed and it is ready to go live."
+    ),
+    (SignOffKind.ACCEPTANCE, SignOffRole.CCPOR): (
+        "For the CCPOR Team, I accept {court}'s acceptance testing: the Test Plan's "
+        "acceptance criteria are met."
+    ),
+    (SignOffKind.CLOSE_OUT, SignOffRole.EXECUTIVE_OFFICER): (
+        "As the court executive officer, I approve the close-out of {court}'s CCPOR "
+        "onboarding: the court works in CCPOR and nothing agreed is left open."
+    ),
+    (SignOffKind.CLOSE_OUT, SignOffRole.SO_LIAISON): (
+        "As the sheriff's office liaison, I approve the close-out of the CCPOR "
+        "onboarding for {court}: nothing agreed for the sheriff's office is left "
+        "open."
+    ),
+    (SignOffKind.CLOSE_OUT, SignOffRole.CCPOR): (
+        "For the CCPOR Team, I approve the close-out of {court}'s CCPOR onboarding."
+    ),
+}
+
+
+def suggested_statement(*, kind: str, role: str, court) -> str:
+    """The words a signer of this line is offered (they may change them)."""
+    wording = SUGGESTED_STATEMENTS.get((kind, role), "")
+    return wording.format(court=court.everyday_name)
+
+
 class SignOffGiveForm(forms.Form):
     kind = forms.ChoiceField(choices=SignOffKind.choices, widget=forms.HiddenInput)
     role = forms.ChoiceField(choices=SignOffRole.choices, widget=forms.HiddenInput)
@@ -65,7 +140,10 @@ class SignOffGiveForm(forms.Form):
         label="Statement",
         **field_bounds(SignOff, "statement"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="What you sign, in a sentence or two. It is never edited.",
+        help_text=(
+            "What you sign: the usual words are suggested; change them as you need. "
+            "Once signed it is never edited."
+        ),
     )
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import incident_views, views
+from . import incident_views, sign_off_views, views
 
 app_name = "golive"
 
@@ -14,12 +14,12 @@ urlpatterns = [
     path("go-live/cancel/", views.cancel, name="cancel"),
     path("go-live/reopen/", views.reopen, name="reopen"),
     path("go-live/decision/", views.decision, name="decision"),
-    path("go-live/sign-offs/", views.sign_offs, name="sign_offs"),
-    path("go-live/sign-offs/sign/", views.sign_off_give, name="sign_off_give"),
-    path("go-live/sign-offs/ask/", views.sign_off_ask, name="sign_off_ask"),
+    path("go-live/sign-offs/", sign_off_views.sign_offs, name="sign_offs"),
+    path("go-live/sign-offs/sign/", sign_off_views.sign_off_give, name="sign_off_give"),
+    path("go-live/sign-offs/ask/", sign_off_views.sign_off_ask, name="sign_off_ask"),
     path(
         "go-live/sign-offs/<int:pk>/revoke/",
-        views.sign_off_revoke,
+        sign_off_views.sign_off_revoke,
         name="sign_off_revoke",
     ),
     path("incidents/", incident_views.incidents, name="incidents"),

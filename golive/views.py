@@ -1,5 +1,6 @@
-"""The Go-Live pages of one court: readiness and lifecycle (with the transitions),
-the go/no-go decision and sign-offs (the incident pages are in `incident_views`).
+"""The Go-Live pages of one court: readiness and lifecycle (with the transitions)
+and the go/no-go decision (the sign-offs are in `sign_off_views`, the incident pages
+in `incident_views`).
 
 Every page goes through `courts.access.court_view` (404 for a court the user may not
 see, and for another court's records); what a person may do is asked of
@@ -8,7 +9,7 @@ are shown on the page.
 """
 
 from django.contrib import messages
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -17,24 +18,46 @@ from courts.access import court_view, require
 
 from . import access, selectors, services
 from .forms import (
+    CancelForm,
+    ConfirmForm,
     GoNoGoForm,
     ReasonForm,
-    SignOffAskForm,
-    SignOffGiveForm,
-    SignOffRevokeForm,
 )
-from .models import SIGN_OFF_STATUS, SignOffRole
-
-STAFF_ONLY = "Only the CCPOR Team moves an onboarding through its lifecycle."
+from .services.lifecycle import STAFF_ONLY
 
 
 def _go_live_url(court) -> str:
     return reverse("golive:readiness", kwargs={"slug": court.slug})
 
 
-def _render_go_live(request, court, onboarding, *, refused=None, status=200, **forms):
+def _action_form(action: str, court, data=None):
+    """The form of one lifecycle action on the Go-Live page (bound to `data` when
+    given): each says what it asks, since the page holds several."""
+    name = court.everyday_name
+    if action == "live":
+        label = f"Yes, {name} is live from today (today becomes its Go-Live date)"
+        return ConfirmForm(data, prefix=action, label=label)
+    if action == "close":
+        label = "Yes, close the onboarding: it becomes read-only history"
+        return ConfirmForm(data, prefix=action, label=label)
+    if action == "cancel":
+        return CancelForm(
+            data,
+            prefix=action,
+            label="Why cancel the onboarding?",
+            confirm_label=f"Yes, cancel {name}'s onboarding",
+        )
+    label = {"undo": "Why undo live?", "reopen": "Why reopen the onboarding?"}
+    return ReasonForm(data, prefix=action, label=label[action])
+
+
+ACTIONS = ("live", "close", "cancel", "undo", "reopen")
+
+
+def _render_go_live(request, court, onboarding, *, refused=None, status=200, **bound):
     """The readiness and lifecycle page, with a refused transition's blockers and
-    any bound form (with its errors)."""
+    the bound form of the action just tried (with its errors), by action."""
+    forms = {f"{a}_form": bound.get(a) or _action_form(a, court) for a in ACTIONS}
     return render(
         request,
         "golive/go_live.html",
@@ -45,9 +68,7 @@ def _render_go_live(request, court, onboarding, *, refused=None, status=200, **f
             "history": selectors.lifecycle_history(onboarding),
             "can_run_lifecycle": access.can_run_lifecycle(request.user),
             "refused": refused,
-            "undo_form": forms.get("undo_form") or ReasonForm(prefix="undo"),
-            "cancel_form": forms.get("cancel_form") or ReasonForm(prefix="cancel"),
-            "reopen_form": forms.get("reopen_form") or ReasonForm(prefix="reopen"),
+            **forms,
         },
         status=status,
     )
@@ -58,11 +79,21 @@ def readiness(request, court):
     return _render_go_live(request, court, access.onboarding_of(court))
 
 
-def _gate_transition(request, court, service, done: str):
-    """Mark live or close: no input; a refusal lists every blocker, linked."""
+def _gate_transition(request, court, service, action: str, kind: str, done: str):
+    """Mark live or close, once confirmed; a refusal lists every blocker, linked.
+    A request without the confirmation (the page always asks for it) gets the
+    transition's own refusal when something blocks it, else the question again."""
     onboarding = access.onboarding_of(court)
     require(access.can_run_lifecycle(request.user), STAFF_ONLY)
+    form = _action_form(action, court, request.POST)
     try:
+        if not form.is_valid():
+            refusal = services.onboarding_gate_refusal(
+                onboarding=onboarding, by=request.user, kind=kind
+            )
+            if refusal is None:
+                return _render_go_live(request, court, onboarding, **{action: form})
+            raise refusal
         service(onboarding=onboarding, by=request.user)
     except services.TransitionRefused as exc:
         return _render_go_live(request, court, onboarding, refused=exc)
@@ -76,7 +107,12 @@ def _gate_transition(request, court, service, done: str):
 @court_view("POST")
 def mark_live(request, court):
     return _gate_transition(
-        request, court, services.onboarding_mark_live, f"{court.name} is live."
+        request,
+        court,
+        services.onboarding_mark_live,
+        "live",
+        "mark_live",
+        f"{court.name} is live.",
     )
 
 
@@ -86,15 +122,18 @@ def close(request, court):
         request,
         court,
         services.onboarding_close,
+        "close",
+        "close",
         f"{court.name}'s onboarding is closed: it is now read-only history.",
     )
 
 
-def _reason_transition(request, court, service, prefix: str, done: str):
-    """Undo live, cancel, reopen: a reason, kept with the transition."""
+def _reason_transition(request, court, service, action: str, done: str):
+    """Undo live, cancel, reopen: a reason, kept with the transition (and, to
+    cancel, the confirmation)."""
     onboarding = access.onboarding_of(court)
     require(access.can_run_lifecycle(request.user), STAFF_ONLY)
-    form = ReasonForm(request.POST, prefix=prefix)
+    form = _action_form(action, court, request.POST)
     if form.is_valid():
         try:
             service(
@@ -109,7 +148,7 @@ def _reason_transition(request, court, service, prefix: str, done: str):
         else:
             messages.success(request, done)
             return redirect(court)
-    return _render_go_live(request, court, onboarding, **{f"{prefix}_form": form})
+    return _render_go_live(request, court, onboarding, **{action: form})
 
 
 @court_view("POST")
@@ -185,170 +224,3 @@ def decision(request, court):
             "decisions": onboarding.go_no_go_decisions.select_related("decided_by"),
         },
     )
-
-
-# --- Sign-offs ------------------------------------------------------------------------
-
-
-def _render_sign_offs(request, court, onboarding, *, status=200, bound=None):
-    """The sign-off page; a refused POST's form comes back in `bound`, its refusal
-    shown at the top of the page (the person may not see that line's forms)."""
-    user = request.user
-    refusals = []
-    for form in (bound or {}).values():
-        refusals += form.non_field_errors()
-        form.errors.pop(NON_FIELD_ERRORS, None)
-    sections = selectors.sign_off_sections(onboarding)
-    holders = selectors.holders_by_role(court, onboarding)
-    can_ask = access.can_ask_sign_off(user, court.pk)
-    for section in sections:
-        for line in section.lines:
-            line.holders = holders.get(line.role, [])
-            line.can_sign = not line.is_given and access.holds_role(
-                user, court.pk, line.role
-            )
-            line.can_revoke = line.is_given and access.can_revoke_sign_off(
-                user, line.sign_off
-            )
-            key = (section.kind, line.role)
-            line.give_form = (bound or {}).get(("give", *key)) or SignOffGiveForm(
-                initial={"kind": section.kind, "role": line.role},
-                prefix=f"give-{section.kind}-{line.role}",
-            )
-            line.ask_form = (bound or {}).get(("ask", *key)) or SignOffAskForm(
-                initial={"kind": section.kind, "role": line.role},
-                holders=line.holders,
-                prefix=f"ask-{section.kind}-{line.role}",
-            )
-            line.revoke_form = (bound or {}).get(("revoke", *key)) or (
-                SignOffRevokeForm(prefix=f"revoke-{line.sign_off.pk}")
-                if line.sign_off
-                else None
-            )
-            line.can_ask = can_ask and not line.is_given
-    return render(
-        request,
-        "golive/sign_offs.html",
-        {
-            "court": court,
-            "onboarding": onboarding,
-            "sections": sections,
-            "open_kind": _open_kind(onboarding),
-            "refusals": refusals,
-        },
-        status=status,
-    )
-
-
-def _open_kind(onboarding) -> str:
-    """The kind of sign-off the onboarding's status lets people give now."""
-    for kind, status in SIGN_OFF_STATUS.items():
-        if onboarding.status == status:
-            return kind
-    return ""
-
-
-@court_view("GET")
-def sign_offs(request, court):
-    return _render_sign_offs(request, court, access.onboarding_of(court))
-
-
-def _prefixed_form(form_class, request, action: str, **kwargs):
-    """A form bound to the POST, whatever line of the page it came from: the line's
-    prefix is named by the hidden `line` field."""
-    line = request.POST.get("line", "")
-    return form_class(request.POST, prefix=f"{action}-{line}", **kwargs), line
-
-
-@court_view("POST")
-def sign_off_give(request, court):
-    onboarding = access.onboarding_of(court)
-    form, _ = _prefixed_form(SignOffGiveForm, request, "give")
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.sign_off_give(
-                onboarding=onboarding,
-                kind=data["kind"],
-                role=data["role"],
-                by=request.user,
-                statement=data["statement"],
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, "Signed. Thank you.")
-            return redirect(reverse("golive:sign_offs", kwargs={"slug": court.slug}))
-        key = ("give", data["kind"], data["role"])
-    else:
-        key = (
-            "give",
-            form.data.get(f"{form.prefix}-kind"),
-            form.data.get(f"{form.prefix}-role"),
-        )
-    return _render_sign_offs(request, court, onboarding, bound={key: form})
-
-
-@court_view("POST")
-def sign_off_revoke(request, court, pk: int):
-    onboarding = access.onboarding_of(court)
-    sign_off = access.sign_off_for(onboarding, pk)
-    require(
-        access.can_revoke_sign_off(request.user, sign_off),
-        "Only its signer or the CCPOR Team can revoke a sign-off.",
-    )
-    form = SignOffRevokeForm(request.POST, prefix=f"revoke-{sign_off.pk}")
-    if form.is_valid():
-        try:
-            services.sign_off_revoke(
-                sign_off=sign_off, by=request.user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, "The sign-off is revoked; it stays on record.")
-            return redirect(reverse("golive:sign_offs", kwargs={"slug": court.slug}))
-    key = ("revoke", sign_off.kind, sign_off.role)
-    return _render_sign_offs(request, court, onboarding, bound={key: form})
-
-
-@court_view("POST")
-def sign_off_ask(request, court):
-    onboarding = access.onboarding_of(court)
-    require(
-        access.can_ask_sign_off(request.user, court.pk),
-        "Only the CCPOR Team and the court's project lead ask for sign-offs.",
-    )
-    # Only the court's holders of the line's role are accepted (and named).
-    line = request.POST.get("line", "")
-    role = request.POST.get(f"ask-{line}-role", "")
-    holders = (
-        list(selectors.role_holders(court, role)) if role in SignOffRole.values else []
-    )
-    form, _ = _prefixed_form(SignOffAskForm, request, "ask", holders=holders)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            request_ = services.sign_off_ask(
-                onboarding=onboarding,
-                kind=data["kind"],
-                role=data["role"],
-                asked=data["asked"],
-                by=request.user,
-                message=data["message"],
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(
-                request, f"{request_.asked} is asked for the sign-off, by e-mail."
-            )
-            return redirect(reverse("golive:sign_offs", kwargs={"slug": court.slug}))
-        key = ("ask", data["kind"], data["role"])
-    else:
-        key = (
-            "ask",
-            form.data.get(f"{form.prefix}-kind"),
-            form.data.get(f"{form.prefix}-role"),
-        )
-    return _render_sign_offs(request, court, onboarding, bound={key: form})

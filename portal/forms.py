@@ -10,7 +10,7 @@ from ccpor_onboard.lib.bounds import field_bounds
 from checklists import limits
 from checklists.forms import DateInput, closed_day_field, warn_closed_day
 from checklists.models import ChecklistTemplate, GoLiveChange
-from courts.models import Membership
+from courts.models import Membership, role_refusal
 
 
 class CourtItemFilterForm(forms.Form):
@@ -115,7 +115,9 @@ class OnboardingStartForm(forms.Form):
 
 
 class InviteForm(forms.Form):
-    """Invite a person to a court's onboarding (CCPOR staff)."""
+    """Invite a person to a court's onboarding (CCPOR staff). A link may suggest
+    the organisation and the role (?organisation=so&role=liaison), for a sign-off
+    nobody holds yet."""
 
     email = forms.EmailField(label="E-mail")
     first_name = forms.CharField(label="First name", **field_bounds(User, "first_name"))
@@ -129,5 +131,27 @@ class InviteForm(forms.Form):
         choices=Membership.Role.choices,
         initial=Membership.Role.PROJECT_LEAD,
         help_text="Viewers read and comment; the other roles also update items and "
-        "get the 60- and 30-day reminders.",
+        "get the 60- and 30-day reminders. The executive officer is the Court's "
+        "(they sign for it); the liaison is the Sheriff's Office's.",
     )
+
+    @classmethod
+    def suggested(cls, query) -> dict:
+        """The organisation and role a link suggests, where they are real choices
+        that go together; nothing otherwise."""
+        organisation, role = query.get("organisation"), query.get("role")
+        if (
+            organisation in Membership.Organisation.values
+            and role in Membership.Role.values
+            and not role_refusal(organisation, role)
+        ):
+            return {"organisation": organisation, "role": role}
+        return {}
+
+    def clean(self):
+        data = super().clean()
+        # The service refuses too (every path); here the error sits on the field.
+        refusal = role_refusal(data.get("organisation"), data.get("role"))
+        if refusal:
+            self.add_error("role", refusal)
+        return data

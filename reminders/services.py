@@ -179,6 +179,10 @@ def reminder_message(
     context = reminder_context(due, items=items, today=today)
     if not recipients:
         context["team_only_reason"] = TEAM_ONLY
+        # The team's way to give the court someone to remind.
+        context["invite_url"] = settings.SITE_URL + reverse(
+            "portal:invite", kwargs={"slug": context["court"].slug}
+        )
         return templated_message("reminder", context, to=team_addresses(), cc=[])
     return templated_message(
         "reminder", context, to=[r.email for r in recipients], cc=team_addresses()

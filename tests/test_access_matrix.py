@@ -681,7 +681,7 @@ def request_for(key: str, world, user, extra=None) -> tuple[str, dict]:
         "close": (reverse("golive:close", kwargs=court_a), {}),
         "cancel": (
             reverse("golive:cancel", kwargs=court_a),
-            {"cancel-reason": "The court withdrew."},
+            {"cancel-reason": "The court withdrew.", "cancel-confirm": "on"},
         ),
         "onboarding_reopen": (
             reverse("golive:reopen", kwargs=court_a),

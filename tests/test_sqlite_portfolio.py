@@ -27,7 +27,7 @@ for n, court in enumerate(Court.objects.order_by("pk")[:6]):
         started_by=staff,
     )
 client = Client(HTTP_HOST="localhost")
-client.force_login(staff, backend="django.contrib.auth.backends.ModelBackend")
+client.force_login(staff, backend="accounts.backends.UsernameOrEmailBackend")
 for url in [
     "/dashboard/",
     "/dashboard/?q=san&sort=-overdue",

@@ -136,10 +136,10 @@ else:
 # --- Authentication -------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 # django-axes first: it refuses a locked-out username or address before the password
-# is even checked.
+# is even checked. Then a user name or an e-mail address (accounts/backends.py).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.UsernameOrEmailBackend",
 ]
 LOGIN_URL = "login"
 # Sign-in lands on the one court of a member, a chooser for several, home for staff.
@@ -186,7 +186,8 @@ RATE_LIMITS = {
 }
 
 # --- Lockout (django-axes) ------------------------------------------------------
-# AXES_FAILURE_LIMIT failed sign-ins lock the username, and the address, for
+# AXES_FAILURE_LIMIT failed sign-ins lock the account (whether its username or its
+# e-mail address was typed), and the client address, for
 # AXES_COOLOFF_TIME, or until an admin unlocks them (Users → "Unlock sign-in", or
 # Axes → Access attempts). A person's own failures are forgotten when they sign in
 # (accounts/receivers.py), never a whole address's.
@@ -198,7 +199,8 @@ AXES_COOLOFF_TIME = datetime.timedelta(
 AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "ccpor_onboard.lib.client_ip.client_ip"
-# The username as counted: bounded, no control characters (accounts/lockout.py).
+# The account's username as counted, whichever name was typed; bounded, no control
+# characters (accounts/lockout.py).
 AXES_USERNAME_CALLABLE = "accounts.lockout.axes_username"
 # Sign-ins, sign-outs and lockouts are in the product's audit log (audit/).
 AXES_DISABLE_ACCESS_LOG = True

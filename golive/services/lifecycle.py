@@ -40,6 +40,9 @@ WENT_LIVE_ON = {
 }
 
 
+STAFF_ONLY = "Only the CCPOR Team moves an onboarding through its lifecycle."
+
+
 class TransitionRefused(ValidationError):
     """A transition refused by its gate: the messages name every blocker, and
     `blockers` keeps them with the page that fixes each one."""
@@ -71,6 +74,19 @@ def _wrong_status(onboarding: Onboarding, what: str) -> ValidationError:
     )
 
 
+def _refusal(
+    onboarding: Onboarding,
+    allowed_from: dict[str, str],
+    wrong_status: str,
+    gate: Callable[[Onboarding], list[Blocker]] | None,
+) -> ValidationError | None:
+    """Why the onboarding, as read, may not make this transition, or None."""
+    if onboarding.status not in allowed_from:
+        return _wrong_status(onboarding, wrong_status)
+    blockers = gate(onboarding) if gate is not None else []
+    return TransitionRefused(blockers) if blockers else None
+
+
 def _transition(
     *,
     onboarding: Onboarding,
@@ -84,18 +100,13 @@ def _transition(
     """Move the onboarding from one of `allowed_from` (status → new status), once
     `gate` finds nothing blocking; record the transition. All or nothing."""
     if not can_run_lifecycle(by):
-        raise ValidationError(
-            "Only the CCPOR Team moves an onboarding through its lifecycle."
-        )
+        raise ValidationError(STAFF_ONLY)
     try:
         with transaction.atomic():
             locked = _lock(onboarding)
-            if locked.status not in allowed_from:
-                raise _wrong_status(locked, wrong_status)
-            if gate is not None:
-                blockers = gate(locked)
-                if blockers:
-                    raise TransitionRefused(blockers)
+            refusal = _refusal(locked, allowed_from, wrong_status, gate)
+            if refusal is not None:
+                raise refusal
             from_status, now = locked.status, timezone.now()
             locked.status = allowed_from[from_status]
             locked.status_changed_at = now
@@ -147,18 +158,47 @@ def _close_gate(onboarding: Onboarding) -> list[Blocker]:
     return close_readiness_for([onboarding])[onboarding.pk].blockers
 
 
+# The gated transitions: the statuses they leave (and reach), and what blocks them.
+_GATED = {
+    Transition.Kind.MARK_LIVE: (
+        {Status.ACTIVE: Status.LIVE},
+        "an active onboarding can be marked live",
+        _live_gate,
+    ),
+    Transition.Kind.CLOSE: (
+        {Status.LIVE: Status.CLOSED},
+        "a live onboarding can be closed",
+        _close_gate,
+    ),
+}
+
+
+def onboarding_gate_refusal(
+    *, onboarding: Onboarding, by, kind: str
+) -> ValidationError | None:
+    """Why marking the onboarding live (`kind` "mark_live") or closing it ("close")
+    would be refused now, as the transition itself would say it (TransitionRefused
+    with every blocker, or the wrong status, or who may), or None. Changes nothing:
+    for pages that show the action as unavailable, or answer a request not yet
+    confirmed, with the transition's own reasons."""
+    if not can_run_lifecycle(by):
+        return ValidationError(STAFF_ONLY)
+    return _refusal(onboarding, *_GATED[kind])
+
+
 def onboarding_mark_live(*, onboarding: Onboarding, by) -> Onboarding:
     """Active → live, only when every readiness gate is done or N/A (justified),
     every evidence-required item done has its document, the acceptance sign-offs
     are recorded and the latest go/no-go decision is "go" for the current Go-Live
     date. Otherwise TransitionRefused lists every blocker."""
+    allowed_from, wrong_status, gate = _GATED[Transition.Kind.MARK_LIVE]
     return _transition(
         onboarding=onboarding,
         by=by,
         kind=Transition.Kind.MARK_LIVE,
-        allowed_from={Status.ACTIVE: Status.LIVE},
-        wrong_status="an active onboarding can be marked live",
-        gate=_live_gate,
+        allowed_from=allowed_from,
+        wrong_status=wrong_status,
+        gate=gate,
     )
 
 
@@ -179,13 +219,14 @@ def onboarding_close(*, onboarding: Onboarding, by) -> Onboarding:
     """Live → closed, only when every item is done (with its document where evidence
     is required) or N/A, no P1 or P2 incident is unresolved and the close-out
     sign-offs are recorded. The closed onboarding is read-only history."""
+    allowed_from, wrong_status, gate = _GATED[Transition.Kind.CLOSE]
     return _transition(
         onboarding=onboarding,
         by=by,
         kind=Transition.Kind.CLOSE,
-        allowed_from={Status.LIVE: Status.CLOSED},
-        wrong_status="a live onboarding can be closed",
-        gate=_close_gate,
+        allowed_from=allowed_from,
+        wrong_status=wrong_status,
+        gate=gate,
     )
 
 

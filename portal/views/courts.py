@@ -163,7 +163,7 @@ def invite(request, court):
     """CCPOR staff invite a person to the court's onboarding: the membership exists
     at once and the person is e-mailed a one-time link to set their password."""
     require(is_ccpor_staff(request.user), "Only the CCPOR Team invites people.")
-    form = InviteForm(request.POST or None)
+    form = InviteForm(request.POST or None, initial=InviteForm.suggested(request.GET))
     status = 200
     if request.method == "POST" and form.is_valid():
         # Each invitation mails someone: per inviter, per client address and per

@@ -66,7 +66,7 @@ def test_failures_before_the_lockout_look_the_same_for_an_unknown_username(
 ):
     known = fail(client, "lead-a", 1, ip="10.0.3.3")[0]
     unknown = fail(client, "no-such-person", 1, ip="10.0.3.4")[0]
-    message = "Please enter a correct username and password"
+    message = "Please enter a correct username or e-mail address, and password"
     assert message in known.content.decode() and message in unknown.content.decode()
 
 

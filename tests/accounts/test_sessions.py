@@ -11,7 +11,7 @@ import sys
 import pytest
 from django.conf import settings
 from django.contrib.messages import get_messages
-from django.core import mail
+from django.core import mail, signing
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -293,3 +293,82 @@ def test_the_cookie_ends_with_the_browser_and_the_row_at_twelve_hours(
         client.get(reverse("portal:profile"))
     row.refresh_from_db()
     assert row.expire_date == START + datetime.timedelta(hours=12)
+
+
+# --- Coming back after the session is gone from the server ----------------------------
+
+
+def signed_in_with_the_form(client, minutes=0):
+    with at(minutes):
+        assert post_sign_in(client, "lead-a").status_code == 302
+    return client
+
+
+def sign_in_page_after(client, minutes) -> str:
+    """The page a person gets when they come back `minutes` after sign-in."""
+    with at(minutes):
+        response = client.get(reverse("portal:profile"), follow=True)
+    assert response.redirect_chain[-1][0].startswith(reverse("login"))
+    return response.content.decode()
+
+
+def test_back_the_next_morning_the_sign_in_page_says_it_was_inactivity(
+    client, court_lead
+):
+    signed_in_with_the_form(client)
+    with at(10):
+        assert client.get(reverse("portal:profile")).status_code == 200
+    # 13 hours later the session row has expired: the server no longer knows it.
+    page = sign_in_page_after(client, 13 * 60)
+    assert "You were signed out after 30 minutes without activity." in page
+    # Said once: the next page says nothing more.
+    with at(13 * 60 + 1):
+        again = client.get(reverse("login")).content.decode()
+    assert "without activity" not in again
+
+
+def test_the_session_row_cleared_says_so_too(client, court_lead):
+    signed_in_with_the_form(client)
+    Session.objects.filter(user=court_lead).delete()  # clearsessions, say
+    page = sign_in_page_after(client, 45)
+    assert "You were signed out after 30 minutes without activity." in page
+
+
+def test_active_to_the_end_the_page_names_the_twelve_hour_limit(client, court_lead):
+    signed_in_with_the_form(client)
+    minutes = 0
+    while minutes < 12 * 60 - 20:
+        minutes += 20
+        with at(minutes):
+            assert client.get(reverse("portal:profile")).status_code == 200
+    Session.objects.filter(user=court_lead).delete()
+    page = sign_in_page_after(client, 12 * 60 + 5)
+    assert "a session lasts 12 hours at most" in page
+    assert "without activity" not in page
+
+
+def test_a_session_ended_elsewhere_is_not_called_inactivity(client, court_lead):
+    signed_in_with_the_form(client)
+    Session.objects.filter(user=court_lead).delete()  # "Sign out everywhere"
+    page = sign_in_page_after(client, 5)
+    assert "Your session was ended. Sign in again to continue." in page
+    assert "without activity" not in page
+
+
+def test_after_a_deliberate_sign_out_nothing_is_said(client, court_lead):
+    signed_in_with_the_form(client)
+    with at(5):
+        client.post(reverse("logout"))
+    page = sign_in_page_after(client, 13 * 60)
+    assert "signed out" not in page and "session" not in page.lower()
+
+
+def test_the_marker_is_signed_and_holds_no_name(client, court_lead):
+    signed_in_with_the_form(client)
+    value = client.cookies["ccpor_signed_in"].value
+    marker = signing.loads(value, salt="accounts.middleware.signed-in-marker")
+    assert set(marker) == {"started", "last_seen"}
+    client.cookies["ccpor_signed_in"] = value[:-3] + "abc"  # tampered with
+    Session.objects.filter(user=court_lead).delete()
+    page = sign_in_page_after(client, 45)
+    assert "signed out" not in page

@@ -4,6 +4,7 @@ password. These pages stay put while the court pages move (issue 8)."""
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -16,6 +17,8 @@ NEW_PASSWORD_LABEL = re.compile(r"^New password\*?$")
 def test_a_forgotten_password_is_reset_through_the_emailed_link(
     page, live_server, check_page, sign_in_with_form, court_lead, mailoutbox
 ):
+    court_lead.last_login = timezone.now()  # someone who has signed in before
+    court_lead.save(update_fields=["last_login"])
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_role("link", name="Forgotten your password?").click()
 

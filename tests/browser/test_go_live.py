@@ -34,12 +34,20 @@ def test_from_mark_live_refused_to_live(
     # by test_tour.py.)
 
     panel.get_by_role("link", name="Readiness checklist and lifecycle").click()
-    page.get_by_role("button", name="Mark the court live").click()
-    refused = page.get_by_role("alert")
-    expect(refused).to_contain_text("Refused:")
+    # Unavailable while something blocks it, and it says what.
+    mark_live = page.get_by_role("button", name="Mark the court live")
+    expect(mark_live).to_be_disabled()
+    expect(mark_live).to_have_accessible_description(
+        re.compile(r"^Not available while \d+ things block it:.*No go/no-go decision")
+    )
+    action = page.locator("#action-live")
     expect(
-        refused.get_by_role("link", name="No go/no-go decision has been recorded.")
+        action.get_by_role("link", name="No go/no-go decision has been recorded.")
     ).to_be_visible()
+    # The reason box of "Cancel" sits with its own button.
+    cancel = page.locator("#action-cancel")
+    expect(cancel.get_by_label("Why cancel the onboarding?")).to_be_visible()
+    expect(cancel.get_by_role("button", name="Cancel the onboarding")).to_be_visible()
     check_page(page)
 
     # The gates and the other two signatures, through the services...
@@ -73,11 +81,18 @@ def test_from_mark_live_refused_to_live(
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Go-Live readiness and lifecycle"
     )
+    # Ready: marking live asks for the confirmation first.
+    page.get_by_role("button", name="Mark the court live").click()
+    expect(page.locator("#action-live")).to_contain_text("Tick the box to confirm")
+    assert Onboarding.objects.get(pk=onboarding.pk).status == "active"
+    check_page(page)
+    page.get_by_label(re.compile(r"Yes, .* is live from today")).check()
     page.get_by_role("button", name="Mark the court live").click()
     expect(page.get_by_role("status").first).to_contain_text("is live")
     assert Onboarding.objects.get(pk=onboarding.pk).status == "live"
     page.goto(live_server.url + "/courts/court-a/go-live/")
-    expect(page.get_by_role("button", name="Close the onboarding")).to_be_visible()
+    expect(page.get_by_role("button", name="Close the onboarding")).to_be_disabled()
+    expect(page.locator("#action-undo").get_by_label("Why undo live?")).to_be_visible()
     check_page(page)
 
 

@@ -229,15 +229,23 @@ def test_staff_invite_someone_who_accepts_and_lands_on_their_court(
     assert link, invitation.body
     page.context.clear_cookies()
     page.goto(live_server.url + link[1])
-    expect(page.get_by_role("heading", level=1)).to_have_text("Choose a new password")
+    # A page for someone new: their first password, and the names they sign in with.
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Welcome to CCPOR Onboard"
+    )
+    expect(page.locator("main")).to_contain_text(
+        "You sign in with your username, dana.diaz, or with your e-mail address"
+    )
     check_page(page)
-    page.get_by_role("textbox", name=re.compile(r"^New password\*?$")).fill(
+    page.get_by_role("textbox", name=re.compile(r"^Password\*?$")).fill(
         "dana's own long passphrase"
     )
-    page.get_by_label("New password confirmation").fill("dana's own long passphrase")
+    page.get_by_label("The same password again").fill("dana's own long passphrase")
     page.get_by_role("button", name="Set my password").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your password is set")
-    sign_in_with_form(page, "dana.diaz", "dana's own long passphrase")
+    expect(page.locator("main")).not_to_contain_text("token")
+    check_page(page)
+    sign_in_with_form(page, "dana.diaz@example.org", "dana's own long passphrase")
     expect(page).to_have_url(
         live_server.url + reverse("portal:court", kwargs={"slug": "court-a"})
     )

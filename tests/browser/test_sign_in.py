@@ -3,11 +3,14 @@
 import pytest
 from playwright.sync_api import expect
 
+from accounts.models import Session
 from tests.factories import CourtFactory
 
 from .checks import assert_focus_visible, tab
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+NAME_LABEL = "Username or e-mail address"
 
 
 def test_court_lead_signs_in_with_the_form_and_lands_on_their_court(
@@ -32,6 +35,62 @@ def test_court_lead_signs_in_with_the_form_and_lands_on_their_court(
     )
 
 
+def test_sign_in_by_e_mail(page, live_server, check_page, start, court, court_lead):
+    """A court lead who remembers their address, not their user name."""
+    start(court)
+    page.goto(live_server.url + "/courts/court-a/")
+    expect(page.get_by_label(NAME_LABEL)).to_be_visible()
+    check_page(page)
+
+    page.get_by_label(NAME_LABEL).fill("Lead-A@Example.org")
+    page.get_by_label("Password").fill("correct-horse-battery")
+    page.get_by_role("button", name="Sign in").click()
+
+    expect(page).to_have_url(live_server.url + "/courts/court-a/")
+    expect(page.get_by_role("navigation", name="Main")).to_contain_text(
+        "Signed in as lead-a"
+    )
+
+    # Signed out on purpose: the sign-in page says nothing about a lost session.
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
+    expect(page.locator("main")).not_to_contain_text("signed out")
+
+    # A wrong password by address is refused like one by user name.
+    page.get_by_label(NAME_LABEL).fill("lead-a@example.org")
+    page.get_by_label("Password").fill("not-the-password")
+    page.get_by_role("button", name="Sign in").click()
+    expect(
+        page.get_by_text(
+            "Please enter a correct username or e-mail address, and password"
+        )
+    ).to_be_visible()
+    check_page(page)
+
+
+def test_after_an_idle_sign_out_the_sign_in_page_says_why(
+    page, live_server, check_page, sign_in_with_form, start, court, court_lead, settings
+):
+    start(court)
+    settings.SESSION_IDLE_TIMEOUT = 2
+    sign_in_with_form(page, "lead-a", "correct-horse-battery")
+    page.wait_for_timeout(2500)
+    # Gone from the server too, as after the night (clearsessions): the browser
+    # still says why.
+    Session.objects.filter(user=court_lead).delete()
+
+    page.goto(live_server.url + "/courts/court-a/")
+    expect(page).to_have_url(live_server.url + "/accounts/login/?next=/courts/court-a/")
+    expect(page.get_by_role("status").first).to_have_text(
+        "You were signed out after 2 seconds without activity. Sign in again to "
+        "continue."
+    )
+    check_page(page)
+    # Once: the page again says nothing.
+    page.reload()
+    expect(page.get_by_text("without activity")).to_have_count(0)
+
+
 def test_signing_in_with_the_keyboard_alone_shows_where_the_focus_is(
     page, live_server, start, court, court_lead
 ):
@@ -40,11 +99,11 @@ def test_signing_in_with_the_keyboard_alone_shows_where_the_focus_is(
 
     # The form puts the focus on Username; backwards are the menu and the skip link.
     expect(page.get_by_label("Username")).to_be_focused()
-    assert assert_focus_visible(page) == 'input "Username"'
+    assert assert_focus_visible(page) == f'input "{NAME_LABEL}"'
     assert tab(page, backwards=True) == 'a "CCPOR Onboard"'
     assert tab(page, backwards=True) == 'a "Skip to main content"'
     assert tab(page) == 'a "CCPOR Onboard"'
-    assert tab(page) == 'input "Username"'
+    assert tab(page) == f'input "{NAME_LABEL}"'
     assert tab(page) == 'input "Password"'
     assert tab(page) == 'button "Sign in"'
     assert tab(page) == 'a "Forgotten your password?"'
@@ -57,7 +116,7 @@ def test_signing_in_with_the_keyboard_alone_shows_where_the_focus_is(
     assert tab(page, backwards=True) == 'a "Skip to main content"'
     page.keyboard.press("Enter")
     expect(page.locator("main")).to_be_focused()
-    assert tab(page) == 'input "Username"'
+    assert tab(page) == f'input "{NAME_LABEL}"'
     page.keyboard.type("lead-a")
     assert tab(page) == 'input "Password"'
     page.keyboard.type("correct-horse-battery")
@@ -75,7 +134,9 @@ def test_a_wrong_password_keeps_the_person_on_the_form_with_the_error(
     page.get_by_role("button", name="Sign in").click()
 
     expect(
-        page.get_by_text("Please enter a correct username and password")
+        page.get_by_text(
+            "Please enter a correct username or e-mail address, and password"
+        )
     ).to_be_visible()
     expect(page).to_have_url(live_server.url + "/accounts/login/")
     expect(page.get_by_label("Username")).to_have_value("lead-a")

@@ -2,6 +2,8 @@
 day it went live, and its calendar feed moves Go-Live to that day; a notification
 that stopped being true before it left is not in the person's list."""
 
+import re
+
 import pytest
 from icalendar import Calendar
 from playwright.sync_api import expect
@@ -34,10 +36,9 @@ def test_an_early_go_live_shows_its_true_date_and_the_feed_follows(
     services.go_no_go_record(onboarding=onboarding, by=staff_user, decision="go")
     sign_in(page, staff_user)
     page.goto(live_server.url + f"/courts/{court.slug}/go-live/")
+    page.get_by_label(re.compile(r"Yes, .* is live from today")).check()
     page.get_by_role("button", name="Mark the court live").click()
-    confirm = page.get_by_role("button", name="Mark the court live")
-    if confirm.count():  # a confirmation step, where the page asks for one
-        confirm.first.click()
+    expect(page.get_by_role("status").first).to_contain_text("is live")
     page.goto(live_server.url + f"/courts/{court.slug}/")
     header = page.locator("#court-summary")
     today = today_in_california()

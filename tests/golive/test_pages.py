@@ -83,7 +83,7 @@ def test_the_whole_walk_through_the_pages(
 ):
     onboarding = make_ready(start(court, go_live_in=20))
     client.force_login(staff_user)
-    response = client.post(url("golive:mark_live", court))
+    response = client.post(url("golive:mark_live", court), {"live-confirm": "on"})
     assert response["Location"] == court.get_absolute_url()
     onboarding.refresh_from_db()
     assert onboarding.status == "live"
@@ -93,7 +93,7 @@ def test_the_whole_walk_through_the_pages(
         response
     )
     make_closable(onboarding)
-    response = client.post(url("golive:close", court))
+    response = client.post(url("golive:close", court), {"close-confirm": "on"})
     assert response.status_code == 302
     onboarding.refresh_from_db()
     assert onboarding.status == "closed"

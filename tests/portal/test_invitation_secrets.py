@@ -58,7 +58,7 @@ def test_the_set_password_link_is_mailed_but_stored_nowhere(
     # And it works: it leads to the form that sets the password.
     client.logout()
     page = client.get(link[1], follow=True)
-    assert "Choose a new password" in page.content.decode()
+    assert "Choose the password you will sign in with" in page.content.decode()
 
 
 def test_no_set_password_link_once_the_person_has_signed_in(

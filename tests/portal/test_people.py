@@ -244,10 +244,16 @@ def test_an_invitation_end_to_end_through_the_set_password_link(
     link = re.search(r"https://ccpor-onboard\.test(/accounts/reset/\S+/)", message.body)
     assert link, message.body
 
-    # The person follows the link and sets a password (Django's reset machinery).
+    # The person follows the link and sets a password (Django's reset machinery),
+    # on a page written for someone new: their first password, nothing of the
+    # tokens and sessions a new password ends for someone who had one.
     client.logout()
     page = client.get(link[1], follow=True)
-    assert "Choose a new password" in page.content.decode()
+    html = page.content.decode()
+    assert "Welcome to CCPOR Onboard" in html
+    assert "Choose the password you will sign in with" in html
+    assert "<strong>pat.lee</strong>" in html and INVITE["email"] in html
+    assert "new password" not in html.lower()
     set_url = page.redirect_chain[-1][0]
     done = client.post(
         set_url,
@@ -258,9 +264,14 @@ def test_an_invitation_end_to_end_through_the_set_password_link(
         follow=True,
     )
     assert done.redirect_chain[-1][0] == reverse("password_reset_complete")
+    html = done.content.decode()
+    assert "Your password is set" in html
+    assert "token" not in html and "signed out" not in html
+    assert "Sign in with your username or your e-mail address" in html
+    # They sign in with the address they were invited at.
     signed_in = client.post(
         reverse("login"),
-        {"username": "pat.lee", "password": "a long new passphrase"},
+        {"username": INVITE["email"].upper(), "password": "a long new passphrase"},
         follow=True,
     )
     assert signed_in.redirect_chain[-1][0] == court.get_absolute_url()
@@ -309,12 +320,27 @@ def test_the_invite_form_checks_its_fields(client, court, staff_user):
     assert not Membership.objects.exists()
 
 
-def test_a_shared_address_is_refused(client, court, staff_user):
-    for name in ("one", "two"):
-        UserFactory(username=name, email=INVITE["email"].lower())
+def test_the_invitation_is_for_the_active_account_of_the_address(
+    client, court, staff_user
+):
+    UserFactory(username="retired", email=INVITE["email"].lower(), is_active=False)
+    active = UserFactory(username="current", email=INVITE["email"].upper())
+    invite(client, staff_user)
+    assert Membership.objects.get(court=court).user == active
+
+
+def test_an_address_only_a_deactivated_account_has_is_refused(
+    client, court, staff_user
+):
+    UserFactory(username="retired", email=INVITE["email"].lower(), is_active=False)
     response = invite(client, staff_user)
-    assert "Several accounts use this address" in response.content.decode()
+    assert response.status_code == 200
+    assert (
+        "This address belongs to a deactivated account (retired)"
+        in response.content.decode()
+    )
     assert not Membership.objects.filter(court=court).exists()
+    assert get_user_model().objects.filter(email__iexact=INVITE["email"]).count() == 1
 
 
 def test_an_invited_person_can_reset_once_the_link_has_expired(

@@ -34,6 +34,7 @@ def test_the_profile_shows_the_person_their_courts_and_the_digest_choice(client,
     assert response.status_code == 200
     assert '<h1 class="h2">Your profile</h1>' in html
     assert "Pat Lee" in html and "pat@example.org" in html
+    assert 'pat@example.org <span class="text-body-secondary">(you may sign in' in html
     assert (
         f'href="{court.get_absolute_url()}">Court A</a>: Sheriff&#x27;s Office, liaison'
         in html

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import CourtFactory, MembershipFactory, UserFactory
 
@@ -64,7 +65,8 @@ def test_next_wins_over_the_landing(client, court, court_lead):
 def test_wrong_password_is_refused_in_place(client, court_lead):
     response = client.post(reverse("login"), {"username": "lead-a", "password": "nope"})
     assert response.status_code == 200
-    assert "Please enter a correct username and password" in response.content.decode()
+    message = "Please enter a correct username or e-mail address, and password"
+    assert message in response.content.decode()
     assert "Forgotten your password?" in response.content.decode()
 
 
@@ -103,6 +105,8 @@ def test_password_change_refuses_a_short_password(client, court_lead):
 
 
 def test_password_reset_by_email(client, court_lead):
+    court_lead.last_login = timezone.now()  # someone who has signed in before
+    court_lead.save(update_fields=["last_login"])
     response = client.post(
         reverse("password_reset"), {"email": court_lead.email}, follow=True
     )
@@ -122,7 +126,10 @@ def test_password_reset_by_email(client, court_lead):
         },
         follow=True,
     )
-    assert "Your password is set" in response.content.decode()
+    html = response.content.decode()
+    assert "Your password is set" in html
+    # Someone who had a password is told what a new one ended.
+    assert "your API token was revoked" in html
     court_lead.refresh_from_db()
     assert court_lead.check_password("another long passphrase")
     # The link works once.

@@ -69,6 +69,19 @@ def test_the_log_include_renders_status_time_and_reason(logged):
     assert "No reminder has been due yet" in empty
 
 
+def test_a_team_only_row_offers_the_team_an_invitation(
+    client, logged, staff_user, frozen_today
+):
+    _, lonely, _ = logged
+    client.force_login(staff_user)
+    html = client.get(lonely.court.get_absolute_url()).content.decode()
+    log = html[html.index('id="reminder-log-heading"') :]
+    log = log[: log.index("</section>")]
+    invite = reverse("portal:invite", kwargs={"slug": "court-b"})
+    assert "nobody at the court to mail" in log
+    assert f'<a href="{invite}">Invite the court\'s people</a>' in log
+
+
 def test_the_admin_lists_the_log(client, superuser, logged):
     client.force_login(superuser)
 

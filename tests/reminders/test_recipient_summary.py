@@ -66,7 +66,7 @@ def test_no_one_to_remind_follows_memberships_and_people(start, court):
     assert agrees(a, b) == [1, 0]
 
     # A membership deleted; a person deleted (their memberships go with them).
-    MembershipFactory(court=other, role="liaison")
+    MembershipFactory(court=other, organisation="so", role="liaison")
     assert agrees(a, b) == [1, 1]
     viewer.delete()
     assert agrees(a, b) == [1, 1]

@@ -267,6 +267,10 @@ def test_a_court_with_nobody_to_mail_gets_its_reminder_sent_to_the_team(
     team_mail = next(m for m in mail.outbox if m.to == ["ccpor-team@example.org"])
     assert team_mail.cc == []
     assert "FOR THE CCPOR TEAM: Nobody at the court to mail" in team_mail.body
+    # The team is offered the invitation, not the admin.
+    invite = "https://ccpor-onboard.test/courts/court-a/invite/"
+    assert f"Invite the court's people: {invite}" in team_mail.body
+    assert f'<a href="{invite}">Invite the court' in team_mail.alternatives[0][0]
     assert "Court A" in team_mail.subject
     row = logs(lonely)[("60-day", lonely.go_live_date)]
     assert row.status == SendStatus.SENT
