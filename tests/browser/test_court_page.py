@@ -169,7 +169,7 @@ def test_court_lead_changes_a_status_inline_uploads_evidence_and_comments(
     expect(page.get_by_role("status").first).to_contain_text(
         "Uploaded “firewall-request.pdf”"
     )
-    page.get_by_role("textbox", name="Comment").fill(
+    page.get_by_role("combobox", name="Comment").fill(
         "Firewall request filed with the CCTC."
     )
     page.get_by_role("button", name="Post comment").click()

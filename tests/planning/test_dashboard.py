@@ -46,7 +46,7 @@ def test_dashboard_sorts_by_forecast_most_slipping_first(
     assert slugs.index("slow") < slugs.index("steady")
     page = response.content.decode()
     assert "Slipping (forecast)" in page
-    assert "likely Jun 12; 85 % by Jun 12" in page
+    assert "likely Jun 12<br>85 % by Jun 12" in page
 
 
 def test_the_go_live_moved_filter_keeps_its_meaning(client, staff_user, two_courts):
