@@ -361,7 +361,7 @@ class Incident(models.Model):
         related_name="+",
     )
     # The reporter's word that the fix works; cleared when the incident reopens.
-    fix_confirmed_at = models.DateTimeField(null=True, blank=True)
+    fix_confirmed_at = models.DateTimeField(null=True, blank=True, validators=IN_WINDOW)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
