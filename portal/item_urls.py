@@ -4,6 +4,7 @@ though the pages live here, with the court pages."""
 
 from django.urls import path
 
+from .views import item_files
 from .views import items as views
 
 app_name = "checklists"
@@ -15,7 +16,7 @@ urlpatterns = [
     path("<int:pk>/evidence/", views.evidence_upload, name="evidence_upload"),
     path(
         "<int:pk>/evidence/<int:evidence_pk>/",
-        views.evidence_download,
+        item_files.evidence_download,
         name="evidence_download",
     ),
     path("<int:pk>/comments/", views.comment_add, name="comment_add"),
@@ -28,12 +29,12 @@ urlpatterns = [
     ),
     path(
         "<int:pk>/documents/<int:document_pk>/",
-        views.team_document_download,
+        item_files.team_document_download,
         name="team_document_download",
     ),
     path(
         "<int:pk>/documents/<int:document_pk>/as-evidence/",
-        views.evidence_from_document,
+        item_files.evidence_from_document,
         name="evidence_from_document",
     ),
     path(
