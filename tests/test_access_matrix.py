@@ -308,15 +308,15 @@ MATRIX = {
     },
     # --- The JSON API: 401 without credentials, 403 for all but CCPOR staff -------
     "api_list": (
-        "dashboard:api_onboarding_list",
+        "api:onboarding_list",
         same(403, 405, anonymous=(401, 405), staff=(200, 405)),
     ),
     "api_detail": (
-        "dashboard:api_onboarding_detail",
+        "api:onboarding_detail",
         same(403, 405, anonymous=(401, 405), staff=(200, 405)),
     ),
     "api_forecast": (
-        "dashboard:api_forecast",
+        "api:forecast",
         same(403, 405, anonymous=(401, 405), staff=(200, 405)),
     ),
 }
@@ -763,10 +763,10 @@ def request_for(key: str, world, user, extra=None) -> tuple[str, dict]:
         "export_items": (reverse("dashboard:export_items"), {}),
         "incidents": (reverse("dashboard:incidents"), {}),
         "export_incidents": (reverse("dashboard:export_incidents"), {}),
-        "api_list": (reverse("dashboard:api_onboarding_list"), {}),
-        "api_forecast": (reverse("dashboard:api_forecast"), {}),
+        "api_list": (reverse("api:onboarding_list"), {}),
+        "api_forecast": (reverse("api:forecast"), {}),
         "api_detail": (
-            reverse("dashboard:api_onboarding_detail", kwargs=court_a),
+            reverse("api:onboarding_detail", kwargs=court_a),
             {},
         ),
     }[key]
