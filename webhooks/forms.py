@@ -10,7 +10,9 @@ class EndpointForm(forms.Form):
     """The staff page's form; the rules are the service's (endpoint_add)."""
 
     name = forms.CharField(**field_bounds(Endpoint, "name"))
-    url = forms.URLField(label="URL", **field_bounds(Endpoint, "url"))
+    url = forms.URLField(
+        label="URL", assume_scheme="https", **field_bounds(Endpoint, "url")
+    )
     secret = forms.CharField(
         **field_bounds(Endpoint, "secret"),
         min_length=16,
