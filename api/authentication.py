@@ -6,6 +6,7 @@ is a 401 even with a signed-in session, so that a program never acts as whoever
 happens to be signed in.
 """
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import AuthenticationFailed, NotAuthenticated
 
@@ -36,3 +37,20 @@ class TokenOrSession(SessionAuthentication):
     def authenticate_header(self, request) -> str:
         # Also what makes a missing or bad credential a 401 rather than a 403.
         return 'Token realm="api"'
+
+
+class TokenOrSessionScheme(OpenApiAuthenticationExtension):
+    """How the schema describes the token (and the session) to its readers."""
+
+    target_class = TokenOrSession
+    name = "token"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "Authorization: Token <your token> (a read or a "
+            "read-and-write token, made on the calendar and API page), or the "
+            "browser session.",
+        }

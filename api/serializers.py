@@ -37,8 +37,8 @@ class Court(s.Serializer):
     name = s.CharField()
     slug = s.SlugField()
     type = s.CharField()
-    district = s.CharField()
-    county = s.CharField()
+    district = s.IntegerField(allow_null=True)
+    county = s.CharField(allow_blank=True)
     page = s.URLField()
 
 

@@ -6,9 +6,9 @@ from rest_framework.views import APIView
 
 
 class ApiView(APIView):
-    """An endpoint: the method is checked first (a POST to a read endpoint is a
-    405 whoever asks), then the credentials, scope, rate limit and access; never
-    kept by a shared cache."""
+    # An endpoint: the method is checked first (a POST to a read endpoint is a 405
+    # whoever asks), then the credentials, scope, rate limit and access; never kept
+    # by a shared cache. (A comment, not a docstring: the schema would show it.)
 
     method_not_allowed_detail: str | None = None
 

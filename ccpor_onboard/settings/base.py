@@ -206,6 +206,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # The schema names path parameters as the URLs do ({slug}, {pk}).
+    "SCHEMA_COERCE_PATH_PK": False,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "CCPOR Onboard API",
@@ -219,6 +221,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ItemStatusEnum": "checklists.models.ChecklistItem.Status",
+        "OnboardingStatusEnum": "checklists.models.Onboarding.Status",
+        "IncidentStatusEnum": "golive.models.Incident.Status",
+    },
 }
 
 # --- Lockout (django-axes) ------------------------------------------------------
