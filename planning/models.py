@@ -10,8 +10,8 @@ is and shown with its date; it is not a cache of anything a page could work out.
 
 import datetime
 
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
@@ -295,7 +295,9 @@ class LeadTimeAdoption(models.Model):
         ordering = ["-at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.template}: item {self.order} {self.old_offset} → {self.new_offset}"
+        return (
+            f"{self.template}: item {self.order} {self.old_offset} → {self.new_offset}"
+        )
 
 
 def monday_of(day: datetime.date) -> datetime.date:
