@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import api, exports, incidents, planning_api, portfolio
+from .views import api, exports, incidents, planning_api, planning_pages, portfolio
 
 app_name = "dashboard"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("dashboard/", portfolio.index, name="index"),
     path("dashboard/statewide/", portfolio.statewide, name="statewide"),
     path("dashboard/overdue/", portfolio.overdue, name="overdue"),
+    path("dashboard/capacity/", planning_pages.capacity, name="capacity"),
+    path("dashboard/lead-times/", planning_pages.lead_times, name="lead_times"),
     path("dashboard/incidents/", incidents.incidents, name="incidents"),
     path(
         "dashboard/export/portfolio.csv",
@@ -23,6 +25,7 @@ urlpatterns = [
         name="export_incidents",
     ),
     path("api/forecast/", planning_api.forecast, name="api_forecast"),
+    path("api/capacity/", planning_api.capacity, name="api_capacity"),
     path("api/onboardings/", api.onboarding_list, name="api_onboarding_list"),
     path(
         "api/onboardings/<slug:slug>/",

@@ -9,9 +9,12 @@ token, as dashboard.views.api):
 
 from django.http import JsonResponse
 
+from ccpor_onboard.lib.dates import today_in_california
+from planning.capacity import capacity_table
 from planning.selectors import forecasts_by_court, statewide_forecast
 
-from .api import api_view
+from ..forms import CapacityWeeksForm
+from .api import _error, api_view
 
 
 @api_view
@@ -39,3 +42,15 @@ def forecast(request, user):
             },
         }
     )
+
+
+@api_view
+def capacity(request, user):
+    """Load against capacity by week (from the Monday of this week) and role, in
+    hours: `?weeks=N` (1 to 52, 12 by default); anything else answers 400. Four
+    queries."""
+    form = CapacityWeeksForm(request.GET)
+    if "weeks" in request.GET and not form.is_valid():
+        return _error(400, "bad_request", "weeks must be a whole number from 1 to 52.")
+    cells = capacity_table(today=today_in_california(), weeks=form.weeks_shown())
+    return JsonResponse({"weeks": [cell.as_json() for cell in cells]})
