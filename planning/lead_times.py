@@ -5,7 +5,8 @@ allow the median (docs/planning.md).
 
 The time the template allows an item: its offset less the latest offset of the
 items it depends on, or, without any, less the template's earliest offset (the
-plan's first day).
+plan's first day; only indicative, since an onboarding may start before it, and
+no offset is proposed for such an item).
 """
 
 import statistics
@@ -31,12 +32,20 @@ class LeadTime:
     median_days: int | None
     low_days: int | None  # the quartiles: half the figures lie between them
     high_days: int | None
+    # Without prerequisites an item can start when its onboarding starts, which
+    # the template does not fix: what it allows is only indicative, and nothing is
+    # proposed for it.
+    has_prerequisites: bool = True
 
     @property
     def proposed_offset(self) -> int | None:
         """The offset that would allow the median, when enough courts differ
         enough from the plan (an item due before Go-Live stays before it)."""
-        if self.median_days is None or self.courts < MIN_COURTS:
+        if (
+            self.median_days is None
+            or self.courts < MIN_COURTS
+            or not self.has_prerequisites
+        ):
             return None
         difference = self.median_days - self.allowed_days
         if abs(difference) < MIN_DIFFERENCE_DAYS:
@@ -97,6 +106,7 @@ def lead_times(template: ChecklistTemplate) -> list[LeadTime]:
                 median_days=mid,
                 low_days=low,
                 high_days=high,
+                has_prerequisites=bool(needs),
             )
         )
     return result
