@@ -299,6 +299,8 @@ MATRIX = {
         for key in (
             "index",
             "statewide",
+            "capacity",
+            "lead_times",
             "overdue",
             "incidents",
             "export_portfolio",
@@ -317,6 +319,10 @@ MATRIX = {
     ),
     "api_forecast": (
         "dashboard:api_forecast",
+        same(403, 405, anonymous=(401, 405), staff=(200, 405)),
+    ),
+    "api_capacity": (
+        "dashboard:api_capacity",
         same(403, 405, anonymous=(401, 405), staff=(200, 405)),
     ),
 }
@@ -758,6 +764,8 @@ def request_for(key: str, world, user, extra=None) -> tuple[str, dict]:
         ),
         "index": (reverse("dashboard:index"), {}),
         "statewide": (reverse("dashboard:statewide"), {}),
+        "capacity": (reverse("dashboard:capacity"), {}),
+        "lead_times": (reverse("dashboard:lead_times"), {"order": "18"}),
         "overdue": (reverse("dashboard:overdue"), {}),
         "export_portfolio": (reverse("dashboard:export_portfolio"), {}),
         "export_items": (reverse("dashboard:export_items"), {}),
@@ -765,6 +773,7 @@ def request_for(key: str, world, user, extra=None) -> tuple[str, dict]:
         "export_incidents": (reverse("dashboard:export_incidents"), {}),
         "api_list": (reverse("dashboard:api_onboarding_list"), {}),
         "api_forecast": (reverse("dashboard:api_forecast"), {}),
+        "api_capacity": (reverse("dashboard:api_capacity"), {}),
         "api_detail": (
             reverse("dashboard:api_onboarding_detail", kwargs=court_a),
             {},

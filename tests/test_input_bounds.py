@@ -29,6 +29,7 @@ PROJECT_APPS = (
     "collaboration",
     "reminders",
     "golive",
+    "planning",
 )
 LA = zoneinfo.ZoneInfo("America/Los_Angeles")
 
