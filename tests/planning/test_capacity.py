@@ -214,3 +214,26 @@ def test_the_capacity_page_marks_over_committed_weeks(
     assert '<th scope="col" class="text-end">Trainer: load of capacity</th>' in page
     # Nonsense asks for the usual 12 weeks, never a 500.
     assert client.get(reverse("dashboard:capacity"), {"weeks": "x"}).status_code == 200
+
+
+@pytest.mark.parametrize("total_courts", [58, 400])
+def test_the_planning_pages_cost_the_same_however_many_courts(
+    client, staff_user, default_template, django_assert_num_queries, total_courts
+):
+    from tests.dashboard.test_dashboard import build_portfolio
+
+    build_portfolio(total_courts, template=default_template)
+    client.force_login(staff_user)
+    # 1 session, 2 user, 3 group check, 4 the load by week and role (one
+    # aggregate), 5 the people, 6 their absences, 7 the roles, 8-9 the team
+    # listed with its absences.
+    with django_assert_num_queries(9):
+        assert client.get(reverse("dashboard:capacity")).status_code == 200
+    # 1-3 as above, 4 the newest template, 5-6 its items and their dependencies,
+    # 7-8 the finished items' dates and their prerequisites (none here: one
+    # query less), the adoptions.
+    with django_assert_num_queries(8):
+        assert client.get(reverse("dashboard:lead_times")).status_code == 200
+    # 1-3 as above (the token or the session), 4-7 the capacity table.
+    with django_assert_num_queries(7):
+        assert client.get("/api/capacity/").status_code == 200
