@@ -429,6 +429,13 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
+        # A default first, so that going back (tests that migrate to an earlier
+        # state) can add the column again to the rows there are.
+        migrations.AlterField(
+            model_name="teamrole",
+            name="hours_per_week",
+            field=models.DecimalField(decimal_places=1, default=0, max_digits=6),
+        ),
         # Each role's hours a week become one person's, to be named by staff.
         migrations.RunPython(members_from_role_hours, migrations.RunPython.noop),
         migrations.RemoveField(
