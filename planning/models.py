@@ -102,6 +102,14 @@ class TeamRole(models.Model):
     its capacity is the hours of the people in it (`TeamMember`)."""
 
     name = models.CharField(max_length=100, unique=True, validators=ONE_LINE)
+    hours_per_week = models.DecimalField(
+        max_digits=6,
+        decimal_places=1,
+        default=0,
+        editable=False,
+        help_text="Before the role's people were recorded: its hours a week in all. "
+        "Kept for the record; capacity is the hours of its people.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -429,17 +429,20 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        # A default first, so that going back (tests that migrate to an earlier
-        # state) can add the column again to the rows there are.
+        # Kept (the data migrations run again on today's schema in the tests):
+        # what the team had in the role before its people were recorded.
         migrations.AlterField(
             model_name="teamrole",
             name="hours_per_week",
-            field=models.DecimalField(decimal_places=1, default=0, max_digits=6),
+            field=models.DecimalField(
+                decimal_places=1,
+                default=0,
+                editable=False,
+                help_text="Before the role's people were recorded: its hours a week "
+                "in all. Kept for the record; capacity is the hours of its people.",
+                max_digits=6,
+            ),
         ),
         # Each role's hours a week become one person's, to be named by staff.
         migrations.RunPython(members_from_role_hours, migrations.RunPython.noop),
-        migrations.RemoveField(
-            model_name="teamrole",
-            name="hours_per_week",
-        ),
     ]
