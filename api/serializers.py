@@ -162,6 +162,17 @@ class Forecast(s.Serializer):
     statewide = StatewideForecast()
 
 
+class CapacityWeek(s.Serializer):
+    week_start = s.DateField()
+    role = s.CharField()
+    load_hours = s.FloatField()
+    capacity_hours = s.FloatField()
+
+
+class Capacity(s.Serializer):
+    weeks = CapacityWeek(many=True)
+
+
 # --- Writes -----------------------------------------------------------------------
 class Item(s.Serializer):
     id = s.IntegerField()

@@ -10,6 +10,7 @@ app_name = "api"
 urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/forecast/", reads.Forecast.as_view(), name="forecast"),
+    path("api/capacity/", reads.Capacity.as_view(), name="capacity"),
     path("api/onboardings/", reads.OnboardingList.as_view(), name="onboarding_list"),
     path(
         "api/onboardings/<slug:slug>/",

@@ -54,10 +54,42 @@ def warn_closed_day(form: forms.Form, field: str = "go_live_date") -> None:
         )
 
 
+# --- A Go-Live that over-commits the CCPOR Team: warned, kept with a reason --------
+
+CAPACITY_REASON = "capacity_reason"
+
+
+def capacity_reason_field() -> forms.CharField:
+    """The reason to keep a Go-Live that over-commits the CCPOR Team: asked for by
+    the start and reschedule services (`go_live_window_refuse`), which name the
+    weeks and roles and the nearest date that fits; recorded (planning)."""
+    return forms.CharField(
+        label="Reason to keep an over-committed date",
+        required=False,
+        max_length=limits.REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed only when the date over-commits the CCPOR Team (the "
+        "weeks and roles are named first); kept on record.",
+    )
+
+
+def warn_capacity(form: forms.Form, **window) -> None:
+    """The services' capacity check, on a form before it saves (the admin's): the
+    problems on the reason's field until a reason is given."""
+    problems = services.go_live_window_problems(today=today_in_california(), **window)
+    try:
+        services.go_live_window_refuse(
+            problems, form.cleaned_data.get(CAPACITY_REASON, "")
+        )
+    except ValidationError as exc:
+        form.add_error(CAPACITY_REASON, exc.message_dict[CAPACITY_REASON])
+
+
 class OnboardingStartForm(forms.ModelForm):
     """Start an onboarding (admin "add"): validated by the start service's own rules."""
 
     closed_day_ok = closed_day_field()
+    capacity_reason = capacity_reason_field()
 
     class Meta:
         model = Onboarding
@@ -91,6 +123,14 @@ class OnboardingStartForm(forms.ModelForm):
             today=today_in_california(),
         )
         warn_closed_day(self)
+        warn_capacity(
+            self,
+            onboarding=None,
+            template=data.get("template") or services.default_template(),
+            court_enters_carpos=data["court_enters_carpos"],
+            so_participates=data["so_participates"],
+            go_live_date=data["go_live_date"],
+        )
         return data
 
     def _post_clean(self):
@@ -112,12 +152,19 @@ class OnboardingChangeForm(forms.ModelForm):
     )
 
     closed_day_ok = closed_day_field()
+    capacity_reason = capacity_reason_field()
     # Optimistic locking: the version the form was opened on (as on the pages).
     expected_version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
         model = Onboarding
-        fields = ["go_live_date", "reason", "closed_day_ok", "expected_version"]
+        fields = [
+            "go_live_date",
+            "reason",
+            "closed_day_ok",
+            "capacity_reason",
+            "expected_version",
+        ]
         widgets = {"go_live_date": DateInput}
 
     def __init__(self, *args, **kwargs):
@@ -147,6 +194,14 @@ class OnboardingChangeForm(forms.ModelForm):
                 # The services name "reason"; so does this form.
                 raise ValidationError(exc.message_dict) from exc
             warn_closed_day(self)
+            warn_capacity(
+                self,
+                onboarding=current,
+                template=current.template,
+                court_enters_carpos=current.court_enters_carpos,
+                so_participates=current.so_participates,
+                go_live_date=data["go_live_date"],
+            )
         return data
 
     def _post_clean(self):

@@ -16,6 +16,7 @@ from checklists.health import Health
 from checklists.models import Phase
 from checklists.selectors import phases
 from courts.models import DISTRICT_LABELS, Court
+from planning.models import Wave
 
 from .selectors import (
     BLOCKING_ACTORS,
@@ -170,6 +171,12 @@ class PortfolioFilter(django_filters.FilterSet):
         method="filter_forecast",
         empty_label="Any forecast",
     )
+    wave = django_filters.ModelChoiceFilter(
+        label="Wave",
+        queryset=Wave.objects.all(),
+        method="filter_wave",
+        empty_label="Any wave",
+    )
     reach = django_filters.ChoiceFilter(
         label="Reminders",
         choices=[("none", "No one to remind")],
@@ -227,6 +234,9 @@ class PortfolioFilter(django_filters.FilterSet):
 
     def filter_forecast(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         return qs.filter(forecast_slipping_q())
+
+    def filter_wave(self, qs: QuerySet, name: str, value: Wave) -> QuerySet:
+        return qs.filter(wave_membership__wave=value)
 
     def filter_reach(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         return qs.filter(no_one_to_remind_q())

@@ -5,8 +5,10 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout
 from django import forms
 
+from ccpor_onboard.lib.bounds import REASON_MAX
 from checklists.models import Actor
 from golive.models import Incident
+from planning.capacity import DEFAULT_WEEKS, MAX_WEEKS
 
 from .selectors import BLOCKING_ACTORS, OVERDUE_GROUPINGS
 
@@ -87,3 +89,26 @@ class IncidentFilterForm(forms.Form):
             "severity": data.get("severity") or "",
             "past_target": bool(data.get("past_target")),
         }
+
+
+class CapacityWeeksForm(forms.Form):
+    """How many weeks the capacity view shows (1 to 52; 12 unless asked)."""
+
+    weeks = forms.IntegerField(
+        label="Weeks shown", min_value=1, max_value=MAX_WEEKS, required=False
+    )
+
+    def weeks_shown(self) -> int:
+        if self.is_bound and self.is_valid() and self.cleaned_data.get("weeks"):
+            return self.cleaned_data["weeks"]
+        return DEFAULT_WEEKS
+
+
+class LeadTimeAcceptForm(forms.Form):
+    order = forms.IntegerField(min_value=1, max_value=32767, widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label="Why accept it",
+        required=False,
+        max_length=REASON_MAX,
+        widget=forms.TextInput,
+    )

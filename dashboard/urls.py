@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import exports, incidents, portfolio
+from .views import exports, incidents, planning_pages, portfolio
 
 app_name = "dashboard"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("dashboard/", portfolio.index, name="index"),
     path("dashboard/statewide/", portfolio.statewide, name="statewide"),
     path("dashboard/overdue/", portfolio.overdue, name="overdue"),
+    path("dashboard/capacity/", planning_pages.capacity, name="capacity"),
+    path("dashboard/lead-times/", planning_pages.lead_times, name="lead_times"),
     path("dashboard/incidents/", incidents.incidents, name="incidents"),
     path(
         "dashboard/export/portfolio.csv",

@@ -158,6 +158,7 @@ class OnboardingAdmin(SimpleHistoryAdmin):
                 so_participates=data["so_participates"],
                 template=data.get("template"),
                 started_by=request.user,
+                capacity_reason=data.get("capacity_reason", ""),
             )
             obj.__dict__.update(created.__dict__)
             return
@@ -172,6 +173,7 @@ class OnboardingAdmin(SimpleHistoryAdmin):
                     reason=data["reason"],
                     by=request.user,
                     expected_version=data["expected_version"],
+                    capacity_reason=data.get("capacity_reason", ""),
                 )
             except checklists_services.StaleEditError as exc:
                 # Changed between the form's check and this save: nothing overwritten.

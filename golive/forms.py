@@ -4,7 +4,12 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from ccpor_onboard.lib.bounds import field_bounds
-from checklists.forms import DateInput, closed_day_field, warn_closed_day
+from checklists.forms import (
+    DateInput,
+    capacity_reason_field,
+    closed_day_field,
+    warn_closed_day,
+)
 from courts.access import ccpor_staff_users
 
 from .models import (
@@ -90,6 +95,7 @@ class GoNoGoForm(forms.Form):
         help_text="Every open item moves by the same number of days.",
     )
     closed_day_ok = closed_day_field()
+    capacity_reason = capacity_reason_field()
 
     def clean(self):
         data = super().clean()

@@ -205,6 +205,7 @@ def decision(request, court):
                 reason=data["reason"],
                 new_go_live_date=data["new_go_live_date"],
                 today=today_in_california(),
+                capacity_reason=data["capacity_reason"],
             )
         except ValidationError as exc:
             form.add_error(None, exc)

@@ -1,6 +1,8 @@
-"""What planning keeps: each open onboarding's dated forecast, the statewide one, and
-the CCPOR Team's capacity (roles with their hours a week) and the effort each
-template item asks of it.
+"""What planning keeps: each open onboarding's dated forecast, the statewide one;
+the CCPOR Team's capacity (roles, the people in them with their hours a week and
+their absences) and the effort each template item asks of it; the reasons kept
+when staff start or move an onboarding into over-committed weeks; waves of courts;
+and the lead times accepted into a template.
 
 A forecast is data a job computes on purpose (planning.forecast), named for what it
 is and shown with its date; it is not a cache of anything a page could work out.
@@ -8,9 +10,18 @@ is and shown with its date; it is not a cache of anything a page could work out.
 
 import datetime
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+
+from ccpor_onboard.lib.bounds import (
+    IN_WINDOW,
+    NOTE_MAX,
+    ONE_LINE,
+    REASON_MAX,
+    bounded_text,
+)
 
 
 def slipping_q(prefix: str = "", *, target: str | None = None) -> Q:
@@ -33,10 +44,14 @@ class Forecast(models.Model):
         primary_key=True,
         related_name="forecast",
     )
-    as_of = models.DateField(help_text="The day the forecast was made for.")
-    target = models.DateField(help_text="The planned Go-Live it was compared with.")
-    p50 = models.DateField("likely ready (P50)")
-    p85 = models.DateField("ready by, 85 % sure (P85)")
+    as_of = models.DateField(
+        help_text="The day the forecast was made for.", validators=IN_WINDOW
+    )
+    target = models.DateField(
+        help_text="The planned Go-Live it was compared with.", validators=IN_WINDOW
+    )
+    p50 = models.DateField("likely ready (P50)", validators=IN_WINDOW)
+    p85 = models.DateField("ready by, 85 % sure (P85)", validators=IN_WINDOW)
     remaining = models.PositiveIntegerField(
         default=0, help_text="Open items due up to Go-Live when it was made."
     )
@@ -69,10 +84,10 @@ class StatewideForecast(models.Model):
     """The dated forecast of when every open onboarding will be live: one row per
     day it is made for (the latest is shown)."""
 
-    as_of = models.DateField(unique=True)
+    as_of = models.DateField(unique=True, validators=IN_WINDOW)
     open_onboardings = models.PositiveIntegerField(default=0)
-    all_live_p50 = models.DateField(null=True, blank=True)
-    all_live_p85 = models.DateField(null=True, blank=True)
+    all_live_p50 = models.DateField(null=True, blank=True, validators=IN_WINDOW)
+    all_live_p85 = models.DateField(null=True, blank=True, validators=IN_WINDOW)
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -83,15 +98,17 @@ class StatewideForecast(models.Model):
 
 
 class TeamRole(models.Model):
-    """A role of the CCPOR Team (project manager, trainer, network engineer, …)
-    and how many hours a week the team has for it in all."""
+    """A role of the CCPOR Team (project manager, trainer, network engineer, …);
+    its capacity is the hours of the people in it (`TeamMember`)."""
 
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=100, unique=True, validators=ONE_LINE)
     hours_per_week = models.DecimalField(
         max_digits=6,
         decimal_places=1,
-        validators=[MinValueValidator(0), MaxValueValidator(1000)],
-        help_text="The team's hours a week in this role (everyone in it together).",
+        default=0,
+        editable=False,
+        help_text="Before the role's people were recorded: its hours a week in all. "
+        "Kept for the record; capacity is the hours of its people.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -103,10 +120,67 @@ class TeamRole(models.Model):
         return self.name
 
 
+class TeamMember(models.Model):
+    """A person of the CCPOR Team in one role, with the hours a week they give it
+    (someone in two roles is two rows, their hours split)."""
+
+    name = models.CharField(max_length=200, validators=ONE_LINE)
+    role = models.ForeignKey(TeamRole, on_delete=models.PROTECT, related_name="members")
+    hours_per_week = models.DecimalField(
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(0), MaxValueValidator(80)],
+        help_text="Hours a week this person gives the role in a full week.",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Their account, if they have one (optional).",
+    )
+    is_active = models.BooleanField(
+        default=True, help_text="Left the team: no longer counted."
+    )
+
+    class Meta:
+        ordering = ["role__name", "name"]
+        verbose_name = "team member"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.role})"
+
+
+class Absence(models.Model):
+    """Days a team member is away (leave, training, another project): their hours
+    of those working days are not counted."""
+
+    member = models.ForeignKey(
+        TeamMember, on_delete=models.CASCADE, related_name="absences"
+    )
+    first_day = models.DateField(validators=IN_WINDOW)
+    last_day = models.DateField(validators=IN_WINDOW)
+    note = models.CharField(max_length=200, blank=True, validators=ONE_LINE)
+
+    class Meta:
+        ordering = ["first_day", "member__name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_day__gte=F("first_day")),
+                name="absence_ends_after_it_starts",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member.name}: {self.first_day} to {self.last_day}"
+
+
 class ItemEffort(models.Model):
     """The CCPOR Team's effort for one template item: hours, the role that does the
     work, and over how many weeks before the due date it is spread (1: the week it
-    is due). A template item without one gets `planning.capacity.default_effort`."""
+    is due). A template item without one asks nothing of the team (the court's,
+    the SO's and DOJ's own work)."""
 
     template_item = models.OneToOneField(
         "checklists.TemplateItem",
@@ -131,6 +205,107 @@ class ItemEffort(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template_item}: {self.hours} h {self.role}"
+
+
+class CapacityOverride(models.Model):
+    """Staff started an onboarding, or moved its Go-Live, into weeks where a role
+    of the team is over-committed, and said why: the weeks and roles as they were
+    then, the date the check proposed, and the reason."""
+
+    class Kind(models.TextChoices):
+        START = "start", "Onboarding started"
+        RESCHEDULE = "reschedule", "Go-Live moved"
+
+    onboarding = models.ForeignKey(
+        "checklists.Onboarding",
+        on_delete=models.CASCADE,
+        related_name="capacity_overrides",
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    go_live_date = models.DateField(validators=IN_WINDOW)
+    proposed_date = models.DateField(null=True, blank=True, validators=IN_WINDOW)
+    # [{"week_start", "role", "load_hours", "capacity_hours"}, …] when it was kept.
+    over_committed = models.JSONField(default=list)
+    reason = bounded_text(max_length=REASON_MAX)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = "capacity override"
+
+    def __str__(self) -> str:
+        return f"{self.onboarding}: {self.get_kind_display()} over capacity"
+
+
+class Wave(models.Model):
+    """A named group of courts to go live within a target window."""
+
+    name = models.CharField(max_length=100, unique=True, validators=ONE_LINE)
+    window_start = models.DateField(validators=IN_WINDOW)
+    window_end = models.DateField(validators=IN_WINDOW)
+    description = bounded_text(max_length=NOTE_MAX, blank=True)
+
+    class Meta:
+        ordering = ["window_start", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(window_end__gte=F("window_start")),
+                name="wave_window_ends_after_it_starts",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WaveCourt(models.Model):
+    """A court's wave (a court is in one wave at most)."""
+
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="courts")
+    court = models.OneToOneField(
+        "courts.Court", on_delete=models.CASCADE, related_name="wave_membership"
+    )
+
+    class Meta:
+        ordering = ["court__name"]
+        verbose_name = "court of a wave"
+
+    def __str__(self) -> str:
+        return f"{self.court} in {self.wave}"
+
+
+class LeadTimeAdoption(models.Model):
+    """A learned lead time accepted into a new template version: the item's offset
+    before and after, what was learned, who accepted it and why."""
+
+    template = models.ForeignKey(
+        "checklists.ChecklistTemplate",
+        on_delete=models.CASCADE,
+        related_name="lead_time_adoptions",
+        help_text="The new version made with this offset.",
+    )
+    order = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=300, validators=ONE_LINE)
+    old_offset = models.IntegerField()
+    new_offset = models.IntegerField()
+    median_days = models.PositiveIntegerField()
+    courts = models.PositiveIntegerField()
+    reason = bounded_text(max_length=REASON_MAX, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.template}: item {self.order} {self.old_offset} → {self.new_offset}"
+        )
 
 
 def monday_of(day: datetime.date) -> datetime.date:

@@ -1,6 +1,8 @@
-"""What planning does when the apps below it announce a change: queue the
+"""What planning does when the apps below it announce a change or ask: queue the
 forecast of the onboardings whose items changed, once the change is committed,
-at most once a minute per onboarding (a bulk change queues one run)."""
+at most once a minute per onboarding (a bulk change queues one run); answer
+whether a Go-Live window fits the CCPOR Team's capacity; record the reason when
+staff keep one that does not."""
 
 import logging
 from functools import partial
@@ -9,7 +11,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.dispatch import receiver
 
-from checklists.signals import items_changed
+from checklists.signals import go_live_window, go_live_window_kept, items_changed
 
 logger = logging.getLogger(__name__)
 
@@ -45,3 +47,44 @@ def schedule_forecast(onboarding_id: int) -> None:
         forecast_onboarding.apply_async(
             kwargs={"onboarding_id": onboarding_id}, countdown=DEBOUNCE_SECONDS
         )
+
+
+@receiver(go_live_window)
+def check_capacity(
+    sender,
+    onboarding,
+    template,
+    court_enters_carpos,
+    so_participates,
+    go_live_date,
+    today,
+    **kwargs,
+):
+    """The capacity check of a start (`onboarding` None) or a move of Go-Live."""
+    from . import capacity
+
+    if onboarding is None:
+        plan = capacity.start_plan(
+            template=template,
+            court_enters_carpos=court_enters_carpos,
+            so_participates=so_participates,
+        )
+    else:
+        plan = capacity.reschedule_plan(onboarding)
+    return capacity.window_check(
+        plan,
+        go_live_date,
+        today=today,
+        exclude_onboarding=onboarding.pk if onboarding is not None else None,
+    )
+
+
+@receiver(go_live_window_kept)
+def record_capacity_override(sender, onboarding, kind, problems, reason, by, **kwargs):
+    from .services import capacity_override_record
+
+    for problem in problems:
+        if hasattr(problem, "over"):
+            capacity_override_record(
+                onboarding=onboarding, kind=kind, check=problem, reason=reason, by=by
+            )

@@ -1,17 +1,32 @@
 """Writes of planning: the forecasts (each active onboarding's and the statewide
 one), made by planning.tasks after a change and nightly, and by the `forecast`
-command."""
+command; the record of a start or move kept over capacity; an absence; a
+learned lead time accepted into a new template version."""
 
 import datetime
 import logging
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from checklists.models import Onboarding
+from ccpor_onboard.lib.bounds import validate_values
+from checklists import services as checklists
+from checklists.models import ChecklistTemplate, Onboarding
+from courts.access import is_ccpor_staff
 
 from . import forecast, selectors
-from .models import Forecast, StatewideForecast
+from .capacity import WindowCheck
+from .lead_times import lead_time_of
+from .models import (
+    Absence,
+    CapacityOverride,
+    Forecast,
+    ItemEffort,
+    LeadTimeAdoption,
+    StatewideForecast,
+    TeamMember,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -112,3 +127,91 @@ def statewide_forecast_refresh(*, today: datetime.date) -> StatewideForecast:
         },
     )
     return statewide
+
+
+def capacity_override_record(
+    *, onboarding: Onboarding, kind: str, check: WindowCheck, reason: str, by
+) -> CapacityOverride:
+    """Record that staff kept a Go-Live over the team's capacity, and why (sent by
+    the start and reschedule services through `go_live_window_kept`, inside their
+    transaction)."""
+    return CapacityOverride.objects.create(
+        onboarding=onboarding,
+        kind=kind,
+        go_live_date=check.go_live,
+        proposed_date=check.proposed,
+        over_committed=[cell.as_json() for cell in check.over],
+        reason=reason,
+        by=by,
+    )
+
+
+def absence_record(
+    *,
+    member: TeamMember,
+    first_day: datetime.date,
+    last_day: datetime.date,
+    note: str = "",
+    by,
+) -> Absence:
+    """Record a team member's absence (CCPOR staff)."""
+    if not is_ccpor_staff(by):
+        raise ValidationError("Only the CCPOR Team records the team's absences.")
+    note = (note or "").strip()
+    validate_values(Absence, first_day=first_day, last_day=last_day, note=note)
+    if last_day < first_day:
+        raise ValidationError({"last_day": "The last day comes after the first."})
+    return Absence.objects.create(
+        member=member, first_day=first_day, last_day=last_day, note=note
+    )
+
+
+def lead_time_accept(
+    *, template: ChecklistTemplate, order: int, by, reason: str = ""
+) -> ChecklistTemplate:
+    """Accept the offset proposed from finished onboardings for one item into a
+    new version of the template (its efforts copied), recorded with what was
+    learned. New onboardings start from it; running ones keep their items."""
+    if not is_ccpor_staff(by):
+        raise ValidationError("Only the CCPOR Team changes a template.")
+    reason = (reason or "").strip()
+    validate_values(LeadTimeAdoption, reason=reason)
+    learned = lead_time_of(template, order)
+    if learned is None or learned.proposed_offset is None:
+        raise ValidationError(
+            "Nothing to accept: finished onboardings propose no other offset for "
+            "this item."
+        )
+    with transaction.atomic():
+        new = checklists.template_new_version(
+            template=template, offsets={order: learned.proposed_offset}, by=by
+        )
+        _copy_efforts(template, new)
+        LeadTimeAdoption.objects.create(
+            template=new,
+            order=order,
+            title=learned.title,
+            old_offset=learned.offset,
+            new_offset=learned.proposed_offset,
+            median_days=learned.median_days,
+            courts=learned.courts,
+            reason=reason,
+            by=by,
+        )
+    return new
+
+
+def _copy_efforts(old: ChecklistTemplate, new: ChecklistTemplate) -> None:
+    by_order = {t.order: t for t in new.items.all()}
+    ItemEffort.objects.bulk_create(
+        ItemEffort(
+            template_item=by_order[e.template_item.order],
+            role_id=e.role_id,
+            hours=e.hours,
+            spread_weeks=e.spread_weeks,
+        )
+        for e in ItemEffort.objects.filter(template_item__template=old).select_related(
+            "template_item"
+        )
+        if e.template_item.order in by_order
+    )

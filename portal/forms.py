@@ -8,7 +8,12 @@ from django import forms
 from accounts.models import User
 from ccpor_onboard.lib.bounds import field_bounds
 from checklists import limits
-from checklists.forms import DateInput, closed_day_field, warn_closed_day
+from checklists.forms import (
+    DateInput,
+    capacity_reason_field,
+    closed_day_field,
+    warn_closed_day,
+)
 from checklists.models import ChecklistTemplate, GoLiveChange
 from courts.models import Membership, role_refusal
 
@@ -55,6 +60,7 @@ class RescheduleForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Kept in the change log and shown to the court.",
     )
+    capacity_reason = capacity_reason_field()
 
     def clean(self):
         data = super().clean()
@@ -107,6 +113,7 @@ class OnboardingStartForm(forms.Form):
         required=False,
         help_text="Adds the SO secure-channel item and the SO liaison's sign-offs.",
     )
+    capacity_reason = capacity_reason_field()
 
     def clean(self):
         data = super().clean()

@@ -302,6 +302,8 @@ MATRIX = {
         for key in (
             "index",
             "statewide",
+            "capacity",
+            "lead_times",
             "overdue",
             "incidents",
             "export_portfolio",
@@ -374,6 +376,10 @@ MATRIX = {
             other_lead=("/courts/court-b/", "/courts/court-b/"),
             staff=(405, "/dashboard/webhooks/"),
         ),
+    ),
+    "api_capacity": (
+        "api:capacity",
+        same(403, 405, anonymous=(401, 405), staff=(200, 405)),
     ),
 }
 CASES = [
@@ -831,6 +837,8 @@ def request_for(key: str, world, user, extra=None) -> tuple[str, dict]:
         ),
         "index": (reverse("dashboard:index"), {}),
         "statewide": (reverse("dashboard:statewide"), {}),
+        "capacity": (reverse("dashboard:capacity"), {}),
+        "lead_times": (reverse("dashboard:lead_times"), {"order": "18"}),
         "overdue": (reverse("dashboard:overdue"), {}),
         "export_portfolio": (reverse("dashboard:export_portfolio"), {}),
         "export_items": (reverse("dashboard:export_items"), {}),
@@ -884,6 +892,7 @@ def request_for(key: str, world, user, extra=None) -> tuple[str, dict]:
             ),
             {"action": "pause"},
         ),
+        "api_capacity": (reverse("api:capacity"), {}),
         "api_detail": (
             reverse("api:onboarding_detail", kwargs=court_a),
             {},

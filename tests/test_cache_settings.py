@@ -81,6 +81,9 @@ PAGES = {
     "/dashboard/?phase=implement&health=at_risk&sort=-overdue": 200,
     "/dashboard/?status=onboarding&window=next_90&sort=health&page=1": 200,
     "/dashboard/statewide/": 200,
+    "/dashboard/capacity/": 200,
+    "/dashboard/capacity/?weeks=20": 200,
+    "/dashboard/lead-times/": 200,
     "/dashboard/overdue/": 200,
     "/dashboard/overdue/?group=court": 200,
     "/dashboard/export/portfolio.csv": 200,
@@ -118,6 +121,8 @@ PAGES = {
     "/dashboard/webhooks/": 200,
     # POST only; the pk is not looked up before the method is checked.
     "/dashboard/webhooks/{item}/": 405,
+    "/api/capacity/": 200,
+    "/api/capacity/?weeks=4": 200,
     "/notifications/": 200,
     "/notifications/read/": 405,
     "/notifications/{item}/open/": 405,

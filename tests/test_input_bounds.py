@@ -30,6 +30,7 @@ PROJECT_APPS = (
     "reminders",
     "golive",
     "webhooks",
+    "planning",
 )
 LA = zoneinfo.ZoneInfo("America/Los_Angeles")
 

@@ -4,6 +4,7 @@ dashboard with their URLs and shapes unchanged):
     GET /api/onboardings/                 the list (paginated)
     GET /api/onboardings/<court-slug>/    one court's current onboarding
     GET /api/forecast/                    every active onboarding's forecast
+    GET /api/capacity/?weeks=N            the team's load against capacity by week
 
 No credentials or a bad token answer 401; a signed-in person who is not CCPOR staff
 403; a court that does not exist 404.
@@ -25,6 +26,7 @@ from checklists.selectors import (
     open_items_by_actor,
 )
 from courts.access import court_for_user, courts_for_user
+from planning.capacity import DEFAULT_WEEKS, MAX_WEEKS, capacity_table
 from planning.selectors import forecasts_by_court, statewide_forecast
 
 from .. import serializers, shapes
@@ -203,3 +205,30 @@ class Forecast(StaffReadView):
                 },
             }
         )
+
+
+class Capacity(StaffReadView):
+    @extend_schema(
+        operation_id="capacity",
+        summary="The CCPOR Team's load against capacity by week and role (hours)",
+        parameters=[
+            OpenApiParameter(
+                "weeks",
+                OpenApiTypes.INT,
+                description=f"1 to {MAX_WEEKS} (default {DEFAULT_WEEKS}).",
+            )
+        ],
+        responses={200: serializers.Capacity, **ERRORS},
+    )
+    def get(self, request):
+        """From the Monday of this week; anything but a whole number of weeks from
+        1 to 52 answers 400. A fixed number of queries."""
+        weeks = _positive_int(request.GET.get("weeks"), DEFAULT_WEEKS)
+        if weeks is None or weeks > MAX_WEEKS:
+            raise ApiError(
+                400,
+                "bad_request",
+                f"weeks must be a whole number from 1 to {MAX_WEEKS}.",
+            )
+        cells = capacity_table(today=today_in_california(), weeks=weeks)
+        return Response({"weeks": [cell.as_json() for cell in cells]})

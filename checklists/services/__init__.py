@@ -34,6 +34,8 @@ from .onboardings import (
     checklist_item_from_template,
     checklist_items_from_template,
     default_template,
+    go_live_window_problems,
+    go_live_window_refuse,
     onboarding_check_version,
     onboarding_reschedule,
     onboarding_reschedule_validate,
@@ -43,6 +45,7 @@ from .onboardings import (
 from .processing_model import PROCESSING_MODEL_NA, onboarding_set_processing_model
 from .replans import PlanChange, ReplanPreview, onboarding_replan, replan_preview
 from .summaries import onboarding_summaries_refresh
+from .templates import template_new_version
 
 __all__ = [
     "PROCESSING_MODEL_NA",
@@ -53,6 +56,8 @@ __all__ = [
     "checklist_item_from_template",
     "checklist_items_from_template",
     "default_template",
+    "go_live_window_problems",
+    "go_live_window_refuse",
     "ensure_plan_unchanged",
     "item_add",
     "item_check_version",
@@ -72,4 +77,5 @@ __all__ = [
     "onboarding_start_validate",
     "onboarding_summaries_refresh",
     "replan_preview",
+    "template_new_version",
 ]

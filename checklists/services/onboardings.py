@@ -25,6 +25,7 @@ from ..models import (
     Onboarding,
     TemplateItem,
 )
+from ..signals import go_live_window, go_live_window_kept
 from . import notices
 from .summaries import onboarding_summaries_refresh
 
@@ -66,6 +67,46 @@ def onboarding_start_validate(
         errors["court"] = f"{court} already has an open onboarding."
     if errors:
         raise ValidationError(errors)
+
+
+def go_live_window_problems(
+    *,
+    onboarding: Onboarding | None,
+    template: ChecklistTemplate,
+    court_enters_carpos: bool,
+    so_participates: bool,
+    go_live_date: datetime.date,
+    today: datetime.date,
+) -> list:
+    """What the apps above find wrong with this Go-Live window (the CCPOR Team's
+    capacity, from planning), asked through `signals.go_live_window`: problems
+    with a `.message`, none when it fits."""
+    answers = go_live_window.send(
+        sender=Onboarding,
+        onboarding=onboarding,
+        template=template,
+        court_enters_carpos=court_enters_carpos,
+        so_participates=so_participates,
+        go_live_date=go_live_date,
+        today=today,
+    )
+    return [
+        problem for _, problem in answers if problem is not None and not problem.fits
+    ]
+
+
+def go_live_window_refuse(problems: list, capacity_reason: str) -> str:
+    """The reason to keep a window with problems, cleaned; ValidationError keyed
+    "capacity_reason" (the problems in words) when there is none, or when it is
+    too long. The one warn-then-keep rule of the start and the move."""
+    reason = (capacity_reason or "").strip()
+    if problems and not reason:
+        raise ValidationError({"capacity_reason": [p.message for p in problems]})
+    if len(reason) > REASON_MAX:
+        raise ValidationError(
+            {"capacity_reason": f"The reason may be at most {REASON_MAX} characters."}
+        )
+    return reason
 
 
 def _applies(
@@ -159,6 +200,7 @@ def onboarding_start(
     started_by,
     template: ChecklistTemplate | None = None,
     today: datetime.date | None = None,
+    capacity_reason: str | None = None,
 ) -> Onboarding:
     """Start a court's onboarding from a template.
 
@@ -166,12 +208,28 @@ def onboarding_start(
     date counted from Go-Live, and the dependencies between the copied items. Refuses a
     Go-Live date in the past, an inactive template and a court that already has an open
     onboarding. All or nothing.
+
+    A caller that takes part in the capacity check (pages, admin) passes
+    `capacity_reason` ("" at first): a window that over-commits the CCPOR Team is
+    refused, naming its weeks and roles and the nearest date that fits, until a
+    reason is given, which is then recorded. None (data loads, tests) skips it.
     """
     today = today or today_in_california()
     template = template or default_template()
     onboarding_start_validate(
         court=court, go_live_date=go_live_date, template=template, today=today
     )
+    problems = []
+    if capacity_reason is not None:
+        problems = go_live_window_problems(
+            onboarding=None,
+            template=template,
+            court_enters_carpos=court_enters_carpos,
+            so_participates=so_participates,
+            go_live_date=go_live_date,
+            today=today,
+        )
+        capacity_reason = go_live_window_refuse(problems, capacity_reason)
     template_items = list(
         template.items.select_related("phase").prefetch_related("depends_on")
     )
@@ -199,6 +257,15 @@ def onboarding_start(
                 checklist_dependencies(template_items, copies)
             )
             onboarding_summaries_refresh(onboarding_ids=[onboarding.pk])
+            if problems:
+                go_live_window_kept.send(
+                    sender=Onboarding,
+                    onboarding=onboarding,
+                    kind="start",
+                    problems=problems,
+                    reason=capacity_reason,
+                    by=started_by,
+                )
     except IntegrityError as exc:
         # Two starts raced past the check above; the database constraint caught it.
         raise ValidationError(
@@ -268,18 +335,31 @@ def onboarding_reschedule(
     by,
     today: datetime.date | None = None,
     expected_version: int | None = None,
+    capacity_reason: str | None = None,
 ) -> GoLiveChange:
     """Move the Go-Live date of an active onboarding and every unfinished item with it.
 
     Done and N/A items keep their dates. The move is recorded (old date, new date,
     reason, who, when) and every member of the court is told. A reason is required;
-    the new date may not be in the past.
+    the new date may not be in the past. `capacity_reason`: the capacity check, as
+    for `onboarding_start`.
     """
     today = today or today_in_california()
     reason = (reason or "").strip()
     onboarding_reschedule_validate(
         onboarding=onboarding, go_live_date=go_live_date, reason=reason, today=today
     )
+    problems = []
+    if capacity_reason is not None:
+        problems = go_live_window_problems(
+            onboarding=onboarding,
+            template=onboarding.template,
+            court_enters_carpos=onboarding.court_enters_carpos,
+            so_participates=onboarding.so_participates,
+            go_live_date=go_live_date,
+            today=today,
+        )
+        capacity_reason = go_live_window_refuse(problems, capacity_reason)
     with transaction.atomic():
         locked = _lock(onboarding, expected_version)
         old_date = locked.go_live_date
@@ -312,6 +392,15 @@ def onboarding_reschedule(
         )
         notices.go_live_moved(change, by=by)
         signals.go_live_moved.send(sender=GoLiveChange, change=change, by=by)
+        if problems:
+            go_live_window_kept.send(
+                sender=Onboarding,
+                onboarding=locked,
+                kind="reschedule",
+                problems=problems,
+                reason=capacity_reason,
+                by=by,
+            )
     onboarding.go_live_date = go_live_date
     onboarding.version = locked.version
     return change

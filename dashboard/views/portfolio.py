@@ -20,7 +20,10 @@ from golive.selectors import (
     readiness_soonest,
     sign_offs_waiting_on_team,
 )
+from planning.rollout import burnup, wave_summaries
+from planning.selectors import statewide_forecast
 
+from ..charts import burnup_chart
 from ..filters import DEFAULT_SORT, SHOW_NOT_STARTED, SORT_COLUMNS, portfolio_query
 from ..forms import OverdueFilterForm
 from ..presenters import (
@@ -219,7 +222,9 @@ def statewide(request):
 
 def _statewide_context(request, on_day, district: str | None) -> dict:
     """The counts by district and stage of every court (one query), and a page of
-    tiles, of one district or all (one query): the same cost at 5,000 courts."""
+    tiles, of one district or all (one query); the burn-up (three aggregate
+    queries), the all-live forecast and the waves (one each): the same cost at
+    5,000 courts."""
     summary = statewide_summary(
         statewide_counts(today=on_day), styles=TILE_STYLES, phases=phases()
     )
@@ -229,8 +234,14 @@ def _statewide_context(request, on_day, district: str | None) -> dict:
         shown = line.total if line else 0
     courts = StatewideCourts(today=on_day, district=district, count=shown)
     page, page_range = _page(request, courts, STATEWIDE_PAGE_SIZE)
+    months = burnup(today=on_day)
     return {
         **summary,
+        # The rollout: courts live over time, when all will be, and the waves.
+        "burnup": months,
+        "chart": burnup_chart(months),
+        "statewide": statewide_forecast(),
+        "waves": wave_summaries(),
         "groups": statewide_tiles(page.object_list, styles=TILE_STYLES),
         "district": district,
         "district_heading": (

@@ -48,6 +48,7 @@ def go_no_go_record(
     reason: str = "",
     new_go_live_date: datetime.date | None = None,
     today: datetime.date | None = None,
+    capacity_reason: str | None = None,
 ) -> GoNoGoDecision:
     """Record the go/no-go meeting's decision on an active onboarding, with the
     readiness at that moment: go; no-go (with the reason); or postpone to a new
@@ -95,8 +96,11 @@ def go_no_go_record(
                     reason=f"Postponed at the go/no-go meeting: {reason}",
                     by=by,
                     today=today,
+                    capacity_reason=capacity_reason,
                 )
             except ValidationError as exc:
+                if "capacity_reason" in exc.message_dict:
+                    raise  # the team's capacity: kept with a reason
                 messages = exc.message_dict.get("go_live_date", exc.messages)
                 raise ValidationError({"new_go_live_date": messages}) from exc
             record.new_go_live_date = new_go_live_date

@@ -49,6 +49,7 @@ def reschedule(request, court):
                 reason=form.cleaned_data["reason"],
                 by=request.user,
                 today=today_in_california(),
+                capacity_reason=form.cleaned_data["capacity_reason"],
             )
         except ValidationError as exc:
             add_service_error(form, exc)

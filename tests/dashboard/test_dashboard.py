@@ -977,20 +977,21 @@ def test_dashboard_queries_do_not_grow_with_the_courts(
     # started are folded (not when the status filter lists them), 11 the soonest
     # onboardings inside the readiness window, 12-15 their readiness (gates,
     # acceptance sign-offs, requests, go/no-go decisions: live_readiness_for),
-    # 16-18 what waits on the team (incidents, sign-offs, decisions). A view that
+    # 16-18 what waits on the team (incidents, sign-offs, decisions), 19 the
+    # waves of the wave filter's choices. A view that
     # changed is remembered: an UPDATE, and the first time also a get_or_create
     # (SELECT, SAVEPOINT, INSERT, RELEASE).
     for url, queries in (
-        (reverse("dashboard:index"), 18),
-        (reverse("dashboard:index") + "?sort=-next_mark&page=2", 18 + 5),
+        (reverse("dashboard:index"), 19),
+        (reverse("dashboard:index") + "?sort=-next_mark&page=2", 19 + 5),
         (
             reverse("dashboard:index")
             + "?health=at_risk&status=onboarding&sort=-overdue",
-            18 - 1 + 1,
+            19 - 1 + 1,
         ),
-        (reverse("dashboard:index") + "?district=3&window=later&sort=health", 19),
+        (reverse("dashboard:index") + "?district=3&window=later&sort=health", 20),
+        (reverse("dashboard:index") + "?q=court&sort=-next_mark&page=2", 20),
         (reverse("dashboard:index") + "?q=court&sort=-next_mark&page=2", 19),
-        (reverse("dashboard:index") + "?q=court&sort=-next_mark&page=2", 18),
     ):
         with django_assert_num_queries(queries):
             response = client.get(url)
@@ -1006,9 +1007,11 @@ def test_statewide_and_overdue_queries_do_not_grow_with_the_courts(
     build_portfolio(total_courts, template=default_template)
     client.force_login(staff_user)
     # 1 session, 2 user, 3 CCPOR Team group check, 4 phases, 5 the courts counted
-    # by district and stage, 6 a page of tiles (of every court or one district's).
+    # by district and stage, 6 a page of tiles (of every court or one district's),
+    # 7-9 the burn-up (courts live, planned, forecast by month), 10 the all-live
+    # forecast, 11 the waves with their readiness and forecast.
     for query in ("", "?page=2", "?district=3&page=2", "?district=1"):
-        with django_assert_num_queries(6):
+        with django_assert_num_queries(11):
             response = client.get(reverse("dashboard:statewide") + query)
         assert response.context["total"] == total_courts
     html = client.get(reverse("dashboard:statewide")).content.decode()

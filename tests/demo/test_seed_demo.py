@@ -47,7 +47,7 @@ def test_seed_demo_twice_leaves_the_same_row_counts(seeded):
     first = row_counts()
     call_command("seed_demo", "--password", "pw-for-tests-123")
     assert row_counts() == first
-    assert first["checklists.Onboarding"] == 12
+    assert first["checklists.Onboarding"] == 17
 
 
 def test_seed_demo_creates_the_documented_accounts_and_stages(seeded):
@@ -175,3 +175,22 @@ def test_seed_demo_shows_owners_contacts_meetings_and_team_documents(seeded):
     guide = TeamDocument.objects.filter(title="Court Planning Guide")
     assert sorted(guide.values_list("version", flat=True)) == ["1.0", "1.1"]
     assert guide.first().file.read().startswith(b"%PDF-")
+
+
+def test_a_newcomer_sees_a_slipping_court_an_over_committed_week_and_a_lead_time(
+    seeded,
+):
+    from checklists.services import default_template
+    from planning.capacity import capacity_table
+    from planning.lead_times import lead_times
+    from planning.models import Forecast
+
+    today = today_in_california()
+    assert any(f.slipping for f in Forecast.objects.all())
+    assert any(c.over for c in capacity_table(today=today, weeks=12))
+    learned = {lt.order: lt for lt in lead_times(default_template())}
+    assert learned[18].courts >= 5 and learned[18].proposed_offset is not None
+    # Per-item dates, not one for all.
+    finished = Onboarding.objects.get(court__slug="ventura")
+    days = {i.completed_at.date() for i in finished.items.all()}
+    assert len(days) > 20

@@ -41,6 +41,7 @@ from golive import services
 from golive.models import GoNoGoDecision, Incident, SignOffKind, SignOffRole
 
 from ...guard import refuse_unless_demo_data_allowed
+from ...history import seed_history
 
 DEFAULT_PASSWORD = "ccpor-demo-2026"  # noqa: S105 - documented local-only demo
 
@@ -197,6 +198,9 @@ class Command(BaseCommand):
         self._owners(staff)
         self._meetings(staff)
         self._documents(staff, today=today)
+        # Finished onboardings with their per-item history, a wave, the team's
+        # absence: what the forecast, lead times and capacity views learn from.
+        created += seed_history(today=today, by=staff)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(self.users)} accounts, {created} new "
