@@ -53,6 +53,7 @@ LOCAL_APPS = [
     "audit",
     "courts",
     "notifications",
+    "roster",
     "checklists",
     "collaboration",
     "reminders",
