@@ -111,7 +111,8 @@ def verdict(
         else CCPOR_TEAM_ACTOR in training_actors
     )
     if not trained:
-        missing.append(f"training ({TrainingNeed(training).label.lower()})")
+        label = TrainingNeed(training).label
+        missing.append(f"training ({label[0].lower()}{label[1:]})")
     if level != CletsLevel.NONE:
         label = CletsLevel(level).label
         if CLETS_RANK[CletsLevel(person.clets_level)] < CLETS_RANK[CletsLevel(level)]:

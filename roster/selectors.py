@@ -78,7 +78,7 @@ def court_people(court_id: int) -> QuerySet[RosterPerson]:
 
 def _trainings_queryset():
     return RosterPerson.trainings.rel.model.objects.only(
-        "pk", "title", "actor", "order", "meeting_start", "onboarding_id"
+        "pk", "title", "actor", "order", "meeting_starts_at", "onboarding_id"
     ).order_by("order")
 
 

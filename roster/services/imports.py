@@ -84,6 +84,14 @@ class ImportResult:
     def count(self, action: str) -> int:
         return sum(1 for r in self.rows if r.action == action and not r.errors)
 
+    @property
+    def added(self) -> int:
+        return self.count("add")
+
+    @property
+    def updated(self) -> int:
+        return self.count("update")
+
 
 def _choice(kind, value: str) -> str:
     wanted = _key(value)
