@@ -10,12 +10,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.views.decorators.http import require_GET
 
 from accounts.selectors import user_for_api_token
 from ccpor_onboard.lib.csv_sql import FORMULA_START
 from ccpor_onboard.lib.dates import today_in_california
-from courts.access import court_for_user, court_view, signed_in
+from courts.access import court_for_user, court_view, require, signed_in
 from roster import access
 from roster.forms import ConfirmForm, LeftForm, StepForm
 from roster.models import Deprovisioning, RosterPerson
@@ -31,6 +30,13 @@ from roster.services import deprovisioning_record, person_mark_left, review_conf
 from .roster import roster_day
 
 
+def _require_keeper(user, person: RosterPerson) -> None:
+    require(
+        access.can_edit(user, person.court_id, person.organisation),
+        "Only the keepers of this person's organisation change them.",
+    )
+
+
 def _back(request, court, exc: Exception | None = None):
     if exc is not None:
         text = " ".join(getattr(exc, "messages", [str(exc)]))
@@ -41,6 +47,7 @@ def _back(request, court, exc: Exception | None = None):
 @court_view("POST")
 def person_left(request, court, pk: int):
     person = get_object_or_404(RosterPerson, court=court, pk=pk)
+    _require_keeper(request.user, person)
     form = LeftForm(request.POST)
     if not form.is_valid():
         return _back(request, court, ValidationError("Give the day they left."))
@@ -59,6 +66,7 @@ def deprovision_step(request, court, pk: int):
     deprovisioning = get_object_or_404(
         Deprovisioning.objects.select_related("person"), person__court=court, pk=pk
     )
+    _require_keeper(request.user, deprovisioning.person)
     form = StepForm(request.POST)
     if not form.is_valid():
         return _back(request, court, ValidationError("Not a step."))
@@ -84,6 +92,7 @@ def access_review(request, court):
             person = get_object_or_404(
                 RosterPerson, court=court, pk=form.cleaned_data["person"]
             )
+            _require_keeper(request.user, person)
             try:
                 review_confirm(
                     person=person,
@@ -264,7 +273,6 @@ def _json_error(status: int, code: str, detail: str) -> JsonResponse:
     return response
 
 
-@require_GET
 def roster_api(request, slug: str):
     """GET /api/onboardings/<court-slug>/roster/: the court's present people and
     their readiness, for CCPOR staff and the court's own members (another court,
@@ -278,6 +286,10 @@ def roster_api(request, slug: str):
         court = court_for_user(user, slug)
     except Http404:
         return _json_error(404, "not_found", "No such court.")
+    if request.method not in ("GET", "HEAD"):
+        response = _json_error(405, "method_not_allowed", "Only GET is allowed.")
+        response["Allow"] = "GET, HEAD"
+        return response
     _, day = roster_day(court)
     roster = roster_readiness(court.pk, on=day)
     body = {
