@@ -5,7 +5,7 @@ access reviews and the deprovisioning still open."""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, DateField, Prefetch, Q, QuerySet, Value, When
 
 from .models import (
     AccessReview,
@@ -13,7 +13,7 @@ from .models import (
     ReviewConfirmation,
     RosterPerson,
 )
-from .readiness import Verdict, requirements, verdict
+from .readiness import Verdict, ready_q, requirements, verdict, with_requirements
 
 
 @dataclass(frozen=True)
@@ -173,3 +173,54 @@ def open_deprovisionings(court_id: int) -> QuerySet[Deprovisioning]:
         Q(account_disabled_at__isnull=True) | Q(clets_removed_at__isnull=True),
         person__court_id=court_id,
     ).select_related("person")
+
+
+@dataclass(frozen=True)
+class RosterCount:
+    """How many of a court's present people are ready (on `on`), and how many hold
+    an expired CLETS certification or CJIS training (on `today`)."""
+
+    on: datetime.date
+    ready: int = 0
+    total: int = 0
+    expired: int = 0
+
+    def words(self) -> str:
+        noun = "person" if self.total == 1 else "people"
+        return f"{self.ready} of {self.total} {noun} ready"
+
+
+def roster_counts(
+    on_by_court: dict[int, datetime.date], *, today: datetime.date
+) -> dict[int, RosterCount]:
+    """court id -> RosterCount, each court's readiness judged on its own day (the
+    SQL rule, `readiness.ready_q`). One query however many courts; a court with
+    nobody listed gets a count of zero."""
+    if not on_by_court:
+        return {}
+    on = Case(
+        *[When(court_id=c, then=Value(day)) for c, day in on_by_court.items()],
+        output_field=DateField(),
+    )
+    rows = (
+        with_requirements(
+            RosterPerson.objects.present().filter(court_id__in=list(on_by_court))
+        )
+        .order_by()
+        .values("court_id")
+        .annotate(
+            total=Count("pk"),
+            ready=Count("pk", filter=ready_q(on)),
+            expired=Count(
+                "pk",
+                filter=Q(clets_expires_on__lt=today) | Q(cjis_expires_on__lt=today),
+            ),
+        )
+    )
+    found = {
+        r["court_id"]: RosterCount(
+            on_by_court[r["court_id"]], r["ready"], r["total"], r["expired"]
+        )
+        for r in rows
+    }
+    return {c: found.get(c, RosterCount(day)) for c, day in on_by_court.items()}
