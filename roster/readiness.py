@@ -198,6 +198,17 @@ def present_count(court_ref: str) -> Subquery:
     return _count(RosterPerson.objects.present().filter(court_id=OuterRef(court_ref)))
 
 
+def expired_count(court_ref: str, today: datetime.date) -> Coalesce:
+    """A subquery: how many present people of the court hold a CLETS certification
+    or CJIS training expired before `today`."""
+    return _count(
+        RosterPerson.objects.present().filter(
+            Q(clets_expires_on__lt=today) | Q(cjis_expires_on__lt=today),
+            court_id=OuterRef(court_ref),
+        )
+    )
+
+
 def _count(people: QuerySet) -> Coalesce:
     return Coalesce(
         Subquery(

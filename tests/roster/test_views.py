@@ -38,7 +38,9 @@ def test_a_lead_previews_then_imports_a_roster(client, court, court_lead):
     assert bob.clets_expires_on == datetime.date(2028, 1, 20)  # two years on
 
 
-def test_each_bad_row_says_what_is_wrong_and_nothing_is_saved(client, court, court_lead):
+def test_each_bad_row_says_what_is_wrong_and_nothing_is_saved(
+    client, court, court_lead
+):
     client.force_login(court_lead)
     bad = (
         CSV + "Cy,not-an-address,Court,Query Only,,\n"
@@ -86,7 +88,9 @@ def test_a_viewer_sees_the_roster_but_may_not_change_it(
     page = client.get(reverse("portal:roster", args=[court.slug]))
     assert "Ann Lee" in page.text and "0 of 1 person ready" in page.text
     assert "Add a person" not in page.text
-    assert client.get(reverse("portal:roster_add", args=[court.slug])).status_code == 403
+    assert (
+        client.get(reverse("portal:roster_add", args=[court.slug])).status_code == 403
+    )
 
 
 def test_the_liaison_keeps_only_the_sheriffs_people(
@@ -98,8 +102,13 @@ def test_the_liaison_keeps_only_the_sheriffs_people(
     assert client.get(url).status_code == 403
     added = client.post(
         reverse("portal:roster_add", args=[court.slug]),
-        {"name": "Dep Uty", "email": "dep@example.org", "organisation": "so",
-         "ccpor_role": "query", "clets_level": "none"},
+        {
+            "name": "Dep Uty",
+            "email": "dep@example.org",
+            "organisation": "so",
+            "ccpor_role": "query",
+            "clets_level": "none",
+        },
     )
     assert added.status_code == 302
     assert RosterPerson.objects.get(email="dep@example.org").organisation == "so"
@@ -166,7 +175,9 @@ def test_the_review_records_who_confirmed_what(client, court, person, court_lead
     client.post(url, {"person": drop.pk, "still_needs_access": "no", "note": "Moved"})
     review = court.access_reviews.get()
     assert review.completed_by == court_lead
-    assert {(c.person.name, c.still_needs_access) for c in review.confirmations.all()} == {
+    assert {
+        (c.person.name, c.still_needs_access) for c in review.confirmations.all()
+    } == {
         ("Ann Lee", True),
         ("Bob Ray", False),
     }
