@@ -29,6 +29,7 @@ PROJECT_APPS = (
     "collaboration",
     "reminders",
     "golive",
+    "roster",
 )
 LA = zoneinfo.ZoneInfo("America/Los_Angeles")
 
@@ -55,6 +56,9 @@ SYSTEM_TEXT = {
     "reminders.DigestLog.claim_token": "the outbox's claim",
     "reminders.DigestLog.error": "the outbox's outcome",
     "golive.IncidentMail.claim_token": "the outbox's claim",
+    "roster.RosterReminder.claim_token": "the outbox's claim",
+    "roster.RosterReminder.error": "the outbox's outcome",
+    "roster.RosterReminder.mark": "set by the reminder sweep",
     "golive.IncidentMail.error": "the outbox's outcome",
     "golive.IncidentEvent.changes": "written by the incident service",
     "collaboration.Evidence.content_type": "detected from the file",

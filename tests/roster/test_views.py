@@ -193,3 +193,14 @@ def test_the_export_reads_back_in(client, court, person, court_lead):
     RosterPerson.objects.all().delete()
     _import(client, court, text.decode("utf-8-sig"), dry_run=False)
     assert RosterPerson.objects.get().name == "'=Ann Lee"
+
+
+def test_an_expired_certification_shows_on_the_court_page(
+    client, court, person, court_lead, start, frozen_today
+):
+    start(court)
+    person(court, "Ann Lee", clets_expires_on=datetime.date(2026, 1, 31))
+    client.force_login(court_lead)
+    page = client.get(reverse("portal:court", args=[court.slug])).text
+    assert "0 of 1 person ready" in page
+    assert "1 expired certification" in page
