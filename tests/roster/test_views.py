@@ -204,3 +204,18 @@ def test_an_expired_certification_shows_on_the_court_page(
     page = client.get(reverse("portal:court", args=[court.slug])).text
     assert "0 of 1 person ready" in page
     assert "1 expired certification" in page
+
+
+def test_the_go_live_summary_and_gate_show_the_roster(
+    client, court, person, trained, start, staff_user, frozen_today
+):
+    onboarding = start(court, go_live_in=20)
+    trained(person(court, "Ann Lee"), onboarding)
+    person(court, "Bob Ray")
+    client.force_login(staff_user)
+    gate = client.get(reverse("golive:readiness", args=[court.slug])).text
+    assert "1 of 2 people ready" in gate
+    court_page = client.get(reverse("portal:court", args=[court.slug])).text
+    assert "<strong>Roster:</strong>" in court_page
+    panel = client.get(reverse("dashboard:index")).text
+    assert "1 of 2 people ready" in panel
