@@ -52,6 +52,7 @@ class TemplateItemInline(admin.TabularInline):
         "evidence_required",
         "internal_only",
         "is_training",
+        "grants_ccpor_access",
         "info_url",
     )
     ordering = ("order",)

@@ -236,6 +236,7 @@ class ChecklistItemDetailsForm(forms.ModelForm):
             "evidence_required",
             "internal_only",
             "is_training",
+            "grants_ccpor_access",
             "info_url",
             "owner",
             "depends_on",

@@ -145,6 +145,14 @@ class ItemFields(models.Model):
         db_default=False,
         help_text="A training session: it can be scheduled like a meeting.",
     )
+    grants_ccpor_access = models.BooleanField(
+        "grants CCPOR accounts",
+        default=False,
+        db_default=False,
+        help_text="The item that grants the court's people their CCPOR accounts: it "
+        "cannot be done until everyone on the court's roster who needs access is "
+        "ready (roster.readiness).",
+    )
     info_url = models.URLField(
         "information page",
         max_length=500,

@@ -57,6 +57,8 @@ SORT_COLUMNS = {
     "health": ("Health", ["health_rank"]),
     # Days from target to the forecast's P85: the most slipping first, descending.
     "forecast": ("Forecast", ["forecast_slip_days", "forecast_p85"]),
+    # The most people not ready first (descending), then the most expired.
+    "roster": ("Roster", ["roster_not_ready", "roster_expired"]),
     **{
         f"open_{a.value}": (f"Open: {a.label}", [f"open_{a.value}"])
         for a in BLOCKING_ACTORS
@@ -70,6 +72,8 @@ SHOW_NOT_STARTED = "show"
 SLIPPED, SLIPPED_30 = "later", "30"
 # The forecast filter: P85 passes the target.
 FORECAST_SLIPPING = "slipping"
+# The roster filter: someone who needs access is not ready; an expired certification.
+ROSTER_NOT_READY, ROSTER_EXPIRED = "not_ready", "expired"
 
 
 def sort_keys(value) -> list[str]:
@@ -183,6 +187,15 @@ class PortfolioFilter(django_filters.FilterSet):
         method="filter_reach",
         empty_label="Any",
     )
+    roster = django_filters.ChoiceFilter(
+        label="Roster",
+        choices=[
+            (ROSTER_NOT_READY, "Not everyone ready"),
+            (ROSTER_EXPIRED, "An expired certification"),
+        ],
+        method="filter_roster",
+        empty_label="Any roster",
+    )
     go_live = django_filters.DateFromToRangeFilter(
         label="Go-Live between",
         field_name="go_live",
@@ -240,6 +253,11 @@ class PortfolioFilter(django_filters.FilterSet):
 
     def filter_reach(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         return qs.filter(no_one_to_remind_q())
+
+    def filter_roster(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        if value == ROSTER_EXPIRED:
+            return qs.filter(roster_expired__gt=0)
+        return qs.filter(roster_not_ready__gt=0)
 
     def filter_window(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         return qs.filter(go_live_window_q(value, today=self.today))

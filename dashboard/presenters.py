@@ -40,6 +40,10 @@ class PortfolioRow:
     slip_days: int | None = None
     # The forecast from pace of an active onboarding (planning), or None.
     forecast: ForecastWords | None = None
+    # The roster: people who need access, how many are ready, how many expired.
+    roster_total: int = 0
+    roster_ready: int = 0
+    roster_expired: int = 0
 
     @property
     def slip_label(self) -> str:
@@ -138,6 +142,9 @@ def _portfolio_row(
         no_one_to_remind=v["no_one_to_remind"],
         went_live_on=v["went_live_on"],
         slip_days=v["slip_days"],
+        roster_total=v["roster_total"],
+        roster_ready=v["roster_ready"],
+        roster_expired=v["roster_expired"],
         forecast=(
             ForecastWords(
                 target=v["forecast_target"],
@@ -167,6 +174,7 @@ HEAD_COLUMNS = [
     ("blocked", True),
     ("health", False),
     ("forecast", False),
+    ("roster", False),
 ]
 ACTOR_HEADINGS = {"court": "Court", "so": "SO", "ccpor": "CCPOR", "doj": "DOJ"}
 

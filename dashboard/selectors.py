@@ -21,7 +21,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, NullIf
+from django.db.models.functions import Cast, Coalesce, Greatest, NullIf
 from django.db.models.lookups import Exact, In, IsNull
 
 from ccpor_onboard.lib.dates import DaysBetween
@@ -37,6 +37,7 @@ from courts.models import DISTRICT_LABELS, Court
 from golive.selectors import in_readiness_window_q
 from planning.models import slipping_q
 from reminders.selectors import reminder_recipient_memberships
+from roster.readiness import expired_count, present_count, ready_count
 
 from .models import SavedPortfolioView
 
@@ -290,6 +291,10 @@ def portfolio_values(*, today: datetime.date) -> dict:
         "forecast_slip_days": _if_onboarding(
             DaysBetween(F("ob__forecast__p85"), day=F("ob__forecast__target"))
         ),
+        # Who will use CCPOR at the court (roster): how many need access, how many
+        # are ready on the Go-Live date (today once it has passed, or without an
+        # open onboarding), how many hold an expired certification or training.
+        **_roster_values(today),
         "progress_ratio": Coalesce(
             Cast(F("finished"), FloatField())
             / NullIf(Cast(F("total"), FloatField()), 0.0),
@@ -299,9 +304,25 @@ def portfolio_values(*, today: datetime.date) -> dict:
     }
 
 
+def _roster_values(today: datetime.date) -> dict:
+    day = Coalesce(Greatest(OuterRef("go_live"), Value(today)), Value(today))
+    total = present_count("pk")
+    ready = ready_count("pk", day)
+    return {
+        "roster_total": total,
+        "roster_ready": ready,
+        "roster_not_ready": ExpressionWrapper(
+            total - ready, output_field=IntegerField()
+        ),
+        "roster_expired": expired_count("pk", today),
+    }
+
+
 # Values the table sorts by but does not show (a row's next mark is worked out from
 # its Go-Live date): a page's rows are read without them.
-SORT_ONLY = frozenset({"status_rank", "progress_ratio", "next_mark_date"})
+SORT_ONLY = frozenset(
+    {"status_rank", "progress_ratio", "next_mark_date", "roster_not_ready"}
+)
 
 
 def portfolio_fields(*, today: datetime.date) -> tuple[str, ...]:

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from checklists.access import lacks_evidence, na_justifiers, na_stands
 from checklists.models import ChecklistItem, Justifier, Onboarding
+from roster.selectors import RosterCount
 
 from .models import (
     GoNoGoDecision,
@@ -120,6 +121,9 @@ class Readiness:
     gates_total: int = 0
     gates_done: int = 0
     decision: GoNoGoDecision | None = None
+    # Who will use CCPOR at the court, and how many are ready (shown, not a
+    # blocker: the item that grants CCPOR accounts waits for them).
+    roster: RosterCount | None = None
 
     @property
     def ready(self) -> bool:

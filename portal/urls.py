@@ -3,7 +3,16 @@ court's URL."""
 
 from django.urls import path
 
-from .views import courts, feeds, inbox, onboarding, profile, report
+from .views import (
+    courts,
+    feeds,
+    inbox,
+    onboarding,
+    profile,
+    report,
+    roster,
+    sustainment,
+)
 
 app_name = "portal"
 
@@ -26,6 +35,50 @@ urlpatterns = [
         name="processing_model",
     ),
     path("courts/<slug:slug>/replan/", onboarding.replan, name="replan"),
+    path("courts/<slug:slug>/roster/", roster.roster_page, name="roster"),
+    path("courts/<slug:slug>/roster/add/", roster.person_edit, name="roster_add"),
+    path(
+        "courts/<slug:slug>/roster/<int:pk>/", roster.person_edit, name="roster_person"
+    ),
+    path(
+        "courts/<slug:slug>/roster/<int:pk>/left/",
+        sustainment.person_left,
+        name="roster_left",
+    ),
+    path(
+        "courts/<slug:slug>/roster/deprovisioning/<int:pk>/",
+        sustainment.deprovision_step,
+        name="roster_deprovision",
+    ),
+    path(
+        "courts/<slug:slug>/roster/import/",
+        roster.roster_import_page,
+        name="roster_import",
+    ),
+    path(
+        "courts/<slug:slug>/roster/export.csv",
+        roster.roster_export,
+        name="roster_export",
+    ),
+    path(
+        "courts/<slug:slug>/roster/review/",
+        sustainment.access_review,
+        name="access_review",
+    ),
+    path(
+        "courts/<slug:slug>/roster/audit/",
+        sustainment.audit_packet,
+        name="audit_packet",
+    ),
+    path(
+        "courts/<slug:slug>/roster/audit.csv",
+        sustainment.audit_packet_csv,
+        name="audit_packet_csv",
+    ),
+    # The lead moves it with the API when the API moves to its new home.
+    path(
+        "api/onboardings/<slug:slug>/roster/", sustainment.roster_api, name="roster_api"
+    ),
     path("calendar/", feeds.subscriptions, name="feeds"),
     path("calendar/reset/", feeds.reset_calendar_token, name="feed_reset"),
     path("calendar/reset-api-token/", feeds.reset_api_token, name="api_token_reset"),

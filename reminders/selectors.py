@@ -13,6 +13,8 @@ from checklists.models import ACTOR_FOR_ORGANISATION, ChecklistItem, Onboarding
 from courts.models import Court, Membership
 from notifications import outbox
 from notifications.selectors import pending_digest_notifications
+from roster.access import ROSTER_KEEPERS
+from roster.models import RosterPerson
 
 from .models import DigestLog, ReminderLog, SweepRun
 
@@ -297,6 +299,13 @@ class DigestCourt:
     court: Court
     organisation: Membership.Organisation  # templates show `.label`
     items: list[ChecklistItem] = field(default_factory=list)
+    # Roster people of the organisation whose CLETS certification or CJIS training
+    # has expired or expires within EXPIRY_DIGEST_DAYS (for its roster keepers).
+    expiring: list = field(default_factory=list)
+
+
+# How far ahead the digest lists expiring certifications and training.
+EXPIRY_DIGEST_DAYS = 60
 
 
 @dataclass
@@ -313,6 +322,22 @@ class DigestEntry:
     @property
     def item_count(self) -> int:
         return sum(len(c.items) for c in self.courts)
+
+
+def _expiring_by_court_and_organisation(court_ids, *, today: datetime.date) -> dict:
+    """(court id, organisation) -> the present roster people whose CLETS
+    certification or CJIS training has expired or expires within
+    EXPIRY_DIGEST_DAYS. One query."""
+    soon = today + datetime.timedelta(days=EXPIRY_DIGEST_DAYS)
+    grouped: dict[tuple, list] = defaultdict(list)
+    for person in (
+        RosterPerson.objects.present()
+        .filter(court_id__in=court_ids)
+        .filter(Q(clets_expires_on__lte=soon) | Q(cjis_expires_on__lte=soon))
+        .order_by("name")
+    ):
+        grouped[(person.court_id, person.organisation)].append(person)
+    return grouped
 
 
 def digest_entries(*, today: datetime.date) -> list[DigestEntry]:
@@ -351,11 +376,17 @@ def digest_entries(*, today: datetime.date) -> list[DigestEntry]:
             "user_id", "status"
         )
     )
+    expiring = _expiring_by_court_and_organisation(court_ids, today=today)
     entries: dict[int, DigestEntry] = {}
     for membership in memberships:
         actor = ACTOR_FOR_ORGANISATION[membership.organisation]
-        its = overdue.get((membership.court_id, actor))
-        if not its:
+        its = overdue.get((membership.court_id, actor), [])
+        people = (
+            expiring.get((membership.court_id, membership.organisation), [])
+            if membership.role in ROSTER_KEEPERS
+            else []
+        )
+        if not (its or people):
             continue
         entry = entries.setdefault(
             membership.user_id,
@@ -366,6 +397,7 @@ def digest_entries(*, today: datetime.date) -> list[DigestEntry]:
                 court=membership.court,
                 organisation=Membership.Organisation(membership.organisation),
                 items=its,
+                expiring=people,
             )
         )
     for user_id, notes in pending_digest_notifications().items():

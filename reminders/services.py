@@ -30,7 +30,7 @@ from checklists.selectors import group_by_actor
 from notifications import outbox
 from notifications.services import notifications_claim_digest, notifications_settle
 
-from . import selectors
+from . import roster_reminders, selectors
 from .models import SKIP_REASON, DigestLog, ReminderLog, SendStatus, SweepRun
 from .selectors import Action, DueReminder, Recipient
 
@@ -199,6 +199,28 @@ def _heartbeat(kind: str, *, today: datetime.date, result: SweepResult) -> None:
 def reminders_send_due(
     *, today: datetime.date, dry_run: bool = False, claim_token: str = ""
 ) -> SweepResult:
+    """The daily sweep: the Go-Live reminders (`golive_reminders_send_due`), then
+    the roster's (expiring certifications and training, the quarterly access
+    review: reminders.roster_reminders), under one claim token, in one result; a
+    finished run is recorded as the sweep's heartbeat. `dry_run` writes and sends
+    nothing and says what would be done."""
+    token = claim_token or outbox.new_claim_token()
+    result = golive_reminders_send_due(today=today, dry_run=dry_run, claim_token=token)
+    roster_reminders.send_due(
+        today=today,
+        dry_run=dry_run,
+        token=token,
+        line=result.add,
+        delivered=lambda target, sent, to: _report(result, target, sent, to=to),
+    )
+    if not dry_run:
+        _heartbeat(SweepRun.Kind.REMINDERS, today=today, result=result)
+    return result
+
+
+def golive_reminders_send_due(
+    *, today: datetime.date, dry_run: bool = False, claim_token: str = ""
+) -> SweepResult:
     """Send every reminder that is due today and was not sent for this Go-Live date.
 
     Promises: at most one mail per onboarding, mark and Go-Live date, whatever the
@@ -209,9 +231,8 @@ def reminders_send_due(
     court with nobody to mail gets its reminder sent to the CCPOR Team only, and the
     log row says so (`team_only`). A fixed number of queries, plus a claim and an
     outcome write per mail. `claim_token` names this sweep's claims (the task id, so
-    that a redelivered task resumes them); a random one by default. A finished run is
-    recorded as the sweep's heartbeat (`SweepRun`). `dry_run` writes and sends
-    nothing and says what would be done.
+    that a redelivered task resumes them); a random one by default. `dry_run`
+    writes and sends nothing and says what would be done.
     """
     token = claim_token or outbox.new_claim_token()
     result = SweepResult(today=today, dry_run=dry_run)
@@ -247,7 +268,6 @@ def reminders_send_due(
         return result
     items = selectors.reminder_items({d.onboarding.pk for d in to_send})
     if not (to_send or to_skip):
-        _heartbeat(SweepRun.Kind.REMINDERS, today=today, result=result)
         return result
 
     with transaction.atomic():
@@ -328,7 +348,6 @@ def reminders_send_due(
                 )
             _report(result, _target(d), sent, to=to, note=note)
         outbox.settle_each(ReminderLog, outcomes, token=token)
-    _heartbeat(SweepRun.Kind.REMINDERS, today=today, result=result)
     return result
 
 
@@ -343,6 +362,7 @@ def digest_context(entry: selectors.DigestEntry, *, today: datetime.date) -> dic
                 "court": c.court,
                 "organisation": c.organisation,
                 "items": c.items,
+                "expiring": c.expiring,
                 "url": settings.SITE_URL + c.court.get_absolute_url(),
             }
             for c in entry.courts

@@ -16,6 +16,7 @@ TODAY = datetime.date(2026, 3, 4)
 PROJECT_APPS = (
     "accounts",
     "courts",
+    "roster",
     "checklists",
     "reminders",
     "dashboard",

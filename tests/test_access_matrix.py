@@ -25,6 +25,8 @@ from collaboration import services as collaboration_services
 from golive import services as golive_services
 from notifications.models import Kind
 from notifications.services import notify
+from roster.models import RosterPerson
+from roster.services import person_mark_left
 from tests.conftest import TODAY
 from tests.factories import (
     CourtFactory,
@@ -381,6 +383,48 @@ MATRIX = {
         "api:capacity",
         same(403, 405, anonymous=(401, 405), staff=(200, 405)),
     ),
+    # --- The roster (issue 25): every member sees it; the court's project lead
+    # keeps the court's people, the SO liaison the sheriff's office's (the rows'
+    # person is the court's), CCPOR staff everyone's.
+    "roster": ("portal:roster", same(200, 405, **MEMBERS_ONLY)),
+    "roster_add": (
+        "portal:roster_add",
+        # The liaison may not add a court person: the form says so (200).
+        same(200, 302, liaison=(200, 200), **MEMBERS_ONLY),
+    ),
+    "roster_person": (
+        "portal:roster_person",
+        same(200, 302, liaison=(403, 403), **MEMBERS_ONLY),
+    ),
+    "roster_left": (
+        "portal:roster_left",
+        same(405, 302, liaison=(405, 403), **MEMBERS_ONLY),
+    ),
+    "roster_deprovision": (
+        "portal:roster_deprovision",
+        same(405, 302, liaison=(405, 403), **MEMBERS_ONLY),
+    ),
+    # The POST is a preview (dry run): the page again.
+    "roster_import": ("portal:roster_import", same(200, 200, **MEMBERS_ONLY)),
+    "roster_export": ("portal:roster_export", same(200, 405, **MEMBERS_ONLY)),
+    "access_review": (
+        "portal:access_review",
+        same(200, 302, liaison=(200, 403), **MEMBERS_ONLY),
+    ),
+    "audit_packet": ("portal:audit_packet", same(200, 405, **MEMBERS_ONLY)),
+    "audit_packet_csv": ("portal:audit_packet_csv", same(200, 405, **MEMBERS_ONLY)),
+    # Unlike the staff API, the court's own members too; JSON answers, no sign-in
+    # page.
+    "roster_api": (
+        "portal:roster_api",
+        same(
+            200,
+            405,
+            anonymous=(401, 401),
+            other_lead=(404, 404),
+            django_staff=(404, 404),
+        ),
+    ),
 }
 CASES = [
     (key, role, method)
@@ -532,6 +576,28 @@ def _report(onboarding, by):
     )
 
 
+def _roster_person(court, staff) -> dict:
+    """A court person on the roster, and a leaver with a deprovisioning open."""
+    person = RosterPerson.objects.create(
+        court=court,
+        name="Ann Lee",
+        email="ann@example.org",
+        organisation="court",
+        ccpor_role="query",
+    )
+    gone = RosterPerson.objects.create(
+        court=court,
+        name="Bob Gone",
+        email="bob@example.org",
+        organisation="court",
+        ccpor_role="query",
+    )
+    return {
+        "person": person,
+        "deprovisioning": person_mark_left(person=gone, by=staff, left_on=TODAY),
+    }
+
+
 def set_up(key: str, world) -> dict:
     """The state some rows need before their request (see the comments in MATRIX);
     returns the records their URL names."""
@@ -564,6 +630,8 @@ def set_up(key: str, world) -> dict:
         return {"incident": _report(onboarding, users["lead"])}
     elif key == "foreign_incident_under_own_slug":
         return {"incident": _report(world["other"], users["other_lead"])}
+    elif key.startswith(("roster", "access_review", "audit_packet")):
+        return _roster_person(onboarding.court, users["staff"])
     elif key == "sign_off_revoke":
         return {
             "sign_off": golive_services.sign_off_give(
@@ -897,7 +965,50 @@ def request_for(key: str, world, user, extra=None) -> tuple[str, dict]:
             reverse("api:onboarding_detail", kwargs=court_a),
             {},
         ),
+        **_roster_requests(extra),
     }[key]
+
+
+def _roster_requests(extra) -> dict:
+    if "person" not in extra:
+        return {}
+    a, person = "court-a", extra["person"]
+    fields = {
+        "name": "Ann Lee",
+        "email": "ann@example.org",
+        "organisation": "court",
+        "ccpor_role": "court",
+        "clets_level": "full",
+    }
+    csv = b"Name,E-mail,Organisation,CCPOR role\nCy Doe,cy@example.org,Court,Court\n"
+    return {
+        "roster": (reverse("portal:roster", args=[a]), {}),
+        "roster_add": (
+            reverse("portal:roster_add", args=[a]),
+            {**fields, "email": "new@example.org"},
+        ),
+        "roster_person": (reverse("portal:roster_person", args=[a, person.pk]), fields),
+        "roster_left": (
+            reverse("portal:roster_left", args=[a, person.pk]),
+            {"left_on": TODAY.isoformat()},
+        ),
+        "roster_deprovision": (
+            reverse("portal:roster_deprovision", args=[a, extra["deprovisioning"].pk]),
+            {"step": "account"},
+        ),
+        "roster_import": (
+            reverse("portal:roster_import", args=[a]),
+            {"file": SimpleUploadedFile("r.csv", csv, "text/csv"), "dry_run": "on"},
+        ),
+        "roster_export": (reverse("portal:roster_export", args=[a]), {}),
+        "access_review": (
+            reverse("portal:access_review", args=[a]),
+            {"person": person.pk, "still_needs_access": "yes"},
+        ),
+        "audit_packet": (reverse("portal:audit_packet", args=[a]), {}),
+        "audit_packet_csv": (reverse("portal:audit_packet_csv", args=[a]), {}),
+        "roster_api": (reverse("portal:roster_api", args=[a]), {}),
+    }
 
 
 @pytest.mark.parametrize(("key", "role", "method"), CASES)

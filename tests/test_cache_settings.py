@@ -12,6 +12,8 @@ from django.urls import get_resolver, resolve
 from checklists import services
 from collaboration import services as collaboration_services
 from golive import services as golive_services
+from roster.models import RosterPerson
+from roster.services import person_mark_left
 from tests.factories import MembershipFactory, evidence_bytes, force_status
 
 BASE_SETTINGS = settings.BASE_DIR / "ccpor_onboard" / "settings" / "base.py"
@@ -170,6 +172,18 @@ PAGES = {
     "/admin/checklists/onboarding/": 200,
     "/admin/checklists/checklistitem/{item}/change/": 200,
     "/admin/reminders/reminderlog/": 200,
+    "/courts/court-a/roster/": 200,
+    "/courts/court-a/roster/add/": 200,
+    "/courts/court-a/roster/{person}/": 200,
+    "/courts/court-a/roster/{person}/left/": 405,
+    "/courts/court-a/roster/deprovisioning/{deprovisioning}/": 405,
+    "/courts/court-a/roster/import/": 200,
+    "/courts/court-a/roster/export.csv": 200,
+    "/courts/court-a/roster/review/": 200,
+    "/courts/court-a/roster/audit/": 200,
+    "/courts/court-a/roster/audit.csv": 200,
+    "/api/onboardings/court-a/roster/": 200,
+    "/admin/roster/rolerequirement/": 200,
 }
 
 
@@ -192,6 +206,8 @@ def test_the_page_list_covers_every_route():
         "incident": 1,
         "sign_off": 1,
         "document": 1,
+        "person": 1,
+        "deprovisioning": 1,
     }
     visited = {resolve(path.format(**values).split("?")[0]).route for path in PAGES}
     assert set(_routes(get_resolver().url_patterns)) <= visited
@@ -245,7 +261,25 @@ def onboarding_world(start, court, other_court, court_lead, evidence_storage):
         by=eo,
         statement="Closed out.",
     )
+    person = RosterPerson.objects.create(
+        court=court,
+        name="Ann Lee",
+        email="ann@example.org",
+        organisation="court",
+        ccpor_role="query",
+    )
+    gone = RosterPerson.objects.create(
+        court=court,
+        name="Bob Gone",
+        email="bob@example.org",
+        organisation="court",
+        ccpor_role="query",
+    )
     return {
+        "person": person,
+        "deprovisioning": person_mark_left(
+            person=gone, by=court_lead, left_on=item.due_date
+        ),
         "item": item,
         "evidence": evidence,
         "comment": comment,
@@ -268,6 +302,8 @@ def test_every_page_renders_with_no_page_cache(
         "incident": onboarding_world["incident"].pk,
         "sign_off": onboarding_world["sign_off"].pk,
         "document": onboarding_world["document"].pk,
+        "person": onboarding_world["person"].pk,
+        "deprovisioning": onboarding_world["deprovisioning"].pk,
     }
     for path, expected in PAGES.items():
         response = client.get(path.format(**values))

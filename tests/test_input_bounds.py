@@ -31,6 +31,7 @@ PROJECT_APPS = (
     "golive",
     "webhooks",
     "planning",
+    "roster",
 )
 LA = zoneinfo.ZoneInfo("America/Los_Angeles")
 
@@ -60,6 +61,9 @@ SYSTEM_TEXT = {
     "webhooks.Delivery.claim_token": "the outbox's claim",
     "webhooks.Delivery.error": "the outbox's outcome",
     "webhooks.Delivery.body": "the JSON the product writes and signs",
+    "roster.RosterReminder.claim_token": "the outbox's claim",
+    "roster.RosterReminder.error": "the outbox's outcome",
+    "roster.RosterReminder.mark": "set by the reminder sweep",
     "golive.IncidentMail.error": "the outbox's outcome",
     "golive.IncidentEvent.changes": "written by the incident service",
     "collaboration.Evidence.content_type": "detected from the file",

@@ -55,6 +55,7 @@ LOCAL_APPS = [
     "audit",
     "courts",
     "notifications",
+    "roster",
     "checklists",
     "collaboration",
     "reminders",

@@ -6,6 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from ccpor_onboard.lib.bounds import field_error, validate_values
+from ccpor_onboard.lib.dates import today_in_california
+from roster.selectors import access_refusal, readiness_day
 
 from .. import access, limits, signals
 from ..limits import history_reason
@@ -129,6 +131,8 @@ def _apply_status(
             raise ValidationError(
                 {"status": evidence_missing_message(locked, action="marked done")}
             )
+        if locked.grants_ccpor_access:
+            _ensure_roster_ready(locked.onboarding)
 
     before = locked.status
     finished_before = before in ChecklistItem.FINISHED_STATUSES
@@ -162,6 +166,16 @@ def _apply_status(
             sender=ChecklistItem, item=locked, before=before, by=by
         )
     return locked, before
+
+
+def _ensure_roster_ready(onboarding: Onboarding) -> None:
+    """The item that grants CCPOR accounts waits for everyone on the court's roster
+    who needs access to be ready on the Go-Live date (today, once it has passed);
+    the refusal names who is missing what."""
+    on = readiness_day(onboarding.go_live_date, today_in_california())
+    refusal = access_refusal(onboarding.court_id, on=on)
+    if refusal:
+        raise ValidationError({"status": refusal})
 
 
 def _na_justifier(item: ChecklistItem, by, replan: Replan | None) -> str:
@@ -201,8 +215,10 @@ def item_set_status(
     """Change an item's status, enforcing the checklist's rules.
 
     Blocked needs a reason and N/A a justification (both passed as `reason`); done is
-    refused while any item it depends on is still open, naming them, and for an
-    evidence-required item without a document. N/A is refused for an
+    refused while any item it depends on is still open, naming them, for an
+    evidence-required item without a document, and for the item that grants CCPOR
+    accounts while someone on the court's roster is not ready (naming who is
+    missing what: `roster.selectors.access_refusal`). N/A is refused for an
     evidence-required item without its document, and unless the justification is
     the word of a side the item needs (`checklists.access.na_refusal`: a court's or
     SO's readiness gate only that side's, never the CCPOR Team's); whose word it

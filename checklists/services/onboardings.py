@@ -143,6 +143,7 @@ def checklist_item_from_template(
         evidence_required=t.evidence_required,
         internal_only=t.internal_only,
         is_training=t.is_training,
+        grants_ccpor_access=t.grants_ccpor_access,
         info_url=t.info_url,
         due_date=go_live_date + datetime.timedelta(days=t.offset_days),
         **fields,

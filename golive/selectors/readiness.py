@@ -14,9 +14,11 @@ from django.db.models import (
 )
 from django.urls import reverse
 
+from ccpor_onboard.lib.dates import today_in_california
 from checklists.models import Actor, ChecklistItem, GoLiveChange, Onboarding
 from collaboration.models import Evidence
 from courts.models import Court
+from roster.selectors import readiness_day, roster_counts
 
 from ..models import (
     GoNoGoDecision,
@@ -203,7 +205,7 @@ def _close_readiness(onboardings, items, standing, requests, incidents) -> dict:
 def live_readiness_for(
     onboardings: Iterable[Onboarding], *, chains: bool = True
 ) -> dict[int, Readiness]:
-    """Readiness to go live of each onboarding, by id: five queries in all (four
+    """Readiness to go live of each onboarding, by id: six queries in all (five
     with `chains=False`, for a reader that counts blockers and shows no words: the
     gates then do not say what they wait for). The onboardings carry their court."""
     onboardings = list(onboardings)
@@ -211,21 +213,39 @@ def live_readiness_for(
     if not ids:
         return {}
     *querysets, links = _live_querysets({"onboarding_id__in": ids})
-    return _live_readiness(onboardings, *querysets, links if chains else [])
+    return _with_roster(
+        onboardings, _live_readiness(onboardings, *querysets, links if chains else [])
+    )
 
 
 def close_readiness_for(onboardings: Iterable[Onboarding]) -> dict[int, Readiness]:
-    """Readiness to be closed of each onboarding, by id: four queries in all."""
+    """Readiness to be closed of each onboarding, by id: five queries in all."""
     onboardings = list(onboardings)
     ids = [o.pk for o in onboardings]
     if not ids:
         return {}
-    return _close_readiness(onboardings, *_close_querysets({"onboarding_id__in": ids}))
+    return _with_roster(
+        onboardings,
+        _close_readiness(onboardings, *_close_querysets({"onboarding_id__in": ids})),
+    )
+
+
+def _with_roster(onboardings, readiness: dict[int, Readiness]) -> dict:
+    """Each readiness with its court's roster count (one query for them all),
+    judged on the Go-Live date (today once it has passed)."""
+    today = today_in_california()
+    counts = roster_counts(
+        {o.court_id: readiness_day(o.go_live_date, today) for o in onboardings},
+        today=today,
+    )
+    for onboarding in onboardings:
+        readiness[onboarding.pk].roster = counts[onboarding.court_id]
+    return readiness
 
 
 def readiness_for(onboarding: Onboarding) -> Readiness | None:
     """The gate an onboarding faces next: going live while active, the close-out
-    while live; None for a closed or cancelled one. Four queries."""
+    while live; None for a closed or cancelled one. Five or six queries."""
     if onboarding.status == Onboarding.Status.ACTIVE:
         return live_readiness_for([onboarding])[onboarding.pk]
     if onboarding.status == Onboarding.Status.LIVE:
@@ -273,6 +293,7 @@ class ReadinessLine:
     sign_offs_asked: int
     blockers: int
     decision_label: str
+    roster_words: str = ""
 
 
 def readiness_soonest(*, today: datetime.date, limit: int) -> list[ReadinessLine]:
@@ -308,6 +329,7 @@ def readiness_soonest(*, today: datetime.date, limit: int) -> list[ReadinessLine
                 sign_offs_asked=r.sign_offs_asked,
                 blockers=len(r.blockers),
                 decision_label=r.decision.get_decision_display() if r.decision else "",
+                roster_words=r.roster.words() if r.roster else "",
             )
         )
     return lines

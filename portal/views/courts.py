@@ -35,6 +35,7 @@ from reminders.selectors import (
     reminder_log_for_onboarding,
     reminders_awaiting_sweep,
 )
+from roster.selectors import readiness_day, roster_counts
 
 from ..forms import CourtItemFilterForm, InviteForm
 from ..todo import todo_list
@@ -77,6 +78,12 @@ def court_detail(request, court):
         # One query, for an active onboarding only.
         "forecast": forecast_words(forecast_of(onboarding), today=day),
         # A court with no onboarding, or only a cancelled one, may start one.
+        # Who will use CCPOR: how many are ready, how many hold an expired
+        # certification (one query; after close-out too: sustainment).
+        "roster": roster_counts(
+            {court.pk: readiness_day(onboarding and onboarding.go_live_date, day)},
+            today=day,
+        )[court.pk],
         "can_start": is_ccpor_staff(user)
         and (onboarding is None or onboarding.status == onboarding.Status.CANCELLED),
     }

@@ -35,7 +35,9 @@ def test_unreadable_meeting_times_are_cleared_and_the_pages_load_again(
                 ["2026-03-20 10:00-07", "2026-03-20 11:00-07", kept.pk],
             )
         with pytest.raises(ValueError, match="out of range"):
-            ChecklistItem.objects.get(pk=broken.pk)  # what every page met
+            # What every page met (the columns of that time only: later ones,
+            # such as grants_ccpor_access, are not there yet).
+            ChecklistItem.objects.only("meeting_starts_at").get(pk=broken.pk)
     finally:
         migrate_to(None)
 

@@ -18,8 +18,9 @@ BEFORE = [
     ("collaboration", None),
     # golive's later migrations stand on later checklists ones.
     ("golive", "0006_remove_incident_notified_at"),
-    # planning's tables stand on today's checklists.
+    # planning's and the roster's tables stand on today's checklists.
     ("planning", None),
+    ("roster", None),
 ]
 
 

@@ -977,21 +977,21 @@ def test_dashboard_queries_do_not_grow_with_the_courts(
     # started are folded (not when the status filter lists them), 11 the soonest
     # onboardings inside the readiness window, 12-15 their readiness (gates,
     # acceptance sign-offs, requests, go/no-go decisions: live_readiness_for),
-    # 16-18 what waits on the team (incidents, sign-offs, decisions), 19 the
-    # waves of the wave filter's choices. A view that
+    # 16 their courts' rosters, 17-19 what waits on the team (incidents,
+    # sign-offs, decisions), 20 the waves of the wave filter's choices. A view that
     # changed is remembered: an UPDATE, and the first time also a get_or_create
     # (SELECT, SAVEPOINT, INSERT, RELEASE).
     for url, queries in (
-        (reverse("dashboard:index"), 19),
-        (reverse("dashboard:index") + "?sort=-next_mark&page=2", 19 + 5),
+        (reverse("dashboard:index"), 20),
+        (reverse("dashboard:index") + "?sort=-next_mark&page=2", 20 + 5),
         (
             reverse("dashboard:index")
             + "?health=at_risk&status=onboarding&sort=-overdue",
-            19 - 1 + 1,
+            20 - 1 + 1,
         ),
-        (reverse("dashboard:index") + "?district=3&window=later&sort=health", 20),
+        (reverse("dashboard:index") + "?district=3&window=later&sort=health", 21),
+        (reverse("dashboard:index") + "?q=court&sort=-next_mark&page=2", 21),
         (reverse("dashboard:index") + "?q=court&sort=-next_mark&page=2", 20),
-        (reverse("dashboard:index") + "?q=court&sort=-next_mark&page=2", 19),
     ):
         with django_assert_num_queries(queries):
             response = client.get(url)

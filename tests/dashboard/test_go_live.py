@@ -312,9 +312,10 @@ def test_go_live_queries_do_not_grow_with_the_courts(
     # summary's counts, 7 overdue items by actor, 8 how many courts, 9 the page's
     # rows, 10 how many never started are folded; readiness: 11 the soonest
     # onboardings inside 30 days, 12-15 their gates, sign-offs, requests and
-    # decisions (however many onboardings); 16-18 incidents, sign-offs and
-    # decisions waiting on the team; 19 the waves of the wave filter.
-    with django_assert_num_queries(19):
+    # decisions, 16 their courts' rosters (however many onboardings); 17-19
+    # incidents, sign-offs and decisions waiting on the team; 20 the waves of the
+    # wave filter.
+    with django_assert_num_queries(20):
         response = client.get(reverse("dashboard:index"))
     # Every one of them waits on the team (the P4s are past their target).
     assert len(response.context["attention_incidents"].shown) == min(2 * n, 10)

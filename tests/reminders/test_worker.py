@@ -38,3 +38,38 @@ def test_a_real_worker_sends_the_reminder_and_logs_it(
     assert cast["lead"].email in row.recipients
     skipped = ReminderLog.objects.get(onboarding=onboarding, mark="60-day")
     assert skipped.status == SendStatus.SKIPPED
+
+
+def test_a_real_worker_sends_an_expiry_reminder_exactly_once(
+    celery_worker_process, members, today
+):
+    import datetime
+
+    from roster.models import RosterPerson, RosterReminder
+
+    court = CourtFactory(name="Roster court", slug="roster-court")
+    cast = members(court, prefix="r")
+    RosterPerson.objects.create(
+        court=court,
+        name="Ann Lee",
+        email="ann.lee@example.org",
+        organisation="court",
+        ccpor_role="query",
+        clets_level="ltfa",
+        clets_certified_on=today - datetime.timedelta(days=700),
+        clets_expires_on=today + datetime.timedelta(days=45),
+    )
+    mail_dir = pathlib.Path(celery_worker_process.mail_dir)
+    before = set(mail_dir.iterdir())
+
+    first = send_due_reminders.delay(today=today.isoformat())
+    assert first.get(timeout=60) == {"sent": 1}
+    second = send_due_reminders.delay(today=today.isoformat())
+    assert second.get(timeout=60) == {}
+    files = set(mail_dir.iterdir()) - before
+    assert len(files) == 1
+    text = files.pop().read_text()
+    assert "60-day reminder: Ann Lee's CLETS certification expiry" in text
+    assert "ann.lee@example.org" in text and cast["lead"].email in text
+    row = RosterReminder.objects.get()
+    assert (row.status, row.mark) == (SendStatus.SENT, "60-day")

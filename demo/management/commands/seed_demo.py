@@ -229,7 +229,7 @@ class Command(BaseCommand):
     def _ccpor_team(self) -> Group:
         team, _ = Group.objects.get_or_create(name=settings.CCPOR_TEAM_GROUP)
         perms = Permission.objects.filter(
-            content_type__app_label__in=["courts", "checklists", "golive"],
+            content_type__app_label__in=["courts", "checklists", "golive", "roster"],
             codename__regex=r"^(view|add|change)_",
         )
         team.permissions.add(*perms)
