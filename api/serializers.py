@@ -162,6 +162,23 @@ class Forecast(s.Serializer):
     statewide = StatewideForecast()
 
 
+class RosterPerson(s.Serializer):
+    name = s.CharField()
+    organisation = s.CharField()
+    ccpor_role = s.CharField()
+    clets_level = s.CharField()
+    clets_expires = s.DateField(**D)
+    cjis_expires = s.DateField(**D)
+    trained = s.BooleanField()
+    ready = s.BooleanField()
+
+
+class Roster(s.Serializer):
+    people = RosterPerson(many=True)
+    ready = s.IntegerField()
+    total = s.IntegerField()
+
+
 class CapacityWeek(s.Serializer):
     week_start = s.DateField()
     role = s.CharField()

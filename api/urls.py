@@ -3,7 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from .views import reads, writes
+from .views import reads, roster, writes
 
 app_name = "api"
 
@@ -16,6 +16,11 @@ urlpatterns = [
         "api/onboardings/<slug:slug>/",
         reads.OnboardingDetail.as_view(),
         name="onboarding_detail",
+    ),
+    path(
+        "api/onboardings/<slug:slug>/roster/",
+        roster.Roster.as_view(),
+        name="roster",
     ),
     path(
         "api/courts/<slug:slug>/items/<int:pk>/",

@@ -76,9 +76,6 @@ urlpatterns = [
         name="audit_packet_csv",
     ),
     # The lead moves it with the API when the API moves to its new home.
-    path(
-        "api/onboardings/<slug:slug>/roster/", sustainment.roster_api, name="roster_api"
-    ),
     path("calendar/", feeds.subscriptions, name="feeds"),
     path("calendar/reset/", feeds.reset_calendar_token, name="feed_reset"),
     path("calendar/reset-api-token/", feeds.reset_api_token, name="api_token_reset"),

@@ -416,13 +416,13 @@ MATRIX = {
     # Unlike the staff API, the court's own members too; JSON answers, no sign-in
     # page.
     "roster_api": (
-        "portal:roster_api",
+        "api:roster",
         same(
             200,
             405,
-            anonymous=(401, 401),
-            other_lead=(404, 404),
-            django_staff=(404, 404),
+            anonymous=(401, 405),
+            other_lead=(404, 405),
+            django_staff=(404, 405),
         ),
     ),
 }
@@ -1007,7 +1007,7 @@ def _roster_requests(extra) -> dict:
         ),
         "audit_packet": (reverse("portal:audit_packet", args=[a]), {}),
         "audit_packet_csv": (reverse("portal:audit_packet_csv", args=[a]), {}),
-        "roster_api": (reverse("portal:roster_api", args=[a]), {}),
+        "roster_api": (reverse("api:roster", args=[a]), {}),
     }
 
 

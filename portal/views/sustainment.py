@@ -7,14 +7,12 @@ import csv
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.cache import patch_cache_control, patch_vary_headers
 
-from accounts.selectors import user_for_api_token
 from ccpor_onboard.lib.csv_sql import FORMULA_START
 from ccpor_onboard.lib.dates import today_in_california
-from courts.access import court_for_user, court_view, require, signed_in
+from courts.access import court_view, require
 from roster import access
 from roster.forms import ConfirmForm, LeftForm, StepForm
 from roster.models import Deprovisioning, RosterPerson
@@ -251,65 +249,3 @@ def audit_packet_csv(request, court):
 
 def _safe(text: str) -> str:
     return "'" + text if text and text.startswith(FORMULA_START) else text
-
-
-# --- JSON ---------------------------------------------------------------------
-
-
-def _api_user(request):
-    header = request.headers.get("Authorization", "")
-    if header:
-        scheme, _, key = header.partition(" ")
-        if scheme.lower() != "token":
-            return None
-        return user_for_api_token(key.strip())
-    return request.user if signed_in(request.user) else None
-
-
-def _json_error(status: int, code: str, detail: str) -> JsonResponse:
-    response = JsonResponse({"error": code, "detail": detail}, status=status)
-    if status == 401:
-        response["WWW-Authenticate"] = 'Token realm="api"'
-    return response
-
-
-def roster_api(request, slug: str):
-    """GET /api/onboardings/<court-slug>/roster/: the court's present people and
-    their readiness, for CCPOR staff and the court's own members (another court,
-    or none, is a 404)."""
-    user = _api_user(request)
-    if user is None:
-        return _json_error(
-            401, "not_authenticated", "Sign in, or send Authorization: Token <token>."
-        )
-    try:
-        court = court_for_user(user, slug)
-    except Http404:
-        return _json_error(404, "not_found", "No such court.")
-    if request.method not in ("GET", "HEAD"):
-        response = _json_error(405, "method_not_allowed", "Only GET is allowed.")
-        response["Allow"] = "GET, HEAD"
-        return response
-    _, day = roster_day(court)
-    roster = roster_readiness(court.pk, on=day)
-    body = {
-        "people": [
-            {
-                "name": row.person.name,
-                "organisation": row.person.organisation,
-                "ccpor_role": row.person.ccpor_role,
-                "clets_level": row.person.clets_level,
-                "clets_expires": _d(row.person.clets_expires_on) or None,
-                "cjis_expires": _d(row.person.cjis_expires_on) or None,
-                "trained": row.verdict.trained,
-                "ready": row.ready,
-            }
-            for row in roster.rows
-        ],
-        "ready": roster.ready,
-        "total": roster.total,
-    }
-    response = JsonResponse(body)
-    patch_vary_headers(response, ["Authorization", "Cookie"])
-    patch_cache_control(response, private=True, no_store=True)
-    return response

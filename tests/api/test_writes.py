@@ -244,5 +244,12 @@ def test_the_read_endpoints_answer_as_the_schema_says(
         client.get("/api/onboardings/court-a/", **headers), "/api/onboardings/{slug}/"
     )
     conforms(client.get("/api/forecast/", **headers), "/api/forecast/")
+    conforms(client.get("/api/capacity/?weeks=3", **headers), "/api/capacity/")
+    conforms(
+        client.get("/api/onboardings/court-a/roster/", **headers),
+        "/api/onboardings/{slug}/roster/",
+    )
+    bad_weeks = client.get("/api/capacity/?weeks=0", **headers)
+    assert conforms(bad_weeks, "/api/capacity/")["error"] == "bad_request"
     bad = client.get("/api/onboardings/?status=nope", **headers)
     assert conforms(bad, "/api/onboardings/")["error"] == "invalid_status"

@@ -119,7 +119,7 @@ def test_the_api_shape_for_a_member_and_404_for_another_court(
 ):
     start(court)
     person(court, "Ann Lee", cjis_expires_on=datetime.date(2027, 5, 1))
-    url = reverse("portal:roster_api", args=[court.slug])
+    url = reverse("api:roster", args=[court.slug])
     client.force_login(court_lead)
     body = client.get(url).json()
     assert body == {
