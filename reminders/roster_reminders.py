@@ -18,6 +18,7 @@ the row is skipped, saying why.
 import datetime
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 
@@ -25,6 +26,7 @@ from ccpor_onboard.lib.emails import templated_message
 from checklists.models import Onboarding
 from courts.models import Membership
 from notifications import outbox
+from roster import signals as roster_signals
 from roster.models import AccessReview, RosterPerson, RosterReminder
 from roster.selectors import quarter_end, quarter_of
 
@@ -163,7 +165,7 @@ def send_due(
                 line("would send", target(row), "to " + ", ".join(recipients(row)))
         return
     if due:
-        RosterReminder.objects.bulk_create(due, ignore_conflicts=True)
+        _record(due)
     open_rows = RosterReminder.objects.filter(outbox.OPEN).select_related(
         "court", "person"
     )
@@ -184,6 +186,25 @@ def send_due(
             facts={"recipients": to},
         )
         delivered(target(row), delivery.attempt, to)
+
+
+def _record(due: list[RosterReminder]) -> None:
+    """Insert the rows not yet recorded and tell the floors above (webhooks) of
+    each new expiry notice, in one transaction: a notice is announced once, when
+    its reminder is first owed."""
+    with transaction.atomic():
+        recorded = _recorded(due)
+        RosterReminder.objects.bulk_create(due, ignore_conflicts=True)
+        for row in due:
+            if row.kind == Kind.REVIEW or _key(row) in recorded:
+                continue
+            roster_signals.person_expiring.send(
+                sender=RosterPerson,
+                person=row.person,
+                certification=row.get_kind_display(),
+                expires_on=row.due_on,
+                mark=row.mark,
+            )
 
 
 def _key(row: RosterReminder) -> tuple:

@@ -187,15 +187,28 @@ def sign_off_revoked(sign_off, *, by) -> WebhookEvent:
     return _sign_off(sign_off, Event.SIGN_OFF_REVOKED, "revoked", by)
 
 
-def roster_person_expiring(
-    *, court, name: str, role: str, expires_on: datetime.date, link: str = ""
-) -> WebhookEvent:
+def roster_person_expiring(person, *, certification: str, expires_on, mark: str):
+    """Only the name, the CCPOR role and the date leave: nothing else of the
+    person (no e-mail address)."""
+    court = person.court
+    role = person.get_ccpor_role_display()
     return WebhookEvent(
         type=Event.ROSTER_PERSON_EXPIRING,
         court=court,
-        data={"person": {"name": name, "role": role, "expires_on": expires_on}},
-        title=f"{court}: {name} ({role}) expires on {expires_on:%b %-d, %Y}",
-        link=link or _absolute(court.get_absolute_url()),
+        data={
+            "person": {
+                "name": person.name,
+                "role": role,
+                "certification": certification,
+                "expires_on": expires_on,
+                "notice": mark,
+            }
+        },
+        title=(
+            f"{court}: {person.name} ({role}): {certification} on "
+            f"{expires_on:%b %-d, %Y}"
+        ),
+        link=_absolute(reverse("portal:roster", args=[court.slug])),
     )
 
 

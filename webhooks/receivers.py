@@ -1,10 +1,11 @@
-"""How webhooks hear of changes: the signals of checklists and golive, inside the
-transaction of the change; each records its deliveries there (services) and they
-are sent after commit."""
+"""How webhooks hear of changes: the signals of checklists, golive and roster,
+inside the transaction of the change; each records its deliveries there
+(services) and they are sent after commit."""
 
 from checklists import signals as checklists_signals
 from golive import signals as golive_signals
 from golive.models import Transition
+from roster import signals as roster_signals
 
 from . import events
 from .services import event_publish
@@ -43,6 +44,14 @@ def on_sign_off_revoked(sender, *, sign_off, by, **kwargs) -> None:
     event_publish(events.sign_off_revoked(sign_off, by=by))
 
 
+def on_roster_person_expiring(sender, *, person, certification, expires_on, mark, **kw):
+    event_publish(
+        events.roster_person_expiring(
+            person, certification=certification, expires_on=expires_on, mark=mark
+        )
+    )
+
+
 CONNECTIONS = [
     (checklists_signals.item_status_changed, on_item_status_changed),
     (checklists_signals.go_live_moved, on_go_live_moved),
@@ -52,6 +61,7 @@ CONNECTIONS = [
     (golive_signals.incident_resolved, on_incident_resolved),
     (golive_signals.sign_off_given, on_sign_off_given),
     (golive_signals.sign_off_revoked, on_sign_off_revoked),
+    (roster_signals.person_expiring, on_roster_person_expiring),
 ]
 
 

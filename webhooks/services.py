@@ -200,15 +200,3 @@ def event_publish(event: WebhookEvent) -> list[Delivery]:
         if not endpoint.is_paused:
             tasks.queue_delivery(delivery.pk)
     return deliveries
-
-
-def roster_person_expiring(
-    *, court, name: str, role: str, expires_on: datetime.date, link: str = ""
-) -> list[Delivery]:
-    """For the roster's sweep: a person on a court's roster expires soon. Call it
-    inside the sweep's transaction (one call per person and notice)."""
-    return event_publish(
-        event_bodies.roster_person_expiring(
-            court=court, name=name, role=role, expires_on=expires_on, link=link
-        )
-    )

@@ -193,15 +193,27 @@ def test_a_teams_endpoint_gets_a_card_a_person_reads(
     assert f"/courts/{court.slug}/items/" in card["actions"][0]["url"]
 
 
-def test_the_roster_sweep_can_publish_a_person_expiring(receiver, court):
+def test_the_roster_sweep_announces_a_person_expiring_once(receiver, court):
+    from reminders.services import reminders_send_due
+    from roster.models import RosterPerson
+
     _add(receiver, court=court)
-    [delivery] = webhook_services.roster_person_expiring(
+    RosterPerson.objects.create(
         court=court,
         name="Pat Lee",
-        role="IT contact",
-        expires_on=TODAY + datetime.timedelta(days=30),
+        email="pat@example.org",
+        organisation="court",
+        ccpor_role="query",
+        clets_level="ltfa",
+        clets_certified_on=TODAY - datetime.timedelta(days=700),
+        clets_expires_on=TODAY + datetime.timedelta(days=30),
     )
-    assert delivery.event == "roster.person_expiring" and "Pat Lee" in delivery.body
+    reminders_send_due(today=TODAY)
+    reminders_send_due(today=TODAY + datetime.timedelta(days=1))
+    [delivery] = Delivery.objects.filter(event="roster.person_expiring")
+    assert "Pat Lee" in delivery.body and "CLETS certification" in delivery.body
+    assert "pat@example.org" not in delivery.body
+    assert '"notice":"30-day"' in delivery.body
 
 
 def test_only_ccpor_staff_register_endpoints(court_lead, receiver):
