@@ -3,7 +3,7 @@ court's URL."""
 
 from django.urls import path
 
-from .views import courts, feeds, inbox, onboarding, profile, report
+from .views import courts, email_answers, feeds, inbox, onboarding, profile, report
 
 app_name = "portal"
 
@@ -26,6 +26,8 @@ urlpatterns = [
         name="processing_model",
     ),
     path("courts/<slug:slug>/replan/", onboarding.replan, name="replan"),
+    # One-click answers from a mail: the link's token is the credential.
+    path("answer/<str:token>/", email_answers.email_answer, name="email_answer"),
     path("calendar/", feeds.subscriptions, name="feeds"),
     path("calendar/reset/", feeds.reset_calendar_token, name="feed_reset"),
     path("calendar/reset-api-token/", feeds.reset_api_token, name="api_token_reset"),

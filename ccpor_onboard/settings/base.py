@@ -352,6 +352,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Changes to the same person within this many seconds go out in one mail.
 NOTIFICATION_BATCH_SECONDS = env.int("NOTIFICATION_BATCH_SECONDS", default=300)
 
+# One-click answers from mails (notifications/answer_links.py): a link works once,
+# for this many days after the mail was sent.
+EMAIL_ANSWER_LINK_DAYS = env.int("EMAIL_ANSWER_LINK_DAYS", default=7)
+
 # --- Cache ----------------------------------------------------------------------
 # No page is cached: the cache only spaces out notification mail (one scheduled
 # task per address) and is checked by /healthz. CACHE_URL takes any django-environ
