@@ -17,6 +17,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from ccpor_onboard.lib.requests import add_service_error
@@ -63,6 +64,7 @@ def _act(*, link, action: str, item: ChecklistItem, user, data: dict) -> None:
         )
 
 
+@never_cache  # the page is reached by a personal link: no cache keeps it
 @require_http_methods(["GET", "POST"])
 def email_answer(request, token: str):
     try:
