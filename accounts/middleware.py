@@ -30,8 +30,8 @@ from audit.services import audit_record
 
 STARTED_KEY = "session_started_at"
 LAST_SEEN_KEY = "session_last_seen_at"
-# Set at sign-in by the single sign-on provider when its `amr` claim says "mfa"
-# (accounts.oidc, which cannot be imported here: it imports this module's users).
+# Set at a single sign-on sign-in whose `amr` claim says "mfa", where
+# settings.OIDC_ACCEPT_PROVIDER_MFA accepts it (accounts.oidc_views).
 PROVIDER_MFA_KEY = "sso_provider_mfa"
 # Set at sign-in for a person with an authenticator app, until they give a code.
 OTP_PENDING_KEY = "otp_pending"

@@ -29,7 +29,6 @@ from django.contrib.auth.backends import ModelBackend
 from django.shortcuts import resolve_url
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
-from .middleware import PROVIDER_MFA_KEY  # noqa: F401 - set by the callback
 from .models import User
 
 BACKEND_PATH = "accounts.oidc.SingleSignOnBackend"
@@ -40,6 +39,11 @@ AMR_KEY = "sso_amr"
 class SsoRefused(Exception):
     """The provider signed someone in whom this product does not let in; the
     message is what the person is told (and what the audit log keeps)."""
+
+
+class TokenRejected(ValueError):
+    """The provider's answer does not hold together (the callback audits why;
+    mozilla-django-oidc would swallow a SuspiciousOperation raised here)."""
 
 
 def _is_true(value) -> bool:
@@ -75,12 +79,20 @@ class SingleSignOnBackend(OIDCAuthenticationBackend):
     `authenticate` takes the callback's `nonce` and `code_verifier` only, so that
     Django's password sign-in never reaches it."""
 
-    def authenticate(self, request, *, nonce, code_verifier=None):  # noqa: D102
+    def authenticate(self, request, *, nonce, code_verifier=None):
         return super().authenticate(request, nonce=nonce, code_verifier=code_verifier)
 
     def get_or_create_user(self, access_token, id_token, payload):
-        claims = {**payload, **self.get_userinfo(access_token, id_token, payload)}
-        user = account_for_claims(claims)
+        # mozilla-django-oidc checks the ID token's signature, expiry and nonce;
+        # its audience and the userinfo's subject are checked here.
+        audience = payload.get("aud")
+        audiences = audience if isinstance(audience, list) else [audience]
+        if settings.OIDC_RP_CLIENT_ID not in audiences:
+            raise TokenRejected("the ID token was issued to another client")
+        userinfo = self.get_userinfo(access_token, id_token, payload)
+        if str(userinfo.get("sub", payload.get("sub"))) != str(payload.get("sub")):
+            raise TokenRejected("the userinfo is about another subject")
+        user = account_for_claims({**payload, **userinfo})
         self.request.sso_amr = [str(m) for m in payload.get("amr") or []][:10]
         return user
 
