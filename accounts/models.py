@@ -24,6 +24,13 @@ def new_secret() -> str:
     return secrets.token_urlsafe(32)
 
 
+class ApiScope(models.TextChoices):
+    """What a personal API token may do: read, or read and write (docs/api.md)."""
+
+    READ = "read", "Read"
+    WRITE = "write", "Read and write"
+
+
 def api_token_digest(token: str) -> str:
     """What is stored of an API token: its SHA-256, hex. A token is 256 random bits,
     so a fast hash is enough (nothing to guess from it); the token itself is shown
@@ -85,9 +92,17 @@ class User(AbstractUser):
         blank=True,
         unique=True,
         editable=False,
-        help_text="What is kept of the person's token for the read-only JSON API "
+        help_text="What is kept of the person's token for the JSON API "
         "(Authorization: Token ...); empty when they have none. The token is shown "
         "once, when made.",
+    )
+    api_token_scope = models.CharField(
+        "API token scope",
+        max_length=10,
+        choices=ApiScope.choices,
+        default=ApiScope.READ,
+        editable=False,
+        help_text="What the person's API token may do; chosen when it is made.",
     )
 
     objects = ProductUserManager()

@@ -13,7 +13,7 @@ from audit.services import audit_record
 from ccpor_onboard.lib.bounds import validate_values
 from ccpor_onboard.lib.emails import templated_message
 
-from .models import Session, User, api_token_digest, new_secret
+from .models import ApiScope, Session, User, api_token_digest, new_secret
 
 
 @transaction.atomic
@@ -36,20 +36,27 @@ def user_reset_calendar_token(
 
 @transaction.atomic
 def user_reset_api_token(
-    *, user: User, by: User | None = None, reason: str = ""
+    *,
+    user: User,
+    by: User | None = None,
+    reason: str = "",
+    scope: str = ApiScope.READ,
 ) -> str:
-    """Give the user a new API token; the old one is refused (401) from now on.
-    Returns the new token, to be shown once: only its digest is stored
-    (api_token_digest), so nobody can read it again. `by` is who asked (the user
-    themself unless given)."""
+    """Give the user a new API token with `scope` (read, or write: read and
+    write); the old one is refused (401) from now on. Returns the new token, to be
+    shown once: only its digest is stored (api_token_digest), so nobody can read
+    it again. `by` is who asked (the user themself unless given)."""
+    if scope not in ApiScope.values:
+        raise ValidationError({"scope": f"“{scope}” is not a scope."})
     token = new_secret()
     user.api_token_digest = api_token_digest(token)
-    user.save(update_fields=["api_token_digest"])
+    user.api_token_scope = scope
+    user.save(update_fields=["api_token_digest", "api_token_scope"])
     audit_record(
         action=AuditEvent.Action.API_TOKEN_RESET,
         user=by or user,
         target=f"user {user.get_username()}",
-        detail=reason or "new token made",
+        detail=(reason or "new token made") + f" (scope: {scope})",
     )
     return token
 

@@ -48,6 +48,7 @@ class AuditEvent(models.Model):
             "access.user_flags_changed",
             "Active/staff/superuser changed",
         )
+        WEBHOOK_CHANGED = "integration.webhook", "Webhook endpoint changed"
         ADMIN_ADDITION = "admin.addition", "Admin: added"
         ADMIN_CHANGE = "admin.change", "Admin: changed"
         ADMIN_DELETION = "admin.deletion", "Admin: deleted"

@@ -10,6 +10,8 @@ urlpatterns = [
     path("accounts/", include("accounts.auth_urls")),
     path("courts/<slug:slug>/items/", include("portal.item_urls")),
     path("courts/<slug:slug>/", include("golive.urls")),
+    path("", include("webhooks.urls")),
+    path("", include("api.urls")),
     path("", include("dashboard.urls")),
     path("", include("portal.urls")),
     path("admin/", admin.site.urls),

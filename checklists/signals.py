@@ -12,3 +12,5 @@ from django.dispatch import Signal
 
 item_reopened = Signal()
 items_changed = Signal()
+item_status_changed = Signal()
+go_live_moved = Signal()

@@ -2,7 +2,6 @@
 overdue list and the exports."""
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import (
@@ -30,10 +29,8 @@ from checklists.health import Health, health_is_sql, health_rank_sql
 from checklists.marks import next_mark_date_sql
 from checklists.models import (
     ACTOR_ORDER,
-    Actor,
     ChecklistItem,
     Onboarding,
-    overdue_q,
 )
 from checklists.selectors import first_planned_go_live
 from courts.models import DISTRICT_LABELS, Court
@@ -521,30 +518,6 @@ def overdue_items_across_courts(
     if actor:
         items = items.filter(actor=actor)
     return items.order_by(*OVERDUE_GROUPINGS[group])
-
-
-def open_items_by_actor(
-    onboarding_ids: list[int], *, today: datetime.date
-) -> dict[int, dict[str, dict[str, int]]]:
-    """{onboarding id: {"open": {actor: n}, "overdue": {actor: n}}}; one query."""
-    rows = (
-        ChecklistItem.objects.open()
-        .filter(onboarding__in=onboarding_ids)
-        .values("onboarding_id", "actor")
-        .annotate(open=Count("pk"), overdue=Count("pk", filter=overdue_q(today)))
-        .order_by()
-    )
-    result: dict[int, dict[str, dict[str, int]]] = defaultdict(
-        lambda: {
-            "open": dict.fromkeys(Actor.values, 0),
-            "overdue": dict.fromkeys(Actor.values, 0),
-        }
-    )
-    for row in rows:
-        counts = result[row["onboarding_id"]]
-        counts["open"][row["actor"]] = row["open"]
-        counts["overdue"][row["actor"]] = row["overdue"]
-    return result
 
 
 def saved_portfolio_query(user) -> str:

@@ -1,8 +1,8 @@
-"""The CCPOR Team's cross-court pages and the read-only JSON API."""
+"""The CCPOR Team's cross-court pages (the JSON API is the api app's)."""
 
 from django.urls import path
 
-from .views import api, exports, incidents, planning_api, portfolio
+from .views import exports, incidents, portfolio
 
 app_name = "dashboard"
 
@@ -21,12 +21,5 @@ urlpatterns = [
         "dashboard/export/incidents.csv",
         exports.export_incidents,
         name="export_incidents",
-    ),
-    path("api/forecast/", planning_api.forecast, name="api_forecast"),
-    path("api/onboardings/", api.onboarding_list, name="api_onboarding_list"),
-    path(
-        "api/onboardings/<slug:slug>/",
-        api.onboarding_detail,
-        name="api_onboarding_detail",
     ),
 ]

@@ -36,11 +36,13 @@ class Kind(models.TextChoices):
         "An incident's reporter adds to it, confirms the fix or reopens it",
     )
     INVITATION = "invitation", "An invitation to a court's onboarding"
+    WEBHOOK_PAUSED = "webhook_paused", "A webhook endpoint is paused (CCPOR Team)"
 
 
 # Sent at once whatever the person's choice: the person is waiting for it (and may
 # not even have signed in yet to make a choice).
-ALWAYS_IMMEDIATE = frozenset({Kind.INVITATION})
+# A paused webhook endpoint is an alarm for the CCPOR Team, not a choice.
+ALWAYS_IMMEDIATE = frozenset({Kind.INVITATION, Kind.WEBHOOK_PAUSED})
 # The kinds a person chooses for on their profile.
 CHOOSABLE_KINDS = [k for k in Kind if k not in ALWAYS_IMMEDIATE]
 

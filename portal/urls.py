@@ -31,6 +31,7 @@ urlpatterns = [
     path("calendar/", feeds.subscriptions, name="feeds"),
     path("calendar/reset/", feeds.reset_calendar_token, name="feed_reset"),
     path("calendar/reset-api-token/", feeds.reset_api_token, name="api_token_reset"),
+    path("calendar/revoke-api-token/", feeds.revoke_api_token, name="api_token_revoke"),
     path("calendar/<str:token>/all.ics", feeds.all_courts_feed, name="feed_all"),
     path(
         "calendar/<str:token>/courts/<slug:slug>.ics",

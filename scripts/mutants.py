@@ -212,7 +212,6 @@ TARGETS: list[tuple[str, str, list[str]]] = [
             "=GO_LIVE_WINDOWS",
             "go_live_window_q",
             "overdue_items_across_courts",
-            "open_items_by_actor",
         ],
     ),
     (

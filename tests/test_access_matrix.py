@@ -38,6 +38,7 @@ from tests.factories import (
     force_status,
 )
 from tests.once import kept_until_the_module_ends
+from webhooks import services as webhook_services
 
 pytestmark = pytest.mark.django_db
 
@@ -65,6 +66,9 @@ def same(get, post, *, anonymous=(LOGIN, LOGIN), **overrides):
 
 
 MEMBERS_ONLY = {"other_lead": (404, 404), "django_staff": (404, 404)}
+# The API's 404 for what is not the person's, after its 405 for the wrong method.
+API_READ_NOT_YOURS = {"other_lead": (404, 405), "django_staff": (404, 405)}
+API_NOT_YOURS = {"other_lead": (405, 404), "django_staff": (405, 404)}
 
 # key: (route name, {role: (GET outcome, POST outcome)})
 MATRIX = {
@@ -148,10 +152,9 @@ MATRIX = {
     ),
     "feeds": ("portal:feeds", same(200, 405)),
     "feed_reset": ("portal:feed_reset", same(405, 302)),
-    "api_token_reset": (
-        "portal:api_token_reset",
-        same(405, 404, staff=(405, 200)),
-    ),
+    # Everyone signed in may have an API token: it reaches what they may see.
+    "api_token_reset": ("portal:api_token_reset", same(405, 200)),
+    "api_token_revoke": ("portal:api_token_revoke", same(405, "/calendar/#api")),
     "feed_all": ("portal:feed_all", same(200, 405, anonymous=(404, 404))),
     "feed_court": (
         "portal:feed_court",
@@ -321,16 +324,69 @@ MATRIX = {
     },
     # --- The JSON API: 401 without credentials, 403 for all but CCPOR staff -------
     "api_list": (
-        "dashboard:api_onboarding_list",
+        "api:onboarding_list",
         same(403, 405, anonymous=(401, 405), staff=(200, 405)),
     ),
     "api_detail": (
-        "dashboard:api_onboarding_detail",
+        "api:onboarding_detail",
         same(403, 405, anonymous=(401, 405), staff=(200, 405)),
     ),
     "api_forecast": (
-        "dashboard:api_forecast",
+        "api:forecast",
         same(403, 405, anonymous=(401, 405), staff=(200, 405)),
+    ),
+    # The schema is public: it describes the API, it holds no data.
+    "api_schema": ("api:schema", same(200, 405, anonymous=(200, 405))),
+    # The writes (POSTs as forms; JSON in tests/api): the pages' rules, another
+    # court's (or no court's) records a 404, the method checked first.
+    "api_item_detail": (
+        "api:item_detail",
+        same(200, 405, anonymous=(401, 405), **API_READ_NOT_YOURS),
+    ),
+    # The done Court item: its court's lead and staff change it, not the SO.
+    "api_item_status": (
+        "api:item_status",
+        same(405, 200, anonymous=(405, 401), liaison=(405, 403), **API_NOT_YOURS),
+    ),
+    "api_item_comments": (
+        "api:item_comments",
+        same(405, 201, anonymous=(405, 401), **API_NOT_YOURS),
+    ),
+    # Court A live (set-up), as for the page.
+    "api_incident_report": (
+        "api:incident_report",
+        same(405, 201, anonymous=(405, 401), **API_NOT_YOURS),
+    ),
+    "api_incident_update": (
+        "api:incident_update",
+        same(405, 403, anonymous=(405, 401), staff=(405, 200), **API_NOT_YOURS),
+    ),
+    "api_incident_follow_up": (
+        "api:incident_follow_up",
+        same(405, 403, anonymous=(405, 401), lead=(405, 200), **API_NOT_YOURS),
+    ),
+    # --- Webhooks: CCPOR staff; members are sent to their court, others home -------
+    "webhooks": (
+        "webhooks:endpoints",
+        same(
+            "/",
+            "/",
+            lead=("/courts/court-a/", "/courts/court-a/"),
+            liaison=("/courts/court-a/", "/courts/court-a/"),
+            other_lead=("/courts/court-b/", "/courts/court-b/"),
+            staff=(200, "/dashboard/webhooks/"),
+        ),
+    ),
+    "webhook_action": (
+        "webhooks:endpoint_action",
+        same(
+            "/",
+            "/",
+            lead=("/courts/court-a/", "/courts/court-a/"),
+            liaison=("/courts/court-a/", "/courts/court-a/"),
+            other_lead=("/courts/court-b/", "/courts/court-b/"),
+            staff=(405, "/dashboard/webhooks/"),
+        ),
     ),
 }
 CASES = [
@@ -487,7 +543,7 @@ def set_up(key: str, world) -> dict:
     """The state some rows need before their request (see the comments in MATRIX);
     returns the records their URL names."""
     onboarding, users = world["onboarding"], world["users"]
-    if key in ("undo_live", "close", "incident_report"):
+    if key in ("undo_live", "close", "incident_report", "api_incident_report"):
         force_status(onboarding, "live")
     elif key == "onboarding_reopen":
         force_status(onboarding, "closed")
@@ -495,7 +551,23 @@ def set_up(key: str, world) -> dict:
         cancel_onboarding(onboarding, by=users["staff"])
     elif key == "replan":
         onboarding.template.items.filter(order=15).update(is_readiness_gate=False)
-    elif key in ("incident_detail", "incident_update", "incident_follow_up"):
+    elif key == "webhook_action":
+        return {
+            "endpoint": webhook_services.endpoint_add(
+                name="Receiver",
+                url="https://receiver.example.org/hook",
+                secret="a-secret-of-sixteen+",
+                events="all",
+                by=users["staff"],
+            )
+        }
+    elif key in (
+        "incident_detail",
+        "incident_update",
+        "incident_follow_up",
+        "api_incident_update",
+        "api_incident_follow_up",
+    ):
         return {"incident": _report(onboarding, users["lead"])}
     elif key == "foreign_incident_under_own_slug":
         return {"incident": _report(world["other"], users["other_lead"])}
@@ -608,6 +680,7 @@ def request_for(key: str, world, user, extra=None) -> tuple[str, dict]:
         "feeds": (reverse("portal:feeds"), {}),
         "feed_reset": (reverse("portal:feed_reset"), {}),
         "api_token_reset": (reverse("portal:api_token_reset"), {}),
+        "api_token_revoke": (reverse("portal:api_token_revoke"), {}),
         "feed_all": (reverse("portal:feed_all", kwargs={"token": token}), {}),
         "feed_court": (
             reverse("portal:feed_court", kwargs={"token": token, **court_a}),
@@ -802,10 +875,56 @@ def request_for(key: str, world, user, extra=None) -> tuple[str, dict]:
         "export_items": (reverse("dashboard:export_items"), {}),
         "incidents": (reverse("dashboard:incidents"), {}),
         "export_incidents": (reverse("dashboard:export_incidents"), {}),
-        "api_list": (reverse("dashboard:api_onboarding_list"), {}),
-        "api_forecast": (reverse("dashboard:api_forecast"), {}),
+        "api_list": (reverse("api:onboarding_list"), {}),
+        "api_forecast": (reverse("api:forecast"), {}),
+        "api_schema": (reverse("api:schema"), {}),
+        "api_item_detail": (_item("api:item_detail", ci), {}),
+        "api_item_status": (_item("api:item_status", ci), {"status": "in_progress"}),
+        "api_item_comments": (
+            _item("api:item_comments", ci),
+            {"body": "Sent from our tracker."},
+        ),
+        "api_incident_report": (
+            reverse("api:incident_report", kwargs=court_a),
+            {
+                "title": "Scanner drops pages",
+                "description": "The last page is missing.",
+                "severity": "P3",
+            },
+        ),
+        "api_incident_update": (
+            reverse(
+                "api:incident_update",
+                kwargs={**court_a, "pk": getattr(extra.get("incident"), "pk", 0)},
+            ),
+            {"status": "investigating", "note": "Looking."},
+        ),
+        "api_incident_follow_up": (
+            reverse(
+                "api:incident_follow_up",
+                kwargs={**court_a, "pk": getattr(extra.get("incident"), "pk", 0)},
+            ),
+            {"action": "add", "note": "It happens on scanner 2 only."},
+        ),
+        "webhooks": (
+            reverse("webhooks:endpoints"),
+            {
+                "name": "Tracker",
+                "url": "https://tracker.example.org/hook",
+                "secret": "a-secret-of-sixteen+",
+                "events": ["incident.reported"],
+                "format": "json",
+            },
+        ),
+        "webhook_action": (
+            reverse(
+                "webhooks:endpoint_action",
+                args=[getattr(extra.get("endpoint"), "pk", 0)],
+            ),
+            {"action": "pause"},
+        ),
         "api_detail": (
-            reverse("dashboard:api_onboarding_detail", kwargs=court_a),
+            reverse("api:onboarding_detail", kwargs=court_a),
             {},
         ),
     }[key]

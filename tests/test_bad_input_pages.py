@@ -36,8 +36,8 @@ def _pages(user, item) -> list[str]:
         reverse("portal:report", kwargs=court),
         reverse("portal:feed_all", kwargs={"token": user.calendar_token}),
         reverse("portal:feed_court", kwargs={"token": user.calendar_token, **court}),
-        reverse("dashboard:api_onboarding_list"),
-        reverse("dashboard:api_onboarding_detail", kwargs=court),
+        reverse("api:onboarding_list"),
+        reverse("api:onboarding_detail", kwargs=court),
         reverse("admin:checklists_checklistitem_change", args=[item.pk]),
     ]
 

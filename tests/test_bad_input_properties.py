@@ -112,8 +112,8 @@ def _list_urls(user, world) -> list[str]:
         reverse("dashboard:export_portfolio"),
         reverse("dashboard:export_items"),
         reverse("dashboard:export_incidents"),
-        reverse("dashboard:api_onboarding_list"),
-        reverse("dashboard:api_onboarding_detail", kwargs=court),
+        reverse("api:onboarding_list"),
+        reverse("api:onboarding_detail", kwargs=court),
         reverse("portal:home"),
         reverse("portal:landing"),
         reverse("portal:court", kwargs=court),
@@ -226,7 +226,7 @@ def _pages_showing(user, world) -> list[str]:
             [
                 reverse("dashboard:index"),
                 reverse("dashboard:incidents"),
-                reverse("dashboard:api_onboarding_detail", kwargs=court),
+                reverse("api:onboarding_detail", kwargs=court),
                 reverse("dashboard:export_items"),
             ]
             if user.is_staff

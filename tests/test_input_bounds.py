@@ -29,6 +29,7 @@ PROJECT_APPS = (
     "collaboration",
     "reminders",
     "golive",
+    "webhooks",
 )
 LA = zoneinfo.ZoneInfo("America/Los_Angeles")
 
@@ -56,6 +57,9 @@ SYSTEM_TEXT = {
     "reminders.DigestLog.claim_token": "the outbox's claim",
     "reminders.DigestLog.error": "the outbox's outcome",
     "golive.IncidentMail.claim_token": "the outbox's claim",
+    "webhooks.Delivery.claim_token": "the outbox's claim",
+    "webhooks.Delivery.error": "the outbox's outcome",
+    "webhooks.Delivery.body": "the JSON the product writes and signs",
     "golive.IncidentMail.error": "the outbox's outcome",
     "golive.IncidentEvent.changes": "written by the incident service",
     "collaboration.Evidence.content_type": "detected from the file",

@@ -273,8 +273,8 @@ def test_dashboard_api_and_court_filters_never_fail(world, as_staff, params):
         reverse("dashboard:statewide"),
         reverse("dashboard:overdue"),
         reverse("dashboard:export_portfolio"),
-        reverse("dashboard:api_onboarding_list"),
-        reverse("dashboard:api_onboarding_detail", kwargs={"slug": "court-a"}),
+        reverse("api:onboarding_list"),
+        reverse("api:onboarding_detail", kwargs={"slug": "court-a"}),
         reverse("portal:court", kwargs={"slug": "court-a"}),
         reverse("portal:report", kwargs={"slug": "court-a"}),
     ):

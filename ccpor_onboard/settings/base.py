@@ -46,6 +46,8 @@ THIRD_PARTY_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
 ]
 # In the order of the layers: each imports only from the ones above it in this list
 # (enforced by import-linter, see pyproject.toml).
@@ -58,8 +60,10 @@ LOCAL_APPS = [
     "reminders",
     "golive",
     "planning",
+    "webhooks",
     "portal",
     "dashboard",
+    "api",
     "demo",
 ]
 # accounts comes first so that its createsuperuser (no way around the password
@@ -227,6 +231,45 @@ RATE_LIMITS = {
     "incident_report": (10, 60 * 60),
     # E-mailed codes to prove it is you before setting up an authenticator app.
     "otp_enrolment_code": (5, 60 * 60),
+    # The JSON API, per person: every request, and the writes among them.
+    "api": (600, 60),
+    "api_write": (60, 60),
+}
+
+# --- The JSON API (api/, docs/api.md) --------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.TokenOrSession"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.Scoped"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PersonRateLimit"],
+    "DEFAULT_RENDERER_CLASSES": ["api.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # The schema names path parameters as the URLs do ({slug}, {pk}).
+    "SCHEMA_COERCE_PATH_PK": False,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "CCPOR Onboard API",
+    "DESCRIPTION": "Courts' CCPOR onboardings: read (CCPOR staff) and write (items, "
+    "comments, incidents) with a personal token. See docs/api.md.",
+    "VERSION": "1",
+    # OpenAPI 3.1: its schemas are JSON Schema, so the tests check responses
+    # against them with jsonschema.
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ItemStatusEnum": "checklists.models.ChecklistItem.Status",
+        "OnboardingStatusEnum": "checklists.models.Onboarding.Status",
+        "IncidentStatusEnum": "golive.models.Incident.Status",
+    },
 }
 
 # --- Lockout (django-axes) ------------------------------------------------------

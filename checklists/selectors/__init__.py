@@ -41,6 +41,7 @@ from .status import (
     group_by_actor,
     onboarding_with_status_from_items,
     onboardings_with_status,
+    open_items_by_actor,
     overdue_items,
     phases,
 )
@@ -72,6 +73,7 @@ __all__ = [
     "next_actions",
     "onboarding_with_status_from_items",
     "onboardings_with_status",
+    "open_items_by_actor",
     "overdue_items",
     "phases",
 ]

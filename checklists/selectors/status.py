@@ -261,3 +261,27 @@ def calendar_onboardings(courts: QuerySet[Court]) -> QuerySet[Onboarding]:
         .annotate(reschedules=Count("go_live_changes"))
         .order_by("go_live_date", "court__name", "pk")
     )
+
+
+def open_items_by_actor(
+    onboarding_ids: list[int], *, today: datetime.date
+) -> dict[int, dict[str, dict[str, int]]]:
+    """{onboarding id: {"open": {actor: n}, "overdue": {actor: n}}}; one query."""
+    rows = (
+        ChecklistItem.objects.open()
+        .filter(onboarding__in=onboarding_ids)
+        .values("onboarding_id", "actor")
+        .annotate(open=Count("pk"), overdue=Count("pk", filter=overdue_q(today)))
+        .order_by()
+    )
+    result: dict[int, dict[str, dict[str, int]]] = defaultdict(
+        lambda: {
+            "open": dict.fromkeys(Actor.values, 0),
+            "overdue": dict.fromkeys(Actor.values, 0),
+        }
+    )
+    for row in rows:
+        counts = result[row["onboarding_id"]]
+        counts["open"][row["actor"]] = row["open"]
+        counts["overdue"][row["actor"]] = row["overdue"]
+    return result

@@ -157,6 +157,10 @@ def _apply_status(
     locked._history_user = by
     locked.save()
     onboarding_summaries_refresh(onboarding_ids=[locked.onboarding_id])
+    if before != status:
+        signals.item_status_changed.send(
+            sender=ChecklistItem, item=locked, before=before, by=by
+        )
     return locked, before
 
 

@@ -15,6 +15,7 @@ from ccpor_onboard.lib.bounds import field_error
 from ccpor_onboard.lib.dates import today_in_california
 from courts.models import Court
 
+from .. import signals
 from ..limits import REASON_MAX, go_live_too_far, history_reason
 from ..models import (
     ChecklistItem,
@@ -310,6 +311,7 @@ def onboarding_reschedule(
             changed_by=by,
         )
         notices.go_live_moved(change, by=by)
+        signals.go_live_moved.send(sender=GoLiveChange, change=change, by=by)
     onboarding.go_live_date = go_live_date
     onboarding.version = locked.version
     return change

@@ -17,6 +17,7 @@ from courts.separation import holds_team_powers
 from notifications.models import Kind
 from notifications.services import notify
 
+from .. import signals
 from ..access import (
     can_ask_sign_off,
     can_revoke_sign_off,
@@ -100,6 +101,7 @@ def go_no_go_record(
                 raise ValidationError({"new_go_live_date": messages}) from exc
             record.new_go_live_date = new_go_live_date
         record.save()
+        signals.go_no_go_recorded.send(sender=GoNoGoDecision, decision=record, by=by)
     onboarding.go_live_date = locked.go_live_date
     return record
 
@@ -222,6 +224,7 @@ def sign_off_give(
             signer_name=_signer_name(by),
             signed_at=timezone.now(),
         )
+        signals.sign_off_given.send(sender=SignOff, sign_off=sign_off, by=by)
     return sign_off
 
 
@@ -266,6 +269,7 @@ def sign_off_revoke(*, sign_off: SignOff, by, reason: str) -> SignOff:
             signature.revoked_at, signature.revoked_by = now, by
             signature.revoke_reason = why
             signature.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+            signals.sign_off_revoked.send(sender=SignOff, sign_off=signature, by=by)
     return locked
 
 

@@ -11,7 +11,7 @@ from checklists.models import Onboarding
 from notifications.models import Kind
 from notifications.services import notify
 
-from .. import tasks
+from .. import signals, tasks
 from ..access import (
     can_run_lifecycle,
     follow_up_refusal,
@@ -89,6 +89,7 @@ def incident_report(
         # Owed in the same transaction as the report: the backstop finds it even
         # if the task below is never queued.
         IncidentMail.objects.create(incident=incident)
+        signals.incident_reported.send(sender=Incident, incident=incident, by=by)
         tasks.queue(tasks.send_incident_mail, incident.pk)
     return incident
 
@@ -191,6 +192,7 @@ def incident_update(
         )
         if status == Incident.Status.RESOLVED and before != status:
             _tell_the_reporter(locked, by=by)
+            signals.incident_resolved.send(sender=Incident, incident=locked, by=by)
     return locked
 
 

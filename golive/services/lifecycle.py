@@ -21,6 +21,7 @@ from ccpor_onboard.lib.dates import today_in_california
 from checklists.limits import history_reason
 from checklists.models import Onboarding
 
+from .. import signals
 from ..access import (
     can_run_lifecycle,
 )
@@ -126,7 +127,7 @@ def _transition(
                     "updated_at",
                 ]
             )
-            Transition.objects.create(
+            transition = Transition.objects.create(
                 onboarding=locked,
                 kind=kind,
                 from_status=from_status,
@@ -134,6 +135,9 @@ def _transition(
                 reason=reason,
                 by=by,
                 at=now,
+            )
+            signals.onboarding_transitioned.send(
+                sender=Transition, onboarding=locked, transition=transition, by=by
             )
     except IntegrityError as exc:
         # Only a reopen can break the database's one-open-onboarding rule (two

@@ -1,17 +1,22 @@
 """The calendar feeds' views: the .ics files at secret URLs, the page that lists a
-person's feed URLs (and API token for CCPOR staff), and the resets."""
+person's feed URLs and API token, and the resets."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from icalendar import Calendar
 
+from accounts.models import ApiScope
 from accounts.selectors import user_for_calendar_token
-from accounts.services import user_reset_api_token, user_reset_calendar_token
+from accounts.services import (
+    user_reset_api_token,
+    user_reset_calendar_token,
+    user_revoke_api_token,
+)
 from checklists.selectors import calendar_meetings, calendar_onboardings
 from courts.access import court_for_user, courts_for_user, is_ccpor_staff
 from courts.models import Court
@@ -94,8 +99,11 @@ def _subscriptions_page(request, *, new_api_token: str = "", status: int = 200):
             }
             for c in own_courts
         ],
-        "api_list_url": settings.SITE_URL + reverse("dashboard:api_onboarding_list"),
+        "api_list_url": settings.SITE_URL + reverse("api:onboarding_list"),
+        "api_schema_url": settings.SITE_URL + reverse("api:schema"),
         "has_api_token": bool(user.api_token_digest),
+        "api_token_scope": user.get_api_token_scope_display(),
+        "api_scopes": ApiScope.choices,
         "new_api_token": new_api_token,
     }
     if chosen:
@@ -118,9 +126,12 @@ def reset_calendar_token(request):
 @login_required
 @require_POST
 def reset_api_token(request):
-    if not is_ccpor_staff(request.user):
-        raise Http404
-    token = user_reset_api_token(user=request.user)
+    """A new token (with the scope asked: read unless `scope=write`); everyone
+    signed in may have one, and the API answers only what they may see or do."""
+    scope = request.POST.get("scope") or ApiScope.READ
+    if scope not in ApiScope.values:
+        scope = ApiScope.READ
+    token = user_reset_api_token(user=request.user, scope=scope)
     # Shown in this response only (never in a redirect's message, which would keep
     # it in the session or a cookie): only its digest is stored.
     messages.success(
@@ -129,3 +140,15 @@ def reset_api_token(request):
         "using an earlier token are refused from now on.",
     )
     return _subscriptions_page(request, new_api_token=token)
+
+
+@login_required
+@require_POST
+def revoke_api_token(request):
+    user_revoke_api_token(
+        user=request.user, by=request.user, reason="revoked by its owner"
+    )
+    messages.success(
+        request, "Your API token is revoked: programs using it are refused from now."
+    )
+    return redirect(reverse("portal:feeds") + "#api")

@@ -17,12 +17,12 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-LIST = reverse("dashboard:api_onboarding_list")
+LIST = reverse("api:onboarding_list")
 ACTORS = ("ccpor", "court", "so", "doj")
 
 
 def detail(slug: str) -> str:
-    return reverse("dashboard:api_onboarding_detail", kwargs={"slug": slug})
+    return reverse("api:onboarding_detail", kwargs={"slug": slug})
 
 
 def token(user) -> dict:

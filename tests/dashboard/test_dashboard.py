@@ -14,10 +14,10 @@ from checklists import services
 from checklists.health import HEALTH_BY_RANK, Health
 from checklists.marks import next_mark
 from checklists.models import Actor, ChecklistItem, Onboarding, Phase
-from checklists.selectors import onboardings_with_status
+from checklists.selectors import onboardings_with_status, open_items_by_actor
 from courts.models import Court
 from dashboard import filters
-from dashboard.selectors import open_items_by_actor, portfolio_courts
+from dashboard.selectors import portfolio_courts
 from tests.conftest import TODAY
 from tests.factories import (
     CourtFactory,
@@ -1024,7 +1024,7 @@ def test_dashboard_links_to_the_calendar_feed_and_the_api(client, staff_user):
     client.force_login(staff_user)
     html = client.get(reverse("dashboard:index")).content.decode()
     assert reverse("portal:feeds") in html
-    assert reverse("dashboard:api_onboarding_list") in html
+    assert reverse("api:onboarding_list") in html
 
 
 # --- Changes show at once ----------------------------------------------------------

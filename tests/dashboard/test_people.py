@@ -85,7 +85,7 @@ def test_the_portfolio_csv_links_courts_where_the_app_runs(
 def test_the_api_gives_each_open_items_owner(client, late, staff_user, frozen_today):
     client.force_login(staff_user)
     body = client.get(
-        reverse("dashboard:api_onboarding_detail", kwargs={"slug": "court-a"})
+        reverse("api:onboarding_detail", kwargs={"slug": "court-a"})
     ).json()
     by_order = {i["order"]: i for i in body["open_items"]}
     assert by_order[11]["owner"] == {"name": "lead-a", "email": "lead-a@example.org"}

@@ -38,7 +38,7 @@ def test_marking_live_early_records_the_day_and_every_page_shows_it(
     report = client.get(reverse("portal:report", args=[court.slug])).content.decode()
     assert "20 days before the planned" in report
     client.force_login(staff_user)
-    api = client.get(reverse("dashboard:api_onboarding_detail", args=[court.slug]))
+    api = client.get(reverse("api:onboarding_detail", args=[court.slug]))
     data = api.json()
     assert data["went_live_on"] == today.isoformat()
     assert data["days_to_go_live"] is None

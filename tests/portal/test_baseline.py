@@ -80,12 +80,10 @@ def test_the_dashboard_shows_filters_and_sorts_by_the_slip(
 
 def test_the_api_carries_the_baseline_and_the_moves(client, moved, court, staff_user):
     client.force_login(staff_user)
-    [row] = client.get(reverse("dashboard:api_onboarding_list")).json()["results"]
+    [row] = client.get(reverse("api:onboarding_list")).json()["results"]
     assert row["baseline_go_live"] == (TODAY + days(60)).isoformat()
     assert (row["slip_days"], row["go_live_move_count"]) == (27, 2)
-    detail = client.get(
-        reverse("dashboard:api_onboarding_detail", args=[court.slug])
-    ).json()
+    detail = client.get(reverse("api:onboarding_detail", args=[court.slug])).json()
     assert [(m["days"], m["reason"]) for m in detail["go_live_moves"]] == [
         (30, "DOJ approval late"),
         (-3, "Trainer available earlier"),

@@ -210,7 +210,8 @@ def test_subscription_page_shows_absolute_urls_of_own_courts(client, court, cour
     assert f"https://{HOST}{all_url(court_lead)}" in body
     assert f"webcal://{HOST}{court_url(court_lead, court)}" in body
     assert reverse("portal:feed_reset") in body
-    assert "API token" not in body  # the API is for CCPOR staff
+    # Everyone may have a token: the API answers only what they may see and do.
+    assert "You have no API token" in body
 
 
 def test_subscription_page_names_a_chosen_court(client, court, staff_user):
@@ -265,11 +266,25 @@ def test_a_second_api_token_refuses_the_first(client, staff_user):
     assert user_for_api_token(second) == staff_user
 
 
-def test_member_cannot_reach_api_token_reset(client, court_lead):
+def test_a_member_makes_a_write_token_and_revokes_it(client, court_lead):
     client.force_login(court_lead)
-    assert client.post(reverse("portal:api_token_reset")).status_code == 404
+    response = client.post(reverse("portal:api_token_reset"), {"scope": "write"})
+    token = _shown_token(response)
     court_lead.refresh_from_db()
-    assert court_lead.api_token_digest is None
+    assert user_for_api_token(token) == court_lead
+    assert court_lead.api_token_scope == "write"
+    later = client.get(reverse("portal:feeds")).content.decode()
+    assert "You have an API token (read and write)" in later
+    response = client.post(reverse("portal:api_token_revoke"))
+    assert response.status_code == 302
+    assert user_for_api_token(token) is None
+
+
+def test_a_token_is_read_only_unless_write_is_asked(client, court_lead):
+    client.force_login(court_lead)
+    client.post(reverse("portal:api_token_reset"), {"scope": "everything"})
+    court_lead.refresh_from_db()
+    assert court_lead.api_token_scope == "read"
 
 
 def test_every_user_has_a_distinct_secret(db):

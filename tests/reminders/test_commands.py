@@ -99,10 +99,14 @@ def test_setup_schedules_creates_the_beat_schedules_at_7_pacific():
     assert digest.crontab.day_of_week == "mon"
     # The backstops of the notifications and of the incident mail: mail whose own
     # task was lost, every 5 minutes.
-    for name in ("notifications.send_pending", "golive.send_pending_incident_mail"):
+    for name in (
+        "notifications.send_pending",
+        "golive.send_pending_incident_mail",
+        "webhooks.send_pending",
+    ):
         backstop = PeriodicTask.objects.get(task=name)
         assert (backstop.crontab.minute, backstop.crontab.hour) == ("*/5", "*")
-    assert out.count("Created:") == 5  # the four above and the nightly forecast
+    assert out.count("Created:") == 6  # the five above and the nightly forecast
 
 
 def test_setup_schedules_is_idempotent_and_keeps_admin_edits():
@@ -116,7 +120,7 @@ def test_setup_schedules_is_idempotent_and_keeps_admin_edits():
 
     out = run("setup_schedules")
 
-    assert out.count("Kept:") == 5
+    assert out.count("Kept:") == 6
     assert PeriodicTask.objects.filter(task__startswith="reminders.").count() == 2
     task.refresh_from_db()
     assert (task.crontab.hour, task.crontab.minute) == ("6", "15")

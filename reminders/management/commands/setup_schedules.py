@@ -65,6 +65,17 @@ INCIDENT_MAIL = Schedule(
 )
 
 
+# The webhooks' backstop: a delivery whose task was lost goes out within minutes.
+WEBHOOKS = Schedule(
+    name="CCPOR webhook deliveries left waiting",
+    task="webhooks.send_pending",
+    description="Every 5 minutes: sends webhook deliveries still owed whose own task "
+    "was lost (each event's delivery normally has its own task at once).",
+    time="*/5",
+    day_of_week="*",
+)
+
+
 # The nightly forecast of every active onboarding and the statewide one (planning);
 # each change to an onboarding's items also forecasts it again within a minute.
 FORECAST = Schedule(
@@ -139,7 +150,7 @@ class Command(BaseCommand):
             tz=tz,
             update=reset,
         )
-        for backstop in (NOTIFICATIONS, INCIDENT_MAIL):
+        for backstop in (NOTIFICATIONS, INCIDENT_MAIL, WEBHOOKS):
             self._ensure_every_few_minutes(backstop, reset=options["reset"])
 
     def _ensure_every_few_minutes(self, schedule: Schedule, *, reset: bool) -> None:

@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("notifications", "0007_incident_notification_kinds"),
+        ("notifications", "0008_webhook_paused_kind"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
