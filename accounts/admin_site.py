@@ -45,8 +45,10 @@ class ProductAdminSite(admin.AdminSite):
         if not super().has_permission(request):
             return False
         if self.otp_required():
-            is_verified = getattr(request.user, "is_verified", None)
-            return bool(is_verified and is_verified())
+            # Imported here: this module is loaded with the app registry.
+            from .middleware import second_factor_given
+
+            return second_factor_given(request)
         return True
 
     def login(self, request, extra_context=None):

@@ -1,19 +1,22 @@
 """Django's sign-in, sign-out and password pages, with the product's versions first
 (included without a namespace at accounts/, as django.contrib.auth.urls is)."""
 
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import oidc_views, views
 from .forms import SignInForm
 
 urlpatterns = [
     # Django's page, with a user name or an e-mail address.
     path(
         "login/",
-        auth_views.LoginView.as_view(authentication_form=SignInForm),
+        views.SignInView.as_view(authentication_form=SignInForm),
         name="login",
     ),
+    # Django's sign-out, which also ends the single sign-on provider's session.
+    path("logout/", oidc_views.SignOutView.as_view(), name="logout"),
+    # Single sign-on (OpenID Connect): 404 while it is not configured.
+    path("", include("accounts.oidc_urls")),
     # The same page as Django's, rate-limited.
     path(
         "password_reset/",

@@ -30,6 +30,9 @@ from audit.services import audit_record
 
 STARTED_KEY = "session_started_at"
 LAST_SEEN_KEY = "session_last_seen_at"
+# Set at a single sign-on sign-in whose `amr` claim says "mfa", where
+# settings.OIDC_ACCEPT_PROVIDER_MFA accepts it (accounts.oidc_views).
+PROVIDER_MFA_KEY = "sso_provider_mfa"
 # Set at sign-in for a person with an authenticator app, until they give a code.
 OTP_PENDING_KEY = "otp_pending"
 # Whether the person has an authenticator app (read at sign-in and at set-up), so
@@ -108,6 +111,23 @@ def _duration(seconds: int) -> str:
             count = seconds // size
             return f"{count} {unit}{'' if count == 1 else 's'}"
     return f"{seconds} seconds"
+
+
+def second_factor_given(request) -> bool:
+    """Whether the signed-in person gave a second factor in this session: a code
+    from their authenticator app, or, where settings.OIDC_ACCEPT_PROVIDER_MFA
+    allows it, multi-factor sign-in at the single sign-on provider (its `amr`
+    claim said "mfa"; accounts.oidc)."""
+    user = getattr(request, "user", None)
+    is_verified = getattr(user, "is_verified", None)
+    if is_verified is not None and is_verified():
+        return True
+    session = getattr(request, "session", None)
+    return bool(
+        settings.OIDC_ACCEPT_PROVIDER_MFA
+        and session is not None
+        and session.get(PROVIDER_MFA_KEY)
+    )
 
 
 def two_factor_set_up(request) -> bool:

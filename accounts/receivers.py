@@ -12,7 +12,7 @@ from audit.models import AuditEvent
 from audit.services import audit_record, request_user
 from ccpor_onboard.lib.current_request import current_request
 
-from . import services
+from . import oidc, services
 from .middleware import (
     OTP_ENROLLED_KEY,
     OTP_PENDING_KEY,
@@ -41,7 +41,13 @@ def on_logged_in(sender, request, user, **kwargs):
     from axes.utils import reset as axes_reset
 
     axes_reset(username=user.get_username())
-    audit_record(action=AuditEvent.Action.LOGIN, user=user, request=request)
+    by_sso = getattr(user, "backend", "") == oidc.BACKEND_PATH
+    audit_record(
+        action=AuditEvent.Action.LOGIN,
+        user=user,
+        detail="single sign-on" if by_sso else "",
+        request=request,
+    )
 
 
 def on_login_failed(sender, credentials, request=None, **kwargs):

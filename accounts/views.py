@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import (
+    LoginView,
     PasswordResetCompleteView,
     PasswordResetConfirmView,
     PasswordResetView,
@@ -170,6 +171,17 @@ def otp_verify(request):
         "accounts/otp_verify.html",
         {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")},
     )
+
+
+class SignInView(LoginView):
+    """Django's sign-in page, with single sign-on offered beside the password when
+    it is configured (accounts.oidc)."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["sso_enabled"] = settings.SSO_ENABLED
+        context["sso_provider"] = settings.OIDC_PROVIDER_NAME
+        return context
 
 
 class RateLimitedPasswordResetView(PasswordResetView):

@@ -147,6 +147,27 @@ def can_update_item(user, item: ChecklistItem) -> bool:
     return not update_refusal(user, item)
 
 
+def email_answer_refusal(user, item: ChecklistItem) -> str:
+    """Why this person may not answer this item from a mail's one-click links
+    (notifications.answer_links), or "" if they may: court and sheriff's office
+    people, for an open item of their own (they are its owner) that they may
+    update. Never CCPOR staff or admin users: they act on the site, behind its
+    second factor."""
+    if user.is_staff or is_ccpor_staff(user):
+        return (
+            "CCPOR Team staff answer on the site (with their second factor), not "
+            "from e-mail links."
+        )
+    if item.owner_id != user.pk:
+        return f"You are no longer the owner of “{item.title}”."
+    refusal = update_refusal(user, item)
+    if refusal:
+        return refusal
+    if item.status not in ChecklistItem.OPEN_STATUSES:
+        return f"“{item.title}” is already {item.get_status_display().lower()}."
+    return ""
+
+
 def na_justifiers(item: ChecklistItem) -> tuple[str, ...]:
     """Whose word may make this item not applicable (`Justifier` values): see the
     module's docstring."""

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 
 from ccpor_onboard.lib.bounds import (
     COMMENT_MAX,
@@ -187,3 +188,21 @@ class CourtVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} saw {self.court} at {self.seen_at:%Y-%m-%d %H:%M}"
+
+
+class AnswerLinkUse(models.Model):
+    """A one-click answer link from a mail that has been used (notifications.
+    answer_links): its digest, so that it works once. The signature and expiry of
+    the link are checked from the link itself; rows older than the links' life are
+    of no more use and are deleted as new ones are written."""
+
+    digest = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    used_at = models.DateTimeField(
+        default=timezone.now, validators=[validate_date_in_window]
+    )
+
+    def __str__(self) -> str:
+        return f"answer link used by {self.user} at {self.used_at:%Y-%m-%d %H:%M}"

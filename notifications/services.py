@@ -42,6 +42,7 @@ from courts.models import Court, Membership
 from courts.services import membership_add
 
 from . import outbox, reach, selectors
+from .answer_links import answer_urls
 from .models import (
     ALWAYS_IMMEDIATE,
     CourtVisit,
@@ -240,9 +241,30 @@ def _add_set_password_links(rows: list[Notification]) -> None:
             row.set_password_url = absolute_link(set_password_path(recipient))
 
 
+def _add_answer_links(rows: list[Notification]) -> None:
+    """Give each notification about an item its recipient may answer from the mail
+    (`answerable_by`: its owner, as the service that notified says) its one-click links
+    (`answer_links`, on the row in memory only: made as the mail is sent, stored
+    nowhere, working for this recipient only)."""
+    wanted = [
+        row
+        for row in rows
+        if row.recipient_id is not None
+        and row.about_id is not None
+        and row.recipient_id in (row.data or {}).get("answerable_by", ())
+        and not row.recipient.is_staff
+    ]
+    # Never for CCPOR staff: they act on the site, behind its second factor.
+    staff = set(_staff_ids({row.recipient_id for row in wanted})) if wanted else set()
+    for row in wanted:
+        if row.recipient_id not in staff:
+            row.answer_links = answer_urls(user=row.recipient, item_id=row.about_id)
+
+
 def batch_context(rows: list[Notification]) -> dict:
     """What the batch mail shows: the notifications grouped by court."""
     _add_set_password_links(rows)
+    _add_answer_links(rows)
     courts: dict[int, dict] = {}
     for row in rows:
         courts.setdefault(row.court_id, {"court": row.court, "notifications": []})[
@@ -256,6 +278,11 @@ def batch_context(rows: list[Notification]) -> dict:
         "count": len(rows),
         "courts": list(courts.values()),
         "profile_url": settings.SITE_URL + reverse("portal:profile"),
+        "answer_links_days": (
+            settings.EMAIL_ANSWER_LINK_DAYS
+            if any(hasattr(row, "answer_links") for row in rows)
+            else 0
+        ),
     }
 
 

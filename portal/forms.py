@@ -14,7 +14,7 @@ from checklists.forms import (
     closed_day_field,
     warn_closed_day,
 )
-from checklists.models import ChecklistTemplate, GoLiveChange
+from checklists.models import ChecklistItem, ChecklistTemplate, GoLiveChange
 from courts.models import Membership, role_refusal
 
 
@@ -162,3 +162,39 @@ class InviteForm(forms.Form):
         if refusal:
             self.add_error("role", refusal)
         return data
+
+
+class EmailAnswerForm(forms.Form):
+    """The confirmation of a one-click answer from a mail (portal.views.
+    email_answers): what the answer needs, for `action` on `item`. The rules
+    are the services' (item status, evidence)."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, action: str, needs_evidence: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        if action == "blocked":
+            self.fields["reason"] = forms.CharField(
+                label="What is blocking it?",
+                **field_bounds(ChecklistItem, "blocked_reason"),
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+        if action == "done" and needs_evidence:
+            self.fields["file"] = forms.FileField(
+                label="Evidence document",
+                help_text="This item needs its document before it can be done: PDF, "
+                "Word (DOCX), Excel (XLSX), PNG or JPEG; at most 10 MB.",
+                widget=forms.ClearableFileInput(
+                    attrs={"accept": ".pdf,.docx,.xlsx,.png,.jpg,.jpeg"}
+                ),
+            )
+        if action in ("done", "note"):
+            self.fields["note"] = forms.CharField(
+                label="Note" if action == "note" else "Note (optional)",
+                required=action == "note",
+                **field_bounds(ChecklistItem, "note"),
+                widget=forms.Textarea(attrs={"rows": 3}),
+                help_text="Replaces the item's note.",
+            )

@@ -5,6 +5,7 @@ from django.urls import path
 
 from .views import (
     courts,
+    email_answers,
     feeds,
     inbox,
     onboarding,
@@ -75,7 +76,8 @@ urlpatterns = [
         sustainment.audit_packet_csv,
         name="audit_packet_csv",
     ),
-    # The lead moves it with the API when the API moves to its new home.
+    # One-click answers from a mail: the link's token is the credential.
+    path("answer/<str:token>/", email_answers.email_answer, name="email_answer"),
     path("calendar/", feeds.subscriptions, name="feeds"),
     path("calendar/reset/", feeds.reset_calendar_token, name="feed_reset"),
     path("calendar/reset-api-token/", feeds.reset_api_token, name="api_token_reset"),

@@ -10,6 +10,7 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from ccpor_onboard.lib.dates import DaysBetween
 from checklists.marks import MARKS, REMINDER_MARKS, Mark, marks_for
 from checklists.models import ACTOR_FOR_ORGANISATION, ChecklistItem, Onboarding
+from courts.access import ccpor_staff_users
 from courts.models import Court, Membership
 from notifications import outbox
 from notifications.selectors import pending_digest_notifications
@@ -140,6 +141,9 @@ def reminder_logs_open(due: Iterable[DueReminder]) -> dict[tuple, ReminderLog]:
 class Recipient:
     name: str
     email: str
+    # The person (their membership of the court known, whether they are CCPOR
+    # staff known), for their one-click answer links (reminders.services).
+    user: object = field(default=None, compare=False, repr=False)
 
 
 def reminder_recipient_memberships() -> QuerySet[Membership]:
@@ -153,18 +157,29 @@ def reminder_recipient_memberships() -> QuerySet[Membership]:
 
 def reminder_recipients(court_ids: Iterable[int]) -> dict[int, list[Recipient]]:
     """Per court, the active members with an e-mail address in a reminder role,
-    ordered by organisation and role. One query."""
+    ordered by organisation and role. Two queries.
+
+    Each recipient's user carries what courts.access would otherwise ask the
+    database for, item by item, when their answer links are made: their membership
+    of that court and whether they are CCPOR staff."""
     by_court: dict[int, list[Recipient]] = defaultdict(list)
-    memberships = (
+    memberships = list(
         reminder_recipient_memberships()
         .filter(court_id__in=set(court_ids))
         .select_related("user")
         .order_by("court_id", "organisation", "role", "user__username")
     )
+    staff = set(
+        ccpor_staff_users()
+        .filter(pk__in={m.user_id for m in memberships})
+        .values_list("pk", flat=True)
+    )
     for membership in memberships:
         user = membership.user
+        user._memberships_by_court = {membership.court_id: membership}
+        user._is_ccpor_staff = user.pk in staff
         by_court[membership.court_id].append(
-            Recipient(name=str(user), email=user.email)
+            Recipient(name=str(user), email=user.email, user=user)
         )
     return by_court
 
@@ -180,6 +195,8 @@ REMINDER_ITEM_FIELDS = (
     "due_date",
     "blocked_reason",
     "owner",
+    # Whether a court member may still update it (their answer links).
+    "verified_at",
 )
 
 

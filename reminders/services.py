@@ -14,6 +14,7 @@ A sweep is deliberately not one transaction: each claim must be committed before
 mail leaves, or a racing sweep could not see it.
 """
 
+import copy
 import datetime
 import logging
 from collections.abc import Sequence
@@ -26,8 +27,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ccpor_onboard.lib.emails import team_addresses, templated_message
+from checklists import access
 from checklists.selectors import group_by_actor
 from notifications import outbox
+from notifications.answer_links import answer_urls
 from notifications.services import notifications_claim_digest, notifications_settle
 
 from . import roster_reminders, selectors
@@ -171,11 +174,33 @@ def reminder_context(due: DueReminder, *, items: list, today: datetime.date) -> 
     }
 
 
-def reminder_message(
+def _with_answer_links(items: list, *, user, onboarding) -> tuple[list, int]:
+    """Copies of the items, those this person owns and may answer from a mail
+    carrying their own one-click links (`answer_links`), and how many do."""
+    linked, count = [], 0
+    for item in items:
+        item = copy.copy(item)
+        item.onboarding = onboarding
+        if (
+            user is not None
+            and item.owner_id == user.pk
+            and not access.email_answer_refusal(user, item)
+        ):
+            item.answer_links = answer_urls(user=user, item_id=item.pk)
+            count += 1
+        linked.append(item)
+    return linked, count
+
+
+def reminder_messages(
     due: DueReminder, *, items: list, recipients: list[Recipient], today: datetime.date
-) -> EmailMultiAlternatives:
-    """One mail for all of the court's recipients, the CCPOR Team in copy; when the
-    court has nobody to mail, to the CCPOR Team, saying so, so that the team acts."""
+) -> list[EmailMultiAlternatives]:
+    """The reminder's mails. Each court or sheriff's office person who owns items
+    of the mail gets a mail of their own, with one-click answer links for those
+    items (notifications.answer_links) that work for them only; the others get one
+    mail together, the CCPOR Team in copy, or, when everyone got their own, the
+    team gets its copy (without links) alone. When the court has nobody to mail: to the
+    CCPOR Team, saying so, so that the team acts."""
     context = reminder_context(due, items=items, today=today)
     if not recipients:
         context["team_only_reason"] = TEAM_ONLY
@@ -183,10 +208,34 @@ def reminder_message(
         context["invite_url"] = settings.SITE_URL + reverse(
             "portal:invite", kwargs={"slug": context["court"].slug}
         )
-        return templated_message("reminder", context, to=team_addresses(), cc=[])
-    return templated_message(
-        "reminder", context, to=[r.email for r in recipients], cc=team_addresses()
-    )
+        return [templated_message("reminder", context, to=team_addresses(), cc=[])]
+    messages, together = [], []
+    for recipient in recipients:
+        linked, count = _with_answer_links(
+            items, user=recipient.user, onboarding=due.onboarding
+        )
+        if not count:
+            together.append(recipient.email)
+            continue
+        personal = reminder_context(due, items=linked, today=today)
+        personal["answer_links_days"] = settings.EMAIL_ANSWER_LINK_DAYS
+        messages.append(
+            templated_message("reminder", personal, to=[recipient.email], cc=[])
+        )
+    if together:
+        messages.append(
+            templated_message("reminder", context, to=together, cc=team_addresses())
+        )
+    elif team_addresses():
+        messages.append(
+            templated_message("reminder", context, to=team_addresses(), cc=[])
+        )
+    return messages
+
+
+def _send_all(messages: list[EmailMultiAlternatives]) -> int:
+    """Send the reminder's mails (at least once: a retry sends them all again)."""
+    return sum(message.send() for message in messages)
 
 
 def _heartbeat(kind: str, *, today: datetime.date, result: SweepResult) -> None:
@@ -334,12 +383,14 @@ def golive_reminders_send_due(
                 if team_only:
                     logger.warning("%s: %s", _target(d), TEAM_ONLY)
                 sent, _ = outbox.attempt(
-                    lambda d=d, people=people: reminder_message(
-                        d,
-                        items=items.get(d.onboarding.pk, []),
-                        recipients=people,
-                        today=today,
-                    ).send(),
+                    lambda d=d, people=people: _send_all(
+                        reminder_messages(
+                            d,
+                            items=items.get(d.onboarding.pk, []),
+                            recipients=people,
+                            today=today,
+                        )
+                    ),
                     attempts=lambda n=claimed[row.pk]: n,
                     target=_target(d),
                 )

@@ -14,6 +14,7 @@ reporting refusals). Calendar feeds are asked with the visitor's own calendar se
 import copy
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -23,6 +24,7 @@ from checklists import services
 from checklists.models import ChecklistItem
 from collaboration import services as collaboration_services
 from golive import services as golive_services
+from notifications.answer_links import answer_urls
 from notifications.models import Kind
 from notifications.services import notify
 from roster.models import RosterPerson
@@ -91,6 +93,17 @@ MATRIX = {
     "password_reset_complete": (
         "password_reset_complete",
         same(200, 405, anonymous=(200, 405)),
+    ),
+    # Single sign-on answers 404 while it is not configured (tests/accounts/
+    # test_sso.py signs in through it, against a real provider).
+    "sso_start": ("sso_start", same(404, 405, anonymous=(404, 405))),
+    "sso_callback": ("sso_callback", same(404, 405, anonymous=(404, 405))),
+    # The lead's one-click answer link (a note on an open Court item they own,
+    # set-up): the link is the credential, for its person only; anyone signed in
+    # as someone else is refused. Its POST saves the note (200: "Thank you").
+    "email_answer": (
+        "portal:email_answer",
+        same(403, 403, anonymous=(200, 200), lead=(200, 200)),
     ),
     "profile": ("portal:profile", same(200, 302)),
     # The in-app notification list: everyone their own; one of the lead's
@@ -632,6 +645,16 @@ def set_up(key: str, world) -> dict:
         return {"incident": _report(world["other"], users["other_lead"])}
     elif key.startswith(("roster", "access_review", "audit_packet")):
         return _roster_person(onboarding.court, users["staff"])
+    elif key == "email_answer":
+        item = (
+            onboarding.items.filter(actor="court", status="not_started")
+            .order_by("order")
+            .first()
+        )
+        item = services.item_set_owner(
+            item=item, owner=users["lead"], by=users["staff"], expected_version=1
+        )
+        return {"answer_item": item}
     elif key == "sign_off_revoke":
         return {
             "sign_off": golive_services.sign_off_give(
@@ -643,6 +666,13 @@ def set_up(key: str, world) -> dict:
             )
         }
     return {}
+
+
+def _answer_path(item, person) -> str:
+    if item is None:
+        return ""
+    url = answer_urls(user=person, item_id=item.pk)["note"]
+    return url.removeprefix(settings.SITE_URL)
 
 
 def request_for(key: str, world, user, extra=None) -> tuple[str, dict]:
@@ -677,6 +707,15 @@ def request_for(key: str, world, user, extra=None) -> tuple[str, dict]:
             {},
         ),
         "password_reset_complete": (reverse("password_reset_complete"), {}),
+        "sso_start": (reverse("sso_start"), {}),
+        "sso_callback": (reverse("sso_callback"), {}),
+        "email_answer": (
+            _answer_path(extra.get("answer_item"), world["users"]["lead"]),
+            {
+                "expected_version": getattr(extra.get("answer_item"), "version", 0),
+                "note": "Called the county on Monday.",
+            },
+        ),
         "profile": (reverse("portal:profile"), {"weekly_digest": "on"}),
         "inbox": (reverse("portal:inbox"), {}),
         "inbox_mark_read": (reverse("portal:inbox_mark_read"), {}),

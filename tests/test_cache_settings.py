@@ -104,6 +104,11 @@ PAGES = {
     "/accounts/password_reset/done/": 200,
     "/accounts/reset/MQ/set-password/": 200,
     "/accounts/reset/done/": 200,
+    # Single sign-on is not configured here.
+    "/accounts/sso/start/": 404,
+    "/accounts/sso/callback/": 404,
+    # Not a link the site sent: on to sign in.
+    "/answer/{token}/": 302,
     "/calendar/": 200,
     "/calendar/?court=court-a": 200,
     "/calendar/reset/": 405,

@@ -53,6 +53,7 @@ SYSTEM_TEXT = {
     "notifications.Notification.address": "a copy of the person's checked address",
     "notifications.Notification.subject": "built from checked names and titles",
     "notifications.Notification.url": "a link the product builds",
+    "notifications.AnswerLinkUse.digest": "the digest of a link the product made",
     "reminders.ReminderLog.claim_token": "the outbox's claim",
     "reminders.ReminderLog.error": "the outbox's outcome",
     "reminders.DigestLog.claim_token": "the outbox's claim",

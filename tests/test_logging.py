@@ -26,6 +26,8 @@ SECRET = "Zk3q9V-xY_7pLm2Nw8RtQ4sUa6Hb1CdEf0GhJiKlMnO"
         f"Not Found: /calendar/{SECRET}/all.ics",
         f'"GET /calendar/{SECRET}/courts/alameda.ics HTTP/1.1" 404 179',
         f"/accounts/reset/MQ/{SECRET}/",
+        f'"GET /answer/{SECRET}/ HTTP/1.1" 200 3120',
+        f"/accounts/sso/callback/?state=abc&code={SECRET}",
         f"/accounts/login/?next=%2Fcalendar%2F{SECRET}%2Fall.ics",
         f"/accounts/login/?next=%2Faccounts%2Freset%2FMQ%2F{SECRET}%2F",
         f"{{'HTTP_AUTHORIZATION': 'Token {SECRET}'}}",

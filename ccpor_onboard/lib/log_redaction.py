@@ -1,8 +1,10 @@
 """Mask secrets carried in URLs and headers before a log line is written.
 
-The product puts three kinds of secret where a log could catch them: the calendar
-feed secret in `/calendar/<secret>/...`, the uid and token of a password-reset link
-in `/accounts/reset/<uid>/<token>/`, and API tokens in `Authorization: Token ...`.
+The product puts these secrets where a log could catch them: the calendar feed
+secret in `/calendar/<secret>/...`, the uid and token of a password-reset link in
+`/accounts/reset/<uid>/<token>/`, a mail's one-click answer link
+`/answer/<token>/`, the single sign-on provider's `?code=` on the callback, and API
+tokens in `Authorization: Token ...`.
 `RedactSecretsFilter` is attached to Django's request and server loggers and to the
 console handler (settings.LOGGING), and to gunicorn's access and error logs
 (gunicorn.conf.py). It needs no Django settings, so gunicorn can load it.
@@ -19,6 +21,10 @@ _PATTERNS = [
     re.compile(r"(/calendar/)(?!reset/|reset-api-token/)[^/?#\s\"']+"),
     # /accounts/reset/<uidb64>/<token>/ (and Django's "set-password" step).
     re.compile(r"(/reset/)[^/?#\s\"']+/[^/?#\s\"']+"),
+    # /answer/<token>/: a one-click answer link from a mail.
+    re.compile(r"(/answer/)[^/?#\s\"']+"),
+    # ?code=... : the single sign-on provider's authorization code, on the callback.
+    re.compile(r"([?&]code=)[^&#\s\"']+"),
     # The same paths percent-encoded, e.g. in a ?next= parameter.
     re.compile(r"(%2Fcalendar%2F)(?!reset)[^%/?#&\s\"']+", re.IGNORECASE),
     re.compile(r"(%2Freset%2F)[^%/?#&\s\"']+%2F[^%/?#&\s\"']+", re.IGNORECASE),

@@ -142,9 +142,12 @@ else:
 AUTH_USER_MODEL = "accounts.User"
 # django-axes first: it refuses a locked-out username or address before the password
 # is even checked. Then a user name or an e-mail address (accounts/backends.py).
+# Single sign-on last: it takes only the provider's answer (accounts/oidc.py), never
+# a password, and is here so that its sessions are recognised.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "accounts.backends.UsernameOrEmailBackend",
+    "accounts.oidc.SingleSignOnBackend",
 ]
 LOGIN_URL = "login"
 # Sign-in lands on the one court of a member, a chooser for several, home for staff.
@@ -175,6 +178,47 @@ CCPOR_INFO_URL = env(
 # (ccpor_onboard/lib/client_ip.py) feeds the lockout per address, the rate limits
 # and the audit log. A system check refuses SECURE_PROXY_SSL_HEADER without it.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# --- Single sign-on (OpenID Connect; accounts/oidc.py, docs/sso.md) --------------
+# Off unless the client id and the provider's endpoints are given. Nothing here is
+# particular to one provider: Entra ID, Okta, Keycloak... publish these endpoints in
+# their discovery document (/.well-known/openid-configuration).
+OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", default="")
+# The provider's end-session endpoint: sign-out here signs out there too.
+OIDC_OP_LOGOUT_ENDPOINT = env("OIDC_OP_LOGOUT_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env("OIDC_RP_SCOPES", default="openid email profile")
+# Where the provider sends no verified e-mail claim (Entra ID): the claim whose value
+# is the account's e-mail address, e.g. preferred_username or upn.
+OIDC_MATCH_CLAIM = env("OIDC_MATCH_CLAIM", default="")
+# What the sign-in page's button calls the provider.
+OIDC_PROVIDER_NAME = env("OIDC_PROVIDER_NAME", default="your organisation's sign-in")
+# Whether the provider's own multi-factor sign-in ("mfa" in the ID token's amr
+# claim) counts as the second factor for CCPOR staff and the admin.
+OIDC_ACCEPT_PROVIDER_MFA = env.bool("OIDC_ACCEPT_PROVIDER_MFA", default=False)
+# Whether CCPOR staff (superusers excepted: the way in when the provider is down)
+# must sign in with single sign-on; their password sign-in is then refused.
+SSO_REQUIRED_FOR_STAFF = env.bool("SSO_REQUIRED_FOR_STAFF", default=False)
+SSO_ENABLED = bool(
+    OIDC_RP_CLIENT_ID
+    and OIDC_OP_AUTHORIZATION_ENDPOINT
+    and OIDC_OP_TOKEN_ENDPOINT
+    and OIDC_OP_USER_ENDPOINT
+    and (OIDC_OP_JWKS_ENDPOINT or not OIDC_RP_SIGN_ALGO.startswith(("RS", "ES")))
+)
+# mozilla-django-oidc's own settings, fixed: accounts are never made by sign-in; the
+# code flow with PKCE and a nonce; the ID token kept for the provider's sign-out.
+OIDC_CREATE_USER = False
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_STORE_ID_TOKEN = True
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT", default=10)
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso_callback"
 
 # --- Rate limits (ccpor_onboard/lib/rate_limit.py) ------------------------------
 # (requests, seconds) per person and per client address, counted in the cache; when
@@ -351,6 +395,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Notifications ------------------------------------------------------------
 # Changes to the same person within this many seconds go out in one mail.
 NOTIFICATION_BATCH_SECONDS = env.int("NOTIFICATION_BATCH_SECONDS", default=300)
+
+# One-click answers from mails (notifications/answer_links.py): a link works once,
+# for this many days after the mail was sent.
+EMAIL_ANSWER_LINK_DAYS = env.int("EMAIL_ANSWER_LINK_DAYS", default=7)
 
 # --- Cache ----------------------------------------------------------------------
 # No page is cached: the cache only spaces out notification mail (one scheduled

@@ -21,6 +21,12 @@ def _about(item: ChecklistItem) -> str:
 
 def _item_notice(item: ChecklistItem, **kwargs) -> None:
     court = item.onboarding.court
+    # Its owner, if told, may answer it from the mail (one-click links, made when
+    # the mail is sent, never for CCPOR staff: notifications.answer_links); the
+    # answer page asks checklists.access.email_answer_refusal.
+    told = {person.pk for person in kwargs.get("recipients", ()) if person}
+    if item.owner_id and item.owner_id in told:
+        kwargs["data"] = {**kwargs.get("data", {}), "answerable_by": [item.owner_id]}
     # About the item: only CCPOR staff are told of an internal-only one, and the
     # outbox asks again when it sends (the item may have become internal-only).
     notify(court=court, link=item.get_absolute_url(), about=item, **kwargs)

@@ -76,14 +76,15 @@ def test_the_sweep_runs_in_fixed_queries_plus_three_per_batch_of_mails(
     sent = DUE_60 + DUE_30
     assert result.count(Outcome.SENT) == sent == len(mail.outbox)
     assert result.count(Outcome.SKIPPED) == DUE_30
-    # Fixed: 1 due onboardings with their log statuses, 2 recipients, 3 open items,
-    # 4 insert of the new log rows, 5 the open rows just inserted; plus a SAVEPOINT
-    # and its RELEASE that only exist because the test runs inside a transaction;
-    # and at the end the run's heartbeat (SweepRun, read by /healthz). The roster's
+    # Fixed: 1 due onboardings with their log statuses, 2 recipients, 3 which of
+    # them are CCPOR staff (no answer links for them), 4 open items, 5 insert of
+    # the new log rows, 6 the open rows just inserted; plus a SAVEPOINT and its
+    # RELEASE that only exist because the test runs inside a transaction; and at
+    # the end the run's heartbeat (SweepRun, read by /healthz). The roster's
     # reminders (reminders.roster_reminders): the people whose certification
     # expires soon, the courts owing their quarterly review (in a quarter's last
     # 30 days, as on March 4th), the roster reminders still open.
-    fixed = 5 + 2 + 1 + 3
+    fixed = 6 + 2 + 1 + 3
     # Per batch of SEND_BATCH_SIZE mails: the claims (one conditional UPDATE), the
     # rows it won (read back by claim time and token), then the outcomes (one
     # UPDATE); never a statement per mail.

@@ -310,14 +310,14 @@ def test_one_broken_reminder_never_stops_the_others(
     members(other_court, prefix="b")
     broken = start(court, go_live_in=55)
     start(other_court, go_live_in=55)
-    real = services.reminder_message
+    real = services.reminder_messages
 
     def message(due, **kwargs):
         if due.onboarding.pk == broken.pk:
             raise ValueError("template exploded")
         return real(due, **kwargs)
 
-    monkeypatch.setattr(services, "reminder_message", message)
+    monkeypatch.setattr(services, "reminder_messages", message)
 
     result = reminders_send_due(today=today)
 
