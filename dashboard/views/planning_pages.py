@@ -156,7 +156,8 @@ def lead_times(request):
             messages.success(
                 request,
                 f"Accepted into {new}: new onboardings start from it; running ones "
-                "keep their dates.",
+                "keep their dates (change an item's due date in the admin to move "
+                "one).",
             )
             return redirect("dashboard:lead_times")
     return render(
