@@ -9,6 +9,7 @@ from ccpor_onboard.lib.bounds import REASON_MAX
 from checklists.models import Actor
 from golive.models import Incident
 from planning.capacity import DEFAULT_WEEKS, MAX_WEEKS
+from planning.models import Absence, TeamMember
 
 from .selectors import BLOCKING_ACTORS, OVERDUE_GROUPINGS
 
@@ -112,3 +113,52 @@ class LeadTimeAcceptForm(forms.Form):
         max_length=REASON_MAX,
         widget=forms.TextInput,
     )
+
+
+class AbsenceForm(forms.ModelForm):
+    """A team member's absence, from the capacity page (its bounds are the
+    model's; planning.services.absence_record writes it)."""
+
+    class Meta:
+        model = Absence
+        fields = ["member", "first_day", "last_day", "note"]
+        labels = {
+            "member": "Who",
+            "first_day": "First day away",
+            "last_day": "Last day away",
+            "note": "Note (optional)",
+        }
+        widgets = {
+            "first_day": forms.DateInput(attrs={"type": "date"}),
+            "last_day": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args, members=None, **kwargs):
+        super().__init__(*args, prefix="absence", **kwargs)
+        field = self.fields["member"]
+        field.queryset = TeamMember.objects.filter(is_active=True).select_related(
+            "role"
+        )
+        if members is not None:
+            # The page lists the team already: its choices need no second query.
+            field.choices = [("", "---------")] + [(m.pk, str(m)) for m in members]
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("first_day"), data.get("last_day")
+        if first and last and last < first:
+            self.add_error("last_day", "The last day comes on or after the first.")
+        return data
+
+
+class MemberHoursForm(forms.ModelForm):
+    """A team member's hours a week, one small form per person on the capacity
+    page (planning.services.member_hours_set writes it)."""
+
+    class Meta:
+        model = TeamMember
+        fields = ["hours_per_week"]
+        labels = {"hours_per_week": "Hours a week"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix=f"hours-{kwargs['instance'].pk}", **kwargs)

@@ -11,6 +11,16 @@ urlpatterns = [
     path("dashboard/statewide/", portfolio.statewide, name="statewide"),
     path("dashboard/overdue/", portfolio.overdue, name="overdue"),
     path("dashboard/capacity/", planning_pages.capacity, name="capacity"),
+    path(
+        "dashboard/capacity/absences/",
+        planning_pages.capacity_absence,
+        name="capacity_absence",
+    ),
+    path(
+        "dashboard/capacity/people/<int:pk>/hours/",
+        planning_pages.capacity_hours,
+        name="capacity_hours",
+    ),
     path("dashboard/lead-times/", planning_pages.lead_times, name="lead_times"),
     path("dashboard/incidents/", incidents.incidents, name="incidents"),
     path(

@@ -1,7 +1,8 @@
 """Writes of planning: the forecasts (each active onboarding's and the statewide
 one), made by planning.tasks after a change and nightly, and by the `forecast`
-command; the record of a start or move kept over capacity; an absence; a
-learned lead time accepted into a new template version."""
+command; the record of a start or move kept over capacity; an absence and a
+team member's hours a week; a learned lead time accepted into a new template
+version."""
 
 import datetime
 import logging
@@ -164,6 +165,19 @@ def absence_record(
     return Absence.objects.create(
         member=member, first_day=first_day, last_day=last_day, note=note
     )
+
+
+def member_hours_set(*, member: TeamMember, hours_per_week, by) -> TeamMember:
+    """Set the hours a week a team member gives their role (CCPOR staff): the
+    capacity of the role from this week on follows (past weeks are not kept)."""
+    if not is_ccpor_staff(by):
+        raise ValidationError("Only the CCPOR Team records the team's hours.")
+    if hours_per_week is None:
+        raise ValidationError({"hours_per_week": "Give the hours a week."})
+    validate_values(TeamMember, hours_per_week=hours_per_week)
+    member.hours_per_week = hours_per_week
+    member.save(update_fields=["hours_per_week"])
+    return member
 
 
 def lead_time_accept(

@@ -27,6 +27,7 @@ from golive import services as golive_services
 from notifications.answer_links import answer_urls
 from notifications.models import Kind
 from notifications.services import notify
+from planning.models import TeamMember
 from roster.models import RosterPerson
 from roster.services import person_mark_left
 from tests.conftest import TODAY
@@ -326,6 +327,21 @@ MATRIX = {
             "export_incidents",
         )
     },
+    # The capacity page's forms (POST only): the team's absences and hours.
+    **{
+        key: (
+            f"dashboard:{key}",
+            same(
+                "/",
+                "/",
+                lead=("/courts/court-a/", "/courts/court-a/"),
+                liaison=("/courts/court-a/", "/courts/court-a/"),
+                other_lead=("/courts/court-b/", "/courts/court-b/"),
+                staff=(405, 302),
+            ),
+        )
+        for key in ("capacity_absence", "capacity_hours")
+    },
     # --- The JSON API: 401 without credentials, 403 for all but CCPOR staff -------
     "api_list": (
         "api:onboarding_list",
@@ -571,6 +587,11 @@ def world(built_world, db):
     earlier one changed on a Python object (rolled back in the database, not in
     memory)."""
     return copy.deepcopy(built_world["records"])
+
+
+def _trainer() -> TeamMember:
+    """A person of the team (the data migrations' trainer)."""
+    return TeamMember.objects.get(role__name="Trainer")
 
 
 def _item(name, item, slug="court-a"):
@@ -946,6 +967,18 @@ def request_for(key: str, world, user, extra=None) -> tuple[str, dict]:
         "statewide": (reverse("dashboard:statewide"), {}),
         "capacity": (reverse("dashboard:capacity"), {}),
         "lead_times": (reverse("dashboard:lead_times"), {"order": "18"}),
+        "capacity_absence": (
+            reverse("dashboard:capacity_absence"),
+            {
+                "absence-member": _trainer().pk,
+                "absence-first_day": TODAY.isoformat(),
+                "absence-last_day": TODAY.isoformat(),
+            },
+        ),
+        "capacity_hours": (
+            reverse("dashboard:capacity_hours", args=[_trainer().pk]),
+            {f"hours-{_trainer().pk}-hours_per_week": "30"},
+        ),
         "overdue": (reverse("dashboard:overdue"), {}),
         "export_portfolio": (reverse("dashboard:export_portfolio"), {}),
         "export_items": (reverse("dashboard:export_items"), {}),

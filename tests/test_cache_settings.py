@@ -85,6 +85,8 @@ PAGES = {
     "/dashboard/statewide/": 200,
     "/dashboard/capacity/": 200,
     "/dashboard/capacity/?weeks=20": 200,
+    "/dashboard/capacity/absences/": 405,
+    "/dashboard/capacity/people/{item}/hours/": 405,
     "/dashboard/lead-times/": 200,
     "/dashboard/overdue/": 200,
     "/dashboard/overdue/?group=court": 200,

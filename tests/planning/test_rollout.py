@@ -120,6 +120,7 @@ def test_an_accepted_offset_makes_a_new_version_for_new_onboardings(
     client.force_login(staff_user)
     page = client.get(reverse("dashboard:lead_times")).content.decode()
     assert "3 courts took a median of 56" in page and "Accept -34" in page
+    assert "Running onboardings keep their plan." in page
     response = client.post(
         reverse("dashboard:lead_times"), {"order": "18", "reason": "Learned."}
     )
@@ -134,6 +135,9 @@ def test_an_accepted_offset_makes_a_new_version_for_new_onboardings(
     assert (adoption.old_offset, adoption.new_offset, adoption.courts) == (-45, -34, 3)
     # The running onboarding keeps its dates; a new one starts from version 2.
     assert running.items.get(order=18).offset_days == -45
+    # ...and its re-plan page says so: re-planning does not move due dates.
+    replan = client.get(reverse("portal:replan", args=["running"])).content.decode()
+    assert "never moves due dates" in replan
     later = start(CourtFactory(name="Later", slug="later"))
     assert later.template == new and later.items.get(order=18).offset_days == -34
     # Nothing left to accept: refused in words, never a 500.
