@@ -7,8 +7,8 @@ from freezegun import freeze_time
 from accounts.services import user_reset_api_token
 from checklists import services
 from checklists.models import ChecklistItem, ChecklistTemplate, Onboarding
-from tests.conftest import TODAY
 from roster.models import RosterPerson
+from tests.conftest import TODAY
 from tests.factories import (
     CourtFactory,
     attach_evidence,
