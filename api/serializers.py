@@ -71,6 +71,13 @@ class OnboardingForecast(s.Serializer):
     slipping = s.BooleanField()
 
 
+class RosterCount(s.Serializer):
+    ready = s.IntegerField()
+    total = s.IntegerField()
+    expired = s.IntegerField()
+    judged_on = s.DateField()
+
+
 class Onboarding(s.Serializer):
     url = s.URLField()
     court = Court()
@@ -93,6 +100,7 @@ class Onboarding(s.Serializer):
     open_items_by_actor = ByActor()
     overdue_items_by_actor = ByActor()
     forecast = OnboardingForecast(**D)
+    roster = RosterCount()
 
 
 class OnboardingPage(s.Serializer):

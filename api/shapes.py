@@ -10,6 +10,7 @@ from checklists.health import Health
 from checklists.marks import Mark, marks_for
 from checklists.models import ChecklistItem, Onboarding
 from checklists.selectors import Baseline
+from roster.selectors import RosterCount
 
 
 def _progress(progress) -> dict:
@@ -25,9 +26,16 @@ def _mark_json(mark: Mark) -> dict:
 
 
 def onboarding_json(
-    request, onboarding: Onboarding, by_actor: dict, *, baseline: Baseline, today
+    request,
+    onboarding: Onboarding,
+    by_actor: dict,
+    *,
+    baseline: Baseline,
+    roster: RosterCount,
+    today,
 ) -> dict:
-    """The API's representation of one onboarding (with `.state` attached)."""
+    """The API's representation of one onboarding (with `.state` attached) and its
+    court's roster counts (`roster_counts`, judged as the dashboard's column)."""
     court = onboarding.court
     state = onboarding.state
     phase = state.current_phase
@@ -75,6 +83,13 @@ def onboarding_json(
         "open_items_by_actor": by_actor["open"],
         "overdue_items_by_actor": by_actor["overdue"],
         "forecast": _forecast_json(onboarding),
+        # Who will use CCPOR at the court: as the dashboard's Roster column.
+        "roster": {
+            "ready": roster.ready,
+            "total": roster.total,
+            "expired": roster.expired,
+            "judged_on": roster.on,
+        },
     }
 
 

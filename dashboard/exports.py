@@ -76,6 +76,11 @@ PORTFOLIO_HEADER = [
     "Forecast P50",
     "Forecast P85",
     "Slipping (forecast)",
+    # Who will use CCPOR (the dashboard's Roster column): people ready on the
+    # Go-Live date (today once passed), people who need access, expired ones.
+    "Roster ready",
+    "Roster total",
+    "Roster expired",
     *(f"Open: {actor.label}" for actor in BLOCKING_ACTORS),
     "Court page",
 ]
@@ -276,6 +281,10 @@ def portfolio_line(*, today: datetime.date, phases: list[Phase], site_url: str):
             default=Value(""),
             output_field=TextField(),
         ),
+        # Any court may keep a roster, onboarding or not (as the dashboard shows).
+        csv_value(F("roster_ready")),
+        csv_value(F("roster_total")),
+        csv_value(F("roster_expired")),
         *(_if_open(csv_value(F(f"open_{actor}"))) for actor in BLOCKING_ACTORS),
         Concat(
             Value(site_url + head), F("slug"), Value(tail), output_field=TextField()

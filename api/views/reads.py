@@ -28,6 +28,7 @@ from checklists.selectors import (
 from courts.access import court_for_user, courts_for_user
 from planning.capacity import DEFAULT_WEEKS, MAX_WEEKS, capacity_table
 from planning.selectors import forecasts_by_court, statewide_forecast
+from roster.selectors import readiness_day, roster_counts
 
 from .. import serializers, shapes
 from ..errors import ApiError
@@ -65,6 +66,18 @@ def _statuses(param: str) -> list[str]:
             f"Unknown status {', '.join(unknown)}; use one or more of {allowed}.",
         )
     return statuses
+
+
+def _rosters(onboardings, *, today) -> dict:
+    """court id -> its roster's counts, judged as the dashboard's Roster column: on
+    an open onboarding's Go-Live date (today once passed), else today; a court
+    listed twice (`status=all`) by its open onboarding. One query."""
+    open_statuses = (Onboarding.Status.ACTIVE, Onboarding.Status.LIVE)
+    days = {}
+    for o in sorted(onboardings, key=lambda o: o.status in open_statuses):
+        is_open = o.status in open_statuses
+        days[o.court_id] = readiness_day(o.go_live_date if is_open else None, today)
+    return roster_counts(days, today=today)
 
 
 class StaffReadView(ReadView):
@@ -115,6 +128,7 @@ class OnboardingList(StaffReadView):
         rows = onboardings_with_status(page.object_list, today=today)
         by_actor = open_items_by_actor([o.pk for o in rows], today=today)
         baselines = go_live_baselines(rows)
+        rosters = _rosters(rows, today=today)
 
         def link(number):
             query = request.GET.copy()
@@ -138,6 +152,7 @@ class OnboardingList(StaffReadView):
                         o,
                         by_actor[o.pk],
                         baseline=baselines[o.pk],
+                        roster=rosters[o.court_id],
                         today=today,
                     )
                     for o in rows
@@ -168,7 +183,12 @@ class OnboardingDetail(StaffReadView):
         )
         baseline = go_live_baseline(onboarding)
         body = shapes.onboarding_json(
-            request, onboarding, by_actor[onboarding.pk], baseline=baseline, today=today
+            request,
+            onboarding,
+            by_actor[onboarding.pk],
+            baseline=baseline,
+            roster=_rosters([onboarding], today=today)[court.pk],
+            today=today,
         )
         body["go_live_moves"] = shapes.go_live_moves_json(baseline)
         body["today"] = today

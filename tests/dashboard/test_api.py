@@ -7,12 +7,15 @@ from freezegun import freeze_time
 from accounts.services import user_reset_api_token
 from checklists import services
 from checklists.models import ChecklistItem, ChecklistTemplate, Onboarding
+from roster.models import RosterPerson
 from tests.conftest import TODAY
 from tests.factories import (
+    CourtFactory,
     attach_evidence,
     bulk_onboardings,
     cancel_onboarding,
     days,
+    force_status,
 )
 
 pytestmark = pytest.mark.django_db
@@ -240,6 +243,52 @@ def test_detail_shape_and_values(client, start, court, staff_user):
     )
 
 
+def test_the_roster_counts_as_the_dashboards_column(client, start, staff_user):
+    """Ready on the Go-Live date (an expiry before it makes a person not ready),
+    expired today; a closed court judged today; in the list and the detail."""
+    active, closed = CourtFactory(slug="active"), CourtFactory(slug="closed")
+    onboarding = start(active, go_live_in=40)
+    session = onboarding.items.get(order=25)
+    for name, expires in (("Ann", 100), ("Bob", 20), ("Cy", -5)):
+        person = RosterPerson.objects.create(
+            court=active,
+            name=name,
+            email=f"{name}@example.org",
+            organisation="court",
+            ccpor_role="query",
+            clets_level="ltfa",
+            clets_certified_on=TODAY - days(600),
+            clets_expires_on=TODAY + days(expires),
+        )
+        person.trainings.add(session)
+    force_status(start(closed), "closed")
+    RosterPerson.objects.create(
+        court=closed,
+        name="Di",
+        email="di@example.org",
+        organisation="so",
+        ccpor_role="query",
+        clets_level="none",
+    )
+    body = client.get(detail("active"), **token(staff_user)).json()
+    # Bob's certification is valid today but not on the Go-Live date.
+    assert body["roster"] == {
+        "ready": 1,
+        "total": 3,
+        "expired": 1,
+        "judged_on": (TODAY + days(40)).isoformat(),
+    }
+    listed = client.get(LIST, {"status": "all"}, **token(staff_user)).json()
+    by_court = {r["court"]["slug"]: r["roster"] for r in listed["results"]}
+    assert by_court["active"] == body["roster"]
+    assert by_court["closed"] == {
+        "ready": 0,
+        "total": 1,
+        "expired": 0,
+        "judged_on": TODAY.isoformat(),
+    }
+
+
 def test_detail_prefers_the_open_onboarding(client, start, court, staff_user):
     old = start(court, go_live_in=200)
     cancel_onboarding(old, by=staff_user)
@@ -325,8 +374,8 @@ def test_list_query_count_is_the_same_for_58_and_1000_courts(
     # 1 session, 2 user, 3 CCPOR Team group check (courts.access), 4 paginator
     # count, 5 the page of onboardings with their courts, 6 phases, 7 progress and
     # overdue per onboarding and phase, 8 open and overdue items per actor, 9 the
-    # Go-Live moves (baseline and slip).
-    with django_assert_num_queries(9):
+    # Go-Live moves (baseline and slip), 10 the rosters' counts.
+    with django_assert_num_queries(10):
         response = client.get(LIST, {"page_size": 200})
     body = response.json()
     assert body["count"] == courts
@@ -340,8 +389,9 @@ def test_list_query_count_by_token(
 ):
     bulk_onboardings(60, template=default_template, go_live_date=TODAY + days(45))
     # 1 user by token, 2 CCPOR Team group check, 3 count, 4 page, 5 phases,
-    # 6 progress per onboarding and phase, 7 items per actor, 8 Go-Live moves.
+    # 6 progress per onboarding and phase, 7 items per actor, 8 Go-Live moves,
+    # 9 the rosters' counts.
     header = token(staff_user)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(LIST, **header)
     assert len(response.json()["results"]) == 50

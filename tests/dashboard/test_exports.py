@@ -78,6 +78,10 @@ def test_portfolio_csv_has_a_line_per_court_with_the_tables_values(
         "Forecast P50": "",
         "Forecast P85": "",
         "Slipping (forecast)": "",
+        # Nobody on its roster (tests/dashboard/test_roster_column.py has some).
+        "Roster ready": "0",
+        "Roster total": "0",
+        "Roster expired": "0",
         "Open: Court": "16",
         "Open: Sheriff's Office": "3",
         "Open: CCPOR Team": "12",

@@ -1,7 +1,9 @@
 """The dashboard's roster column and filter: the value for a court without an
 onboarding, an active one and a closed one; the filters."""
 
+import csv
 import datetime
+import io
 
 import pytest
 from django.urls import reverse
@@ -53,3 +55,17 @@ def test_the_column_counts_ready_people_for_each_kind_of_court(
     assert set(_rows(client, "roster=expired")) == {"Closed"}
     page = client.get(reverse("dashboard:index") + "?not_started=show").text
     assert "1/2" in page and "1 expired" in page
+    # The portfolio CSV carries the same figures, for every kind of court.
+    export = client.get(reverse("dashboard:export_portfolio") + "?not_started=show")
+    text = b"".join(export.streaming_content).decode()[1:]
+    lines = {r["Court"]: r for r in csv.DictReader(io.StringIO(text))}
+    figures = {
+        name: (r["Roster ready"], r["Roster total"], r["Roster expired"])
+        for name, r in lines.items()
+        if name in ("Active", "Closed", "Never")
+    }
+    assert figures == {
+        "Active": ("1", "2", "0"),
+        "Closed": ("0", "1", "1"),
+        "Never": ("0", "1", "0"),
+    }

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.test import override_settings
 
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.django_db
 def row_counts() -> dict[str, int]:
     return {
         m._meta.label: m.objects.count()
-        for app in ("accounts", "courts", "checklists", "golive", "auth")
+        for app in ("accounts", "courts", "checklists", "golive", "auth", "roster")
         for m in apps.get_app_config(app).get_models()
     }
 
@@ -194,3 +195,48 @@ def test_a_newcomer_sees_a_slipping_court_an_over_committed_week_and_a_lead_time
     finished = Onboarding.objects.get(court__slug="ventura")
     days = {i.completed_at.date() for i in finished.items.all()}
     assert len(days) > 20
+
+
+def test_a_newcomer_sees_rosters_not_ready_expiring_expired_and_in_sustainment(
+    seeded,
+):
+    from checklists.services import item_set_status
+    from courts.models import Court
+    from roster.models import AccessReview
+    from roster.selectors import quarter_of, roster_counts, roster_readiness
+
+    today = today_in_california()
+    courts = {c.slug: c for c in Court.objects.filter(roster__isnull=False)}
+    assert set(courts) == {"alameda", "fresno", "kern", "marin"}
+    fresno = Onboarding.objects.get(court__slug="fresno")
+    roster = roster_readiness(fresno.court_id, on=fresno.go_live_date)
+    why = {row.person.name: row.verdict.missing for row in roster.not_ready}
+    assert set(why) == {"Grace Liu", "Omar Haddad"}
+    assert "CLETS certification at Full Access" in why["Grace Liu"]
+    # The SQL twin agrees, and the access item is refused naming both.
+    count = roster_counts({fresno.court_id: fresno.go_live_date}, today=today)
+    assert (count[fresno.court_id].ready, count[fresno.court_id].total) == (4, 6)
+    item = fresno.items.get(grants_ccpor_access=True)
+    assert item.status != "done"
+    staff = get_user_model().objects.get(username="ccpor.staff")
+    with pytest.raises(ValidationError, match="Grace Liu.*Omar Haddad"):
+        item_set_status(
+            item=item, status="done", by=staff, expected_version=item.version
+        )
+    soon = today + datetime.timedelta(days=60)
+    assert courts["fresno"].roster.filter(clets_expires_on__range=(today, soon))
+    assert courts["kern"].roster.filter(clets_expires_on__lt=today)
+
+    marin = courts["marin"]
+    assert Onboarding.objects.get(court=marin).status == "closed"
+    reviews = AccessReview.objects.filter(court=marin).order_by("quarter")
+    assert [(r.quarter < quarter_of(today), bool(r.completed_at)) for r in reviews] == [
+        (True, True),
+        (False, False),  # this quarter's: due
+    ]
+    assert reviews[0].confirmations.get(
+        person__name="Beth Larsen"
+    ).confirmed_at.date() < quarter_of(today)
+    leaver = marin.roster.get(left_on__isnull=False)
+    assert leaver.deprovisioning.account_disabled_at
+    assert not leaver.deprovisioning.clets_removed_at

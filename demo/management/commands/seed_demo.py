@@ -42,6 +42,7 @@ from golive.models import GoNoGoDecision, Incident, SignOffKind, SignOffRole
 
 from ...guard import refuse_unless_demo_data_allowed
 from ...history import seed_history
+from ...roster import seed_rosters
 
 DEFAULT_PASSWORD = "ccpor-demo-2026"  # noqa: S105 - documented local-only demo
 
@@ -85,6 +86,14 @@ ACCOUNTS = [
         ("kern", "court", "executive_officer"),
     ),
     ("kern.sheriff", "Kara", "King", False, False, ("kern", "so", "liaison")),
+    (
+        "marin.lead",
+        "Morgan",
+        "Marsh",
+        False,
+        False,
+        ("marin", "court", "project_lead"),
+    ),
     (
         "marin.eo",
         "Maya",
@@ -201,6 +210,8 @@ class Command(BaseCommand):
         # Finished onboardings with their per-item history, a wave, the team's
         # absence: what the forecast, lead times and capacity views learn from.
         created += seed_history(today=today, by=staff)
+        # Who will use CCPOR: readiness, expiries and a court in sustainment.
+        seed_rosters(today=today, by=staff, users=self.users)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(self.users)} accounts, {created} new "
