@@ -143,12 +143,18 @@ def over_committed(
     base: Cells,
     capacity: Cells,
     first_week: datetime.date,
+    before: Cells | None = None,
 ) -> list[tuple[datetime.date, int, float, float]]:
     """The (week, role id, load, capacity) from `first_week` on where the plan at
-    `go_live` adds load and the total passes the capacity, by week."""
+    `go_live` adds load and the total passes the capacity, by week. `before`: the
+    same plan's cells at its present date (a move): a week the move adds nothing
+    to is not the move's doing, so it is not named."""
     found = []
+    before = before or {}
     for (week, role_id), hours in sorted(plan_cells(plan, go_live).items()):
         if week < first_week or hours <= 0:
+            continue
+        if hours <= before.get((week, role_id), 0.0) + 1e-9:
             continue
         load = base.get((week, role_id), 0.0) + hours
         cap = capacity.get((week, role_id), 0.0)
@@ -165,6 +171,7 @@ def nearest_fit(
     capacity: Cells,
     today: datetime.date,
     search_days: int = SEARCH_DAYS,
+    before: Cells | None = None,
 ) -> datetime.date | None:
     """The court day nearest `go_live` (the later first on a tie), not before today,
     at which the plan over-commits no role; None within `search_days`."""
@@ -177,7 +184,12 @@ def nearest_fit(
             if day < today or court_closed_reason(day):
                 continue
             if not over_committed(
-                plan, day, base=base, capacity=capacity, first_week=first_week
+                plan,
+                day,
+                base=base,
+                capacity=capacity,
+                first_week=first_week,
+                before=before,
             ):
                 return day
     return None
@@ -347,9 +359,13 @@ def window_check(
     *,
     today: datetime.date,
     exclude_onboarding: int | None = None,
+    current_go_live: datetime.date | None = None,
 ) -> WindowCheck:
     """The rule: does the plan at `go_live` over-commit a role in a week from this
-    one on, and if so which date near it would not. Five queries."""
+    one on, and if so which date near it would not. For a move
+    (`current_go_live`), only the weeks to which the move adds hours count: a week
+    already over-committed by this court's present plan is not the move's doing
+    (the capacity page shows it). Five queries."""
     if not plan:
         return WindowCheck(go_live=go_live)
     first = monday_of(today)
@@ -359,8 +375,9 @@ def window_check(
         return WindowCheck(go_live=go_live)
     base = team_load(first, last, exclude_onboarding=exclude_onboarding)
     capacity = team_capacity(first, last)
+    before = plan_cells(plan, current_go_live) if current_go_live else None
     found = over_committed(
-        plan, go_live, base=base, capacity=capacity, first_week=first
+        plan, go_live, base=base, capacity=capacity, first_week=first, before=before
     )
     if not found:
         return WindowCheck(go_live=go_live)
@@ -376,5 +393,7 @@ def window_check(
             )
             for week, role_id, load, cap in found
         ],
-        proposed=nearest_fit(plan, go_live, base=base, capacity=capacity, today=today),
+        proposed=nearest_fit(
+            plan, go_live, base=base, capacity=capacity, today=today, before=before
+        ),
     )

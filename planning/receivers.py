@@ -76,6 +76,7 @@ def check_capacity(
         go_live_date,
         today=today,
         exclude_onboarding=onboarding.pk if onboarding is not None else None,
+        current_go_live=onboarding.go_live_date if onboarding is not None else None,
     )
 
 

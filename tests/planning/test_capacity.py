@@ -54,6 +54,26 @@ def test_absences_take_a_fifth_of_the_hours_per_working_day():
     assert cells[(MONDAY + WEEK, 1)] == pytest.approx(40 * 3 / 5 + 10)
 
 
+def test_a_move_is_named_only_for_the_weeks_it_adds_hours_to():
+    plan = [capacity.PlanItem(offset=-35, role_id=1, hours=24, spread_weeks=1)]
+    go_live = MONDAY + 5 * WEEK  # the item is due on MONDAY
+    base = {(MONDAY, 1): 20.0, (MONDAY + WEEK, 1): 20.0}
+    cap = {(MONDAY, 1): 32.0, (MONDAY + WEEK, 1): 32.0}
+    before = capacity.plan_cells(plan, go_live)
+    a_day_later = go_live + datetime.timedelta(days=1)
+    check = dict(base=base, capacity=cap, first_week=MONDAY)
+    # The same week, a day later: 44 h of 32, but the move adds nothing to it.
+    assert capacity.over_committed(plan, a_day_later, **check, before=before) == []
+    # A start at that date adds the 24 h: named.
+    assert capacity.over_committed(plan, a_day_later, **check) == [
+        (MONDAY, 1, 44.0, 32.0)
+    ]
+    # A week later the move adds 24 h to the next week: named.
+    assert capacity.over_committed(plan, go_live + WEEK, **check, before=before) == [
+        (MONDAY + WEEK, 1, 44.0, 32.0)
+    ]
+
+
 def _trainer_week(go_live: datetime.date) -> datetime.date:
     """The week of the train-the-trainer sessions (item 25, due 35 days before)."""
     return capacity.monday_of(go_live - datetime.timedelta(days=35))
