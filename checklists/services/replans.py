@@ -8,6 +8,7 @@ brought to the onboarding) or a processing-model change (`processing_model`). Th
 record (`Replan`) lists every change; each item's history keeps it too.
 """
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -19,6 +20,7 @@ from ..models import (
     PLAN_FIELDS,
     Actor,
     ChecklistItem,
+    ChecklistTemplate,
     Onboarding,
     Replan,
     TemplateItem,
@@ -55,10 +57,30 @@ class PlanChange:
         return f"{self.item}: {self.label} {word(self.before)} → {word(self.after)}"
 
 
+@dataclass(frozen=True)
+class DueChange:
+    """An unfinished item's offset from Go-Live in a newer template version (a lead
+    time accepted from finished courts), and so its due date."""
+
+    item: ChecklistItem
+    offset: int
+    due_date: datetime.date
+
+    def describe(self) -> str:
+        return (
+            f"{self.item}: due {self.item.due_date:%b %-d, %Y} → "
+            f"{self.due_date:%b %-d, %Y} ({self.offset:+d} days from Go-Live)"
+        )
+
+
 @dataclass
 class ReplanPreview:
     """What a re-plan from the template would change on an onboarding."""
 
+    # A newer version of the onboarding's template to move onto (None: it stays
+    # on its own version).
+    template: ChecklistTemplate | None = None
+    moves: list[DueChange] = field(default_factory=list)
     changes: list[PlanChange] = field(default_factory=list)
     # Template items that fit the processing model and the checklist lacks.
     additions: list[TemplateItem] = field(default_factory=list)
@@ -67,18 +89,53 @@ class ReplanPreview:
 
     @property
     def is_empty(self) -> bool:
-        return not (self.changes or self.additions)
+        return not (self.template or self.moves or self.changes or self.additions)
+
+
+def newer_version(template: ChecklistTemplate) -> ChecklistTemplate | None:
+    """The active version of the same template newer than `template`, if any (made
+    by accepting a lead time: planning.services.lead_time_accept)."""
+    return (
+        ChecklistTemplate.objects.filter(
+            name=template.name, is_active=True, version__gt=template.version
+        )
+        .order_by("-version")
+        .first()
+    )
 
 
 def replan_preview(onboarding: Onboarding) -> ReplanPreview:
     """What `onboarding_replan` would change now (read only, for the page that asks
-    CCPOR staff to confirm it): three queries."""
+    CCPOR staff to confirm it): five queries. When a newer version of the
+    onboarding's template is active, the re-plan moves the onboarding onto it:
+    each item is compared with the newer version's item of the same number, and
+    an unfinished item whose offset from Go-Live differs is due on the new day."""
     items = list(onboarding.items.select_related("template_item").order_by("order"))
-    preview = ReplanPreview()
+    preview = ReplanPreview(template=newer_version(onboarding.template))
+    target = preview.template or onboarding.template
+    if preview.template is not None:
+        newer = {t.order: t for t in preview.template.items.all()}
+        for item in items:
+            if item.template_item is not None and item.order in newer:
+                item.template_item = newer[item.order]
     for item in items:
         template_item = item.template_item
         if template_item is None:
             continue
+        if (
+            preview.template is not None
+            and template_item.template_id == preview.template.pk
+            and item.status not in ChecklistItem.FINISHED_STATUSES
+            and item.offset_days != template_item.offset_days
+        ):
+            preview.moves.append(
+                DueChange(
+                    item,
+                    template_item.offset_days,
+                    onboarding.go_live_date
+                    + datetime.timedelta(days=template_item.offset_days),
+                )
+            )
         for name in PLAN_FIELDS:
             before, after = getattr(item, name), getattr(template_item, name)
             if before != after:
@@ -86,7 +143,7 @@ def replan_preview(onboarding: Onboarding) -> ReplanPreview:
     linked = {item.template_item_id for item in items if item.template_item_id}
     taken = {item.order for item in items}
     fitting = checklist_items_from_template(
-        onboarding.template.items.exclude(pk__in=linked).order_by("order"),
+        target.items.exclude(pk__in=linked).order_by("order"),
         onboarding=onboarding,
         court_enters_carpos=onboarding.court_enters_carpos,
         so_participates=onboarding.so_participates,
@@ -131,18 +188,56 @@ def onboarding_replan(*, onboarding: Onboarding, by, reason: str) -> Replan:
         replan = Replan.objects.create(
             onboarding=locked, kind=Replan.Kind.TEMPLATE, reason=reason, by=by
         )
+        replan.changes = []
+        if preview.template is not None:
+            replan.changes += _move_onto(locked, preview, by=by, reason=reason)
         _apply_changes(preview.changes, by=by, reason=reason)
-        replan.changes = [change.describe() for change in preview.changes]
+        replan.changes += [change.describe() for change in preview.changes]
         replan.changes += _add_items(locked, preview.additions, by=by, replan=replan)
         replan.changes += [
             f"{t}: not added, another item holds its place" for t in preview.blocked
         ]
         replan.save(update_fields=["changes"])
         locked.version += 1  # a form opened before the re-plan is refused
-        locked.save(update_fields=["version", "updated_at"])
+        locked.save(update_fields=["version", "template", "updated_at"])
         onboarding_summaries_refresh(onboarding_ids=[locked.pk])
     onboarding.version = locked.version
     return replan
+
+
+def _move_onto(onboarding, preview: ReplanPreview, *, by, reason: str) -> list[str]:
+    """Link the onboarding and its items to the newer version, and give each
+    unfinished item whose offset changed its new offset and due date (recorded in
+    its history); the record's lines."""
+    new = preview.template
+    old = onboarding.template
+    onboarding.template = new
+    newer = {t.order: t.pk for t in new.items.all()}
+    relinked = [
+        ChecklistItem(pk=pk, template_item_id=newer[order])
+        for pk, order in onboarding.items.filter(
+            template_item__isnull=False, order__in=list(newer)
+        ).values_list("pk", "order")
+    ]
+    ChecklistItem.objects.bulk_update(relinked, ["template_item"])
+    for move in preview.moves:
+        item = ChecklistItem.objects.select_for_update().get(pk=move.item.pk)
+        item.offset_days = move.offset
+        item.due_date = move.due_date
+        item.version += 1
+        item.updated_by = by
+        item._history_user = by
+        item._change_reason = history_reason(f"re-plan onto {new}: {reason}")
+        item.save(
+            update_fields=[
+                "offset_days",
+                "due_date",
+                "version",
+                "updated_by",
+                "updated_at",
+            ]
+        )
+    return [f"Moved from {old} onto {new}", *(m.describe() for m in preview.moves)]
 
 
 def _apply_changes(changes: list[PlanChange], *, by, reason: str) -> None:

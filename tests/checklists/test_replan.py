@@ -4,6 +4,8 @@ those nor adds or deletes items; a template change reaches it only through an
 explicit re-plan by CCPOR staff, recorded with every change; a processing-model
 change is such a re-plan, and its record lists the gate items it made N/A."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -242,3 +244,49 @@ def test_only_staff_change_the_processing_model(onboarding, court_lead):
         )
     assert item_of(onboarding, 18).status == "not_started"
     assert not Replan.objects.exists()
+
+
+def test_a_replan_moves_a_running_onboarding_onto_a_newer_version(
+    onboarding, staff_user, admin_client
+):
+    """A lead time accepted into a newer version (planning's lead_time_accept makes
+    it with template_new_version) reaches a running onboarding by a re-plan: its
+    unfinished items get the new offsets and due dates, finished ones keep theirs,
+    and the record says so."""
+    from checklists.services.templates import template_new_version
+
+    late, done = item_of(onboarding, 18), item_of(onboarding, 2)
+    older = onboarding.template
+    services.item_set_status(
+        item=done, status="done", by=staff_user, expected_version=done.version
+    )
+    done.refresh_from_db()
+    newer = template_new_version(
+        template=onboarding.template,
+        offsets={18: late.offset_days - 14, 2: done.offset_days - 14},
+        by=staff_user,
+    )
+    preview = services.replan_preview(onboarding)
+    assert preview.template == newer
+    assert [m.item.order for m in preview.moves] == [18]
+
+    record = services.onboarding_replan(
+        onboarding=onboarding, by=staff_user, reason="DOJ takes longer."
+    )
+    onboarding.refresh_from_db()
+    assert onboarding.template == newer
+    assert set(onboarding.items.values_list("template_item__template", flat=True)) == {
+        newer.pk
+    }
+    moved = item_of(onboarding, 18)
+    assert moved.due_date == late.due_date - datetime.timedelta(days=14)
+    assert moved.offset_days == late.offset_days - 14
+    assert item_of(onboarding, 2).due_date == done.due_date  # finished: kept
+    assert record.changes[:2] == [
+        f"Moved from {older} onto {newer}",
+        f"{moved}: due {late.due_date:%b %-d, %Y} → {moved.due_date:%b %-d, %Y} "
+        f"({moved.offset_days:+d} days from Go-Live)",
+    ]
+    # Nothing left to bring: a second re-plan is refused.
+    with pytest.raises(ValidationError):
+        services.onboarding_replan(onboarding=onboarding, by=staff_user, reason="x")

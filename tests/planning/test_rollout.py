@@ -120,7 +120,7 @@ def test_an_accepted_offset_makes_a_new_version_for_new_onboardings(
     client.force_login(staff_user)
     page = client.get(reverse("dashboard:lead_times")).content.decode()
     assert "3 courts took a median of 56" in page and "Accept -34" in page
-    assert "Running onboardings keep their plan." in page
+    assert "Running onboardings keep their plan until they are re-planned." in page
     response = client.post(
         reverse("dashboard:lead_times"), {"order": "18", "reason": "Learned."}
     )
@@ -135,9 +135,11 @@ def test_an_accepted_offset_makes_a_new_version_for_new_onboardings(
     assert (adoption.old_offset, adoption.new_offset, adoption.courts) == (-45, -34, 3)
     # The running onboarding keeps its dates; a new one starts from version 2.
     assert running.items.get(order=18).offset_days == -45
-    # ...and its re-plan page says so: re-planning does not move due dates.
+    # ...until re-planned: its re-plan page offers the move onto version 2, with
+    # item 18's new due date.
     replan = client.get(reverse("portal:replan", args=["running"])).content.decode()
-    assert "never moves due dates" in replan
+    assert f"Moved from {finished_three} onto {new}" in replan
+    assert "(-34 days from Go-Live)" in replan
     later = start(CourtFactory(name="Later", slug="later"))
     assert later.template == new and later.items.get(order=18).offset_days == -34
     # Nothing left to accept: refused in words, never a 500.
