@@ -24,7 +24,7 @@ from django.urls import reverse
 
 from ccpor_onboard.lib.emails import templated_message
 from checklists.models import Onboarding
-from courts.models import Membership
+from courts.models import Court, Membership
 from notifications import outbox
 from roster import signals as roster_signals
 from roster.models import AccessReview, RosterPerson, RosterReminder
@@ -51,9 +51,13 @@ def due_rows(*, today: datetime.date) -> list[RosterReminder]:
     quarter."""
     rows = []
     window = (today, today + datetime.timedelta(days=60))
-    people = RosterPerson.objects.present().filter(
-        Q(clets_expires_on__range=window) | Q(cjis_expires_on__range=window),
-        court__is_active=True,
+    people = (
+        RosterPerson.objects.present()
+        .filter(
+            Q(clets_expires_on__range=window) | Q(cjis_expires_on__range=window),
+            court__is_active=True,
+        )
+        .select_related("court")
     )
     for person in people:
         for kind, name in EXPIRY_FIELDS.items():
@@ -63,7 +67,7 @@ def due_rows(*, today: datetime.date) -> list[RosterReminder]:
             rows.append(
                 RosterReminder(
                     kind=kind,
-                    court_id=person.court_id,
+                    court=person.court,
                     person=person,
                     mark=_mark((expires - today).days),
                     due_on=expires,
@@ -72,32 +76,37 @@ def due_rows(*, today: datetime.date) -> list[RosterReminder]:
     quarter = quarter_of(today)
     if (quarter_end(quarter) - today).days < REVIEW_NOTICE_DAYS:
         done = AccessReview.objects.filter(quarter=quarter, completed_at__isnull=False)
-        courts = (
+        owing = (
             Onboarding.objects.filter(went_live_on__isnull=False)
             .exclude(status=Onboarding.Status.CANCELLED)
             .filter(court__is_active=True, court__roster__left_on__isnull=True)
             .exclude(court_id__in=done.values("court_id"))
-            .values_list("court_id", flat=True)
-            .distinct()
+            .values("court_id")
         )
         rows += [
-            RosterReminder(kind=Kind.REVIEW, court_id=c, mark="quarter", due_on=quarter)
-            for c in courts
+            RosterReminder(kind=Kind.REVIEW, court=c, mark="quarter", due_on=quarter)
+            for c in Court.objects.filter(pk__in=owing).order_by("pk")
         ]
     return rows
 
 
-def _leads(court_id: int) -> list[str]:
-    return list(
+def _leads(court_ids: set[int]) -> dict[int, list[str]]:
+    """Each court's active project leads' addresses, in one query for all."""
+    leads: dict[int, list[str]] = {}
+    rows = (
         Membership.objects.filter(
-            court_id=court_id,
+            court_id__in=court_ids,
             organisation=Membership.Organisation.COURT,
             role=Membership.Role.PROJECT_LEAD,
             user__is_active=True,
         )
         .exclude(user__email="")
-        .values_list("user__email", flat=True)
+        .order_by("court_id", "user__email")
+        .values_list("court_id", "user__email")
     )
+    for court_id, email in rows:
+        leads.setdefault(court_id, []).append(email)
+    return leads
 
 
 def target(row: RosterReminder) -> str:
@@ -109,8 +118,8 @@ def target(row: RosterReminder) -> str:
     )
 
 
-def recipients(row: RosterReminder) -> list[str]:
-    leads = _leads(row.court_id)
+def recipients(row: RosterReminder, leads_by_court: dict[int, list[str]]) -> list[str]:
+    leads = leads_by_court.get(row.court_id, [])
     if row.kind == Kind.REVIEW:
         return leads
     return list(dict.fromkeys([row.person.email, *leads]))
@@ -158,19 +167,26 @@ def send_due(
     due = due_rows(today=today)
     if dry_run:
         recorded = _recorded(due)
+        leads = _leads({row.court_id for row in due})
         for row in due:
             if _key(row) in recorded:
                 line("already done", target(row), "recorded earlier")
             else:
-                line("would send", target(row), "to " + ", ".join(recipients(row)))
+                line(
+                    "would send",
+                    target(row),
+                    "to " + ", ".join(recipients(row, leads)),
+                )
         return
     if due:
         _record(due)
     open_rows = RosterReminder.objects.filter(outbox.OPEN).select_related(
         "court", "person"
     )
+    open_rows = list(open_rows)
+    leads = _leads({row.court_id for row in open_rows})
     for row in open_rows:
-        to = recipients(row)
+        to = recipients(row, leads)
 
         def send(_rows, row=row, to=to):
             _still_owed(row, today)

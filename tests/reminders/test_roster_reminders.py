@@ -122,3 +122,29 @@ def test_the_weekly_digest_lists_expiring_certifications(court, court_lead, toda
     digest_send_weekly(today=today)
     (digest,) = [m for m in mail.outbox if court_lead.email in m.to]
     assert "Ann Lee · CLETS expires" in digest.body
+
+
+def test_the_roster_part_of_a_dry_run_costs_the_same_for_more_courts(today):
+    """A lead's address and a court's name are read for all reminders at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import CourtFactory, MembershipFactory
+
+    def add_court(n):
+        court = CourtFactory(name=f"Court {n}", slug=f"court-{n}")
+        MembershipFactory(court=court, role="project_lead", organisation="court")
+        _person(court, 55, today)
+
+    def statements():
+        with CaptureQueriesContext(connection) as run:
+            result = reminders_send_due(today=today, dry_run=True)
+        return len(run), result
+
+    add_court(1)
+    few, result = statements()
+    for n in range(2, 7):
+        add_court(n)
+    many, result = statements()
+    assert [line.outcome for line in result.lines].count("would send") == 6
+    assert many == few
