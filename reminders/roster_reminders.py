@@ -19,7 +19,7 @@ import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
 from ccpor_onboard.lib.emails import templated_message
@@ -79,7 +79,12 @@ def due_rows(*, today: datetime.date) -> list[RosterReminder]:
         owing = (
             Onboarding.objects.filter(went_live_on__isnull=False)
             .exclude(status=Onboarding.Status.CANCELLED)
-            .filter(court__is_active=True, court__roster__left_on__isnull=True)
+            .filter(
+                # Someone present on the roster: a court with nobody listed (or
+                # only leavers) has nothing to review.
+                Exists(RosterPerson.objects.present().filter(court=OuterRef("court"))),
+                court__is_active=True,
+            )
             .exclude(court_id__in=done.values("court_id"))
             .values("court_id")
         )

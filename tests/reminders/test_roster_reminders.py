@@ -117,6 +117,26 @@ def test_a_closed_out_court_is_reminded_of_its_quarterly_review(
     assert len([m for m in mail.outbox if "access review" in m.subject]) == 1
 
 
+def test_a_live_court_with_nobody_on_its_roster_owes_no_review(
+    court, court_lead, start, today
+):
+    onboarding = start(court)
+    force_status(onboarding, "closed")
+    onboarding.went_live_on = today - datetime.timedelta(days=60)
+    onboarding.save(update_fields=["went_live_on"])
+
+    def reviews():
+        result = reminders_send_due(today=today, dry_run=True)
+        return [line for line in result.lines if "access review" in line.target]
+
+    assert reviews() == []  # nobody listed
+    gone = _person(court, 400, today, left_on=today - datetime.timedelta(days=5))
+    assert reviews() == []  # only a leaver
+    gone.left_on = None
+    gone.save(update_fields=["left_on"])
+    assert [line.outcome for line in reviews()] == ["would send"]
+
+
 def test_the_weekly_digest_lists_expiring_certifications(court, court_lead, today):
     _person(court, 20, today)
     digest_send_weekly(today=today)
