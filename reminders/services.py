@@ -1,4 +1,5 @@
-"""The reminder sweep and the weekly digest: what is owed is recorded, claimed, sent.
+"""The reminder sweep and the weekly digest (reminders.digest): what is owed is
+recorded, claimed, sent.
 
 Both record every mail owed as a `pending` log row first (the database's unique
 constraint keeps one row per reminder, and per person and week, however many sweeps
@@ -17,8 +18,6 @@ mail leaves, or a racing sweep could not see it.
 import copy
 import datetime
 import logging
-from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -31,13 +30,24 @@ from checklists import access
 from checklists.selectors import group_by_actor
 from notifications import outbox
 from notifications.answer_links import answer_urls
-from notifications.services import notifications_claim_digest, notifications_settle
 
 from . import roster_reminders, selectors
-from .models import SKIP_REASON, DigestLog, ReminderLog, SendStatus, SweepRun
+from .digest import digest_context, digest_send_weekly
+from .models import SKIP_REASON, ReminderLog, SendStatus, SweepRun
+from .results import Line, Outcome, SweepResult, _count, _heartbeat, _report
 from .selectors import Action, DueReminder, Recipient
 
 logger = logging.getLogger(__name__)
+
+__all__ = [
+    "Line",
+    "Outcome",
+    "SweepResult",
+    "digest_context",
+    "digest_send_weekly",
+    "reminder_context",
+    "reminders_send_due",
+]
 
 # Reminders claimed together (one UPDATE), sent, then recorded together (one UPDATE):
 # a worker that dies mid-batch leaves at most this many mails sent but unrecorded,
@@ -52,78 +62,6 @@ TEAM_ONLY = (
     "Nobody at the court to mail (no active project lead, IT contact, executive "
     "officer or liaison with an e-mail address): sent to the CCPOR Team only."
 )
-
-
-class Outcome:
-    SENT = "sent"
-    SKIPPED = "skipped"
-    FAILED = "failed"
-    RETRY = "will retry"
-    ALREADY = "already done"
-    TAKEN = "taken by another sweep"
-    WOULD_SEND = "would send"
-    WOULD_SKIP = "would skip"
-    WOULD_FAIL = "would fail"
-
-
-@dataclass(frozen=True)
-class Line:
-    """One thing a sweep did (or, in a dry run, would do), and why."""
-
-    outcome: str
-    target: str
-    detail: str = ""
-
-
-@dataclass
-class SweepResult:
-    today: datetime.date
-    dry_run: bool = False
-    lines: list[Line] = field(default_factory=list)
-
-    def add(self, outcome: str, target: str, detail: str = "") -> None:
-        self.lines.append(Line(outcome, target, detail))
-
-    def count(self, outcome: str) -> int:
-        return sum(1 for line in self.lines if line.outcome == outcome)
-
-    @property
-    def retry_later(self) -> bool:
-        """A mail failed for a reason that may pass (the mail server): try again."""
-        return self.count(Outcome.RETRY) > 0
-
-    def summary(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for line in self.lines:
-            counts[line.outcome] = counts.get(line.outcome, 0) + 1
-        return counts
-
-
-def _report(
-    result: SweepResult,
-    target: str,
-    sent: outbox.Attempt | None,
-    *,
-    to: Sequence[str] = (),
-    note: str = "",
-) -> None:
-    """Say what became of one mail (None: another sweep had claimed it)."""
-    if sent is None:
-        result.add(Outcome.TAKEN, target, "another sweep is sending it or has sent it")
-    elif sent.sent:
-        detail = "to " + ", ".join(to)
-        result.add(Outcome.SENT, target, f"{detail} ({note})" if note else detail)
-    elif sent.retry_later:
-        result.add(Outcome.RETRY, target, sent.error)
-    elif sent.status == SendStatus.SKIPPED:
-        result.add(Outcome.SKIPPED, target, sent.error)
-    else:
-        detail = f"gave up. {sent.error}" if sent.gave_up else sent.error
-        result.add(Outcome.FAILED, target, detail)
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 # --- Reminders at the 60-day and 30-day marks ------------------------------------
@@ -236,13 +174,6 @@ def reminder_messages(
 def _send_all(messages: list[EmailMultiAlternatives]) -> int:
     """Send the reminder's mails (at least once: a retry sends them all again)."""
     return sum(message.send() for message in messages)
-
-
-def _heartbeat(kind: str, *, today: datetime.date, result: SweepResult) -> None:
-    """Record that a sweep ran to the end (what /healthz reads)."""
-    SweepRun.objects.create(
-        kind=kind, today=today, finished_at=timezone.now(), summary=result.summary()
-    )
 
 
 def reminders_send_due(
@@ -400,174 +331,3 @@ def golive_reminders_send_due(
             _report(result, _target(d), sent, to=to, note=note)
         outbox.settle_each(ReminderLog, outcomes, token=token)
     return result
-
-
-# --- Weekly digest ---------------------------------------------------------------
-
-
-def digest_context(entry: selectors.DigestEntry, *, today: datetime.date) -> dict:
-    return {
-        "user": entry.user,
-        "courts": [
-            {
-                "court": c.court,
-                "organisation": c.organisation,
-                "items": c.items,
-                "expiring": c.expiring,
-                "url": settings.SITE_URL + c.court.get_absolute_url(),
-            }
-            for c in entry.courts
-        ],
-        "item_count": entry.item_count,
-        "notifications": entry.notifications,
-        "today": today,
-        "profile_url": settings.SITE_URL + reverse("portal:profile"),
-    }
-
-
-def digest_send_weekly(
-    *, today: datetime.date, dry_run: bool = False, claim_token: str = ""
-) -> SweepResult:
-    """Send this week's digest to every member who wants it and whose organisation
-    has overdue items, and to everyone with notifications waiting for the digest: one
-    mail per person listing all their courts and those notifications, at most one a
-    week (a second run in the same week sends nothing new). Same claim protocol and
-    failure handling as the reminders (`claim_token` as there); the notifications
-    are claimed with the digest and marked sent with it (or left waiting if it
-    fails).
-
-    A digest of an earlier week that was recorded or claimed but never sent (its
-    worker died and nothing resumed it) is not lost: this run's mail, which lists
-    the person's overdue items as of today, is recorded as its late sending too; if
-    nothing is overdue for them any more it is closed as skipped, saying why.
-    `dry_run` sends and writes nothing.
-    """
-    token = claim_token or outbox.new_claim_token()
-    result = SweepResult(today=today, dry_run=dry_run)
-    week = selectors.week_start(today)
-    entries = selectors.digest_entries(today=today)
-    open_statuses = (None, SendStatus.PENDING, SendStatus.CLAIMED)
-    for entry in entries:
-        if entry.status not in open_statuses:
-            label = SendStatus(entry.status).label.lower()
-            result.add(Outcome.ALREADY, _digest_target(entry), f"{label} this week")
-    to_send = [e for e in entries if e.status in open_statuses]
-
-    if dry_run:
-        for entry in to_send:
-            result.add(
-                Outcome.WOULD_SEND,
-                _digest_target(entry),
-                f"{_count(entry.item_count, 'overdue item')} in "
-                f"{_count(len(entry.courts), 'court')}, "
-                f"{_count(len(entry.notifications), 'notification')}",
-            )
-        return result
-
-    with transaction.atomic():
-        DigestLog.objects.bulk_create(
-            [
-                DigestLog(user=entry.user, week_start=week, item_count=entry.item_count)
-                for entry in to_send
-                if entry.status is None
-            ],
-            ignore_conflicts=True,
-        )
-    rows = {
-        row.user_id: row
-        for row in DigestLog.objects.filter(
-            week_start=week, status__in=(SendStatus.PENDING, SendStatus.CLAIMED)
-        )
-    }
-    for entry in to_send:
-        row = rows.get(entry.user.pk)
-        if row is None:
-            result.add(Outcome.TAKEN, _digest_target(entry), "already sent this week")
-            continue
-        claims = []
-
-        def send(_row, entry=entry, claims=claims):
-            if entry.notifications:  # take them, so that they are sent once
-                # (those the person may no longer be told are dropped there)
-                claim, entry.notifications = notifications_claim_digest(
-                    user=entry.user, claim_token=token
-                )
-                claims.append(claim)
-                if not (entry.notifications or entry.item_count):
-                    raise outbox.NothingToSend(DigestLog.NOTHING_LEFT)
-            templated_message(
-                "digest",
-                digest_context(entry, today=today),
-                to=[entry.user.email],
-                cc=[],
-            ).send()
-
-        delivery = outbox.deliver(
-            DigestLog.objects.filter(pk=row.pk),
-            token=token,
-            target=_digest_target(entry),
-            send=send,
-            facts={"recipients": [entry.user.email]},
-        )
-        _report(result, _digest_target(entry), delivery.attempt, to=[entry.user.email])
-        for claim in filter(None, claims):
-            notifications_settle(claim=claim, sent=delivery.sent)
-    _digest_catch_up(week=week, entries=entries, token=token, result=result)
-    _heartbeat(SweepRun.Kind.DIGEST, today=today, result=result)
-    return result
-
-
-def _digest_catch_up(
-    *,
-    week: datetime.date,
-    entries: list[selectors.DigestEntry],
-    token: str,
-    result: SweepResult,
-) -> None:
-    """Close the digests of earlier weeks that were owed but never sent."""
-    now = timezone.now()
-    stranded = DigestLog.objects.filter(
-        outbox.claimable(now, token),
-        week_start__lt=week,
-        status__in=(SendStatus.PENDING, SendStatus.CLAIMED),
-    ).select_related("user")
-    if not stranded:
-        return
-    wanted = {entry.user.pk for entry in entries}
-    sent_now = {
-        row.user_id: row
-        for row in DigestLog.objects.filter(
-            week_start=week,
-            status=SendStatus.SENT,
-            user_id__in=[row.user_id for row in stranded],
-        )
-    }
-    for row in stranded:
-        target = f"digest for {row.user} of the week of {row.week_start:%Y-%m-%d}"
-        owed = DigestLog.objects.filter(
-            outbox.claimable(now, token),
-            pk=row.pk,
-            status__in=(SendStatus.PENDING, SendStatus.CLAIMED),
-        )
-        current = sent_now.get(row.user_id)
-        if current is not None:
-            note = f"Sent late, with the digest of the week of {week:%Y-%m-%d}."
-            if owed.update(
-                status=SendStatus.SENT,
-                sent_at=current.sent_at,
-                recipients=current.recipients,
-                error=note,
-                updated_at=now,
-            ):
-                result.add(Outcome.SENT, target, note)
-        elif row.user_id not in wanted:
-            note = (
-                "Nothing overdue for this person any more when the run of the "
-                f"week of {week:%Y-%m-%d} came: not sent."
-            )
-            if owed.update(status=SendStatus.SKIPPED, error=note, updated_at=now):
-                result.add(Outcome.SKIPPED, target, note)
-
-
-def _digest_target(entry: selectors.DigestEntry) -> str:
-    return f"digest for {entry.user} <{entry.user.email}>"

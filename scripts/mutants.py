@@ -189,8 +189,12 @@ TARGETS: list[tuple[str, str, list[str]]] = [
         [
             "reminder_context",
             "reminders_send_due",
-            "digest_send_weekly",
         ],
+    ),
+    (
+        "reminders: the weekly digest",
+        "reminders/digest.py",
+        ["digest_send_weekly"],
     ),
     (
         "dashboard: portfolio and filters",

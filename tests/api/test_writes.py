@@ -253,3 +253,11 @@ def test_the_read_endpoints_answer_as_the_schema_says(
     assert conforms(bad_weeks, "/api/capacity/")["error"] == "bad_request"
     bad = client.get("/api/onboardings/?status=nope", **headers)
     assert conforms(bad, "/api/onboardings/")["error"] == "invalid_status"
+
+
+def test_the_schema_counts_open_items_for_every_actor():
+    """The API's by-actor shape names each actor of the checklist, no more."""
+    from api.serializers import ByActor
+    from checklists.models import Actor
+
+    assert set(ByActor().fields) == set(Actor.values)
