@@ -4,6 +4,7 @@ import pytest
 
 from checklists import services
 from checklists.models import ChecklistTemplate
+from tests import db_reset
 from tests.factories import CourtFactory, MembershipFactory, UserFactory
 from tests.frozen_clocks import leave_pytest_clocks_alone
 
@@ -104,11 +105,13 @@ def _serialized_rollback_starts_from_empty_tables():
     post_migrate recreates the content types and permissions under new ids; a
     serialized_rollback test after it then restored its snapshot's rows on top of
     them (duplicate key on django_content_type, depending on the order). Restore
-    onto empty tables instead: truncate without post_migrate, then restore."""
+    onto empty tables instead: empty them without post_migrate, then restore, in
+    bulk (tests/db_reset.py: flush and restore, made cheap)."""
     from django.core.management import call_command
     from django.db.backends.base.creation import BaseDatabaseCreation
 
     original = BaseDatabaseCreation.deserialize_db_from_string
+    uninstall = db_reset.install()
 
     def deserialize(self, data):
         call_command(
@@ -121,11 +124,12 @@ def _serialized_rollback_starts_from_empty_tables():
             reset_sequences=False,
             database=self.connection.alias,
         )
-        return original(self, data)
+        db_reset.restore_snapshot(self, data)
 
     BaseDatabaseCreation.deserialize_db_from_string = deserialize
     yield
     BaseDatabaseCreation.deserialize_db_from_string = original
+    uninstall()
 
 
 @pytest.fixture

@@ -17,6 +17,12 @@ DATABASES = {
         default=env("DATABASE_URL", default="postgres://app:app@127.0.0.1:5432/app"),
     )
 }
+# As in production (settings/base.py), no JIT; and a commit does not wait for the
+# disk: a test database is thrown away, and the suite commits thousands of times.
+DATABASES["default"]["OPTIONS"] = {
+    "options": "-c jit=off -c synchronous_commit=off",
+    "connect_timeout": 5,
+}
 
 
 def _broker_of_this_process(url: str) -> str:

@@ -47,7 +47,9 @@ class Workers:
         self.mail_dir = mail_dir
         self.started: list[subprocess.Popen] = []
 
-    def start(self, *, pool: str = "solo", visibility_timeout: int = 3):
+    def start(
+        self, *, pool: str = "solo", visibility_timeout: int = 3, concurrency: int = 1
+    ):
         from ccpor_onboard.celery import app
 
         db = connection.settings_dict
@@ -69,7 +71,7 @@ class Workers:
         args += ["--pool", pool, "--queues", self.queue, "--hostname", hostname]
         args += ["--loglevel", "WARNING", "--without-gossip", "--without-mingle"]
         if pool == "prefork":
-            args += ["--concurrency", "1"]
+            args += ["--concurrency", str(concurrency)]
         worker = subprocess.Popen(
             args, env=env, cwd=settings.BASE_DIR, start_new_session=True
         )

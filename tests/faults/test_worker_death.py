@@ -74,39 +74,60 @@ def _notification(onboarding, today):
         link="/",
     )
     task = ("notifications.send_batch", {"address": lead.email})
-    return task, Notification.objects.get, None, "CCPOR: A comment on Killed court"
+
+    def row():
+        return Notification.objects.get(recipient=lead, kind=Kind.COMMENT)
+
+    return task, row, None, "CCPOR: A comment on Killed court"
 
 
-@pytest.mark.parametrize(
-    "kind", [_reminder, _incident_mail, _notification], ids=lambda k: k.__name__[1:]
-)
-def test_a_worker_killed_mid_send_then_a_new_worker_send_the_mail_once(
-    workers, due, today, kind
+# Every kind of outgoing mail, since they all follow the one outbox protocol.
+KINDS = (_reminder, _incident_mail, _notification)
+
+
+def test_a_worker_killed_mid_send_then_a_new_worker_send_each_mail_once(
+    workers, due, today
 ):
-    (name, kwargs), get_row, returned, subject = kind(due, today)
-    first = workers.start(pool="solo")
-    result = app.send_task(name, kwargs=kwargs, queue=workers.queue)
-    wait_for(lambda: _entered(workers), timeout=60, what="the send to begin")
-    row = get_row()
-    assert (row.status, row.claim_token) == (SendStatus.CLAIMED, result.id)
+    """One worker with a send of each kind in flight (a pool of three processes,
+    each blocked inside its send), killed; the next worker sends each once."""
+    kinds = [kind(due, today) for kind in KINDS]
+    first = workers.start(pool="prefork", concurrency=len(kinds))
+    results = [
+        app.send_task(name, kwargs=kwargs, queue=workers.queue)
+        for (name, kwargs), *_ in kinds
+    ]
+    wait_for(
+        lambda: len(_entered(workers)) == len(kinds),
+        timeout=60,
+        what="every send to begin",
+    )
+    rows = [get_row() for _, get_row, _, _ in kinds]
+    for row, result in zip(rows, results, strict=True):
+        assert (row.status, row.claim_token) == (SendStatus.CLAIMED, result.id)
 
     os.killpg(first.pid, signal.SIGKILL)  # the whole worker, no goodbye
     first.wait()
     (workers.mail_dir / "release").touch()
-    # The message was never acknowledged: the next worker gets it back (here after
-    # a 3 s visibility timeout; 20 minutes in production) and resumes the claim.
+    # The messages were never acknowledged: the next worker gets them back (here
+    # after a 3 s visibility timeout; 20 minutes in production) and resumes each
+    # claim.
     workers.start(pool="solo")
 
-    def sent():
-        row.refresh_from_db()
-        return row.status == SendStatus.SENT
+    def all_sent():
+        for row in rows:
+            row.refresh_from_db()
+        return all(row.status == SendStatus.SENT for row in rows)
 
-    wait_for(sent, timeout=60, what="the mail to be sent")
-    if returned is not None:
-        assert result.get(timeout=30) == returned
-    assert len(_mails(workers)) == 1
-    assert subject in _mails(workers)[0].read_text()
-    assert (row.attempts, row.claim_token) == (2, result.id)
+    wait_for(all_sent, timeout=60, what="every mail to be sent")
+    mails = [mail.read_text() for mail in _mails(workers)]
+    assert len(mails) == len(kinds)
+    for (_, _, returned, subject), row, result in zip(
+        kinds, rows, results, strict=True
+    ):
+        if returned is not None:
+            assert result.get(timeout=30) == returned
+        assert sum(subject in mail for mail in mails) == 1, subject
+        assert (row.attempts, row.claim_token) == (2, result.id)
 
 
 def test_a_pool_process_killed_mid_send_is_replaced_and_sends_once_at_once(
