@@ -24,6 +24,7 @@ import urllib.request
 
 import pytest
 from django.conf import settings
+from django.db import connection
 
 from .conftest import wait_for, worker_port
 
@@ -83,6 +84,26 @@ class Cluster:
             "postgres",
             "-c",
             sql,
+        )
+
+    def load_schema_of_the_test_database(self, name: str) -> None:
+        """The test database's tables (made by `migrate` at the session's start)
+        and rows, copied into database `name` of this cluster: what `migrate` would
+        make, in a second rather than ten."""
+        db = connection.settings_dict
+        dump = subprocess.run(
+            [self.bin / "pg_dump", "--no-owner", "--no-privileges"]
+            + ["-h", db["HOST"], "-p", str(db["PORT"]), "-U", db["USER"], db["NAME"]],
+            env={**os.environ, "PGPASSWORD": db["PASSWORD"]},
+            check=True,
+            capture_output=True,
+        ).stdout
+        subprocess.run(
+            [self.bin / "psql", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1"]
+            + ["-p", str(PORT), "-U", "app", "-d", name],
+            input=dump,
+            check=True,
+            capture_output=True,
         )
 
     def processes(self) -> list[int]:
@@ -147,12 +168,7 @@ def app_on_own_postgres():
             "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
         }
         env.pop("DATABASE_URL_TEST", None)
-        subprocess.run(
-            [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
-            env=env,
-            cwd=settings.BASE_DIR,
-            check=True,
-        )
+        cluster.load_schema_of_the_test_database("app_faults_pg")
         port = _free_port()
         server = subprocess.Popen(
             [
@@ -193,6 +209,8 @@ def _api(base: str) -> int:
     return _get(base + "/api/onboardings/", Authorization="Token not-a-token")[0]
 
 
+# The test database (its schema is copied into the throwaway cluster) is set up.
+@pytest.mark.django_db
 def test_the_application_rides_through_postgresql_restarts_and_hangs(
     app_on_own_postgres,
 ):
