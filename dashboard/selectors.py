@@ -148,19 +148,38 @@ def forecast_slipping_q() -> Q:
     return ONBOARDING & slipping_q("ob__forecast__")
 
 
-def portfolio_base() -> QuerySet[Court]:
+def portfolio_base(only: tuple[str, ...] | None = None) -> QuerySet[Court]:
     """The active courts, each with its current onboarding (`current_onboarding_q`)
     and that onboarding's stored summary, joined: `ob_id`, `ob_status` (None for a
     court never started) and `stage` (the same as a number, `Stage`); `go_live`
     (of an open onboarding, else None); `total` and `finished` (of any onboarding:
     a closed court counts its finished items); `blocked`, the open items by actor,
     `phase_order` and `oldest_open_due` (of an open onboarding, else 0 or None).
-    One query, however many courts."""
+    One query, however many courts. `only`: just these values (a page that reads
+    a few of them does not pay for resolving the others)."""
     stage = Case(
         *[When(ob__status=s, then=Value(n)) for s, n in Stage.OF.items() if s],
         default=Value(Stage.NOT_STARTED),
         output_field=IntegerField(),
     )
+    values = {
+        "ob_id": F("ob__pk"),
+        "ob_status": F("ob__status"),
+        "stage": stage,
+        "go_live": _open_only(F("ob__go_live_date"), None),
+        "went_live_on": F("ob__went_live_on"),
+        "total": Coalesce(F("ob__summary__total"), 0),
+        "finished": Coalesce(F("ob__summary__finished"), 0),
+        "blocked": _open_only(F("ob__summary__blocked"), 0),
+        **{
+            f"open_{a}": _open_only(F(f"ob__summary__open_{a}"), 0)
+            for a in BLOCKING_ACTORS
+        },
+        "phase_order": _open_only(F("ob__summary__phase_order"), None),
+        "oldest_open_due": _open_only(F("ob__summary__oldest_open_due"), None),
+    }
+    if only is not None:
+        values = {name: values[name] for name in only}
     return (
         Court.objects.filter(is_active=True)
         .annotate(
@@ -169,22 +188,7 @@ def portfolio_base() -> QuerySet[Court]:
                 condition=current_onboarding_q(),
             )
         )
-        .annotate(
-            ob_id=F("ob__pk"),
-            ob_status=F("ob__status"),
-            stage=stage,
-            go_live=_open_only(F("ob__go_live_date"), None),
-            went_live_on=F("ob__went_live_on"),
-            total=Coalesce(F("ob__summary__total"), 0),
-            finished=Coalesce(F("ob__summary__finished"), 0),
-            blocked=_open_only(F("ob__summary__blocked"), 0),
-            **{
-                f"open_{a}": _open_only(F(f"ob__summary__open_{a}"), 0)
-                for a in BLOCKING_ACTORS
-            },
-            phase_order=_open_only(F("ob__summary__phase_order"), None),
-            oldest_open_due=_open_only(F("ob__summary__oldest_open_due"), None),
-        )
+        .annotate(**values)
     )
 
 
@@ -220,6 +224,11 @@ def _health_fields(today: datetime.date) -> dict:
         "oldest_open_due": "oldest_open_due",
         "blocked": "blocked",
     }
+
+
+# What the health rule (`_health_fields`) and the statewide view read of the base.
+HEALTH_BASE = ("stage", "go_live", "oldest_open_due", "blocked")
+STATEWIDE_BASE = ("ob_status", *HEALTH_BASE, "phase_order")
 
 
 def health_rank(*, today: datetime.date):
@@ -381,7 +390,7 @@ def portfolio_summary(*, today: datetime.date) -> PortfolioSummary:
     figure counted by the filter of the same name (`PortfolioStatus.q`,
     `go_live_window_q`, `in_readiness_window_q`, `no_one_to_remind_q`), and one over
     the overdue items."""
-    counts = portfolio_base().aggregate(
+    counts = portfolio_base(HEALTH_BASE).aggregate(
         total=Count("pk"),
         **{
             status: Count("pk", filter=PortfolioStatus.q(status))
@@ -479,7 +488,7 @@ def statewide_counts(*, today: datetime.date) -> list[tuple]:
     phase_order) found: the statewide view's counts by district and stage and its
     legend. One query, a few dozen rows however many courts."""
     return list(
-        portfolio_base()
+        portfolio_base(STATEWIDE_BASE)
         .annotate(health_rank=health_rank(today=today))
         .values_list("district", "ob_status", "health_rank", "phase_order")
         .annotate(n=Count("pk"))
@@ -504,7 +513,7 @@ class StatewideCourts:
 
     def __getitem__(self, index: slice) -> list[tuple]:
         return list(
-            portfolio_base()
+            portfolio_base(STATEWIDE_BASE)
             .filter(statewide_district_q(self.district))
             .annotate(health_rank=health_rank(today=self.today))
             .order_by(*STATEWIDE_ORDER)
