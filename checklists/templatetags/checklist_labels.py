@@ -30,6 +30,15 @@ def describe(entry) -> str:
 
 
 @register.filter
+def shown_status(item, row_form) -> str:
+    """The status an item row's select shows: the one a refused inline change asked
+    for (`row_form`, bound, with errors), else the item's own."""
+    if row_form:
+        return row_form["status"].value() or item.status
+    return item.status
+
+
+@register.filter
 def kind_mark(kind: str) -> str:
     """The key's letter for an item kind (D, R, M, A, T)."""
     return KIND_MARKS.get(kind, "")
