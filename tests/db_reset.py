@@ -17,6 +17,7 @@ the same as Django's own, faster:
   signals) per row; the foreign keys are checked at the end, as Django does.
 """
 
+from collections.abc import Callable
 from io import StringIO
 
 from django.core import serializers
@@ -92,7 +93,7 @@ def restore_snapshot(creation: BaseDatabaseCreation, data: str) -> None:
         )
 
 
-def install() -> callable:
+def install() -> Callable[[], None]:
     """Put both in place; returns the function that takes them out again."""
     original_flush = DatabaseOperations.sql_flush
     DatabaseOperations.sql_flush = _sql_flush(original_flush)
