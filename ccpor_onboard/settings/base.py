@@ -113,6 +113,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "courts.context_processors.access",
             ],
+            # crispy-forms' tags, with a |crispy filter that sets what its
+            # templates read (ccpor_onboard/lib/crispy_tags.py).
+            "libraries": {"crispy_forms_tags": "ccpor_onboard.lib.crispy_tags"},
         },
     },
 ]
