@@ -1,7 +1,7 @@
-"""`{% load crispy_forms_tags %}` (settings: TEMPLATES' "libraries" points the name
-here): django-crispy-forms' tags and filters as they are, except that the `|crispy`
-filter also gives its templates the helper settings they read, each at the value
-that already meant "not set" (no `tag`, no inline help or errors, no form or
+"""`{% load crispy_forms_tags crispy_filter %}` (settings: TEMPLATES' "libraries"):
+after django-crispy-forms' tags and filters, a `|crispy` filter in place of its
+own, which also gives its templates the helper settings they read, each at the
+value that already meant "not set" (no `tag`, no inline help or errors, no form or
 wrapper class...).
 
 The same markup; but crispy's own filter left those names out of the context, and
@@ -9,7 +9,6 @@ Django's template engine pays a raised and caught exception for every look-up of
 missing name: 144 per item page, 61 per sign-offs page, about a tenth of the test
 suite's time. tests/lib/test_crispy_tags.py holds the output to crispy's own."""
 
-from crispy_forms.templatetags import crispy_forms_tags
 from crispy_forms.templatetags.crispy_forms_filters import (
     uni_form_template,
     uni_formset_template,
@@ -19,8 +18,6 @@ from django import template
 from django.forms.formsets import BaseFormSet
 
 register = template.Library()
-register.tags.update(crispy_forms_tags.register.tags)
-register.filters.update(crispy_forms_tags.register.filters)
 
 # What bootstrap5's field and layout templates read besides crispy's filter context.
 NOT_SET = {

@@ -113,9 +113,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "courts.context_processors.access",
             ],
-            # crispy-forms' tags, with a |crispy filter that sets what its
-            # templates read (ccpor_onboard/lib/crispy_tags.py).
-            "libraries": {"crispy_forms_tags": "ccpor_onboard.lib.crispy_tags"},
+            # A |crispy filter that sets what crispy-forms' templates read, loaded
+            # after crispy_forms_tags (ccpor_onboard/lib/crispy_tags.py).
+            "libraries": {"crispy_filter": "ccpor_onboard.lib.crispy_tags"},
         },
     },
 ]

@@ -1,4 +1,5 @@
-"""The project's `{% load crispy_forms_tags %}` (ccpor_onboard/lib/crispy_tags.py):
+"""The project's `|crispy` (`{% load crispy_forms_tags crispy_filter %}`,
+ccpor_onboard/lib/crispy_tags.py):
 `|crispy` renders exactly what django-crispy-forms' own filter renders, for forms
 bound and unbound, with errors, help text, checkboxes, radios, selects, files and
 dates; and no look-up of a helper setting fails on the way (one of Django's own
@@ -14,6 +15,9 @@ from django import forms
 from django.template import Context, Template, base
 
 from ccpor_onboard.lib.crispy_tags import NOT_SET, as_crispy_form
+
+# As every template of the product loads them.
+LOAD = "{% load crispy_forms_tags crispy_filter %}"
 
 
 class EveryKindOfField(forms.Form):
@@ -60,9 +64,7 @@ def test_the_same_markup_as_crispy_forms_own_filter(make):
     if hasattr(form, "is_valid"):
         form.is_valid()
     assert as_crispy_form(form) == crispys_own(form)
-    rendered = Template("{% load crispy_forms_tags %}{{ form|crispy }}").render(
-        Context({"form": form})
-    )
+    rendered = Template(LOAD + "{{ form|crispy }}").render(Context({"form": form}))
     assert rendered == crispys_own(form)
 
 
@@ -90,8 +92,16 @@ def test_no_look_up_of_a_helper_setting_fails(failed_lookups):
     assert set(failed_lookups) & set(NOT_SET)
     before = sum(failed_lookups.values())
     failed_lookups.clear()
-    Template("{% load crispy_forms_tags %}{{ form|crispy }}").render(
-        Context({"form": form})
-    )
+    Template(LOAD + "{{ form|crispy }}").render(Context({"form": form}))
     assert not set(failed_lookups) & set(NOT_SET), failed_lookups
     assert sum(failed_lookups.values()) < before / 10
+
+
+def test_every_template_that_uses_the_filter_loads_ours():
+    from django.conf import settings
+
+    templates = settings.BASE_DIR / "templates"
+    using = [p for p in templates.rglob("*.html") if "|crispy" in p.read_text()]
+    assert using
+    for path in using:
+        assert "crispy_forms_tags crispy_filter" in path.read_text(), path
