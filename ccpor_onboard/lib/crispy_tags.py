@@ -6,8 +6,8 @@ wrapper class...).
 
 The same markup; but crispy's own filter left those names out of the context, and
 Django's template engine pays a raised and caught exception for every look-up of a
-missing name: 144 per item page, 61 per sign-offs page, about a tenth of the test
-suite's time. tests/lib/test_crispy_tags.py holds the output to crispy's own."""
+missing name: 144 per item page, 61 per sign-offs page (on 1,687 of the tests, 76 s
+before, 66 s after). tests/lib/test_crispy_tags.py holds the output to crispy's own."""
 
 from crispy_forms.templatetags.crispy_forms_filters import (
     uni_form_template,
