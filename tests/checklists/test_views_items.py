@@ -191,6 +191,12 @@ def test_htmx_status_refusal_shows_the_message_in_the_row(
     assert f'<tr id="item-row-{item.pk}"' in html
     assert "Say what is blocking this item." in html
     assert 'role="alert"' in html
+    # The row keeps what the person asked for, to be completed in place
+    # (checklist_labels.shown_status), marked invalid.
+    row = html[html.index(f'<tr id="item-row-{item.pk}"') :]
+    assert '<option value="blocked" selected>' in row
+    assert '<option value="not_started" selected>' not in row
+    assert 'aria-invalid="true"' in row
     item.refresh_from_db()
     assert item.status == "not_started"
 
